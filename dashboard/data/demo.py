@@ -1,0 +1,81 @@
+"""The demo ledgers: six CSV files that make a first screen read as a live situation.
+
+The files in ``demo/`` (written by ``python -m dashboard.data.demo_build``) hold
+dates placed around :data:`DEMO_ANCHOR`. :func:`load_demo` moves every date by
+``today - DEMO_ANCHOR`` days, so on load day the 100-day campaign is at day 85,
+activities run up to this week and the elections finished recently. The files
+then go through :func:`storage.import_file`, the same code as any upload, with
+user ``"demo"`` (the app shows a "示例数据" banner while that is the latest user).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+
+from dashboard.data.contract import LOAD_ORDER, ColType, Mode, get_dataset
+
+if TYPE_CHECKING:
+    from dashboard.data.storage import ImportResult
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_ANCHOR = date(2025, 6, 30)  # the day the demo files are written for ("today" in the files)
+DEMO_USER = "demo"
+CAMPAIGN_DAY = 85  # the demolition campaign's day number on load day (of 100)
+
+
+def demo_path(dataset: str) -> Path:
+    return DEMO_DIR / f"{dataset}.csv"
+
+
+def shift_dates(dataset: str, data: bytes, days: int) -> bytes:
+    """The demo CSV with every DATE cell moved by ``days`` (other cells untouched)."""
+    ds = get_dataset(dataset)
+    date_headers = {c.header for c in ds.columns if c.type is ColType.DATE}
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    header, body = rows[0], rows[1:]
+    date_idx = [i for i, h in enumerate(header) if h in date_headers]
+    for row in body:
+        for i in date_idx:
+            if row[i]:
+                row[i] = (date.fromisoformat(row[i]) + timedelta(days=days)).isoformat()
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows([header, *body])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def demo_bytes(dataset: str, today: date | None = None) -> bytes:
+    """The demo file of ``dataset`` as it is imported on ``today``."""
+    today = today or date.today()
+    return shift_dates(dataset, demo_path(dataset).read_bytes(), (today - DEMO_ANCHOR).days)
+
+
+def load_demo(engine: Engine, today: date | None = None) -> list[ImportResult]:
+    """Import the six demo ledgers (brands before activities); one ImportResult each.
+
+    Every dataset is imported in replace mode so loading the demo twice (or on
+    another day) leaves exactly the demo, never a mix. A rejected demo file is
+    a bug in the committed files: RuntimeError with the first problems.
+    """
+    from dashboard.data import storage  # storage pulls in SQLModel; keep this module light
+
+    results = []
+    for name in LOAD_ORDER:
+        result = storage.import_file(
+            engine,
+            name,
+            demo_bytes(name, today),
+            demo_path(name).name,
+            mode=Mode.REPLACE,
+            user=DEMO_USER,
+        )
+        if not result.accepted:
+            first = "; ".join(f"{p.where('en')}: {p.message_en}" for p in result.problems.errors[:5])
+            raise RuntimeError(f"demo ledger {name} rejected (a bug in the demo files): {first}")
+        results.append(result)
+    return results

@@ -1,0 +1,396 @@
+"""Write the demo ledgers (dashboard/data/demo/*.csv): ``python -m dashboard.data.demo_build``.
+
+Deterministic (seeded), so the committed files only change when this script
+does. The figures follow the seed article (see /work/shared/datasets.md):
+33 organisations (19 村 + 6 居 + 8 社区) all re-elected; the named community
+brands; 东辛村's 91 properties in 6 household categories and 4 party groups,
+more than 30 dispatch meetings, a weekly meeting, 3 phases. Dates are placed
+around DEMO_ANCHOR as "today" (day 85 of the 100-day campaign); load_demo
+moves them to the real load day. Names the article does not give are
+placeholders (示例村01党支部, 张某某).
+
+The files are written with :func:`export.to_csv_bytes`, so they look exactly
+like an export: what staff would get by downloading a ledger.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dashboard.data.contract import DATASETS, ColType, Dataset
+from dashboard.data.demo import CAMPAIGN_DAY, DEMO_ANCHOR, DEMO_DIR
+from dashboard.data.export import to_csv_bytes
+
+SEED = 20171102
+Row = dict[str, Any]
+
+_DTYPES = {
+    ColType.TEXT: "string",
+    ColType.ENUM: "string",
+    ColType.INT: "Int64",
+    ColType.NUMBER: "Float64",
+    ColType.PERCENT: "Float64",
+    ColType.BOOL: "boolean",
+}
+
+
+def _frame(ds: Dataset, rows: list[Row]) -> pd.DataFrame:
+    """Rows of python values (enum codes, dates) as a frame typed like the contract."""
+    frame = pd.DataFrame([{c: r.get(c) for c in ds.column_names} for r in rows], columns=ds.column_names)
+    for col in ds.columns:
+        if col.type in (ColType.TEXT, ColType.ENUM):
+            # the importer NFKC-normalises every cell; write what it will store
+            bad = [v for v in frame[col.name].dropna() if unicodedata.normalize("NFKC", v) != v]
+            assert not bad, f"{ds.name}.{col.name} not NFKC-stable: {bad[:3]}"
+        if col.type is ColType.DATE:
+            frame[col.name] = pd.to_datetime(frame[col.name]).astype("datetime64[s]")
+        else:
+            frame[col.name] = frame[col.name].astype(_DTYPES[col.type])
+    return frame
+
+
+def _day(n: int, anchor: date) -> date:
+    """Campaign day ``n`` (1-based); ``anchor`` is day CAMPAIGN_DAY."""
+    return anchor + timedelta(days=n - CAMPAIGN_DAY)
+
+
+# ---------------------------------------------------------------------------
+# 换届选举
+
+
+SUPERVISORS = ("督导员甲", "督导员乙", "督导员丙", "督导员丁", "督导员戊", "督导员己")
+COMMUNITIES = ("常春藤社区", "创科社区", *(f"示例社区{c}" for c in "ABCDEF"))
+
+
+def elections(rng: random.Random, anchor: date) -> list[Row]:
+    orgs: list[tuple[str, str, int]] = [("东辛村党支部", "village", rng.randint(40, 70))]
+    orgs += [(f"示例村{i:02d}党支部", "village", rng.randint(25, 85)) for i in range(1, 19)]
+    orgs += [(f"示例居委会{i:02d}党支部", "residential", rng.randint(18, 45)) for i in range(1, 7)]
+    orgs += [(f"{c}党委", "community", rng.randint(40, 160)) for c in COMMUNITIES]
+    # explicit early term ends (a reminder has something to show): org index -> days ahead
+    early = {3: 48, 11: 97, 21: 133, 30: 171}
+    notes = {
+        "village": "任期与村委会同步调整",
+        "residential": "任期与居委会同步调整",
+        "community": "任期与社区居委会同步调整",
+    }
+    rows = []
+    for i, (name, kind, members) in enumerate(orgs):
+        completed = anchor - timedelta(days=rng.randint(12, 58))
+        planned = completed + timedelta(days=rng.choice((-4, -2, 0, 1, 3, 5, 7, 7, 10)))
+        row: Row = {
+            "org_code": f"ORG-{i + 1:03d}",
+            "org_name": name,
+            "org_type": kind,
+            "members": members,
+            "stage": "completed",
+            "supervisor": SUPERVISORS[i % len(SUPERVISORS)],
+            "planned_date": planned,
+            "completed_date": completed,
+            "turnout": round(rng.uniform(88.0, 99.5), 1),
+        }
+        if i in early:
+            row["term_end"] = anchor + timedelta(days=early[i])
+            row["note"] = notes[kind]
+        rows.append(row)
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# 一社区一品牌 + 活动
+
+# code, community, brand, category, status, target (None: not set yet), yearly pace factor
+BRAND_SPECS: tuple[tuple[str, str, str, str, str, int | None, float], ...] = (
+    ("BR-01", "示例社区A", "连心网络", "network", "model", 48, 1.3),
+    ("BR-02", "示例社区B", "先锋驿站", "service", "launched", 36, 1.2),
+    ("BR-03", "示例社区C", "服务联盟", "resources", "launched", 36, 0.45),  # lagging its target
+    ("BR-04", "示例社区D", "天使之家", "special_groups", "launched", 30, 1.25),
+    ("BR-05", "常春藤社区", "常青树自助养老服务俱乐部", "elder_care", "model", 60, 1.2),
+    ("BR-06", "创科社区", "创科社区养老服务", "elder_care", "launched", 42, 1.2),
+    ("BR-07", "示例社区E", "示例品牌E", "other", "building", 12, 1.8),
+    ("BR-08", "示例社区F", "示例品牌F", "other", "planning", None, 0.0),
+)
+
+BRAND_NOTES = {
+    "BR-01": "突出网络管理、构建社区连心网络",
+    "BR-02": "突出服务实效、打造社区先锋驿站",
+    "BR-03": "突出资源整合、创建社区服务联盟",
+    "BR-04": "突出特殊群体、成立社区天使之家",
+    "BR-05": "党建+养老、高校志愿服务队定期进社区",
+    "BR-06": "党建+养老、高校志愿服务队定期进社区",
+    "BR-07": "品牌创建中",
+    "BR-08": "品牌筹备中、尚未定名",
+}
+
+# activity types each brand category runs, with weights
+TYPE_MIX = {
+    "network": {"three_meetings": 3, "party_day": 3, "volunteer": 3, "pairing": 1, "other": 2},
+    "service": {"three_meetings": 2, "party_day": 3, "volunteer": 4, "pairing": 2, "other": 1},
+    "resources": {"three_meetings": 2, "party_day": 2, "volunteer": 2, "culture": 2, "other": 2},
+    "special_groups": {"three_meetings": 2, "party_day": 2, "pairing": 4, "volunteer": 2, "health": 1},
+    "elder_care": {"three_meetings": 1, "party_day": 2, "health": 5, "culture": 3, "volunteer": 2},
+    "other": {"three_meetings": 2, "party_day": 2, "volunteer": 2, "culture": 1},
+}
+
+TITLES = {
+    "three_meetings": ("支部党员大会", "支部委员会会议", "党小组会", "专题党课"),
+    "party_day": ("主题党日·重温入党誓词", "主题党日·社区环境整治", "主题党日·走访慰问困难党员"),
+    "volunteer": ("党员志愿者便民服务", "社区环境清洁志愿活动", "党员挂牌上岗贴心服务"),
+    "health": (
+        "高校志愿服务队健康养生讲座",
+        "高校志愿服务队医疗保健进社区",
+        "高校志愿服务队老年慢病防治讲座",
+    ),
+    "culture": ("文化娱乐进万家", "老年合唱团汇报演出", "社区文艺联欢会"),
+    "pairing": ("困难家庭结对帮扶", "空巢老人结对走访", "一对一结对帮扶"),
+    "other": ("党群服务中心开放日", "居民议事会", "网格员工作例会"),
+}
+
+PEOPLE = {  # participants range, volunteers range (None: not recorded)
+    "three_meetings": ((12, 40), None),
+    "party_day": ((18, 50), None),
+    "volunteer": ((15, 60), (8, 25)),
+    "health": ((30, 90), (4, 12)),
+    "culture": ((40, 150), (5, 15)),
+    "pairing": ((6, 20), (2, 8)),
+    "other": ((15, 50), None),
+}
+
+
+def brands(rng: random.Random, anchor: date) -> list[Row]:
+    rows = []
+    for i, (code, community, name, category, status, target, _) in enumerate(BRAND_SPECS):
+        start = None
+        if status in ("launched", "model"):
+            start = anchor - timedelta(days=rng.randint(420, 900))
+        elif status == "building":
+            start = anchor - timedelta(days=120)
+        rows.append(
+            {
+                "project_code": code,
+                "community": community,
+                "brand_name": name,
+                "category": category,
+                "status": status,
+                "start_date": start,
+                "owner": f"负责人{'甲乙丙丁戊己庚辛'[i]}",
+                "target_activities": target,
+                "note": BRAND_NOTES[code],
+            }
+        )
+    return rows
+
+
+def activities(rng: random.Random, anchor: date, brand_rows: list[Row]) -> list[Row]:
+    """A year of activities up to ``anchor``; every running brand has one this week."""
+    rows: list[Row] = []
+    seen: set[tuple[date, str, str]] = set()
+    starts = {r["project_code"]: r["start_date"] for r in brand_rows}
+    for code, _, _, category, _, target, pace in BRAND_SPECS:
+        start = starts[code]
+        if start is None or not target:
+            continue
+        first = max(start, anchor - timedelta(days=364))
+        span = (anchor - first).days
+        n = round(target * pace * (span + 1) / 365)
+        days = [rng.randint(0, span) for _ in range(n - 1)] + [rng.randint(span - 5, span)]
+        mix = TYPE_MIX[category]
+        for offset in sorted(days):
+            day = first + timedelta(days=offset)
+            kind = rng.choices(list(mix), weights=list(mix.values()))[0]
+            title = rng.choice(TITLES[kind])
+            if (day, code, title) in seen:
+                continue
+            seen.add((day, code, title))
+            (plo, phi), vol = PEOPLE[kind]
+            rows.append(
+                {
+                    "date": day,
+                    "project_code": code,
+                    "title": title,
+                    "type": kind,
+                    "participants": rng.randint(plo, phi),
+                    "volunteers": rng.randint(*vol) if vol else None,
+                }
+            )
+    rows.sort(key=lambda r: (r["date"], r["project_code"]))
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# 东辛村拆迁
+
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+)
+# status counts on load day (day 85): most signed and vacated, many demolished, some cleared
+STATUS_COUNTS = (("cleared", 45), ("demolished", 33), ("vacated", 3), ("signed", 4))
+UNSIGNED = (("appraised", 3), ("surveyed", 3))  # the 钉子户, all key households
+
+
+def demolition(rng: random.Random, anchor: date) -> list[Row]:
+    n = 91
+    group_of = [1 + min(i // 23, 3) for i in range(n)]  # 23 + 23 + 23 + 22 properties
+    ids = list(range(n))
+    rng.shuffle(ids)
+    n_signed = sum(c for _, c in STATUS_COUNTS)
+    signed_ids, unsigned_ids = ids[:n_signed], ids[n_signed:]
+    # sign days: the push runs from day 15; the latest signers are the last 4 "signed only"
+    sign_days = sorted(rng.randint(15, 58) for _ in range(n_signed - 7))
+    sign_days += sorted(rng.randint(60, 78) for _ in range(3)) + sorted(rng.randint(79, 85) for _ in range(4))
+    statuses = [s for s, c in STATUS_COUNTS for _ in range(c)]
+    rows: dict[int, Row] = {}
+    for idx, sign_day, status in zip(signed_ids, sign_days, statuses, strict=True):
+        vac = min(sign_day + rng.randint(2, 14), CAMPAIGN_DAY)
+        dem = min(vac + rng.randint(1, 9), CAMPAIGN_DAY)
+        row: Row = {"status": status, "signed_date": _day(sign_day, anchor)}
+        if status != "signed":
+            row["vacated_date"] = _day(vac, anchor)
+        if status in ("demolished", "cleared"):
+            row["demolished_date"] = _day(dem, anchor)
+        rows[idx] = row
+    # three households resolved late after leaders' visits (key households that did sign)
+    for idx in signed_ids[n_signed - 7 : n_signed - 4]:
+        rows[idx].update(key_household=True, note="街道主要领导亲自做工作后签约的重点户")
+    unsigned_status = [s for s, c in UNSIGNED for _ in range(c)]
+    for idx, status in zip(unsigned_ids, unsigned_status, strict=True):
+        rows[idx] = {"status": status, "key_household": True, "note": "街道主要领导包保的重点户、持续做工作"}
+    out = []
+    for i in range(n):
+        row = rows[i]
+        out.append(
+            {
+                "property_id": f"DX-{i + 1:03d}",
+                "household": f"{rng.choice(SURNAMES)}某某",
+                "category": rng.choices(range(1, 7), weights=(30, 22, 16, 12, 8, 6))[0],
+                "party_group": group_of[i],
+                "key_household": row.pop("key_household", False),
+                "area_m2": round(rng.uniform(60, 360), 1),
+                **row,
+            }
+        )
+    return out
+
+
+MILESTONE_SPECS = (  # code, phase, name, planned start day, planned end day, actual end day, progress
+    ("M-01", 1, "入户摸底", 1, 12, 11, 100),
+    ("M-02", 1, "分类施策", 8, 20, 20, 100),
+    ("M-03", 2, "签约攻坚", 15, 60, None, 93),
+    ("M-04", 2, "腾空交房", 30, 88, None, 95),
+    ("M-05", 3, "地上物清理", 45, 90, None, 92),
+    ("M-06", 3, "渣土清运", 60, 98, None, 55),
+    ("M-07", 3, "项目开工", 100, 100, None, 0),
+)
+OWNERS = ("第一党小组", "第二党小组", "第三党小组", "第四党小组", "拆迁指挥部")
+
+
+def milestones(rng: random.Random, anchor: date) -> list[Row]:
+    rows = []
+    for i, (code, phase, name, start, end, actual, progress) in enumerate(MILESTONE_SPECS):
+        rows.append(
+            {
+                "milestone_code": code,
+                "phase": phase,
+                "name": name,
+                "planned_start": _day(start, anchor),
+                "planned_end": _day(end, anchor),
+                "actual_end": _day(actual, anchor) if actual else None,
+                "progress": float(progress),
+                "owner": OWNERS[i % len(OWNERS)],
+            }
+        )
+    return rows
+
+
+def _stage_topic(day: int) -> str:
+    if day <= 20:
+        return "入户摸底与分类施策"
+    if day <= 60:
+        return "签约攻坚"
+    if day <= 75:
+        return "腾空交房"
+    return "地上物清理与渣土清运"
+
+
+def meetings(rng: random.Random, anchor: date) -> list[Row]:
+    """32 dispatch meetings, a weekly meeting every week, some morning/evening huddles."""
+    rows: list[Row] = []
+    for n, day in enumerate(sorted(rng.sample(range(1, CAMPAIGN_DAY + 1), 32)), start=1):
+        rows.append(
+            {
+                "date": _day(day, anchor),
+                "type": "dispatch",
+                "topic": f"第{n}次专题调度·{_stage_topic(day)}",
+                "chair": "街道主要领导",
+                "attendees": rng.randint(12, 26),
+                "decisions": rng.randint(2, 6),
+            }
+        )
+    for week, day in enumerate(range(1, CAMPAIGN_DAY + 1, 7), start=1):
+        rows.append(
+            {
+                "date": _day(day, anchor),
+                "type": "weekly",
+                "topic": f"第{week}周工作例会",
+                "chair": "拆迁指挥部",
+                "attendees": rng.randint(20, 32),
+                "decisions": rng.randint(3, 8),
+            }
+        )
+    for kind, topic, count in (
+        ("morning", "早碰头·当日任务分解", 16),
+        ("evening", "晚研判·当日进展研判", 12),
+    ):
+        for day in rng.sample(range(CAMPAIGN_DAY - 30, CAMPAIGN_DAY + 1), count):
+            rows.append(
+                {
+                    "date": _day(day, anchor),
+                    "type": kind,
+                    "topic": topic,
+                    "chair": "临时党支部书记",
+                    "attendees": rng.randint(8, 16),
+                    "decisions": rng.randint(1, 4),
+                }
+            )
+    rows.sort(key=lambda r: (r["date"], r["type"]))
+    return rows
+
+
+# ---------------------------------------------------------------------------
+
+
+def build(anchor: date = DEMO_ANCHOR, seed: int = SEED) -> dict[str, pd.DataFrame]:
+    """The six demo ledgers as typed frames (dates around ``anchor``)."""
+    rng = random.Random(seed)
+    brand_rows = brands(rng, anchor)
+    rows = {
+        "elections": elections(rng, anchor),
+        "brands": brand_rows,
+        "activities": activities(rng, anchor, brand_rows),
+        "demolition": demolition(rng, anchor),
+        "milestones": milestones(rng, anchor),
+        "meetings": meetings(rng, anchor),
+    }
+    return {name: _frame(DATASETS[name], rows[name]) for name in DATASETS}
+
+
+def write(out_dir: Path = DEMO_DIR) -> list[Path]:
+    """Rewrite the committed demo CSVs; returns their paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, frame in build().items():
+        path = out_dir / f"{name}.csv"
+        path.write_bytes(to_csv_bytes(name, frame))
+        paths.append(path)
+    return paths
+
+
+if __name__ == "__main__":
+    for p in write():
+        print(p)
