@@ -1,0 +1,365 @@
+"""The command line: ``python -m dashboard COMMAND``.
+
+For the office's admin and for scripts: import a ledger, export or template
+one, see and roll back versions, load the demo, migrate. Every command
+migrates the database first (idempotent), so a newcomer's first command just
+works. No Reflex on this import path: the CLI must start fast.
+
+Exit codes: 0 done, 1 upload rejected (nothing written), 2 usage error
+(unknown dataset or version, unreadable file), 3 internal error (a bug in a
+check; nothing written, traceback in <data_dir>/logs/errors.log).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+import unicodedata
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from dashboard.data.contract import DATASETS, Mode
+from dashboard.data.problems import CheckCrashed, Problem
+from dashboard.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from dashboard.data.storage import ImportResult, VersionInfo
+
+OK, REJECTED, USAGE, INTERNAL = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """Bad input to the command itself (not to a ledger): exit 2 with this message."""
+
+
+# ---------------------------------------------------------------------------
+# helpers
+
+
+def _out() -> IO[str]:
+    return sys.stdout
+
+
+def _say(text: str = "") -> None:
+    print(text, file=_out())
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _dataset_name(name: str) -> str:
+    if name not in DATASETS:
+        raise UsageError(
+            f"未知的数据集「{name}」，可选：{', '.join(DATASETS)}\n"
+            f"unknown dataset {name!r}; choose one of: {', '.join(DATASETS)}"
+        )
+    return name
+
+
+def _engine() -> Engine:
+    """The configured database, migrated (idempotent) so every command just works."""
+    from dashboard.data import storage
+
+    engine = storage.make_engine(get_settings().db_url)
+    storage.migrate(engine)
+    return engine
+
+
+def _write_bytes(data: bytes, target: str | None) -> None:
+    if target in (None, "-"):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        Path(target).write_bytes(data)
+        _err(f"已写入 {target} / wrote {target} ({len(data)} bytes)")
+
+
+def log_internal_error(exc: BaseException) -> Path:
+    """Append the traceback to <data_dir>/logs/errors.log (never shown on screen)."""
+    path = get_settings().data_dir / "logs" / "errors.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    with path.open("a", encoding="utf-8") as f:
+        f.write(f"--- {stamp} {' '.join(sys.argv)}\n")
+        f.write("".join(traceback.format_exception(exc)))
+    return path
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns in a terminal."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain aligned text table (CJK-aware padding)."""
+    widths = [max(_width(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            str(c) + " " * (w - _width(str(c))) for c, w in zip(cells, widths, strict=True)
+        ).rstrip()
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def format_problem(p: Problem) -> str:
+    """'line 3, column 户类: <Chinese message>' then the English one, indented."""
+    where = p.where("en") or "file"
+    value = f" [{p.value}]" if p.value not in (None, "") else ""
+    return f"  {where}: {p.message}{value}\n      {p.message_en}"
+
+
+def format_result(result: ImportResult) -> str:
+    """Human report of an import: every error and warning, then a summary line."""
+    lines = []
+    errors, warnings = result.problems.errors, result.problems.warnings
+    if errors:
+        lines.append(f"错误 {len(errors)} 处 / {len(errors)} error(s):")
+        lines += [format_problem(p) for p in errors]
+    if warnings:
+        lines.append(f"提醒 {len(warnings)} 条 / {len(warnings)} warning(s):")
+        lines += [format_problem(p) for p in warnings]
+    counts = (
+        f"{result.rows} rows: added {result.added}, changed {result.changed}, "
+        f"removed {result.removed}, skipped {result.skipped}; {len(warnings)} warning(s)"
+    )
+    counts_zh = (
+        f"{result.rows} 行：新增 {result.added}，修改 {result.changed}，"
+        f"删除 {result.removed}，跳过 {result.skipped}；提醒 {len(warnings)} 条"
+    )
+    if not result.accepted:
+        lines.append(
+            f"未导入 {result.dataset}：有 {len(errors)} 处错误，什么都没有写入。请改正后重新上传。\n"
+            f"rejected {result.dataset}: {len(errors)} error(s), nothing was written. "
+            "Fix them and upload again."
+        )
+    elif result.dry_run:
+        lines.append(
+            f"试运行 {result.dataset}：可以导入，未写入。{counts_zh}\n"
+            f"dry run {result.dataset}: would be accepted, nothing written. {counts}"
+        )
+    else:
+        lines.append(
+            f"已导入 {result.dataset}，版本 {result.version}。{counts_zh}\n"
+            f"accepted {result.dataset} as version {result.version}. {counts}"
+        )
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# commands
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from dashboard.data import storage
+    from dashboard.data.reading import UnreadableFile
+
+    name = _dataset_name(args.dataset)
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"无法读取文件 {path}：{exc.strerror}\ncannot read {path}: {exc.strerror}") from None
+    engine = _engine()
+    mode = Mode(args.mode) if args.mode else None
+    try:
+        result = storage.import_file(
+            engine, name, data, path.name, mode=mode, user=args.user, dry_run=args.dry_run
+        )
+    except UnreadableFile as exc:
+        raise UsageError(f"{exc.message}\n{exc.message_en}") from None
+    if args.json:
+        _say(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        _say(format_result(result))
+    return OK if result.accepted else REJECTED
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from dashboard.data import storage
+    from dashboard.data.export import to_csv_bytes
+
+    name = _dataset_name(args.dataset)
+    engine = _engine()
+    if args.version is None:
+        frame = storage.load_current(engine, name)
+    else:
+        numbers = {v.number for v in storage.list_versions(engine, name)}
+        if args.version not in numbers:
+            raise UsageError(_no_version(name, args.version, numbers))
+        frame = storage.load_version(engine, name, args.version)
+    _write_bytes(to_csv_bytes(name, frame), args.output)
+    return OK
+
+
+def _no_version(name: str, version: int, numbers: set[int]) -> str:
+    have = ", ".join(str(n) for n in sorted(numbers)) or "无 none"
+    return f"{name} 没有版本 {version}（现有：{have}）\n{name} has no version {version} (existing: {have})"
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from dashboard.data.export import template_csv
+
+    _write_bytes(template_csv(_dataset_name(args.dataset)), args.output)
+    return OK
+
+
+def _history_row(v: VersionInfo) -> list[str]:
+    created = v.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    counts = f"+{v.added} ~{v.changed} -{v.removed} ={v.skipped}"
+    restored = "" if v.restored_from is None else str(v.restored_from)
+    return [
+        v.dataset,
+        str(v.number),
+        created,
+        v.user,
+        v.file_name,
+        str(v.rows),
+        counts,
+        str(v.mode),
+        restored,
+    ]
+
+
+HISTORY_HEADER = (
+    "数据集 dataset",
+    "版本 version",
+    "时间 time",
+    "用户 user",
+    "文件 file",
+    "行数 rows",
+    "+新增 ~修改 -删除 =跳过",
+    "方式 mode",
+    "恢复自 restored from",
+)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from dashboard.data import storage
+
+    name = _dataset_name(args.dataset) if args.dataset else None
+    versions = storage.list_versions(_engine(), name)
+    if not versions:
+        _say("还没有任何版本 / no versions yet")
+        return OK
+    _say(format_table(HISTORY_HEADER, [_history_row(v) for v in versions]))
+    return OK
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from dashboard.data import storage
+
+    name = _dataset_name(args.dataset)
+    engine = _engine()
+    numbers = {v.number for v in storage.list_versions(engine, name)}
+    if args.version not in numbers:
+        raise UsageError(_no_version(name, args.version, numbers))
+    result = storage.restore(engine, name, args.version, user=args.user)
+    if not result.accepted:  # the old content no longer fits (e.g. a brand it references is gone)
+        _say(format_result(result))
+        return REJECTED
+    _say(
+        f"已将 {name} 恢复为版本 {args.version} 的内容，新版本 {result.version}（{result.rows} 行）\n"
+        f"restored {name} to the content of version {args.version} as new version {result.version} "
+        f"({result.rows} rows)"
+    )
+    return OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from dashboard.data import storage
+    from dashboard.data.demo import load_demo
+
+    engine = _engine()
+    if args.if_empty and not storage.is_empty(engine):
+        _say("数据库已有数据，未加载示例数据 / the database already has data; demo not loaded")
+        return OK
+    for r in load_demo(engine):
+        _say(f"示例数据 demo {r.dataset}: {r.rows} 行 rows → 版本 version {r.version}")
+    return OK
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _engine()
+    _say("数据库已是最新结构 / database schema is up to date")
+    return OK
+
+
+# ---------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    names = ", ".join(DATASETS)
+    p = argparse.ArgumentParser(
+        prog="python -m dashboard",
+        description="党建看板 command line: import, export, versions, demo data.",
+        epilog=f"datasets: {names}. Database: DASHBOARD_DB_URL (see dashboard/settings.py).",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("import", help="check and import a CSV/XLSX ledger (all or nothing)")
+    s.add_argument("dataset", help=names)
+    s.add_argument("file")
+    s.add_argument("--mode", choices=[m.value for m in Mode], help="default: the dataset's own mode")
+    s.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    s.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    s.add_argument("--user", default="cli", help="recorded with the version (default: cli)")
+    s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("export", help="current (or an earlier) version as CSV for Excel")
+    s.add_argument("dataset", help=names)
+    s.add_argument("-o", "--output", help="file to write (default: stdout)")
+    s.add_argument("--version", type=int, help="an earlier version number (see history)")
+    s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("template", help="an empty ledger: Chinese header plus one example row")
+    s.add_argument("dataset", help=names)
+    s.add_argument("-o", "--output", help="file to write (default: stdout)")
+    s.set_defaults(func=cmd_template)
+
+    s = sub.add_parser("history", help="versions of every dataset (or one), newest first")
+    s.add_argument("dataset", nargs="?", help=names)
+    s.set_defaults(func=cmd_history)
+
+    s = sub.add_parser("rollback", help="make an earlier version current again (as a new version)")
+    s.add_argument("dataset", help=names)
+    s.add_argument("version", type=int)
+    s.add_argument("--user", default="cli", help="recorded with the new version (default: cli)")
+    s.set_defaults(func=cmd_rollback)
+
+    s = sub.add_parser("demo", help="load the demo ledgers (dates moved to today)")
+    s.add_argument("--if-empty", action="store_true", help="do nothing when any version exists")
+    s.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("migrate", help="create or upgrade the database tables")
+    s.set_defaults(func=cmd_migrate)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code (never raises for user mistakes)."""
+    for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 console must not crash the report
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        _err(str(exc))
+        return USAGE
+    except CheckCrashed as exc:
+        log = log_internal_error(exc)
+        _err(
+            f"内部错误：检查「{exc.rule}」出错，什么都没有写入。请把 {log} 发给维护人员。\n"
+            f"internal error in check {exc.rule}, nothing was written; please report it "
+            f"(details in {log})."
+        )
+        return INTERNAL
