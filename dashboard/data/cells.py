@@ -1,0 +1,157 @@
+"""Vectorised cell parsers: a column of normalised strings -> typed values.
+
+Each parser takes a pyarrow string array (null = empty cell) and returns a
+:class:`Parsed`: the typed values (null where empty or unreadable) and a mask
+of cells that had text but could not be read. Parsers work on the distinct
+values only (ledgers repeat the same dates, statuses and numbers a lot), so a
+million rows cost about as much as their distinct values.
+
+A parser never catches exceptions: a bug here must surface as a bug
+(validation wraps it in CheckCrashed), never as "invalid cell".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dashboard.data.contract import ColType, Enum
+
+TRUE_WORDS = ("是", "y", "yes", "true", "1")
+FALSE_WORDS = ("否", "n", "no", "false", "0")
+
+# Years outside this are typos (and beyond what the databases store).
+MIN_YEAR, MAX_YEAR = 1900, 2199
+
+_INT = r"^[+-]?\d{1,15}(\.0*)?$"
+_NUMBER = r"^[+-]?(\d{1,15}(\.\d*)?|\.\d+)([eE][+-]?\d{1,2})?$"
+_DATE = r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})$"
+_DATE_ZH = r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"
+
+
+@dataclass
+class Parsed:
+    """Typed values and the cells that could not be read."""
+
+    values: pa.Array
+    bad: np.ndarray  # bool, True where a non-empty cell is not valid
+
+
+def on_distinct(values: pa.Array, parse: Callable[[pa.Array], pa.Array]) -> Parsed:
+    """Run ``parse`` on the distinct non-null strings and spread the result.
+
+    ``parse`` gets a null-free string array and returns a typed array of the
+    same length, null where the text is not a valid value.
+    """
+    enc = pc.dictionary_encode(values)
+    typed = parse(enc.dictionary)
+    out = pc.take(typed, enc.indices)
+    bad = pc.and_(pc.is_valid(enc.indices), pc.is_null(out))
+    return Parsed(out, bad.to_numpy(zero_copy_only=False))
+
+
+def _matching(text: pa.Array, pattern: str) -> pa.Array:
+    """``text`` where it fully matches ``pattern``, else null."""
+    ok = pc.match_substring_regex(text, pattern)
+    return pc.if_else(ok, text, pa.scalar(None, text.type))
+
+
+def _int(text: pa.Array) -> pa.Array:
+    clean = _matching(text, _INT)
+    clean = pc.replace_substring_regex(clean, r"\.0*$", "")
+    clean = pc.replace_substring_regex(clean, r"^\+", "")
+    return pc.cast(clean, pa.int64())
+
+
+def _number(text: pa.Array) -> pa.Array:
+    return pc.cast(_matching(text, _NUMBER), pa.float64())
+
+
+def _percent(text: pa.Array) -> pa.Array:
+    return _number(pc.replace_substring_regex(text, r"\s*%$", ""))
+
+
+def _bool(text: pa.Array) -> pa.Array:
+    low = pc.utf8_lower(text)
+    yes = pc.is_in(low, value_set=pa.array(TRUE_WORDS))
+    no = pc.is_in(low, value_set=pa.array(FALSE_WORDS))
+    return pc.if_else(yes, True, pc.if_else(no, pa.scalar(False), pa.scalar(None, pa.bool_())))
+
+
+def _date(text: pa.Array) -> pa.Array:
+    """2024-05-03, 2024/5/3, 2024.5.3, 2024年5月3日 -> date32; others null."""
+    text = pc.replace_substring_regex(text, _DATE_ZH, r"\1-\2-\3")
+    parts = pc.extract_regex(text, _DATE)
+    y = _to_ints(parts.field("y"))
+    m = _to_ints(parts.field("m"))
+    d = _to_ints(parts.field("d"))
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    month_days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    ok = (y >= MIN_YEAR) & (y <= MAX_YEAR) & (m >= 1) & (m <= 12) & (d >= 1)
+    mi = np.clip(m - 1, 0, 11)
+    ok &= d <= month_days[mi] + ((mi == 1) & leap)
+    ok &= pc.is_valid(parts).to_numpy(zero_copy_only=False)
+    months = (y - 1970) * 12 + mi
+    days = months.astype("datetime64[M]").astype("datetime64[D]") + (d - 1).astype("timedelta64[D]")
+    return pa.array(days, pa.date32(), mask=~ok)
+
+
+def _to_ints(strings: pa.Array) -> np.ndarray:
+    return pc.cast(pc.fill_null(strings, "0"), pa.int64()).to_numpy(zero_copy_only=False)
+
+
+def parse_text(values: pa.Array) -> Parsed:
+    return Parsed(values, np.zeros(len(values), dtype=bool))
+
+
+def parse_int(values: pa.Array) -> Parsed:
+    """'12', '12.0', '+12' -> 12; '12.5' and 'abc' are bad."""
+    return on_distinct(values, _int)
+
+
+def parse_number(values: pa.Array) -> Parsed:
+    return on_distinct(values, _number)
+
+
+def parse_percent(values: pa.Array) -> Parsed:
+    """'85', '85%', '85.0' -> 85.0 (the range is the column's min/max)."""
+    return on_distinct(values, _percent)
+
+
+def parse_bool(values: pa.Array) -> Parsed:
+    """是/否, Y/N, yes/no, true/false, 1/0 in any case."""
+    return on_distinct(values, _bool)
+
+
+def parse_date(values: pa.Array) -> Parsed:
+    return on_distinct(values, _date)
+
+
+def parse_enum(values: pa.Array, enum: Enum) -> Parsed:
+    """Chinese label or English code (any case) -> the code."""
+    spellings: dict[str, str] = {}
+    for choice in enum.choices:
+        spellings[choice.label.lower()] = choice.code
+        spellings[choice.code.lower()] = choice.code
+    keys = pa.array(list(spellings))
+    codes = pa.array(list(spellings.values()))
+
+    def lookup(text: pa.Array) -> pa.Array:
+        return pc.take(codes, pc.index_in(pc.utf8_lower(text), value_set=keys))
+
+    return on_distinct(values, lookup)
+
+
+# Looked up at call time so a test can swap in a broken parser.
+PARSERS: dict[ColType, Callable[[pa.Array], Parsed]] = {
+    ColType.TEXT: parse_text,
+    ColType.INT: parse_int,
+    ColType.NUMBER: parse_number,
+    ColType.PERCENT: parse_percent,
+    ColType.BOOL: parse_bool,
+    ColType.DATE: parse_date,
+}

@@ -1,0 +1,465 @@
+"""Read an uploaded CSV or XLSX into a table of normalised strings.
+
+Staff save ledgers from Excel or WPS, so the encoding, separator and format
+are detected, never asked: UTF-8 (with or without BOM), GB18030/GBK, UTF-16
+("Unicode text", tab separated), comma or tab, and XLSX (first sheet).
+
+The frame's index is the spreadsheet line (header = 1), kept right across
+quoted multi-line cells, blank lines and ragged rows, because every problem
+we report must point at the line staff see in their spreadsheet.
+
+Speed: CSV parsing is pyarrow's; line numbers come from one vectorised scan
+of the bytes (quote parity at each newline); NFKC runs only on the unique
+cells that could change under it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pv
+
+from dashboard.data.problems import Problem, Problems
+
+STRING = pd.StringDtype("pyarrow")
+
+XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a zip bomb expands beyond this
+XLSX_MAX_RATIO = 100  # ... or compresses suspiciously well
+XLSX_RATIO_MIN_BYTES = 1024 * 1024  # tiny parts may compress well legitimately
+
+_SAMPLE = 64 * 1024
+# Cells that NFKC cannot change: ASCII and CJK unified ideographs.
+_NEEDS_NFKC = r"[^\x{00}-\x{7f}\x{4e00}-\x{9fff}]"
+
+
+class UnreadableFile(Exception):
+    """Not a CSV/XLSX we can read at all (empty, no header, binary, bomb).
+
+    Carries a Chinese message that says what to do and an English one.
+    """
+
+    def __init__(self, message: str, message_en: str) -> None:
+        super().__init__(f"{message} / {message_en}")
+        self.message = message
+        self.message_en = message_en
+
+
+@dataclass
+class RawTable:
+    """An upload as normalised strings; index = spreadsheet line (header = 1)."""
+
+    frame: pd.DataFrame
+    headers: list[str]
+    encoding: str
+    delimiter: str | None
+    problems: Problems = field(default_factory=Problems)
+
+
+def read_table(data: bytes, filename: str = "") -> RawTable:
+    """Detect the format and encoding of ``data`` and read it.
+
+    Raises UnreadableFile when it is not a table at all.
+    """
+    if not data or not data.strip():
+        raise UnreadableFile("文件是空的，请选择填好数据的 CSV 或 XLSX 文件。", "The file is empty.")
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise UnreadableFile(
+            "这是旧版 Excel（.xls）文件，请在 Excel/WPS 中另存为 .xlsx 或 CSV 后再上传。",
+            "This is an old Excel .xls file; save it as .xlsx or CSV and upload again.",
+        )
+    buf, encoding = _to_utf8(data)
+    return _read_csv(buf, encoding)
+
+
+# ---------------------------------------------------------------------------
+# Encodings
+
+
+def _unreadable_text() -> UnreadableFile:
+    return UnreadableFile(
+        "无法识别文件内容：请上传 CSV（UTF-8 或 GBK 编码）或 XLSX 表格文件。",
+        "Cannot read this file: upload a CSV (UTF-8 or GBK) or an XLSX spreadsheet.",
+    )
+
+
+def _to_utf8(data: bytes) -> tuple[bytes, str]:
+    """The file as UTF-8 bytes without BOM, and the encoding it was in."""
+    if data[:3] == codecs.BOM_UTF8:
+        buf, enc = data[3:], "utf-8-sig"
+        _check_utf8_sample(buf)
+    elif data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        buf, enc = _decode(data, "utf-16").encode("utf-8"), "utf-16"
+    elif b"\x00" in data[:_SAMPLE]:
+        buf, enc = _decode(data, _utf16_without_bom(data[:_SAMPLE])).encode("utf-8"), "utf-16"
+    elif _valid_utf8_prefix(data[:_SAMPLE]):
+        buf, enc = data, "utf-8"  # pyarrow validates the rest; see _read_csv
+    else:
+        buf, enc = _decode(data, "gb18030").encode("utf-8"), "gb18030"
+    _refuse_binary(buf[:_SAMPLE].decode("utf-8", errors="ignore"))
+    return buf, enc
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        raise _unreadable_text() from None
+
+
+def _valid_utf8_prefix(sample: bytes) -> bool:
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _check_utf8_sample(buf: bytes) -> None:
+    if not _valid_utf8_prefix(buf[:_SAMPLE]):
+        raise _unreadable_text()
+
+
+def _utf16_without_bom(sample: bytes) -> str:
+    """UTF-16 text without BOM has its NULs at one parity (ASCII high bytes)."""
+    arr = np.frombuffer(sample[: len(sample) // 2 * 2], dtype=np.uint8)
+    even, odd = int((arr[0::2] == 0).sum()), int((arr[1::2] == 0).sum())
+    if odd and not even:
+        return "utf-16-le"
+    if even and not odd:
+        return "utf-16-be"
+    raise _unreadable_text()
+
+
+def _refuse_binary(sample: str) -> None:
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n\f\v")
+    if "\x00" in sample or controls > max(2, len(sample) // 100):
+        raise _unreadable_text()
+
+
+# ---------------------------------------------------------------------------
+# CSV
+
+
+def _read_csv(buf: bytes, encoding: str) -> RawTable:
+    if b"\n" not in buf and b"\r" in buf:  # classic Mac line endings
+        buf = buf.replace(b"\r", b"\n")
+    scan = _scan(buf)
+    if scan is None:
+        return _read_csv_slowly(buf, encoding)
+    header_rec = scan.header
+    header_text = buf[scan.starts[header_rec] : scan.ends[header_rec]].decode("utf-8", errors="replace")
+    delimiter = _sniff(header_text)
+    header_cells = next(csv.reader([header_text], delimiter=delimiter))
+    ncols = len(header_cells)
+    counts = scan.cell_counts(buf, delimiter)
+    data_recs = scan.data_records()
+    ragged = data_recs[counts[data_recs] != ncols]
+    good = data_recs[counts[data_recs] == ncols]
+
+    body_start = int(scan.ends[header_rec]) + 1
+    names = [f"c{i}" for i in range(ncols)]
+    invalid: list[str] = []
+
+    def on_invalid(row: pv.InvalidRow) -> str:
+        invalid.append(row.text)
+        return "skip"
+
+    try:
+        table = pv.read_csv(
+            pa.BufferReader(pa.py_buffer(buf)[body_start:] if body_start < len(buf) else b""),
+            read_options=pv.ReadOptions(column_names=names),
+            parse_options=pv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=scan.quoted_newlines,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        if encoding == "utf-8" and "utf8" in str(exc).lower():
+            return _read_csv(_decode(buf, "gb18030").encode("utf-8"), "gb18030")
+        return _read_csv_slowly(buf, encoding)
+    if table.num_rows != len(good) or len(invalid) != len(ragged):
+        return _read_csv_slowly(buf, encoding)  # a stray quote fooled the scan
+
+    columns = [table.column(i) for i in range(ncols)]
+    lines = scan.lines[good]
+    problems = Problems()
+    if len(ragged):
+        extra_rows = []
+        for rec in ragged:
+            text = buf[scan.starts[rec] : scan.ends[rec]].decode("utf-8")
+            cells = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+            line = int(scan.lines[rec])
+            extra_rows.append(_fit_row(cells, ncols, line, problems))
+        columns = [
+            pa.chunked_array([*col.chunks, pa.array([r[i] for r in extra_rows], pa.string())])
+            for i, col in enumerate(columns)
+        ]
+        lines = np.concatenate([lines, scan.lines[ragged]])
+    return _build(header_cells, columns, lines, encoding, delimiter, problems)
+
+
+@dataclass
+class _Scan:
+    """Record boundaries found from newlines outside quotes."""
+
+    arr: np.ndarray
+    quotes: np.ndarray  # positions of '"'
+    terminators: np.ndarray  # positions of record-ending newlines
+    starts: np.ndarray  # record start offsets
+    ends: np.ndarray  # record end offsets (exclusive, at the newline)
+    lines: np.ndarray  # spreadsheet line of each record's start
+    empty: np.ndarray  # record has no content at all
+    header: int
+    quoted_newlines: bool
+
+    def data_records(self) -> np.ndarray:
+        idx = np.arange(len(self.starts))
+        return idx[(idx > self.header) & ~self.empty]
+
+    def cell_counts(self, buf: bytes, delimiter: str) -> np.ndarray:
+        delims = np.flatnonzero(self.arr == ord(delimiter))
+        if len(self.quotes):
+            delims = delims[np.searchsorted(self.quotes, delims) % 2 == 0]
+        rec = np.searchsorted(self.terminators, delims)
+        return np.bincount(rec, minlength=len(self.starts)) + 1
+
+
+def _scan(buf: bytes) -> _Scan | None:
+    """Find records and their start lines; None when quotes are unbalanced."""
+    arr = np.frombuffer(buf, dtype=np.uint8)
+    newlines = np.flatnonzero(arr == 10)
+    quotes = np.flatnonzero(arr == 34)
+    if len(quotes) % 2:
+        return None
+    if len(quotes):
+        outside = np.searchsorted(quotes, newlines) % 2 == 0
+        terminators = newlines[outside]
+        quoted_newlines = not bool(outside.all())
+    else:
+        terminators, quoted_newlines = newlines, False
+    starts = np.concatenate([[0], terminators + 1])
+    ends = np.concatenate([terminators, [len(buf)]])
+    if starts[-1] >= len(buf):  # file ends with a newline: no last record
+        starts, ends = starts[:-1], ends[:-1]
+    length = ends - starts
+    first = arr[np.minimum(starts, len(arr) - 1)]
+    empty = (length == 0) | ((length == 1) & (first == 13))
+    nonempty = np.flatnonzero(~empty)
+    if not len(nonempty):
+        raise _no_header()
+    lines = np.searchsorted(newlines, starts) + 1
+    return _Scan(arr, quotes, terminators, starts, ends, lines, empty, int(nonempty[0]), quoted_newlines)
+
+
+def _sniff(header: str) -> str:
+    """Tab when the header line has more tabs than commas, else comma."""
+    return "\t" if header.count("\t") > header.count(",") else ","
+
+
+def _fit_row(cells: list[str], ncols: int, line: int, problems: Problems) -> list[str | None]:
+    """Pad a short row with missing cells; report a long one's extra cells."""
+    extra = [c for c in cells[ncols:] if c.strip()]
+    if extra:
+        problems.add(
+            Problem(
+                rule="row.too_many_cells",
+                message=(
+                    f"本行有 {len(cells)} 个单元格，比表头的 {ncols} 列多；"
+                    "请检查是否多了逗号或分隔符，或把含逗号的内容用英文引号括起来。"
+                ),
+                message_en=(
+                    f"This row has {len(cells)} cells but the header has {ncols} columns; "
+                    "remove the extra separators or quote cells that contain commas."
+                ),
+                line=line,
+                value=", ".join(extra)[:200],
+            )
+        )
+    cells = cells[:ncols]
+    return [*cells, *([None] * (ncols - len(cells)))]
+
+
+def _read_csv_slowly(buf: bytes, encoding: str) -> RawTable:
+    """Python's csv module, line by line: for files the fast scan cannot map."""
+    text = _decode(buf, "utf-8")
+    first = next((ln for ln in text.splitlines() if ln.strip()), None)
+    if first is None:
+        raise _no_header()
+    delimiter = _sniff(first)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] | None = None
+    rows: list[list[str | None]] = []
+    lines: list[int] = []
+    problems = Problems()
+    prev = 0
+    for cells in reader:
+        start, prev = prev + 1, reader.line_num
+        if not cells:
+            continue
+        if header is None:
+            header = cells
+            continue
+        rows.append(_fit_row(cells, len(header), start, problems))
+        lines.append(start)
+    if header is None:
+        raise _no_header()
+    columns = [pa.chunked_array([pa.array([r[i] for r in rows], pa.string())]) for i in range(len(header))]
+    return _build(header, columns, np.array(lines, dtype=np.int64), encoding, delimiter, problems)
+
+
+def _no_header() -> UnreadableFile:
+    return UnreadableFile(
+        "文件没有表头：第 1 行应是列名（如 房产编号、户主…），请使用模板填写后再上传。",
+        "The file has no header: line 1 must hold the column names; fill in the template and upload again.",
+    )
+
+
+# ---------------------------------------------------------------------------
+# XLSX
+
+
+def _read_xlsx(data: bytes) -> RawTable:
+    _refuse_zip_bomb(data)
+    try:
+        import python_calamine
+
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own error types for corrupt files
+        raise UnreadableFile(
+            "无法打开这个 Excel 文件，请确认它是 .xlsx 表格，或另存为 CSV 后再上传。",
+            f"Cannot open this Excel file ({type(exc).__name__}); save it as .xlsx or CSV and try again.",
+        ) from exc
+    text_rows = [[_xlsx_cell(v) for v in row] for row in rows]
+    nonempty = [i for i, r in enumerate(text_rows) if any(c.strip() for c in r)]
+    if not nonempty:
+        raise _no_header()
+    header_at = nonempty[0]
+    header = text_rows[header_at]
+    body = [(i + 1, r) for i, r in enumerate(text_rows) if i > header_at and any(c.strip() for c in r)]
+    width = max([len(header), *(len(r) for _, r in body)])
+    header = header + [""] * (width - len(header))
+    columns = [
+        pa.chunked_array([pa.array([r[i] if i < len(r) else None for _, r in body], pa.string())])
+        for i in range(width)
+    ]
+    lines = np.array([ln for ln, _ in body], dtype=np.int64)
+    return _build(header, columns, lines, "xlsx", None, Problems())
+
+
+def _refuse_zip_bomb(data: bytes) -> None:
+    """Check the declared sizes before anything expands the archive."""
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except zipfile.BadZipFile as exc:
+        raise UnreadableFile(
+            "文件已损坏，无法作为 Excel 打开，请重新保存后上传。",
+            "The file is corrupt and cannot be opened as Excel; save it again and upload.",
+        ) from exc
+    total = sum(i.file_size for i in infos)
+    bomb = total > XLSX_MAX_UNCOMPRESSED or any(
+        i.file_size > XLSX_RATIO_MIN_BYTES and i.file_size > XLSX_MAX_RATIO * max(i.compress_size, 1)
+        for i in infos
+    )
+    if bomb:
+        raise UnreadableFile(
+            f"这个 Excel 文件解压后过大（约 {total // (1024 * 1024)} MB）或压缩比异常，疑似压缩炸弹，已拒绝。"
+            "请删除多余的工作表和空行，或另存为 CSV 后上传。",
+            f"This Excel file would expand to about {total // (1024 * 1024)} MB or is compressed "
+            "suspiciously well (possible zip bomb), so it was refused; save it as CSV instead.",
+        )
+
+
+def _xlsx_cell(value: object) -> str:
+    """A cell as staff see it: dates as YYYY-MM-DD, 12.0 as 12, booleans 是/否."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+# ---------------------------------------------------------------------------
+# Normalisation
+
+
+def normalise_text(value: str) -> str:
+    """NFKC then trim: '　９１ ' -> '91'."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def normalise(values: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Trim and NFKC-normalise every cell; '' becomes null.
+
+    Vectorised: only cells outside ASCII and CJK ideographs can change under
+    NFKC, and each distinct one is normalised once.
+    """
+    arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if arr.type != pa.string():
+        arr = arr.cast(pa.string())
+    arr = pc.utf8_trim_whitespace(arr)
+    odd = pc.fill_null(pc.match_substring_regex(arr, _NEEDS_NFKC), False)
+    if pc.any(odd).as_py():
+        enc = pc.dictionary_encode(arr.filter(odd))
+        fixed = pa.array([normalise_text(v) for v in enc.dictionary.to_pylist()], pa.string())
+        arr = pc.replace_with_mask(arr, odd, pc.take(fixed, enc.indices))
+    blank = pc.fill_null(pc.equal(pc.binary_length(arr), 0), False)
+    if pc.any(blank).as_py():
+        arr = pc.if_else(blank, pa.scalar(None, pa.string()), arr)
+    return arr
+
+
+def _build(
+    header_cells: list[str],
+    columns: list[pa.ChunkedArray],
+    lines: np.ndarray,
+    encoding: str,
+    delimiter: str | None,
+    problems: Problems,
+) -> RawTable:
+    """Normalise, drop nameless empty columns, order rows by line."""
+    headers = [normalise_text(h) for h in header_cells]
+    if not any(headers):
+        raise _no_header()
+    data: dict[int, pa.Array] = {}
+    kept: list[str] = []
+    for i, (h, col) in enumerate(zip(headers, columns, strict=True)):
+        arr = normalise(col)
+        if not h and arr.null_count == len(arr):
+            continue  # a trailing separator or an unused spreadsheet column
+        data[i] = arr
+        kept.append(h)
+    order = np.argsort(lines, kind="stable")
+    sorted_needed = bool(len(lines)) and not bool((order == np.arange(len(lines))).all())
+    series = []
+    for arr in data.values():
+        if sorted_needed:
+            arr = arr.take(pa.array(order))
+        series.append(pd.Series(pd.arrays.ArrowStringArray(arr)) if len(arr) else pd.Series([], dtype=STRING))
+    index = pd.Index(lines[order] if sorted_needed else lines, dtype="int64", name="line")
+    frame = pd.concat(series, axis=1, ignore_index=True) if series else pd.DataFrame(index=range(len(lines)))
+    frame.columns = pd.Index(kept, dtype=object)
+    frame.index = index
+    return RawTable(frame=frame, headers=kept, encoding=encoding, delimiter=delimiter, problems=problems)

@@ -1,0 +1,547 @@
+"""Check an upload against the data contract and type its cells.
+
+Every rule has an id (``cell.int``, ``key.duplicate``, ``date_order.a.b``...)
+and every problem found is collected, with the spreadsheet line, the column
+as written in the file, the value and a message in Chinese (saying what to
+do) and English. Checks are vectorised; Problems are built only for failing
+cells, so a clean million-row file costs a few array passes.
+
+Each check runs through :func:`run_check`: an exception inside a check is a
+bug in our code and is raised as CheckCrashed, never mistaken for bad data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dashboard.data import cells
+from dashboard.data.contract import TERM_YEARS, ColType, Column, Dataset, get_dataset
+from dashboard.data.problems import CheckCrashed, Problem, Problems
+from dashboard.data.reading import RawTable
+
+T = TypeVar("T")
+
+DTYPES: dict[ColType, str] = {
+    ColType.TEXT: "string",
+    ColType.ENUM: "string",
+    ColType.INT: "Int64",
+    ColType.NUMBER: "Float64",
+    ColType.PERCENT: "Float64",
+    ColType.BOOL: "boolean",
+    ColType.DATE: "datetime64[s]",
+}
+
+ARROW_TYPES: dict[ColType, pa.DataType] = {
+    ColType.TEXT: pa.string(),
+    ColType.ENUM: pa.string(),
+    ColType.INT: pa.int64(),
+    ColType.NUMBER: pa.float64(),
+    ColType.PERCENT: pa.float64(),
+    ColType.BOOL: pa.bool_(),
+    ColType.DATE: pa.date32(),
+}
+
+
+@dataclass
+class Checked:
+    """A validated upload: typed frame (index = spreadsheet line) and problems.
+
+    ``problems`` includes the reader's structural problems (``raw.problems``).
+    """
+
+    dataset: Dataset
+    frame: pd.DataFrame
+    problems: Problems
+    column_map: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems.errors
+
+
+def run_check(rule: str, check: Callable[..., T], *args: Any) -> T:
+    """Run one check; an exception in it is a bug, raised as CheckCrashed."""
+    try:
+        return check(*args)
+    except CheckCrashed:
+        raise
+    except Exception as exc:
+        raise CheckCrashed(rule, exc) from exc
+
+
+def validate(dataset: Dataset | str, raw: RawTable, *, refs: Mapping[str, set[str]] | None = None) -> Checked:
+    """Check ``raw`` against ``dataset``'s contract and return typed rows.
+
+    ``refs`` maps each foreign key's ref_dataset to the keys that exist now;
+    None skips foreign-key checks.
+    """
+    ds = get_dataset(dataset) if isinstance(dataset, str) else dataset
+    up = _Upload(ds)
+    up.problems.extend(raw.problems)
+    positions = run_check("header", _check_headers, up, raw)
+    run_check("rows", _take_rows, up, raw, positions)
+    if not len(up.lines):
+        up.problems.add(
+            Problem(
+                "file.no_rows",
+                "文件只有表头，没有数据行。请在表头下面填写数据后再上传。",
+                "The file has a header but no data rows; fill in rows below the header and upload again.",
+            )
+        )
+    for col in ds.columns:
+        run_check(f"cell.{col.type}", _check_cells, up, col)
+    for col in ds.columns:
+        if col.default is not None:
+            run_check(f"default.{col.name}", _fill_default, up, col)
+    if ds.key:
+        run_check("key.duplicate", _check_key, up)
+    for order in ds.date_orders:
+        run_check(order.id, _check_date_order, up, order.earlier, order.later, order.id)
+    for rule in ds.required_from:
+        run_check(rule.id, _check_required_from, up, rule.column, rule.status_column, rule.from_code)
+        if rule.empty_before:
+            run_check(
+                f"empty_before.{rule.column}",
+                _check_empty_before,
+                up,
+                rule.column,
+                rule.status_column,
+                rule.from_code,
+            )
+    if refs is not None:
+        for fk in ds.foreign_keys:
+            run_check(
+                fk.id, _check_foreign_key, up, fk.column, fk.ref_dataset, refs.get(fk.ref_dataset, set())
+            )
+    if "term_end" in ds.derived:
+        run_check("derived.term_end", _derive_term_end, up)
+    frame = run_check("frame", _to_frame, up)
+    # Reading order: file-level problems first, then by spreadsheet line.
+    up.problems.items.sort(key=lambda p: p.line or 0)
+    return Checked(ds, frame, up.problems, dict(up.written))
+
+
+# ---------------------------------------------------------------------------
+# State shared by the checks
+
+
+@dataclass
+class _Upload:
+    dataset: Dataset
+    problems: Problems = field(default_factory=Problems)
+    lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    raw: dict[str, pa.Array] = field(default_factory=dict)  # present columns, normalised text
+    written: dict[str, str] = field(default_factory=dict)  # name -> header as written
+    typed: dict[str, pa.Array] = field(default_factory=dict)
+
+    def header(self, name: str) -> str:
+        return self.written.get(name) or self.dataset.column(name).header
+
+    def text(self, name: str) -> pa.Array:
+        """Cells of ``name`` as written (all null when the column is absent)."""
+        if name in self.raw:
+            return self.raw[name]
+        return pa.nulls(len(self.lines), pa.string())
+
+    def cell_problems(
+        self, rule: str, name: str, mask: np.ndarray, message: str, message_en: str, **fmt: Any
+    ) -> None:
+        """One Problem per True in ``mask``; messages may use {value}."""
+        rows = np.flatnonzero(mask)
+        if not len(rows):
+            return
+        values = self.text(name).take(pa.array(rows)).to_pylist()
+        column = self.header(name)
+        for row, value in zip(rows.tolist(), values, strict=True):
+            shown = "" if value is None else value
+            self.problems.add(
+                Problem(
+                    rule=rule,
+                    message=message.format(value=shown, column=column, **fmt),
+                    message_en=message_en.format(value=shown, column=column, **fmt),
+                    line=int(self.lines[row]),
+                    column=column,
+                    value=value,
+                )
+            )
+
+
+# ---------------------------------------------------------------------------
+# Header and rows
+
+
+def _check_headers(up: _Upload, raw: RawTable) -> dict[str, int]:
+    """Map contract columns to file positions; report missing/duplicate/extra."""
+    ds = up.dataset
+    lookup = ds.header_lookup()
+    positions: dict[str, int] = {}
+    for pos, written in enumerate(raw.frame.columns):
+        written = str(written)
+        name = lookup.get(written) or lookup.get(written.lower())
+        if name is None:
+            up.problems.add(
+                Problem(
+                    "header.ignored",
+                    f"列「{written}」不是「{ds.title}」的列，已忽略。",
+                    f"Column '{written}' is not part of {ds.name}; it was ignored.",
+                    line=1,
+                    column=written,
+                    severity="warning",
+                )
+            )
+        elif name in positions:
+            first = up.written[name]
+            col = ds.column(name)
+            up.problems.add(
+                Problem(
+                    "header.duplicate",
+                    f"列「{written}」和列「{first}」都是「{col.header}」，请删除其中一列。",
+                    f"Columns '{written}' and '{first}' are both {col.name}; delete one of them.",
+                    line=1,
+                    column=written,
+                )
+            )
+        else:
+            positions[name] = pos
+            up.written[name] = written
+    for col in ds.columns:
+        if col.required and col.name not in positions:
+            up.problems.add(
+                Problem(
+                    "header.missing",
+                    f"缺少必填列「{col.header}」，请在第 1 行加上这一列（英文列名 {col.name} 也可以）。",
+                    f"Required column '{col.header}' ({col.name}) is missing; add it to line 1.",
+                    line=1,
+                    column=col.header,
+                )
+            )
+    return positions
+
+
+def _take_rows(up: _Upload, raw: RawTable, positions: dict[str, int]) -> None:
+    """Keep rows with any content; an all-empty row is not data."""
+    frame = raw.frame
+    arrays = [_arrow_text(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    lines = np.asarray(frame.index, dtype=np.int64)
+    if arrays:
+        empty = np.ones(len(lines), dtype=bool)
+        for arr in arrays:
+            empty &= arr.is_null().to_numpy(zero_copy_only=False)
+        if empty.any():
+            keep = pa.array(~empty)
+            arrays = [a.filter(keep) for a in arrays]
+            lines = lines[~empty]
+    up.lines = lines
+    up.raw = {name: arrays[pos] for name, pos in positions.items()}
+
+
+def _arrow_text(series: pd.Series) -> pa.Array:
+    arr = pa.array(series, from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.type != pa.string():
+        arr = arr.cast(pa.string())
+    return arr
+
+
+# ---------------------------------------------------------------------------
+# Cells
+
+
+def _num(x: float | None) -> str:
+    return "" if x is None else (str(int(x)) if float(x).is_integer() else str(x))
+
+
+_TYPE_MESSAGES: dict[ColType, tuple[str, str]] = {
+    ColType.INT: (
+        "「{value}」不是整数，请填写整数，例如 12。",
+        "'{value}' is not a whole number; enter one such as 12.",
+    ),
+    ColType.NUMBER: (
+        "「{value}」不是数字，请填写数字，例如 186.5。",
+        "'{value}' is not a number; enter one such as 186.5.",
+    ),
+    ColType.PERCENT: (
+        "「{value}」不是百分比，请填写 0 到 100 的数，例如 85 或 85%。",
+        "'{value}' is not a percentage; enter a number from 0 to 100 such as 85 or 85%.",
+    ),
+    ColType.BOOL: (
+        "「{value}」不是“是/否”，请填写 是 或 否。",
+        "'{value}' is not yes/no; enter 是 or 否 (yes/no, Y/N, true/false, 1/0).",
+    ),
+    ColType.DATE: (
+        "「{value}」不是有效日期，请写成 2024-05-03、2024/5/3、2024.5.3 或 2024年5月3日。",
+        "'{value}' is not a valid date; write it like 2024-05-03, 2024/5/3, 2024.5.3 or 2024年5月3日.",
+    ),
+}
+
+
+def _check_cells(up: _Upload, col: Column) -> None:
+    """Required, type, enum and range rules for one column."""
+    if col.name not in up.raw:
+        up.typed[col.name] = pa.nulls(len(up.lines), ARROW_TYPES[col.type])
+        return
+    text = up.raw[col.name]
+    if col.required:
+        missing = text.is_null().to_numpy(zero_copy_only=False)
+        up.cell_problems(
+            "cell.required",
+            col.name,
+            missing,
+            "「{column}」必须填写，请补上这一格。",
+            "'{column}' is required; fill in this cell.",
+        )
+    if col.type == ColType.ENUM:
+        assert col.enum is not None
+        parsed = cells.parse_enum(text, col.enum)
+        labels = "、".join(col.enum.labels)
+        spelled = ", ".join(f"{c.label} ({c.code})" for c in col.enum.choices)
+        up.cell_problems(
+            "cell.enum",
+            col.name,
+            parsed.bad,
+            "「{value}」不是「{column}」的可选值，请填写以下之一：{labels}。",
+            "'{value}' is not an allowed value of '{column}'; use one of: {spelled}.",
+            labels=labels,
+            spelled=spelled,
+        )
+    else:
+        parsed = cells.PARSERS[col.type](text)
+        if col.type in _TYPE_MESSAGES:
+            zh, en = _TYPE_MESSAGES[col.type]
+            up.cell_problems(f"cell.{col.type}", col.name, parsed.bad, zh, en)
+    if col.min is not None or col.max is not None:
+        _check_range(up, col, parsed.values)
+    up.typed[col.name] = parsed.values
+
+
+def _check_range(up: _Upload, col: Column, values: pa.Array) -> None:
+    out = pa.scalar(False)
+    if col.min is not None:
+        out = pc.or_(out, pc.less(values, col.min))
+    if col.max is not None:
+        out = pc.or_(out, pc.greater(values, col.max))
+    mask = pc.fill_null(out, False).to_numpy(zero_copy_only=False)
+    if col.min is not None and col.max is not None:
+        zh, en = "应在 {lo} 到 {hi} 之间", "must be between {lo} and {hi}"
+    elif col.min is not None:
+        zh, en = "不能小于 {lo}", "must not be less than {lo}"
+    else:
+        zh, en = "不能大于 {hi}", "must not be greater than {hi}"
+    up.cell_problems(
+        "cell.range",
+        col.name,
+        mask,
+        "「{value}」超出范围：「{column}」" + zh + "，请更正。",
+        "'{value}' is out of range: '{column}' " + en + ".",
+        lo=_num(col.min),
+        hi=_num(col.max),
+    )
+
+
+def _fill_default(up: _Upload, col: Column) -> None:
+    """Empty cells take the contract default (demolition 重点户: 否)."""
+    assert col.default is not None
+    default = cells.PARSERS[col.type](pa.array([col.default], pa.string())).values[0]
+    empty = up.text(col.name).is_null()
+    up.typed[col.name] = pc.if_else(empty, default, up.typed[col.name])
+
+
+# ---------------------------------------------------------------------------
+# Rows and cross-field rules
+
+
+def _check_key(up: _Upload) -> None:
+    """Each key appears once; a repeat cites the line of its first use."""
+    ds = up.dataset
+    if not len(up.lines) or any(k not in up.raw for k in ds.key):
+        return
+    keys = pd.DataFrame({k: _to_pandas(up.typed[k], ds.column(k).type) for k in ds.key})
+    complete = keys.notna().all(axis=1).to_numpy()
+    keys = keys[complete]
+    repeat = keys.duplicated(keep="first").to_numpy()
+    if not repeat.any():
+        return
+    lines = up.lines[complete]
+    first_lines = pd.Series(lines, index=pd.MultiIndex.from_frame(keys))
+    first_lines = first_lines[~first_lines.index.duplicated(keep="first")]
+    repeats = keys[repeat]
+    firsts = first_lines.reindex(pd.MultiIndex.from_frame(repeats)).to_numpy()
+    rows = np.flatnonzero(complete)[repeat]
+    headers = [up.header(k) for k in ds.key]
+    column = "+".join(headers)
+    texts = [up.text(k).take(pa.array(rows)).to_pylist() for k in ds.key]
+    for i, row in enumerate(rows.tolist()):
+        value = " / ".join(str(t[i]) for t in texts)
+        up.problems.add(
+            Problem(
+                "key.duplicate",
+                f"「{column}」为「{value}」的行与第 {firsts[i]} 行重复，每个只能出现一次；"
+                "请删除或修改其中一行。",
+                f"'{column}' '{value}' repeats line {firsts[i]}; each may appear only once. "
+                "Delete or correct one of the rows.",
+                line=int(up.lines[row]),
+                column=column,
+                value=value,
+            )
+        )
+
+
+def _check_date_order(up: _Upload, earlier: str, later: str, rule: str) -> None:
+    a, b = up.typed[earlier], up.typed[later]
+    mask = pc.fill_null(pc.less(b, a), False).to_numpy(zero_copy_only=False)
+    up.cell_problems(
+        rule,
+        later,
+        mask,
+        "「{column}」{value} 早于「{other}」，请检查这两个日期。",
+        "'{column}' {value} is before '{other}'; check both dates.",
+        other=up.header(earlier),
+    )
+
+
+def _status_rank(up: _Upload, status_column: str, from_code: str) -> tuple[np.ndarray, np.ndarray]:
+    """(known, reached): the status is valid / it is at or past ``from_code``."""
+    enum = up.dataset.column(status_column).enum
+    assert enum is not None
+    rank = pc.index_in(up.typed[status_column], value_set=pa.array(enum.codes))
+    known = rank.is_valid().to_numpy(zero_copy_only=False)
+    reached = pc.fill_null(pc.greater_equal(rank, enum.rank(from_code)), False)
+    return known, reached.to_numpy(zero_copy_only=False)
+
+
+def _check_required_from(up: _Upload, column: str, status_column: str, from_code: str) -> None:
+    """``column`` must be filled once the status reaches ``from_code``."""
+    _, reached = _status_rank(up, status_column, from_code)
+    empty = up.text(column).is_null().to_numpy(zero_copy_only=False)
+    enum = up.dataset.column(status_column).enum
+    assert enum is not None
+    up.cell_problems(
+        f"required_from.{column}",
+        column,
+        reached & empty,
+        "「{status}」已到「{label}」或之后，必须填写「{column}」。",
+        "'{column}' is required once '{status}' is {code} or later.",
+        status=up.header(status_column),
+        label=enum.label(from_code),
+        code=from_code,
+    )
+
+
+def _check_empty_before(up: _Upload, column: str, status_column: str, from_code: str) -> None:
+    """``column`` must stay empty until the status reaches ``from_code``."""
+    known, reached = _status_rank(up, status_column, from_code)
+    filled = up.text(column).is_valid().to_numpy(zero_copy_only=False)
+    enum = up.dataset.column(status_column).enum
+    assert enum is not None
+    up.cell_problems(
+        f"empty_before.{column}",
+        column,
+        known & ~reached & filled,
+        "「{status}」还不是「{label}」，「{column}」应为空；请删除日期或更新「{status}」。",
+        "'{column}' must be empty until '{status}' is {code}; clear the date or update '{status}'.",
+        status=up.header(status_column),
+        label=enum.label(from_code),
+        code=from_code,
+    )
+
+
+def _check_foreign_key(up: _Upload, column: str, ref_dataset: str, existing: set[str]) -> None:
+    values = up.typed[column]
+    found = pc.is_in(values, value_set=pa.array(sorted(existing), pa.string()))
+    mask = pc.and_(values.is_valid(), pc.invert(found)).to_numpy(zero_copy_only=False)
+    ref = get_dataset(ref_dataset)
+    up.cell_problems(
+        f"foreign_key.{column}",
+        column,
+        mask,
+        "「{value}」在「{ref}」中不存在，请先在「{ref}」中登记，或更正「{column}」。",
+        "'{value}' does not exist in {ref_en}; add it there first or correct '{column}'.",
+        ref=ref.title,
+        ref_en=ref.name,
+    )
+
+
+def _derive_term_end(up: _Upload) -> None:
+    """Elections: an empty term_end is completed_date + TERM_YEARS years."""
+    done, end = up.typed["completed_date"], up.typed["term_end"]
+    if not len(done):
+        return
+    done_np = _to_pandas(done, ColType.DATE)
+    derived = done_np + pd.DateOffset(years=TERM_YEARS)
+    derived_arr = pa.array(derived.dt.date, pa.date32(), from_pandas=True)
+    up.typed["term_end"] = pc.if_else(end.is_null(), derived_arr, end)
+
+
+# ---------------------------------------------------------------------------
+# Frames
+
+
+def _to_pandas(arr: pa.Array, type_: ColType) -> pd.Series:
+    """An arrow column as a pandas Series of the agreed dtype."""
+    if type_ in (ColType.TEXT, ColType.ENUM):
+        return pd.Series(pd.arrays.ArrowStringArray(arr.cast(pa.large_string())))
+    if type_ == ColType.DATE:
+        return pd.Series(arr.cast(pa.timestamp("s")).to_numpy(zero_copy_only=False)).astype("datetime64[s]")
+    dtype = pd.api.types.pandas_dtype(DTYPES[type_])
+    return pd.Series(dtype.__from_arrow__(arr))  # type: ignore[attr-defined]
+
+
+def _to_frame(up: _Upload) -> pd.DataFrame:
+    index = pd.Index(up.lines, dtype="int64", name="line")
+    data = {}
+    for col in up.dataset.columns:
+        s = _to_pandas(up.typed[col.name], col.type)
+        s.index = index
+        data[col.name] = s
+    return pd.DataFrame(data, index=index)
+
+
+def typed_empty(dataset: Dataset | str) -> pd.DataFrame:
+    """Zero rows with the agreed dtypes, in contract order."""
+    ds = get_dataset(dataset) if isinstance(dataset, str) else dataset
+    return pd.DataFrame({c.name: pd.Series([], dtype=DTYPES[c.type]) for c in ds.columns})
+
+
+def coerce_types(dataset: Dataset | str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Cast ``frame`` (e.g. rows read back from the database) to the agreed dtypes.
+
+    Every contract column appears, in contract order; absent ones are all
+    missing. Dates may arrive as date objects, strings or timestamps; bools
+    as 0/1.
+    """
+    ds = get_dataset(dataset) if isinstance(dataset, str) else dataset
+    out: dict[str, pd.Series] = {}
+    for col in ds.columns:
+        if col.name in frame.columns:
+            s = frame[col.name]
+        else:
+            s = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        out[col.name] = _coerce(s, col.type)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _coerce(s: pd.Series, type_: ColType) -> pd.Series:
+    if type_ in (ColType.TEXT, ColType.ENUM):
+        return s.astype("string")
+    if type_ == ColType.DATE:
+        if s.dtype == "datetime64[s]":
+            return s
+        parsed = pd.to_datetime(s, errors="raise")
+        if getattr(parsed.dt, "tz", None) is not None:
+            parsed = parsed.dt.tz_localize(None)
+        return parsed.astype("datetime64[s]")
+    if type_ == ColType.BOOL:
+        if s.dtype == object:
+            s = s.map(lambda v: None if v is None or v is pd.NA or v != v else bool(v))
+        return s.astype("boolean")
+    if s.dtype == object:
+        s = pd.to_numeric(s)
+    return s.astype(DTYPES[type_])
