@@ -1,0 +1,1 @@
+"""Pure chart functions: typed frames in, plotly figures out (no Reflex here)."""

@@ -1,0 +1,72 @@
+"""Which charts each board shows, and rendering a board to JSON-able figures.
+
+The app asks for a board by name and gets (chart id, translated title,
+figure dict) triples; it never imports a chart function itself, so adding a
+chart is one line here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from dashboard.charts import brands, demolition, elections
+from dashboard.data.metrics import Frames
+from dashboard.i18n import t
+
+Build = Callable[[Frames, str, date], go.Figure]
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """One chart: its stable id (DOM ids, tests), its title's catalogue key, its function."""
+
+    id: str
+    title_key: str
+    build: Build
+
+
+def _spec(id: str, build: Build) -> ChartSpec:
+    return ChartSpec(id=id, title_key=f"chart.{id}", build=build)
+
+
+BOARDS: dict[str, tuple[ChartSpec, ...]] = {
+    "overview": (),
+    "elections": (
+        _spec("elections_by_type", elections.by_type),
+        _spec("elections_by_stage", elections.by_stage),
+        _spec("elections_cumulative", elections.cumulative_completions),
+    ),
+    "brands": (
+        _spec("brands_activities_month", brands.activities_per_month),
+        _spec("brands_participants", brands.participants),
+        _spec("brands_by_category", brands.by_category),
+    ),
+    "demolition": (
+        _spec("demolition_funnel", demolition.funnel),
+        _spec("demolition_by_category", demolition.signed_by_category),
+        _spec("demolition_by_group", demolition.signed_by_group),
+        _spec("demolition_burnup", demolition.burnup_chart),
+        _spec("demolition_grid", demolition.property_grid),
+        _spec("demolition_gantt", demolition.gantt),
+        _spec("demolition_meetings", demolition.meetings_per_week),
+    ),
+}
+
+
+def figure_dict(fig: go.Figure) -> dict[str, Any]:
+    """The figure as plain JSON types, without the template (plotly.js defaults suffice)."""
+    out = json.loads(pio.to_json(fig, validate=False, engine="json"))
+    out.get("layout", {}).pop("template", None)
+    return out
+
+
+def render_board(board: str, frames: Frames, lang: str, today: date) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every chart of ``board`` as (chart id, translated title, figure dict)."""
+    return [(s.id, t(s.title_key, lang), figure_dict(s.build(frames, lang, today))) for s in BOARDS[board]]

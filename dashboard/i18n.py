@@ -1,0 +1,459 @@
+"""Every string a leader reads, in Chinese and English, from one catalogue.
+
+Why one catalogue: the language toggle must switch *every* visible label
+(titles, axis titles, hover text, legend names, enum labels, messages), and
+a test can then check that no key lacks a language. Chinese enum labels and
+column headers come from the data contract (never re-typed here); their
+English versions live in the catalogue.
+
+- ``t(key, lang, **fmt)``: the string, ``str.format``-ed with ``fmt``.
+- ``enum_label(enum, code, lang)``: an enumeration code for display.
+- ``fmt_int / fmt_pct / fmt_pp / fmt_date / fmt_datetime``: numbers and
+  dates written the way each language writes them (missing -> "—").
+
+Percentages are fractions (0.5 is 50%) everywhere in the code; ``fmt_pct``
+multiplies. Percentage points (``pp``) are already in points.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from dashboard.data import contract
+from dashboard.data.contract import Enum
+
+LANGS: tuple[str, ...] = ("zh", "en")
+DEFAULT_LANG = "zh"
+MISSING = "—"
+# Aware datetimes (version times are stored in UTC) are shown in office time.
+DISPLAY_TZ = ZoneInfo("Asia/Shanghai")
+
+# Enumerations by name: the catalogue key of a code is "enum.<name>.<code>".
+ENUM_NAMES: dict[Enum, str] = {
+    contract.ORG_TYPE: "org_type",
+    contract.ELECTION_STAGE: "stage",
+    contract.BRAND_CATEGORY: "brand_category",
+    contract.BRAND_STATUS: "brand_status",
+    contract.ACTIVITY_TYPE: "activity_type",
+    contract.PROPERTY_STATUS: "property_status",
+    contract.MEETING_TYPE: "meeting_type",
+}
+
+_ENUM_EN: dict[str, dict[str, str]] = {
+    "org_type": {"village": "Village", "residential": "Residential", "community": "Urban community"},
+    "stage": {
+        "not_started": "Not started",
+        "survey": "Survey",
+        "nomination": "Nomination",
+        "qualification": "Qualification review",
+        "voting": "Election meeting",
+        "approval": "Approval",
+        "completed": "Completed",
+    },
+    "brand_category": {
+        "network": "Network management",
+        "service": "Service delivery",
+        "resources": "Resource pooling",
+        "special_groups": "Special groups",
+        "elder_care": "Elder care",
+        "other": "Other",
+    },
+    "brand_status": {
+        "planning": "Planning",
+        "building": "Building",
+        "launched": "Launched",
+        "model": "Model",
+    },
+    "activity_type": {
+        "three_meetings": "Three meetings, one lesson",
+        "party_day": "Party day",
+        "volunteer": "Volunteer service",
+        "health": "Health talk",
+        "culture": "Culture & sports",
+        "pairing": "Pairing support",
+        "other": "Other",
+    },
+    "property_status": {
+        "surveyed": "Surveyed",
+        "appraised": "Appraised",
+        "signed": "Signed",
+        "vacated": "Vacated",
+        "demolished": "Demolished",
+        "cleared": "Cleared",
+    },
+    "meeting_type": {
+        "dispatch": "Dispatch meeting",
+        "weekly": "Weekly meeting",
+        "morning": "Morning huddle",
+        "evening": "Evening review",
+    },
+}
+
+# English column headers; Chinese ones are the contract's headers.
+_COLUMN_EN: dict[str, dict[str, str]] = {
+    "elections": {
+        "org_code": "Org code",
+        "org_name": "Party organisation",
+        "org_type": "Type",
+        "members": "Members",
+        "stage": "Stage",
+        "supervisor": "Supervisor",
+        "planned_date": "Planned by",
+        "completed_date": "Completed on",
+        "term_end": "Term ends",
+        "turnout": "Turnout",
+        "note": "Note",
+    },
+    "brands": {
+        "project_code": "Project code",
+        "community": "Community",
+        "brand_name": "Brand",
+        "category": "Category",
+        "status": "Status",
+        "start_date": "Started",
+        "owner": "Owner",
+        "target_activities": "Activities target (year)",
+        "note": "Note",
+    },
+    "activities": {
+        "date": "Date",
+        "project_code": "Project code",
+        "title": "Activity",
+        "type": "Type",
+        "participants": "Participants",
+        "volunteers": "Volunteers",
+    },
+    "demolition": {
+        "property_id": "Property",
+        "household": "Household",
+        "category": "Household category",
+        "party_group": "Party group",
+        "status": "Status",
+        "signed_date": "Signed on",
+        "vacated_date": "Vacated on",
+        "demolished_date": "Demolished on",
+        "key_household": "Key household",
+        "area_m2": "Floor area (m²)",
+        "note": "Note",
+    },
+    "milestones": {
+        "milestone_code": "Milestone code",
+        "phase": "Phase",
+        "name": "Milestone",
+        "planned_start": "Planned start",
+        "planned_end": "Planned end",
+        "actual_end": "Actually finished",
+        "progress": "Progress",
+        "owner": "Owner",
+    },
+    "meetings": {
+        "date": "Date",
+        "type": "Type",
+        "topic": "Topic",
+        "chair": "Chair",
+        "attendees": "Attendees",
+        "decisions": "Decisions",
+    },
+}
+
+
+def _generated() -> dict[str, dict[str, str]]:
+    """Enum labels, column headers and dataset titles: zh from the contract."""
+    out: dict[str, dict[str, str]] = {}
+    for enum, name in ENUM_NAMES.items():
+        for choice in enum.choices:
+            out[f"enum.{name}.{choice.code}"] = {"zh": choice.label, "en": _ENUM_EN[name][choice.code]}
+    for ds in contract.DATASETS.values():
+        out[f"dataset.{ds.name}"] = {"zh": ds.title, "en": ds.title_en}
+        for col in ds.columns:
+            out[f"col.{ds.name}.{col.name}"] = {"zh": col.header, "en": _COLUMN_EN[ds.name][col.name]}
+    return out
+
+
+def _s(zh: str, en: str) -> dict[str, str]:
+    return {"zh": zh, "en": en}
+
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    **_generated(),
+    # --- common
+    "empty": _s("暂无数据", "No data yet"),
+    "missing": _s(MISSING, MISSING),
+    "level.ok": _s("正常", "On track"),
+    "level.warn": _s("注意", "Watch"),
+    "level.bad": _s("落后", "Behind"),
+    "level.yellow": _s("即将届满", "Ends soon"),
+    "level.red": _s("已届满", "Expired"),
+    "unit.households": _s("户", "households"),
+    "unit.orgs": _s("个", "organisations"),
+    "day_n_of": _s("第 {day} 天 / 共 {days} 天", "Day {day} of {days}"),
+    "days_left": _s("剩 {days} 天", "{days} days left"),
+    "days_over": _s("已过 {days} 天", "{days} days ago"),
+    "party_group_n": _s("第{n}党小组", "Party group {n}"),
+    "category_n": _s("{n}类户", "Category {n}"),
+    "phase_n": _s("第{n}阶段", "Phase {n}"),
+    "delta.since_previous": _s("较上一版本 {delta}", "{delta} since previous version"),
+    "delta.none": _s("无上一版本", "No previous version"),
+    # --- boards
+    "board.overview": _s("总览", "Overview"),
+    "board.elections": _s("换届", "Elections"),
+    "board.brands": _s("品牌", "Brands"),
+    "board.demolition": _s("拆迁", "Demolition"),
+    # --- KPIs: label and formula (formula placeholders come from Kpi.detail)
+    "kpi.election_completion": _s("换届完成率", "Re-elections completed"),
+    "kpi.election_completion.formula": _s(
+        "已完成换届的党组织 {completed} ÷ 全部党组织 {total}",
+        "Organisations that completed re-election {completed} ÷ all organisations {total}",
+    ),
+    "kpi.election_completion_village": _s("村居换届完成率", "Villages & residential: completed"),
+    "kpi.election_completion_village.formula": _s(
+        "村、居党组织中已完成 {completed} ÷ 村、居党组织 {total}",
+        "Village and residential organisations completed {completed} ÷ all of them {total}",
+    ),
+    "kpi.election_completion_community": _s("社区换届完成率", "Urban communities: completed"),
+    "kpi.election_completion_community.formula": _s(
+        "社区党组织中已完成 {completed} ÷ 社区党组织 {total}",
+        "Urban-community organisations completed {completed} ÷ all of them {total}",
+    ),
+    "kpi.brand_coverage": _s("品牌覆盖率", "Brand coverage"),
+    "kpi.brand_coverage.formula": _s(
+        "有已挂牌（或示范）品牌的社区 {covered} ÷ 社区总数 {communities}。"
+        "社区总数 = 品牌台账中的社区 ∪ 换届台账中类型为“社区”的党组织"
+        "（名称去掉“党委、党总支、党支部”等后缀后比对）",
+        "Communities with a launched (or model) brand {covered} ÷ all communities {communities}. "
+        "All communities = the communities in the brands ledger together with the urban-community "
+        "organisations of the elections ledger (matched on the name without its party suffix)",
+    ),
+    "kpi.activities_month": _s("本月活动", "Activities this month"),
+    "kpi.activities_month.formula": _s("{month} 的品牌活动记录条数", "Brand activities recorded in {month}"),
+    "kpi.participants_month": _s("本月参与人次", "Participants this month"),
+    "kpi.participants_month.formula": _s(
+        "{month} 品牌活动的参与人数之和", "Sum of participants of brand activities in {month}"
+    ),
+    "kpi.signed_rate": _s("签约率", "Signed"),
+    "kpi.signed_rate.formula": _s(
+        "状态为已签约及之后的房产 {count} ÷ 全部房产 {total}",
+        "Properties signed or further along {count} ÷ all properties {total}",
+    ),
+    "kpi.vacated_rate": _s("腾空率", "Vacated"),
+    "kpi.vacated_rate.formula": _s(
+        "状态为已腾空及之后的房产 {count} ÷ 全部房产 {total}",
+        "Properties vacated or further along {count} ÷ all properties {total}",
+    ),
+    "kpi.demolished_rate": _s("拆除率", "Demolished"),
+    "kpi.demolished_rate.formula": _s(
+        "状态为已拆除及之后的房产 {count} ÷ 全部房产 {total}",
+        "Properties demolished or further along {count} ÷ all properties {total}",
+    ),
+    "kpi.time_progress": _s("时间进度", "Time elapsed"),
+    "kpi.time_progress.formula": _s(
+        "第 {day} 天 ÷ {days} 天（自最早节点计划开始日 {start} 起算）",
+        "Day {day} ÷ {days} days (counted from the earliest milestone's planned start, {start})",
+    ),
+    "kpi.progress_gap": _s("进度差", "Progress gap"),
+    "kpi.progress_gap.formula": _s(
+        "签约率 {signed} − 时间进度 {time}；为负表示签约落后于时间",
+        "Signed {signed} − time elapsed {time}; negative means signing lags behind the calendar",
+    ),
+    # --- chart titles
+    "chart.elections_by_type": _s("各类党组织换届完成情况", "Completion by organisation type"),
+    "chart.elections_by_stage": _s("各阶段党组织数", "Organisations by stage"),
+    "chart.elections_cumulative": _s("累计完成换届（实际与计划）", "Cumulative completions vs plan"),
+    "chart.brands_activities_month": _s("每月活动（按类型）", "Activities per month by type"),
+    "chart.brands_participants": _s("参与人数与志愿者（每月）", "Participants and volunteers per month"),
+    "chart.brands_by_category": _s("品牌类别分布", "Brands by category"),
+    "chart.demolition_funnel": _s("拆迁进度漏斗", "Demolition funnel"),
+    "chart.demolition_by_category": _s("各类户签约率", "Signed by household category"),
+    "chart.demolition_by_group": _s("各党小组签约率", "Signed by party group"),
+    "chart.demolition_burnup": _s("百日攻坚燃尽图（累计）", "100-day burn-up (cumulative)"),
+    "chart.demolition_grid": _s("房产战果图", "Property board"),
+    "chart.demolition_gantt": _s("节点计划与实际", "Milestones: plan vs actual"),
+    "chart.demolition_meetings": _s("每周调度会与周例会", "Dispatch and weekly meetings per week"),
+    # --- axis titles, legend names
+    "axis.orgs": _s("党组织数", "Organisations"),
+    "axis.rate": _s("比例", "Share"),
+    "axis.date": _s("日期", "Date"),
+    "axis.month": _s("月份", "Month"),
+    "axis.week": _s("周", "Week"),
+    "axis.activities": _s("活动数", "Activities"),
+    "axis.people": _s("人次", "People"),
+    "axis.properties": _s("房产数", "Properties"),
+    "axis.meetings": _s("会议次数", "Meetings"),
+    "axis.stage": _s("阶段", "Stage"),
+    "axis.org_type": _s("组织类型", "Organisation type"),
+    "axis.category": _s("户类", "Household category"),
+    "axis.party_group": _s("党小组", "Party group"),
+    "axis.status": _s("状态", "Status"),
+    "series.completed": _s("已完成", "Completed"),
+    "series.not_completed": _s("未完成", "Not completed"),
+    "series.actual": _s("实际累计完成", "Completed (actual)"),
+    "series.planned": _s("计划累计完成", "Completed (planned)"),
+    "series.participants": _s("参与人数", "Participants"),
+    "series.volunteers": _s("志愿者人数", "Volunteers"),
+    "series.signed_rate": _s("签约率", "Signed"),
+    "series.plan": _s("计划（100 天线性）", "Plan (linear over 100 days)"),
+    "series.forecast": _s("{status}预测", "{status} forecast"),
+    "series.today": _s("今天", "Today"),
+    "series.gantt_planned": _s("计划", "Planned"),
+    "series.gantt_done": _s("已完成", "Done"),
+    "series.gantt_on_track": _s("进行中 · 正常", "In progress · on track"),
+    "series.gantt_late": _s("滞后", "Late"),
+    "series.gantt_overdue": _s("超期未完成", "Overdue"),
+    "series.more": _s("另有 {n} 户未显示", "{n} more not shown"),
+    # --- hover text (plotly hovertemplate fragments; %{...} are plotly placeholders)
+    "hover.count": _s("数量：%{y}", "Count: %{y}"),
+    "hover.completed_of": _s(
+        "%{x}<br>已完成 %{customdata[0]} / %{customdata[1]}<br>完成率 %{customdata[2]}",
+        "%{x}<br>Completed %{customdata[0]} of %{customdata[1]}<br>Rate %{customdata[2]}",
+    ),
+    "hover.stage": _s("%{x}<br>党组织 %{y} 个", "%{x}<br>%{y} organisations"),
+    "hover.cumulative": _s("%{x|%Y年%m月%d日}<br>累计 %{y}", "%{x|%d %b %Y}<br>Cumulative %{y}"),
+    "hover.month_count": _s("%{x|%Y年%m月}<br>%{y}", "%{x|%b %Y}<br>%{y}"),
+    "hover.week_count": _s("%{x|%Y年%m月%d日}起一周<br>%{y}", "Week of %{x|%d %b %Y}<br>%{y}"),
+    "hover.category_pie": _s(
+        "%{label}<br>%{value} 个品牌（%{percent}）", "%{label}<br>%{value} brands (%{percent})"
+    ),
+    "hover.funnel": _s(
+        "%{y}<br>%{x} 户，占全部 %{customdata[0]}",
+        "%{y}<br>%{x} properties, %{customdata[0]} of all",
+    ),
+    "hover.rate_of": _s(
+        "%{x}<br>签约率 %{customdata[2]}（%{customdata[0]} / %{customdata[1]}）",
+        "%{x}<br>Signed %{customdata[2]} (%{customdata[0]} of %{customdata[1]})",
+    ),
+    "hover.burnup": _s(
+        "%{x|%Y年%m月%d日}<br>累计 %{y} 户（%{customdata[0]}）",
+        "%{x|%d %b %Y}<br>%{y} properties so far (%{customdata[0]})",
+    ),
+    "hover.plan": _s(
+        "计划：第 100 天全部 %{customdata[0]} 户完成（按天线性）<br>%{x|%Y年%m月%d日} 应完成 %{y:.0f} 户",
+        "Plan: all %{customdata[0]} properties by day 100 (linear)<br>%{x|%d %b %Y}: %{y:.0f} due",
+    ),
+    "hover.forecast": _s(
+        "按近 7 天速度（每天 %{customdata[0]} 户）<br>预计 %{x|%Y年%m月%d日} 完成",
+        "At the last 7 days' pace (%{customdata[0]} a day)<br>forecast to finish %{x|%d %b %Y}",
+    ),
+    "hover.grid": _s(
+        "%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}",
+        "%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}",
+    ),
+    "hover.grid_group": _s("%{y}<br>%{fullData.name}：%{x} 户", "%{y}<br>%{fullData.name}: %{x} properties"),
+    "hover.gantt": _s(
+        "%{y}<br>%{customdata[0]} → %{customdata[1]}<br>进度 %{customdata[2]}",
+        "%{y}<br>%{customdata[0]} → %{customdata[1]}<br>Progress %{customdata[2]}",
+    ),
+    "hover.meetings": _s(
+        "%{x|%Y年%m月%d日}起一周<br>%{fullData.name} %{y} 次",
+        "Week of %{x|%d %b %Y}<br>%{fullData.name}: %{y}",
+    ),
+    "forecast.finish": _s("预计 {date} 完成", "Forecast finish {date}"),
+    "forecast.none": _s("近 7 天无进展，无法预测", "No progress in the last 7 days: no forecast"),
+    "forecast.done": _s("已于 {date} 全部完成", "All done on {date}"),
+    "brand.activities_of_target": _s(
+        "今年活动 {count} / 目标 {target}", "{count} of {target} activities this year"
+    ),
+    "brand.activities_no_target": _s(
+        "今年活动 {count}（未设目标）", "{count} activities this year (no target)"
+    ),
+    # --- app strings (H5 edits only below this line)
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **fmt: Any) -> str:
+    """The catalogue string ``key`` in ``lang`` (unknown languages fall back to zh).
+
+    An unknown key raises KeyError: a missing translation is a bug to catch in
+    tests, never a raw key shown to a leader.
+    """
+    try:
+        entry = CATALOGUE[key]
+    except KeyError:
+        raise KeyError(f"i18n key {key!r} is not in the catalogue") from None
+    text = entry.get(lang) or entry[DEFAULT_LANG]
+    return text.format(**fmt) if fmt else text
+
+
+def enum_label(enum: Enum, code: str | None, lang: str = DEFAULT_LANG) -> str:
+    """Display label of an enumeration code: the contract's Chinese label or its English one."""
+    if code is None or code is pd.NA:
+        return MISSING
+    if lang == "zh":
+        return enum.label(code)
+    return t(f"enum.{ENUM_NAMES[enum]}.{code}", lang)
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def fmt_int(value: float | None, lang: str = DEFAULT_LANG) -> str:
+    """1234 -> '1,234' (both languages group by thousands)."""
+    if _missing(value):
+        return MISSING
+    return f"{round(float(value)):,}"  # type: ignore[arg-type]
+
+
+def fmt_pct(value: float | None, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
+    """A fraction as a percentage: 0.5 -> '50%', 2/3 -> '66.7%' (no '.0' tails)."""
+    if _missing(value):
+        return MISSING
+    text = f"{float(value) * 100:.{digits}f}"  # type: ignore[arg-type]
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text + "%"
+
+
+def fmt_pp(value: float | None, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
+    """Percentage points with a sign: -5 -> '−5 个百分点' / '−5 pp'."""
+    if _missing(value):
+        return MISSING
+    text = f"{abs(float(value)):.{digits}f}"  # type: ignore[arg-type]
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    sign = "" if text == "0" else ("+" if float(value) > 0 else "−")  # type: ignore[arg-type]
+    return f"{sign}{text} 个百分点" if lang == "zh" else f"{sign}{text} pp"
+
+
+def _as_datetime(value: object) -> datetime:
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    return pd.Timestamp(value).to_pydatetime()  # type: ignore[arg-type]
+
+
+def fmt_date(value: object, lang: str = DEFAULT_LANG) -> str:
+    """'2024年5月3日' / '3 May 2024'."""
+    if _missing(value):
+        return MISSING
+    d = _as_datetime(value)
+    if lang == "zh":
+        return f"{d.year}年{d.month}月{d.day}日"
+    return f"{d.day} {d:%b} {d.year}"
+
+
+def fmt_month(value: object, lang: str = DEFAULT_LANG) -> str:
+    """'2024年5月' / 'May 2024'."""
+    if _missing(value):
+        return MISSING
+    d = _as_datetime(value)
+    return f"{d.year}年{d.month}月" if lang == "zh" else f"{d:%B} {d.year}"
+
+
+def fmt_datetime(value: object, lang: str = DEFAULT_LANG) -> str:
+    """'2024年5月3日 14:05' / '3 May 2024 14:05'; aware times shown in office time (Asia/Shanghai)."""
+    if _missing(value):
+        return MISSING
+    d = _as_datetime(value)
+    if d.tzinfo is not None:
+        d = d.astimezone(DISPLAY_TZ)
+    return f"{fmt_date(d, lang)} {d:%H:%M}"
