@@ -1,0 +1,267 @@
+"""The demo ledgers: the seed article's figures, as a live situation on load day.
+
+A leader opening the demo sees 33 re-elected organisations (25 村/居 + 8 社区),
+the named community brands with a year of activities up to this week, and
+东辛村's 91 properties on day 85 of the 100-day campaign, with more than 30
+dispatch meetings and a weekly meeting behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from itertools import pairwise
+
+import pandas as pd
+import pytest
+
+from dashboard.data.contract import DATASETS, LOAD_ORDER, get_dataset
+from dashboard.data.demo import CAMPAIGN_DAY, DEMO_ANCHOR, demo_bytes, demo_path
+
+
+def _storage():
+    return pytest.importorskip("dashboard.data.storage")
+
+
+TODAY = date(2026, 3, 18)  # any day: the demo is placed around the day it is loaded
+
+
+def day(value: pd.Timestamp) -> date:
+    return pd.Timestamp(value).date()
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
+    """One SQLite database with the demo loaded on TODAY (shared: the tests only read)."""
+    storage = _storage()
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+    engine = storage.make_engine(url)
+    storage.migrate(engine)
+    from dashboard.data.demo import load_demo
+
+    results = load_demo(engine, TODAY)
+    frames = {name: storage.load_current(engine, name) for name in DATASETS}
+    yield engine, results, frames
+    engine.dispose()
+
+
+@pytest.fixture
+def frames(loaded) -> dict[str, pd.DataFrame]:
+    return loaded[2]
+
+
+# ---------------------------------------------------------------------------
+# the files themselves
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_every_demo_file_validates_without_an_error_or_a_warning(name):
+    reading = pytest.importorskip("dashboard.data.reading")
+    validation = pytest.importorskip("dashboard.data.validation")
+    brand_codes = set(pd.read_csv(demo_path("brands"), encoding="utf-8-sig")["项目编码"])
+
+    raw = reading.read_table(demo_bytes(name, TODAY), f"{name}.csv")
+    checked = validation.validate(get_dataset(name), raw, refs={"brands": brand_codes})
+
+    assert [p.as_dict() for p in raw.problems.items + checked.problems.items] == []
+
+
+def test_demo_files_are_utf8_with_bom_and_chinese_headers():
+    for name in DATASETS:
+        data = demo_path(name).read_bytes()
+        assert data.startswith("\ufeff".encode())
+        assert data.decode("utf-8-sig").splitlines()[0].split(",") == list(get_dataset(name).headers)
+
+
+def test_the_committed_files_are_what_the_generator_writes(tmp_path):
+    """Edit demo_build.py, not the CSVs: `python -m dashboard.data.demo_build` rewrites them."""
+    from dashboard.data.demo_build import write
+
+    for path in write(tmp_path):
+        assert path.read_bytes() == demo_path(path.stem).read_bytes(), path.name
+
+
+# ---------------------------------------------------------------------------
+# loaded into an empty database
+
+
+def test_demo_is_imported_like_any_upload_by_user_demo_brands_before_activities(loaded):
+    engine, results, _ = loaded
+    storage = _storage()
+    assert [r.dataset for r in results] == list(LOAD_ORDER)
+    assert LOAD_ORDER.index("brands") < LOAD_ORDER.index("activities")
+    assert all(r.accepted and r.version == 1 and not r.problems for r in results)
+    latest = storage.latest_versions(engine)
+    assert {name: (v.user, v.file_name) for name, v in latest.items()} == {
+        name: ("demo", f"{name}.csv") for name in DATASETS
+    }
+
+
+def test_elections_33_organisations_25_village_or_residential_and_8_communities_all_done(frames):
+    e = frames["elections"]
+    assert len(e) == 33
+    assert e["org_type"].value_counts().to_dict() == {"village": 19, "residential": 6, "community": 8}
+    assert set(e["stage"]) == {"completed"}
+    assert {"常春藤社区党委", "创科社区党委"} <= set(e["org_name"])
+
+
+def test_elections_finished_recently_with_planned_dates_near(frames):
+    e = frames["elections"]
+    completed = e["completed_date"].map(day)
+    assert completed.max() <= TODAY
+    assert completed.min() >= TODAY - timedelta(days=62)
+    gap = (e["planned_date"] - e["completed_date"]).dt.days.abs()
+    assert gap.max() <= 10
+
+
+def test_a_few_organisations_have_a_term_ending_within_180_days_said_in_the_note(frames):
+    e = frames["elections"]
+    days_left = (e["term_end"] - pd.Timestamp(TODAY)).dt.days
+    soon = e[(days_left >= 0) & (days_left <= 180)]
+    assert 3 <= len(soon) <= 4
+    assert soon["note"].str.contains("任期").all()
+    # the others' term is the default five years from completion
+    rest = e.drop(soon.index)
+    assert (rest["term_end"].dt.year - rest["completed_date"].dt.year == 5).all()
+
+
+def test_brands_the_article_names_and_one_per_community(frames):
+    b = frames["brands"]
+    by_name = b.set_index("brand_name")
+    assert {"连心网络", "先锋驿站", "服务联盟", "天使之家"} <= set(b["brand_name"])
+    assert by_name.loc["连心网络", "category"] == "network"
+    assert by_name.loc["先锋驿站", "category"] == "service"
+    assert by_name.loc["服务联盟", "category"] == "resources"
+    assert by_name.loc["天使之家", "category"] == "special_groups"
+    assert by_name.loc["常青树自助养老服务俱乐部", "community"] == "常春藤社区"
+    assert by_name.loc["常青树自助养老服务俱乐部", "category"] == "elder_care"
+    assert ((b["community"] == "创科社区") & (b["category"] == "elder_care")).any()
+    communities = set(
+        frames["elections"].query("org_type == 'community'")["org_name"].str.removesuffix("党委")
+    )
+    assert communities == set(b["community"])
+
+
+def test_brand_coverage_is_below_100_percent(frames):
+    b = frames["brands"]
+    assert b["status"].value_counts().to_dict() == {"launched": 4, "model": 2, "building": 1, "planning": 1}
+    launched = set(b.loc[b["status"].isin(["launched", "model"]), "community"])
+    assert len(launched) / b["community"].nunique() == 6 / 8
+    running = b[b["status"] != "planning"]
+    assert running["target_activities"].notna().all()
+
+
+def test_a_year_of_activities_up_to_this_week_of_every_type(frames):
+    a = frames["activities"]
+    dates = a["date"].map(day)
+    assert 200 <= len(a) <= 500
+    assert TODAY - timedelta(days=6) <= dates.max() <= TODAY
+    assert dates.min() >= TODAY - timedelta(days=365)
+    assert set(a["type"]) == set(get_dataset("activities").column("type").enum.codes)
+    assert set(a["project_code"]) <= set(frames["brands"]["project_code"])
+    health = a[a["type"] == "health"]
+    assert health["title"].str.contains("高校志愿服务队").all()
+    assert (a["participants"] > 0).all()
+    assert (a["volunteers"].dropna() <= a.loc[a["volunteers"].notna(), "participants"]).all()
+
+
+def test_one_brand_lags_its_yearly_target(frames):
+    b = frames["brands"].set_index("project_code")
+    per_year = frames["activities"]["project_code"].value_counts()
+    running = b[b["status"].isin(["launched", "model"])]
+    pace = {code: per_year.get(code, 0) / target for code, target in running["target_activities"].items()}
+    lagging = [code for code, p in pace.items() if p < 0.7]
+    assert [b.loc[c, "brand_name"] for c in lagging] == ["服务联盟"]
+    assert all(p >= 1 for c, p in pace.items() if c not in lagging)
+
+
+def test_demolition_91_properties_6_categories_4_party_groups(frames):
+    d = frames["demolition"]
+    assert len(d) == 91
+    assert d["property_id"].tolist() == [f"DX-{i:03d}" for i in range(1, 92)]
+    assert set(d["category"]) == {1, 2, 3, 4, 5, 6}
+    assert set(d["party_group"]) == {1, 2, 3, 4}
+    assert d["household"].str.fullmatch(r".某某").all()  # placeholders, never real names
+
+
+def test_most_properties_signed_and_vacated_many_demolished_some_cleared(frames):
+    d = frames["demolition"]
+    counts = d["status"].value_counts()
+    signed = d["signed_date"].notna().sum()
+    assert signed / 91 > 0.85
+    assert d["vacated_date"].notna().sum() / 91 > 0.8
+    assert d["demolished_date"].notna().sum() / 91 > 0.6
+    assert 0 < counts["cleared"] < 91
+    holdouts = d[d["status"].isin(["surveyed", "appraised"])]
+    assert 3 <= len(holdouts) <= 8
+    assert holdouts["key_household"].all()  # the 钉子户
+
+
+def test_demolition_dates_follow_the_rules_and_are_not_in_the_future(frames):
+    d = frames["demolition"]
+    both = d.dropna(subset=["signed_date", "vacated_date"])
+    assert (both["signed_date"] <= both["vacated_date"]).all()
+    both = d.dropna(subset=["vacated_date", "demolished_date"])
+    assert (both["vacated_date"] <= both["demolished_date"]).all()
+    for col in ("signed_date", "vacated_date", "demolished_date"):
+        assert d[col].dropna().map(day).max() <= TODAY
+
+
+def test_today_is_day_85_of_the_100_day_campaign(frames):
+    m = frames["milestones"].set_index("name")
+    start = day(m["planned_start"].min())
+    assert (TODAY - start).days + 1 == CAMPAIGN_DAY
+    assert set(m["phase"]) == {1, 2, 3}
+    assert day(m.loc["项目开工", "planned_start"]) == start + timedelta(days=99)  # the end of the 100 days
+    assert m.loc["项目开工", "progress"] == 0
+
+
+def test_milestones_phase_1_done_clearance_nearly_done_muck_removal_under_way(frames):
+    m = frames["milestones"].set_index("name")
+    for name in ("入户摸底", "分类施策"):
+        assert m.loc[name, "progress"] == 100 and pd.notna(m.loc[name, "actual_end"])
+    for name in ("签约攻坚", "腾空交房"):
+        assert m.loc[name, "progress"] >= 90
+    assert 90 <= m.loc["地上物清理", "progress"] <= 95
+    assert 50 <= m.loc["渣土清运", "progress"] <= 60
+    assert m.loc[["地上物清理", "渣土清运", "项目开工"], "actual_end"].isna().all()
+
+
+def test_more_than_30_dispatch_meetings_and_a_weekly_meeting_every_week(frames):
+    mt = frames["meetings"]
+    start = day(frames["milestones"]["planned_start"].min())
+    dates = mt["date"].map(day)
+    assert dates.min() >= start and dates.max() <= TODAY
+    assert (mt["type"] == "dispatch").sum() > 30
+    weekly = sorted(dates[mt["type"] == "weekly"])
+    assert weekly[0] - start < timedelta(days=7)
+    assert all(b - a <= timedelta(days=7) for a, b in pairwise(weekly))
+    assert TODAY - weekly[-1] < timedelta(days=7)
+    assert {"morning", "evening"} <= set(mt["type"])
+
+
+def test_dates_move_with_the_load_day(sqlite_url):
+    from dashboard.data.demo import load_demo
+
+    storage = _storage()
+    engine = storage.make_engine(sqlite_url)
+    storage.migrate(engine)
+    load_demo(engine, TODAY)
+    before = {n: storage.load_current(engine, n) for n in ("milestones", "elections", "activities")}
+    later = TODAY + timedelta(days=40)
+
+    load_demo(engine, later)
+
+    for name, old in before.items():
+        new = storage.load_current(engine, name)
+        for col in get_dataset(name).columns:
+            if col.type == "date":
+                pd.testing.assert_series_equal(new[col.name], old[col.name] + pd.Timedelta(days=40))
+    m = storage.load_current(engine, "milestones")
+    assert (later - day(m["planned_start"].min())).days + 1 == CAMPAIGN_DAY
+
+
+def test_the_files_are_written_for_the_anchor_day():
+    """Loaded on DEMO_ANCHOR, the dates are the files' dates unchanged."""
+    for name in DATASETS:
+        assert demo_bytes(name, DEMO_ANCHOR) == demo_path(name).read_bytes()
