@@ -1,0 +1,111 @@
+"""Database tables: versions, original files, per-dataset heads and ledgers.
+
+Versions are append-only. Each dataset has one ledger table whose rows carry
+the range of versions they belong to (``version_from`` .. ``version_to``,
+``version_to`` NULL while current), so a version that changes ten rows writes
+ten rows, yet every earlier version can be read back whole:
+
+    content(V) = rows with version_from <= V and (version_to IS NULL or version_to > V)
+
+Ledger columns are generated from :mod:`dashboard.data.contract`, so a column
+is declared once. The tables live on ``SQLModel.metadata`` (plain SQLModel, no
+Reflex import); the app registers them with Reflex itself. Schema changes go
+through Alembic (``dashboard/data/migrations``); a test checks that the
+migrations and this module agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from dashboard.data.contract import DATASETS, ColType, Dataset
+
+
+class DatasetVersion(SQLModel, table=True):
+    """One accepted upload (or restore) of one dataset: who, when, what, counts."""
+
+    __tablename__ = "dataset_version"
+    __table_args__ = (sa.UniqueConstraint("dataset", "number", name="uq_dataset_version_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataset: str = Field(sa_type=sa.String(40), index=True)
+    number: int  # 1, 2, 3 ... per dataset
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))  # UTC
+    user: str = Field(sa_type=sa.String(200))
+    file_name: str = Field(sa_type=sa.String(500))
+    sha256: str = Field(sa_type=sa.String(64))
+    mode: str = Field(sa_type=sa.String(16))
+    rows: int
+    added: int
+    changed: int
+    removed: int
+    skipped: int
+    restored_from: int | None = None
+
+
+class VersionFile(SQLModel, table=True):
+    """The uploaded bytes, kept privately in the database (never a public upload dir)."""
+
+    __tablename__ = "version_file"
+
+    version_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("dataset_version.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    content: bytes = Field(sa_type=sa.LargeBinary)
+
+
+class DatasetHead(SQLModel, table=True):
+    """Latest version number per dataset; imports lock this row to serialize."""
+
+    __tablename__ = "dataset_head"
+
+    dataset: str = Field(sa_type=sa.String(40), primary_key=True)
+    current_version: int = 0
+
+
+# ---------------------------------------------------------------------------
+# Ledgers
+
+#: Columns every ledger has before the contract's own columns.
+LEDGER_SYSTEM_COLUMNS = ("id", "version_from", "version_to", "position", "row_key", "row_hash")
+
+_SQL_TYPES: dict[ColType, type[sa.types.TypeEngine]] = {
+    ColType.TEXT: sa.Text,
+    ColType.INT: sa.BigInteger,
+    ColType.NUMBER: sa.Float,
+    ColType.PERCENT: sa.Float,
+    ColType.BOOL: sa.Boolean,
+    ColType.DATE: sa.Date,
+    ColType.ENUM: sa.Text,  # the English code
+}
+
+
+def ledger_name(dataset: str) -> str:
+    return f"ledger_{dataset}"
+
+
+def _ledger_table(ds: Dataset) -> sa.Table:
+    clash = set(ds.column_names) & set(LEDGER_SYSTEM_COLUMNS)
+    if clash:  # a contract change would silently shadow bookkeeping columns
+        raise ValueError(f"{ds.name}: contract columns {sorted(clash)} clash with ledger columns")
+    name = ledger_name(ds.name)
+    return sa.Table(
+        name,
+        SQLModel.metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("version_from", sa.Integer, nullable=False),
+        sa.Column("version_to", sa.Integer, nullable=True),  # NULL: still current
+        sa.Column("position", sa.Integer, nullable=False),  # ledger order
+        sa.Column("row_key", sa.Text, nullable=False),  # key values joined
+        sa.Column("row_hash", sa.BigInteger, nullable=False),  # hash of the row's values
+        *(sa.Column(c.name, _SQL_TYPES[c.type](), nullable=True) for c in ds.columns),
+        sa.Index(f"ix_{name}_current", "version_to", "row_key"),
+    )
+
+
+LEDGERS: dict[str, sa.Table] = {name: _ledger_table(ds) for name, ds in DATASETS.items()}
