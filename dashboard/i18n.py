@@ -189,8 +189,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "level.bad": _s("落后", "Behind"),
     "level.yellow": _s("即将届满", "Ends soon"),
     "level.red": _s("已届满", "Expired"),
-    "unit.households": _s("户", "households"),
-    "unit.orgs": _s("个", "organisations"),
     "day_n_of": _s("第 {day} 天 / 共 {days} 天", "Day {day} of {days}"),
     "days_left": _s("剩 {days} 天", "{days} days left"),
     "days_over": _s("已过 {days} 天", "{days} days ago"),
@@ -276,19 +274,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "chart.demolition_meetings": _s("每周调度会与周例会", "Dispatch and weekly meetings per week"),
     # --- axis titles, legend names
     "axis.orgs": _s("党组织数", "Organisations"),
-    "axis.rate": _s("比例", "Share"),
-    "axis.date": _s("日期", "Date"),
-    "axis.month": _s("月份", "Month"),
-    "axis.week": _s("周", "Week"),
     "axis.activities": _s("活动数", "Activities"),
     "axis.people": _s("人次", "People"),
     "axis.properties": _s("房产数", "Properties"),
     "axis.meetings": _s("会议次数", "Meetings"),
     "axis.stage": _s("阶段", "Stage"),
-    "axis.org_type": _s("组织类型", "Organisation type"),
     "axis.category": _s("户类", "Household category"),
     "axis.party_group": _s("党小组", "Party group"),
-    "axis.status": _s("状态", "Status"),
     "series.completed": _s("已完成", "Completed"),
     "series.not_completed": _s("未完成", "Not completed"),
     "series.actual": _s("实际累计完成", "Completed (actual)"),
@@ -306,15 +298,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "series.gantt_overdue": _s("超期未完成", "Overdue"),
     "series.more": _s("另有 {n} 户未显示", "{n} more not shown"),
     # --- hover text (plotly hovertemplate fragments; %{...} are plotly placeholders)
-    "hover.count": _s("数量：%{y}", "Count: %{y}"),
     "hover.completed_of": _s(
         "%{x}<br>已完成 %{customdata[0]} / %{customdata[1]}<br>完成率 %{customdata[2]}",
         "%{x}<br>Completed %{customdata[0]} of %{customdata[1]}<br>Rate %{customdata[2]}",
     ),
     "hover.stage": _s("%{x}<br>党组织 %{y} 个", "%{x}<br>%{y} organisations"),
-    "hover.cumulative": _s("%{x|%Y年%m月%d日}<br>累计 %{y}", "%{x|%d %b %Y}<br>Cumulative %{y}"),
-    "hover.month_count": _s("%{x|%Y年%m月}<br>%{y}", "%{x|%b %Y}<br>%{y}"),
-    "hover.week_count": _s("%{x|%Y年%m月%d日}起一周<br>%{y}", "Week of %{x|%d %b %Y}<br>%{y}"),
+    "hover.cumulative": _s("%{x|%Y年%-m月%-d日}<br>累计 %{y}", "%{x|%d %b %Y}<br>Cumulative %{y}"),
+    "hover.month_count": _s("%{x|%Y年%-m月}<br>%{y}", "%{x|%b %Y}<br>%{y}"),
     "hover.category_pie": _s(
         "%{label}<br>%{value} 个品牌（%{percent}）", "%{label}<br>%{value} brands (%{percent})"
     ),
@@ -327,15 +317,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "%{x}<br>Signed %{customdata[2]} (%{customdata[0]} of %{customdata[1]})",
     ),
     "hover.burnup": _s(
-        "%{x|%Y年%m月%d日}<br>累计 %{y} 户（%{customdata[0]}）",
+        "%{x|%Y年%-m月%-d日}<br>累计 %{y} 户（%{customdata[0]}）",
         "%{x|%d %b %Y}<br>%{y} properties so far (%{customdata[0]})",
     ),
     "hover.plan": _s(
-        "计划：第 100 天全部 %{customdata[0]} 户完成（按天线性）<br>%{x|%Y年%m月%d日} 应完成 %{y:.0f} 户",
+        "计划：第 100 天全部 %{customdata[0]} 户完成（按天线性）<br>%{x|%Y年%-m月%-d日} 应完成 %{y:.0f} 户",
         "Plan: all %{customdata[0]} properties by day 100 (linear)<br>%{x|%d %b %Y}: %{y:.0f} due",
     ),
     "hover.forecast": _s(
-        "按近 7 天速度（每天 %{customdata[0]} 户）<br>预计 %{x|%Y年%m月%d日} 完成",
+        "按近 7 天速度（每天 %{customdata[0]} 户）<br>预计 %{x|%Y年%-m月%-d日} 完成",
         "At the last 7 days' pace (%{customdata[0]} a day)<br>forecast to finish %{x|%d %b %Y}",
     ),
     "hover.grid": _s(
@@ -348,7 +338,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "%{y}<br>%{customdata[0]} → %{customdata[1]}<br>Progress %{customdata[2]}",
     ),
     "hover.meetings": _s(
-        "%{x|%Y年%m月%d日}起一周<br>%{fullData.name} %{y} 次",
+        "%{x|%Y年%-m月%-d日}起一周<br>%{fullData.name} %{y} 次",
         "Week of %{x|%d %b %Y}<br>%{fullData.name}: %{y}",
     ),
     "forecast.finish": _s("预计 {date} 完成", "Forecast finish {date}"),
@@ -361,6 +351,33 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "今年活动 {count}（未设目标）", "{count} activities this year (no target)"
     ),
     # --- app strings (H5 edits only below this line)
+    "app.title": _s("党建看板", "Party-building dashboard"),
+    "app.page.overview": _s("总览", "Overview"),
+    "app.page.elections": _s("换届选举", "Branch re-elections"),
+    "app.page.brands": _s("一社区一品牌", "One community, one brand"),
+    "app.page.demolition": _s("东辛村拆迁百日攻坚", "Dongxin village demolition: 100 days"),
+    "app.data_as_of": _s("数据截至 {time} · {user}", "Data as of {time} · {user}"),
+    "app.not_imported": _s("尚未导入", "Not imported yet"),
+    "app.demo_banner": _s(
+        "示例数据：当前显示的是演示台账，导入真实台账后自动替换。",
+        "Sample data: these are demonstration ledgers; they are replaced when real ledgers are imported.",
+    ),
+    "app.failed": _s(
+        "数据暂时无法读取，请稍后刷新或联系管理员。",
+        "The data cannot be read right now; refresh later or contact the administrator.",
+    ),
+    "app.more_rows": _s("另有 {n} 条未显示", "{n} more not shown"),
+    "app.no_expiry": _s("180 天内没有任期届满的党组织", "No term ends within 180 days"),
+    "app.grid_summary": _s("共 {total} 户 · 已签约 {signed} 户", "{total} properties · {signed} signed"),
+    "app.grid_note": _s(
+        "每格一户，颜色表示当前状态；粗框为重点户。户主姓名已脱敏。",
+        "One square per property, coloured by status; a heavy border marks a key household. "
+        "Household names are masked.",
+    ),
+    "app.section.term_expiry": _s("任期届满提醒", "Term expiry"),
+    "app.section.organisations": _s("党组织换届台账", "Organisations"),
+    "app.section.brand_cards": _s("品牌项目", "Brand projects"),
+    "app.section.property_grid": _s("房产战果图", "Property board"),
 }
 
 

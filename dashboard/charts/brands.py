@@ -43,7 +43,7 @@ def activities_per_month(frames: Frames, lang: str, today: date) -> go.Figure:
             marker_color=PALETTE[i % len(PALETTE)],
             hovertemplate=hover,
         )
-    axis = date_axis(lang, "axis.month")
+    axis = date_axis(lang)
     fig.update_layout(barmode="stack", xaxis=axis, yaxis=title("axis.activities", lang))
     return style(fig, lang)
 
@@ -70,7 +70,7 @@ def participants(frames: Frames, lang: str, today: date) -> go.Figure:
             line={"color": colour},
             hovertemplate=hover,
         )
-    fig.update_layout(xaxis=date_axis(lang, "axis.month"), yaxis=title("axis.people", lang))
+    fig.update_layout(xaxis=date_axis(lang), yaxis=title("axis.people", lang))
     return style(fig, lang)
 
 

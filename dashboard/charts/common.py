@@ -34,22 +34,32 @@ PALETTE: tuple[str, ...] = (
 
 # zh date ticks without English month names; en keeps plotly's defaults.
 _ZH_TICKS = [
-    {"dtickrange": [None, 86_400_000 * 27], "value": "%m月%d日"},
-    {"dtickrange": [86_400_000 * 27, 86_400_000 * 364], "value": "%Y年%m月"},
+    {"dtickrange": [None, 86_400_000 * 27], "value": "%-m月%-d日"},
+    {"dtickrange": [86_400_000 * 27, 86_400_000 * 364], "value": "%Y年%-m月"},
     {"dtickrange": [86_400_000 * 364, None], "value": "%Y年"},
 ]
 
 
-def style(fig: go.Figure, lang: str, *, legend: bool = True, height: int = 320) -> go.Figure:
-    """Apply the shared layout: CJK font stack, compact margins, legend below, responsive."""
+def style(fig: go.Figure, lang: str, *, legend: bool = True, height: int = 320, top: int = 8) -> go.Figure:
+    """Apply the shared layout: CJK font stack, compact margins, legend below, responsive.
+
+    ``top``: room above the plot, e.g. for the "today" label (TODAY_TOP).
+    """
     fig.update_layout(
         template=go.layout.Template(),
         font={"family": FONT, "size": 12, "color": TEXT},
-        margin={"l": 8, "r": 8, "t": 8, "b": 8, "pad": 2},
+        margin={"l": 8, "r": 8, "t": top, "b": 8, "pad": 2},
         autosize=True,
         height=height,
         showlegend=legend,
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.12, "yanchor": "top"},
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": -0.12,
+            "yanchor": "top",
+            "traceorder": "normal",
+        },
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
         hoverlabel={"font": {"family": FONT}},
@@ -61,14 +71,16 @@ def style(fig: go.Figure, lang: str, *, legend: bool = True, height: int = 320) 
     return fig
 
 
-def date_axis(lang: str, title_key: str | None = None) -> dict[str, Any]:
-    """An x axis of dates with ticks written for ``lang``."""
+def date_axis(lang: str) -> dict[str, Any]:
+    """An x axis of dates with ticks written for ``lang``.
+
+    No axis title: the ticks say they are dates, and a title would collide
+    with the legend below the plot on a phone.
+    """
     axis: dict[str, Any] = {"type": "date"}
     if lang == "zh":
         axis["tickformatstops"] = _ZH_TICKS
-        axis["hoverformat"] = "%Y年%m月%d日"
-    if title_key:
-        axis["title"] = {"text": t(title_key, lang)}
+        axis["hoverformat"] = "%Y年%-m月%-d日"
     return axis
 
 
@@ -109,8 +121,11 @@ def ints(values: Iterable[Any]) -> list[int]:
     return [int(v) for v in values]
 
 
+TODAY_TOP = 22  # top margin that leaves room for the "today" label
+
+
 def today_line(fig: go.Figure, today: date, lang: str) -> None:
-    """A dotted vertical line at today, labelled in ``lang``."""
+    """A dotted vertical line at today, labelled above the plot (style with top=TODAY_TOP)."""
     x = f"{today:%Y-%m-%d}"
     fig.add_shape(
         type="line",

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from dashboard.charts.common import (
     GREY,
     PARTY_RED,
+    TODAY_TOP,
     date_axis,
     empty_figure,
     ints,
@@ -152,7 +153,7 @@ def burnup_chart(frames: Frames, lang: str, today: date) -> go.Figure:
             )
     today_line(fig, today, lang)
     fig.update_layout(xaxis=date_axis(lang), yaxis=title("axis.properties", lang))
-    return style(fig, lang, height=360)
+    return style(fig, lang, height=360, top=TODAY_TOP)
 
 
 def property_grid(frames: Frames, lang: str, today: date) -> go.Figure:
@@ -302,7 +303,7 @@ def gantt(frames: Frames, lang: str, today: date) -> go.Figure:
         )
     today_line(fig, today, lang)
     fig.update_layout(barmode="overlay", xaxis=date_axis(lang), yaxis={"autorange": "reversed"})
-    return style(fig, lang, height=max(220, 34 * len(labels) + 90))
+    return style(fig, lang, height=max(220, 34 * len(labels) + 90), top=TODAY_TOP)
 
 
 def _num(v: object) -> float | None:
@@ -320,7 +321,7 @@ def meetings_per_week(frames: Frames, lang: str, today: date) -> go.Figure:
     mt = mt[mt["type"].isin(["dispatch", "weekly"]).fillna(False).astype(bool)]
     if mt.empty:
         return empty_figure(lang)
-    week = (mt["date"] - pd.to_timedelta(mt["date"].dt.weekday, unit="D")).dt.normalize()
+    week = (mt["date"] - pd.to_timedelta(mt["date"].dt.day_of_week, unit="D")).dt.normalize()
     last = week.max()
     first = max(week.min(), last - timedelta(weeks=MAX_WEEKS - 1))
     shown = pd.date_range(first, last, freq="7D")
@@ -337,5 +338,5 @@ def meetings_per_week(frames: Frames, lang: str, today: date) -> go.Figure:
             marker_color=colour,
             hovertemplate=t("hover.meetings", lang) + "<extra></extra>",
         )
-    fig.update_layout(barmode="stack", xaxis=date_axis(lang, "axis.week"), yaxis=title("axis.meetings", lang))
+    fig.update_layout(barmode="stack", xaxis=date_axis(lang), yaxis=title("axis.meetings", lang))
     return style(fig, lang)

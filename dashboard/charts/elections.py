@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from dashboard.charts.common import (
     GREY,
     PARTY_RED,
+    TODAY_TOP,
     date_axis,
     empty_figure,
     ints,
@@ -55,7 +56,7 @@ def by_type(frames: Frames, lang: str, today: date) -> go.Figure:
         customdata=custom,
         hovertemplate=hover,
     )
-    fig.update_layout(barmode="stack", yaxis=title("axis.orgs", lang), xaxis=title("axis.org_type", lang))
+    fig.update_layout(barmode="stack", yaxis=title("axis.orgs", lang))
     return style(fig, lang)
 
 
@@ -112,4 +113,4 @@ def cumulative_completions(frames: Frames, lang: str, today: date) -> go.Figure:
     )
     today_line(fig, today, lang)
     fig.update_layout(xaxis=date_axis(lang), yaxis=title("axis.orgs", lang), hovermode="x unified")
-    return style(fig, lang)
+    return style(fig, lang, top=TODAY_TOP)

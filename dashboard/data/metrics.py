@@ -385,6 +385,15 @@ def forecast(dates: pd.Series, total: int, today: date) -> Forecast:
     return Forecast(finish=today + timedelta(days=math.ceil(remaining / pace)), pace=pace, done=False)
 
 
+def forecast_text(fc: Forecast, lang: str) -> str:
+    """'预计 2025年7月1日 完成' / 'All done on 3 May 2025' / no pace, no forecast."""
+    if fc.done:
+        return i18n.t("forecast.done", lang, date=i18n.fmt_date(fc.finish, lang))
+    if fc.finish is None:
+        return i18n.t("forecast.none", lang)
+    return i18n.t("forecast.finish", lang, date=i18n.fmt_date(fc.finish, lang))
+
+
 def burnup(frames: Mapping[str, pd.DataFrame], today: date) -> Burnup:
     """The burn-up's data: series per status from its date column, the plan and forecasts."""
     dem = frame(frames, "demolition")

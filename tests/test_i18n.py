@@ -1,0 +1,123 @@
+"""The catalogue: every string in both languages, same placeholders, and the formatters."""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import i18n
+from dashboard.data import contract
+from dashboard.i18n import (
+    CATALOGUE,
+    LANGS,
+    enum_label,
+    fmt_date,
+    fmt_datetime,
+    fmt_int,
+    fmt_month,
+    fmt_pct,
+    fmt_pp,
+    t,
+)
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+DASHBOARD = Path(i18n.__file__).parent
+
+
+def fields(text: str) -> set[str]:
+    """{name} placeholders (str.format) and %{name|format} plotly ones (formats may differ)."""
+    plotly = {"%" + name for name in re.findall(r"%\{([^}|:]*)[^}]*\}", text)}
+    rest = re.sub(r"%\{[^}]*\}", "", text)
+    return {f for _, f, _, _ in string.Formatter().parse(rest) if f} | plotly
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_every_key_has_both_languages_with_the_same_placeholders(key: str) -> None:
+    entry = CATALOGUE[key]
+    assert set(entry) == set(LANGS)
+    assert all(entry[lang].strip() for lang in LANGS)
+    assert fields(entry["zh"]) == fields(entry["en"])
+
+
+def test_english_strings_have_no_chinese() -> None:
+    leftovers = {k: v["en"] for k, v in CATALOGUE.items() if CJK.search(v["en"])}
+    assert leftovers == {}
+
+
+def test_every_enum_code_has_labels_in_both_languages() -> None:
+    for enum in i18n.ENUM_NAMES:
+        for choice in enum.choices:
+            assert enum_label(enum, choice.code, "zh") == choice.label
+            assert not CJK.search(enum_label(enum, choice.code, "en"))
+    assert enum_label(contract.PROPERTY_STATUS, "signed", "en") == "Signed"
+    assert enum_label(contract.PROPERTY_STATUS, None, "en") == "—"
+
+
+def test_every_contract_column_and_dataset_has_a_header_in_both_languages() -> None:
+    for ds in contract.DATASETS.values():
+        assert t(f"dataset.{ds.name}", "zh") == ds.title
+        for col in ds.columns:
+            assert t(f"col.{ds.name}.{col.name}", "zh") == col.header
+            assert t(f"col.{ds.name}.{col.name}", "en")
+
+
+def test_every_key_the_code_asks_for_exists() -> None:
+    """Literal t("...") keys anywhere in the app: a typo would crash a page, so catch it here."""
+    used: set[str] = set()
+    for path in DASHBOARD.rglob("*.py"):
+        used |= set(re.findall(r"""\bt\(\s*["']([\w.]+)["']""", path.read_text(encoding="utf-8")))
+    assert used, "the scan found the calls"
+    assert sorted(used - set(CATALOGUE)) == []
+
+
+def test_t_formats_and_falls_back() -> None:
+    assert t("day_n_of", "zh", day=85, days=100) == "第 85 天 / 共 100 天"
+    assert t("day_n_of", "en", day=85, days=100) == "Day 85 of 100"
+    assert t("empty", "fr") == "暂无数据"  # unknown language: Chinese
+    with pytest.raises(KeyError, match="no_such_key"):
+        t("no_such_key")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(1234, "1,234"), (0, "0"), (1_000_000.0, "1,000,000"), (None, "—"), (pd.NA, "—"), (float("nan"), "—")],
+)
+def test_fmt_int(value: object, expected: str) -> None:
+    assert fmt_int(value, "zh") == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0.5, "50%"), (2 / 3, "66.7%"), (1.0, "100%"), (0.0, "0%"), (0.934, "93.4%"), (None, "—")],
+)
+def test_fmt_pct_takes_fractions(value: float | None, expected: str) -> None:
+    assert fmt_pct(value, "en") == expected
+
+
+def test_fmt_pp_signs_points() -> None:
+    assert fmt_pp(-5.0, "zh") == "−5 个百分点"
+    assert fmt_pp(8.4, "en") == "+8.4 pp"
+    assert fmt_pp(0.0, "en") == "0 pp"
+    assert fmt_pp(None, "en") == "—"
+
+
+def test_dates_for_each_language() -> None:
+    assert fmt_date(date(2024, 5, 3), "zh") == "2024年5月3日"
+    assert fmt_date(date(2024, 5, 3), "en") == "3 May 2024"
+    assert fmt_date(pd.Timestamp("2024-12-25"), "en") == "25 Dec 2024"
+    assert fmt_date(pd.NaT, "zh") == "—"
+    assert fmt_month(date(2024, 5, 1), "zh") == "2024年5月"
+    assert fmt_month(date(2024, 5, 1), "en") == "May 2024"
+
+
+def test_version_times_are_shown_in_office_time() -> None:
+    stored = datetime(2024, 5, 3, 6, 5, tzinfo=UTC)  # 14:05 in Beijing
+    assert fmt_datetime(stored, "zh") == "2024年5月3日 14:05"
+    assert fmt_datetime(stored, "en") == "3 May 2024 14:05"
+    assert fmt_datetime(datetime(2024, 5, 3, 9, 30), "en") == "3 May 2024 09:30"  # naive: as given
+    assert fmt_datetime(None, "en") == "—"
