@@ -1,0 +1,145 @@
+"""The page frame: header with nav and language toggle, demo banner, "数据截至" lines.
+
+Every page is ``page(board, *content)``; the frame knows nothing about a
+board's contents. All text comes from ``Prefs.ui`` (page chrome) or from the
+shared board view (contents), so the language toggle switches both.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from dashboard.state.board import Board
+from dashboard.state.prefs import Prefs
+from dashboard.state.views import BOARDS, Freshness
+
+ROUTES: dict[str, str] = {
+    "overview": "/",
+    "elections": "/elections",
+    "brands": "/brands",
+    "demolition": "/demolition",
+}
+
+
+def ui(key: str) -> rx.Var:
+    """A page-chrome string in the viewer's language."""
+    return Prefs.ui[key]
+
+
+def data_value(text: rx.Var | str, **props: object) -> rx.Component:
+    """Text that is data, not a label (names, brands): it stays as entered in every language."""
+    return rx.text.span(text, class_name="dv", **props)
+
+
+def nav_link(board: str, current: str) -> rx.Component:
+    active = board == current
+    return rx.link(
+        ui(f"board.{board}"),
+        href=ROUTES[board],
+        class_name="nav-link active" if active else "nav-link",
+        aria_current="page" if active else None,
+        underline="none",
+        id=f"nav-{board}",
+    )
+
+
+def header(current: str) -> rx.Component:
+    return rx.el.header(
+        rx.flex(
+            rx.link(
+                rx.heading(ui("app.title"), size="5", weight="bold", class_name="brand"),
+                href="/",
+                underline="none",
+            ),
+            rx.flex(*(nav_link(b, current) for b in BOARDS), class_name="nav", wrap="wrap"),
+            rx.button(
+                rx.icon("languages", size=16),
+                rx.cond(Prefs.is_en, rx.text.span("中文", lang="zh"), rx.text.span("English", lang="en")),
+                on_click=Prefs.toggle_lang,
+                variant="soft",
+                size="2",
+                id="lang-toggle",
+                class_name="lang-toggle",
+            ),
+            class_name="header-row",
+            align="center",
+            wrap="wrap",
+            spacing="3",
+        ),
+        class_name="app-header",
+    )
+
+
+def demo_banner() -> rx.Component:
+    return rx.cond(
+        Board.demo,
+        rx.callout(
+            ui("app.demo_banner"),
+            icon="flask-conical",
+            color_scheme="amber",
+            size="1",
+            id="demo-banner",
+            class_name="demo-banner",
+        ),
+    )
+
+
+def freshness_line(item: Freshness) -> rx.Component:
+    return rx.text(
+        rx.text.span(item.dataset, weight="medium"),
+        rx.text.span("：", class_name="sep"),
+        rx.text.span(item.text),
+        size="1",
+        color_scheme="gray",
+        class_name="freshness-item",
+    )
+
+
+def freshness() -> rx.Component:
+    return rx.flex(
+        rx.foreach(Board.freshness, freshness_line),
+        class_name="freshness",
+        wrap="wrap",
+        spacing="1",
+        id="freshness",
+    )
+
+
+def failed_note() -> rx.Component:
+    return rx.cond(
+        Board.failed,
+        rx.callout(ui("app.failed"), icon="triangle-alert", color_scheme="red", size="1"),
+    )
+
+
+def section(title_key: str, *children: rx.Component, **props: object) -> rx.Component:
+    """A titled block of a page."""
+    return rx.el.section(
+        rx.heading(ui(title_key), size="4", class_name="section-title"),
+        *children,
+        class_name="section",
+        **props,
+    )
+
+
+def page(board: str, *content: rx.Component) -> rx.Component:
+    """The frame around a board's content."""
+    return rx.box(
+        header(board),
+        rx.el.main(
+            rx.flex(
+                rx.heading(ui(f"app.page.{board}"), size="6", as_="h1", class_name="page-title"),
+                freshness(),
+                direction="column",
+                spacing="1",
+                class_name="page-head",
+            ),
+            demo_banner(),
+            failed_note(),
+            *content,
+            class_name="content",
+        ),
+        class_name="app",
+        data_board=board,
+        data_stamp=Board.stamp.to_string(),
+    )

@@ -1,0 +1,182 @@
+"""The non-chart parts: organisations table, term-expiry list, brand cards, property grid.
+
+Names of organisations, communities, brands and households are data, shown
+as entered (marked ``.dv``); everything else is translated.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from dashboard.components.layout import data_value, ui
+from dashboard.state.board import Board
+from dashboard.state.views import BrandCard, ExpiryRow, GridCell, GridGroup, OrgRow, Swatch
+
+
+def _more(text: rx.Var) -> rx.Component:
+    return rx.cond(text != "", rx.text(text, size="1", color_scheme="gray", class_name="more"))
+
+
+def _empty() -> rx.Component:
+    return rx.text(ui("empty"), size="2", color_scheme="gray", class_name="empty")
+
+
+# --- elections
+
+
+def _org_row(row: OrgRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(data_value(row.org_name)),
+        rx.table.cell(row.org_type),
+        rx.table.cell(
+            rx.badge(row.stage, color_scheme=rx.cond(row.stage_code == "completed", "green", "gray"))
+        ),
+        rx.table.cell(data_value(row.supervisor)),
+        rx.table.cell(row.planned_date),
+        rx.table.cell(row.completed_date),
+        rx.table.cell(row.term_end),
+    )
+
+
+def org_table() -> rx.Component:
+    return rx.cond(
+        Board.orgs.length() > 0,
+        rx.box(
+            rx.table.root(
+                rx.table.header(rx.table.row(rx.foreach(Board.org_headers, rx.table.column_header_cell))),
+                rx.table.body(rx.foreach(Board.orgs, _org_row)),
+                size="1",
+                variant="surface",
+                class_name="org-table",
+            ),
+            _more(Board.orgs_more),
+            class_name="table-wrap",
+            id="org-table",
+        ),
+        _empty(),
+    )
+
+
+def _expiry_row(row: ExpiryRow) -> rx.Component:
+    colour = rx.cond(row.level == "red", "red", "amber")
+    return rx.flex(
+        rx.badge(row.level_label, color_scheme=colour, variant="solid"),
+        rx.flex(
+            data_value(row.org_name, weight="medium"),
+            rx.text(row.org_type, " · ", row.term_end, " · ", row.days_text, size="1", color_scheme="gray"),
+            rx.cond(row.note != "", data_value(row.note, size="1", color_scheme="gray")),
+            direction="column",
+        ),
+        class_name="expiry-row expiry-" + row.level,
+        data_level=row.level,
+        spacing="2",
+        align="start",
+    )
+
+
+def expiry_list() -> rx.Component:
+    return rx.cond(
+        Board.expiries.length() > 0,
+        rx.flex(
+            rx.foreach(Board.expiries, _expiry_row),
+            _more(Board.expiries_more),
+            direction="column",
+            spacing="2",
+        ),
+        rx.text(ui("app.no_expiry"), size="2", color_scheme="gray"),
+    )
+
+
+# --- brands
+
+
+def _brand_card(card: BrandCard) -> rx.Component:
+    return rx.card(
+        rx.flex(
+            rx.flex(
+                data_value(card.brand_name, weight="bold", size="3"),
+                rx.badge(card.status, color_scheme=rx.cond(card.status_code == "model", "red", "gray")),
+                justify="between",
+                align="center",
+                spacing="2",
+                wrap="wrap",
+            ),
+            rx.flex(
+                data_value(card.community, size="2"), rx.text(" · ", card.category, size="2"), wrap="wrap"
+            ),
+            rx.progress(
+                value=card.percent, color_scheme=rx.cond(card.level == "warn", "amber", "green"), size="1"
+            ),
+            rx.text(card.progress_text, size="1", color_scheme="gray"),
+            direction="column",
+            spacing="2",
+        ),
+        class_name="brand-card",
+        data_level=card.level,
+    )
+
+
+def brand_cards() -> rx.Component:
+    return rx.cond(
+        Board.brands.length() > 0,
+        rx.box(
+            rx.grid(
+                rx.foreach(Board.brands, _brand_card),
+                columns=rx.breakpoints(initial="1", sm="2", lg="4"),
+                spacing="3",
+            ),
+            _more(Board.brands_more),
+            id="brand-cards",
+        ),
+        _empty(),
+    )
+
+
+# --- the property grid (战果图)
+
+
+def _cell(cell: GridCell) -> rx.Component:
+    # A native title, not a Radix tooltip: hundreds of cells stay light.
+    return rx.box(
+        class_name=rx.cond(cell.key_household, "cell key", "cell"),
+        background_color=cell.colour,
+        title=cell.property_id + " · " + cell.household + " · " + cell.status_label,
+    )
+
+
+def _group(group: GridGroup) -> rx.Component:
+    return rx.box(
+        rx.flex(
+            rx.text(group.label, weight="bold", size="2"),
+            rx.text(group.summary, size="1", color_scheme="gray"),
+            spacing="2",
+            align="baseline",
+            wrap="wrap",
+        ),
+        rx.flex(rx.foreach(group.cells, _cell), wrap="wrap", class_name="cells"),
+        _more(group.hidden_text),
+        class_name="grid-group",
+    )
+
+
+def _swatch(s: Swatch) -> rx.Component:
+    return rx.flex(
+        rx.box(class_name="cell swatch", background_color=s.colour),
+        rx.text(s.label, size="1"),
+        align="center",
+        spacing="1",
+    )
+
+
+def property_grid() -> rx.Component:
+    return rx.cond(
+        Board.grid.length() > 0,
+        rx.card(
+            rx.flex(rx.foreach(Board.grid_legend, _swatch), wrap="wrap", spacing="3", class_name="legend"),
+            rx.grid(rx.foreach(Board.grid, _group), columns=rx.breakpoints(initial="1", md="2"), spacing="3"),
+            rx.text(ui("app.grid_note"), size="1", color_scheme="gray"),
+            class_name="property-grid",
+            id="property-grid",
+        ),
+        _empty(),
+    )

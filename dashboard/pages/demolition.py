@@ -1,0 +1,20 @@
+"""拆迁 Demolition (/demolition): funnel, rates, burn-up, the property grid, Gantt, meetings."""
+
+import reflex as rx
+
+from dashboard.components.charts import chart_grid
+from dashboard.components.layout import page as frame
+from dashboard.components.layout import section
+from dashboard.components.tables import property_grid
+
+BOARD = "demolition"
+LATER = ["demolition_gantt", "demolition_meetings"]
+
+
+def page() -> rx.Component:
+    return frame(
+        BOARD,
+        chart_grid(skip=LATER),
+        section("app.section.property_grid", property_grid()),
+        chart_grid(only=LATER),
+    )

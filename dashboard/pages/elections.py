@@ -1,0 +1,19 @@
+"""换届 Elections (/elections): completion charts, the organisations table, term expiry."""
+
+import reflex as rx
+
+from dashboard.components.charts import chart_grid
+from dashboard.components.layout import page as frame
+from dashboard.components.layout import section
+from dashboard.components.tables import expiry_list, org_table
+
+BOARD = "elections"
+
+
+def page() -> rx.Component:
+    return frame(
+        BOARD,
+        chart_grid(),
+        section("app.section.term_expiry", expiry_list(), id="term-expiry"),
+        section("app.section.organisations", org_table()),
+    )

@@ -1,0 +1,13 @@
+"""总览 Overview (/): the KPI cards of all three campaigns."""
+
+import reflex as rx
+
+from dashboard.components.charts import chart_grid
+from dashboard.components.kpi import kpi_groups
+from dashboard.components.layout import page as frame
+
+BOARD = "overview"
+
+
+def page() -> rx.Component:
+    return frame(BOARD, kpi_groups(), chart_grid())

@@ -1,0 +1,109 @@
+"""The board a page shows: one shared state per (board, language), linked by every viewer.
+
+Every client viewing /demolition in Chinese links :class:`Board` to the token
+``demolition-zh``; the figures live once in that shared state and a change
+made there (by :mod:`dashboard.state.live` when a new data version appears)
+is pushed to every linked client. Shared state is only a cache: it expires
+after an hour idle, and :meth:`Board.open` refills it from the
+process-level view cache (the database is the truth) whenever its stamp is
+not the current one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import reflex as rx
+
+from dashboard.state import views
+from dashboard.state.prefs import Prefs, valid_lang
+from dashboard.state.views import (
+    BoardView,
+    BrandCard,
+    ChartView,
+    ExpiryRow,
+    Freshness,
+    GridGroup,
+    KpiGroup,
+    OrgRow,
+    Swatch,
+)
+
+log = logging.getLogger(__name__)
+
+
+def token_for(board: str, lang: str) -> str:
+    """The shared token of a board in a language (tokens may not contain "_")."""
+    return f"{board}-{lang}"
+
+
+class Board(rx.SharedState):
+    """A board's view; fields mirror :class:`views.BoardView`."""
+
+    board: str = ""
+    lang: str = ""
+    stamp: int = -1
+    day: str = ""
+    demo: bool = False
+    failed: bool = False
+    heartbeat: int = 0  # bumped by the live poll so idle viewers' states never expire
+    freshness: list[Freshness] = rx.field(default_factory=list)
+    charts: list[ChartView] = rx.field(default_factory=list)
+    kpi_groups: list[KpiGroup] = rx.field(default_factory=list)
+    org_headers: list[str] = rx.field(default_factory=list)
+    orgs: list[OrgRow] = rx.field(default_factory=list)
+    orgs_more: str = ""
+    expiries: list[ExpiryRow] = rx.field(default_factory=list)
+    expiries_more: str = ""
+    brands: list[BrandCard] = rx.field(default_factory=list)
+    brands_more: str = ""
+    grid: list[GridGroup] = rx.field(default_factory=list)
+    grid_legend: list[Swatch] = rx.field(default_factory=list)
+
+    def _apply(self, view: BoardView) -> None:
+        """Copy a computed view into this (shared) state; Reflex pushes the delta."""
+        self.board = view.board
+        self.lang = view.lang
+        self.stamp = view.stamp
+        self.day = view.day
+        self.demo = view.demo
+        self.failed = False
+        self.freshness = view.freshness
+        self.charts = view.charts
+        self.kpi_groups = view.kpi_groups
+        self.org_headers = view.org_headers
+        self.orgs = view.orgs
+        self.orgs_more = view.orgs_more
+        self.expiries = view.expiries
+        self.expiries_more = view.expiries_more
+        self.brands = view.brands
+        self.brands_more = view.brands_more
+        self.grid = view.grid
+        self.grid_legend = view.grid_legend
+
+    def _is_current(self, view: BoardView) -> bool:
+        return (self.board, self.lang, self.stamp, self.day) == (view.board, view.lang, view.stamp, view.day)
+
+    @rx.event
+    async def open(self, board: str) -> None:
+        """Page load: link to the board's shared view in the viewer's language, fill it if stale."""
+        if board not in views.BOARDS:
+            return
+        lang = valid_lang((await self.get_state(Prefs)).lang)
+        linked = await self._link_to(token_for(board, lang))
+        try:
+            view = await asyncio.to_thread(views.CACHE.view, board, lang)
+        except Exception:
+            log.exception("building the %s board failed", board)
+            linked.failed = True
+            return
+        if not linked._is_current(view):
+            linked._apply(view)
+
+    @rx.event
+    async def reopen(self):  # noqa: ANN201 (Reflex event chain)
+        """After a language switch: open the same board again (in the new language)."""
+        if self.board:
+            return Board.open(self.board)
+        return None

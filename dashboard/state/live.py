@@ -1,0 +1,75 @@
+"""Live redraw: a cheap poll notices a new data version, whoever wrote it, and pushes it.
+
+One poll per server process (a lifespan task), not one per viewer: every
+POLL_SECONDS it reads ``storage.data_stamp`` (max version id, one indexed
+query). When the stamp or the office date changes it refreshes every
+board/language shared state that has viewers linked; Reflex fans the delta
+out to each of them (through Redis when there are several workers). The
+figures come from the process-level view cache, so they are built once per
+version and language, however many people watch.
+
+Several workers each run the poll; the second to arrive finds the shared
+state already at the new stamp and leaves it alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import reflex as rx
+
+from dashboard import i18n
+from dashboard.state import views
+from dashboard.state.board import Board, token_for
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.25
+# Idle states expire after an hour: touch linked viewers well before that.
+HEARTBEAT_SECONDS = 600.0
+
+
+async def refresh(app: rx.App, stamp: int, *, beat: bool = False) -> int:
+    """Bring every linked board/language shared state to ``stamp``; returns how many changed."""
+    changed = 0
+    for board in views.BOARDS:
+        for lang in i18n.LANGS:
+            token = rx.BaseStateToken(ident=token_for(board, lang), cls=Board)
+            async with app.modify_state(token) as root:
+                shared = await root.get_state(Board)
+                if not shared._linked_from:
+                    continue
+                if beat:
+                    shared.heartbeat += 1
+                view = await asyncio.to_thread(views.CACHE.view, board, lang, stamp=stamp)
+                if not shared._is_current(view):
+                    shared._apply(view)
+                    changed += 1
+    return changed
+
+
+async def watch(app: rx.App) -> None:
+    """The lifespan task: poll the data stamp and push new versions to open pages."""
+    last: tuple[int, str] | None = None
+    last_beat = time.monotonic()
+    while True:
+        try:
+            stamp = await asyncio.to_thread(views.CACHE.stamp)
+            key = (stamp, views.office_today().isoformat())
+            beat = time.monotonic() - last_beat > HEARTBEAT_SECONDS
+            if key != last or beat:
+                changed = await refresh(app, stamp, beat=beat)
+                if key != last:
+                    log.info("data stamp %s: %d board view(s) pushed", stamp, changed)
+                last = key
+                if beat:
+                    last_beat = time.monotonic()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The database may be migrating or briefly unreachable: keep polling.
+            log.exception("live poll failed")
+            await asyncio.sleep(2)
+        await asyncio.sleep(POLL_SECONDS)

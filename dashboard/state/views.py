@@ -1,0 +1,423 @@
+"""What one board shows, computed once per data version and language, shared by every viewer.
+
+Pure Python (no Reflex): the Reflex states copy a :class:`BoardView` into
+their fields, the tests and the benchmark can build one directly. A view
+holds display-ready strings (translated, formatted for the language) and
+plotly figure dicts, never raw frames: what goes over the websocket is small
+and does not grow with the row count (tables and the property grid are
+capped, charts aggregate in ``dashboard.charts``).
+
+The process-level :class:`ViewCache` keys everything by
+``(storage.data_stamp(engine), today)``: a new version from anywhere (the
+CLI in another process, another worker) changes the stamp, and the next
+request or poll rebuilds the frames once, then each (board, language) view
+once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from dashboard import i18n
+from dashboard.charts import registry
+from dashboard.data import contract, metrics, storage
+from dashboard.data.metrics import Frames
+
+BOARDS: tuple[str, ...] = ("overview", "elections", "brands", "demolition")
+
+# The datasets each board reads: its "数据截至" lines and its demo banner.
+BOARD_DATASETS: dict[str, tuple[str, ...]] = {
+    "overview": tuple(contract.DATASETS),
+    "elections": ("elections",),
+    "brands": ("brands", "activities"),
+    "demolition": ("demolition", "milestones", "meetings"),
+}
+
+# Rows beyond these are summarised as "另有 N 条未显示" so a city-sized ledger
+# stays a small page (the charts carry the totals).
+TABLE_LIMIT = 60
+CARD_LIMIT = 48
+DEMO_USER = "demo"
+# Charts the pages draw as HTML instead: the property grid (战果图) is crisper,
+# wraps on a phone and carries the masked names as native tooltips.
+HTML_INSTEAD: frozenset[str] = frozenset({"demolition_grid"})
+
+
+def office_today() -> date:
+    """Today in office time (Asia/Shanghai), whatever the server's zone."""
+    return datetime.now(i18n.DISPLAY_TZ).date()
+
+
+# ---------------------------------------------------------------------------
+# view models: plain dataclasses with display strings (Reflex state field types)
+
+
+@dataclass
+class ChartView:
+    id: str = ""
+    title: str = ""
+    figure: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class KpiView:
+    id: str = ""
+    label: str = ""
+    value: str = ""
+    sub: str = ""  # e.g. "第 85 天 / 共 100 天" under 时间进度
+    delta: str = ""
+    trend: str = "none"  # up | down | flat | none
+    level: str = "ok"  # ok | warn | bad
+    formula: str = ""
+
+
+@dataclass
+class KpiGroup:
+    title: str = ""
+    kpis: list[KpiView] = field(default_factory=list)
+
+
+@dataclass
+class Freshness:
+    dataset: str = ""
+    text: str = ""
+    demo: bool = False
+
+
+@dataclass
+class OrgRow:
+    org_code: str = ""
+    org_name: str = ""
+    org_type: str = ""
+    stage: str = ""
+    stage_code: str = ""
+    supervisor: str = ""
+    planned_date: str = ""
+    completed_date: str = ""
+    term_end: str = ""
+
+
+@dataclass
+class ExpiryRow:
+    org_code: str = ""
+    org_name: str = ""
+    org_type: str = ""
+    term_end: str = ""
+    days_text: str = ""
+    level: str = "yellow"  # yellow | red
+    level_label: str = ""
+    note: str = ""
+
+
+@dataclass
+class BrandCard:
+    project_code: str = ""
+    community: str = ""
+    brand_name: str = ""
+    category: str = ""
+    status: str = ""
+    status_code: str = ""
+    progress_text: str = ""
+    percent: int = 0  # activities / target, 0..100, for the progress bar
+    level: str = "ok"
+
+
+@dataclass
+class GridCell:
+    property_id: str = ""
+    household: str = ""
+    status_label: str = ""
+    colour: str = ""
+    key_household: bool = False
+
+
+@dataclass
+class GridGroup:
+    label: str = ""
+    summary: str = ""
+    cells: list[GridCell] = field(default_factory=list)
+    hidden_text: str = ""
+
+
+@dataclass
+class Swatch:
+    label: str = ""
+    colour: str = ""
+
+
+@dataclass
+class BoardView:
+    """Everything one board shows in one language for one data version."""
+
+    board: str = ""
+    lang: str = i18n.DEFAULT_LANG
+    stamp: int = -1
+    day: str = ""  # office date the view was computed for (time progress changes daily)
+    demo: bool = False
+    freshness: list[Freshness] = field(default_factory=list)
+    charts: list[ChartView] = field(default_factory=list)
+    kpi_groups: list[KpiGroup] = field(default_factory=list)
+    org_headers: list[str] = field(default_factory=list)
+    orgs: list[OrgRow] = field(default_factory=list)
+    orgs_more: str = ""
+    expiries: list[ExpiryRow] = field(default_factory=list)
+    expiries_more: str = ""
+    brands: list[BrandCard] = field(default_factory=list)
+    brands_more: str = ""
+    grid: list[GridGroup] = field(default_factory=list)
+    grid_legend: list[Swatch] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# one data version
+
+
+@dataclass
+class Snapshot:
+    """The current frames of one data version; ``previous`` is loaded on first use."""
+
+    stamp: int
+    today: date
+    current: Frames
+    latest: dict[str, storage.VersionInfo]
+    _engine: Engine | None = None
+    _previous: Frames | None = None
+
+    def previous(self) -> Frames:
+        """Each dataset's previous version (empty frame when there is none), for KPI deltas."""
+        if self._previous is None:
+            out: Frames = {}
+            for name in contract.DATASETS:
+                versions = storage.list_versions(self._engine, name) if self._engine is not None else []
+                if len(versions) >= 2:
+                    out[name] = storage.load_version(self._engine, name, versions[1].number)
+                else:
+                    out[name] = metrics.frame({}, name).iloc[0:0]
+            self._previous = out
+        return self._previous
+
+
+def load_snapshot(engine: Engine, today: date, stamp: int | None = None) -> Snapshot:
+    """Read the current version of every dataset (the database is the truth)."""
+    stamp = storage.data_stamp(engine) if stamp is None else stamp
+    current = {name: storage.load_current(engine, name) for name in contract.DATASETS}
+    return Snapshot(
+        stamp=stamp, today=today, current=current, latest=storage.latest_versions(engine), _engine=engine
+    )
+
+
+# ---------------------------------------------------------------------------
+# building a board's view
+
+
+def freshness(snapshot: Snapshot, board: str, lang: str) -> list[Freshness]:
+    """One "数据截至 <time> · <user>" line per dataset the board reads."""
+    out = []
+    for name in BOARD_DATASETS[board]:
+        info = snapshot.latest.get(name)
+        title = i18n.t(f"dataset.{name}", lang)
+        if info is None:
+            out.append(Freshness(dataset=title, text=i18n.t("app.not_imported", lang)))
+            continue
+        text = i18n.t("app.data_as_of", lang, time=i18n.fmt_datetime(info.created_at, lang), user=info.user)
+        out.append(Freshness(dataset=title, text=text, demo=info.user == DEMO_USER))
+    return out
+
+
+def _trend(delta: float | None) -> str:
+    if delta is None:
+        return "none"
+    return "up" if delta > 0 else "down" if delta < 0 else "flat"
+
+
+# Overview card groups: (title key, KPI ids in order).
+KPI_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "board.elections",
+        ("election_completion", "election_completion_village", "election_completion_community"),
+    ),
+    ("board.brands", ("brand_coverage", "activities_month", "participants_month")),
+    (
+        "board.demolition",
+        ("signed_rate", "vacated_rate", "demolished_rate", "time_progress", "progress_gap"),
+    ),
+)
+
+
+def kpi_groups(snapshot: Snapshot, lang: str) -> list[KpiGroup]:
+    kpis = {k.id: k for k in metrics.overview_kpis(snapshot.current, snapshot.previous(), snapshot.today)}
+    groups = []
+    for title_key, ids in KPI_GROUPS:
+        views = []
+        for kid in ids:
+            k = kpis.get(kid)
+            if k is None:
+                continue
+            sub = ""
+            if kid == "time_progress" and k.detail.get("day") is not None:
+                sub = i18n.t("day_n_of", lang, day=k.detail["day"], days=k.detail.get("days", 100))
+            views.append(
+                KpiView(
+                    id=k.id,
+                    label=i18n.t(k.label_key, lang),
+                    value=metrics.kpi_value_text(k, lang),
+                    sub=sub,
+                    delta=metrics.kpi_delta_text(k, lang),
+                    trend=_trend(k.delta),
+                    level=k.level,
+                    formula=metrics.kpi_formula_text(k, lang),
+                )
+            )
+        groups.append(KpiGroup(title=i18n.t(title_key, lang), kpis=views))
+    return groups
+
+
+def _more(total: int, shown: int, lang: str) -> str:
+    return i18n.t("app.more_rows", lang, n=total - shown) if total > shown else ""
+
+
+def _strings(cls: type, row: dict[str, Any]) -> dict[str, str]:
+    """The string fields of ``cls`` taken from ``row`` (None -> "")."""
+    return {
+        name: "" if row.get(name) is None else str(row[name])
+        for name, f in cls.__dataclass_fields__.items()  # type: ignore[attr-defined]
+        if f.type in ("str", str) and name in row
+    }
+
+
+def _elections(view: BoardView, snapshot: Snapshot, lang: str) -> None:
+    rows = metrics.elections_table(snapshot.current, lang)
+    view.org_headers = [i18n.t(f"col.elections.{c}", lang) for c in metrics.ELECTIONS_TABLE_COLUMNS]
+    view.orgs = [OrgRow(**_strings(OrgRow, r)) for r in rows[:TABLE_LIMIT]]
+    view.orgs_more = _more(len(rows), len(view.orgs), lang)
+    exp = metrics.term_expiry(snapshot.current, snapshot.today, lang)
+    view.expiries = [ExpiryRow(**_strings(ExpiryRow, r)) for r in exp[:TABLE_LIMIT]]
+    view.expiries_more = _more(len(exp), len(view.expiries), lang)
+
+
+def _brands(view: BoardView, snapshot: Snapshot, lang: str) -> None:
+    cards = metrics.brand_cards(snapshot.current, snapshot.today, lang)
+    out = []
+    for c in cards[:CARD_LIMIT]:
+        pace = c.get("pace")
+        percent = 0 if pace is None else max(0, min(100, round(float(pace) * 100)))
+        out.append(BrandCard(**_strings(BrandCard, c), percent=percent))
+    view.brands = out
+    view.brands_more = _more(len(cards), len(out), lang)
+
+
+SIGNED_CODES = contract.PROPERTY_STATUS.codes[contract.PROPERTY_STATUS.rank("signed") :]
+
+
+def _grid(view: BoardView, snapshot: Snapshot, lang: str) -> None:
+    groups = metrics.property_grid(snapshot.current, lang, mask=True)
+    out = []
+    for g in groups:
+        counts = g.get("counts", {})
+        done = sum(counts.get(code, 0) for code in SIGNED_CODES)
+        summary = i18n.t(
+            "app.grid_summary", lang, total=i18n.fmt_int(g["total"], lang), signed=i18n.fmt_int(done, lang)
+        )
+        cells = [
+            GridCell(
+                property_id=str(c["property_id"]),
+                household=str(c.get("household") or ""),
+                status_label=str(c.get("status_label") or ""),
+                colour=str(c.get("colour") or "#eeeeee"),
+                key_household=bool(c.get("key_household")),
+            )
+            for c in g.get("cells", [])
+        ]
+        hidden = int(g.get("hidden") or 0)
+        out.append(
+            GridGroup(
+                label=str(g["label"]),
+                summary=summary,
+                cells=cells,
+                hidden_text=i18n.t("series.more", lang, n=i18n.fmt_int(hidden, lang)) if hidden else "",
+            )
+        )
+    view.grid = out
+    view.grid_legend = [
+        Swatch(label=i18n.enum_label(contract.PROPERTY_STATUS, code, lang), colour=colour)
+        for code, colour in metrics.PROPERTY_STATUS_COLOURS.items()
+    ]
+
+
+_EXTRAS: dict[str, Callable[[BoardView, Snapshot, str], None]] = {
+    "elections": _elections,
+    "brands": _brands,
+    "demolition": _grid,
+}
+
+
+def build_view(snapshot: Snapshot, board: str, lang: str) -> BoardView:
+    """The whole board in ``lang``: charts from the registry, KPIs, rows, freshness."""
+    if board not in BOARDS:
+        raise KeyError(f"unknown board {board!r}; choose one of: {', '.join(BOARDS)}")
+    lines = freshness(snapshot, board, lang)
+    view = BoardView(
+        board=board,
+        lang=lang,
+        stamp=snapshot.stamp,
+        day=snapshot.today.isoformat(),
+        demo=any(f.demo for f in lines),
+        freshness=lines,
+    )
+    if board in registry.BOARDS:
+        view.charts = [
+            ChartView(id=cid, title=title, figure=fig)
+            for cid, title, fig in registry.render_board(board, snapshot.current, lang, snapshot.today)
+            if cid not in HTML_INSTEAD
+        ]
+    if board == "overview":
+        view.kpi_groups = kpi_groups(snapshot, lang)
+    if board in _EXTRAS:
+        _EXTRAS[board](view, snapshot, lang)
+    return view
+
+
+class ViewCache:
+    """Views of the current data version, shared by every viewer of this process.
+
+    One lock: the first request after a new version loads the frames and
+    builds the view; concurrent requests wait for it instead of repeating it.
+    """
+
+    def __init__(self, engine_factory: Callable[[], Engine] = storage.make_engine) -> None:
+        self._engine_factory = engine_factory
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._views: dict[tuple[str, str], BoardView] = {}
+
+    def stamp(self) -> int:
+        """The cheap "has anything changed" query (max version id)."""
+        return storage.data_stamp(self._engine_factory())
+
+    def view(
+        self, board: str, lang: str, *, stamp: int | None = None, today: date | None = None
+    ) -> BoardView:
+        """The board's view for the data as it is now (or at ``stamp`` if just polled)."""
+        lang = lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
+        engine = self._engine_factory()
+        stamp = storage.data_stamp(engine) if stamp is None else stamp
+        today = today or office_today()
+        with self._lock:
+            snap = self._snapshot
+            if snap is None or snap.stamp != stamp or snap.today != today:
+                snap = load_snapshot(engine, today, stamp)
+                self._snapshot = snap
+                self._views = {}
+            key = (board, lang)
+            if key not in self._views:
+                self._views[key] = build_view(snap, board, lang)
+            return self._views[key]
+
+
+CACHE = ViewCache()

@@ -1,0 +1,18 @@
+"""Reflex configuration: the app module, the theme, and the database from dashboard.settings."""
+
+import reflex as rx
+
+from dashboard.settings import get_settings
+
+config = rx.Config(
+    app_name="dashboard",
+    db_url=get_settings().db_url,
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(appearance="light", accent_color="red", gray_color="slate", radius="medium")
+        ),
+    ],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)
