@@ -48,7 +48,7 @@ def on_distinct(values: pa.Array, parse: Callable[[pa.Array], pa.Array]) -> Pars
     same length, null where the text is not a valid value.
     """
     enc = pc.dictionary_encode(values)
-    typed = parse(enc.dictionary)
+    typed = parse(enc.dictionary.cast(pa.string()))
     out = pc.take(typed, enc.indices)
     bad = pc.and_(pc.is_valid(enc.indices), pc.is_null(out))
     return Parsed(out, bad.to_numpy(zero_copy_only=False))
@@ -105,6 +105,7 @@ def _to_ints(strings: pa.Array) -> np.ndarray:
 
 
 def parse_text(values: pa.Array) -> Parsed:
+    """Text is kept as written (already trimmed and normalised)."""
     return Parsed(values, np.zeros(len(values), dtype=bool))
 
 

@@ -12,7 +12,9 @@ bug in our code and is raised as CheckCrashed, never mistaken for bad data.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -28,6 +30,8 @@ from dashboard.data.reading import RawTable
 
 T = TypeVar("T")
 
+_WORKERS = min(4, os.cpu_count() or 1)
+
 DTYPES: dict[ColType, str] = {
     ColType.TEXT: "string",
     ColType.ENUM: "string",
@@ -39,8 +43,8 @@ DTYPES: dict[ColType, str] = {
 }
 
 ARROW_TYPES: dict[ColType, pa.DataType] = {
-    ColType.TEXT: pa.string(),
-    ColType.ENUM: pa.string(),
+    ColType.TEXT: pa.large_string(),
+    ColType.ENUM: pa.large_string(),
     ColType.INT: pa.int64(),
     ColType.NUMBER: pa.float64(),
     ColType.PERCENT: pa.float64(),
@@ -95,8 +99,9 @@ def validate(dataset: Dataset | str, raw: RawTable, *, refs: Mapping[str, set[st
                 "The file has a header but no data rows; fill in rows below the header and upload again.",
             )
         )
+    parsed = _parse_all(up)
     for col in ds.columns:
-        run_check(f"cell.{col.type}", _check_cells, up, col)
+        run_check(f"cell.{col.type}", _check_cells, up, col, parsed.get(col.name))
     for col in ds.columns:
         if col.default is not None:
             run_check(f"default.{col.name}", _fill_default, up, col)
@@ -148,7 +153,7 @@ class _Upload:
         """Cells of ``name`` as written (all null when the column is absent)."""
         if name in self.raw:
             return self.raw[name]
-        return pa.nulls(len(self.lines), pa.string())
+        return pa.nulls(len(self.lines), pa.large_string())
 
     def cell_problems(
         self, rule: str, name: str, mask: np.ndarray, message: str, message_en: str, **fmt: Any
@@ -230,14 +235,13 @@ def _take_rows(up: _Upload, raw: RawTable, positions: dict[str, int]) -> None:
     frame = raw.frame
     arrays = [_arrow_text(frame.iloc[:, i]) for i in range(frame.shape[1])]
     lines = np.asarray(frame.index, dtype=np.int64)
-    if arrays:
-        empty = np.ones(len(lines), dtype=bool)
-        for arr in arrays:
-            empty &= arr.is_null().to_numpy(zero_copy_only=False)
-        if empty.any():
-            keep = pa.array(~empty)
-            arrays = [a.filter(keep) for a in arrays]
-            lines = lines[~empty]
+    if arrays and len(lines):
+        filled = arrays[0].is_valid()
+        for arr in arrays[1:]:
+            filled = pc.or_(filled, arr.is_valid())
+        if not pc.all(filled).as_py():
+            arrays = [a.filter(filled) for a in arrays]
+            lines = lines[filled.to_numpy(zero_copy_only=False)]
     up.lines = lines
     up.raw = {name: arrays[pos] for name, pos in positions.items()}
 
@@ -246,8 +250,8 @@ def _arrow_text(series: pd.Series) -> pa.Array:
     arr = pa.array(series, from_pandas=True)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
-    if arr.type != pa.string():
-        arr = arr.cast(pa.string())
+    if not pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.large_string())
     return arr
 
 
@@ -283,9 +287,26 @@ _TYPE_MESSAGES: dict[ColType, tuple[str, str]] = {
 }
 
 
-def _check_cells(up: _Upload, col: Column) -> None:
+def parse_column(col: Column, text: pa.Array) -> cells.Parsed:
+    """Type one column's cells (pure, so columns can be parsed in parallel)."""
+    if col.type == ColType.ENUM:
+        assert col.enum is not None
+        return cells.parse_enum(text, col.enum)
+    return cells.PARSERS[col.type](text)
+
+
+def _parse_all(up: _Upload) -> dict[str, cells.Parsed]:
+    """Parse the present columns on all cores: pyarrow releases the GIL."""
+    present = [c for c in up.dataset.columns if c.name in up.raw]
+    jobs = [(f"cell.{c.type}", parse_column, c, up.raw[c.name]) for c in present]
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        done = list(pool.map(lambda job: run_check(*job), jobs))
+    return {c.name: p for c, p in zip(present, done, strict=True)}
+
+
+def _check_cells(up: _Upload, col: Column, parsed: cells.Parsed | None) -> None:
     """Required, type, enum and range rules for one column."""
-    if col.name not in up.raw:
+    if parsed is None:  # column absent: all missing
         up.typed[col.name] = pa.nulls(len(up.lines), ARROW_TYPES[col.type])
         return
     text = up.raw[col.name]
@@ -300,7 +321,6 @@ def _check_cells(up: _Upload, col: Column) -> None:
         )
     if col.type == ColType.ENUM:
         assert col.enum is not None
-        parsed = cells.parse_enum(text, col.enum)
         labels = "、".join(col.enum.labels)
         spelled = ", ".join(f"{c.label} ({c.code})" for c in col.enum.choices)
         up.cell_problems(
@@ -312,11 +332,9 @@ def _check_cells(up: _Upload, col: Column) -> None:
             labels=labels,
             spelled=spelled,
         )
-    else:
-        parsed = cells.PARSERS[col.type](text)
-        if col.type in _TYPE_MESSAGES:
-            zh, en = _TYPE_MESSAGES[col.type]
-            up.cell_problems(f"cell.{col.type}", col.name, parsed.bad, zh, en)
+    elif col.type in _TYPE_MESSAGES:
+        zh, en = _TYPE_MESSAGES[col.type]
+        up.cell_problems(f"cell.{col.type}", col.name, parsed.bad, zh, en)
     if col.min is not None or col.max is not None:
         _check_range(up, col, parsed.values)
     up.typed[col.name] = parsed.values
@@ -363,6 +381,10 @@ def _check_key(up: _Upload) -> None:
     ds = up.dataset
     if not len(up.lines) or any(k not in up.raw for k in ds.key):
         return
+    if len(ds.key) == 1:  # fast path: nothing repeats
+        present = up.typed[ds.key[0]].drop_null()
+        if len(pc.unique(present)) == len(present):
+            return
     keys = pd.DataFrame({k: _to_pandas(up.typed[k], ds.column(k).type) for k in ds.key})
     complete = keys.notna().all(axis=1).to_numpy()
     keys = keys[complete]
@@ -455,7 +477,7 @@ def _check_empty_before(up: _Upload, column: str, status_column: str, from_code:
 
 def _check_foreign_key(up: _Upload, column: str, ref_dataset: str, existing: set[str]) -> None:
     values = up.typed[column]
-    found = pc.is_in(values, value_set=pa.array(sorted(existing), pa.string()))
+    found = pc.is_in(values, value_set=pa.array(sorted(existing), values.type))
     mask = pc.and_(values.is_valid(), pc.invert(found)).to_numpy(zero_copy_only=False)
     ref = get_dataset(ref_dataset)
     up.cell_problems(
@@ -501,7 +523,7 @@ def _to_frame(up: _Upload) -> pd.DataFrame:
         s = _to_pandas(up.typed[col.name], col.type)
         s.index = index
         data[col.name] = s
-    return pd.DataFrame(data, index=index)
+    return pd.DataFrame(data, index=index, copy=False)
 
 
 def typed_empty(dataset: Dataset | str) -> pd.DataFrame:
