@@ -256,7 +256,8 @@ def test_dates_move_with_the_load_day(sqlite_url):
         new = storage.load_current(engine, name)
         for col in get_dataset(name).columns:
             if col.type == "date":
-                pd.testing.assert_series_equal(new[col.name], old[col.name] + pd.Timedelta(days=40))
+                moved = old[col.name] + pd.Timedelta(days=40)
+                assert sorted(new[col.name].dropna()) == sorted(moved.dropna()), (name, col.name)
     m = storage.load_current(engine, "milestones")
     assert (later - day(m["planned_start"].min())).days + 1 == CAMPAIGN_DAY
 

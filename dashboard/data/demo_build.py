@@ -209,14 +209,15 @@ def activities(rng: random.Random, anchor: date, brand_rows: list[Row]) -> list[
                 continue
             seen.add((day, code, title))
             (plo, phi), vol = PEOPLE[kind]
+            participants = rng.randint(plo, phi)
             rows.append(
                 {
                     "date": day,
                     "project_code": code,
                     "title": title,
                     "type": kind,
-                    "participants": rng.randint(plo, phi),
-                    "volunteers": rng.randint(*vol) if vol else None,
+                    "participants": participants,
+                    "volunteers": min(rng.randint(*vol), participants) if vol else None,
                 }
             )
     rows.sort(key=lambda r: (r["date"], r["project_code"]))
