@@ -325,8 +325,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "Plan: all %{customdata[0]} properties by day 100 (linear)<br>%{x|%d %b %Y}: %{y:.0f} due",
     ),
     "hover.forecast": _s(
-        "按近 7 天速度（每天 %{customdata[0]} 户）<br>预计 %{x|%Y年%-m月%-d日} 完成",
-        "At the last 7 days' pace (%{customdata[0]} a day)<br>forecast to finish %{x|%d %b %Y}",
+        "按近 7 天速度（每天 %{customdata[0]} 户）<br>预计 %{customdata[1]} 完成",
+        "At the last 7 days' pace (%{customdata[0]} a day)<br>forecast to finish %{customdata[1]}",
     ),
     "hover.grid": _s(
         "%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]}",
@@ -356,6 +356,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "app.page.elections": _s("换届选举", "Branch re-elections"),
     "app.page.brands": _s("一社区一品牌", "One community, one brand"),
     "app.page.demolition": _s("东辛村拆迁百日攻坚", "Dongxin village demolition: 100 days"),
+    "app.label": _s("{label}：", "{label}: "),
     "app.data_as_of": _s("数据截至 {time} · {user}", "Data as of {time} · {user}"),
     "app.not_imported": _s("尚未导入", "Not imported yet"),
     "app.demo_banner": _s(

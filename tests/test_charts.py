@@ -166,6 +166,20 @@ def test_burnup_draws_plan_series_and_forecast() -> None:
     forecast = fig["data"][2]  # right after its series
     assert forecast["name"] == "Signed forecast"
     assert forecast["x"] == ["2025-06-15", "2025-06-29"] and forecast["y"] == [2, 4]
+    assert forecast["customdata"][0] == ["0.1", "29 Jun 2025"]
+
+
+def test_a_slow_forecast_stops_at_the_end_of_the_axis() -> None:
+    # 10 properties, 1 signed in the last week: 9 more take 63 days, far beyond day 100 (9 July) + 14 days
+    dem = [{"property_id": f"P{i}", "household": "X", "category": 1, "party_group": 1, "status": "surveyed"}
+           for i in range(9)]  # fmt: skip
+    dem.append({**dem[0], "property_id": "P9", "status": "signed", "signed_date": "2025-06-12"})
+    data = frames(demolition=dem, milestones=town()["milestones"])
+    fig = figure_dict(demolition.burnup_chart(data, "en", TODAY))
+    forecast = next(tr for tr in fig["data"] if tr["name"] == "Signed forecast")
+    assert forecast["x"] == ["2025-06-15", "2025-07-23"]
+    assert forecast["y"] == [1, round(1 + 38 / 7, 1)]
+    assert forecast["customdata"][0][1] == "17 Aug 2025"  # the hover still tells the real forecast
 
 
 def test_property_grid_is_one_masked_square_per_property() -> None:

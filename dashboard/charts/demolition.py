@@ -43,6 +43,7 @@ STATUS = contract.PROPERTY_STATUS
 DAY_MS = 86_400_000
 GRID_COLUMNS = 10
 MAX_WEEKS = 52
+FORECAST_MARGIN_DAYS = 14  # the burn-up's x axis ends this long after day 100 (or today)
 
 
 def funnel(frames: Frames, lang: str, today: date) -> go.Figure:
@@ -124,6 +125,8 @@ def burnup_chart(frames: Frames, lang: str, today: date) -> go.Figure:
             hovertemplate=t("hover.plan", lang) + "<extra></extra>",
         )
     hover = t("hover.burnup", lang) + "<extra>%{fullData.name}</extra>"
+    plan_end = data.plan[-1][0] if data.plan else today
+    horizon = max(plan_end, today) + timedelta(days=FORECAST_MARGIN_DAYS)
     for code, series in data.series.items():
         if series.empty:
             continue
@@ -140,14 +143,16 @@ def burnup_chart(frames: Frames, lang: str, today: date) -> go.Figure:
         )
         fc = data.forecasts[code]
         if fc.finish is not None and not fc.done:
+            # a slow pace can put the finish years ahead: stop the line at the axis end
             current = int(series.iloc[-1])
+            stop = min(fc.finish, horizon)
             fig.add_scatter(
-                x=iso([today, fc.finish]),
-                y=[current, data.total],
+                x=iso([today, stop]),
+                y=[current, min(data.total, round(current + fc.pace * (stop - today).days, 1))],
                 name=t("series.forecast", lang, status=label),
                 mode="lines",
                 line={"color": colour, "dash": "dot", "width": 2},
-                customdata=[[f"{fc.pace:.1f}"]] * 2,
+                customdata=[[f"{fc.pace:.1f}", fmt_date(fc.finish, lang)]] * 2,
                 hovertemplate=t("hover.forecast", lang) + "<extra></extra>",
                 showlegend=False,
             )
