@@ -113,8 +113,12 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def format_problem(p: Problem) -> str:
     """'line 3, column 户类: <Chinese message>' then the English one, indented."""
     where = p.where("en") or "file"
-    value = f" [{p.value}]" if p.value not in (None, "") else ""
-    return f"  {where}: {p.message}{value}\n      {p.message_en}"
+    return f"  {where}: {p.message}\n      {p.message_en}"
+
+
+def _by_line(problems: list[Problem]) -> list[Problem]:
+    """File-level problems first, then in spreadsheet order (stable: check order within a line)."""
+    return sorted(problems, key=lambda p: -1 if p.line is None else p.line)
 
 
 def format_result(result: ImportResult) -> str:
@@ -123,10 +127,10 @@ def format_result(result: ImportResult) -> str:
     errors, warnings = result.problems.errors, result.problems.warnings
     if errors:
         lines.append(f"错误 {len(errors)} 处 / {len(errors)} error(s):")
-        lines += [format_problem(p) for p in errors]
+        lines += [format_problem(p) for p in _by_line(errors)]
     if warnings:
         lines.append(f"提醒 {len(warnings)} 条 / {len(warnings)} warning(s):")
-        lines += [format_problem(p) for p in warnings]
+        lines += [format_problem(p) for p in _by_line(warnings)]
     counts = (
         f"{result.rows} rows: added {result.added}, changed {result.changed}, "
         f"removed {result.removed}, skipped {result.skipped}; {len(warnings)} warning(s)"

@@ -191,6 +191,18 @@ def test_importing_an_exported_formula_cell_keeps_the_quote(sqlite_url):
     assert storage.load_current(engine, "meetings")["topic"].tolist() == ["'=1+1"]
 
 
+@pytest.mark.parametrize("word", ["NA", "N/A", "null", "None", "nan", "#N/A", "是", "0"])
+def test_text_that_looks_like_a_missing_value_or_a_bool_round_trips_literally(sqlite_url, word):
+    storage = _importer()
+    engine = storage.make_engine(sqlite_url)
+    storage.migrate(engine)
+    frame = typed("meetings", date=[date(2024, 5, 3)], type=["weekly"], topic=[word], chair=[word])
+
+    storage.import_file(engine, "meetings", to_csv_bytes("meetings", frame), "m.csv")
+
+    pd.testing.assert_frame_equal(storage.load_current(engine, "meetings"), frame)
+
+
 def _stable_text(s: str) -> bool:
     """Text the importer stores unchanged: NFKC-stable, trimmed, not formula-like."""
     return (
