@@ -157,3 +157,17 @@ def city_frames(today: date, seed: int = 0) -> Frames:
         "milestones": milestones,
         "meetings": meetings,
     }
+
+
+def demo_frames(today: date) -> Frames:
+    """The demo ledgers as loaded on ``today``, read and validated like an upload (no database)."""
+    from dashboard.data.demo import demo_bytes
+    from dashboard.data.reading import read_table
+    from dashboard.data.validation import validate
+
+    out: Frames = {}
+    for name in contract.DATASETS:
+        checked = validate(name, read_table(demo_bytes(name, today), f"{name}.csv"))
+        assert checked.ok, checked.problems.errors[:3]
+        out[name] = checked.frame.reset_index(drop=True)
+    return out

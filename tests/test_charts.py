@@ -18,7 +18,7 @@ from dashboard.charts import brands, demolition, elections
 from dashboard.charts.registry import BOARDS, figure_dict, render_board
 from dashboard.data import contract
 from dashboard.i18n import enum_label, t
-from tests.frames import city_frames, frames
+from tests.frames import city_frames, demo_frames, frames
 
 TODAY = date(2025, 6, 15)
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
@@ -285,3 +285,21 @@ def test_figures_of_a_city_stay_under_300_kb_per_board(city: dict, board: str) -
         )
         print(f"{board} {lang}: {size / 1024:.1f} KB")
         assert size < 300 * 1024
+
+
+def test_english_demo_figures_hold_chinese_only_in_data_values() -> None:
+    """With the real demo ledgers, any Chinese left in English figures is a name from the data."""
+    today = date(2026, 3, 18)
+    demo = demo_frames(today)
+    values: set[str] = set()
+    for df in demo.values():
+        for col in df.columns:
+            if str(df[col].dtype) == "string":
+                texts = df[col].dropna()
+                values |= set(texts) | {v[:1] + "**" for v in texts}  # masked household names too
+    for board in ("elections", "brands", "demolition"):
+        for cid, title, fig in render_board(board, demo, "en", today):
+            text = json.dumps(fig, ensure_ascii=False) + title
+            for v in sorted(values, key=len, reverse=True):
+                text = text.replace(v, "")
+            assert not CJK.findall(text), f"{cid}: untranslated {set(CJK.findall(text))}"

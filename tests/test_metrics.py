@@ -26,7 +26,7 @@ from dashboard.data.metrics import (
     property_grid,
     term_expiry,
 )
-from tests.frames import frames, typed
+from tests.frames import demo_frames, frames, typed
 
 TODAY = date(2025, 6, 15)
 
@@ -499,3 +499,19 @@ def test_typed_frames_have_the_agreed_dtypes() -> None:
     assert str(df["signed_date"].dtype) == "datetime64[s]"
     assert str(df["status"].dtype) == "string"
     assert str(df["category"].dtype) == "Int64"
+
+
+def test_the_demo_ledgers_give_the_articles_figures_on_load_day() -> None:
+    from dashboard.data.demo import CAMPAIGN_DAY
+
+    today = date(2026, 3, 18)
+    got = kpis(demo_frames(today), today=today)
+    assert got["election_completion"].detail == {"completed": 33, "total": 33}
+    assert got["election_completion_village"].detail == {"completed": 25, "total": 25}
+    assert got["election_completion_community"].detail == {"completed": 8, "total": 8}
+    assert got["signed_rate"].detail["total"] == 91
+    assert (
+        got["brand_coverage"].detail["communities"] == 8
+    )  # the brands' communities are the 8 社区 organisations
+    assert got["time_progress"].detail["day"] == CAMPAIGN_DAY
+    assert got["activities_month"].value > 0  # activities run up to this week
