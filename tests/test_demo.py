@@ -266,3 +266,17 @@ def test_the_files_are_written_for_the_anchor_day():
     """Loaded on DEMO_ANCHOR, the dates are the files' dates unchanged."""
     for name in DATASETS:
         assert demo_bytes(name, DEMO_ANCHOR) == demo_path(name).read_bytes()
+
+
+def test_the_demo_loads_whole_on_sqlite_and_postgresql(db_url):
+    from dashboard.data.demo import load_demo
+
+    storage = _storage()
+    engine = storage.make_engine(db_url)
+    storage.migrate(engine)
+
+    load_demo(engine, TODAY)
+
+    rows = {name: len(storage.load_current(engine, name)) for name in DATASETS}
+    assert rows == {name: len(pd.read_csv(demo_path(name), encoding="utf-8-sig")) for name in DATASETS}
+    assert rows["elections"] == 33 and rows["demolition"] == 91
