@@ -222,7 +222,8 @@ ACTIVITY_TYPE = _enum(
     " · 文体活动 culture · 结对帮扶 pairing · 其他 other"
 )
 PROPERTY_STATUS = _enum(
-    "已摸底 surveyed · 已评估 appraised · 已签约 signed · 已腾空 vacated · 已拆除 demolished · 已清运 cleared",
+    "已摸底 surveyed · 已评估 appraised · 已签约 signed"
+    " · 已腾空 vacated · 已拆除 demolished · 已清运 cleared",
     ordered=True,
 )
 MEETING_TYPE = _enum("专题调度会 dispatch · 周例会 weekly · 早碰头 morning · 晚研判 evening")
