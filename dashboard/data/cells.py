@@ -85,7 +85,8 @@ def _bool(text: pa.Array) -> pa.Array:
 def _date(text: pa.Array) -> pa.Array:
     """2024-05-03, 2024/5/3, 2024.5.3, 2024年5月3日 -> date32; others null."""
     text = pc.replace_substring_regex(text, _DATE_ZH, r"\1-\2-\3")
-    parts = pc.extract_regex(text, _DATE)
+    matches = pc.match_substring_regex(text, _DATE)
+    parts = pc.extract_regex(pc.if_else(matches, text, "1970-1-1"), _DATE)
     y = _to_ints(parts.field("y"))
     m = _to_ints(parts.field("m"))
     d = _to_ints(parts.field("d"))
@@ -94,14 +95,14 @@ def _date(text: pa.Array) -> pa.Array:
     ok = (y >= MIN_YEAR) & (y <= MAX_YEAR) & (m >= 1) & (m <= 12) & (d >= 1)
     mi = np.clip(m - 1, 0, 11)
     ok &= d <= month_days[mi] + ((mi == 1) & leap)
-    ok &= pc.is_valid(parts).to_numpy(zero_copy_only=False)
+    ok &= matches.to_numpy(zero_copy_only=False)
     months = (y - 1970) * 12 + mi
     days = months.astype("datetime64[M]").astype("datetime64[D]") + (d - 1).astype("timedelta64[D]")
     return pa.array(days, pa.date32(), mask=~ok)
 
 
 def _to_ints(strings: pa.Array) -> np.ndarray:
-    return pc.cast(pc.fill_null(strings, "0"), pa.int64()).to_numpy(zero_copy_only=False)
+    return pc.cast(strings, pa.int64()).to_numpy(zero_copy_only=False)
 
 
 def parse_text(values: pa.Array) -> Parsed:

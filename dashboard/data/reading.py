@@ -20,16 +20,19 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import unicodedata
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pv
+import python_calamine
 
 from dashboard.data.problems import Problem, Problems
 
@@ -138,9 +141,10 @@ def _utf16_without_bom(sample: bytes) -> str:
     """UTF-16 text without BOM has its NULs at one parity (ASCII high bytes)."""
     arr = np.frombuffer(sample[: len(sample) // 2 * 2], dtype=np.uint8)
     even, odd = int((arr[0::2] == 0).sum()), int((arr[1::2] == 0).sum())
-    if odd and not even:
+    # ASCII puts NULs at one parity; the odd CJK character ending in 00 (一) may add a few.
+    if odd > 4 * even:
         return "utf-16-le"
-    if even and not odd:
+    if even > 4 * odd:
         return "utf-16-be"
     raise _unreadable_text()
 
@@ -350,18 +354,18 @@ def _no_header() -> UnreadableFile:
 
 
 def _read_xlsx(data: bytes) -> RawTable:
+    """First sheet, each cell rendered as staff see it in Excel."""
     _refuse_zip_bomb(data)
     try:
-        import python_calamine
-
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises its own error types for corrupt files
+    except python_calamine.CalamineError as exc:
         raise UnreadableFile(
             "无法打开这个 Excel 文件，请确认它是 .xlsx 表格，或另存为 CSV 后再上传。",
-            f"Cannot open this Excel file ({type(exc).__name__}); save it as .xlsx or CSV and try again.",
+            f"Cannot open this Excel file ({exc}); save it as .xlsx or CSV and try again.",
         ) from exc
-    text_rows = [[_xlsx_cell(v) for v in row] for row in rows]
+    percent = _percent_cells(data)
+    text_rows = [[_xlsx_cell(v, (r, c) in percent) for c, v in enumerate(row)] for r, row in enumerate(rows)]
     nonempty = [i for i, r in enumerate(text_rows) if any(c.strip() for c in r)]
     if not nonempty:
         raise _no_header()
@@ -376,6 +380,86 @@ def _read_xlsx(data: bytes) -> RawTable:
     ]
     lines = np.array([ln for ln, _ in body], dtype=np.int64)
     return _build(header, columns, lines, "xlsx", None, Problems())
+
+
+_PERCENT_BUILTIN = {"9", "10"}  # Excel's built-in 0% and 0.00%
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _percent_cells(data: bytes) -> set[tuple[int, int]]:
+    """(row, column), 0-based, of the first sheet's cells formatted as percent.
+
+    Excel stores 85% as 0.85 and calamine does not expose formats, so the
+    styles are read here; without this, 85% would arrive as 0.85.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = set(zf.namelist())
+        if "xl/styles.xml" not in names or "xl/workbook.xml" not in names:
+            return set()
+        styles = _parse_xml(zf.read("xl/styles.xml"))
+        ns = styles.tag.partition("}")[0] + "}" if styles.tag.startswith("{") else ""
+        percent_fmts = set(_PERCENT_BUILTIN)
+        for fmt in styles.iter(f"{ns}numFmt"):
+            if "%" in fmt.get("formatCode", ""):
+                percent_fmts.add(fmt.get("numFmtId", ""))
+        xfs = styles.find(f"{ns}cellXfs")
+        ids = [
+            str(i)
+            for i, xf in enumerate(xfs if xfs is not None else [])
+            if xf.get("numFmtId") in percent_fmts
+        ]
+        if not ids:
+            return set()
+        sheet = _first_sheet_path(zf, names)
+        if sheet is None:
+            return set()
+        xml = zf.read(sheet)
+    alt = "|".join(ids)
+    cells: set[tuple[int, int]] = set()
+    pattern = rb'<c\b[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*?\bs="(?:' + alt.encode() + rb')"'
+    reverse = rb'<c\b[^>]*?\bs="(?:' + alt.encode() + rb')"[^>]*?\br="([A-Z]+)([0-9]+)"'
+    for pat in (pattern, reverse):
+        for m in re.finditer(pat, xml):
+            cells.add((int(m.group(2)) - 1, _column_index(m.group(1).decode())))
+    return cells
+
+
+def _parse_xml(xml: bytes) -> ElementTree.Element:
+    """Parse a small workbook part; entity declarations (expansion bombs) are refused."""
+    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+        raise UnreadableFile(
+            "这个 Excel 文件的结构异常，已拒绝。请在 Excel/WPS 中另存为 .xlsx 或 CSV 后再上传。",
+            "This Excel file has an unusual structure and was refused; save it as .xlsx or CSV again.",
+        )
+    try:
+        return ElementTree.fromstring(xml)
+    except ElementTree.ParseError as exc:
+        raise UnreadableFile(
+            "这个 Excel 文件已损坏，无法读取。请在 Excel/WPS 中重新保存后上传。",
+            "This Excel file is corrupt; save it again in Excel/WPS and upload.",
+        ) from exc
+
+
+def _first_sheet_path(zf: zipfile.ZipFile, names: set[str]) -> str | None:
+    book = _parse_xml(zf.read("xl/workbook.xml"))
+    first = next(iter(el for el in book.iter() if el.tag.endswith("}sheet") or el.tag == "sheet"), None)
+    if first is None or "xl/_rels/workbook.xml.rels" not in names:
+        return None
+    rid = first.get(f"{_REL_NS}id")
+    rels = _parse_xml(zf.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels:
+        if rel.get("Id") == rid:
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            return path if path in names else None
+    return None
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
 
 
 def _refuse_zip_bomb(data: bytes) -> None:
@@ -401,10 +485,12 @@ def _refuse_zip_bomb(data: bytes) -> None:
         )
 
 
-def _xlsx_cell(value: object) -> str:
-    """A cell as staff see it: dates as YYYY-MM-DD, 12.0 as 12, booleans 是/否."""
+def _xlsx_cell(value: object, percent: bool = False) -> str:
+    """A cell as staff see it: dates as YYYY-MM-DD, 12.0 as 12, booleans 是/否, 85%."""
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, int | float) and percent:
+        return _xlsx_cell(round(value * 100, 9)) + "%"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, dt.datetime):
