@@ -21,6 +21,8 @@ import io
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard.data.contract import ColType, Column, Dataset, get_dataset
 
@@ -54,6 +56,16 @@ def _number_text(value: float) -> str:
     return np.format_float_positional(value, trim="-")
 
 
+def _numbers_text(floats: pd.Series) -> pd.Series:
+    """Vectorised :func:`_number_text`: Arrow's shortest round-trip text, exponents spelled out."""
+    arr = pa.array(floats.to_numpy(dtype=float, na_value=np.nan), from_pandas=True)
+    out = pd.Series(pc.cast(arr, pa.string()).to_pandas(), index=floats.index, dtype="string")
+    odd = out.str.contains("e", regex=False).fillna(False)  # 1e-07, 1e+22: rare, do them one by one
+    if odd.any():
+        out[odd] = [_number_text(v) for v in floats[odd].to_numpy(dtype=float)]
+    return out
+
+
 def _column_text(col: Column, s: pd.Series, mask_personal: bool) -> pd.Series:
     """One typed column as the strings a person would type (NA stays NA)."""
     missing = s.isna()
@@ -64,15 +76,11 @@ def _column_text(col: Column, s: pd.Series, mask_personal: bool) -> pd.Series:
     elif col.type is ColType.INT:
         out = s.astype("Int64").astype("string")
     elif col.type in (ColType.NUMBER, ColType.PERCENT):
-        floats = s.astype("Float64")
-        out = pd.Series(pd.NA, index=s.index, dtype="string")
-        present = floats[~missing]
-        out[~missing] = [_number_text(v) for v in present.to_numpy(dtype=float)]
+        out = _numbers_text(s.astype("Float64"))
     elif col.type is ColType.ENUM:
         assert col.enum is not None
-        labels = {c.code: c.label for c in col.enum.choices}
         text = s.astype("string")
-        out = text.map(lambda v: labels.get(v, v) if isinstance(v, str) else v).astype("string")
+        out = text.map({c.code: c.label for c in col.enum.choices}).astype("string").fillna(text)
     else:
         out = s.astype("string")
         if col.personal and mask_personal:
