@@ -281,3 +281,22 @@ def test_a_bug_in_a_check_exits_3_without_a_traceback_and_is_logged(db, tmp_path
     assert "ZeroDivisionError: a bug" in log.read_text(encoding="utf-8")
     monkeypatch.undo()
     assert dashboard("history").stdout.strip() == "还没有任何版本 / no versions yet"
+
+
+def test_an_xlsx_workbook_imports_like_a_csv(db, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from datetime import date
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["房产编号", "户主", "户类", "党小组", "当前状态", "签约日期"])
+    sheet.append(["DX-001", "张某某", 1, 1, "已签约", date(2024, 5, 3)])
+    path = tmp_path / "拆迁台账.xlsx"
+    book.save(path)
+
+    run = dashboard("import", "demolition", str(path), "--json")
+
+    assert run.returncode == 0, run.stdout
+    assert json.loads(run.stdout)["rows"] == 1
+    exported = dashboard("export", "demolition").stdout.lstrip("\ufeff").splitlines()
+    assert exported[1].startswith("DX-001,张某某,1,1,已签约,2024-05-03")
