@@ -113,7 +113,7 @@ BRAND_SPECS: tuple[tuple[str, str, str, str, str, int | None, float], ...] = (
     ("BR-04", "示例社区D", "天使之家", "special_groups", "launched", 30, 1.25),
     ("BR-05", "常春藤社区", "常青树自助养老服务俱乐部", "elder_care", "model", 60, 1.2),
     ("BR-06", "创科社区", "创科社区养老服务", "elder_care", "launched", 42, 1.2),
-    ("BR-07", "示例社区E", "示例品牌E", "other", "building", 12, 1.8),
+    ("BR-07", "示例社区E", "示例品牌E", "other", "building", 6, 3.6),
     ("BR-08", "示例社区F", "示例品牌F", "other", "planning", None, 0.0),
 )
 
