@@ -107,12 +107,12 @@ def elections(rng: random.Random, anchor: date) -> list[Row]:
 
 # code, community, brand, category, status, target (None: not set yet), yearly pace factor
 BRAND_SPECS: tuple[tuple[str, str, str, str, str, int | None, float], ...] = (
-    ("BR-01", "示例社区A", "连心网络", "network", "model", 48, 1.3),
-    ("BR-02", "示例社区B", "先锋驿站", "service", "launched", 36, 1.2),
+    ("BR-01", "示例社区A", "连心网络", "network", "model", 40, 1.5),
+    ("BR-02", "示例社区B", "先锋驿站", "service", "launched", 30, 1.5),
     ("BR-03", "示例社区C", "服务联盟", "resources", "launched", 36, 0.45),  # lagging its target
-    ("BR-04", "示例社区D", "天使之家", "special_groups", "launched", 30, 1.25),
-    ("BR-05", "常春藤社区", "常青树自助养老服务俱乐部", "elder_care", "model", 60, 1.2),
-    ("BR-06", "创科社区", "创科社区养老服务", "elder_care", "launched", 42, 1.2),
+    ("BR-04", "示例社区D", "天使之家", "special_groups", "launched", 24, 1.5),
+    ("BR-05", "常春藤社区", "常青树自助养老服务俱乐部", "elder_care", "model", 48, 1.5),
+    ("BR-06", "创科社区", "创科社区养老服务", "elder_care", "launched", 36, 1.5),
     ("BR-07", "示例社区E", "示例品牌E", "other", "building", 6, 3.6),
     ("BR-08", "示例社区F", "示例品牌F", "other", "planning", None, 0.0),
 )
@@ -187,6 +187,19 @@ def brands(rng: random.Random, anchor: date) -> list[Row]:
     return rows
 
 
+def _schedule(rng: random.Random, span: int, interval: float) -> list[int]:
+    """Days back from today, about ``interval`` apart (jittered), the latest within this week.
+
+    Regular rather than uniform: a brand's count over any part of the year then
+    tracks its pace, so "behind its yearly target" means the same on any load day.
+    """
+    back, out = rng.uniform(0, 5), []
+    while back <= span:
+        out.append(round(back))
+        back += interval * rng.uniform(0.75, 1.25)
+    return out
+
+
 def activities(rng: random.Random, anchor: date, brand_rows: list[Row]) -> list[Row]:
     """A year of activities up to ``anchor``; every running brand has one this week."""
     rows: list[Row] = []
@@ -196,13 +209,10 @@ def activities(rng: random.Random, anchor: date, brand_rows: list[Row]) -> list[
         start = starts[code]
         if start is None or not target:
             continue
-        first = max(start, anchor - timedelta(days=364))
-        span = (anchor - first).days
-        n = round(target * pace * (span + 1) / 365)
-        days = [rng.randint(0, span) for _ in range(n - 1)] + [rng.randint(span - 5, span)]
+        span = (anchor - max(start, anchor - timedelta(days=364))).days
         mix = TYPE_MIX[category]
-        for offset in sorted(days):
-            day = first + timedelta(days=offset)
+        for back in sorted(_schedule(rng, span, 365 / (target * pace)), reverse=True):
+            day = anchor - timedelta(days=back)
             kind = rng.choices(list(mix), weights=list(mix.values()))[0]
             title = rng.choice(TITLES[kind])
             if (day, code, title) in seen:
