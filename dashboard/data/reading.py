@@ -162,16 +162,22 @@ def _refuse_binary(sample: str) -> None:
 def _read_csv(buf: bytes, encoding: str) -> RawTable:
     if b"\n" not in buf and b"\r" in buf:  # classic Mac line endings
         buf = buf.replace(b"\r", b"\n")
-    scan = _scan(buf)
-    if scan is None:
+    # Without quotes every line is a record; when pyarrow also finds no blank
+    # or ragged line, the line numbers need no scan at all (the common case).
+    plain = b'"' not in buf and buf[:1] not in b"\r\n"
+    scan = None if plain else _scan(buf)
+    if scan is None and not plain:
         return _read_csv_slowly(buf, encoding)
-    header_rec = scan.header
-    header_text = buf[scan.starts[header_rec] : scan.ends[header_rec]].decode("utf-8", errors="replace")
+    if scan is None:
+        header_end = buf.find(b"\n") if b"\n" in buf else len(buf)
+    else:
+        header_end = int(scan.ends[scan.header])
+    header_start = 0 if scan is None else int(scan.starts[scan.header])
+    header_text = buf[header_start:header_end].decode("utf-8", errors="replace").rstrip("\r")
     delimiter = _sniff(header_text)
     header_cells = next(csv.reader([header_text], delimiter=delimiter))
     ncols = len(header_cells)
-    data_recs = scan.data_records()
-    body_start = int(scan.ends[header_rec]) + 1
+    body_start = header_end + 1
     names = [f"c{i}" for i in range(ncols)]
     invalid: list[str] = []
 
@@ -185,7 +191,7 @@ def _read_csv(buf: bytes, encoding: str) -> RawTable:
             read_options=pv.ReadOptions(column_names=names),
             parse_options=pv.ParseOptions(
                 delimiter=delimiter,
-                newlines_in_values=scan.quoted_newlines,
+                newlines_in_values=scan is not None and scan.quoted_newlines,
                 invalid_row_handler=on_invalid,
             ),
             convert_options=pv.ConvertOptions(
@@ -196,6 +202,14 @@ def _read_csv(buf: bytes, encoding: str) -> RawTable:
         if encoding == "utf-8" and "utf8" in str(exc).lower():
             return _read_csv(_decode(buf, "gb18030").encode("utf-8"), "gb18030")
         return _read_csv_slowly(buf, encoding)
+    line_count = buf.count(b"\n") + (0 if buf.endswith(b"\n") else 1)
+    if plain and not invalid and table.num_rows == line_count - 1:
+        lines = np.arange(2, table.num_rows + 2, dtype=np.int64)
+        return _build(header_cells, table.columns, lines, encoding, delimiter, Problems())
+    if scan is None:
+        scan = _scan(buf)
+        assert scan is not None  # no quotes, so never unbalanced
+    data_recs = scan.data_records()
     if invalid:  # only then is it worth counting every record's cells
         fits = scan.separators(delimiter)[data_recs] == (ncols - 1) % 256
         ragged, good = data_recs[~fits], data_recs[fits]
@@ -534,7 +548,7 @@ def normalise(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
     blank = pc.equal(arr, "")
     if pc.any(blank).as_py():
         arr = pc.if_else(blank, pa.scalar(None, arr.type), arr)
-    return arr
+    return arr if arr.num_chunks == 1 else pa.chunked_array([arr.combine_chunks()], arr.type)
 
 
 def _build(

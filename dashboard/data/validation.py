@@ -145,6 +145,8 @@ class _Upload:
     raw: dict[str, pa.Array] = field(default_factory=dict)  # present columns, normalised text
     written: dict[str, str] = field(default_factory=dict)  # name -> header as written
     typed: dict[str, pa.Array] = field(default_factory=dict)
+    ranks: dict[str, np.ndarray] = field(default_factory=dict)  # status column -> enum rank
+    key_distinct: bool = False  # True once a single-column key is known to have no repeats
 
     def header(self, name: str) -> str:
         return self.written.get(name) or self.dataset.column(name).header
@@ -249,7 +251,7 @@ def _take_rows(up: _Upload, raw: RawTable, positions: dict[str, int]) -> None:
 def _arrow_text(series: pd.Series) -> pa.Array:
     arr = pa.array(series, from_pandas=True)
     if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+        arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
     if not pa.types.is_large_string(arr.type):
         arr = arr.cast(pa.large_string())
     return arr
@@ -298,10 +300,21 @@ def parse_column(col: Column, text: pa.Array) -> cells.Parsed:
 def _parse_all(up: _Upload) -> dict[str, cells.Parsed]:
     """Parse the present columns on all cores: pyarrow releases the GIL."""
     present = [c for c in up.dataset.columns if c.name in up.raw]
-    jobs = [(f"cell.{c.type}", parse_column, c, up.raw[c.name]) for c in present]
+    jobs: list[tuple[Any, ...]] = [(f"cell.{c.type}", parse_column, c, up.raw[c.name]) for c in present]
+    key = up.dataset.key
+    if len(key) == 1 and key[0] in up.raw and up.dataset.column(key[0]).type == ColType.TEXT:
+        jobs.append(("key.duplicate", _all_distinct, up.raw[key[0]]))  # hashing overlaps parsing
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         done = list(pool.map(lambda job: run_check(*job), jobs))
+    if len(done) > len(present):
+        up.key_distinct = done.pop()
     return {c.name: p for c, p in zip(present, done, strict=True)}
+
+
+def _all_distinct(values: pa.Array) -> bool:
+    """No value repeats (missing cells aside)."""
+    present = values.drop_null()
+    return len(pc.unique(present)) == len(present)
 
 
 def _check_cells(up: _Upload, col: Column, parsed: cells.Parsed | None) -> None:
@@ -381,10 +394,8 @@ def _check_key(up: _Upload) -> None:
     ds = up.dataset
     if not len(up.lines) or any(k not in up.raw for k in ds.key):
         return
-    if len(ds.key) == 1:  # fast path: nothing repeats
-        present = up.typed[ds.key[0]].drop_null()
-        if len(pc.unique(present)) == len(present):
-            return
+    if up.key_distinct:  # known while parsing: nothing repeats
+        return
     keys = pd.DataFrame({k: _to_pandas(up.typed[k], ds.column(k).type) for k in ds.key})
     complete = keys.notna().all(axis=1).to_numpy()
     keys = keys[complete]
@@ -433,10 +444,11 @@ def _status_rank(up: _Upload, status_column: str, from_code: str) -> tuple[np.nd
     """(known, reached): the status is valid / it is at or past ``from_code``."""
     enum = up.dataset.column(status_column).enum
     assert enum is not None
-    rank = pc.index_in(up.typed[status_column], value_set=pa.array(enum.codes))
-    known = rank.is_valid().to_numpy(zero_copy_only=False)
-    reached = pc.fill_null(pc.greater_equal(rank, enum.rank(from_code)), False)
-    return known, reached.to_numpy(zero_copy_only=False)
+    if status_column not in up.ranks:  # -1 where the status is missing or invalid
+        rank = pc.index_in(up.typed[status_column], value_set=pa.array(enum.codes, pa.large_string()))
+        up.ranks[status_column] = pc.fill_null(rank, -1).to_numpy(zero_copy_only=False)
+    rank = up.ranks[status_column]
+    return rank >= 0, rank >= enum.rank(from_code)
 
 
 def _check_required_from(up: _Upload, column: str, status_column: str, from_code: str) -> None:
@@ -518,9 +530,11 @@ def _to_pandas(arr: pa.Array, type_: ColType) -> pd.Series:
 
 def _to_frame(up: _Upload) -> pd.DataFrame:
     index = pd.Index(up.lines, dtype="int64", name="line")
+    columns = up.dataset.columns
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        series = list(pool.map(lambda c: _to_pandas(up.typed[c.name], c.type), columns))
     data = {}
-    for col in up.dataset.columns:
-        s = _to_pandas(up.typed[col.name], col.type)
+    for col, s in zip(columns, series, strict=True):
         s.index = index
         data[col.name] = s
     return pd.DataFrame(data, index=index, copy=False)
