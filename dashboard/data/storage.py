@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -127,8 +128,9 @@ class ImportResult:
 # ---------------------------------------------------------------------------
 # Engine and schema
 
-_ENGINES: dict[str, Engine] = {}
+_ENGINES: OrderedDict[str, Engine] = OrderedDict()
 _ENGINES_LOCK = threading.Lock()
+_MAX_ENGINES = 8  # tests make one URL each; old engines give their connections back
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -144,6 +146,9 @@ def make_engine(url: str | None = None) -> Engine:
         if engine is None:
             engine = _create_engine(url)
             _ENGINES[url] = engine
+            while len(_ENGINES) > _MAX_ENGINES:
+                _ENGINES.popitem(last=False)[1].dispose()  # still usable: it reconnects if asked
+        _ENGINES.move_to_end(url)
         return engine
 
 
@@ -287,11 +292,13 @@ def restore(engine: Engine, dataset: str, version: int, user: str = "cli") -> Im
                 )
             )
             return _refused(ds, problems, 0, dry_run=False)
-        frame = _load(tx.conn, ds, version)
+        frame, positions = _load_with_positions(tx.conn, ds, version)
         upload = _Upload(
             user=user, file_name=source.file_name, data=None, sha256=source.sha256, restored_from=version
         )
-        return _write_version(tx, ds, frame, Mode.REPLACE, upload, dry_run=False)
+        return _write_version(
+            tx, ds, frame, Mode.REPLACE, upload, dry_run=False, keys_checked=True, positions=positions
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -450,11 +457,13 @@ def _write_version(
     dry_run: bool,
     problems: Problems | None = None,
     keys_checked: bool = False,
+    positions: np.ndarray | None = None,
 ) -> ImportResult:
     """Diff ``frame`` against the current rows and write the changes as version N+1.
 
     ``keys_checked``: validation already refused repeated keys (import_file),
-    so the storage's own check can be skipped.
+    so the storage's own check can be skipped. ``positions``: ledger order for
+    the rows written (restore puts rows back where they were).
     """
     problems = problems if problems is not None else Problems()
     frame = frame[list(ds.column_names)]
@@ -499,7 +508,8 @@ def _write_version(
     number = tx.previous + 1
     # A changed row keeps its place in the ledger order; new rows go to the end.
     start = int(current["position"].max()) + 1 if len(current) else 0
-    positions = np.where(changed, old_position, start + np.cumsum(added) - 1)
+    if positions is None:
+        positions = np.where(changed, old_position, start + np.cumsum(added) - 1)
     result = ImportResult(
         dataset=ds.name,
         accepted=True,
@@ -732,6 +742,12 @@ def _copy_rows(
 
 def _load(conn: Connection, ds: Dataset, version: int | None) -> pd.DataFrame:
     """Content of ``version`` (None: current) typed like ``Checked.frame``, in ledger order."""
+    return _load_with_positions(conn, ds, version)[0]
+
+
+def _load_with_positions(
+    conn: Connection, ds: Dataset, version: int | None
+) -> tuple[pd.DataFrame, np.ndarray]:
     names = ", ".join(_quote(conn, n) for n in ds.column_names)
     where = "version_to IS NULL"
     params: tuple[Any, ...] = ()
@@ -741,13 +757,15 @@ def _load(conn: Connection, ds: Dataset, version: int | None) -> pd.DataFrame:
     table = _quote(conn, LEDGERS[ds.name].name)
     rows = _fetchall(conn, _sql(conn, f"SELECT position, {names} FROM {table} WHERE {where}"), params)
     if not rows:
-        return typed_empty(ds)
+        return typed_empty(ds), np.empty(0, dtype=np.int64)
     grid = np.array(rows, dtype=object)  # one C pass; columns are then cheap slices
     del rows
     # Positions are unique within a version; sorting here is cheaper than ORDER BY.
-    grid = grid[np.argsort(grid[:, 0].astype(np.int64), kind="stable")]
+    positions = grid[:, 0].astype(np.int64)
+    order = np.argsort(positions, kind="stable")
+    grid = grid[order]
     frame = pd.DataFrame({c.name: _decode(grid[:, i + 1], c.type) for i, c in enumerate(ds.columns)})
-    return coerce_types(ds, frame)
+    return coerce_types(ds, frame), positions[order]
 
 
 def _decode(values: np.ndarray, col_type: ColType) -> Any:

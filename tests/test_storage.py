@@ -1,0 +1,386 @@
+"""Versioned storage, on SQLite and PostgreSQL: what each upload mode does to
+the data, what a version records, and that a refused or dry-run upload
+writes nothing.
+
+Files are built here from the contract's Chinese headers, the way staff save
+them from a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from dashboard.data import storage
+from dashboard.data.contract import Mode, get_dataset
+from dashboard.data.reading import read_table
+from dashboard.data.tables import ledger_name
+from dashboard.data.validation import validate
+
+
+def csv(dataset: str, rows: list[dict[str, str]], encoding: str = "utf-8") -> bytes:
+    """A CSV with the dataset's Chinese headers; cells by column name, missing = empty."""
+    ds = get_dataset(dataset)
+    lines = [",".join(ds.headers)]
+    lines += [",".join(row.get(c.name, "") for c in ds.columns) for row in rows]
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+def brand(code: str, status: str = "已挂牌", name: str = "连心网络") -> dict[str, str]:
+    return {
+        "project_code": code,
+        "community": "常春藤社区",
+        "brand_name": name,
+        "category": "网络管理",
+        "status": status,
+        "start_date": "2024-03-01",
+        "target_activities": "12",
+    }
+
+
+def activity(day: str, code: str, title: str, participants: str = "30") -> dict[str, str]:
+    return {
+        "date": day,
+        "project_code": code,
+        "title": title,
+        "type": "志愿服务",
+        "participants": participants,
+    }
+
+
+@pytest.fixture
+def engine(db_url: str) -> sa.Engine:
+    eng = storage.make_engine(db_url)
+    storage.migrate(eng)
+    return eng
+
+
+def codes(frame: pd.DataFrame) -> list[str]:
+    return frame["project_code"].tolist()
+
+
+# ---------------------------------------------------------------------------
+# Modes
+
+
+def test_first_upload_is_version_1_with_every_row_added(engine: sa.Engine) -> None:
+    assert storage.is_empty(engine)
+    result = storage.import_file(engine, "brands", csv("brands", [brand("BR-01"), brand("BR-02")]), "b.csv")
+
+    assert (result.accepted, result.version, result.rows) == (True, 1, 2)
+    assert (result.added, result.changed, result.removed, result.skipped) == (2, 0, 0, 0)
+    assert codes(storage.load_current(engine, "brands")) == ["BR-01", "BR-02"]
+    assert not storage.is_empty(engine)
+
+
+def test_replace_makes_the_file_the_whole_dataset(engine: sa.Engine) -> None:
+    storage.import_file(
+        engine, "brands", csv("brands", [brand("BR-01"), brand("BR-02"), brand("BR-03")]), "v1.csv"
+    )
+    v2 = csv("brands", [brand("BR-01"), brand("BR-02", status="示范"), brand("BR-04")])
+
+    result = storage.import_file(engine, "brands", v2, "v2.csv")
+
+    assert (result.version, result.added, result.changed, result.removed, result.skipped) == (2, 1, 1, 1, 0)
+    now = storage.load_current(engine, "brands")
+    # A changed row keeps its place; a new one goes to the end.
+    assert codes(now) == ["BR-01", "BR-02", "BR-04"]
+    assert now.set_index("project_code").loc["BR-02", "status"] == "model"
+    assert codes(storage.load_version(engine, "brands", 1)) == ["BR-01", "BR-02", "BR-03"]
+
+
+def test_upsert_changes_matched_rows_adds_new_ones_and_deletes_nothing(engine: sa.Engine) -> None:
+    storage.import_file(
+        engine, "brands", csv("brands", [brand("BR-01"), brand("BR-02"), brand("BR-03")]), "v1.csv"
+    )
+    v2 = csv("brands", [brand("BR-02", status="示范"), brand("BR-04")])
+
+    result = storage.import_file(engine, "brands", v2, "v2.csv", mode=Mode.UPSERT)
+
+    assert (result.version, result.added, result.changed, result.removed, result.skipped) == (2, 1, 1, 0, 0)
+    now = storage.load_current(engine, "brands").set_index("project_code")
+    assert now.index.tolist() == ["BR-01", "BR-02", "BR-03", "BR-04"]
+    assert now.loc["BR-02", "status"] == "model"
+
+
+def test_append_adds_new_keys_and_skips_the_ones_already_there(engine: sa.Engine) -> None:
+    storage.import_file(engine, "brands", csv("brands", [brand("BR-01")]), "brands.csv")
+    first = [activity("2024-05-03", "BR-01", "健康讲座"), activity("2024-05-04", "BR-01", "义诊")]
+    storage.import_file(engine, "activities", csv("activities", first), "week1.csv")
+    # The same file again with one new activity and a different head count on a known one.
+    again = [
+        activity("2024-05-03", "BR-01", "健康讲座", participants="99"),
+        activity("2024-05-10", "BR-01", "植树"),
+    ]
+
+    result = storage.import_file(engine, "activities", csv("activities", again), "week2.csv")
+
+    assert (result.version, result.added, result.changed, result.removed, result.skipped) == (2, 1, 0, 0, 1)
+    now = storage.load_current(engine, "activities")
+    assert now["title"].tolist() == ["健康讲座", "义诊", "植树"]
+    assert now["participants"].tolist() == [30, 30, 30]  # the skipped row did not overwrite
+
+
+def test_mode_may_be_given_as_text(engine: sa.Engine) -> None:
+    storage.import_file(engine, "brands", csv("brands", [brand("BR-01")]), "v1.csv")
+    result = storage.import_file(engine, "brands", csv("brands", [brand("BR-02")]), "v2.csv", mode="upsert")
+    assert codes(storage.load_current(engine, "brands")) == ["BR-01", "BR-02"]
+    assert storage.list_versions(engine, "brands")[0].mode == "upsert"
+    assert result.removed == 0
+
+
+def test_the_same_file_again_is_a_new_version_that_changes_nothing(engine: sa.Engine) -> None:
+    data = csv("brands", [brand("BR-01"), brand("BR-02")])
+    storage.import_file(engine, "brands", data, "b.csv")
+
+    result = storage.import_file(engine, "brands", data, "b.csv")
+
+    assert (result.accepted, result.version) == (True, 2)
+    assert (result.added, result.changed, result.removed, result.skipped) == (0, 0, 0, 0)
+
+
+def test_unchanged_rows_are_not_copied_into_the_next_version(engine: sa.Engine) -> None:
+    rows = [brand(f"BR-{i:02d}") for i in range(10)]
+    storage.import_file(engine, "brands", csv("brands", rows), "v1.csv")
+    rows[3] = brand("BR-03", status="示范")
+    storage.import_file(engine, "brands", csv("brands", rows), "v2.csv")
+
+    with engine.connect() as conn:
+        stored = conn.execute(sa.text(f"SELECT count(*) FROM {ledger_name('brands')}")).scalar_one()
+    assert stored == 11  # ten rows, plus the new state of the one that changed
+
+
+# ---------------------------------------------------------------------------
+# Every type survives the round trip
+
+
+def test_stored_rows_read_back_exactly_as_validated(engine: sa.Engine) -> None:
+    rows = [
+        {
+            "property_id": "DX-001",
+            "household": "张三丰",
+            "category": "1",
+            "party_group": "4",
+            "status": "已拆除",
+            "signed_date": "2024/3/5",
+            "vacated_date": "2024年3月9日",
+            "demolished_date": "2024-03-20",
+            "key_household": "是",
+            "area_m2": "0.1",
+            "note": "NA",  # text that looks like a missing value stays text
+        },
+        {
+            "property_id": "DX-002",
+            "household": "李四",
+            "category": "6",
+            "party_group": "1",
+            "status": "已摸底",
+        },
+        {
+            "property_id": "DX-003",
+            "household": "王五",
+            "category": "3",
+            "party_group": "2",
+            "status": "已签约",
+            "signed_date": "2024-05-03",
+            "key_household": "否",
+            "area_m2": "186.55",
+            "note": "=1+1",
+        },
+    ]
+    data = csv("demolition", rows)
+    expected = validate(get_dataset("demolition"), read_table(data, "d.csv")).frame.reset_index(drop=True)
+
+    assert storage.import_file(engine, "demolition", data, "d.csv").accepted
+    now = storage.load_current(engine, "demolition")
+
+    pd.testing.assert_frame_equal(now, expected)
+    assert now["note"].tolist()[0] == "NA"
+    assert now["key_household"].tolist() == [True, False, False]  # empty: the contract default 否
+
+
+def test_an_empty_dataset_reads_as_typed_empty_frame(engine: sa.Engine) -> None:
+    empty = storage.load_current(engine, "milestones")
+    assert len(empty) == 0
+    assert list(empty.columns) == list(get_dataset("milestones").column_names)
+    assert str(empty["planned_start"].dtype) == "datetime64[s]"
+
+
+# ---------------------------------------------------------------------------
+# What a version records
+
+
+def test_each_version_records_who_when_which_file_and_what_changed(engine: sa.Engine) -> None:
+    before = datetime.now(UTC)
+    data1 = csv("brands", [brand("BR-01"), brand("BR-02")])
+    data2 = csv("brands", [brand("BR-01", status="示范")])
+    storage.import_file(engine, "brands", data1, "品牌台账.csv", user="王书记")
+    stamp = storage.data_stamp(engine)
+    storage.import_file(engine, "brands", data2, "品牌台账-5月.csv", user="李干事")
+
+    newest, oldest = storage.list_versions(engine, "brands")
+
+    assert (oldest.number, oldest.user, oldest.file_name, oldest.mode) == (
+        1,
+        "王书记",
+        "品牌台账.csv",
+        "replace",
+    )
+    assert oldest.sha256 == hashlib.sha256(data1).hexdigest()
+    assert (oldest.rows, oldest.added, oldest.changed, oldest.removed, oldest.skipped) == (2, 2, 0, 0, 0)
+    assert (newest.number, newest.user, newest.file_name) == (2, "李干事", "品牌台账-5月.csv")
+    assert (newest.rows, newest.added, newest.changed, newest.removed) == (1, 0, 1, 1)
+    assert newest.restored_from is None
+    assert before <= oldest.created_at <= newest.created_at <= datetime.now(UTC)
+    assert newest.created_at.tzinfo is not None
+    assert storage.data_stamp(engine) > stamp
+    assert storage.latest_versions(engine)["brands"].number == 2
+
+
+def test_history_lists_every_dataset_newest_first(engine: sa.Engine) -> None:
+    storage.import_file(engine, "brands", csv("brands", [brand("BR-01")]), "b.csv", user="demo")
+    storage.import_file(
+        engine, "activities", csv("activities", [activity("2024-05-03", "BR-01", "义诊")]), "a.csv"
+    )
+
+    history = storage.list_versions(engine)
+    latest = storage.latest_versions(engine)
+
+    assert [(v.dataset, v.number) for v in history] == [("activities", 1), ("brands", 1)]
+    assert set(latest) == {"brands", "activities"}
+    assert latest["brands"].user == "demo"  # how the UI tells demo data apart
+
+
+def test_the_uploaded_file_is_kept_byte_for_byte(engine: sa.Engine) -> None:
+    data = csv("brands", [brand("BR-01")], encoding="gb18030")  # what Excel on Chinese Windows saves
+
+    storage.import_file(engine, "brands", data, "品牌.csv")
+
+    assert storage.original_file(engine, "brands", 1) == ("品牌.csv", data)
+    assert storage.original_file(engine, "brands", 2) is None
+
+
+def test_result_json_has_the_agreed_shape(engine: sa.Engine) -> None:
+    bad = csv("brands", [{**brand("BR-01"), "target_activities": "十二"}])
+    payload = storage.import_file(engine, "brands", bad, "b.csv").to_json()
+
+    assert list(payload) == [
+        "dataset", "accepted", "dry_run", "version", "rows", "added", "changed", "removed", "skipped",
+        "warnings", "errors", "error_count",
+    ]  # fmt: skip
+    assert payload["error_count"] == len(payload["errors"]) >= 1
+    assert set(payload["errors"][0]) == {"line", "column", "value", "rule", "message", "message_en"}
+    assert payload["errors"][0]["line"] == 2
+
+
+# ---------------------------------------------------------------------------
+# Earlier versions and restore
+
+
+def test_restore_makes_a_new_version_with_the_old_content(engine: sa.Engine) -> None:
+    storage.import_file(engine, "brands", csv("brands", [brand("BR-01"), brand("BR-02")]), "v1.csv")
+    storage.import_file(
+        engine, "brands", csv("brands", [brand("BR-02", status="示范"), brand("BR-03")]), "v2.csv"
+    )
+
+    result = storage.restore(engine, "brands", 1, user="王书记")
+
+    assert (result.accepted, result.version) == (True, 3)
+    assert (result.added, result.changed, result.removed) == (1, 1, 1)
+    pd.testing.assert_frame_equal(
+        storage.load_current(engine, "brands"), storage.load_version(engine, "brands", 1)
+    )
+    newest = storage.list_versions(engine, "brands")[0]
+    assert (newest.number, newest.restored_from, newest.user) == (3, 1, "王书记")
+    # History is never rewritten: version 2 still reads as it was.
+    assert codes(storage.load_version(engine, "brands", 2)) == ["BR-02", "BR-03"]
+    assert storage.original_file(engine, "brands", 3) is None  # a restore uploaded no file
+
+
+def test_restoring_a_version_that_does_not_exist_is_refused(engine: sa.Engine) -> None:
+    storage.import_file(engine, "brands", csv("brands", [brand("BR-01")]), "v1.csv")
+
+    result = storage.restore(engine, "brands", 7)
+
+    assert (result.accepted, result.version) == (False, None)
+    assert [p.rule for p in result.problems.errors] == ["restore.no_such_version"]
+    assert len(storage.list_versions(engine, "brands")) == 1
+    with pytest.raises(KeyError):
+        storage.load_version(engine, "brands", 7)
+
+
+# ---------------------------------------------------------------------------
+# All or nothing
+
+
+def test_an_upload_with_errors_writes_nothing(engine: sa.Engine) -> None:
+    storage.import_file(engine, "brands", csv("brands", [brand("BR-01")]), "v1.csv")
+    bad = csv("brands", [brand("BR-01", status="示范"), brand("BR-02", status="开张"), brand("BR-03")])
+
+    result = storage.import_file(engine, "brands", bad, "v2.csv")
+
+    assert (result.accepted, result.version, result.rows) == (False, None, 3)
+    assert [(p.line, p.column) for p in result.problems.errors] == [(3, "状态")]
+    assert [v.number for v in storage.list_versions(engine, "brands")] == [1]
+    now = storage.load_current(engine, "brands")
+    assert (codes(now), now["status"].tolist()) == (["BR-01"], ["launched"])
+
+
+def test_a_dry_run_counts_but_writes_nothing(engine: sa.Engine) -> None:
+    storage.import_file(engine, "brands", csv("brands", [brand("BR-01"), brand("BR-02")]), "v1.csv")
+    stamp = storage.data_stamp(engine)
+
+    result = storage.import_file(
+        engine,
+        "brands",
+        csv("brands", [brand("BR-01", status="示范"), brand("BR-03")]),
+        "v2.csv",
+        dry_run=True,
+    )
+
+    assert (result.accepted, result.dry_run, result.version) == (True, True, None)
+    assert (result.added, result.changed, result.removed) == (1, 1, 1)
+    assert storage.data_stamp(engine) == stamp
+    assert codes(storage.load_current(engine, "brands")) == ["BR-01", "BR-02"]
+    # The next real upload is still version 2.
+    assert storage.import_file(engine, "brands", csv("brands", [brand("BR-09")]), "v2.csv").version == 2
+
+
+def test_an_activity_for_a_brand_that_does_not_exist_is_refused(engine: sa.Engine) -> None:
+    storage.import_file(engine, "brands", csv("brands", [brand("BR-01"), brand("BR-02")]), "v1.csv")
+    rows = [activity("2024-05-03", "BR-01", "义诊"), activity("2024-05-04", "BR-99", "植树")]
+
+    result = storage.import_file(engine, "activities", csv("activities", rows), "a.csv")
+
+    assert not result.accepted
+    assert [(p.rule, p.line, p.value) for p in result.problems.errors] == [
+        ("foreign_key.project_code", 3, "BR-99")
+    ]
+    assert storage.list_versions(engine, "activities") == []
+
+
+def test_foreign_keys_are_checked_against_the_current_brands_not_old_ones(engine: sa.Engine) -> None:
+    storage.import_file(engine, "brands", csv("brands", [brand("BR-01"), brand("BR-02")]), "v1.csv")
+    storage.import_file(engine, "brands", csv("brands", [brand("BR-02")]), "v2.csv")  # BR-01 is gone
+
+    result = storage.import_file(
+        engine, "activities", csv("activities", [activity("2024-05-03", "BR-01", "义诊")]), "a.csv"
+    )
+
+    assert [p.rule for p in result.problems.errors] == ["foreign_key.project_code"]
+
+
+def test_a_frame_with_a_repeated_key_is_refused_by_storage_itself(engine: sa.Engine) -> None:
+    data = csv("brands", [brand("BR-01"), brand("BR-02")])
+    frame = validate(get_dataset("brands"), read_table(data, "b.csv")).frame
+    frame.loc[3, "project_code"] = "BR-01"
+
+    result = storage.store_frame(engine, "brands", frame, file_name="b.csv", data=data)
+
+    assert not result.accepted
+    assert [(p.rule, p.line) for p in result.problems.errors] == [("storage.duplicate_key", 3)]
+    assert storage.is_empty(engine)
