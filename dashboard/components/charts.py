@@ -46,8 +46,9 @@ def chart_card(chart: ChartView) -> rx.Component:
     )
 
 
-def chart_grid(only: list[str] | None = None, skip: list[str] | None = None) -> rx.Component:
-    """Every chart of the open board (or those listed), one column on phones, two from tablets."""
+def chart_grid(only: list[str] | None = None, skip: list[str] | None = None, wall: int = 3) -> rx.Component:
+    """Every chart of the open board (or those listed): one column on phones, two from
+    tablets, ``wall`` on a wall screen."""
     items = rx.foreach(
         Board.charts,
         lambda c: rx.cond(
@@ -55,7 +56,9 @@ def chart_grid(only: list[str] | None = None, skip: list[str] | None = None) -> 
             chart_card(c),
         ),
     )
-    return rx.grid(items, columns=rx.breakpoints(initial="1", md="2"), spacing="3", class_name="chart-grid")
+    return rx.grid(
+        items, columns=rx.breakpoints(initial="1", md="2", xl=str(wall)), spacing="3", class_name="chart-grid"
+    )
 
 
 def _wanted(chart: ChartView, only: list[str] | None, skip: list[str] | None) -> rx.Var:

@@ -40,7 +40,7 @@ def kpi_card(kpi: KpiView) -> rx.Component:
                 rx.text(kpi.delta, size="1"),
                 align="center",
                 spacing="1",
-                class_name="kpi-delta",
+                class_name="kpi-delta kpi-trend-" + kpi.trend,
             ),
             direction="column",
             spacing="1",
@@ -55,14 +55,10 @@ def kpi_card(kpi: KpiView) -> rx.Component:
 def kpi_group(group: KpiGroup) -> rx.Component:
     return rx.box(
         rx.heading(group.title, size="3", as_="h2", class_name="kpi-group-title"),
-        rx.grid(
-            rx.foreach(group.kpis, kpi_card),
-            columns=rx.breakpoints(initial="2", sm="3", lg="5"),
-            spacing="3",
-        ),
+        rx.box(rx.foreach(group.kpis, kpi_card), class_name="kpi-cards"),
         class_name="kpi-group",
     )
 
 
 def kpi_groups() -> rx.Component:
-    return rx.flex(rx.foreach(Board.kpi_groups, kpi_group), direction="column", spacing="4", id="kpis")
+    return rx.box(rx.foreach(Board.kpi_groups, kpi_group), class_name="kpi-groups", id="kpis")

@@ -87,7 +87,6 @@ def demo_banner() -> rx.Component:
 def freshness_line(item: Freshness) -> rx.Component:
     return rx.text(
         rx.text.span(item.dataset, weight="medium"),
-        rx.text.span("：", class_name="sep"),
         rx.text.span(item.text),
         size="1",
         color_scheme="gray",
@@ -142,4 +141,5 @@ def page(board: str, *content: rx.Component) -> rx.Component:
         class_name="app",
         data_board=board,
         data_stamp=Board.stamp.to_string(),
+        data_lang=Board.lang,
     )

@@ -14,7 +14,7 @@ LATER = ["demolition_gantt", "demolition_meetings"]
 def page() -> rx.Component:
     return frame(
         BOARD,
-        chart_grid(skip=LATER),
+        chart_grid(skip=LATER, wall=2),
         section("app.section.property_grid", property_grid()),
-        chart_grid(only=LATER),
+        chart_grid(only=LATER, wall=2),
     )

@@ -44,7 +44,7 @@ class Board(rx.SharedState):
     board: str = ""
     lang: str = ""
     stamp: int = -1
-    day: str = ""
+    version: str = ""
     demo: bool = False
     failed: bool = False
     heartbeat: int = 0  # bumped by the live poll so idle viewers' states never expire
@@ -66,7 +66,7 @@ class Board(rx.SharedState):
         self.board = view.board
         self.lang = view.lang
         self.stamp = view.stamp
-        self.day = view.day
+        self.version = view.version
         self.demo = view.demo
         self.failed = False
         self.freshness = view.freshness
@@ -83,7 +83,7 @@ class Board(rx.SharedState):
         self.grid_legend = view.grid_legend
 
     def _is_current(self, view: BoardView) -> bool:
-        return (self.board, self.lang, self.stamp, self.day) == (view.board, view.lang, view.stamp, view.day)
+        return (self.board, self.lang, self.version) == (view.board, view.lang, view.version)
 
     @rx.event
     async def open(self, board: str) -> None:

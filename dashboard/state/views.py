@@ -158,7 +158,9 @@ class BoardView:
     board: str = ""
     lang: str = i18n.DEFAULT_LANG
     stamp: int = -1
-    day: str = ""  # office date the view was computed for (time progress changes daily)
+    # Identity of the data the view shows: stamp, newest version time and office date.
+    # The stamp alone is not enough: a fresh database starts counting again.
+    version: str = ""
     demo: bool = False
     freshness: list[Freshness] = field(default_factory=list)
     charts: list[ChartView] = field(default_factory=list)
@@ -189,6 +191,11 @@ class Snapshot:
     _engine: Engine | None = None
     _previous: Frames | None = None
 
+    @property
+    def version(self) -> str:
+        newest = max((v.created_at for v in self.latest.values()), default=None)
+        return f"{self.stamp}|{newest.isoformat() if newest else '-'}|{self.today.isoformat()}"
+
     def previous(self) -> Frames:
         """Each dataset's previous version (empty frame when there is none), for KPI deltas."""
         if self._previous is None:
@@ -217,11 +224,11 @@ def load_snapshot(engine: Engine, today: date, stamp: int | None = None) -> Snap
 
 
 def freshness(snapshot: Snapshot, board: str, lang: str) -> list[Freshness]:
-    """One "数据截至 <time> · <user>" line per dataset the board reads."""
+    """One "数据截至 <time> · <user>" line per dataset the board reads (labelled "<dataset>：")."""
     out = []
     for name in BOARD_DATASETS[board]:
         info = snapshot.latest.get(name)
-        title = i18n.t(f"dataset.{name}", lang)
+        title = i18n.t("app.label", lang, label=i18n.t(f"dataset.{name}", lang))
         if info is None:
             out.append(Freshness(dataset=title, text=i18n.t("app.not_imported", lang)))
             continue
@@ -250,31 +257,36 @@ KPI_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+def _kpi_sub(k: metrics.Kpi, lang: str) -> str:
+    """The counts behind a rate ("85 / 91"), or the campaign day under 时间进度."""
+    d = k.detail
+    if k.id == "time_progress":
+        return "" if d.get("day") is None else i18n.t("day_n_of", lang, day=d["day"], days=d.get("days"))
+    for num, den in (("count", "total"), ("completed", "total"), ("covered", "communities")):
+        if d.get(num) is not None and d.get(den) is not None:
+            return f"{i18n.fmt_int(d[num], lang)} / {i18n.fmt_int(d[den], lang)}"
+    return ""
+
+
+def _kpi_view(k: metrics.Kpi, lang: str) -> KpiView:
+    return KpiView(
+        id=k.id,
+        label=i18n.t(k.label_key, lang),
+        value=metrics.kpi_value_text(k, lang),
+        sub=_kpi_sub(k, lang),
+        delta=metrics.kpi_delta_text(k, lang),
+        trend=_trend(k.delta),
+        level=k.level,
+        formula=metrics.kpi_formula_text(k, lang),
+    )
+
+
 def kpi_groups(snapshot: Snapshot, lang: str) -> list[KpiGroup]:
     kpis = {k.id: k for k in metrics.overview_kpis(snapshot.current, snapshot.previous(), snapshot.today)}
     groups = []
     for title_key, ids in KPI_GROUPS:
-        views = []
-        for kid in ids:
-            k = kpis.get(kid)
-            if k is None:
-                continue
-            sub = ""
-            if kid == "time_progress" and k.detail.get("day") is not None:
-                sub = i18n.t("day_n_of", lang, day=k.detail["day"], days=k.detail.get("days", 100))
-            views.append(
-                KpiView(
-                    id=k.id,
-                    label=i18n.t(k.label_key, lang),
-                    value=metrics.kpi_value_text(k, lang),
-                    sub=sub,
-                    delta=metrics.kpi_delta_text(k, lang),
-                    trend=_trend(k.delta),
-                    level=k.level,
-                    formula=metrics.kpi_formula_text(k, lang),
-                )
-            )
-        groups.append(KpiGroup(title=i18n.t(title_key, lang), kpis=views))
+        cards = [_kpi_view(kpis[kid], lang) for kid in ids if kid in kpis]
+        groups.append(KpiGroup(title=i18n.t(title_key, lang), kpis=cards))
     return groups
 
 
@@ -366,7 +378,7 @@ def build_view(snapshot: Snapshot, board: str, lang: str) -> BoardView:
         board=board,
         lang=lang,
         stamp=snapshot.stamp,
-        day=snapshot.today.isoformat(),
+        version=snapshot.version,
         demo=any(f.demo for f in lines),
         freshness=lines,
     )

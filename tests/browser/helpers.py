@@ -1,0 +1,123 @@
+"""What the browser tests read off a page, and what the demo ledgers say it should show."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+
+from playwright.sync_api import Page
+
+from dashboard.charts import registry
+from dashboard.data import contract
+from dashboard.data.demo import demo_path
+from dashboard.state.views import HTML_INSTEAD
+
+# Longest wait for a board to arrive and every chart to draw (a budget, not a measurement).
+READY_MS = 20_000
+
+
+def chart_ids(board: str) -> list[str]:
+    """The charts the page must draw: the registry's, minus those drawn as HTML."""
+    return [s.id for s in registry.BOARDS.get(board, ()) if s.id not in HTML_INSTEAD]
+
+
+def open_board(page: Page, url: str) -> None:
+    """Go to a board and wait until its data has arrived and every chart has drawn."""
+    page.goto(url)
+    wait_drawn(page)
+
+
+def wait_drawn(page: Page) -> None:
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('.app[data-stamp]');
+            if (!app || app.dataset.stamp === '-1') return false;
+            const charts = [...document.querySelectorAll('[data-chart]')];
+            return charts.every(c => c.querySelector('.main-svg'));
+        }""",
+        timeout=READY_MS,
+    )
+
+
+def drawn_charts(page: Page) -> dict[str, str]:
+    """Chart id -> all SVG text of that chart, for the charts plotly has drawn."""
+    return page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('[data-chart]')]
+            .filter(c => c.querySelector('.main-svg'))
+            .map(c => [c.dataset.chart,
+                       [...c.querySelectorAll('.main-svg text')].map(t => t.textContent).join(' ')]))"""
+    )
+
+
+# Visible label text, skipping data values (names as entered, marked .dv), elements
+# declared Chinese (the "中文" language switch) and plotly tick labels (which may be data
+# such as milestone names; the charts' own tests check their labels).
+LABEL_TEXT_JS = """() => {
+    const out = [];
+    const skip = el => el.closest('.dv, [lang="zh"], .xtick, .ytick, script, style, noscript');
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        const text = n.textContent.trim();
+        if (!text || !el || skip(el)) continue;
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 && box.height === 0) continue;
+        out.push(text);
+    }
+    return out;
+}"""
+
+# Labels whose text is wider than their box (cut off, or spilling over their neighbours).
+CLIPPED_JS = """() => [...document.querySelectorAll(
+        '.nav-link, .page-title, .kpi-label, .kpi-value, .kpi-sub, .chart-title, .section-title,'
+        + ' .brand-card .rt-Text, .freshness-item, .demo-banner, .grid-group .rt-Text, #lang-toggle')]
+    .filter(el => el.scrollWidth > el.clientWidth + 1)
+    .map(el => el.className + ': ' + el.textContent.slice(0, 40))"""
+
+
+def has_cjk(text: str) -> bool:
+    return any("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
+
+
+# ---------------------------------------------------------------------------
+# the demo ledgers, read straight from the CSV files (not through our code)
+
+
+def _rows(dataset: str) -> list[dict[str, str]]:
+    text = demo_path(dataset).read_text(encoding="utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@dataclass(frozen=True)
+class DemoFacts:
+    organisations: int
+    completed: int
+    village_residential: int
+    communities: int
+    properties: int
+    signed: int  # at or past 已签约
+    party_groups: int
+    brands: int
+    brand_names: tuple[str, ...]
+
+
+def demo_facts() -> DemoFacts:
+    orgs = _rows("elections")
+    props = _rows("demolition")
+    brands = _rows("brands")
+    statuses = contract.PROPERTY_STATUS.labels
+    signed_from = statuses.index("已签约")
+    types = Counter(r["组织类型"] for r in orgs)
+    return DemoFacts(
+        organisations=len(orgs),
+        completed=sum(r["当前阶段"] == "已完成" for r in orgs),
+        village_residential=types["村"] + types["居"],
+        communities=types["社区"],
+        properties=len(props),
+        signed=sum(statuses.index(r["当前状态"]) >= signed_from for r in props),
+        party_groups=len({r["党小组"] for r in props}),
+        brands=len(brands),
+        brand_names=tuple(r["品牌名称"] for r in brands),
+    )

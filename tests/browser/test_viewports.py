@@ -1,0 +1,39 @@
+"""Phone, laptop and wall screen: no sideways scrolling, no clipped text; screenshots saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+
+from tests.browser.conftest import PAGES, Server
+from tests.browser.helpers import CLIPPED_JS, open_board
+
+SIZES = ((375, 812), (1366, 768), (1920, 1080))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("board", list(PAGES))
+def test_page_fits_the_screen(
+    browser: Browser, app_server: Server, screens: Path, board: str, size: tuple
+) -> None:
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        open_board(page, app_server.url + PAGES[board])
+        page.wait_for_timeout(300)  # let plotly finish its resize after the first draw
+        page.screenshot(path=str(screens / f"{board}-{width}x{height}.png"), full_page=True)
+        scroll_width, inner_width = page.evaluate(
+            "[document.scrollingElement.scrollWidth, window.innerWidth]"
+        )
+        assert scroll_width <= inner_width
+        assert page.evaluate(CLIPPED_JS) == []
+        # Every chart is as wide as its card allows, never wider than the screen.
+        widths = page.eval_on_selector_all(
+            "[data-chart] .main-svg", "els => els.map(e => e.getBoundingClientRect().right)"
+        )
+        assert all(right <= inner_width + 1 for right in widths)
+    finally:
+        context.close()
