@@ -6,6 +6,7 @@ line (header = 1), so problems found later can point at the right line.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import zipfile
@@ -13,8 +14,10 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dashboard.data.reading import UnreadableFile, read_table
+from dashboard.data.reading import UnreadableFile, normalise_text, read_table
 
 LEDGER = "房产编号,户主,户类\nDX-001,张三,1\nDX-002,李四,2\n"
 
@@ -114,6 +117,12 @@ def test_windows_line_endings():
     assert list(raw.frame.index) == [2, 3]
 
 
+def test_last_line_without_a_newline_is_read():
+    raw = read_table(LEDGER.rstrip("\n").encode())
+
+    assert cells(raw, "户主") == ["张三", "李四"]
+
+
 def test_a_stray_quote_inside_a_cell_is_text():
     raw = read_table('房产编号,备注\nDX-001,屏幕 15" 宽\n\nDX-002,好\n'.encode())
 
@@ -151,6 +160,34 @@ def test_row_with_fewer_cells_is_padded_with_missing_values():
     assert not raw.problems
     assert cells(raw, "户主") == [None, "李四"]
     assert list(raw.frame.index) == [2, 3]
+
+
+CELL = st.text(alphabet='ab Z9０１ＡＢ　,"\n\t张三-.%', max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(st.lists(CELL, min_size=3, max_size=3), max_size=12),
+    blanks=st.lists(st.integers(0, 12), max_size=4),
+)
+def test_any_table_excel_could_write_reads_back_at_the_right_lines(rows, blanks):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["甲", "乙", "丙"])
+    expected_lines, line = [], 2
+    for i, row in enumerate(rows):
+        line += blanks.count(i)
+        out.write("\n" * blanks.count(i))
+        writer.writerow(row)
+        expected_lines.append(line)
+        line += 1 + sum(cell.count("\n") for cell in row)
+
+    raw = read_table(out.getvalue().encode("utf-8"))
+
+    assert list(raw.frame.index) == expected_lines
+    for column, header in enumerate(["甲", "乙", "丙"]):
+        want = [normalise_text(row[column]) or None for row in rows]
+        assert cells(raw, header) == want
 
 
 # --- normalisation ---------------------------------------------------------------
