@@ -44,8 +44,6 @@ XLSX_RATIO_MIN_BYTES = 1024 * 1024  # tiny parts may compress well legitimately
 
 _SAMPLE = 64 * 1024
 _WORKERS = min(4, os.cpu_count() or 1)
-# Cells that NFKC cannot change: ASCII and CJK unified ideographs.
-_NEEDS_NFKC = r"[^\x{00}-\x{7f}\x{4e00}-\x{9fff}]"
 
 
 class UnreadableFile(Exception):
@@ -195,7 +193,7 @@ def _read_csv(buf: bytes, encoding: str) -> RawTable:
                 invalid_row_handler=on_invalid,
             ),
             convert_options=pv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.large_string()), strings_can_be_null=False
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
             ),
         )
     except pa.ArrowInvalid as exc:
@@ -229,7 +227,7 @@ def _read_csv(buf: bytes, encoding: str) -> RawTable:
             line = int(scan.lines[rec])
             extra_rows.append(_fit_row(cells, ncols, line, problems))
         columns = [
-            pa.chunked_array([*col.chunks, pa.array([r[i] for r in extra_rows], pa.large_string())])
+            pa.chunked_array([*col.chunks, pa.array([r[i] for r in extra_rows], col.type)])
             for i, col in enumerate(columns)
         ]
         lines = np.concatenate([lines, scan.lines[ragged]])
@@ -528,27 +526,53 @@ def normalise_text(value: str) -> str:
 def normalise(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
     """Trim and NFKC-normalise every cell; '' becomes null.
 
-    Vectorised: only cells outside ASCII and CJK ideographs can change under
-    NFKC, and each distinct one is normalised once.
+    Vectorised: only cells with characters outside ASCII and the CJK
+    ideographs can change under NFKC (or hold Unicode spaces), and each
+    distinct one of those is normalised once, in Python.
     """
-    arr = values if isinstance(values, pa.ChunkedArray) else pa.chunked_array([values])
-    if arr.type != pa.large_string():
-        arr = arr.cast(pa.large_string())
-    if pc.all(pc.string_is_ascii(arr)).as_py():
-        arr = pc.ascii_trim_whitespace(arr)
-    else:
-        arr = pc.utf8_trim_whitespace(arr)
-        odd = pc.fill_null(pc.match_substring_regex(arr, _NEEDS_NFKC), False)
-        if pc.any(odd).as_py():
-            flat, odd = arr.combine_chunks(), odd.combine_chunks()
-            enc = pc.dictionary_encode(flat.filter(odd))
-            fixed = [normalise_text(v) for v in enc.dictionary.to_pylist()]
-            flat = pc.replace_with_mask(flat, odd, pc.take(pa.array(fixed, flat.type), enc.indices))
-            arr = pa.chunked_array([flat])
-    blank = pc.equal(arr, "")
-    if pc.any(blank).as_py():
-        arr = pc.if_else(blank, pa.scalar(None, arr.type), arr)
-    return arr if arr.num_chunks == 1 else pa.chunked_array([arr.combine_chunks()], arr.type)
+    flat = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if flat.type not in (pa.string(), pa.large_string()):
+        flat = flat.cast(pa.large_string())
+    flat = pc.ascii_trim_whitespace(flat)  # UTF-8 never hides ASCII bytes inside a character
+    odd = _may_change_under_nfkc(flat)
+    if odd is not None:
+        mask = pa.array(odd)
+        enc = pc.dictionary_encode(flat.filter(mask))
+        fixed = [normalise_text(v) for v in enc.dictionary.to_pylist()]
+        flat = pc.replace_with_mask(flat, mask, pc.take(pa.array(fixed, flat.type), enc.indices))
+    return pa.chunked_array([_blank_to_null(flat)], flat.type)
+
+
+def _may_change_under_nfkc(flat: pa.Array) -> np.ndarray | None:
+    """Row mask of cells with a UTF-8 lead byte other than ASCII or U+4000-U+9FFF.
+
+    Lead bytes E4-E9 start U+4000-U+9FFF (CJK ideographs, NFKC-stable); every
+    other non-ASCII lead byte may start a full-width form, a compatibility
+    character or a Unicode space. One byte pass instead of a regex per cell.
+    """
+    offsets_buf, data_buf = flat.buffers()[1], flat.buffers()[2]
+    if data_buf is None or len(flat) == 0:
+        return None
+    width = np.int64 if flat.type == pa.large_string() else np.int32
+    offsets = np.frombuffer(offsets_buf, dtype=width)[flat.offset : flat.offset + len(flat) + 1]
+    data = np.frombuffer(data_buf, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    odd = np.flatnonzero(((data >= 0xC2) & (data <= 0xE3)) | (data >= 0xEA))
+    if not len(odd):
+        return None
+    rows = np.searchsorted(offsets, odd + offsets[0], side="right") - 1
+    mask = np.zeros(len(flat), dtype=bool)
+    mask[rows] = True
+    return mask
+
+
+def _blank_to_null(flat: pa.Array) -> pa.Array:
+    """'' -> null by replacing only the validity bitmap (no copy of the text)."""
+    keep = pc.fill_null(pc.not_equal(flat, ""), False)
+    if pc.all(keep).as_py() is not False:
+        return flat
+    if keep.offset or flat.offset:  # bitmaps would not line up: build a new array
+        return pc.if_else(keep, flat, pa.scalar(None, flat.type))
+    return pa.Array.from_buffers(flat.type, len(flat), [keep.buffers()[1], *flat.buffers()[1:]])
 
 
 def _build(

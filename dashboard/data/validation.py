@@ -193,28 +193,23 @@ def _check_headers(up: _Upload, raw: RawTable) -> dict[str, int]:
         written = str(written)
         name = lookup.get(written) or lookup.get(written.lower())
         if name is None:
-            up.problems.add(
-                Problem(
-                    "header.ignored",
-                    f"列「{written}」不是「{ds.title}」的列，已忽略。",
-                    f"Column '{written}' is not part of {ds.name}; it was ignored.",
-                    line=1,
-                    column=written,
-                    severity="warning",
-                )
-            )
+            if written:
+                zh = f"列「{written}」不是「{ds.title}」的列，已忽略。"
+                en = f"Column '{written}' is not part of {ds.name}; it was ignored."
+            else:
+                zh = f"第 {pos + 1} 列有内容但没有表头，已忽略；如需导入请在第 1 行填上列名。"
+                en = f"Column {pos + 1} has cells but no header; it was ignored (name it in line 1)."
+            up.problems.add(Problem("header.ignored", zh, en, line=1, column=written, severity="warning"))
         elif name in positions:
             first = up.written[name]
             col = ds.column(name)
-            up.problems.add(
-                Problem(
-                    "header.duplicate",
-                    f"列「{written}」和列「{first}」都是「{col.header}」，请删除其中一列。",
-                    f"Columns '{written}' and '{first}' are both {col.name}; delete one of them.",
-                    line=1,
-                    column=written,
-                )
-            )
+            if written == first:
+                zh = f"列「{written}」出现了两次，请删除其中一列。"
+                en = f"Column '{written}' appears twice; delete one of them."
+            else:
+                zh = f"列「{written}」和列「{first}」都是「{col.header}」，请删除其中一列。"
+                en = f"Columns '{written}' and '{first}' are both {col.name}; delete one of them."
+            up.problems.add(Problem("header.duplicate", zh, en, line=1, column=written))
         else:
             positions[name] = pos
             up.written[name] = written
