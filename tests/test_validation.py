@@ -148,6 +148,23 @@ def test_the_same_column_twice_is_an_error():
     assert "户类" in problem.message
 
 
+def test_the_same_header_written_twice_is_an_error():
+    checked = check("demolition", DEMOLITION_HEADER + ",户类\n" + GOOD + ",3\n")
+
+    problem = only_error(checked)
+    assert (problem.rule, problem.column) == ("header.duplicate", "户类")
+    assert "出现了两次" in problem.message
+
+
+def test_a_column_with_cells_but_no_header_is_ignored_with_a_warning():
+    checked = check("demolition", DEMOLITION_HEADER + ",\n" + GOOD + ",孤立的值\n")
+
+    assert checked.ok
+    [warning] = checked.problems.warnings
+    assert (warning.rule, warning.column) == ("header.ignored", "")
+    assert "第 12 列" in warning.message
+
+
 def test_a_file_with_only_a_header_has_no_rows():
     checked = check("brands", "项目编码,社区,品牌名称,类别,状态\n")
 
