@@ -36,6 +36,10 @@ async def refresh(app: rx.App, stamp: int, *, beat: bool = False) -> int:
     changed = 0
     for board in views.BOARDS:
         for lang in i18n.LANGS:
+            if lang == i18n.DEFAULT_LANG:
+                # Build the default language's views even with nobody watching, so the
+                # next page load finds them ready.
+                await asyncio.to_thread(views.CACHE.view, board, lang, stamp=stamp)
             token = rx.BaseStateToken(ident=token_for(board, lang), cls=Board)
             async with app.modify_state(token) as root:
                 shared = await root.get_state(Board)

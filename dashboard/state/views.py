@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import Engine
 
 from dashboard import i18n
 from dashboard.charts import registry
-from dashboard.data import contract, metrics, storage
+from dashboard.data import contract, metrics, storage, validation
 from dashboard.data.metrics import Frames
 
 BOARDS: tuple[str, ...] = ("overview", "elections", "brands", "demolition")
@@ -180,43 +181,77 @@ class BoardView:
 # one data version
 
 
+class FrameStore:
+    """Frames by (dataset, version number), each read once.
+
+    A new version of one dataset then reads that dataset alone (a city's
+    million activities are not re-read because the demolition ledger
+    changed), and the version it replaces is already here for the KPI
+    deltas. Only the current and previous version of each dataset are kept.
+    """
+
+    def __init__(self) -> None:
+        self._frames: dict[tuple[str, int], pd.DataFrame] = {}
+
+    def get(self, engine: Engine, dataset: str, number: int) -> pd.DataFrame:
+        if number <= 0:
+            return validation.typed_empty(contract.get_dataset(dataset))
+        key = (dataset, number)
+        if key not in self._frames:
+            self._frames[key] = storage.load_version(engine, dataset, number)
+        return self._frames[key]
+
+    def keep_only(self, numbers: dict[str, int]) -> None:
+        wanted = {(name, n) for name, number in numbers.items() for n in (number, number - 1)}
+        for key in set(self._frames) - wanted:
+            del self._frames[key]
+
+
 @dataclass
 class Snapshot:
-    """The current frames of one data version; ``previous`` is loaded on first use."""
+    """The frames of one data version; ``previous`` (for KPI deltas) is read on first use."""
 
-    stamp: int
     today: date
-    current: Frames
     latest: dict[str, storage.VersionInfo]
-    _engine: Engine | None = None
+    current: Frames
+    _read: Callable[[str, int], pd.DataFrame] | None = None
     _previous: Frames | None = None
 
     @property
+    def stamp(self) -> int:
+        """The newest version id: what ``storage.data_stamp`` returns for this data."""
+        return max((v.id for v in self.latest.values()), default=0)
+
+    @property
     def version(self) -> str:
+        """Stamp, newest version time and office date: a fresh database starts counting again."""
         newest = max((v.created_at for v in self.latest.values()), default=None)
         return f"{self.stamp}|{newest.isoformat() if newest else '-'}|{self.today.isoformat()}"
 
     def previous(self) -> Frames:
-        """Each dataset's previous version (empty frame when there is none), for KPI deltas."""
+        """Each dataset's previous version (an empty frame when there is none)."""
         if self._previous is None:
-            out: Frames = {}
-            for name in contract.DATASETS:
-                versions = storage.list_versions(self._engine, name) if self._engine is not None else []
-                if len(versions) >= 2:
-                    out[name] = storage.load_version(self._engine, name, versions[1].number)
-                else:
-                    out[name] = metrics.frame({}, name).iloc[0:0]
-            self._previous = out
+            self._previous = {
+                name: self._read(name, self.latest[name].number - 1)
+                if self._read is not None and name in self.latest
+                else validation.typed_empty(contract.get_dataset(name))
+                for name in contract.DATASETS
+            }
         return self._previous
 
 
-def load_snapshot(engine: Engine, today: date, stamp: int | None = None) -> Snapshot:
-    """Read the current version of every dataset (the database is the truth)."""
-    stamp = storage.data_stamp(engine) if stamp is None else stamp
-    current = {name: storage.load_current(engine, name) for name in contract.DATASETS}
-    return Snapshot(
-        stamp=stamp, today=today, current=current, latest=storage.latest_versions(engine), _engine=engine
-    )
+def load_snapshot(engine: Engine, today: date, store: FrameStore | None = None) -> Snapshot:
+    """Read the newest version of every dataset (the database is the truth)."""
+    store = store or FrameStore()
+    latest = storage.latest_versions(engine)
+    numbers = {name: latest[name].number if name in latest else 0 for name in contract.DATASETS}
+    store.keep_only(numbers)
+
+    def read(name: str, number: int) -> pd.DataFrame:
+        return store.get(engine, name, number)
+
+    current = {name: read(name, numbers[name]) for name in contract.DATASETS}
+    return Snapshot(today=today, latest=latest, current=current, _read=read)
 
 
 # ---------------------------------------------------------------------------
@@ -398,13 +433,15 @@ def build_view(snapshot: Snapshot, board: str, lang: str) -> BoardView:
 class ViewCache:
     """Views of the current data version, shared by every viewer of this process.
 
-    One lock: the first request after a new version loads the frames and
+    One lock: the first request after a new version reads what changed and
     builds the view; concurrent requests wait for it instead of repeating it.
     """
 
     def __init__(self, engine_factory: Callable[[], Engine] = storage.make_engine) -> None:
         self._engine_factory = engine_factory
         self._lock = threading.Lock()
+        self._url = ""
+        self._store = FrameStore()
         self._snapshot: Snapshot | None = None
         self._views: dict[tuple[str, str], BoardView] = {}
 
@@ -415,15 +452,17 @@ class ViewCache:
     def view(
         self, board: str, lang: str, *, stamp: int | None = None, today: date | None = None
     ) -> BoardView:
-        """The board's view for the data as it is now (or at ``stamp`` if just polled)."""
+        """The board's view for the data as it is now (``stamp``: as just polled)."""
         lang = lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
         engine = self._engine_factory()
         stamp = storage.data_stamp(engine) if stamp is None else stamp
         today = today or office_today()
         with self._lock:
+            if str(engine.url) != self._url:  # another database (tests): nothing carries over
+                self._url, self._store, self._snapshot = str(engine.url), FrameStore(), None
             snap = self._snapshot
             if snap is None or snap.stamp != stamp or snap.today != today:
-                snap = load_snapshot(engine, today, stamp)
+                snap = load_snapshot(engine, today, self._store)
                 self._snapshot = snap
                 self._views = {}
             key = (board, lang)
