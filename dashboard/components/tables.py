@@ -77,11 +77,13 @@ def _expiry_row(row: ExpiryRow) -> rx.Component:
 def expiry_list() -> rx.Component:
     return rx.cond(
         Board.expiries.length() > 0,
-        rx.flex(
-            rx.foreach(Board.expiries, _expiry_row),
+        rx.box(
+            rx.grid(
+                rx.foreach(Board.expiries, _expiry_row),
+                columns=rx.breakpoints(initial="1", md="2", xl="4"),
+                spacing="2",
+            ),
             _more(Board.expiries_more),
-            direction="column",
-            spacing="2",
         ),
         rx.text(ui("app.no_expiry"), size="2", color_scheme="gray"),
     )
@@ -174,7 +176,7 @@ def property_grid() -> rx.Component:
         rx.card(
             rx.flex(rx.foreach(Board.grid_legend, _swatch), wrap="wrap", spacing="3", class_name="legend"),
             rx.grid(rx.foreach(Board.grid, _group), columns=rx.breakpoints(initial="1", md="2"), spacing="3"),
-            rx.text(ui("app.grid_note"), size="1", color_scheme="gray"),
+            rx.text(ui("app.grid_note"), size="1", color_scheme="gray", class_name="grid-note"),
             class_name="property-grid",
             id="property-grid",
         ),

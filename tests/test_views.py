@@ -1,0 +1,149 @@
+"""What each board sends to a browser: built once per data version, translated, and small.
+
+``dashboard.state.views`` is the Reflex-free half of the app: these tests run
+it on the demo ledgers in a temporary database and on city-sized frames.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+
+import pytest
+
+from dashboard import i18n
+from dashboard.data import storage
+from dashboard.data.demo import demo_bytes, load_demo
+from dashboard.state import views
+from dashboard.state.views import BOARDS, Snapshot, ViewCache, build_view
+from tests.frames import city_frames
+
+TODAY = date(2025, 6, 30)
+
+
+def has_cjk(text: str) -> bool:
+    return any("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
+
+
+@pytest.fixture
+def demo_db(sqlite_url: str) -> str:
+    engine = storage.make_engine(sqlite_url)
+    storage.migrate(engine)
+    load_demo(engine, TODAY)
+    return sqlite_url
+
+
+def test_a_board_is_built_once_per_data_version_and_shared_by_every_viewer(demo_db: str) -> None:
+    cache = ViewCache()
+    first = cache.view("demolition", "zh", today=TODAY)
+    assert cache.view("demolition", "zh", today=TODAY) is first  # a second viewer: same object
+    assert first.stamp == storage.data_stamp(storage.make_engine())
+
+    storage.import_file(
+        storage.make_engine(), "demolition", demo_bytes("demolition", TODAY), "台账.csv", user="张三"
+    )
+    second = cache.view("demolition", "zh", today=TODAY)
+    assert second is not first
+    assert second.stamp == storage.data_stamp(storage.make_engine()) > first.stamp
+    assert second.version != first.version
+
+
+def test_the_next_day_rebuilds_the_view_even_without_new_data(demo_db: str) -> None:
+    cache = ViewCache()
+    today = cache.view("overview", "zh", today=TODAY)
+    tomorrow = cache.view("overview", "zh", today=date(2025, 7, 1))
+    assert tomorrow.version != today.version
+
+
+def test_every_board_says_when_and_by_whom_each_dataset_was_last_updated(demo_db: str) -> None:
+    cache = ViewCache()
+    for board in BOARDS:
+        view = cache.view(board, "zh", today=TODAY)
+        assert len(view.freshness) == len(views.BOARD_DATASETS[board])
+        for line in view.freshness:
+            assert line.dataset.endswith("：")
+            assert line.text.startswith("数据截至 ") and line.text.endswith(" · demo")
+        assert view.demo, board
+
+
+def test_the_sample_data_banner_goes_when_real_data_replaces_the_demo(demo_db: str) -> None:
+    engine = storage.make_engine()
+    storage.import_file(engine, "demolition", demo_bytes("demolition", TODAY), "东辛村.csv", user="王主任")
+    cache = ViewCache()
+    demolition = cache.view("demolition", "zh", today=TODAY)
+    # milestones and meetings are still the demo ledgers: the banner stays.
+    assert demolition.demo
+    assert [f.text.endswith("· 王主任") for f in demolition.freshness] == [True, False, False]
+    for name in ("milestones", "meetings"):
+        storage.import_file(engine, name, demo_bytes(name, TODAY), f"{name}.csv", user="王主任")
+    assert not cache.view("demolition", "zh", today=TODAY).demo
+    assert cache.view("overview", "zh", today=TODAY).demo  # elections and brands are still demo data
+
+
+def test_kpi_cards_show_the_counts_behind_each_rate_and_the_change_since_the_last_version(
+    demo_db: str,
+) -> None:
+    cache = ViewCache()
+    kpis = {k.id: k for g in cache.view("overview", "zh", today=TODAY).kpi_groups for k in g.kpis}
+    assert kpis["election_completion"].sub == "33 / 33"
+    assert kpis["election_completion_village"].sub == "25 / 25"
+    assert kpis["election_completion_community"].sub == "8 / 8"
+    assert kpis["signed_rate"].sub.endswith(" / 91")
+    assert kpis["time_progress"].sub == "第 85 天 / 共 100 天"
+    assert kpis["signed_rate"].trend == "none"
+    assert kpis["signed_rate"].delta == "无上一版本"
+    assert "÷ 全部房产 91" in kpis["signed_rate"].formula
+
+
+def test_english_views_carry_no_chinese_except_data(demo_db: str) -> None:
+    cache = ViewCache()
+    data_fields = {"org_name", "supervisor", "note", "community", "brand_name", "household", "org_code"}
+
+    def labels(value: object, field: str = "") -> list[str]:
+        if field in data_fields:
+            return []
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list):
+            return [s for item in value for s in labels(item)]
+        if dataclasses.is_dataclass(value):
+            return [s for f in dataclasses.fields(value) for s in labels(getattr(value, f.name), f.name)]
+        return []
+
+    for board in BOARDS:
+        view = cache.view(board, "en", today=TODAY)
+        chinese = [s for s in labels(dataclasses.replace(view, charts=[])) if has_cjk(s)]
+        # Milestone, brand and organisation names inside texts are data too.
+        assert chinese == [], board
+        assert all(not has_cjk(c.title) for c in view.charts)
+
+
+def test_a_city_sized_board_stays_small() -> None:
+    frames = city_frames(TODAY)
+    snapshot = Snapshot(today=TODAY, latest={}, current=frames)
+    for board in BOARDS:
+        view = build_view(snapshot, board, "zh")
+        size = len(json.dumps(dataclasses.asdict(view), ensure_ascii=False).encode())
+        assert size < 300_000, (board, size)
+        assert len(view.orgs) <= views.TABLE_LIMIT
+        assert len(view.expiries) <= views.TABLE_LIMIT
+        assert len(view.brands) <= views.CARD_LIMIT
+    elections = build_view(snapshot, "elections", "zh")
+    assert elections.orgs_more == f"另有 {5_000 - views.TABLE_LIMIT} 条未显示"
+
+
+def test_unknown_board_names_the_valid_ones() -> None:
+    snapshot = Snapshot(today=TODAY, latest={}, current={})
+    with pytest.raises(KeyError, match="overview, elections, brands, demolition"):
+        build_view(snapshot, "finance", "zh")
+
+
+def test_every_catalogue_string_the_pages_use_exists_in_both_languages() -> None:
+    from dashboard.state.prefs import UI_KEYS
+
+    for key in UI_KEYS:
+        for lang in i18n.LANGS:
+            assert i18n.t(key, lang), (key, lang)
+    for board in BOARDS:
+        assert i18n.t(f"app.page.{board}", "en")
