@@ -8,7 +8,9 @@ them from a spreadsheet.
 
 from __future__ import annotations
 
+import csv as csv_module
 import hashlib
+import io
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -25,9 +27,11 @@ from dashboard.data.validation import validate
 def csv(dataset: str, rows: list[dict[str, str]], encoding: str = "utf-8") -> bytes:
     """A CSV with the dataset's Chinese headers; cells by column name, missing = empty."""
     ds = get_dataset(dataset)
-    lines = [",".join(ds.headers)]
-    lines += [",".join(row.get(c.name, "") for c in ds.columns) for row in rows]
-    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+    out = io.StringIO()
+    writer = csv_module.writer(out)
+    writer.writerow(ds.headers)
+    writer.writerows([row.get(c.name, "") for c in ds.columns] for row in rows)
+    return out.getvalue().encode(encoding)
 
 
 def brand(code: str, status: str = "已挂牌", name: str = "连心网络") -> dict[str, str]:
@@ -188,8 +192,8 @@ def test_stored_rows_read_back_exactly_as_validated(engine: sa.Engine) -> None:
             "status": "已签约",
             "signed_date": "2024-05-03",
             "key_household": "否",
-            "area_m2": "186.55",
-            "note": "=1+1",
+            "area_m2": "1234567.891234567",
+            "note": '=1+1, "引号", 逗号\n第二行 \\N',
         },
     ]
     data = csv("demolition", rows)
@@ -198,8 +202,10 @@ def test_stored_rows_read_back_exactly_as_validated(engine: sa.Engine) -> None:
     assert storage.import_file(engine, "demolition", data, "d.csv").accepted
     now = storage.load_current(engine, "demolition")
 
-    pd.testing.assert_frame_equal(now, expected)
+    pd.testing.assert_frame_equal(now, expected, check_exact=True)
     assert now["note"].tolist()[0] == "NA"
+    assert now["note"].tolist()[2] == '=1+1, "引号", 逗号\n第二行 \\N'
+    assert now["area_m2"].tolist()[2] == 1234567.891234567
     assert now["key_household"].tolist() == [True, False, False]  # empty: the contract default 否
 
 

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEY_SEPARATOR = "\x1f"  # ASCII unit separator: never typed in a spreadsheet cell
 SQLITE_BUSY_TIMEOUT_MS = 120_000  # a 1M-row import holds the write lock for seconds
 _COPY_CHUNK_ROWS = 200_000
+_SQLITE_MAX_VARIABLES = 999  # the lowest limit any SQLite build has
 
 _VERSION = DatasetVersion.__table__
 _FILE = VersionFile.__table__
@@ -167,6 +169,7 @@ def _create_engine(url: str) -> Engine:
         cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = NORMAL")  # safe with WAL; a crash loses no committed version
+        cur.execute("PRAGMA journal_size_limit = 67108864")  # a 1M-row import need not leave a 200 MB WAL
         cur.execute("PRAGMA foreign_keys = ON")
         cur.close()
 
@@ -677,14 +680,19 @@ def _insert_rows(
         hashes.tolist(),
         *(_sqlite_values(frame[c.name], c.type) for c in ds.columns),
     ]
-    # version_from is the same int for every row: written into the SQL, one bind less per row
-    sql = (
-        f"INSERT INTO {_quote(conn, table.name)} ({', '.join(_quote(conn, n) for n in names)}) "
-        f"VALUES ({int(number)}, {', '.join('?' * len(columns))})"
-    )
+    # version_from is the same int for every row: written into the SQL, one bind less per row.
+    # Several rows per INSERT: a third less time per row than one row per statement.
+    one_row = f"({int(number)}, {', '.join('?' * len(columns))})"
+    head = f"INSERT INTO {_quote(conn, table.name)} ({', '.join(_quote(conn, n) for n in names)}) VALUES "
+    per = max(1, _SQLITE_MAX_VARIABLES // len(columns))
+    full = len(frame) // per * per
+    rows = zip(*columns, strict=True)
     cur = _raw(conn).cursor()
     try:
-        cur.executemany(sql, zip(*columns, strict=True))
+        if full:
+            chunks = (tuple(chain.from_iterable(islice(rows, per))) for _ in range(full // per))
+            cur.executemany(head + ", ".join([one_row] * per), chunks)
+        cur.executemany(head + one_row, rows)  # the rest, fewer than ``per``
     finally:
         cur.close()
 
@@ -762,10 +770,11 @@ def _load_with_positions(
     del rows
     # Positions are unique within a version; sorting here is cheaper than ORDER BY.
     positions = grid[:, 0].astype(np.int64)
-    order = np.argsort(positions, kind="stable")
-    grid = grid[order]
+    if np.any(positions[1:] < positions[:-1]):  # usually stored in order already
+        order = np.argsort(positions, kind="stable")
+        grid, positions = grid[order], positions[order]
     frame = pd.DataFrame({c.name: _decode(grid[:, i + 1], c.type) for i, c in enumerate(ds.columns)})
-    return coerce_types(ds, frame), positions[order]
+    return coerce_types(ds, frame), positions
 
 
 def _decode(values: np.ndarray, col_type: ColType) -> Any:
