@@ -130,6 +130,15 @@ def test_a_stray_quote_inside_a_cell_is_text():
     assert list(raw.frame.index) == [2, 4]
 
 
+def test_a_stray_quote_before_a_quoted_multi_line_cell_keeps_lines_right():
+    data = '房产编号,备注\nDX-001,屏幕 15"\nDX-002,"两\n行"\nDX-003,"说 ""好"""\nDX-004,完\n'
+
+    raw = read_table(data.encode())
+
+    assert cells(raw, "备注") == ['屏幕 15"', "两\n行", '说 "好"', "完"]
+    assert list(raw.frame.index) == [2, 3, 5, 6]
+
+
 def test_row_with_more_cells_than_the_header_is_reported_at_its_line():
     raw = read_table("房产编号,户主\nDX-001,张三\nDX-002,李四,多余\nDX-003,王五\n".encode())
 

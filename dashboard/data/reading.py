@@ -157,15 +157,75 @@ def _refuse_binary(sample: str) -> None:
 # CSV
 
 
+class _NotUtf8(Exception):
+    """pyarrow met invalid UTF-8 beyond the sample: the file is GB18030."""
+
+
 def _read_csv(buf: bytes, encoding: str) -> RawTable:
+    """Fast paths first; Python's csv module when they cannot map the lines."""
     if b"\n" not in buf and b"\r" in buf:  # classic Mac line endings
         buf = buf.replace(b"\r", b"\n")
+    try:
+        if b'"' not in buf:
+            attempts: list[np.ndarray | None] = [None]
+        else:
+            quotes = np.flatnonzero(np.frombuffer(buf, dtype=np.uint8) == 34)
+            attempts = [quotes, _structural_quotes(buf, quotes, _sniff(_first_line(buf)))]
+        for quotes in attempts:
+            raw = _read_csv_fast(buf, encoding, quotes)
+            if raw is not None:
+                return raw
+    except _NotUtf8:
+        return _read_csv(_decode(buf, "gb18030").encode("utf-8"), "gb18030")
+    return _read_csv_slowly(buf, encoding)
+
+
+def _first_line(buf: bytes) -> str:
+    for line in buf[:_SAMPLE].split(b"\n"):
+        if line.strip():
+            return line.decode("utf-8", errors="replace")
+    return ""
+
+
+def _structural_quotes(buf: bytes, quotes: np.ndarray, delimiter: str) -> np.ndarray | None:
+    """Opening/closing quote positions as a CSV parser sees them, in pairs.
+
+    A quote opens a quoted cell only at the start of a cell; inside one, ""
+    is an escaped quote. Anything else (屏幕 15" 宽) is text. Run only when
+    plain quote parity failed, so the Python loop meets few quotes.
+    """
+    starts_cell = {ord(delimiter), 10, 13}
+    kept: list[int] = []
+    inside = False
+    positions = quotes.tolist()
+    i, size = 0, len(buf)
+    while i < len(positions):
+        q = positions[i]
+        if not inside:
+            if q == 0 or buf[q - 1] in starts_cell:
+                kept.append(q)
+                inside = True
+            i += 1
+        elif q + 1 < size and buf[q + 1] == 34:
+            i += 2  # "" inside a quoted cell
+        else:
+            kept.append(q)
+            inside = False
+            i += 1
+    return None if inside else np.array(kept, dtype=np.int64)
+
+
+def _read_csv_fast(buf: bytes, encoding: str, quotes: np.ndarray | None) -> RawTable | None:
+    """pyarrow parses; line numbers come from ``quotes`` (None: the file has none).
+
+    Returns None when the records found here and pyarrow's rows disagree.
+    """
     # Without quotes every line is a record; when pyarrow also finds no blank
     # or ragged line, the line numbers need no scan at all (the common case).
-    plain = b'"' not in buf and buf[:1] not in b"\r\n"
-    scan = None if plain else _scan(buf)
+    plain = quotes is None and buf[:1] not in b"\r\n"
+    scan = None if plain else _scan(buf, np.zeros(0, dtype=np.int64) if quotes is None else quotes)
     if scan is None and not plain:
-        return _read_csv_slowly(buf, encoding)
+        return None
     if scan is None:
         header_end = buf.find(b"\n") if b"\n" in buf else len(buf)
     else:
@@ -198,14 +258,14 @@ def _read_csv(buf: bytes, encoding: str) -> RawTable:
         )
     except pa.ArrowInvalid as exc:
         if encoding == "utf-8" and "utf8" in str(exc).lower():
-            return _read_csv(_decode(buf, "gb18030").encode("utf-8"), "gb18030")
-        return _read_csv_slowly(buf, encoding)
+            raise _NotUtf8 from exc
+        return None
     line_count = buf.count(b"\n") + (0 if buf.endswith(b"\n") else 1)
     if plain and not invalid and table.num_rows == line_count - 1:
         lines = np.arange(2, table.num_rows + 2, dtype=np.int64)
         return _build(header_cells, table.columns, lines, encoding, delimiter, Problems())
     if scan is None:
-        scan = _scan(buf)
+        scan = _scan(buf, np.zeros(0, dtype=np.int64))
         assert scan is not None  # no quotes, so never unbalanced
     data_recs = scan.data_records()
     if invalid:  # only then is it worth counting every record's cells
@@ -214,7 +274,7 @@ def _read_csv(buf: bytes, encoding: str) -> RawTable:
     else:
         ragged, good = data_recs[:0], data_recs
     if table.num_rows != len(good) or len(invalid) != len(ragged):
-        return _read_csv_slowly(buf, encoding)  # a stray quote fooled the scan
+        return None
 
     columns = [table.column(i) for i in range(ncols)]
     lines = scan.lines[good]
@@ -268,11 +328,13 @@ class _Scan:
         return counts % 256
 
 
-def _scan(buf: bytes) -> _Scan | None:
-    """Find records and their start lines; None when quotes are unbalanced."""
+def _scan(buf: bytes, quotes: np.ndarray) -> _Scan | None:
+    """Find records and their start lines; None when quotes are unbalanced.
+
+    ``quotes`` are the positions of the quotes that open and close cells.
+    """
     arr = np.frombuffer(buf, dtype=np.uint8)
     newlines = np.flatnonzero(arr == 10)
-    quotes = np.flatnonzero(arr == 34) if b'"' in buf else np.zeros(0, dtype=np.int64)
     if len(quotes) % 2:
         return None
     if len(quotes):
