@@ -8,9 +8,11 @@ The frame's index is the spreadsheet line (header = 1), kept right across
 quoted multi-line cells, blank lines and ragged rows, because every problem
 we report must point at the line staff see in their spreadsheet.
 
-Speed: CSV parsing is pyarrow's; line numbers come from one vectorised scan
-of the bytes (quote parity at each newline); NFKC runs only on the unique
-cells that could change under it.
+Speed: CSV parsing is pyarrow's (every cell a string). Line numbers need no
+work for a file without quotes or blank lines; otherwise one vectorised scan
+of the bytes finds the records (quote parity at each newline), and Python's
+csv module is the last resort. NFKC runs only on the distinct cells that
+could change under it; columns are normalised on all cores.
 """
 
 from __future__ import annotations
@@ -35,8 +37,6 @@ import pyarrow.csv as pv
 import python_calamine
 
 from dashboard.data.problems import Problem, Problems
-
-STRING = pd.StringDtype("pyarrow")
 
 XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a zip bomb expands beyond this
 XLSX_MAX_RATIO = 100  # ... or compresses suspiciously well
