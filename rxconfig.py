@@ -4,9 +4,14 @@ import reflex as rx
 
 from dashboard.settings import get_settings
 
+settings = get_settings()
+
 config = rx.Config(
     app_name="dashboard",
-    db_url=get_settings().db_url,
+    db_url=settings.db_url,
+    # With Redis, Reflex runs several backend workers and shares state (and the
+    # live board views) between them; without it, one worker and a disk state store.
+    redis_url=settings.redis_url,
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[

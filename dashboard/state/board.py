@@ -45,6 +45,7 @@ class Board(rx.SharedState):
     lang: str = ""
     stamp: int = -1
     version: str = ""
+    day: str = ""
     demo: bool = False
     failed: bool = False
     heartbeat: int = 0  # bumped by the live poll so idle viewers' states never expire
@@ -67,6 +68,7 @@ class Board(rx.SharedState):
         self.lang = view.lang
         self.stamp = view.stamp
         self.version = view.version
+        self.day = view.day
         self.demo = view.demo
         self.failed = False
         self.freshness = view.freshness

@@ -29,17 +29,19 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 0.25
 # Idle states expire after an hour: touch linked viewers well before that.
 HEARTBEAT_SECONDS = 600.0
+WARM_DELAY_SECONDS = 1.0
 
 
-async def refresh(app: rx.App, stamp: int, *, beat: bool = False) -> int:
-    """Bring every linked board/language shared state to ``stamp``; returns how many changed."""
+async def refresh(app: rx.App, stamp: int, day: str, *, beat: bool = False) -> int:
+    """Bring every linked board/language shared state to ``stamp``; returns how many changed.
+
+    The stamp check comes before any work: with several workers polling, the
+    first to take a state's lock builds and pushes the view, the others find
+    it current and move on.
+    """
     changed = 0
     for board in views.BOARDS:
         for lang in i18n.LANGS:
-            if lang == i18n.DEFAULT_LANG:
-                # Build the default language's views even with nobody watching, so the
-                # next page load finds them ready.
-                await asyncio.to_thread(views.CACHE.view, board, lang, stamp=stamp)
             token = rx.BaseStateToken(ident=token_for(board, lang), cls=Board)
             async with app.modify_state(token) as root:
                 shared = await root.get_state(Board)
@@ -47,11 +49,19 @@ async def refresh(app: rx.App, stamp: int, *, beat: bool = False) -> int:
                     continue
                 if beat:
                     shared.heartbeat += 1
+                if (shared.stamp, shared.day) == (stamp, day):
+                    continue
                 view = await asyncio.to_thread(views.CACHE.view, board, lang, stamp=stamp)
                 if not shared._is_current(view):
                     shared._apply(view)
                     changed += 1
     return changed
+
+
+async def warm(stamp: int) -> None:
+    """Build the default language's views with nobody watching, so the next page load is quick."""
+    for board in views.BOARDS:
+        await asyncio.to_thread(views.CACHE.view, board, i18n.DEFAULT_LANG, stamp=stamp)
 
 
 async def watch(app: rx.App) -> None:
@@ -64,9 +74,11 @@ async def watch(app: rx.App) -> None:
             key = (stamp, views.office_today().isoformat())
             beat = time.monotonic() - last_beat > HEARTBEAT_SECONDS
             if key != last or beat:
-                changed = await refresh(app, stamp, beat=beat)
+                changed = await refresh(app, *key, beat=beat)
                 if key != last:
                     log.info("data stamp %s: %d board view(s) pushed", stamp, changed)
+                    await asyncio.sleep(WARM_DELAY_SECONDS)  # pushes from other workers go first
+                    await warm(stamp)
                 last = key
                 if beat:
                     last_beat = time.monotonic()

@@ -162,6 +162,7 @@ class BoardView:
     # Identity of the data the view shows: stamp, newest version time and office date.
     # The stamp alone is not enough: a fresh database starts counting again.
     version: str = ""
+    day: str = ""  # the office date it was built for (time progress moves daily)
     demo: bool = False
     freshness: list[Freshness] = field(default_factory=list)
     charts: list[ChartView] = field(default_factory=list)
@@ -414,6 +415,7 @@ def build_view(snapshot: Snapshot, board: str, lang: str) -> BoardView:
         lang=lang,
         stamp=snapshot.stamp,
         version=snapshot.version,
+        day=snapshot.today.isoformat(),
         demo=any(f.demo for f in lines),
         freshness=lines,
     )
