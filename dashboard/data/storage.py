@@ -261,14 +261,15 @@ def store_frame(
     mode: Mode | None = None,
     user: str = "cli",
     file_name: str = "",
-    data: bytes = b"",
+    data: bytes | None = None,
     dry_run: bool = False,
 ) -> ImportResult:
     """Store an already validated, typed frame (``Checked.frame``) as a new version.
 
     The write half of :func:`import_file`, for callers that built the frame
     themselves (tests, the demo builder). No validation happens here apart
-    from the storage's own rule: a key at most once per upload.
+    from the storage's own rule: a key at most once per upload. ``data``, if
+    given, is kept as the version's original file.
     """
     ds = get_dataset(dataset)
     mode = Mode(mode) if mode else ds.default_mode
