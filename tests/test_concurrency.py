@@ -119,6 +119,8 @@ def test_a_process_killed_mid_upload_leaves_the_previous_version_whole(db_url: s
     big = tmp_path / "v2.csv"
     big.write_bytes(demolition_csv(200_000, seed=2))  # changes nearly every row: a long write
 
+    # Reading and validating take about a tenth of an upload; writing the rest.
+    # Killing at these fractions of the first upload's duration lands in the write.
     killed = 0
     for fraction in (0.3, 0.6, 0.9):
         go = tmp_path / f"go-{fraction}"
