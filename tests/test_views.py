@@ -98,7 +98,8 @@ def test_kpi_cards_show_the_counts_behind_each_rate_and_the_change_since_the_las
 
 def test_english_views_carry_no_chinese_except_data(demo_db: str) -> None:
     cache = ViewCache()
-    data_fields = {"org_name", "supervisor", "note", "community", "brand_name", "household", "org_code"}
+    # Names as entered are data; a grid cell's title holds the (masked) household name.
+    data_fields = {"org_name", "supervisor", "note", "community", "brand_name", "org_code", "title"}
 
     def labels(value: object, field: str = "") -> list[str]:
         if field in data_fields:
@@ -117,6 +118,7 @@ def test_english_views_carry_no_chinese_except_data(demo_db: str) -> None:
         # Milestone, brand and organisation names inside texts are data too.
         assert chinese == [], board
         assert all(not has_cjk(c.title) for c in view.charts)
+        assert all(not has_cjk(cell.title.split(" · ")[-1]) for g in view.grid for cell in g.cells)
 
 
 def test_a_city_sized_board_stays_small() -> None:

@@ -20,7 +20,14 @@ def main(argv: list[str] | None = None) -> int:
     ingest.add_argument("--rows", default="1000000", help="comma-separated sizes, e.g. 10000,100000")
     ingest.add_argument("--db", default="sqlite", help="sqlite, postgresql or both: sqlite,postgresql")
     ingest.add_argument("--json", action="store_true", help="also print the results as JSON")
+    page = sub.add_parser("page", help="cold load to all charts drawn and bytes sent, per board page")
+    page.add_argument("--size", default="demo,city", help="demo, city or both: demo,city")
+    page.add_argument("--json", action="store_true", help="also print the results as JSON")
     args = parser.parse_args(argv)
+    if args.command == "page":
+        from dashboard.bench.page import main as page_main
+
+        return page_main(args.size.split(","), as_json=args.json)
     if args.command == "ingest":
         from dashboard.bench.ingest import run
 

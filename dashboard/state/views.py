@@ -10,8 +10,8 @@ capped, charts aggregate in ``dashboard.charts``).
 The process-level :class:`ViewCache` keys everything by
 ``(storage.data_stamp(engine), today)``: a new version from anywhere (the
 CLI in another process, another worker) changes the stamp, and the next
-request or poll rebuilds the frames once, then each (board, language) view
-once.
+request or poll reads the dataset that changed (:class:`FrameStore` keeps
+the others) and builds each (board, language) view once.
 """
 
 from __future__ import annotations
@@ -131,11 +131,13 @@ class BrandCard:
 
 @dataclass
 class GridCell:
-    property_id: str = ""
-    household: str = ""
-    status_label: str = ""
-    colour: str = ""
-    key_household: bool = False
+    """One property of the 战果图: its CSS classes (status colour, key household) and tooltip.
+
+    Two strings only: a city's grid is hundreds of cells, sent and drawn as plain divs.
+    """
+
+    css: str = "cell"  # "cell s-<status code>" (+ " key" for a key household)
+    title: str = ""  # "DX-001 · 李** · 已拆除"
 
 
 @dataclass
@@ -374,11 +376,10 @@ def _grid(view: BoardView, snapshot: Snapshot, lang: str) -> None:
         )
         cells = [
             GridCell(
-                property_id=str(c["property_id"]),
-                household=str(c.get("household") or ""),
-                status_label=str(c.get("status_label") or ""),
-                colour=str(c.get("colour") or "#eeeeee"),
-                key_household=bool(c.get("key_household")),
+                css=f"cell s-{c.get('status') or 'none'}" + (" key" if c.get("key_household") else ""),
+                title=" · ".join(
+                    str(c.get(k) or i18n.MISSING) for k in ("property_id", "household", "status_label")
+                ),
             )
             for c in g.get("cells", [])
         ]

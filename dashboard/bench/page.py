@@ -1,0 +1,202 @@
+"""Page benchmark: cold load to all charts drawn, and bytes sent, per board page.
+
+For each data size (the demo ledgers; a city: 5,000 organisations, 1,000,000
+activities, 100,000 properties) it builds a temporary SQLite database, serves
+the PRODUCTION app on a free port over loopback, and opens every board in a
+fresh Chromium context (empty browser cache) three times:
+
+- load: navigation start to every plotly chart drawn (the board's data has
+  arrived over the websocket), median of the runs;
+- http: bytes received over HTTP (HTML, JS, CSS: compressed, cacheable);
+- ws: bytes received over the websocket (the board's view: figures, KPIs,
+  tables) - the part that could grow with the data; it must not.
+
+Targets (issue 3): load <= 1.5 s, ws <= 300 KB per page, ws not growing with rows.
+The server's view cache is warm (the live poll builds the views at start-up);
+``first`` is the very first load after start, for the record.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from dashboard.data import storage
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("DASHBOARD_TEST_CHROMIUM", "/usr/bin/chromium")
+PAGES = {"overview": "/", "elections": "/elections", "brands": "/brands", "demolition": "/demolition"}
+TARGET_LOAD_S = 1.5
+TARGET_WS_BYTES = 300_000
+RUNS = 3
+
+DRAWN_JS = """() => {
+    const app = document.querySelector('.app[data-stamp]');
+    if (!app || app.dataset.stamp === '-1') return false;
+    return [...document.querySelectorAll('[data-chart]')].every(c => c.querySelector('.main-svg'));
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve(db_url: str, workdir: Path) -> Iterator[str]:
+    """The production app on a free port against ``db_url``; stopped (whole process group) after."""
+    venv_bin = Path(sys.executable).parent
+    env = {
+        **os.environ,
+        "DASHBOARD_DB_URL": db_url,
+        "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "REFLEX_STATES_WORKDIR": str(workdir / "states"),
+    }
+    port = _free_port()
+    log = (workdir / "reflex.log").open("w")
+    proc = subprocess.Popen(
+        [str(venv_bin / "reflex"), "run", "--env", "prod", "--single-port", "--frontend-port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 900
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/", timeout=5) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("the app did not start: see " + str(workdir / "reflex.log"))
+            time.sleep(0.5)
+        yield url
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+def _load(browser: Any, url: str) -> dict[str, float]:
+    """One cold load in a fresh context: seconds to drawn, HTTP and websocket bytes received."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    http = {"bytes": 0.0}
+    ws = {"bytes": 0.0}
+    cdp.on(
+        "Network.loadingFinished", lambda e: http.__setitem__("bytes", http["bytes"] + e["encodedDataLength"])
+    )
+    cdp.on(
+        "Network.webSocketFrameReceived",
+        lambda e: ws.__setitem__("bytes", ws["bytes"] + len(e["response"]["payloadData"].encode())),
+    )
+    page.goto(url)
+    page.wait_for_function(DRAWN_JS, timeout=120_000, polling=50)
+    seconds = page.evaluate("performance.now()") / 1000
+    page.wait_for_timeout(200)  # frames still in flight are part of the page's bytes
+    context.close()
+    return {"load_s": seconds, "http_bytes": http["bytes"], "ws_bytes": ws["bytes"]}
+
+
+def measure(url: str) -> dict[str, dict[str, float]]:
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, dict[str, float]] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        for board, path in PAGES.items():
+            first = _load(browser, url + path)
+            runs = [_load(browser, url + path) for _ in range(RUNS)]
+            out[board] = {
+                "first_s": round(first["load_s"], 3),
+                "load_s": round(statistics.median(r["load_s"] for r in runs), 3),
+                "http_kb": round(runs[-1]["http_bytes"] / 1024, 1),
+                "ws_kb": round(max(r["ws_bytes"] for r in runs) / 1024, 1),
+            }
+        browser.close()
+    return out
+
+
+def _prepare(size: str, db_url: str) -> dict[str, int]:
+    engine = storage.make_engine(db_url)
+    storage.migrate(engine)
+    if size == "demo":
+        from dashboard.data.demo import load_demo
+
+        return {r.dataset: r.rows for r in load_demo(engine, date.today())}
+    from dashboard.bench.city import load_city
+
+    return load_city(engine, date.today())
+
+
+def run(sizes: list[str]) -> list[dict[str, Any]]:
+    results = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix=f"bench-page-{size}-") as tmp:
+            workdir = Path(tmp)
+            db_url = f"sqlite:///{workdir / 'bench.db'}"
+            t0 = time.perf_counter()
+            rows = _prepare(size, db_url)
+            print(f"{size}: data loaded in {time.perf_counter() - t0:.1f} s: {rows}", flush=True)
+            with serve(db_url, workdir) as url:
+                pages = measure(url)
+        results.append({"size": size, "rows": rows, "pages": pages})
+        _print(size, pages)
+    return results
+
+
+def _print(size: str, pages: dict[str, dict[str, float]]) -> None:
+    print(f"\n{size}: board        first   load (median)  http KB   ws KB   ok")
+    for board, m in pages.items():
+        ok = m["load_s"] <= TARGET_LOAD_S and m["ws_kb"] * 1024 <= TARGET_WS_BYTES
+        print(
+            f"{size}: {board:<11} {m['first_s']:>6.2f}s {m['load_s']:>9.2f}s {m['http_kb']:>11.1f} "
+            f"{m['ws_kb']:>7.1f}   {'yes' if ok else 'NO'}"
+        )
+    print(f"targets: load <= {TARGET_LOAD_S} s, ws <= {TARGET_WS_BYTES // 1000} KB per page\n", flush=True)
+
+
+def main(sizes: list[str], as_json: bool = False) -> int:
+    results = run(sizes)
+    if as_json:
+        print(json.dumps(results, ensure_ascii=False))
+    failed = [
+        (r["size"], board)
+        for r in results
+        for board, m in r["pages"].items()
+        if m["load_s"] > TARGET_LOAD_S or m["ws_kb"] * 1024 > TARGET_WS_BYTES
+    ]
+    return 1 if failed else 0
