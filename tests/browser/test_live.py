@@ -18,20 +18,48 @@ from tests.browser.helpers import demo_facts, open_board
 REDRAW_MS = 2_000
 
 
-def _demolition_file(tmp: Path, change: dict[str, str], name: str) -> Path:
-    """Today's demo demolition ledger with every property in a status of ``change`` moved."""
+def _demolition_rows() -> list[list[str]]:
     text = demo_bytes("demolition", date.today()).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
-    header = rows[0]
-    status, signed = header.index("当前状态"), header.index("签约日期")
-    for row in rows[1:]:
-        if row[status] in change:
-            row[status] = change[row[status]]
-            row[signed] = date.today().isoformat()
+    return list(csv.reader(io.StringIO(text)))
+
+
+def _write(rows: list[list[str]], tmp: Path, name: str) -> Path:
     out = tmp / name
     with out.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows)
     return out
+
+
+def _more_signed(tmp: Path) -> Path:
+    """Today's demo ledger with every property not yet signed signed today."""
+    rows = _demolition_rows()
+    status, signed = rows[0].index("当前状态"), rows[0].index("签约日期")
+    for row in rows[1:]:
+        if row[status] in ("已摸底", "已评估"):
+            row[status], row[signed] = "已签约", date.today().isoformat()
+    return _write(rows, tmp, "more_signed.csv")
+
+
+def _signing_lags(tmp: Path, back: int) -> Path:
+    """Today's demo ledger with ``back`` signed properties back at 已评估 (dates cleared)."""
+    rows = _demolition_rows()
+    header = rows[0]
+    status = header.index("当前状态")
+    dates = [header.index(h) for h in ("签约日期", "腾空日期", "拆除日期")]
+    moved = 0
+    for row in rows[1:]:
+        if moved < back and row[status] not in ("已摸底", "已评估"):
+            row[status] = "已评估"
+            for i in dates:
+                row[i] = ""
+            moved += 1
+    return _write(rows, tmp, "signing_lags.csv")
+
+
+def _back_to_demo(app_server: Server) -> None:
+    """Back to the demo ledger, still marked as demo data for the other tests."""
+    done = app_server.cli("rollback", "demolition", "1", "--user", "demo")
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_cli_import_changes_the_open_overview_without_reload(page: Page, app_server: Server) -> None:
@@ -41,15 +69,30 @@ def test_cli_import_changes_the_open_overview_without_reload(page: Page, app_ser
     expect(signed).to_have_text(i18n.fmt_pct(facts.signed / facts.properties))
     page.evaluate("window.__not_reloaded = true")
 
-    more = _demolition_file(app_server.tmp, {"已摸底": "已签约", "已评估": "已签约"}, "more_signed.csv")
-    done = app_server.cli("import", "demolition", str(more))
+    done = app_server.cli("import", "demolition", str(_more_signed(app_server.tmp)))
     assert done.returncode == 0, done.stdout + done.stderr
     try:
         expect(signed).to_have_text("100%", timeout=REDRAW_MS)
         expect(page.locator("#kpi-signed_rate .kpi-delta")).to_contain_text("+")
         assert page.evaluate("window.__not_reloaded") is True
     finally:
-        # Back to the demo ledger, still marked as demo data for the other tests.
-        back = app_server.cli("rollback", "demolition", "1", "--user", "demo")
-        assert back.returncode == 0, back.stdout + back.stderr
+        _back_to_demo(app_server)
     expect(signed).to_have_text(i18n.fmt_pct(facts.signed / facts.properties), timeout=REDRAW_MS)
+
+
+def test_signing_behind_the_calendar_turns_the_progress_gap_red(page: Page, app_server: Server) -> None:
+    open_board(page, app_server.url + "/")
+    gap = page.locator("#kpi-progress_gap")
+    expect(gap).to_have_attribute("data-level", "ok")
+    ok_colour = gap.locator(".kpi-value").evaluate("e => getComputedStyle(e).color")
+
+    # 20 signed properties back to 已评估 on day 85 of 100: signing falls more than 10 points behind.
+    done = app_server.cli("import", "demolition", str(_signing_lags(app_server.tmp, back=20)))
+    assert done.returncode == 0, done.stdout + done.stderr
+    try:
+        expect(gap).to_have_attribute("data-level", "bad", timeout=REDRAW_MS)
+        expect(gap.locator(".kpi-value")).to_contain_text("−")
+        assert gap.locator(".kpi-value").evaluate("e => getComputedStyle(e).color") != ok_colour
+    finally:
+        _back_to_demo(app_server)
+    expect(gap).to_have_attribute("data-level", "ok", timeout=REDRAW_MS)
