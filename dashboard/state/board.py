@@ -12,10 +12,12 @@ not the current one.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 
 import reflex as rx
 
+from dashboard import i18n
 from dashboard.state import views
 from dashboard.state.prefs import Prefs, valid_lang
 from dashboard.state.views import (
@@ -31,6 +33,13 @@ from dashboard.state.views import (
 )
 
 log = logging.getLogger(__name__)
+
+
+def document_script(board: str, lang: str) -> str:
+    """Tab title and <html lang> in the viewer's language (lang also picks CJK glyph shapes)."""
+    title = f"{i18n.t('app.title', lang)} · {i18n.t(f'board.{board}', lang)}"
+    html_lang = "zh-CN" if lang == "zh" else lang
+    return f"document.title = {json.dumps(title)}; document.documentElement.lang = {json.dumps(html_lang)};"
 
 
 def token_for(board: str, lang: str) -> str:
@@ -88,10 +97,10 @@ class Board(rx.SharedState):
         return (self.board, self.lang, self.version) == (view.board, view.lang, view.version)
 
     @rx.event
-    async def open(self, board: str) -> None:
+    async def open(self, board: str):  # noqa: ANN201 (Reflex event chain)
         """Page load: link to the board's shared view in the viewer's language, fill it if stale."""
         if board not in views.BOARDS:
-            return
+            return None
         lang = valid_lang((await self.get_state(Prefs)).lang)
         linked = await self._link_to(token_for(board, lang))
         try:
@@ -99,9 +108,10 @@ class Board(rx.SharedState):
         except Exception:
             log.exception("building the %s board failed", board)
             linked.failed = True
-            return
+            return None
         if not linked._is_current(view):
             linked._apply(view)
+        return rx.call_script(document_script(board, lang))
 
     @rx.event
     async def reopen(self):  # noqa: ANN201 (Reflex event chain)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -22,6 +24,8 @@ def test_english_leaves_no_chinese_label_and_survives_a_reload(
     wait_drawn(page)
     leftovers = [t for t in page.evaluate(LABEL_TEXT_JS) if has_cjk(t)]
     assert leftovers == []
+    expect(page).to_have_title(re.compile(r"^Party-building dashboard · "))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
 
     page.reload()
     wait_drawn(page)
@@ -31,3 +35,5 @@ def test_english_leaves_no_chinese_label_and_survives_a_reload(
     page.locator("#lang-toggle").click()
     expect(page.locator("#nav-overview")).to_have_text("总览")
     expect(page.locator(".app")).to_have_attribute("data-lang", "zh")
+    expect(page).to_have_title(re.compile(r"^党建看板 · "))
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
