@@ -285,9 +285,69 @@ def cmd_demo(args: argparse.Namespace) -> int:
     engine = _engine()
     if args.if_empty and not storage.is_empty(engine):
         _say("数据库已有数据，未加载示例数据 / the database already has data; demo not loaded")
-        return OK
-    for r in load_demo(engine):
-        _say(f"示例数据 demo {r.dataset}: {r.rows} 行 rows → 版本 version {r.version}")
+    else:
+        for r in load_demo(engine):
+            _say(f"示例数据 demo {r.dataset}: {r.rows} 行 rows → 版本 version {r.version}")
+    _say_demo_accounts(engine)
+    return OK
+
+
+def _say_demo_accounts(engine: Engine) -> None:
+    """Demo accounts (random passwords per database), printed and kept in <data_dir>."""
+    from dashboard.data import auth
+
+    data_dir = get_settings().data_dir
+    accounts = auth.ensure_demo_accounts(engine, data_dir)
+    roles = dict(auth.DEMO_ACCOUNTS)
+    _say("演示账户 demo accounts (仅用于演示 / demo only):")
+    for name, password in accounts.items():
+        _say(f"  {name:<7} {roles[name].label} {roles[name].value:<7} 密码 password: {password}")
+    _say(f"  (也保存在 also kept in {auth.demo_accounts_file(data_dir)})")
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    """From stdin (--password-stdin, first line) or typed twice at a hidden prompt."""
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("密码 password: ")
+    if getpass.getpass("再输入一次 again: ") != first:
+        raise UsageError("两次输入的密码不一致\nthe two passwords differ")
+    return first
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from dashboard.data import auth
+
+    engine = _engine()
+    try:
+        if args.users_command == "add":
+            info = auth.add_user(engine, args.name, args.role, _read_password(args))
+            _say(f"已添加用户 {info.name}（{info.role.label} {info.role.value}）/ added {info.name}")
+        elif args.users_command == "list":
+            rows = [
+                [
+                    u.name,
+                    f"{u.role.label} {u.role.value}",
+                    "停用 disabled" if u.disabled else "正常 active",
+                    u.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                ]
+                for u in auth.list_users(engine)
+            ]
+            header = ("用户 user", "角色 role", "状态 status", "创建 created")
+            _say(format_table(header, rows) if rows else "还没有用户 / no users yet")
+        elif args.users_command == "disable":
+            auth.set_disabled(engine, args.name, True)
+            _say(f"已停用 {args.name}，其登录已全部失效 / disabled {args.name}; its sessions ended")
+        elif args.users_command == "enable":
+            auth.set_disabled(engine, args.name, False)
+            _say(f"已启用 {args.name} / enabled {args.name}")
+        elif args.users_command == "passwd":
+            auth.set_password(engine, args.name, _read_password(args))
+            _say(f"已修改 {args.name} 的密码，其登录已全部失效 / password changed; sessions ended")
+    except auth.AccountError as exc:
+        raise UsageError(f"{exc.message}\n{exc.message_en}") from None
     return OK
 
 
@@ -342,6 +402,22 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("demo", help="load the demo ledgers (dates moved to today)")
     s.add_argument("--if-empty", action="store_true", help="do nothing when any version exists")
     s.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("users", help="accounts: add, list, disable, enable, passwd")
+    users = s.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    u = users.add_parser("add", help="a new account (password typed twice, or --password-stdin)")
+    u.add_argument("name")
+    u.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
+    u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    users.add_parser("list", help="every account with its role")
+    u = users.add_parser("disable", help="stop an account from signing in (ends its sessions)")
+    u.add_argument("name")
+    u = users.add_parser("enable", help="let a disabled account sign in again")
+    u.add_argument("name")
+    u = users.add_parser("passwd", help="set a new password (ends the account's sessions)")
+    u.add_argument("name")
+    u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    s.set_defaults(func=cmd_users)
 
     s = sub.add_parser("migrate", help="create or upgrade the database tables")
     s.set_defaults(func=cmd_migrate)

@@ -8,6 +8,7 @@ and the tests agree on the database and the private data directory.
 - DASHBOARD_DATA_DIR: private data directory (never served). Default: data/
 - DASHBOARD_UPLOAD_MAX_MB: upload size limit in MB. Default: 20
 - REDIS_URL: Reflex's state manager for several workers. Default: none
+- DASHBOARD_DEMO: 1 = demo mode (`make run`): demo accounts, a notice on every page
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class Settings:
     data_dir: Path
     upload_max_bytes: int
     redis_url: str | None
+    demo: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -43,4 +45,5 @@ def get_settings() -> Settings:
         data_dir=data_dir,
         upload_max_bytes=int(max_mb * 1024 * 1024),
         redis_url=os.environ.get("REDIS_URL") or None,
+        demo=os.environ.get("DASHBOARD_DEMO", "").strip().lower() in {"1", "true", "yes"},
     )

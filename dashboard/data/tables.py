@@ -109,3 +109,54 @@ def _ledger_table(ds: Dataset) -> sa.Table:
 
 
 LEDGERS: dict[str, sa.Table] = {name: _ledger_table(ds) for name, ds in DATASETS.items()}
+
+
+# ---------------------------------------------------------------------------
+# Accounts, sessions and the audit trail (dashboard.data.auth)
+
+
+class UserAccount(SQLModel, table=True):
+    """A person who signs in: role, argon2 hash, failed-login counter and lock."""
+
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=sa.String(100), unique=True)
+    role: str = Field(sa_type=sa.String(16))  # viewer | editor | admin
+    password_hash: str = Field(sa_type=sa.String(200))
+    disabled: bool = False
+    failed_logins: int = 0
+    locked_until: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser: only the SHA-256 of its random token is stored."""
+
+    __tablename__ = "user_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_type=sa.String(64), unique=True)
+    user_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    last_seen: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    address: str = Field(default="", sa_type=sa.String(100))
+
+
+class AuditEntry(SQLModel, table=True):
+    """One security-relevant event: who, what, from where, whether it succeeded."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=sa.DateTime(timezone=True), index=True)
+    user: str = Field(default="", sa_type=sa.String(200))
+    action: str = Field(sa_type=sa.String(40), index=True)
+    ok: bool = True
+    target: str = Field(default="", sa_type=sa.String(500))
+    detail: str = Field(default="", sa_type=sa.Text)
+    address: str = Field(default="", sa_type=sa.String(100))

@@ -1,0 +1,419 @@
+"""Accounts, roles, sessions and the audit trail. No Reflex here: the CLI, the HTTP
+routes and the Reflex states all go through these functions, so every door checks
+the same way.
+
+- Passwords: argon2id (argon2-cffi), at least 8 characters.
+- Login: 5 failures in a row lock the account for 15 minutes. Every failure
+  (unknown name, wrong password, locked, disabled) gives the same answer and
+  costs the same argon2 work, so the answer never tells whether a name exists.
+- Sessions: a random token in the browser (an HttpOnly cookie); only its
+  SHA-256 is stored, so a stolen database holds no usable session. A session
+  idle for 8 hours is gone; logout deletes it on the server.
+- Audit: logins, uploads, rejections, restores and account changes are rows in
+  ``audit_log`` (kept in the database, listed on /audit for admins).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.engine import Engine
+
+from dashboard.data.tables import AuditEntry, UserAccount, UserSession
+
+MIN_PASSWORD = 8
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+IDLE_HOURS = 8
+SESSION_COOKIE = "dashboard_session"
+_TOUCH_SECONDS = 60  # last_seen is written at most once a minute per session
+_NAME_RE = re.compile(r"^[\w.\-@]{1,100}$")  # letters (also Chinese), digits, . - _ @
+
+_USERS = UserAccount.__table__
+_SESSIONS = UserSession.__table__
+_AUDIT = AuditEntry.__table__
+_HASHER = PasswordHasher()
+_DUMMY_HASH = _HASHER.hash("not a password of anyone " + secrets.token_hex(8))
+
+LOGIN_FAILED = "登录失败：用户名或密码不正确，或连续失败次数过多已暂时锁定，请稍后再试。"
+LOGIN_FAILED_EN = "Sign-in failed: wrong name or password, or too many failures (locked for a while)."
+
+
+class Role(StrEnum):
+    """Ordered: each role can do everything the one before it can."""
+
+    VIEWER = "viewer"  # 领导: sees the boards
+    EDITOR = "editor"  # 工作人员: also uploads, sees history, downloads originals
+    ADMIN = "admin"  # 管理员: also restores, manages accounts, reads the audit log, unmasked names
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS: dict[Role, str] = {Role.VIEWER: "领导", Role.EDITOR: "工作人员", Role.ADMIN: "管理员"}
+
+
+def allows(role: Role | str | None, needed: Role) -> bool:
+    """Whether ``role`` may do what needs ``needed`` (None: not signed in)."""
+    if role is None:
+        return False
+    try:
+        return Role(role).rank >= needed.rank
+    except ValueError:
+        return False
+
+
+class AccountError(ValueError):
+    """A refused account change, with a Chinese and an English message."""
+
+    def __init__(self, message: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message = message
+        self.message_en = message_en
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    name: str
+    role: Role
+    disabled: bool
+    locked_until: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a valid session belongs to, read from the database on every request."""
+
+    name: str
+    role: Role
+    session_id: int
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def can(self, needed: Role) -> bool:
+        return allows(self.role, needed)
+
+
+@dataclass(frozen=True)
+class Audit:
+    at: datetime
+    user: str
+    action: str
+    ok: bool
+    target: str
+    detail: str
+    address: str
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; they were written as UTC."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# Audit
+
+
+def audit(
+    engine: Engine,
+    action: str,
+    *,
+    user: str = "",
+    ok: bool = True,
+    target: str = "",
+    detail: str = "",
+    address: str = "",
+) -> None:
+    """Record one event (its own short transaction: it survives a refused upload)."""
+    with engine.begin() as conn:
+        conn.execute(
+            _AUDIT.insert().values(
+                at=_now(),
+                user=user[:200],
+                action=action[:40],
+                ok=ok,
+                target=target[:500],
+                detail=detail,
+                address=address[:100],
+            )
+        )
+
+
+def list_audit(engine: Engine, *, limit: int = 500, action: str | None = None) -> list[Audit]:
+    """Newest first."""
+    query = sa.select(_AUDIT).order_by(_AUDIT.c.id.desc()).limit(limit)
+    if action:
+        query = query.where(_AUDIT.c.action == action)
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [
+        Audit(_aware(r.at), r.user, r.action, r.ok, r.target, r.detail, r.address)  # type: ignore[arg-type]
+        for r in rows
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Accounts
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(
+            f"密码至少需要 {MIN_PASSWORD} 个字符。", f"A password needs at least {MIN_PASSWORD} characters."
+        )
+
+
+def _check_name(name: str) -> None:
+    if not _NAME_RE.match(name):
+        raise AccountError(
+            "用户名只能包含文字、数字和 . - _ @，最长 100 个字符。",
+            "A user name may hold letters, digits and . - _ @ only, at most 100 characters.",
+        )
+
+
+def _role(role: Role | str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise AccountError(
+            f"未知角色「{role}」，可选：viewer、editor、admin。",
+            f"unknown role {role!r}; choose viewer, editor or admin.",
+        ) from None
+
+
+def _user_row(conn: sa.Connection, name: str) -> sa.Row | None:
+    return conn.execute(sa.select(_USERS).where(_USERS.c.name == name)).first()
+
+
+def add_user(engine: Engine, name: str, role: Role | str, password: str, *, by: str = "cli") -> UserInfo:
+    _check_name(name)
+    role = _role(role)
+    check_password(password)
+    with engine.begin() as conn:
+        if _user_row(conn, name) is not None:
+            raise AccountError(f"用户「{name}」已存在。", f"user {name!r} already exists.")
+        conn.execute(
+            _USERS.insert().values(
+                name=name,
+                role=role.value,
+                password_hash=_HASHER.hash(password),
+                disabled=False,
+                failed_logins=0,
+                created_at=_now(),
+            )
+        )
+    audit(engine, "user_add", user=by, target=name, detail=f"role={role.value}")
+    return get_user(engine, name)  # type: ignore[return-value]
+
+
+def get_user(engine: Engine, name: str) -> UserInfo | None:
+    with engine.connect() as conn:
+        row = _user_row(conn, name)
+    return None if row is None else _info(row)
+
+
+def _info(row: sa.Row) -> UserInfo:
+    return UserInfo(row.name, Role(row.role), row.disabled, _aware(row.locked_until), _aware(row.created_at))  # type: ignore[arg-type]
+
+
+def list_users(engine: Engine) -> list[UserInfo]:
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(_USERS).order_by(_USERS.c.name)).all()
+    return [_info(r) for r in rows]
+
+
+def _update_user(engine: Engine, name: str, **values: object) -> int:
+    with engine.begin() as conn:
+        row = _user_row(conn, name)
+        if row is None:
+            raise AccountError(f"没有用户「{name}」。", f"no user {name!r}.")
+        conn.execute(_USERS.update().where(_USERS.c.id == row.id).values(**values))
+        conn.execute(_SESSIONS.delete().where(_SESSIONS.c.user_id == row.id))  # sign out everywhere
+        return row.id
+
+
+def set_disabled(engine: Engine, name: str, disabled: bool = True, *, by: str = "cli") -> None:
+    """Disable (or enable) an account; disabling ends its sessions at once."""
+    _update_user(engine, name, disabled=disabled)
+    audit(engine, "user_disable" if disabled else "user_enable", user=by, target=name)
+
+
+def set_password(engine: Engine, name: str, password: str, *, by: str = "cli") -> None:
+    """New password; clears the lock and ends the account's sessions."""
+    check_password(password)
+    _update_user(engine, name, password_hash=_HASHER.hash(password), failed_logins=0, locked_until=None)
+    audit(engine, "user_passwd", user=by, target=name)
+
+
+def set_role(engine: Engine, name: str, role: Role | str, *, by: str = "cli") -> None:
+    role = _role(role)
+    _update_user(engine, name, role=role.value)
+    audit(engine, "user_role", user=by, target=name, detail=f"role={role.value}")
+
+
+# ---------------------------------------------------------------------------
+# Login and sessions
+
+
+def login(engine: Engine, name: str, password: str, *, address: str = "") -> str | None:
+    """A new session token, or None. Every kind of failure looks and costs the same."""
+    now = _now()
+    with engine.begin() as conn:
+        row = _user_row(conn, name) if _NAME_RE.match(name or "") else None
+        locked = row is not None and (_aware(row.locked_until) or now) > now
+        try:
+            _HASHER.verify(row.password_hash if row is not None else _DUMMY_HASH, password)
+            verified = row is not None
+        except (VerificationError, InvalidHashError):
+            verified = False
+        if row is not None and verified and not locked and not row.disabled:
+            token = secrets.token_urlsafe(32)
+            values: dict[str, object] = {"failed_logins": 0, "locked_until": None}
+            if _HASHER.check_needs_rehash(row.password_hash):
+                values["password_hash"] = _HASHER.hash(password)
+            conn.execute(_USERS.update().where(_USERS.c.id == row.id).values(**values))
+            conn.execute(
+                _SESSIONS.insert().values(
+                    token_hash=_token_hash(token),
+                    user_id=row.id,
+                    created_at=now,
+                    last_seen=now,
+                    address=address[:100],
+                )
+            )
+        else:
+            token = None
+            if row is not None and not locked:
+                failures = row.failed_logins + 1
+                lock = now + timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
+                conn.execute(
+                    _USERS.update()
+                    .where(_USERS.c.id == row.id)
+                    .values(failed_logins=0 if lock else failures, locked_until=lock)
+                )
+    detail = "" if token else ("locked" if locked else "disabled" if row is not None and row.disabled else "")
+    audit(engine, "login", user=name[:200], ok=token is not None, detail=detail, address=address)
+    return token
+
+
+def resolve(engine: Engine, token: str | None) -> Identity | None:
+    """The signed-in user of a session token, or None (unknown, expired, disabled)."""
+    if not token or len(token) > 200:
+        return None
+    now = _now()
+    j = _SESSIONS.join(_USERS, _SESSIONS.c.user_id == _USERS.c.id)
+    query = sa.select(_SESSIONS.c.id, _SESSIONS.c.last_seen, _USERS.c.name, _USERS.c.role, _USERS.c.disabled)
+    with engine.connect() as conn:
+        row = conn.execute(query.select_from(j).where(_SESSIONS.c.token_hash == _token_hash(token))).first()
+    if row is None:
+        return None
+    last_seen = _aware(row.last_seen) or now
+    if row.disabled or now - last_seen > timedelta(hours=IDLE_HOURS):
+        with engine.begin() as conn:
+            conn.execute(_SESSIONS.delete().where(_SESSIONS.c.id == row.id))
+        return None
+    if (now - last_seen).total_seconds() > _TOUCH_SECONDS:
+        with engine.begin() as conn:
+            conn.execute(_SESSIONS.update().where(_SESSIONS.c.id == row.id).values(last_seen=now))
+    return Identity(row.name, Role(row.role), row.id)
+
+
+def logout(engine: Engine, token: str | None, *, address: str = "") -> None:
+    """End the session on the server (the cookie alone is then worthless)."""
+    who = resolve(engine, token)
+    if who is None:
+        return
+    with engine.begin() as conn:
+        conn.execute(_SESSIONS.delete().where(_SESSIONS.c.id == who.session_id))
+    audit(engine, "logout", user=who.name, address=address)
+
+
+def token_from_cookie_header(header: str | None) -> str | None:
+    """Our session token out of a Cookie header (as sent with the request or websocket)."""
+    from http.cookies import CookieError, SimpleCookie
+
+    if not header:
+        return None
+    jar = SimpleCookie()
+    try:
+        jar.load(header)
+    except CookieError:
+        return None
+    morsel = jar.get(SESSION_COOKIE)
+    return morsel.value if morsel else None
+
+
+def identity_from_cookie(engine: Engine, header: str | None) -> Identity | None:
+    return resolve(engine, token_from_cookie_header(header))
+
+
+# ---------------------------------------------------------------------------
+# Demo accounts
+
+DEMO_ACCOUNTS: tuple[tuple[str, Role], ...] = (
+    ("leader", Role.VIEWER),
+    ("staff", Role.EDITOR),
+    ("admin", Role.ADMIN),
+)
+
+
+def demo_accounts_file(data_dir: Path) -> Path:
+    return data_dir / "demo-accounts.txt"
+
+
+def ensure_demo_accounts(engine: Engine, data_dir: Path) -> dict[str, str]:
+    """Create leader/staff/admin with random passwords (once per database) and keep them
+    in <data_dir>/demo-accounts.txt (owner-only, git-ignored); returns name -> password.
+
+    Accounts that already exist keep their password (read back from the file).
+    """
+    path = demo_accounts_file(data_dir)
+    known: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            parts = line.split()
+            if len(parts) >= 3 and not line.startswith("#"):
+                known[parts[0]] = parts[2]
+    out: dict[str, str] = {}
+    for name, role in DEMO_ACCOUNTS:
+        if get_user(engine, name) is None:
+            password = secrets.token_urlsafe(9)
+            add_user(engine, name, role, password, by="demo")
+            out[name] = password
+        elif name in known:
+            out[name] = known[name]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["# 演示账户 demo accounts: name role password (random per database; never for real data)"]
+    lines += [f"{name} {role.value} {out[name]}" for name, role in DEMO_ACCOUNTS if name in out]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    return out
