@@ -35,7 +35,7 @@ PALETTE: tuple[str, ...] = (
 # zh date ticks without English month names; en keeps plotly's defaults.
 _ZH_TICKS = [
     {"dtickrange": [None, 86_400_000 * 27], "value": "%-m月%-d日"},
-    {"dtickrange": [86_400_000 * 27, 86_400_000 * 364], "value": "%Y年%-m月"},
+    {"dtickrange": [86_400_000 * 27, 86_400_000 * 364], "value": "%-m月"},
     {"dtickrange": [86_400_000 * 364, None], "value": "%Y年"},
 ]
 
@@ -77,7 +77,9 @@ def date_axis(lang: str) -> dict[str, Any]:
     No axis title: the ticks say they are dates, and a title would collide
     with the legend below the plot on a phone.
     """
-    axis: dict[str, Any] = {"type": "date"}
+    # Level labels and at most 4 short ticks: plotly otherwise tilts crowded date
+    # labels on a phone, and tilted labels run into the legend below.
+    axis: dict[str, Any] = {"type": "date", "tickangle": 0, "nticks": 4}
     if lang == "zh":
         axis["tickformatstops"] = _ZH_TICKS
         axis["hoverformat"] = "%Y年%-m月%-d日"
