@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import reflex as rx
 
+from dashboard import api
 from dashboard.data import tables
-from dashboard.pages import brands, demolition, elections, overview
+from dashboard.pages import audit, brands, demolition, elections, history, login, overview, upload
 from dashboard.state import live
+from dashboard.state.auth import Login, Session
 from dashboard.state.board import Board
+from dashboard.state.history import AuditLog, History
 
 # Our tables are plain SQLModel (no Reflex import in dashboard/data): register them
 # here so `reflex db` and rx.session know them. Schema changes go through our Alembic.
-for _model in (tables.DatasetVersion, tables.VersionFile, tables.DatasetHead):
+for _model in (
+    tables.DatasetVersion,
+    tables.VersionFile,
+    tables.DatasetHead,
+    tables.UserAccount,
+    tables.UserSession,
+    tables.AuditEntry,
+):
     rx.ModelRegistry.register(_model)
 
 FONT_STACK = (
@@ -24,6 +34,8 @@ app = rx.App(
     html_lang="zh-CN",
     head_components=[rx.el.meta(name="theme-color", content="#c8102e")],
     toaster=None,
+    # Sign-in, upload and download routes, in front of Reflex's own (dashboard/api.py).
+    api_transformer=api.build(),
 )
 
 PAGES = (
@@ -38,7 +50,17 @@ for module, route, title in PAGES:
         module.page,
         route=route,
         title=f"党建看板 · {title}",
-        on_load=Board.open(module.BOARD),
+        on_load=[Session.guard, Board.open(module.BOARD)],  # signed in, or off to /login
     )
+
+# Sign-in and the staff pages (each guard re-checks the role on the server).
+app.add_page(login.page, route="/login", title="党建看板 · 登录", on_load=Login.open)
+app.add_page(upload.page, route="/upload", title="党建看板 · 上传", on_load=Session.guard_editor)
+app.add_page(
+    history.page, route="/history", title="党建看板 · 历史", on_load=[Session.guard_editor, History.load]
+)
+app.add_page(
+    audit.page, route="/audit", title="党建看板 · 审计", on_load=[Session.guard_admin, AuditLog.load]
+)
 
 app.register_lifespan_task(live.watch)

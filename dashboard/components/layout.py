@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from dashboard.components.account import account_bar, demo_mode_notice
 from dashboard.state.board import Board
 from dashboard.state.prefs import Prefs
 from dashboard.state.views import BOARDS, Freshness
@@ -61,6 +62,7 @@ def header(current: str) -> rx.Component:
                 id="lang-toggle",
                 class_name="lang-toggle",
             ),
+            account_bar(),
             class_name="header-row",
             align="center",
             wrap="wrap",
@@ -134,6 +136,7 @@ def page(board: str, *content: rx.Component) -> rx.Component:
                 class_name="page-head",
             ),
             demo_banner(),
+            demo_mode_notice(),
             failed_note(),
             *content,
             class_name="content",

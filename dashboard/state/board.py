@@ -18,7 +18,9 @@ import logging
 import reflex as rx
 
 from dashboard import i18n
+from dashboard.data.auth import Role
 from dashboard.state import views
+from dashboard.state.auth import require
 from dashboard.state.prefs import Prefs, valid_lang
 from dashboard.state.views import (
     BoardView,
@@ -100,6 +102,8 @@ class Board(rx.SharedState):
     async def open(self, board: str):  # noqa: ANN201 (Reflex event chain)
         """Page load: link to the board's shared view in the viewer's language, fill it if stale."""
         if board not in views.BOARDS:
+            return None
+        if await require(self, Role.VIEWER) is None:  # a socket without a session sees no figures
             return None
         lang = valid_lang((await self.get_state(Prefs)).lang)
         linked = await self._link_to(token_for(board, lang))

@@ -1,0 +1,244 @@
+"""Browser uploads between "checked" and "confirmed": nothing reaches a ledger until confirm.
+
+An upload is checked with ``storage.import_file(..., dry_run=True)``; its bytes
+and the report wait privately under ``<data_dir>/pending/<random id>`` (never a
+public directory, never named after the uploaded file) until the same user
+confirms (a new version) or cancels (deleted). The report says what the new
+version would change: counts, the status moves ("+3 已签约") and a sample of
+rows, masked for every role but admin.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import secrets
+import shutil
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from dashboard.data import storage
+from dashboard.data.contract import DATASETS, ColType, Dataset, get_dataset
+from dashboard.data.export import BOM, make_inert, to_text_frame
+from dashboard.data.reading import read_table
+from dashboard.data.validation import validate
+
+PENDING_TTL_SECONDS = 3600
+SAMPLE_ROWS = 5
+_ID_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+class PendingNotFound(LookupError):
+    """No such pending upload for this user (wrong id, someone else's, expired or done)."""
+
+
+def safe_file_name(name: str | None) -> str:
+    """Only the last path component, printable, at most 200 characters: kept as a label only."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").split("/")[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().lstrip(".")
+    return name[-200:] or "upload"
+
+
+def guess_dataset(data: bytes, file_name: str = "") -> str | None:
+    """The dataset whose headers the file's header row matches best (None: no header we know)."""
+    headers = set(read_table(data, file_name).headers)
+    best, best_score = None, 0
+    for ds in DATASETS.values():
+        lookup = ds.header_lookup()
+        matched = {lookup[h] for h in headers if h in lookup}
+        required = {c.name for c in ds.columns if c.required}
+        score = len(matched) + 2 * len(matched & required) - 3 * len(required - matched)
+        if matched and score > best_score:
+            best, best_score = ds.name, score
+    return best
+
+
+def _status_column(ds: Dataset) -> str | None:
+    """The ordered enumeration a leader watches (stage, status), if the dataset has one."""
+    for c in ds.columns:
+        if c.type is ColType.ENUM and c.enum is not None and c.enum.ordered:
+            return c.name
+    return None
+
+
+def status_moves(ds: Dataset, before: pd.DataFrame, after: pd.DataFrame) -> list[str]:
+    """'+3 已签约', '-3 已评估': how many rows each status gains or loses (replace uploads)."""
+    col = _status_column(ds)
+    if col is None:
+        return []
+    enum = ds.column(col).enum
+    old = before[col].value_counts(dropna=True)
+    new = after[col].value_counts(dropna=True)
+    out = []
+    for choice in enum.choices:  # type: ignore[union-attr]
+        delta = int(new.get(choice.code, 0)) - int(old.get(choice.code, 0))
+        if delta:
+            out.append(f"{delta:+d} {choice.label}")
+    return out
+
+
+@dataclass
+class Report:
+    """What the upload page shows after the check; stored as JSON next to the pending bytes."""
+
+    id: str
+    user: str
+    dataset: str
+    file_name: str
+    size: int
+    result: dict[str, Any]  # ImportResult.to_json()
+    moves: list[str]
+    sample_headers: list[str]
+    sample_rows: list[list[str]]
+    created: float
+
+    @property
+    def accepted(self) -> bool:
+        return bool(self.result.get("accepted"))
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def check_upload(
+    engine: Engine,
+    data_dir: Path,
+    data: bytes,
+    file_name: str,
+    dataset: str,
+    *,
+    user: str,
+    reveal_names: bool,
+) -> Report:
+    """Dry-run the upload and keep it pending (bytes only when it could be accepted)."""
+    ds = get_dataset(dataset)
+    file_name = safe_file_name(file_name)
+    result = storage.import_file(engine, dataset, data, file_name, user=user, dry_run=True)
+    moves: list[str] = []
+    headers: list[str] = []
+    rows: list[list[str]] = []
+    if result.accepted:
+        checked = validate(ds, read_table(data, file_name))
+        if ds.default_mode.value == "replace":
+            moves = status_moves(ds, storage.load_current(engine, dataset), checked.frame)
+        sample = to_text_frame(ds, checked.frame.head(SAMPLE_ROWS), mask_personal=not reveal_names)
+        headers = [str(h) for h in sample.columns]
+        rows = [["" if pd.isna(v) else str(v) for v in r] for r in sample.itertuples(index=False)]
+    report = Report(
+        id=secrets.token_urlsafe(24),
+        user=user,
+        dataset=dataset,
+        file_name=file_name,
+        size=len(data),
+        result=result.to_json(),
+        moves=moves,
+        sample_headers=headers,
+        sample_rows=rows,
+        created=time.time(),
+    )
+    _save(data_dir, report, data if result.accepted else None)
+    return report
+
+
+def _pending_dir(data_dir: Path) -> Path:
+    path = data_dir / "pending"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def _save(data_dir: Path, report: Report, data: bytes | None) -> None:
+    root = _pending_dir(data_dir)
+    purge_expired(data_dir)
+    folder = root / report.id
+    folder.mkdir(mode=0o700)
+    if data is not None:
+        (folder / "upload.bin").write_bytes(data)
+    (folder / "report.json").write_text(json.dumps(report.to_json(), ensure_ascii=False), encoding="utf-8")
+
+
+def purge_expired(data_dir: Path, ttl: float = PENDING_TTL_SECONDS) -> None:
+    root = data_dir / "pending"
+    if not root.is_dir():
+        return
+    for folder in root.iterdir():
+        try:
+            if time.time() - folder.stat().st_mtime > ttl:
+                shutil.rmtree(folder, ignore_errors=True)
+        except FileNotFoundError:
+            pass
+
+
+def load_report(data_dir: Path, pending_id: str, user: str) -> Report:
+    """The pending report, only for the user who uploaded it."""
+    if not _ID_RE.match(pending_id or ""):
+        raise PendingNotFound(pending_id)
+    path = data_dir / "pending" / pending_id / "report.json"
+    try:
+        report = Report(**json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        raise PendingNotFound(pending_id) from None
+    if report.user != user or time.time() - report.created > PENDING_TTL_SECONDS:
+        raise PendingNotFound(pending_id)
+    return report
+
+
+def discard(data_dir: Path, pending_id: str, user: str) -> None:
+    """Cancel: the pending bytes are deleted, nothing was written."""
+    report = load_report(data_dir, pending_id, user)
+    shutil.rmtree(data_dir / "pending" / report.id, ignore_errors=True)
+
+
+def confirm(engine: Engine, data_dir: Path, pending_id: str, user: str) -> storage.ImportResult:
+    """Import the pending bytes for real (checked again: the data may have moved on)."""
+    report = load_report(data_dir, pending_id, user)
+    folder = data_dir / "pending" / report.id
+    try:
+        data = (folder / "upload.bin").read_bytes()
+    except OSError:
+        raise PendingNotFound(pending_id) from None
+    result = storage.import_file(engine, report.dataset, data, report.file_name, user=user)
+    shutil.rmtree(folder, ignore_errors=True)
+    return result
+
+
+def errors_csv(report: Report) -> bytes:
+    """The error report staff can open in Excel: line, column, value, message (UTF-8 with BOM)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["行 line", "列 column", "值 value", "问题", "problem"])
+    for e in report.result.get("errors", []):
+        cells = [
+            e.get("line") or "",
+            e.get("column") or "",
+            e.get("value") or "",
+            e["message"],
+            e["message_en"],
+        ]
+        writer.writerow([make_inert(str(c)) for c in cells])
+    return (BOM + buf.getvalue()).encode("utf-8")
+
+
+def template_xlsx(dataset: str) -> bytes:
+    """The template as a workbook: Chinese headers and the example row, every cell text."""
+    from openpyxl import Workbook
+
+    ds = get_dataset(dataset)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = ds.title[:31]
+    sheet.append(list(ds.headers))
+    sheet.append([c.example for c in ds.columns])
+    for cell in sheet[2]:
+        cell.number_format = "@"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,104 @@
+"""Who is signed in, for the Reflex side: read on the server from the session cookie.
+
+The cookie comes from the websocket's handshake headers, which Reflex keeps
+on the server (``router.headers.cookie``, never sent back to the page); the
+session and its role are looked up in the database on every check, so a
+logout, an idle expiry or a disabled account takes effect at the next event.
+Page guards redirect; every event handler that reads or writes data calls
+:func:`require` itself, because a client can fire any event over the socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import quote
+
+import reflex as rx
+
+from dashboard.data import auth, storage
+from dashboard.data.auth import Identity, Role
+from dashboard.settings import get_settings
+
+
+def engine():  # noqa: ANN201 (sqlalchemy Engine, cached per URL by storage)
+    return storage.make_engine(get_settings().db_url)
+
+
+def client_address(state: rx.State) -> str:
+    return state.router.session.client_ip or ""
+
+
+async def current_identity(state: rx.State) -> Identity | None:
+    """The signed-in user behind this event's connection, or None."""
+    cookie = state.router.headers.cookie
+    return await asyncio.to_thread(auth.identity_from_cookie, engine(), cookie)
+
+
+async def require(state: rx.State, role: Role) -> Identity | None:
+    """The user when they hold ``role``; None (and an audit row for a signed-in refusal) otherwise."""
+    who = await current_identity(state)
+    if who is not None and who.can(role):
+        return who
+    if who is not None:
+        await asyncio.to_thread(
+            auth.audit, engine(), "forbidden", user=who.name, ok=False,
+            target=type(state).__name__, address=client_address(state),
+        )  # fmt: skip
+    return None
+
+
+class Session(rx.State):
+    """The signed-in user as the page chrome shows it (display only; never trusted)."""
+
+    user: str = ""
+    role: str = ""
+    role_label: str = ""
+    demo_mode: bool = False
+
+    @rx.var
+    def is_editor(self) -> bool:
+        return auth.allows(self.role or None, Role.EDITOR)
+
+    @rx.var
+    def is_admin(self) -> bool:
+        return auth.allows(self.role or None, Role.ADMIN)
+
+    async def _guard(self, role: Role):  # noqa: ANN202 (Reflex event chain)
+        self.demo_mode = get_settings().demo
+        who = await current_identity(self)
+        if who is None:
+            self.user = self.role = self.role_label = ""
+            return rx.redirect(f"/login?next={quote(self.router.url.path or '/')}")
+        self.user, self.role, self.role_label = who.name, who.role.value, who.role.label
+        if not who.can(role):
+            return rx.redirect("/")
+        return None
+
+    @rx.event
+    async def guard(self):  # noqa: ANN201
+        """on_load of every page: signed in, or off to /login."""
+        return await self._guard(Role.VIEWER)
+
+    @rx.event
+    async def guard_editor(self):  # noqa: ANN201
+        return await self._guard(Role.EDITOR)
+
+    @rx.event
+    async def guard_admin(self):  # noqa: ANN201
+        return await self._guard(Role.ADMIN)
+
+
+class Login(rx.State):
+    """The sign-in page: only whether the last attempt failed (the form posts to /api/login)."""
+
+    failed: bool = False
+    demo_mode: bool = False
+
+    @rx.event
+    def open(self):  # noqa: ANN201
+        self.failed = self.router.url.query_parameters.get("failed") == "1"
+        self.demo_mode = get_settings().demo
+        return rx.call_script(
+            "document.getElementById('login-next') && (document.getElementById('login-next').value ="
+            " new URLSearchParams(location.search).get('next') || '/')"
+        )

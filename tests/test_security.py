@@ -1,0 +1,360 @@
+"""The threat model, one test per threat: each shows the refusal AND that nothing was written.
+
+HTTP routes are driven through Starlette's TestClient (or raw ASGI, to count
+the bytes a 200 MB body gets to send); Reflex event handlers are called on a
+state whose connection headers carry the attacker's cookie (or none), which is
+exactly what a client firing the event over the websocket produces: Reflex
+fills ``router.headers`` from the socket's handshake on the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import reflex as rx
+import sqlalchemy as sa
+from reflex.istate.data import HeaderData
+from starlette.testclient import TestClient
+
+from dashboard import api
+from dashboard.data import auth, storage, uploads
+from dashboard.data.reading import read_table
+from dashboard.settings import get_settings
+from dashboard.state.history import AuditLog, History
+from dashboard.state.upload import Upload
+
+PASSWORD = "pass-word-1"
+USERS = {"leader": "viewer", "staff": "editor", "admin": "admin"}
+
+DEMOLITION_CSV = (
+    "房产编号,户主,户类,党小组,当前状态,签约日期,备注\n"
+    'DX-001,张三丰,1,1,已签约,2024-05-03,"=HYPERLINK(""http://evil.example"",""点我"")"\n'
+    "DX-002,李四,2,1,已评估,,\n"
+).encode()
+
+
+@pytest.fixture
+def engine(sqlite_url: str) -> sa.Engine:
+    eng = storage.make_engine(sqlite_url)
+    storage.migrate(eng)
+    for name, role in USERS.items():
+        auth.add_user(eng, name, role, PASSWORD)
+    return eng
+
+
+@pytest.fixture
+def http(engine: sa.Engine) -> Iterator[TestClient]:
+    with TestClient(api.build(), follow_redirects=False) as client:
+        yield client
+
+
+def _client(name: str | None) -> TestClient:
+    client = TestClient(api.build(), follow_redirects=False)
+    if name:
+        done = client.post("/api/login", data={"name": name, "password": PASSWORD})
+        assert done.status_code == 303 and done.headers["location"] == "/"
+    return client
+
+
+def _versions(engine: sa.Engine) -> list[storage.VersionInfo]:
+    return storage.list_versions(engine)
+
+
+def _pending(tmp: Path | None = None) -> list[Path]:
+    root = get_settings().data_dir / "pending"
+    return sorted(root.rglob("*")) if root.exists() else []
+
+
+def _upload(
+    client: TestClient, data: bytes = DEMOLITION_CSV, name: str = "台账.csv", dataset: str = "demolition"
+):
+    return client.post(f"/api/upload?dataset={dataset}&name={name}", content=data)
+
+
+def _state(cls: type[rx.State], user: str | None) -> rx.State:
+    """A state as the event processor hands it over for a socket whose handshake carried ``user``'s cookie."""
+    cookie = ""
+    if user:
+        token = auth.login(storage.make_engine(), user, PASSWORD)
+        cookie = f"{auth.SESSION_COOKIE}={token}"
+    root = rx.State(_reflex_internal_init=True)
+    state = root.get_substate(cls.get_full_name().split(".")[1:])
+    state.rx_router_headers = HeaderData(cookie=cookie)
+    return state
+
+
+def _fire(state: rx.State, handler: str, *args: object) -> object:
+    return asyncio.run(getattr(type(state), handler).fn(state, *args))
+
+
+# ---------------------------------------------------------------------------
+# Upload
+
+
+def test_threat_viewer_posts_an_upload_straight_to_the_upload_endpoint(engine: sa.Engine) -> None:
+    refused = _upload(_client("leader"))
+    assert refused.status_code == 403 and "没有这项权限" in refused.json()["message"]
+    assert _versions(engine) == [] and _pending() == []
+
+
+def test_threat_logged_out_client_posts_an_upload(engine: sa.Engine) -> None:
+    refused = _upload(_client(None))
+    assert refused.status_code == 401
+    assert _versions(engine) == [] and _pending() == []
+
+
+def test_threat_viewer_fires_the_upload_events_over_the_websocket(engine: sa.Engine) -> None:
+    pending = _upload(_client("staff")).json()["id"]  # a real checked upload waits
+    for user in ("leader", None):
+        state = _state(Upload, user)
+        state.pending = pending  # the attacker even knows the id
+        _fire(state, "confirm")
+        assert "没有上传权限" in state.message
+        _fire(state, "send")
+        _fire(state, "received", {"id": pending})
+        assert state.file_name == "" and state.sample_rows == []  # the report is not shown either
+    assert _versions(engine) == []
+    assert uploads.load_report(get_settings().data_dir, pending, "staff")  # still waiting for staff
+
+
+def test_threat_another_editor_confirms_someone_elses_pending_upload(engine: sa.Engine) -> None:
+    auth.add_user(engine, "staff2", "editor", PASSWORD)
+    pending = _upload(_client("staff")).json()["id"]
+    state = _state(Upload, "staff2")
+    state.pending = pending
+    _fire(state, "confirm")
+    assert "找不到这次上传" in state.message
+    assert _versions(engine) == []
+
+
+def test_threat_a_200_MB_body_is_cut_off_while_it_arrives(engine: sa.Engine) -> None:
+    """No Content-Length (chunked), 1 MB at a time: reading stops just past the 20 MB limit."""
+    token = auth.login(engine, "staff", PASSWORD)
+    chunk, total_chunks = b"x" * (1024 * 1024), 200
+    sent = 0
+
+    async def receive() -> dict:
+        nonlocal sent
+        sent += 1
+        return {"type": "http.request", "body": chunk, "more_body": sent < total_chunks}
+
+    answer: dict = {}
+
+    async def send(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            answer["status"] = message["status"]
+        elif message["type"] == "http.response.body":
+            answer["body"] = answer.get("body", b"") + message.get("body", b"")
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/api/upload",
+        "raw_path": b"/api/upload",
+        "query_string": b"dataset=demolition&name=big.csv",
+        "headers": [(b"host", b"testserver"), (b"cookie", f"{auth.SESSION_COOKIE}={token}".encode())],
+        "client": ("10.0.0.9", 5000),
+        "server": ("testserver", 80),
+        "scheme": "http",
+        "http_version": "1.1",
+        "root_path": "",
+    }
+    asyncio.run(api.build()(scope, receive, send))
+    assert answer["status"] == 413
+    assert "20 MB" in answer["body"].decode()
+    assert sent <= 21  # 21 MB read at most out of 200: never buffered whole
+    assert _versions(engine) == [] and _pending() == []
+    assert auth.list_audit(engine, action="upload_rejected")[0].detail.startswith("too large")
+
+
+def test_threat_a_declared_200_MB_body_is_refused_before_reading(engine: sa.Engine) -> None:
+    client = _client("staff")
+    refused = client.post(
+        "/api/upload?dataset=demolition&name=big.csv",
+        content=b"x" * 1000,
+        headers={"content-length": str(200 * 1024 * 1024)},
+    )
+    assert refused.status_code == 413
+    assert _versions(engine) == [] and _pending() == []
+
+
+def test_threat_an_xlsx_zip_bomb(engine: sa.Engine) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (300 * 1024 * 1024))  # 300 MB of zeros
+    bomb = buf.getvalue()
+    assert len(bomb) < 1024 * 1024  # well under the upload limit
+    refused = _upload(_client("staff"), bomb, "炸弹.xlsx")
+    assert refused.status_code == 422 and "压缩炸弹" in refused.json()["message"]
+    assert _versions(engine) == [] and _pending() == []
+
+
+def test_threat_a_file_name_with_dot_dot_in_it(engine: sa.Engine, tmp_path: Path) -> None:
+    answer = _upload(_client("staff"), name="..%2F..%2F..%2Fetc%2Fcron.d%2Fevil.csv")
+    assert answer.status_code == 200
+    files = _pending()
+    assert all(f.name in {answer.json()["id"], "upload.bin", "report.json"} for f in files)
+    assert not (tmp_path / "etc").exists()
+    state = _state(Upload, "staff")
+    state.pending = answer.json()["id"]
+    state.file_name = "evil.csv"
+    _fire(state, "confirm")
+    assert [v.file_name for v in _versions(engine)] == ["evil.csv"]  # a label, never a path
+    assert uploads.safe_file_name("..\\..\\windows\\win.ini") == "win.ini"
+    assert uploads.safe_file_name("../../.bashrc") == "bashrc"
+    client = _client("staff")
+    assert _upload(client, dataset="..%2Fdemolition").status_code == 404
+    assert client.get("/api/upload/..%2F..%2Fsecrets/errors.csv").status_code == 404
+    assert client.get("/api/original/..%2Fdemolition/1").status_code == 404
+
+
+def test_threat_uploads_never_land_under_the_public_upload_dir(engine: sa.Engine) -> None:
+    _upload(_client("staff"))
+    public = rx.get_upload_dir()
+    assert not public.exists() or not any(public.rglob("*"))
+    assert _pending()  # it waits privately under <data_dir>/pending
+
+
+def test_threat_a_cross_site_form_posts_to_our_routes(engine: sa.Engine) -> None:
+    client = _client("staff")
+    evil = {"origin": "http://evil.example"}
+    assert (
+        client.post(
+            "/api/upload?dataset=demolition&name=a.csv", content=DEMOLITION_CSV, headers=evil
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post("/api/login", data={"name": "staff", "password": PASSWORD}, headers=evil).status_code
+        == 403
+    )
+    assert _versions(engine) == [] and _pending() == []
+
+
+# ---------------------------------------------------------------------------
+# Sign-in
+
+
+def test_threat_brute_force_past_the_lock(engine: sa.Engine) -> None:
+    client = _client(None)
+    answers = [
+        client.post("/api/login", data={"name": "admin", "password": f"guess-{i}"}).headers["location"]
+        for i in range(auth.MAX_FAILURES + 5)
+    ]
+    right = client.post("/api/login", data={"name": "admin", "password": PASSWORD})
+    unknown = client.post("/api/login", data={"name": "nobody", "password": PASSWORD})
+    assert set(answers) == {right.headers["location"]} == {unknown.headers["location"]}  # same answer
+    assert "failed=1" in right.headers["location"] and auth.SESSION_COOKIE not in right.cookies
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM user_session")).scalar() == 0
+    failures = [e for e in auth.list_audit(engine, action="login") if not e.ok]
+    assert len(failures) == auth.MAX_FAILURES + 7 and failures[0].address == "testclient"
+
+
+def test_threat_the_session_cookie_is_httponly_and_same_site(engine: sa.Engine) -> None:
+    done = _client(None).post("/api/login", data={"name": "leader", "password": PASSWORD})
+    cookie = done.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+
+
+def test_threat_an_open_redirect_after_sign_in(engine: sa.Engine) -> None:
+    client = _client(None)
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        done = client.post("/api/login", data={"name": "leader", "password": PASSWORD, "next": target})
+        assert done.headers["location"] == "/"
+
+
+def test_threat_a_signed_out_cookie_is_replayed(engine: sa.Engine) -> None:
+    client = _client("admin")
+    stolen = client.cookies[auth.SESSION_COOKIE]
+    assert client.post("/api/logout").status_code == 303
+    replay = TestClient(api.build(), cookies={auth.SESSION_COOKIE: stolen})
+    assert replay.get("/api/export/demolition.csv").status_code == 401
+
+
+# ---------------------------------------------------------------------------
+# Restore, history, export
+
+
+def _two_versions(engine: sa.Engine) -> None:
+    storage.import_file(engine, "demolition", DEMOLITION_CSV, "v1.csv", user="staff")
+    storage.import_file(
+        engine, "demolition", DEMOLITION_CSV.replace(b"DX-002", b"DX-003"), "v2.csv", user="staff"
+    )
+
+
+@pytest.mark.parametrize("user", ["leader", "staff", None])
+def test_threat_non_admin_fires_the_restore_event_over_the_websocket(
+    engine: sa.Engine, user: str | None
+) -> None:
+    _two_versions(engine)
+    state = _state(History, user)
+    state.ask_dataset, state.ask_version = "demolition", 1
+    _fire(state, "ask_restore", "demolition", "1")
+    _fire(state, "restore")
+    assert "只有管理员" in state.message
+    assert [v.number for v in _versions(engine)] == [2, 1]  # no new version
+
+
+def test_admin_restores_a_version_after_the_confirmation(engine: sa.Engine) -> None:
+    _two_versions(engine)
+    state = _state(History, "admin")
+    _fire(state, "ask_restore", "demolition", "1")
+    assert state.asking and "版本 1" in state.ask_text
+    _fire(state, "restore")
+    newest = _versions(engine)[0]
+    assert (newest.number, newest.restored_from) == (3, 1)
+    assert auth.list_audit(engine, action="restore")[0].user == "admin"
+
+
+def test_threat_viewer_reads_the_history_or_downloads_an_original(engine: sa.Engine) -> None:
+    _two_versions(engine)
+    state = _state(History, "leader")
+    _fire(state, "load")
+    assert state.rows == []
+    log = _state(AuditLog, "staff")
+    _fire(log, "load")
+    assert log.rows == []
+    assert _client("leader").get("/api/original/demolition/1").status_code == 403
+    assert _client(None).get("/api/template/demolition.csv").status_code == 401
+    original = _client("staff").get("/api/original/demolition/1")
+    assert original.status_code == 200 and original.content == DEMOLITION_CSV
+    assert original.headers["content-disposition"].startswith("attachment")
+
+
+def test_threat_export_without_a_session(engine: sa.Engine) -> None:
+    _two_versions(engine)
+    refused = _client(None).get("/api/export/demolition.csv")
+    assert refused.status_code == 401 and "张三丰" not in refused.text
+
+
+def test_household_names_are_masked_for_every_role_but_admin(engine: sa.Engine) -> None:
+    _two_versions(engine)
+    for user in ("leader", "staff"):
+        text = _client(user).get("/api/export/demolition.csv").content.decode("utf-8-sig")
+        assert "张**" in text and "张三丰" not in text
+    assert "张三丰" in _client("admin").get("/api/export/demolition.csv").content.decode("utf-8-sig")
+    staff_report = uploads.load_report(
+        get_settings().data_dir, _upload(_client("staff")).json()["id"], "staff"
+    )
+    assert "张**" in staff_report.sample_rows[0] and "张三丰" not in str(staff_report.sample_rows)
+
+
+def test_threat_a_csv_whose_cells_start_with_equals_exported_and_reopened(engine: sa.Engine) -> None:
+    state = _state(Upload, "staff")
+    state.pending = _upload(_client("staff")).json()["id"]
+    _fire(state, "confirm")
+    assert "已导入" in state.done
+    exported = _client("admin").get("/api/export/demolition.csv").content
+    reopened = read_table(exported, "export.csv").frame
+    note = reopened.loc[2, "备注"]
+    assert note.startswith("'=HYPERLINK")  # inert text in Excel/WPS, not a formula
+    assert not any(
+        str(v).startswith(("=", "+", "@")) for v in reopened.to_numpy().ravel() if isinstance(v, str)
+    )
