@@ -12,15 +12,18 @@ Screenshots go to test-output/screens/<page>-<w>x<h>.png.
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
@@ -65,6 +68,33 @@ class Server:
             text=True,
             timeout=120,
         )
+
+    def password(self, name: str) -> str:
+        """A demo account's password (random per database, written by ``python -m dashboard demo``)."""
+        for line in (self.tmp / "data" / "demo-accounts.txt").read_text(encoding="utf-8").splitlines():
+            parts = line.split()
+            if parts and parts[0] == name:
+                return parts[2]
+        raise KeyError(name)
+
+    def signed_in(self, name: str = "leader") -> dict:
+        """Playwright ``storage_state`` of a browser signed in as a demo account: every page needs one."""
+        host, port = self.url.removeprefix("http://").split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        body = urllib.parse.urlencode({"name": name, "password": self.password(name)})
+        conn.request("POST", "/api/login", body, {"content-type": "application/x-www-form-urlencoded"})
+        resp = conn.getresponse()
+        cookie = SimpleCookie(resp.getheader("set-cookie") or "")
+        conn.close()
+        assert resp.status == 303 and "dashboard_session" in cookie, f"sign-in as {name} failed"
+        value = cookie["dashboard_session"].value
+        return {
+            "cookies": [
+                {"name": "dashboard_session", "value": value, "domain": host, "path": "/", "expires": -1,
+                 "httpOnly": True, "secure": False, "sameSite": "Strict"}
+            ],
+            "origins": [],
+        }  # fmt: skip
 
 
 def _free_port() -> int:
@@ -147,8 +177,14 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict) -> dict:
-    return {**browser_context_args, "viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
+def browser_context_args(browser_context_args: dict, app_server: Server) -> dict:
+    """Signed in as the demo leader (领导, viewer): the boards need a login."""
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1366, "height": 768},
+        "locale": "zh-CN",
+        "storage_state": app_server.signed_in("leader"),
+    }
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,9 @@ def test_page_fits_the_screen(
     browser: Browser, app_server: Server, screens: Path, board: str, size: tuple
 ) -> None:
     width, height = size
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale="zh-CN", storage_state=app_server.signed_in()
+    )
     try:
         page = context.new_page()
         open_board(page, app_server.url + PAGES[board])
