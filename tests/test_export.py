@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from dashboard.data.contract import DATASETS, ColType, Dataset, Mode, get_dataset
 from dashboard.data.export import mask_name, template_csv, to_csv_bytes
+from dashboard.data.validation import coerce_types
 
 BOM = "\ufeff".encode()
 
@@ -30,24 +31,11 @@ def rows_of(data: bytes) -> list[list[str]]:
 
 def typed(dataset: str, **columns: list) -> pd.DataFrame:
     """A typed frame (the dtypes of storage.load_current) from python values."""
-    ds = get_dataset(dataset)
-    dtypes = {
-        ColType.TEXT: "string",
-        ColType.ENUM: "string",
-        ColType.INT: "Int64",
-        ColType.NUMBER: "Float64",
-        ColType.PERCENT: "Float64",
-        ColType.BOOL: "boolean",
-    }
     n = len(next(iter(columns.values())))
-    frame = pd.DataFrame(index=range(n))
-    for col in ds.columns:
-        values = columns.get(col.name, [None] * n)
-        if col.type is ColType.DATE:
-            frame[col.name] = pd.to_datetime(pd.Series(values, dtype="object")).astype("datetime64[s]")
-        else:
-            frame[col.name] = pd.Series(values, dtype="object").astype(dtypes[col.type])
-    return frame
+    return coerce_types(
+        dataset,
+        pd.DataFrame({name: pd.Series(v, dtype="object") for name, v in columns.items()}, index=range(n)),
+    )
 
 
 def test_export_is_utf8_with_bom_and_chinese_headers_in_contract_order():

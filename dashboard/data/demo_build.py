@@ -26,18 +26,10 @@ import pandas as pd
 from dashboard.data.contract import DATASETS, ColType, Dataset
 from dashboard.data.demo import CAMPAIGN_DAY, DEMO_ANCHOR, DEMO_DIR
 from dashboard.data.export import to_csv_bytes
+from dashboard.data.validation import coerce_types
 
 SEED = 20171102
 Row = dict[str, Any]
-
-_DTYPES = {
-    ColType.TEXT: "string",
-    ColType.ENUM: "string",
-    ColType.INT: "Int64",
-    ColType.NUMBER: "Float64",
-    ColType.PERCENT: "Float64",
-    ColType.BOOL: "boolean",
-}
 
 
 def _frame(ds: Dataset, rows: list[Row]) -> pd.DataFrame:
@@ -48,11 +40,7 @@ def _frame(ds: Dataset, rows: list[Row]) -> pd.DataFrame:
             # the importer NFKC-normalises every cell; write what it will store
             bad = [v for v in frame[col.name].dropna() if unicodedata.normalize("NFKC", v) != v]
             assert not bad, f"{ds.name}.{col.name} not NFKC-stable: {bad[:3]}"
-        if col.type is ColType.DATE:
-            frame[col.name] = pd.to_datetime(frame[col.name]).astype("datetime64[s]")
-        else:
-            frame[col.name] = frame[col.name].astype(_DTYPES[col.type])
-    return frame
+    return coerce_types(ds, frame)
 
 
 def _day(n: int, anchor: date) -> date:
