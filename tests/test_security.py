@@ -358,3 +358,13 @@ def test_threat_a_csv_whose_cells_start_with_equals_exported_and_reopened(engine
     assert not any(
         str(v).startswith(("=", "+", "@")) for v in reopened.to_numpy().ravel() if isinstance(v, str)
     )
+
+
+def test_threat_logged_out_client_opens_a_board_over_the_websocket(engine: sa.Engine) -> None:
+    from dashboard.data.demo import load_demo
+    from dashboard.state.board import Board
+
+    load_demo(engine)
+    state = _state(Board, None)
+    _fire(state, "open", "demolition")
+    assert state.stamp == -1 and state.kpi_groups == [] and state.grid == []  # no figures, no names
