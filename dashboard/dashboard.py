@@ -6,8 +6,9 @@ import reflex as rx
 
 from dashboard import api
 from dashboard.data import tables
-from dashboard.pages import audit, brands, demolition, elections, history, login, overview, upload
+from dashboard.pages import audit, brands, demolition, elections, history, login, overview, upload, users
 from dashboard.state import live
+from dashboard.state.accounts import Accounts
 from dashboard.state.auth import Login, Session
 from dashboard.state.board import Board
 from dashboard.state.history import AuditLog, History
@@ -61,6 +62,9 @@ app.add_page(
 )
 app.add_page(
     audit.page, route="/audit", title="党建看板 · 审计", on_load=[Session.guard_admin, AuditLog.load]
+)
+app.add_page(
+    users.page, route="/users", title="党建看板 · 账户", on_load=[Session.guard_admin, Accounts.load]
 )
 
 app.register_lifespan_task(live.watch)

@@ -368,3 +368,43 @@ def test_threat_logged_out_client_opens_a_board_over_the_websocket(engine: sa.En
     state = _state(Board, None)
     _fire(state, "open", "demolition")
     assert state.stamp == -1 and state.kpi_groups == [] and state.grid == []  # no figures, no names
+
+
+@pytest.mark.parametrize("user", ["leader", "staff", None])
+def test_threat_non_admin_fires_the_account_events_over_the_websocket(
+    engine: sa.Engine, user: str | None
+) -> None:
+    from dashboard.state.accounts import Accounts
+
+    state = _state(Accounts, user)
+    _fire(state, "add", {"name": "mallory", "role": "admin", "password": "pass-word-1"})
+    _fire(state, "set_role", "staff", "admin")
+    _fire(state, "set_disabled", "admin", True)
+    _fire(state, "reset_password", {"name": "admin", "password": "mallory-owns-it"})
+    assert "只有管理员" in state.message
+    assert {(u.name, u.role.value, u.disabled) for u in auth.list_users(engine)} == {
+        ("leader", "viewer", False),
+        ("staff", "editor", False),
+        ("admin", "admin", False),
+    }
+    assert auth.login(engine, "admin", PASSWORD)
+
+
+def test_admin_manages_accounts_and_each_change_is_audited(engine: sa.Engine) -> None:
+    from dashboard.state.accounts import Accounts
+
+    state = _state(Accounts, "admin")
+    _fire(state, "add", {"name": "王芳", "role": "editor", "password": "short"})
+    assert "至少需要 8 个字符" in state.message and auth.get_user(engine, "王芳") is None
+    _fire(state, "add", {"name": "王芳", "role": "editor", "password": "long-enough"})
+    _fire(state, "set_role", "王芳", "viewer")
+    _fire(state, "set_disabled", "王芳", True)
+    _fire(state, "set_disabled", "admin", True)
+    assert "不能停用自己" in state.message
+    assert [r["name"] for r in state.rows] == ["admin", "leader", "staff", "王芳"]
+    actions = [(e.action, e.user, e.target) for e in auth.list_audit(engine) if e.action.startswith("user_")]
+    assert actions[:3] == [
+        ("user_disable", "admin", "王芳"),
+        ("user_role", "admin", "王芳"),
+        ("user_add", "admin", "王芳"),
+    ]

@@ -40,6 +40,10 @@ def staff_links() -> rx.Component:
             Session.is_admin,
             rx.link(tr("审计", "Audit"), href="/audit", id="nav-audit", class_name="nav-link"),
         ),
+        rx.cond(
+            Session.is_admin,
+            rx.link(tr("账户", "Accounts"), href="/users", id="nav-users", class_name="nav-link"),
+        ),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from dashboard.components.staff import staff_page
+from dashboard.data.contract import DATASETS
 from dashboard.state.auth import Session
 from dashboard.state.history import History
 
@@ -51,10 +52,24 @@ def confirm_dialog() -> rx.Component:
     )
 
 
+def exports() -> rx.Component:
+    """Current ledgers as CSV for Excel (户主 masked unless the account is an admin)."""
+    return rx.flex(
+        rx.text("导出当前数据：", size="2"),
+        *(
+            rx.link(ds.title, href=f"/api/export/{name}.csv", id=f"export-{name}", size="2")
+            for name, ds in DATASETS.items()
+        ),
+        wrap="wrap",
+        spacing="3",
+    )
+
+
 def page() -> rx.Component:
     return staff_page(
         "history",
         "版本历史",
+        exports(),
         rx.cond(History.message != "", rx.callout(History.message, size="1", id="history-message")),
         rx.box(
             rx.table.root(
