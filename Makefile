@@ -9,7 +9,7 @@ PORT ?= 3000
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run test lint bench system-deps migrate demo clean
+.PHONY: run run-scaled test lint bench system-deps migrate demo clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,20 @@ demo: migrate
 
 # The dashboard with demo data on http://localhost:$(PORT)
 run: demo
+	reflex run --env prod --single-port --frontend-port $(PORT) --backend-port $(PORT)
+
+# Scale-out mode: PostgreSQL for the data, Redis for Reflex's state, WORKERS Granian
+# workers on one port (Reflex reads GRANIAN_WORKERS; without it 2 x cores + 1).
+# Same migrations, no code change; override e.g. `make run-scaled WORKERS=8 DASHBOARD_DB_URL=...`.
+WORKERS ?= 4
+run-scaled: export DASHBOARD_DB_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+run-scaled: export REDIS_URL ?= redis://127.0.0.1:6379
+run-scaled: export DASHBOARD_DATA_DIR ?= $(abspath data/scaled)
+run-scaled: export DASHBOARD_DEMO ?= 1
+run-scaled: export GRANIAN_WORKERS = $(WORKERS)
+run-scaled: $(VENV)/.installed
+	$(PY) -m dashboard migrate
+	$(PY) -m dashboard demo --if-empty
 	reflex run --env prod --single-port --frontend-port $(PORT) --backend-port $(PORT)
 
 lint: $(VENV)/.dev-installed
