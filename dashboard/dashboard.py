@@ -7,7 +7,7 @@ import reflex as rx
 from dashboard import api
 from dashboard.data import tables
 from dashboard.pages import audit, brands, demolition, elections, history, login, overview, upload, users
-from dashboard.state import live
+from dashboard.state import live, worker  # noqa: F401 (worker: pid probe for the scale-out test)
 from dashboard.state.accounts import Accounts
 from dashboard.state.auth import Login, Session
 from dashboard.state.board import Board

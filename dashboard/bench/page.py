@@ -57,8 +57,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(db_url: str, workdir: Path) -> Iterator[str]:
-    """The production app on a free port against ``db_url``; stopped (whole process group) after."""
+def serve(db_url: str, workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """The production app on a free port against ``db_url``; stopped (whole process group) after.
+
+    ``extra_env``: e.g. REDIS_URL and GRANIAN_WORKERS for the scale-out mode.
+    """
     venv_bin = Path(sys.executable).parent
     env = {
         **os.environ,
@@ -66,6 +69,7 @@ def serve(db_url: str, workdir: Path) -> Iterator[str]:
         "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
         "REFLEX_TELEMETRY_ENABLED": "false",
         "REFLEX_STATES_WORKDIR": str(workdir / "states"),
+        **(extra_env or {}),
     }
     port = _free_port()
     log = (workdir / "reflex.log").open("w")

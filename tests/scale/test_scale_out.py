@@ -1,0 +1,111 @@
+"""Scale-out mode: PostgreSQL for the data, Redis for Reflex's state, several workers.
+
+The production app runs with 3 Granian workers on a fresh PostgreSQL schema and
+a Redis database of its own (dashboard/bench/scale.py). Viewers are websocket
+clients speaking Reflex's protocol (dashboard/bench/viewers.py), each asking
+the worker that holds its socket for its pid, so the test knows they are
+spread over different workers. A CLI import in another process must reach
+every one of them, whichever worker it is on, within 2 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dashboard.bench.scale import ScaledApp, pg_available, redis_available, scaled_app
+from dashboard.bench.viewers import Viewer, close_all, open_viewers, session_cookie
+from dashboard.data import storage
+from dashboard.data.demo import demo_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+WORKERS = 3
+BOARDS = ["/", "/elections", "/brands", "/demolition"]
+# The issue's promise: every viewer redrawn within 2 s of the import (the target is 1 s).
+REDRAW_S = 2.0
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def app() -> Iterator[ScaledApp]:
+    if not pg_available():
+        pytest.skip("PostgreSQL not reachable at 127.0.0.1:5432 (database test)")
+    if not redis_available():
+        pytest.skip("Redis not reachable at 127.0.0.1:6379")
+    with scaled_app(WORKERS) as running:
+        yield running
+
+
+def _all_signed(tmp: Path) -> Path:
+    """Today's demo demolition ledger with every property not yet signed signed today."""
+    rows = list(csv.reader(io.StringIO(demo_bytes("demolition", date.today()).decode("utf-8-sig"))))
+    status, signed = rows[0].index("当前状态"), rows[0].index("签约日期")
+    for row in rows[1:]:
+        if row[status] in ("已摸底", "已评估"):
+            row[status], row[signed] = "已签约", date.today().isoformat()
+    out = tmp / "all_signed.csv"
+    with out.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return out
+
+
+async def _viewers_on_several_workers(app: ScaledApp, cookie: str) -> list[Viewer]:
+    """Open boards until the viewers sit on at least two workers (the kernel picks the worker)."""
+    viewers: list[Viewer] = []
+    for _ in range(5):
+        viewers += await open_viewers(app.url, BOARDS * 3, cookie)
+        await asyncio.gather(*(v.identify() for v in viewers if not v.pid))
+        if len({v.pid for v in viewers}) >= 2:
+            break
+    return viewers
+
+
+def test_a_cli_import_redraws_viewers_on_every_worker(app: ScaledApp, tmp_path: Path) -> None:
+    cookie = session_cookie(app.db_url)
+    engine = storage.make_engine(app.db_url)
+
+    async def scenario() -> dict[str, object]:
+        viewers = await _viewers_on_several_workers(app, cookie)
+        try:
+            before = {v.stamp for v in viewers}
+            done = subprocess.run(
+                [sys.executable, "-m", "dashboard", "import", "demolition", str(_all_signed(tmp_path))],
+                cwd=REPO, env=app.env, capture_output=True, text=True, timeout=120,
+            )  # fmt: skip
+            imported = time.monotonic()
+            assert done.returncode == 0, done.stdout + done.stderr
+            stamp = storage.data_stamp(engine)
+            late = await asyncio.gather(
+                *(v.wait_stamp(stamp, REDRAW_S + 5) for v in viewers), return_exceptions=True
+            )
+            return {
+                "pids": {v.pid for v in viewers},
+                "before": before,
+                "stamp": stamp,
+                "seconds": [t - imported if isinstance(t, float) else None for t in late],
+                "paths": [v.path for v in viewers],
+                "signed": [v.board.get("kpi_groups") for v in viewers if v.path == "/"],
+            }
+        finally:
+            await close_all(viewers)
+
+    seen = asyncio.run(scenario())
+
+    assert len(seen["pids"]) >= 2, f"all viewers landed on one worker: {seen['pids']}"
+    assert seen["before"] == {seen["stamp"] - 1}, "every viewer had the board before the import"
+    missing = [p for p, s in zip(seen["paths"], seen["seconds"], strict=True) if s is None]
+    assert not missing, f"{len(missing)} viewers never redrew: {missing}"
+    slow = [round(s, 2) for s in seen["seconds"] if s > REDRAW_S]
+    assert not slow, f"redrawn later than {REDRAW_S} s after the import: {slow}"
+    # What the overview's viewers now read: every property signed.
+    assert all("100%" in str(groups) for groups in seen["signed"])
