@@ -13,6 +13,7 @@ import asyncio
 import io
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -89,7 +90,10 @@ def _state(cls: type[rx.State], user: str | None) -> rx.State:
 
 
 def _fire(state: rx.State, handler: str, *args: object) -> object:
-    return asyncio.run(getattr(type(state), handler).fn(state, *args))
+    """Run the handler as the event processor would, on a loop of its own (the browser tests
+    leave Playwright's loop running in this thread)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, getattr(type(state), handler).fn(state, *args)).result()
 
 
 # ---------------------------------------------------------------------------
@@ -164,7 +168,8 @@ def test_threat_a_200_MB_body_is_cut_off_while_it_arrives(engine: sa.Engine) -> 
         "http_version": "1.1",
         "root_path": "",
     }
-    asyncio.run(api.build()(scope, receive, send))
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, api.build()(scope, receive, send)).result()
     assert answer["status"] == 413
     assert "20 MB" in answer["body"].decode()
     assert sent <= 21  # 21 MB read at most out of 200: never buffered whole
