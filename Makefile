@@ -34,7 +34,9 @@ migrate: $(VENV)/.installed
 demo: migrate
 	$(PY) -m dashboard demo --if-empty
 
-# The dashboard with demo data on http://localhost:$(PORT)
+# The dashboard with demo data on http://localhost:$(PORT), in demo mode (demo accounts,
+# a notice on every page). A real deployment runs without DASHBOARD_DEMO.
+run: export DASHBOARD_DEMO ?= 1
 run: demo
 	reflex run --env prod --single-port --frontend-port $(PORT) --backend-port $(PORT)
 
