@@ -379,6 +379,49 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "app.section.organisations": _s("党组织换届台账", "Organisations"),
     "app.section.brand_cards": _s("品牌项目", "Brand projects"),
     "app.section.property_grid": _s("房产战果图", "Property board"),
+    # --- warnings/report strings (H8)
+    "warn.milestone_overdue": _s(
+        "节点“{name}”计划 {end} 完成，已超期 {days} 天仍未完成（进度 {progress}%）",
+        "Milestone {name} was due {end}; {days} days overdue and not done (progress {progress}%)",
+    ),
+    "warn.milestone_lagging": _s(
+        "节点“{name}”进度 {progress}%，落后于已用时间 {expected}%",
+        "Milestone {name} is at {progress}%, behind the {expected}% of its time already used",
+    ),
+    "warn.progress_gap_red": _s(
+        "进度差 {gap}（签约率 {signed} − 时间进度 {time}），落后超过 10 个百分点",
+        "Progress gap {gap} (signed {signed} − time elapsed {time}): more than 10 points behind",
+    ),
+    "warn.progress_gap_yellow": _s(
+        "进度差 {gap}（签约率 {signed} − 时间进度 {time}），签约落后于时间",
+        "Progress gap {gap} (signed {signed} − time elapsed {time}): signing lags the calendar",
+    ),
+    "warn.election_overdue": _s(
+        "{name} 计划 {date} 完成换届，已超期 {days} 天（当前阶段：{stage}）",
+        "{name} was to complete its re-election by {date}; {days} days overdue (stage: {stage})",
+    ),
+    "warn.brand_behind_pace": _s(
+        "品牌“{name}”今年活动 {count} / 目标 {target}，按时间应达 {expected}",
+        "Brand {name}: {count} of {target} activities this year; {expected} expected by now",
+    ),
+    "warn.dataset_stale": _s(
+        "“{dataset}”最近更新于 {date}，已 {days} 天未更新（应每 {rhythm} 天更新）",
+        "{dataset} was last updated {date}, {days} days ago (expected every {rhythm} days)",
+    ),
+    "warn.term_expiring": _s(
+        "{name} 任期将于 {date} 届满，剩 {days} 天，请提前准备换届",
+        "{name}: term ends {date}, in {days} days; prepare the re-election",
+    ),
+    "warn.term_expired": _s(
+        "{name} 任期已于 {date} 届满（已过 {days} 天）",
+        "{name}: term ended {date} ({days} days ago)",
+    ),
+    "warn.level.red": _s("红色预警", "Red"),
+    "warn.level.yellow": _s("黄色预警", "Yellow"),
+    "warn.title": _s("预警与提醒", "Warnings and reminders"),
+    "warn.none": _s("当前没有预警", "No open warnings"),
+    "warn.since": _s("自 {date}", "since {date}"),
+    "warn.open_board": _s("查看", "Open"),
 }
 
 
