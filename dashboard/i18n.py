@@ -422,6 +422,36 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "warn.none": _s("当前没有预警", "No open warnings"),
     "warn.since": _s("自 {date}", "since {date}"),
     "warn.open_board": _s("查看", "Open"),
+    "chart.demolition_trend": _s("签约率、腾空率、拆除率变化（按日）", "Signed, vacated, demolished per day"),
+    "chart.elections_weekly": _s("每周完成换届的党组织", "Re-elections completed per week"),
+    "chart.brands_monthly": _s("每月新挂牌品牌", "Brands launched per month"),
+    "axis.rate": _s("比例", "Share"),
+    "axis.brands": _s("品牌数", "Brands"),
+    "trend.source.history": _s("上传记录", "as uploaded"),
+    "trend.source.dates": _s("按台账日期推算", "rebuilt from row dates"),
+    "hover.trend_rate": _s(
+        "%{x|%Y年%-m月%-d日} %{customdata[0]}（%{customdata[1]}）",
+        "%{x|%d %b %Y} %{customdata[0]} (%{customdata[1]})",
+    ),
+    "series.trend_new.elections_weekly": _s("本周完成", "Completed that week"),
+    "series.trend_total.elections_weekly": _s("累计完成", "Completed in all"),
+    "hover.trend_new.elections_weekly": _s(
+        "%{x|%Y年%-m月%-d日}起一周<br>完成 %{y} 个（%{customdata[0]}）",
+        "Week of %{x|%d %b %Y}<br>%{y} completed (%{customdata[0]})",
+    ),
+    "hover.trend_total.elections_weekly": _s(
+        "%{x|%Y年%-m月%-d日}起一周<br>累计完成 %{y} 个（%{customdata[0]}）",
+        "Week of %{x|%d %b %Y}<br>%{y} completed in all (%{customdata[0]})",
+    ),
+    "series.trend_new.brands_monthly": _s("当月挂牌", "Launched that month"),
+    "series.trend_total.brands_monthly": _s("累计挂牌", "Launched in all"),
+    "hover.trend_new.brands_monthly": _s(
+        "%{x|%Y年%-m月}<br>挂牌 %{y} 个（%{customdata[0]}）", "%{x|%b %Y}<br>%{y} launched (%{customdata[0]})"
+    ),
+    "hover.trend_total.brands_monthly": _s(
+        "%{x|%Y年%-m月}<br>累计挂牌 %{y} 个（%{customdata[0]}）",
+        "%{x|%b %Y}<br>%{y} launched in all (%{customdata[0]})",
+    ),
 }
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.charts import brands, demolition, elections
+from dashboard.charts import brands, demolition, elections, trends
 from dashboard.data.metrics import Frames
 from dashboard.i18n import t
 
@@ -42,17 +42,20 @@ BOARDS: dict[str, tuple[ChartSpec, ...]] = {
         _spec("elections_by_type", elections.by_type),
         _spec("elections_by_stage", elections.by_stage),
         _spec("elections_cumulative", elections.cumulative_completions),
+        _spec("elections_weekly", trends.elections_weekly),
     ),
     "brands": (
         _spec("brands_activities_month", brands.activities_per_month),
         _spec("brands_participants", brands.participants),
         _spec("brands_by_category", brands.by_category),
+        _spec("brands_monthly", trends.brands_monthly),
     ),
     "demolition": (
         _spec("demolition_funnel", demolition.funnel),
         _spec("demolition_by_category", demolition.signed_by_category),
         _spec("demolition_by_group", demolition.signed_by_group),
         _spec("demolition_burnup", demolition.burnup_chart),
+        _spec("demolition_trend", trends.demolition_rates),
         _spec("demolition_grid", demolition.property_grid),
         _spec("demolition_gantt", demolition.gantt),
         _spec("demolition_meetings", demolition.meetings_per_week),

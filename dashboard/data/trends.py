@@ -154,14 +154,23 @@ def _period_ends(index: pd.DatetimeIndex, freq: str, today: pd.Timestamp) -> pd.
     return pd.DatetimeIndex(np.minimum(ends.values, today.to_datetime64()))
 
 
-def _from_dates_at(measure: Measure, rows: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
-    """The measure on each day in ``days`` from the date columns of the current rows."""
+def _from_dates_at(
+    measure: Measure, rows: pd.DataFrame, days: pd.DatetimeIndex, now: pd.Timestamp
+) -> pd.DataFrame:
+    """The measure on each day in ``days`` from the date columns of the current rows.
+
+    A row that reached the status without a date (a brand with no start date)
+    is known to have reached it today, so it counts from today on.
+    """
     out = pd.DataFrame(index=days)
     total = len(rows)
     for name, code in measure.reached.items():
         reached = at_least(rows[measure.column], measure.enum, code)
-        dated = rows.loc[reached, measure.dates[name]].dropna().sort_values().to_numpy(dtype="datetime64[s]")
-        n = np.searchsorted(dated, days.to_numpy(dtype="datetime64[s]"), side="right").astype(float)
+        dates = rows.loc[reached, measure.dates[name]]
+        dated = dates.dropna().sort_values().to_numpy(dtype="datetime64[s]")
+        at = days.to_numpy(dtype="datetime64[s]")
+        n = np.searchsorted(dated, at, side="right").astype(float)
+        n += np.where(at >= now.to_datetime64(), float(dates.isna().sum()), 0.0)
         out[name] = n / total if measure.rate and total else (n if not measure.rate else np.nan)
     return out
 
@@ -182,6 +191,8 @@ def _curve(
     lows = [pd.Timestamp(d) for d in first_dates] + version_days
     if start is not None:
         lows.append(pd.Timestamp(start))
+    if not rows.empty:
+        lows.append(now)  # undated rows still count today
     if not lows:
         return pd.DataFrame(columns=[*measure.reached, "source"], index=pd.DatetimeIndex([]))
     lo = max(
@@ -189,7 +200,7 @@ def _curve(
     )
     index = _periods(measure.freq, lo, max(now, lo))
     ends = _period_ends(index, measure.freq, now)
-    out = _from_dates_at(measure, rows, ends)
+    out = _from_dates_at(measure, rows, ends, now)
     out.index = index
     out["source"] = "dates"
     if by_version is not None and len(by_version) and version_days:

@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 
 from dashboard import i18n
 from dashboard.charts import registry
-from dashboard.data import contract, metrics, storage, validation
+from dashboard.data import contract, metrics, storage, trends, validation
 from dashboard.data.metrics import Frames
 
 BOARDS: tuple[str, ...] = ("overview", "elections", "brands", "demolition")
@@ -254,6 +254,7 @@ def load_snapshot(engine: Engine, today: date, store: FrameStore | None = None) 
         return store.get(engine, name, number)
 
     current = {name: read(name, numbers[name]) for name in contract.DATASETS}
+    current.update(trends.history(engine, today, current))  # trend.<id> curves for the trend charts
     return Snapshot(today=today, latest=latest, current=current, _read=read)
 
 

@@ -1,0 +1,105 @@
+"""Trend charts: curves rebuilt from the version history (``dashboard.data.trends``).
+
+The app adds the history curves to the frames (``trend.<id>``); without them
+(tests, a board built from frames alone) the curves come from the row dates.
+Points reconstructed from row dates are drawn dotted, recorded ones solid, so
+a leader can tell what an upload said from what the dates imply.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import plotly.graph_objects as go
+
+from dashboard.charts.common import PALETTE, PARTY_RED, date_axis, empty_figure, ints, iso, style, title
+from dashboard.data import trends
+from dashboard.data.metrics import PROPERTY_STATUS_COLOURS, Frames
+from dashboard.i18n import fmt_pct, t
+
+
+def _source_labels(curve_source: list[str], lang: str) -> list[str]:
+    return [t(f"trend.source.{s}", lang) for s in curve_source]
+
+
+def demolition_rates(frames: Frames, lang: str, today: date) -> go.Figure:
+    """签约率 / 腾空率 / 拆除率 per day, as each upload recorded them."""
+    curve = trends.get(frames, today, "demolition_rates")
+    if curve.empty or curve[["signed", "vacated", "demolished"]].isna().all().all():
+        return empty_figure(lang)
+    x = iso(curve.index)
+    sources = _source_labels(list(curve["source"]), lang)
+    fig = go.Figure()
+    for name in ("signed", "vacated", "demolished"):
+        values = [None if v != v else round(float(v), 4) for v in curve[name]]
+        fig.add_scatter(
+            x=x,
+            y=values,
+            name=t(f"kpi.{name}_rate", lang),
+            mode="lines",
+            line={"color": PROPERTY_STATUS_COLOURS[name], "width": 2, "shape": "hv"},
+            customdata=[[fmt_pct(v, lang), s] for v, s in zip(values, sources, strict=True)],
+            hovertemplate=t("hover.trend_rate", lang) + "<extra>%{fullData.name}</extra>",
+        )
+    _mark_reconstructed(fig, curve, lang)
+    fig.update_layout(
+        xaxis=date_axis(lang),
+        yaxis={"tickformat": ".0%", "range": [0, 1.02], **title("axis.rate", lang)},
+        hovermode="x unified",
+    )
+    return style(fig, lang)
+
+
+def _mark_reconstructed(fig: go.Figure, curve: object, lang: str) -> None:
+    """Shade the days rebuilt from row dates (before the first upload)."""
+    src = list(curve["source"])  # type: ignore[index]
+    if "dates" not in src or "history" not in src:
+        return
+    idx = curve.index  # type: ignore[attr-defined]
+    last = max(i for i, s in enumerate(src) if s == "dates")
+    fig.add_vrect(
+        x0=f"{idx[0]:%Y-%m-%d}",
+        x1=f"{idx[last]:%Y-%m-%d}",
+        fillcolor="#eeeeee",
+        opacity=0.5,
+        line_width=0,
+        layer="below",
+    )
+
+
+def _counts(frames: Frames, lang: str, today: date, trend_id: str, name: str, axis_key: str) -> go.Figure:
+    curve = trends.get(frames, today, trend_id)
+    if curve.empty or int(curve[name].max()) == 0:
+        return empty_figure(lang)
+    x = iso(curve.index)
+    sources = _source_labels(list(curve["source"]), lang)
+    fig = go.Figure()
+    fig.add_bar(
+        x=x,
+        y=ints(curve[f"new_{name}"]),
+        name=t(f"series.trend_new.{trend_id}", lang),
+        marker_color=PALETTE[1],
+        customdata=[[s] for s in sources],
+        hovertemplate=t(f"hover.trend_new.{trend_id}", lang) + "<extra></extra>",
+    )
+    fig.add_scatter(
+        x=x,
+        y=ints(curve[name]),
+        name=t(f"series.trend_total.{trend_id}", lang),
+        mode="lines+markers",
+        line={"color": PARTY_RED, "width": 2, "shape": "hv"},
+        customdata=[[s] for s in sources],
+        hovertemplate=t(f"hover.trend_total.{trend_id}", lang) + "<extra></extra>",
+    )
+    fig.update_layout(xaxis=date_axis(lang), yaxis=title(axis_key, lang))
+    return style(fig, lang)
+
+
+def elections_weekly(frames: Frames, lang: str, today: date) -> go.Figure:
+    """Elections completed each week (bars) and in all (line)."""
+    return _counts(frames, lang, today, "elections_weekly", "completed", "axis.orgs")
+
+
+def brands_monthly(frames: Frames, lang: str, today: date) -> go.Figure:
+    """Brands launched each month (bars) and in all (line)."""
+    return _counts(frames, lang, today, "brands_monthly", "launched", "axis.brands")
