@@ -270,7 +270,23 @@ async def export(request: Request, who: Identity) -> Response:
     return _attachment(data, f"{DATASETS[name].title}.csv", "text/csv; charset=utf-8")
 
 
+@requires(Role.VIEWER)
+async def term_calendar(request: Request, who: Identity) -> Response:
+    """换届提醒: every organisation's term end with the 180-day window, as CSV."""
+    from dashboard.data import warnings
+    from dashboard.state.views import office_today
+
+    lang = request.query_params.get("lang", "zh")
+    lang = lang if lang in ("zh", "en") else "zh"
+    frames = {"elections": await run_in_threadpool(storage.load_current, engine(), "elections")}
+    data = await run_in_threadpool(warnings.term_calendar_csv, frames, office_today(), lang)
+    from dashboard.i18n import t
+
+    return _attachment(data, t("term_calendar.file", lang) + ".csv", "text/csv; charset=utf-8")
+
+
 ROUTES = [
+    Route("/api/reminders/term-calendar.csv", term_calendar, methods=["GET"]),
     Route("/api/login", login, methods=["POST"]),
     Route("/api/logout", logout, methods=["POST"]),
     Route("/api/upload", upload, methods=["POST"]),

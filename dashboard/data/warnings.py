@@ -377,3 +377,30 @@ def evaluate(
         *term_warnings(frames, today, lang),
     ]
     return sorted(found, key=lambda w: (SEVERITY[w.level], -w.since.toordinal(), w.rule, w.subject))
+
+
+TERM_CALENDAR_COLUMNS: tuple[str, ...] = ("org_code", "org_name", "org_type", "term_end", "days", "in_window")
+
+
+def term_calendar_csv(frames: Mapping[str, pd.DataFrame], today: date, lang: str = "zh") -> bytes:
+    """The term calendar as CSV (UTF-8 with BOM so Excel reads it; formula-like cells made inert)."""
+    import csv
+    import io
+
+    from dashboard.data.export import BOM, make_inert
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([i18n.t(f"term_calendar.col.{c}", lang) for c in TERM_CALENDAR_COLUMNS])
+    for row in term_calendar(frames, today):
+        writer.writerow(
+            [
+                make_inert(str(row["org_code"])),
+                make_inert(str(row["org_name"])),
+                i18n.enum_label(contract.ORG_TYPE, row["org_type"], lang),  # type: ignore[arg-type]
+                f"{row['term_end']:%Y-%m-%d}",
+                row["days"],
+                i18n.t("term_calendar.yes" if row["in_window"] else "term_calendar.no", lang),
+            ]
+        )
+    return (BOM + buf.getvalue()).encode("utf-8")

@@ -6,6 +6,7 @@ from dashboard.components.charts import chart_grid
 from dashboard.components.layout import page as frame
 from dashboard.components.layout import section
 from dashboard.components.tables import expiry_list, org_table
+from dashboard.components.warnings import term_calendar_link
 
 BOARD = "elections"
 
@@ -14,6 +15,6 @@ def page() -> rx.Component:
     return frame(
         BOARD,
         chart_grid(),
-        section("app.section.term_expiry", expiry_list(), id="term-expiry"),
+        section("app.section.term_expiry", term_calendar_link(), expiry_list(), id="term-expiry"),
         section("app.section.organisations", org_table()),
     )

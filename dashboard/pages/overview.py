@@ -5,9 +5,10 @@ import reflex as rx
 from dashboard.components.charts import chart_grid
 from dashboard.components.kpi import kpi_groups
 from dashboard.components.layout import page as frame
+from dashboard.components.warnings import warnings_panel
 
 BOARD = "overview"
 
 
 def page() -> rx.Component:
-    return frame(BOARD, kpi_groups(), chart_grid())
+    return frame(BOARD, warnings_panel(), kpi_groups(), chart_grid())

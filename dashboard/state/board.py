@@ -32,6 +32,7 @@ from dashboard.state.views import (
     KpiGroup,
     OrgRow,
     Swatch,
+    WarningRow,
 )
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ class Board(rx.SharedState):
     brands_more: str = ""
     grid: list[GridGroup] = rx.field(default_factory=list)
     grid_legend: list[Swatch] = rx.field(default_factory=list)
+    warnings: list[WarningRow] = rx.field(default_factory=list)
 
     def _apply(self, view: BoardView) -> None:
         """Copy a computed view into this (shared) state; Reflex pushes the delta."""
@@ -94,6 +96,7 @@ class Board(rx.SharedState):
         self.brands_more = view.brands_more
         self.grid = view.grid
         self.grid_legend = view.grid_legend
+        self.warnings = view.warnings
 
     def _is_current(self, view: BoardView) -> bool:
         return (self.board, self.lang, self.version) == (view.board, view.lang, view.version)

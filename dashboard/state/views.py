@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 
 from dashboard import i18n
 from dashboard.charts import registry
-from dashboard.data import contract, metrics, storage, trends, validation
+from dashboard.data import contract, metrics, storage, trends, validation, warnings
 from dashboard.data.metrics import Frames
 
 BOARDS: tuple[str, ...] = ("overview", "elections", "brands", "demolition")
@@ -155,6 +155,20 @@ class Swatch:
 
 
 @dataclass
+class WarningRow:
+    """One open warning on the overview's panel (dashboard.data.warnings)."""
+
+    rule: str = ""
+    level: str = "yellow"  # red | yellow
+    level_label: str = ""
+    board: str = ""
+    board_label: str = ""
+    reason: str = ""
+    link: str = "/"
+    since: str = ""
+
+
+@dataclass
 class BoardView:
     """Everything one board shows in one language for one data version."""
 
@@ -178,6 +192,7 @@ class BoardView:
     brands_more: str = ""
     grid: list[GridGroup] = field(default_factory=list)
     grid_legend: list[Swatch] = field(default_factory=list)
+    warnings: list[WarningRow] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------
@@ -400,6 +415,24 @@ def _grid(view: BoardView, snapshot: Snapshot, lang: str) -> None:
     ]
 
 
+def warning_rows(snapshot: Snapshot, lang: str) -> list[WarningRow]:
+    """Open warnings, most severe then newest first, each linking to its board."""
+    found = warnings.evaluate(snapshot.current, snapshot.latest, snapshot.today, lang)
+    return [
+        WarningRow(
+            rule=w.rule,
+            level=w.level,
+            level_label=i18n.t(f"warn.level.{w.level}", lang),
+            board=w.board,
+            board_label=i18n.t(f"board.{w.board}", lang),
+            reason=w.reason,
+            link=w.link,
+            since=i18n.t("warn.since", lang, date=i18n.fmt_date(w.since, lang)),
+        )
+        for w in found[:TABLE_LIMIT]
+    ]
+
+
 _EXTRAS: dict[str, Callable[[BoardView, Snapshot, str], None]] = {
     "elections": _elections,
     "brands": _brands,
@@ -429,6 +462,7 @@ def build_view(snapshot: Snapshot, board: str, lang: str) -> BoardView:
         ]
     if board == "overview":
         view.kpi_groups = kpi_groups(snapshot, lang)
+        view.warnings = warning_rows(snapshot, lang)
     if board in _EXTRAS:
         _EXTRAS[board](view, snapshot, lang)
     return view

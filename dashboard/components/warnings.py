@@ -1,0 +1,62 @@
+"""The overview's warnings panel and the term-calendar download link.
+
+Rows come translated in the shared board view (``Board.warnings``), most
+severe then newest first; each links to the board it is about.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from dashboard.components.layout import ui
+from dashboard.state.board import Board
+from dashboard.state.prefs import Prefs
+from dashboard.state.views import WarningRow
+
+
+def _row(row: WarningRow) -> rx.Component:
+    colour = rx.cond(row.level == "red", "red", "amber")
+    return rx.link(
+        rx.flex(
+            rx.badge(row.level_label, color_scheme=colour, variant="solid"),
+            rx.flex(
+                rx.text(row.reason, size="2"),
+                rx.text(row.board_label, " · ", row.since, size="1", color_scheme="gray"),
+                direction="column",
+            ),
+            spacing="2",
+            align="start",
+        ),
+        href=row.link,
+        underline="none",
+        color="inherit",
+        class_name="warning-row expiry-row expiry-" + row.level,
+        data_level=row.level,
+        data_rule=row.rule,
+    )
+
+
+def warnings_panel() -> rx.Component:
+    return rx.el.section(
+        rx.heading(ui("app.section.warnings"), size="4", class_name="section-title"),
+        rx.cond(
+            Board.warnings.length() > 0,
+            rx.flex(rx.foreach(Board.warnings, _row), direction="column", spacing="2"),
+            rx.text(ui("app.no_warnings"), size="2", color_scheme="gray", class_name="empty"),
+        ),
+        class_name="section",
+        id="warnings",
+    )
+
+
+def term_calendar_link() -> rx.Component:
+    return rx.link(
+        rx.icon("download", size=14),
+        ui("app.term_calendar_download"),
+        href=rx.cond(
+            Prefs.is_en, "/api/reminders/term-calendar.csv?lang=en", "/api/reminders/term-calendar.csv"
+        ),
+        is_external=True,
+        id="term-calendar-csv",
+        size="2",
+    )

@@ -1,0 +1,65 @@
+"""The overview's warnings panel and the term calendar download, on the demo ledgers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from starlette.testclient import TestClient
+
+from dashboard import api
+from dashboard.data import auth, storage, warnings
+from dashboard.data.demo import load_demo
+from dashboard.state.views import ViewCache, office_today
+
+TODAY = date(2025, 6, 30)
+
+
+@pytest.fixture
+def demo_db(sqlite_url: str) -> str:
+    engine = storage.make_engine(sqlite_url)
+    storage.migrate(engine)
+    load_demo(engine, TODAY)
+    return sqlite_url
+
+
+def test_overview_lists_open_warnings_most_severe_then_newest_each_linking_to_its_board(demo_db: str) -> None:
+    view = ViewCache().view("overview", "zh", today=TODAY)
+    rows = view.warnings
+    assert rows, "the demo campaign has something to act on"
+    levels = [r.level for r in rows]
+    assert levels == sorted(levels, key=warnings.SEVERITY.__getitem__)
+    for r in rows:
+        assert (
+            r.link == {"demolition": "/demolition", "elections": "/elections", "brands": "/brands"}[r.board]
+        )
+        assert r.level_label in ("红色预警", "黄色预警") and r.since.startswith("自 ")
+    # the demo has organisations whose term ends within 180 days
+    assert any(r.rule == "term_expiring" for r in rows)
+    # only the overview carries the panel
+    assert ViewCache().view("demolition", "zh", today=TODAY).warnings == []
+
+
+def test_the_term_calendar_downloads_as_csv_for_a_signed_in_viewer(demo_db: str) -> None:
+    engine = storage.make_engine()
+    auth.add_user(engine, "leader", "viewer", "pass-word-1")
+    client = TestClient(api.build())
+    assert client.get("/api/reminders/term-calendar.csv").status_code == 401
+    client.post("/api/login", data={"name": "leader", "password": "pass-word-1"})
+    answer = client.get("/api/reminders/term-calendar.csv")
+    assert answer.status_code == 200 and answer.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert rows[0] == ["组织编码", "党组织名称", "组织类型", "任期届满日期", "距今天数", "180 天内届满"]
+    frames = {"elections": storage.load_current(engine, "elections")}
+    calendar = warnings.term_calendar(frames, office_today())
+    assert len(rows) - 1 == len(calendar) == 33
+    days = [int(r[4]) for r in rows[1:]]
+    assert days == sorted(days)  # soonest first
+    assert all(r[5] == ("是" if int(r[4]) <= 180 else "否") for r in rows[1:])
+    english = client.get("/api/reminders/term-calendar.csv?lang=en").content.decode("utf-8-sig")
+    assert (
+        english.splitlines()[0]
+        == "Organisation code,Organisation,Type,Term ends,Days from today,Ends within 180 days"
+    )
