@@ -1,4 +1,4 @@
-"""`python -m dashboard.bench ingest --rows 1000000 [--db sqlite,postgresql]`."""
+"""`python -m dashboard.bench all | ingest | page | propagation | memory | report`."""
 
 from __future__ import annotations
 
@@ -23,7 +23,34 @@ def main(argv: list[str] | None = None) -> int:
     page = sub.add_parser("page", help="cold load to all charts drawn and bytes sent, per board page")
     page.add_argument("--size", default="demo,city", help="demo, city or both: demo,city")
     page.add_argument("--json", action="store_true", help="also print the results as JSON")
+    prop = sub.add_parser("propagation", help="100 viewers, a new version: time until each has redrawn")
+    prop.add_argument(
+        "--mode", default="sqlite,scaled", help="sqlite (one worker), scaled (PG + Redis) or both"
+    )
+    prop.add_argument("--viewers", type=int, default=100)
+    mem = sub.add_parser("memory", help="server RSS with 0, 100 and 500 connected viewers")
+    mem.add_argument(
+        "--mode", default="sqlite,scaled", help="sqlite (one worker), scaled (PG + Redis) or both"
+    )
+    every = sub.add_parser("all", help="every benchmark: one table, bench/results.md (make bench)")
+    every.add_argument("--only", default="", help="e.g. memory,page: rerun those, keep the rest")
+    sub.add_parser("report", help="rewrite bench/results.md from bench/results.json")
     args = parser.parse_args(argv)
+    if args.command in ("all", "report"):
+        from dashboard.bench.suite import main as suite_main
+
+        only = [n for n in getattr(args, "only", "").split(",") if n]
+        return suite_main(args.command, only or None)
+    if args.command == "propagation":
+        from dashboard.bench.propagation import run as prop_run
+
+        results = prop_run(args.mode.split(","), viewers=args.viewers)
+        return 0 if all(r["met"] for r in results) else 1
+    if args.command == "memory":
+        from dashboard.bench.memory import run as mem_run
+
+        results = mem_run(args.mode.split(","))
+        return 0 if all(r["met"] for r in results) else 1
     if args.command == "page":
         from dashboard.bench.page import main as page_main
 

@@ -104,9 +104,12 @@ def serve(db_url: str, workdir: Path, extra_env: dict[str, str] | None = None) -
         log.close()
 
 
-def _load(browser: Any, url: str) -> dict[str, float]:
+def _load(browser: Any, url: str, cookie: str | None = None) -> dict[str, float]:
     """One cold load in a fresh context: seconds to drawn, HTTP and websocket bytes received."""
     context = browser.new_context(viewport={"width": 1366, "height": 768})
+    if cookie:  # signed in (every board needs a login): the session cookie, as after /login
+        name, _, value = cookie.partition("=")
+        context.add_cookies([{"name": name, "value": value, "url": url}])
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -127,7 +130,7 @@ def _load(browser: Any, url: str) -> dict[str, float]:
     return {"load_s": seconds, "http_bytes": http["bytes"], "ws_bytes": ws["bytes"]}
 
 
-def measure(url: str) -> dict[str, dict[str, float]]:
+def measure(url: str, cookie: str | None = None) -> dict[str, dict[str, float]]:
     from playwright.sync_api import sync_playwright
 
     out: dict[str, dict[str, float]] = {}
@@ -142,8 +145,8 @@ def measure(url: str) -> dict[str, dict[str, float]]:
             ],
         )
         for board, path in PAGES.items():
-            first = _load(browser, url + path)
-            runs = [_load(browser, url + path) for _ in range(RUNS)]
+            first = _load(browser, url + path, cookie)
+            runs = [_load(browser, url + path, cookie) for _ in range(RUNS)]
             out[board] = {
                 "first_s": round(first["load_s"], 3),
                 "load_s": round(statistics.median(r["load_s"] for r in runs), 3),
@@ -175,8 +178,11 @@ def run(sizes: list[str]) -> list[dict[str, Any]]:
             t0 = time.perf_counter()
             rows = _prepare(size, db_url)
             print(f"{size}: data loaded in {time.perf_counter() - t0:.1f} s: {rows}", flush=True)
+            from dashboard.bench.viewers import session_cookie
+
+            cookie = session_cookie(db_url)
             with serve(db_url, workdir) as url:
-                pages = measure(url)
+                pages = measure(url, cookie)
         results.append({"size": size, "rows": rows, "pages": pages})
         _print(size, pages)
     return results

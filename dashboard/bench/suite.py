@@ -1,0 +1,319 @@
+"""`python -m dashboard.bench all`: every benchmark, one table, bench/results.md.
+
+Runs ingest (10k / 100k / 1M rows on SQLite and PostgreSQL), propagation
+(100 viewers, SQLite one worker and PostgreSQL + Redis several workers), page
+(demo and city size) and memory (0 / 100 / 500 viewers), prints each figure
+beside its target, and writes bench/results.json (the raw figures) and
+bench/results.md (the table, the machine, and for each missed target why
+and what would close it). ``report`` rewrites results.md from results.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+OUT = REPO / "bench"
+
+# Why a target is missed and what would close it: written from the measured
+# runs (see results.md), keyed by benchmark; shown only when that target is missed.
+EXPLAIN: dict[str, str] = {
+    "ingest": (
+        "Writing the version is most of it. A profile of the 1M-row SQLite import on an idle machine "
+        "(6.7 s): reading 0.76 s, validation 0.53 s, key hashing 0.58 s, and 4.9 s storing the version, "
+        "3.4 s of it inside sqlite3 `executemany` (1M rows x 12 columns; already several rows per "
+        "INSERT). pyarrow's reader is multi-threaded C++ and stores nothing, so ratio <= 3 (about 2 s) "
+        "cannot be met while every version stores every row as table rows. What would close it: store "
+        "only the rows a version adds or changes (a replace of a 1M ledger usually changes a few "
+        "hundred), or keep each version as one compressed Parquet blob (pyarrow writes 1M rows in "
+        "well under a second) with the current version's rows materialised for queries; on PostgreSQL, "
+        "COPY (psycopg `cursor.copy`) instead of INSERT. The figures here also share 2 cores with the "
+        "other benchmarks' leftovers and other users of the machine (idle: x10 instead of x14)."
+    ),
+    "propagation": (
+        "Scale-out only (one worker on SQLite meets it). The first worker to see the new version does "
+        "the whole fan-out: for each of the 100 linked viewers it locks and loads that viewer's state "
+        "from Redis, computes the delta, writes the state back and, for the three quarters whose "
+        "socket is on another worker, publishes the delta through Redis to that worker "
+        "(Reflex's SharedState design); the other workers wait. On one process in memory the same "
+        "fan-out takes 0.8 s; through Redis 1.4 s (3.7 s in a run with the machine busier). What would "
+        "close it: fan out per worker - one shared board state per worker (e.g. token "
+        "`demolition-zh-<worker>`), so every worker's poll pushes to its own sockets in parallel and "
+        "no delta crosses Redis; and more cores than workers (here 4 workers, PostgreSQL, Redis and "
+        "the 100 clients share 2 cores)."
+    ),
+    "page": (
+        "The board's data is small (ws 10-64 KB, not growing with the city's rows) and overview meets "
+        "the target; the other boards also download and compile plotly.js (http 684 KB compressed vs "
+        "337 KB), which a fresh browser context does on every load here: the measurement is the worst "
+        "case of a first visit. What would close it: the smaller plotly bundle (plotly.js-basic-dist "
+        "has every trace type the boards use), or preloading the chart chunk with the page; a "
+        "returning visitor has the immutable assets cached."
+    ),
+    "memory": (
+        "Two parts, both measured. (1) A connected client costs about 200 KB even on /login (Reflex "
+        "keeps each tab's whole state tree: router data and headers, preferences, and the staff "
+        "states - upload, history, accounts - for every viewer, plus the socket). (2) Viewers of one "
+        "board share its figures, but linking to the shared board pushes the whole board to every "
+        "viewer already linked: 30 viewers joining one board sent the first of them 64 messages "
+        "(405 KB). Joins are O(N^2) in deltas, and Python keeps the high-water memory: 200 viewers on "
+        "one board cost 1.5 MB each, 500 spread over four boards 1 MB each (Reflex issues #6392 and "
+        "#6746 describe the linked-state overhead). What would close it: linking without the fan-out "
+        "(only the linking client needs the board; a small patch in Reflex's shared.py, or the app "
+        "keeps a per-tab stamp and reads figures from the process view cache instead of linking), "
+        "and staff states split off the viewer's tree (substates loaded only on staff pages)."
+    ),
+}
+
+
+# ---------------------------------------------------------------------------
+# the machine
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
+
+
+def _cmd(*args: str) -> str:
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, timeout=20)
+        return (done.stdout or done.stderr).strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.TimeoutExpired):
+        return "n/a"
+
+
+def _server_version(kind: str) -> str:
+    try:
+        if kind == "postgresql":
+            import sqlalchemy as sa
+
+            from dashboard.bench.scale import PG_BASE
+
+            engine = sa.create_engine(PG_BASE)
+            with engine.connect() as conn:
+                version = str(conn.execute(sa.text("show server_version")).scalar())
+            engine.dispose()
+            return version
+        import redis
+
+        from dashboard.bench.scale import REDIS_BASE
+
+        return str(redis.Redis.from_url(REDIS_BASE).info("server")["redis_version"])
+    except Exception:  # any failure: the server is not there
+        return "n/a"
+
+
+def machine() -> dict[str, Any]:
+    cpuinfo = _read("/proc/cpuinfo")
+    model = next(
+        (ln.split(":", 1)[1].strip() for ln in cpuinfo.splitlines() if ln.startswith("model name")), ""
+    )
+    mem_kb = next(
+        (int(ln.split()[1]) for ln in _read("/proc/meminfo").splitlines() if ln.startswith("MemTotal")), 0
+    )
+    packages = [
+        "reflex",
+        "granian",
+        "pandas",
+        "pyarrow",
+        "plotly",
+        "SQLAlchemy",
+        "sqlmodel",
+        "psycopg",
+        "redis",
+    ]
+    versions = {}
+    for name in packages:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "n/a"
+    chromium = os.environ.get("DASHBOARD_TEST_CHROMIUM", "/usr/bin/chromium")
+    return {
+        "cores": os.cpu_count(),
+        "cpu": model or platform.processor(),
+        "ram_gb": round(mem_kb / 1024 / 1024, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "packages": versions,
+        "postgresql": _server_version("postgresql"),
+        "redis": _server_version("redis"),
+        "chromium": _cmd(chromium, "--version"),
+    }
+
+
+# ---------------------------------------------------------------------------
+# running
+
+
+def _step(name: str, fn: Any) -> tuple[Any, float]:
+    print(f"\n=== {name} ===", flush=True)
+    t0 = time.perf_counter()
+    try:
+        return fn(), time.perf_counter() - t0
+    except (Exception, SystemExit) as exc:  # one benchmark failing must not lose the others
+        print(f"{name} failed: {exc}", flush=True)
+        return {"error": f"{type(exc).__name__}: {exc}"}, time.perf_counter() - t0
+
+
+def run_all(only: list[str] | None = None) -> dict[str, Any]:
+    """Every benchmark; with ``only``, just those, merged into the last results.json."""
+    from dashboard.bench import ingest, memory, page, propagation
+
+    started = datetime.now(UTC)
+    results: dict[str, Any] = {"started": started.isoformat(timespec="seconds"), "machine": machine()}
+    if only and (OUT / "results.json").exists():
+        results = {**json.loads((OUT / "results.json").read_text()), "machine": results["machine"]}
+    seconds: dict[str, float] = dict(results.get("seconds", {}))
+    steps = {
+        "ingest": lambda: ingest.run([10_000, 100_000, 1_000_000], ["sqlite", "postgresql"]),
+        "propagation": lambda: propagation.run(["sqlite", "scaled"]),
+        "page": lambda: page.run(["demo", "city"]),
+        "memory": lambda: memory.run(["sqlite", "scaled"]),
+    }
+    for name, fn in steps.items():
+        if not only or name in only:
+            results[name], seconds[name] = _step(name, fn)
+    results["seconds"] = {k: round(v, 1) for k, v in seconds.items()}
+    OUT.mkdir(exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
+    write_report(results)
+    return results
+
+
+# ---------------------------------------------------------------------------
+# the table
+
+
+def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, bool | None]]:
+    """(benchmark, case, figure, target, met) for every measured figure."""
+    out: list[tuple[str, str, str, str, bool | None]] = []
+    for r in _list(results.get("ingest")):
+        out.append((
+            "ingest", f"{r['rows']:,} rows, {r['db']}",
+            f"{r['import_s']:.2f} s vs read_csv {r['read_csv_s']:.2f} s = x{r['ratio']:.2f}; "
+            f"{r['rows_per_s']:,} rows/s; peak {r['peak_mb']:.0f} MB",
+            "ratio <= 3 at 1M" if r["rows"] >= 1_000_000 else "(ratio <= 3 at 1M)",
+            r["met"] if r["rows"] >= 1_000_000 else None,
+        ))  # fmt: skip
+    for r in _list(results.get("propagation")):
+        out.append((
+            "propagation", f"{r['viewers']} viewers, {r['mode']} ({r['workers']} worker(s))",
+            f"p50 {r['p50_s']} s, p95 {r['p95_s']} s, max {r['max_s']} s; missing {r['missing']}; "
+            f"viewers per worker {r['per_worker']}",
+            "p95 <= 1 s", r["met"],
+        ))  # fmt: skip
+    for r in _list(results.get("page")):
+        for board, m in r["pages"].items():
+            met = m["load_s"] <= 1.5 and m["ws_kb"] <= 300 * 1000 / 1024
+            out.append((
+                "page", f"{r['size']} {board}",
+                f"load {m['load_s']:.2f} s (first {m['first_s']:.2f} s); ws {m['ws_kb']:.0f} KB; "
+                f"http {m['http_kb']:.0f} KB",
+                "load <= 1.5 s, ws <= 300 KB", met,
+            ))  # fmt: skip
+    for r in _list(results.get("memory")):
+        pts = ", ".join(f"{p['viewers']}: {p['rss_kb'] / 1024:.0f} MB" for p in r["points"])
+        redis = [p["redis_kb"] for p in r["points"] if p.get("redis_kb") is not None]
+        extra = f"; Redis {redis[0] / 1024:.1f} -> {redis[-1] / 1024:.1f} MB" if redis else ""
+        out.append((
+            "memory", f"{r['mode']} ({r['workers']} worker(s))",
+            f"RSS {pts}; per extra viewer {r['kb_per_viewer']} KB (PSS {r['kb_per_viewer_pss']} KB){extra}",
+            "<= 100 KB per viewer", r["met"],
+        ))  # fmt: skip
+    for name in ("ingest", "propagation", "page", "memory"):
+        if isinstance(results.get(name), dict) and "error" in results[name]:
+            out.append((name, "(did not run)", results[name]["error"][:200], "", False))
+    return out
+
+
+def _list(value: Any) -> list[dict[str, Any]]:
+    return value if isinstance(value, list) else []
+
+
+def _mark(met: bool | None) -> str:
+    return "-" if met is None else ("yes" if met else "**NO**")
+
+
+def print_table(results: dict[str, Any]) -> None:
+    table = rows(results)
+    print("\nbenchmark    case                                  target                       met  figure")
+    for bench, case, figure, target, met in table:
+        print(f"{bench:<12} {case:<37} {target:<28} {_mark(met).strip('*'):<4} {figure}")
+
+
+def write_report(results: dict[str, Any]) -> Path:
+    m = results["machine"]
+    table = rows(results)
+    lines = [
+        "# Benchmark results",
+        "",
+        f"`make bench` (`python -m dashboard.bench all`), run {results['started']} UTC; raw figures in "
+        "`bench/results.json`. Loopback, one machine: the load generators (viewers, Chromium) share the "
+        "cores with the server, so every figure here is pessimistic for a real deployment.",
+        "",
+        "## Machine",
+        "",
+        f"- {m['cores']} cores, {m['cpu']}, {m['ram_gb']} GB RAM; {m['os']}",
+        f"- Python {m['python']}; " + ", ".join(f"{k} {v}" for k, v in m["packages"].items()),
+        f"- PostgreSQL {m['postgresql']}, Redis {m['redis']}, {m['chromium']}",
+        "",
+        "## Figures and targets",
+        "",
+        "| benchmark | case | figure | target | met |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [f"| {b} | {c} | {f} | {t} | {_mark(met)} |" for b, c, f, t, met in table]
+    missed = sorted({b for b, *_, met in table if met is False})
+    lines += ["", "## Missed targets: why, and what would close them", ""]
+    if not missed:
+        lines.append("Every target was met.")
+    for bench in missed:
+        lines += [f"**{bench}**: {EXPLAIN.get(bench, 'not explained yet.')}", ""]
+    lines += [
+        "",
+        "## How each figure is measured",
+        "",
+        "- ingest: the whole upload pipeline (read + validate + store, one transaction, fresh database) in a "
+        'child process of its own, against `pandas.read_csv(engine="pyarrow")` alone on the same file; '
+        "peak = the child's max RSS (dashboard/bench/ingest.py).",
+        "- propagation: websocket clients speaking Reflex's protocol hold the boards open (a quarter each); "
+        "a version is committed in the benchmark process; latency = commit returned -> the delta with the "
+        "new stamp received, 3 rounds pooled (dashboard/bench/propagation.py).",
+        "- page: production build, fresh Chromium context per load: navigation start -> every plotly chart "
+        "drawn, median of 3; bytes received over the websocket (dashboard/bench/page.py).",
+        "- memory: RSS (and PSS) summed over every process of the server's session, after 3 s of settling, "
+        "with 0 (after a warm-up), 100 and 500 viewers connected (dashboard/bench/memory.py).",
+        "",
+    ]
+    path = OUT / "results.md"
+    path.write_text("\n".join(lines))
+    return path
+
+
+def main(command: str, only: list[str] | None = None) -> int:
+    if command == "report":
+        results = json.loads((OUT / "results.json").read_text())
+        print(write_report(results))
+        print_table(results)
+        return 0
+    results = run_all(only)
+    print_table(results)
+    print(f"\nwritten: {OUT / 'results.md'}")
+    return 0 if all(met is not False for *_, met in rows(results)) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "all"))
