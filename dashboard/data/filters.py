@@ -1,0 +1,229 @@
+"""Board filters kept in the URL, and the rows behind a clicked bar, slice or grid cell.
+
+A filter narrows the frames before any KPI, chart or table is computed, so
+the whole board agrees with itself; it lives in the query string
+(``?community=常春藤社区&party_group=2&from=2025-05-01``) so a link
+reproduces the view. Unknown or malformed values are ignored, never an error:
+a hand-edited link still opens a board.
+
+What each filter narrows:
+- community: brands.community; activities of those brands; elections
+  organisations whose name without its party suffix is the community.
+- org_type: elections.org_type (code).
+- party_group / category: demolition.party_group / demolition.category (户类).
+- phase: milestones.phase.
+- from / to (dates, inclusive): activities.date, meetings.date,
+  elections.completed_date, demolition.signed_date (rows without that date drop out).
+
+Drill-down: ``drill(frames, chart_id, label, lang)`` maps the clicked
+category (the label as drawn, in the viewer's language) back to its code and
+returns (dataset, rows) so the page can list them (masked) and offer a CSV.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
+from datetime import date
+from urllib.parse import urlencode
+
+import pandas as pd
+
+from dashboard import i18n
+from dashboard.data import contract
+from dashboard.data.metrics import Frames, at_least, community_name, frame
+
+FILTER_KEYS: tuple[str, ...] = ("community", "org_type", "party_group", "category", "phase", "from", "to")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The board filters; None = not filtered."""
+
+    community: str | None = None
+    org_type: str | None = None
+    party_group: int | None = None
+    category: int | None = None
+    phase: int | None = None
+    start: date | None = None  # query key "from"
+    end: date | None = None  # query key "to"
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, str]) -> Filters:
+        """Filters from query parameters; malformed values are dropped."""
+
+        def num(key: str, lo: int, hi: int) -> int | None:
+            v = str(params.get(key) or "").strip()
+            return int(v) if v.isdigit() and lo <= int(v) <= hi else None
+
+        def day(key: str) -> date | None:
+            try:
+                return date.fromisoformat(str(params.get(key) or "").strip())
+            except ValueError:
+                return None
+
+        org_type = str(params.get("org_type") or "").strip()
+        community = str(params.get("community") or "").strip()[:100]
+        return cls(
+            community=community or None,
+            org_type=org_type if org_type in contract.ORG_TYPE.codes else None,
+            party_group=num("party_group", 1, 4),
+            category=num("category", 1, 6),
+            phase=num("phase", 1, 3),
+            start=day("from"),
+            end=day("to"),
+        )
+
+    @property
+    def empty(self) -> bool:
+        return all(getattr(self, f.name) is None for f in fields(self))
+
+    def query(self) -> dict[str, str]:
+        """The query parameters that reproduce these filters (only the set ones)."""
+        out = {}
+        for key, value in asdict(self).items():
+            if value is not None:
+                out[{"start": "from", "end": "to"}.get(key, key)] = (
+                    value.isoformat() if isinstance(value, date) else str(value)
+                )
+        return out
+
+    def query_string(self) -> str:
+        return urlencode(self.query())
+
+    @property
+    def key(self) -> str:
+        """A short stable id (shared-state tokens, cache keys): '' when not filtered."""
+        if self.empty:
+            return ""
+        return hashlib.sha256(self.query_string().encode()).hexdigest()[:12]
+
+    def apply(self, frames: Mapping[str, pd.DataFrame]) -> Frames:
+        """The frames narrowed by these filters (datasets not concerned are kept as they are)."""
+        out: Frames = {name: frame(frames, name) for name in contract.DATASETS}
+        if self.empty:
+            return out
+
+        def keep(name: str, mask: pd.Series) -> None:
+            out[name] = out[name][mask.fillna(False).astype(bool)].reset_index(drop=True)
+
+        if self.community is not None:
+            keep("brands", out["brands"]["community"].eq(self.community))
+            keep("activities", out["activities"]["project_code"].isin(set(out["brands"]["project_code"])))
+            el = out["elections"]
+            keep(
+                "elections",
+                el["org_name"]
+                .map(lambda n: community_name(n) if isinstance(n, str) else n)
+                .eq(self.community),
+            )
+        if self.org_type is not None:
+            keep("elections", out["elections"]["org_type"].eq(self.org_type))
+        if self.party_group is not None:
+            keep("demolition", out["demolition"]["party_group"].eq(self.party_group))
+        if self.category is not None:
+            keep("demolition", out["demolition"]["category"].eq(self.category))
+        if self.phase is not None:
+            keep("milestones", out["milestones"]["phase"].eq(self.phase))
+        if self.start is not None or self.end is not None:
+            lo = pd.Timestamp(self.start) if self.start else pd.Timestamp.min
+            hi = pd.Timestamp(self.end) if self.end else pd.Timestamp.max
+            for name, col in (
+                ("activities", "date"),
+                ("meetings", "date"),
+                ("elections", "completed_date"),
+                ("demolition", "signed_date"),
+            ):
+                d = out[name][col]
+                keep(name, (d >= lo) & (d <= hi))
+        return out
+
+
+def options(frames: Mapping[str, pd.DataFrame]) -> dict[str, list[str]]:
+    """The values each filter can take in this data (for the filter bar's choices)."""
+    br, el = frame(frames, "brands"), frame(frames, "elections")
+    communities = set(br["community"].dropna())
+    is_comm = el["org_type"].eq("community").fillna(False).astype(bool)
+    communities |= {community_name(n) for n in el.loc[is_comm, "org_name"].dropna()}
+    dem, ms = frame(frames, "demolition"), frame(frames, "milestones")
+    return {
+        "community": sorted(communities),
+        "org_type": list(contract.ORG_TYPE.codes),
+        "party_group": [str(int(v)) for v in sorted(dem["party_group"].dropna().unique())],
+        "category": [str(int(v)) for v in sorted(dem["category"].dropna().unique())],
+        "phase": [str(int(v)) for v in sorted(ms["phase"].dropna().unique())],
+    }
+
+
+# ---------------------------------------------------------------------------
+# drill-down
+
+
+@dataclass(frozen=True)
+class DrillSpec:
+    """How a chart's clicked label maps back to rows: dataset, column and the label of each value."""
+
+    dataset: str
+    column: str
+    kind: str  # "enum": equal code; "at_least": ordered enum at or past; "int": party group/category n
+
+
+def _enum_for(dataset: str, column: str) -> contract.Enum:
+    col = contract.get_dataset(dataset).column(column)
+    assert col.enum is not None
+    return col.enum
+
+
+DRILLS: dict[str, DrillSpec] = {
+    "elections_by_type": DrillSpec("elections", "org_type", "enum"),
+    "elections_by_stage": DrillSpec("elections", "stage", "enum"),
+    "brands_by_category": DrillSpec("brands", "category", "enum"),
+    "demolition_funnel": DrillSpec("demolition", "status", "at_least"),
+    "demolition_by_category": DrillSpec("demolition", "category", "int"),
+    "demolition_by_group": DrillSpec("demolition", "party_group", "int"),
+    "demolition_grid": DrillSpec("demolition", "property_id", "key"),
+}
+
+_INT_LABELS = {"category": "category_n", "party_group": "party_group_n"}
+
+
+def drill(
+    frames: Mapping[str, pd.DataFrame], chart_id: str, label: str, lang: str = "zh"
+) -> tuple[str, pd.DataFrame] | None:
+    """The rows behind ``label`` (as drawn) on chart ``chart_id``; None if nothing matches."""
+    spec = DRILLS.get(chart_id)
+    if spec is None:
+        return None
+    rows = frame(frames, spec.dataset)
+    label = str(label).strip()
+    values = rows[spec.column]
+    if spec.kind == "key":
+        mask = values.eq(label)
+    elif spec.kind == "int":
+        key = _INT_LABELS[spec.column]
+        n = next(
+            (
+                n
+                for n in range(1, 7)
+                if label in (i18n.t(key, lang2, n=n) for lang2 in i18n.LANGS) or label == str(n)
+            ),
+            None,
+        )
+        if n is None:
+            return None
+        mask = values.eq(n)
+    else:
+        enum = _enum_for(spec.dataset, spec.column)
+        code = next(
+            (
+                c
+                for c in enum.codes
+                if label in {c, *(i18n.enum_label(enum, c, lang2) for lang2 in i18n.LANGS)}
+            ),
+            None,
+        )
+        if code is None:
+            return None
+        mask = at_least(values, enum, code) if spec.kind == "at_least" else values.eq(code)
+    return spec.dataset, rows[mask.fillna(False).astype(bool)].reset_index(drop=True)
