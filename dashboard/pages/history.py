@@ -70,7 +70,15 @@ def page() -> rx.Component:
         "history",
         "版本历史",
         exports(),
-        rx.cond(History.message != "", rx.callout(History.message, size="1", id="history-message")),
+        rx.cond(
+            History.message != "",
+            rx.callout(
+                History.message,
+                size="1",
+                color_scheme=rx.cond(History.message.contains("已恢复"), "green", "red"),
+                id="history-message",
+            ),
+        ),
         rx.box(
             rx.table.root(
                 rx.table.header(rx.table.row(*(rx.table.column_header_cell(h) for h in HEADERS))),
