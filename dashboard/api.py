@@ -285,7 +285,28 @@ async def term_calendar(request: Request, who: Identity) -> Response:
     return _attachment(data, t("term_calendar.file", lang) + ".csv", "text/csv; charset=utf-8")
 
 
+@requires(Role.VIEWER)
+async def drill_csv(request: Request, who: Identity) -> Response:
+    """The rows behind a clicked bar, slice or cell (same filters as the board), as CSV; 户主
+    names masked for every role but admin."""
+    from dashboard.data import filters as flt
+    from dashboard.data.export import to_csv_bytes
+    from dashboard.state.views import CACHE
+
+    params = request.query_params
+    filters = flt.Filters.from_query(params)
+    lang = params.get("lang", "zh") if params.get("lang") in ("zh", "en") else "zh"
+    frames = await run_in_threadpool(CACHE.frames, filters)
+    got = flt.drill(frames, params.get("chart", ""), params.get("label", ""), lang)
+    if got is None:
+        return _refuse(404, "没有这些行。", "No such rows.")
+    dataset, rows = got
+    data = await run_in_threadpool(lambda: to_csv_bytes(dataset, rows, mask_personal=not who.is_admin))
+    return _attachment(data, f"{DATASETS[dataset].title}.csv", "text/csv; charset=utf-8")
+
+
 ROUTES = [
+    Route("/api/drill.csv", drill_csv, methods=["GET"]),
     Route("/api/reminders/term-calendar.csv", term_calendar, methods=["GET"]),
     Route("/api/login", login, methods=["POST"]),
     Route("/api/logout", logout, methods=["POST"]),

@@ -13,6 +13,7 @@ from plotly.graph_objects import Figure
 from plotly.graph_objs.layout import Template
 
 from dashboard.state.board import Board
+from dashboard.state.drill import Drill
 from dashboard.state.views import ChartView
 
 PLOTLY_CONFIG = {
@@ -33,6 +34,7 @@ def figure(chart: ChartView) -> rx.Component:
         use_resize_handler=True,
         style={"width": "100%"},
         class_name="chart-plot",
+        on_click=lambda points: Drill.show(chart.id, points),  # the rows behind a bar or slice
     )
 
 

@@ -11,6 +11,7 @@ import reflex as rx
 from dashboard.components.layout import data_value, ui
 from dashboard.data.metrics import PROPERTY_STATUS_COLOURS
 from dashboard.state.board import Board
+from dashboard.state.drill import Drill
 from dashboard.state.views import BrandCard, ExpiryRow, GridCell, GridGroup, OrgRow, Swatch
 
 
@@ -141,7 +142,7 @@ def brand_cards() -> rx.Component:
 def _cell(cell: GridCell) -> rx.Component:
     # A plain div with a class and a native title (no per-cell style, no Radix tooltip):
     # hundreds of cells stay cheap to send and to draw.
-    return rx.el.div(class_name=cell.css, title=cell.title)
+    return rx.el.div(class_name=cell.css, title=cell.title, on_click=Drill.show_cell(cell.title))
 
 
 def _status_colours() -> rx.Component:

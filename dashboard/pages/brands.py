@@ -3,6 +3,7 @@
 import reflex as rx
 
 from dashboard.components.charts import chart_grid
+from dashboard.components.filters import drill_dialog, filter_bar
 from dashboard.components.layout import page as frame
 from dashboard.components.layout import section
 from dashboard.components.tables import brand_cards
@@ -11,4 +12,10 @@ BOARD = "brands"
 
 
 def page() -> rx.Component:
-    return frame(BOARD, section("app.section.brand_cards", brand_cards()), chart_grid())
+    return frame(
+        BOARD,
+        filter_bar(BOARD),
+        drill_dialog(),
+        section("app.section.brand_cards", brand_cards()),
+        chart_grid(),
+    )

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from dashboard.components.charts import chart_grid
+from dashboard.components.filters import drill_dialog, filter_bar
 from dashboard.components.layout import page as frame
 from dashboard.components.layout import section
 from dashboard.components.tables import property_grid
@@ -14,6 +15,8 @@ LATER = ["demolition_gantt", "demolition_meetings"]
 def page() -> rx.Component:
     return frame(
         BOARD,
+        filter_bar(BOARD),
+        drill_dialog(),
         chart_grid(skip=LATER, wall=2),
         section("app.section.property_grid", property_grid()),
         chart_grid(only=LATER, wall=2),

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from dashboard.components.charts import chart_grid
+from dashboard.components.filters import drill_dialog, filter_bar
 from dashboard.components.layout import page as frame
 from dashboard.components.layout import section
 from dashboard.components.tables import expiry_list, org_table
@@ -14,6 +15,8 @@ BOARD = "elections"
 def page() -> rx.Component:
     return frame(
         BOARD,
+        filter_bar(BOARD),
+        drill_dialog(),
         chart_grid(),
         section("app.section.term_expiry", term_calendar_link(), expiry_list(), id="term-expiry"),
         section("app.section.organisations", org_table()),

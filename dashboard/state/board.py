@@ -19,6 +19,7 @@ import reflex as rx
 
 from dashboard import i18n
 from dashboard.data.auth import Role
+from dashboard.data.filters import Filters
 from dashboard.state import views
 from dashboard.state.auth import require
 from dashboard.state.prefs import Prefs, valid_lang
@@ -74,6 +75,9 @@ class Board(rx.SharedState):
     grid: list[GridGroup] = rx.field(default_factory=list)
     grid_legend: list[Swatch] = rx.field(default_factory=list)
     warnings: list[WarningRow] = rx.field(default_factory=list)
+    filter_query: str = ""
+    filter_options: dict[str, list[str]] = rx.field(default_factory=dict)
+    filter_values: dict[str, str] = rx.field(default_factory=dict)
 
     def _apply(self, view: BoardView) -> None:
         """Copy a computed view into this (shared) state; Reflex pushes the delta."""
@@ -97,6 +101,9 @@ class Board(rx.SharedState):
         self.grid = view.grid
         self.grid_legend = view.grid_legend
         self.warnings = view.warnings
+        self.filter_query = view.filter_query
+        self.filter_options = view.filter_options
+        self.filter_values = view.filter_values
 
     def _is_current(self, view: BoardView) -> bool:
         return (self.board, self.lang, self.version) == (view.board, view.lang, view.version)
@@ -109,9 +116,11 @@ class Board(rx.SharedState):
         if await require(self, Role.VIEWER) is None:  # a socket without a session sees no figures
             return None
         lang = valid_lang((await self.get_state(Prefs)).lang)
-        linked = await self._link_to(token_for(board, lang))
+        filters = Filters.from_query(self.router.url.query_parameters)  # a link reproduces the view
+        token = token_for(board, lang) + (f"-f{filters.key}" if filters.key else "")
+        linked = await self._link_to(token)
         try:
-            view = await asyncio.to_thread(views.CACHE.view, board, lang)
+            view = await asyncio.to_thread(views.CACHE.view, board, lang, filters=filters)
         except Exception:
             log.exception("building the %s board failed", board)
             linked.failed = True

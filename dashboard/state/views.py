@@ -28,6 +28,8 @@ from sqlalchemy import Engine
 from dashboard import i18n
 from dashboard.charts import registry
 from dashboard.data import contract, metrics, storage, trends, validation, warnings
+from dashboard.data.filters import FILTER_KEYS, Filters
+from dashboard.data.filters import options as filter_choices
 from dashboard.data.metrics import Frames
 
 BOARDS: tuple[str, ...] = ("overview", "elections", "brands", "demolition")
@@ -193,6 +195,9 @@ class BoardView:
     grid: list[GridGroup] = field(default_factory=list)
     grid_legend: list[Swatch] = field(default_factory=list)
     warnings: list[WarningRow] = field(default_factory=list)
+    filter_query: str = ""  # the URL query of the filters applied ("" = whole board)
+    filter_options: dict[str, list[str]] = field(default_factory=dict)
+    filter_values: dict[str, str] = field(default_factory=dict)  # key -> value, "all" when not set
 
 
 # ---------------------------------------------------------------------------
@@ -415,6 +420,11 @@ def _grid(view: BoardView, snapshot: Snapshot, lang: str) -> None:
     ]
 
 
+def filter_options(frames: Frames) -> dict[str, list[str]]:
+    """The filter bar's choices from the unfiltered data."""
+    return filter_choices(frames)
+
+
 def warning_rows(snapshot: Snapshot, lang: str) -> list[WarningRow]:
     """Open warnings, most severe then newest first, each linking to its board."""
     found = warnings.evaluate(snapshot.current, snapshot.latest, snapshot.today, lang)
@@ -440,10 +450,25 @@ _EXTRAS: dict[str, Callable[[BoardView, Snapshot, str], None]] = {
 }
 
 
-def build_view(snapshot: Snapshot, board: str, lang: str) -> BoardView:
+def filtered(snapshot: Snapshot, filters: Filters | None) -> Snapshot:
+    """The snapshot narrowed by ``filters`` (current and previous alike, so deltas compare like
+    with like); the history curves are dropped and the trend charts redraw from the filtered rows."""
+    if filters is None or filters.empty:
+        return snapshot
+    return Snapshot(
+        today=snapshot.today,
+        latest=snapshot.latest,
+        current=filters.apply(snapshot.current),
+        _previous=filters.apply(snapshot.previous()),
+    )
+
+
+def build_view(snapshot: Snapshot, board: str, lang: str, filters: Filters | None = None) -> BoardView:
     """The whole board in ``lang``: charts from the registry, KPIs, rows, freshness."""
     if board not in BOARDS:
         raise KeyError(f"unknown board {board!r}; choose one of: {', '.join(BOARDS)}")
+    options = filter_options(snapshot.current)
+    snapshot = filtered(snapshot, filters)
     lines = freshness(snapshot, board, lang)
     view = BoardView(
         board=board,
@@ -453,6 +478,9 @@ def build_view(snapshot: Snapshot, board: str, lang: str) -> BoardView:
         day=snapshot.today.isoformat(),
         demo=any(f.demo for f in lines),
         freshness=lines,
+        filter_query=filters.query_string() if filters is not None else "",
+        filter_options=options,
+        filter_values={k: (filters.query() if filters else {}).get(k, "all") for k in FILTER_KEYS},
     )
     if board in registry.BOARDS:
         view.charts = [
@@ -481,16 +509,22 @@ class ViewCache:
         self._url = ""
         self._store = FrameStore()
         self._snapshot: Snapshot | None = None
-        self._views: dict[tuple[str, str], BoardView] = {}
+        self._views: dict[tuple[str, str, str], BoardView] = {}
 
     def stamp(self) -> int:
         """The cheap "has anything changed" query (max version id)."""
         return storage.data_stamp(self._engine_factory())
 
     def view(
-        self, board: str, lang: str, *, stamp: int | None = None, today: date | None = None
+        self,
+        board: str,
+        lang: str,
+        *,
+        stamp: int | None = None,
+        today: date | None = None,
+        filters: Filters | None = None,
     ) -> BoardView:
-        """The board's view for the data as it is now (``stamp``: as just polled)."""
+        """The board's view for the data as it is now (``stamp``: as just polled), optionally filtered."""
         lang = lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
         engine = self._engine_factory()
         stamp = storage.data_stamp(engine) if stamp is None else stamp
@@ -503,10 +537,22 @@ class ViewCache:
                 snap = load_snapshot(engine, today, self._store)
                 self._snapshot = snap
                 self._views = {}
-            key = (board, lang)
+            key = (board, lang, filters.key if filters is not None else "")
             if key not in self._views:
-                self._views[key] = build_view(snap, board, lang)
+                self._views[key] = build_view(snap, board, lang, filters)
             return self._views[key]
+
+    def frames(self, filters: Filters | None = None, *, today: date | None = None) -> Frames:
+        """The current (optionally filtered) frames, for the rows behind a drill-down."""
+        engine = self._engine_factory()
+        today = today or office_today()
+        with self._lock:
+            snap = self._snapshot
+            if snap is None or str(engine.url) != self._url or snap.stamp != storage.data_stamp(engine):
+                snap = None
+        if snap is None:
+            snap = load_snapshot(engine, today)
+        return filtered(snap, filters).current
 
 
 CACHE = ViewCache()

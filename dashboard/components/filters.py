@@ -1,0 +1,107 @@
+"""The filter bar (its values live in the URL) and the drill-down dialog.
+
+Filter choices and current values come from the shared board view; choosing
+one navigates to the same page with the new query string, so the address bar
+always holds a link that reproduces the view.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from dashboard.components.layout import ui
+from dashboard.state.board import Board
+from dashboard.state.drill import Drill, FilterBar
+
+# The filters each board offers (every filter narrows the whole board).
+BOARD_FILTERS: dict[str, tuple[str, ...]] = {
+    "overview": ("community", "org_type", "party_group", "category", "phase", "from", "to"),
+    "elections": ("community", "org_type", "from", "to"),
+    "brands": ("community", "from", "to"),
+    "demolition": ("party_group", "category", "phase", "from", "to"),
+}
+
+
+def _choice(key: str) -> rx.Component:
+    options = Board.filter_options[key].to(list[str])
+    return rx.el.label(
+        rx.text(ui(f"app.filter.{key}"), size="1", color_scheme="gray"),
+        rx.el.select(
+            rx.el.option(ui("app.filter.all"), value="all"),
+            rx.foreach(options, lambda v: rx.el.option(v, value=v)),
+            value=Board.filter_values[key].to(str),
+            on_change=lambda v: FilterBar.set_filter(key, v),
+            name=key,
+            id=f"filter-{key}",
+            class_name="filter-select",
+        ),
+        class_name="filter",
+    )
+
+
+def _date(key: str) -> rx.Component:
+    value = Board.filter_values[key].to(str)
+    return rx.el.label(
+        rx.text(ui(f"app.filter.{key}"), size="1", color_scheme="gray"),
+        rx.el.input(
+            type="date",
+            value=rx.cond(value == "all", "", value),
+            on_change=lambda v: FilterBar.set_filter(key, v),
+            name=key,
+            id=f"filter-{key}",
+            class_name="filter-date",
+        ),
+        class_name="filter",
+    )
+
+
+def filter_bar(board: str) -> rx.Component:
+    parts = [_date(k) if k in ("from", "to") else _choice(k) for k in BOARD_FILTERS[board]]
+    return rx.flex(
+        *parts,
+        rx.cond(
+            Board.filter_query != "",
+            rx.button(
+                ui("app.filter.clear"), on_click=FilterBar.clear, size="1", variant="soft", id="filter-clear"
+            ),
+        ),
+        wrap="wrap",
+        spacing="3",
+        align="end",
+        class_name="filter-bar no-print",
+        id="filter-bar",
+    )
+
+
+def drill_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(Drill.title),
+            rx.box(
+                rx.table.root(
+                    rx.table.header(rx.table.row(rx.foreach(Drill.headers, rx.table.column_header_cell))),
+                    rx.table.body(
+                        rx.foreach(Drill.rows, lambda r: rx.table.row(rx.foreach(r, rx.table.cell)))
+                    ),
+                    size="1",
+                    variant="surface",
+                    id="drill-table",
+                ),
+                class_name="table-wrap",
+                max_height="60vh",
+                overflow_y="auto",
+            ),
+            rx.cond(Drill.more != "", rx.text(Drill.more, size="1", color_scheme="gray")),
+            rx.flex(
+                rx.link(ui("app.drill.csv"), href=Drill.csv_url, is_external=True, id="drill-csv"),
+                rx.dialog.close(rx.button(ui("app.drill.close"), variant="soft", id="drill-close")),
+                justify="between",
+                align="center",
+                margin_top="0.75rem",
+            ),
+            max_width="min(96vw, 1100px)",
+            id="drill-dialog",
+        ),
+        open=Drill.is_open,
+        on_open_change=Drill.set_is_open,
+    )
