@@ -180,11 +180,27 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
     except UnreadableFile as exc:
         raise UsageError(f"{exc.message}\n{exc.message_en}") from None
+    if not result.dry_run:
+        _audit(
+            engine,
+            "upload" if result.accepted else "upload_rejected",
+            args.user,
+            result.accepted,
+            f"{name} {path.name}",
+            f"version {result.version}" if result.accepted else f"{result.error_count} error(s)",
+        )
     if args.json:
         _say(json.dumps(result.to_json(), ensure_ascii=False))
     else:
         _say(format_result(result))
     return OK if result.accepted else REJECTED
+
+
+def _audit(engine: Engine, action: str, user: str, ok: bool, target: str, detail: str) -> None:
+    """CLI writes land in the audit log too (address "cli": someone with a shell on the server)."""
+    from dashboard.data import auth
+
+    auth.audit(engine, action, user=user, ok=ok, target=target, detail=detail, address="cli")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -267,6 +283,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     if args.version not in numbers:
         raise UsageError(_no_version(name, args.version, numbers))
     result = storage.restore(engine, name, args.version, user=args.user)
+    detail = f"new version {result.version}" if result.accepted else f"{result.error_count} error(s)"
+    _audit(engine, "restore", args.user, result.accepted, f"{name} v{args.version}", detail)
     if not result.accepted:  # the old content no longer fits (e.g. a brand it references is gone)
         _say(format_result(result))
         return REJECTED

@@ -183,3 +183,16 @@ def test_demo_prints_the_demo_accounts(sqlite_url: str, tmp_path: Path) -> None:
         assert name in done.stdout
     again = _cli("demo", "--if-empty")
     assert again.stdout.split("演示账户")[1] == done.stdout.split("演示账户")[1]  # same passwords
+
+
+def test_cli_imports_and_rollbacks_are_audited(sqlite_url: str, tmp_path: Path) -> None:
+    ledger = tmp_path / "会议.csv"
+    ledger.write_text("日期,类型,议题\n2024-05-03,周例会,进度\n", encoding="utf-8")
+    assert _cli("import", "meetings", str(ledger), "--user", "王芳").returncode == 0
+    assert _cli("import", "meetings", str(ledger), "--dry-run").returncode == 0  # a dry run writes nothing
+    assert _cli("rollback", "meetings", "1").returncode == 0
+    log = auth.list_audit(storage.make_engine(sqlite_url))
+    assert [(e.action, e.user, e.target, e.address) for e in log] == [
+        ("restore", "cli", "meetings v1", "cli"),
+        ("upload", "王芳", "meetings 会议.csv", "cli"),
+    ]
