@@ -6,12 +6,26 @@ import reflex as rx
 
 from dashboard import api
 from dashboard.data import tables
-from dashboard.pages import audit, brands, demolition, elections, history, login, overview, upload, users
+from dashboard.pages import (
+    audit,
+    brands,
+    demolition,
+    elections,
+    history,
+    kiosk,
+    login,
+    overview,
+    report,
+    screen,
+    upload,
+    users,
+)
 from dashboard.state import live, worker  # noqa: F401 (worker: pid probe for the scale-out test)
 from dashboard.state.accounts import Accounts
 from dashboard.state.auth import Login, Session
 from dashboard.state.board import Board
 from dashboard.state.history import AuditLog, History
+from dashboard.state.report import KioskAdmin, Screen, WeeklyReport
 
 # Our tables are plain SQLModel (no Reflex import in dashboard/data): register them
 # here so `reflex db` and rx.session know them. Schema changes go through our Alembic.
@@ -65,6 +79,15 @@ app.add_page(
 )
 app.add_page(
     users.page, route="/users", title="党建看板 · 账户", on_load=[Session.guard_admin, Accounts.load]
+)
+
+# Issue 6: the weekly report, the wall screen (kiosk token, no session) and its links (admins).
+app.add_page(
+    report.page, route="/report", title="党建看板 · 周报", on_load=[Session.guard, WeeklyReport.load]
+)
+app.add_page(screen.page, route="/screen", title="党建看板 · 大屏", on_load=Screen.open)
+app.add_page(
+    kiosk.page, route="/kiosk", title="党建看板 · 大屏链接", on_load=[Session.guard_admin, KioskAdmin.load]
 )
 
 app.register_lifespan_task(live.watch)

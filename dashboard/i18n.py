@@ -433,6 +433,46 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "app.filter.clear": _s("清除筛选", "Clear filters"),
     "app.drill.csv": _s("下载这些行（CSV）", "Download these rows (CSV)"),
     "app.drill.close": _s("关闭", "Close"),
+    "report.title": _s("党建工作周报", "Party-building weekly report"),
+    "report.period": _s("统计周期：{start}至{end}", "Week of {start} to {end}"),
+    "report.since_last_week": _s("较上周 {delta}", "{delta} on last week"),
+    "report.no_change_known": _s("上周无数据", "no data a week ago"),
+    "report.sentence.elections": _s(
+        "一、换届选举。全街道 {total} 个党组织中，已完成换届 {completed} 个，完成率 {rate}。",
+        "1. Re-elections. {completed} of {total} party organisations have completed "
+        "their re-election ({rate}).",
+    ),
+    "report.sentence.brands": _s(
+        "二、一社区一品牌。{communities} 个社区中 {covered} 个已有挂牌品牌；"
+        "本月开展品牌活动 {activities} 场，参与 {participants} 人次。",
+        "2. Community brands. {covered} of {communities} communities have a launched brand; "
+        "{activities} activities this month with {participants} participants.",
+    ),
+    "report.sentence.demolition": _s(
+        "三、东辛村拆迁百日攻坚。今天是第 {day} 天；{total} 户中已签约 {signed} 户（签约率 {signed_rate}），"
+        "已腾空 {vacated} 户，已拆除 {demolished} 户；进度差 {gap}。",
+        "3. Dongxin demolition, 100 days. Day {day}; {signed} of {total} properties signed ({signed_rate}), "
+        "{vacated} vacated, {demolished} demolished; progress gap {gap}.",
+    ),
+    "report.uploads": _s(
+        "{dataset}：本周更新 {n} 次，新增 {added} 行、变更 {changed} 行、删除 {removed} 行",
+        "{dataset}: updated {n} times this week, {added} rows added, {changed} changed, {removed} removed",
+    ),
+    "report.no_uploads": _s("本周没有台账更新", "No ledger was updated this week"),
+    "app.report.figures": _s("主要指标", "Key figures"),
+    "app.report.summary": _s("工作进展", "Progress"),
+    "app.report.changes": _s("本周台账更新", "Updates this week"),
+    "app.report.warnings": _s("待办预警", "Open warnings"),
+    "app.report.charts": _s("主要图表", "Main charts"),
+    "app.report.print": _s("打印 / 存为 PDF", "Print / save as PDF"),
+    "app.report.png_hint": _s(
+        "每张图右上角的相机按钮可下载 PNG 图片。", "The camera button on each chart downloads it as a PNG."
+    ),
+    "app.page.report": _s("周报", "Weekly report"),
+    "app.page.screen": _s("大屏", "Wall screen"),
+    "app.kiosk.refused": _s(
+        "大屏链接无效或已撤销，请联系管理员。", "This wall-screen link is not valid or has been revoked."
+    ),
     "term_calendar.col.org_code": _s("组织编码", "Organisation code"),
     "term_calendar.col.org_name": _s("党组织名称", "Organisation"),
     "term_calendar.col.org_type": _s("组织类型", "Type"),

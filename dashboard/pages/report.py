@@ -1,0 +1,90 @@
+"""周报 /report: a printable weekly report (A4 print CSS in assets/styles.css)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from dashboard.components.layout import header, ui
+from dashboard.state.report import ReportFigure, WeeklyReport
+from dashboard.state.views import ChartView, WarningRow
+
+# The chart's camera button downloads it as a PNG (plotly's own toImage).
+PNG_CONFIG = {
+    "displayModeBar": True,
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtons": [["toImage"]],
+    "toImageButtonOptions": {"format": "png", "scale": 2, "width": 1000, "height": 500},
+}
+
+
+def _figure(f: ReportFigure) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(f.label), rx.table.cell(f.value, class_name="report-value"), rx.table.cell(f.change)
+    )
+
+
+def _warning(w: WarningRow) -> rx.Component:
+    return rx.el.li(
+        rx.text.strong(w.level_label), "：", w.reason, "（", w.since, "）", class_name="report-warning"
+    )
+
+
+def _chart(c: ChartView) -> rx.Component:
+    from plotly.graph_objects import Figure
+    from plotly.graph_objs.layout import Template
+
+    return rx.box(
+        rx.heading(c.title, size="3", as_="h3"),
+        rx.plotly.basic(
+            data=c.figure.to(Figure),
+            config=PNG_CONFIG,
+            template=rx.Var.create({}).to(Template),
+            use_resize_handler=True,
+            style={"width": "100%"},
+        ),
+        class_name="report-chart",
+        id="report-chart-" + c.id,
+    )
+
+
+def page() -> rx.Component:
+    r = WeeklyReport
+    return rx.box(
+        rx.box(header("overview"), class_name="no-print"),
+        rx.el.main(
+            rx.flex(
+                rx.heading(r.title, size="7", as_="h1"),
+                rx.button(
+                    rx.icon("printer", size=16),
+                    ui("app.report.print"),
+                    on_click=rx.call_script("window.print()"),
+                    variant="soft",
+                    class_name="no-print",
+                    id="report-print",
+                ),
+                justify="between",
+                align="center",
+            ),
+            rx.text(r.period, size="2", color_scheme="gray", id="report-period"),
+            rx.heading(ui("app.report.figures"), size="4", as_="h2"),
+            rx.table.root(rx.table.body(rx.foreach(r.figures, _figure)), size="1", id="report-figures"),
+            rx.heading(ui("app.report.summary"), size="4", as_="h2"),
+            rx.foreach(r.summary, lambda s: rx.text(s, as_="p", class_name="report-p")),
+            rx.heading(ui("app.report.changes"), size="4", as_="h2"),
+            rx.el.ul(rx.foreach(r.uploads, rx.el.li)),
+            rx.heading(ui("app.report.warnings"), size="4", as_="h2"),
+            rx.cond(
+                r.warnings.length() > 0,
+                rx.el.ul(rx.foreach(r.warnings, _warning), id="report-warnings"),
+                rx.text(ui("app.no_warnings")),
+            ),
+            rx.heading(ui("app.report.charts"), size="4", as_="h2", class_name="report-charts-title"),
+            rx.text(ui("app.report.png_hint"), size="1", color_scheme="gray", class_name="no-print"),
+            rx.foreach(r.charts, _chart),
+            class_name="content report",
+            id="report",
+            data_ready=r.ready.to_string(),
+        ),
+        class_name="app",
+    )

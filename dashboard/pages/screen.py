@@ -1,0 +1,84 @@
+"""大屏 /screen: a 1920×1080 dark wall screen rotating the boards, opened with a kiosk token.
+
+No header, no navigation, no input: the only event is the rotation timer's.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+from plotly.graph_objects import Figure
+from plotly.graph_objs.layout import Template
+
+from dashboard.components.layout import ui
+from dashboard.state.report import Screen
+from dashboard.state.views import ChartView, KpiGroup, KpiView, WarningRow
+
+
+def _kpi(k: KpiView) -> rx.Component:
+    return rx.box(
+        rx.text(k.label, class_name="screen-kpi-label"),
+        rx.text(k.value, class_name="screen-kpi-value"),
+        rx.text(k.sub, class_name="screen-kpi-sub"),
+        class_name="screen-kpi screen-" + k.level,
+        id="screen-kpi-" + k.id,
+    )
+
+
+def _group(g: KpiGroup) -> rx.Component:
+    return rx.box(
+        rx.text(g.title, class_name="screen-group-title"), rx.flex(rx.foreach(g.kpis, _kpi), wrap="wrap")
+    )
+
+
+def _warning(w: WarningRow) -> rx.Component:
+    return rx.box(w.reason, class_name="screen-warning screen-warning-" + w.level)
+
+
+def _chart(c: ChartView) -> rx.Component:
+    return rx.box(
+        rx.text(c.title, class_name="screen-chart-title"),
+        rx.plotly.basic(
+            data=c.figure.to(Figure),
+            config={"displayModeBar": False, "staticPlot": True, "responsive": True},
+            template=rx.Var.create({}).to(Template),
+            use_resize_handler=True,
+            style={"width": "100%"},
+        ),
+        class_name="screen-chart",
+        id="screen-chart-" + c.id,
+    )
+
+
+def page() -> rx.Component:
+    return rx.box(
+        rx.cond(
+            Screen.allowed,
+            rx.box(
+                rx.flex(
+                    rx.text(
+                        ui("app.title"),
+                        " · ",
+                        Screen.board_title,
+                        class_name="screen-title",
+                        id="screen-title",
+                    ),
+                    rx.text(Screen.stamp, class_name="screen-stamp"),
+                    justify="between",
+                    align="baseline",
+                ),
+                rx.foreach(Screen.kpi_groups, _group),
+                rx.foreach(Screen.warnings, _warning),
+                rx.grid(rx.foreach(Screen.charts, _chart), columns="3", spacing="4"),
+            ),
+            rx.cond(
+                Screen.checked,
+                rx.text(ui("app.kiosk.refused"), class_name="screen-refused", id="screen-refused"),
+            ),
+        ),
+        rx.el.button(
+            on_click=Screen.next_board, id="screen-next", style={"display": "none"}, aria_hidden="true"
+        ),
+        class_name="screen",
+        id="screen",
+        data_allowed=Screen.allowed.to_string(),
+    )

@@ -1,0 +1,228 @@
+"""/report (周报) and /screen (wall screen) states, and the admin's kiosk links.
+
+The report is per viewer (it is read, printed, closed); its figures are the
+overview's, its changes are against the data of seven days ago
+(:mod:`dashboard.data.report`). The wall screen opens with a kiosk token
+instead of a session: it re-checks the token on every rotation, so a revoked
+link goes dark within one rotation, and it has no event that writes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+import reflex as rx
+
+from dashboard import i18n
+from dashboard.data import kiosk, report, storage
+from dashboard.data.auth import Role
+from dashboard.state import views
+from dashboard.state.auth import require
+from dashboard.state.prefs import Prefs, valid_lang
+from dashboard.state.views import ChartView, KpiGroup, WarningRow
+
+# The main charts of the report, in order.
+REPORT_CHARTS: tuple[tuple[str, str], ...] = (
+    ("elections", "elections_by_type"),
+    ("brands", "brands_activities_month"),
+    ("demolition", "demolition_burnup"),
+    ("demolition", "demolition_trend"),
+    ("demolition", "demolition_funnel"),
+)
+SCREEN_BOARDS: tuple[str, ...] = views.BOARDS
+SCREEN_SECONDS = 20
+
+
+@dataclass
+class ReportFigure:
+    label: str = ""
+    value: str = ""
+    change: str = ""
+
+
+def build_report(lang: str) -> dict[str, Any]:
+    """Everything /report shows, in ``lang``."""
+    engine = storage.make_engine()
+    today = views.office_today()
+    snap = views.load_snapshot(engine, today)
+    rep = report.build(engine, snap.current, snap.latest, today, lang)
+    charts = []
+    for board, chart_id in REPORT_CHARTS:
+        for c in views.CACHE.view(board, lang, today=today).charts:
+            if c.id == chart_id:
+                charts.append(ChartView(id=c.id, title=c.title, figure=c.figure))
+    return {
+        "title": rep.title,
+        "period": rep.period,
+        "figures": [ReportFigure(label=f.label, value=f.value, change=f.change) for f in rep.figures],
+        "summary": rep.summary,
+        "uploads": rep.uploads,
+        "warnings": views.warning_rows(snap, lang),
+        "charts": charts,
+    }
+
+
+class WeeklyReport(rx.State):
+    """The weekly report for this viewer."""
+
+    title: str = ""
+    period: str = ""
+    figures: list[ReportFigure] = rx.field(default_factory=list)
+    summary: list[str] = rx.field(default_factory=list)
+    uploads: list[str] = rx.field(default_factory=list)
+    warnings: list[WarningRow] = rx.field(default_factory=list)
+    charts: list[ChartView] = rx.field(default_factory=list)
+    ready: bool = False
+
+    @rx.event
+    async def load(self):  # noqa: ANN201
+        if await require(self, Role.VIEWER) is None:
+            return None
+        lang = valid_lang((await self.get_state(Prefs)).lang)
+        got = await asyncio.to_thread(build_report, lang)
+        for key, value in got.items():
+            setattr(self, key, value)
+        self.ready = True
+        return None
+
+
+# ---------------------------------------------------------------------------
+# wall screen
+
+DARK_TEXT = "#e8e8e8"
+
+
+def dark(figure: dict[str, Any]) -> dict[str, Any]:
+    """A figure restyled for a dark wall: light text, faint grid, larger type."""
+    fig = copy.deepcopy(figure)
+    layout = fig.setdefault("layout", {})
+    layout.setdefault("font", {}).update({"color": DARK_TEXT, "size": 18})
+    layout["height"] = 420
+    for axis in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
+        layout[axis].update({"gridcolor": "#333333", "zerolinecolor": "#444444"})
+    for note in layout.get("annotations", []):
+        note.setdefault("font", {}).update({"color": DARK_TEXT})
+    return fig
+
+
+def screen_view(board: str) -> dict[str, Any]:
+    """The masked board view a wall screen shows (views are masked for everyone already)."""
+    view = views.CACHE.view(board, i18n.DEFAULT_LANG)
+    return {
+        "board_title": i18n.t(f"app.page.{board}", i18n.DEFAULT_LANG),
+        "kpi_groups": view.kpi_groups,
+        "warnings": view.warnings[:6],
+        "charts": [ChartView(id=c.id, title=c.title, figure=dark(c.figure)) for c in view.charts[:6]],
+        "stamp": "; ".join(f"{f.dataset}{f.text}" for f in view.freshness[:1]),
+    }
+
+
+class Screen(rx.State):
+    """The wall screen: opened by a kiosk token, rotating boards, read-only."""
+
+    allowed: bool = False
+    checked: bool = False
+    index: int = 0
+    seconds: int = SCREEN_SECONDS
+    board_title: str = ""
+    kpi_groups: list[KpiGroup] = rx.field(default_factory=list)
+    warnings: list[WarningRow] = rx.field(default_factory=list)
+    charts: list[ChartView] = rx.field(default_factory=list)
+    stamp: str = ""
+
+    def _token_ok(self) -> bool:
+        return kiosk.check(self.router.url.query_parameters.get("k"))
+
+    async def _show(self) -> None:
+        self.allowed = await asyncio.to_thread(self._token_ok)
+        self.checked = True
+        if not self.allowed:  # revoked: nothing stays on the wall
+            self.kpi_groups, self.warnings, self.charts, self.board_title = [], [], [], ""
+            return
+        got = await asyncio.to_thread(screen_view, SCREEN_BOARDS[self.index % len(SCREEN_BOARDS)])
+        for key, value in got.items():
+            setattr(self, key, value)
+
+    @rx.event
+    async def open(self):  # noqa: ANN201
+        raw = str(self.router.url.query_parameters.get("s") or "")
+        self.seconds = max(5, min(300, int(raw))) if raw.isdigit() else SCREEN_SECONDS
+        self.index = 0
+        await self._show()
+        # One timer per page: click the hidden "next" button every N seconds.
+        return rx.call_script(
+            "if (!window.__screenTimer) { window.__screenTimer = setInterval(() => "
+            "{ const b = document.getElementById('screen-next'); if (b) b.click(); }, "
+            f"{self.seconds * 1000}); }}"
+        )
+
+    @rx.event
+    async def next_board(self) -> None:
+        self.index = (self.index + 1) % len(SCREEN_BOARDS)
+        await self._show()
+
+
+# ---------------------------------------------------------------------------
+# admin: kiosk links
+
+
+@dataclass
+class KioskRow:
+    id: str = ""
+    label: str = ""
+    created: str = ""
+    status: str = ""
+    active: bool = True
+
+
+class KioskAdmin(rx.State):
+    """Create and revoke wall-screen links (admins only; checked on the server each time)."""
+
+    rows: list[KioskRow] = rx.field(default_factory=list)
+    new_link: str = ""
+    label: str = ""
+
+    def _load(self) -> None:
+        self.rows = [
+            KioskRow(
+                id=x.id,
+                label=x.label,
+                created=f"{x.created_at[:16].replace('T', ' ')} UTC · {x.created_by}",
+                status="有效" if x.active else f"已撤销 {(x.revoked_at or '')[:16].replace('T', ' ')}",
+                active=x.active,
+            )
+            for x in reversed(kiosk.list_links())
+        ]
+
+    @rx.event
+    async def load(self) -> None:
+        if await require(self, Role.ADMIN) is None:
+            return
+        self.new_link = ""
+        self._load()
+
+    @rx.event
+    def set_label(self, value: str) -> None:
+        self.label = value
+
+    @rx.event
+    async def create(self) -> None:
+        who = await require(self, Role.ADMIN)
+        if who is None:
+            return
+        token, _ = kiosk.create(storage.make_engine(), who.name, self.label)
+        origin = self.router.url.origin or ""
+        self.new_link = f"{origin}/screen?k={token}"
+        self.label = ""
+        self._load()
+
+    @rx.event
+    async def revoke(self, link_id: str) -> None:
+        who = await require(self, Role.ADMIN)
+        if who is None:
+            return
+        kiosk.revoke(storage.make_engine(), link_id, who.name)
+        self._load()

@@ -1,0 +1,57 @@
+"""The weekly report's figures and changes against a week ago; kiosk links created and revoked."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from dashboard.data import auth, kiosk, report, storage
+from tests.test_trends import TODAY, properties, upload
+
+
+@pytest.fixture
+def engine(sqlite_url: str) -> sa.Engine:
+    eng = storage.make_engine(sqlite_url)
+    storage.migrate(eng)
+    return eng
+
+
+def test_the_report_compares_with_the_data_of_a_week_ago(engine: sa.Engine) -> None:
+    upload(engine, "demolition", properties(2), TODAY - timedelta(days=10))
+    upload(engine, "demolition", properties(5), TODAY - timedelta(days=2))
+    current = {"demolition": storage.load_current(engine, "demolition")}
+    rep = report.build(engine, current, storage.latest_versions(engine), TODAY, "zh")
+    signed = next(f for f in rep.figures if f.label == "签约率")
+    assert signed.value == "50%" and signed.change == "较上周 +30 个百分点"
+    elections = next(f for f in rep.figures if f.label == "换届完成率")
+    assert elections.change == "上周无数据"
+    assert rep.period == "统计周期：2026年6月24日至2026年6月30日"
+    assert rep.uploads == ["拆迁房产进度：本周更新 1 次，新增 0 行、变更 3 行、删除 0 行"]
+    assert "10 户中已签约 5 户（签约率 50%）" in rep.summary[2]
+    # the demolition ledger was uploaded 2 days ago: within its daily rhythm? no, stale after 1 day
+    assert [w.rule for w in rep.warnings] == ["dataset_stale"]
+
+
+def test_frames_as_of_a_day_before_any_upload_are_empty(engine: sa.Engine) -> None:
+    upload(engine, "demolition", properties(2), TODAY)
+    before = report.frames_as_of(engine, TODAY - timedelta(days=1))
+    assert before["demolition"].empty
+    assert len(report.frames_as_of(engine, TODAY)["demolition"]) == 10
+
+
+def test_a_kiosk_link_works_until_revoked_and_only_its_hash_is_kept(
+    engine: sa.Engine, tmp_path: Path
+) -> None:
+    token, link = kiosk.create(engine, "admin", "大厅大屏", data_dir=tmp_path)
+    assert kiosk.check(token, tmp_path) and not kiosk.check(token + "x", tmp_path)
+    assert not kiosk.check("", tmp_path) and not kiosk.check(None, tmp_path)
+    assert token not in (tmp_path / kiosk.FILE_NAME).read_text(encoding="utf-8")
+    assert kiosk.revoke(engine, link.id, "admin", tmp_path)
+    assert not kiosk.check(token, tmp_path)
+    assert not kiosk.revoke(engine, link.id, "admin", tmp_path)  # already revoked
+    actions = [a.action for a in auth.list_audit(engine)]
+    assert "kiosk_create" in actions and "kiosk_revoke" in actions
+    assert date.fromisoformat(kiosk.list_links(tmp_path)[0].created_at[:10]).year >= 2025
