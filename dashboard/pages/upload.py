@@ -51,8 +51,28 @@ def report() -> rx.Component:
                 rx.flex(
                     rx.callout("检查通过，可以导入。", icon="circle-check", color_scheme="green", size="1"),
                     rx.text(Upload.counts, id="upload-counts", size="2"),
+                    rx.cond(
+                        Upload.removed > 0,
+                        rx.callout(
+                            rx.text.span(
+                                "注意：确认后将删除现有的 ", Upload.removed, " 行（文件替换整个台账）。"
+                            ),
+                            icon="triangle-alert",
+                            color_scheme="amber",
+                            size="1",
+                            id="upload-removes",
+                        ),
+                    ),
                     rx.flex(
-                        rx.foreach(Upload.moves, lambda m: rx.badge(m, size="2", class_name="move")),
+                        rx.foreach(
+                            Upload.moves,
+                            lambda m: rx.badge(
+                                m,
+                                size="2",
+                                class_name="move",
+                                color_scheme=rx.cond(m.contains("+"), "green", "gray"),
+                            ),
+                        ),
                         spacing="2",
                         wrap="wrap",
                         id="upload-moves",

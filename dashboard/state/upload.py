@@ -61,6 +61,7 @@ class Upload(rx.State):
     errors: list[dict[str, str]] = rx.field(default_factory=list)
     warnings: list[str] = rx.field(default_factory=list)
     counts: str = ""
+    removed: int = 0
     moves: list[str] = rx.field(default_factory=list)
     sample_headers: list[str] = rx.field(default_factory=list)
     sample_rows: list[list[str]] = rx.field(default_factory=list)
@@ -71,7 +72,7 @@ class Upload(rx.State):
 
     def _clear(self) -> None:
         self.pending = self.checked_dataset = self.file_name = self.counts = self.message = ""
-        self.accepted, self.error_count = False, 0
+        self.accepted, self.error_count, self.removed = False, 0, 0
         self.errors, self.warnings, self.moves = [], [], []
         self.sample_headers, self.sample_rows = [], []
 
@@ -131,6 +132,7 @@ class Upload(rx.State):
             f"删除 {r['removed']}，跳过 {r['skipped']}"
         )
         self.moves = report.moves
+        self.removed = int(r["removed"])
         self.sample_headers = report.sample_headers
         self.sample_rows = report.sample_rows
 
