@@ -119,9 +119,9 @@ class FilterBar(rx.State):
         else:
             params[key] = value
         query = Filters.from_query(params).query_string()
-        path = self.router.url.path or "/"
+        path = self.router.url.path.rstrip("/") or "/"
         return rx.redirect(path + (f"?{query}" if query else ""))
 
     @rx.event
     def clear(self):  # noqa: ANN201
-        return rx.redirect(self.router.url.path or "/")
+        return rx.redirect(self.router.url.path.rstrip("/") or "/")

@@ -1,0 +1,124 @@
+"""Issue 6 in the browser: filters in the URL, drill-down, the weekly report as PDF, the kiosk wall screen."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
+
+from dashboard import i18n
+from dashboard.data import kiosk, storage
+from tests.browser.conftest import Server
+from tests.browser.helpers import open_board
+
+
+def demolition(server: Server) -> pd.DataFrame:
+    return storage.load_current(storage.make_engine(server.env["DASHBOARD_DB_URL"]), "demolition")
+
+
+def test_a_filter_in_the_url_reproduces_the_same_figures(page: Page, app_server: Server) -> None:
+    dem = demolition(app_server)
+    group = dem[dem["party_group"] == 2]
+    signed = int(group["status"].isin(["signed", "vacated", "demolished", "cleared"]).sum())
+    url = app_server.url + "/?party_group=2"
+    open_board(page, url)
+    sub = page.locator("#kpi-signed_rate .kpi-sub")
+    expect(sub).to_have_text(f"{signed} / {len(group)}")
+    expect(page.locator("#filter-party_group")).to_have_value("2")
+    value = page.locator("#kpi-signed_rate .kpi-value").inner_text()
+    assert value == i18n.fmt_pct(signed / len(group))
+    # the same link in another tab gives the same figures
+    other = page.context.new_page()
+    open_board(other, url)
+    expect(other.locator("#kpi-signed_rate .kpi-sub")).to_have_text(f"{signed} / {len(group)}")
+    expect(other.locator("#kpi-signed_rate .kpi-value")).to_have_text(value)
+    other.close()
+    # choosing a filter puts it into the URL
+    open_board(page, app_server.url + "/demolition")
+    page.locator("#filter-category").select_option("3")
+    page.wait_for_url(re.compile(r"/demolition\?category=3$"))
+
+
+def test_a_drill_down_shows_exactly_the_rows_behind_the_clicked_bar(page: Page, app_server: Server) -> None:
+    dem = demolition(app_server)
+    open_board(page, app_server.url + "/demolition")
+    bars = page.locator("#chart-demolition_by_group .bars .point")
+    expect(bars.first).to_be_visible()
+    page.locator("#chart-demolition_by_group").scroll_into_view_if_needed()
+    box = bars.nth(1).bounding_box()  # 第2党小组; plotly's drag layer takes the mouse, so click there
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+    dialog = page.locator("#drill-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("第2党小组")
+    expected = dem.loc[dem["party_group"] == 2, "property_id"].tolist()
+    rows = page.locator("#drill-table tbody tr")
+    expect(rows).to_have_count(len(expected))
+    ids = [rows.nth(i).locator("td").first.inner_text() for i in range(len(expected))]
+    assert ids == expected
+    households = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(len(expected))]
+    assert all(h.endswith("**") for h in households)  # the leader sees masked names
+    href = page.locator("#drill-csv").get_attribute("href") or ""
+    answer = page.request.get(app_server.url + href)
+    assert answer.status == 200
+    body = answer.body().decode("utf-8-sig")
+    assert [line.split(",")[0] for line in body.splitlines()[1:]] == expected
+
+
+def test_the_weekly_report_prints_to_a_pdf_with_the_key_figures(
+    page: Page, app_server: Server, screens: Path
+) -> None:
+    dem = demolition(app_server)
+    signed = int(dem["status"].isin(["signed", "vacated", "demolished", "cleared"]).sum())
+    page.set_viewport_size({"width": 1000, "height": 1414})  # A4 proportions
+    page.goto(app_server.url + "/report")
+    page.wait_for_selector("#report[data-ready='true']", timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.report-chart .main-svg').length >= 3", timeout=30_000
+    )
+    expect(page.locator("#report-figures")).to_contain_text("签约率")
+    page.screenshot(path=str(screens / "report-1000x1414.png"), full_page=True)
+    pdf = page.pdf(format="A4", print_background=True)
+    (screens / "report.pdf").write_bytes(pdf)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    squashed = re.sub(r"\s+", "", text)
+    assert "党建工作周报" in squashed
+    assert i18n.fmt_pct(signed / len(dem)) in squashed
+    assert f"已签约{signed}户" in squashed
+    assert "33个党组织中" in squashed
+
+
+def test_the_kiosk_link_works_without_login_until_revoked_and_reaches_nothing_else(
+    browser: Browser, app_server: Server, screens: Path
+) -> None:
+    data_dir = Path(app_server.env["DASHBOARD_DATA_DIR"])
+    token, link = kiosk.create(None, "admin", "大厅", data_dir=data_dir)
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")  # no session
+    page = context.new_page()
+    page.goto(f"{app_server.url}/screen?k={token}&s=5")
+    expect(page.locator("#screen[data-allowed='true']")).to_be_visible(timeout=20_000)
+    expect(page.locator("#screen-title")).to_contain_text("总览")
+    expect(page.locator("#screen-kpi-signed_rate")).to_be_visible()
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(screens / "screen-1920x1080.png"))
+    # it rotates to the next board on its own
+    expect(page.locator("#screen-title")).to_contain_text("换届", timeout=15_000)
+    # the kiosk has no session: every other page sends it to sign in
+    for path in ("/", "/demolition", "/report", "/upload", "/kiosk"):
+        page.goto(app_server.url + path)
+        page.wait_for_url(re.compile(r"/login"), timeout=20_000)
+    assert page.request.get(app_server.url + "/api/export/demolition.csv").status == 401
+    # revoked: the same link shows nothing
+    assert kiosk.revoke(None, link.id, "admin", data_dir=data_dir)
+    page.goto(f"{app_server.url}/screen?k={token}")
+    expect(page.locator("#screen-refused")).to_be_visible(timeout=20_000)
+    expect(page.locator("#screen-kpi-signed_rate")).to_have_count(0)
+    page.goto(f"{app_server.url}/screen?k=not-a-token")
+    expect(page.locator("#screen-refused")).to_be_visible(timeout=20_000)
+    context.close()
