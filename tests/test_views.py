@@ -100,8 +100,8 @@ def test_english_views_carry_no_chinese_except_data(demo_db: str) -> None:
     cache = ViewCache()
     # Names as entered are data; a grid cell's title holds the (masked) household name.
     data_fields = {"org_name", "supervisor", "note", "community", "brand_name", "org_code", "title"}
-    # Warning reasons quote milestone/organisation/brand names as entered (wording: test_warnings).
-    data_fields.add("reason")
+    # Warning reasons quote names as entered; the panel shows them apart as data (.dv).
+    data_fields |= {"reason", "name"}
 
     def labels(value: object, field: str = "") -> list[str]:
         if field in data_fields:

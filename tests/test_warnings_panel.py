@@ -63,3 +63,10 @@ def test_the_term_calendar_downloads_as_csv_for_a_signed_in_viewer(demo_db: str)
         english.splitlines()[0]
         == "Organisation code,Organisation,Type,Term ends,Days from today,Ends within 180 days"
     )
+
+
+def test_in_english_the_panel_keeps_names_apart_as_data(demo_db: str) -> None:
+    rows = ViewCache().view("overview", "en", today=TODAY).warnings
+    for r in rows:
+        assert r.before + r.name + r.after == r.reason
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in r.before + r.after), r.reason

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from dashboard.components.layout import ui
+from dashboard.components.layout import data_value, ui
 from dashboard.state.board import Board
 from dashboard.state.prefs import Prefs
 from dashboard.state.views import WarningRow
@@ -20,7 +20,7 @@ def _row(row: WarningRow) -> rx.Component:
         rx.flex(
             rx.badge(row.level_label, color_scheme=colour, variant="solid"),
             rx.flex(
-                rx.text(row.reason, size="2"),
+                rx.text(row.before, data_value(row.name), row.after, size="2", class_name="warning-reason"),
                 rx.text(row.board_label, " · ", row.since, size="1", color_scheme="gray"),
                 direction="column",
             ),

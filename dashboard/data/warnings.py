@@ -94,6 +94,7 @@ class Warning:
     link: str  # the board's route
     since: date  # first day the condition held
     subject: str = ""  # what it is about (milestone code, org code, dataset ...)
+    name: str = ""  # the data name quoted in the reason, as entered (shown as data, never translated)
 
 
 def rhythm_days(env: Mapping[str, str] | None = None) -> dict[str, int]:
@@ -125,6 +126,7 @@ def _warn(rule_id: str, lang: str, since: date, subject: str = "", board: str = 
         link=_link(board),
         since=since,
         subject=subject,
+        name=str(fmt.get("name", "")),
     )
 
 

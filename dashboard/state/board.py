@@ -46,6 +46,12 @@ def document_script(board: str, lang: str) -> str:
     return f"document.title = {json.dumps(title)}; document.documentElement.lang = {json.dumps(html_lang)};"
 
 
+# Filtered views this process has linked viewers to (token -> board, language, filters), so
+# the live poll refreshes them as well as the whole-board ones.
+FILTERED: dict[str, tuple[str, str, Filters]] = {}
+MAX_FILTERED = 200
+
+
 def token_for(board: str, lang: str) -> str:
     """The shared token of a board in a language (tokens may not contain "_")."""
     return f"{board}-{lang}"
@@ -118,6 +124,10 @@ class Board(rx.SharedState):
         lang = valid_lang((await self.get_state(Prefs)).lang)
         filters = Filters.from_query(self.router.url.query_parameters)  # a link reproduces the view
         token = token_for(board, lang) + (f"-f{filters.key}" if filters.key else "")
+        if filters.key:
+            FILTERED[token] = (board, lang, filters)
+            while len(FILTERED) > MAX_FILTERED:  # oldest first; their viewers still reload fine
+                FILTERED.pop(next(iter(FILTERED)))
         linked = await self._link_to(token)
         try:
             view = await asyncio.to_thread(views.CACHE.view, board, lang, filters=filters)

@@ -22,7 +22,7 @@ import reflex as rx
 
 from dashboard import i18n
 from dashboard.state import views
-from dashboard.state.board import Board, token_for
+from dashboard.state.board import FILTERED, Board, token_for
 
 log = logging.getLogger(__name__)
 
@@ -40,21 +40,22 @@ async def refresh(app: rx.App, stamp: int, day: str, *, beat: bool = False) -> i
     it current and move on.
     """
     changed = 0
-    for board in views.BOARDS:
-        for lang in i18n.LANGS:
-            token = rx.BaseStateToken(ident=token_for(board, lang), cls=Board)
-            async with app.modify_state(token) as root:
-                shared = await root.get_state(Board)
-                if not shared._linked_from:
-                    continue
-                if beat:
-                    shared.heartbeat += 1
-                if (shared.stamp, shared.day) == (stamp, day):
-                    continue
-                view = await asyncio.to_thread(views.CACHE.view, board, lang, stamp=stamp)
-                if not shared._is_current(view):
-                    shared._apply(view)
-                    changed += 1
+    targets = [(board, lang, token_for(board, lang), None) for board in views.BOARDS for lang in i18n.LANGS]
+    targets += [(board, lang, ident, filters) for ident, (board, lang, filters) in list(FILTERED.items())]
+    for board, lang, ident, filters in targets:
+        token = rx.BaseStateToken(ident=ident, cls=Board)
+        async with app.modify_state(token) as root:
+            shared = await root.get_state(Board)
+            if not shared._linked_from:
+                continue
+            if beat:
+                shared.heartbeat += 1
+            if (shared.stamp, shared.day) == (stamp, day):
+                continue
+            view = await asyncio.to_thread(views.CACHE.view, board, lang, stamp=stamp, filters=filters)
+            if not shared._is_current(view):
+                shared._apply(view)
+                changed += 1
     return changed
 
 

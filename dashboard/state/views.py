@@ -166,6 +166,10 @@ class WarningRow:
     board: str = ""
     board_label: str = ""
     reason: str = ""
+    # the reason split around the data name it quotes, so the name is marked as data
+    before: str = ""
+    name: str = ""
+    after: str = ""
     link: str = "/"
     since: str = ""
 
@@ -425,6 +429,12 @@ def filter_options(frames: Frames) -> dict[str, list[str]]:
     return filter_choices(frames)
 
 
+def _around(reason: str, name: str) -> dict[str, str]:
+    """The reason split around the data name it quotes (before, name, after)."""
+    before, found, after = reason.partition(name) if name else (reason, "", "")
+    return {"before": before, "name": found, "after": after}
+
+
 def warning_rows(snapshot: Snapshot, lang: str) -> list[WarningRow]:
     """Open warnings, most severe then newest first, each linking to its board."""
     found = warnings.evaluate(snapshot.current, snapshot.latest, snapshot.today, lang)
@@ -436,6 +446,7 @@ def warning_rows(snapshot: Snapshot, lang: str) -> list[WarningRow]:
             board=w.board,
             board_label=i18n.t(f"board.{w.board}", lang),
             reason=w.reason,
+            **_around(w.reason, w.name),
             link=w.link,
             since=i18n.t("warn.since", lang, date=i18n.fmt_date(w.since, lang)),
         )

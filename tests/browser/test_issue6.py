@@ -126,3 +126,31 @@ def test_the_kiosk_link_works_without_login_until_revoked_and_reaches_nothing_el
     page.goto(f"{app_server.url}/screen?k=not-a-token")
     expect(page.locator("#screen-refused")).to_be_visible(timeout=20_000)
     context.close()
+
+
+def test_a_filtered_board_redraws_live_too(page: Page, app_server: Server) -> None:
+    from tests.browser.test_live import REDRAW_MS, _back_to_demo, _more_signed
+
+    dem = demolition(app_server)
+    group = dem[dem["party_group"] == 1]
+    open_board(page, app_server.url + "/?party_group=1")
+    sub = page.locator("#kpi-signed_rate .kpi-sub")
+    expect(sub).not_to_have_text(f"{len(group)} / {len(group)}")
+    done = app_server.cli("import", "demolition", str(_more_signed(app_server.tmp)))
+    assert done.returncode == 0, done.stdout + done.stderr
+    try:
+        expect(sub).to_have_text(f"{len(group)} / {len(group)}", timeout=REDRAW_MS)
+    finally:
+        _back_to_demo(app_server)
+
+
+def test_the_overview_lists_warnings_that_link_to_their_boards(page: Page, app_server: Server) -> None:
+    open_board(page, app_server.url + "/")
+    rows = page.locator("#warnings .warning-row")
+    expect(rows.first).to_be_visible()
+    levels = [rows.nth(i).get_attribute("data-level") for i in range(rows.count())]
+    assert levels == sorted(levels, key=["red", "yellow"].index)
+    first = rows.first.get_attribute("href") or ""
+    assert first in ("/elections", "/brands", "/demolition")
+    rows.first.click()
+    page.wait_for_url(re.compile(re.escape(first) + "/?$"))
