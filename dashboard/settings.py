@@ -9,6 +9,8 @@ and the tests agree on the database and the private data directory.
 - DASHBOARD_UPLOAD_MAX_MB: upload size limit in MB. Default: 20
 - REDIS_URL: Reflex's state manager for several workers. Default: none
 - DASHBOARD_DEMO: 1 = demo mode (`make run`): demo accounts, a notice on every page
+- DASHBOARD_RHYTHM_DAYS: update rhythm per ledger for staleness warnings, e.g.
+  "demolition=2,activities=14" (read by dashboard.data.warnings.rhythm_days)
 """
 
 from __future__ import annotations

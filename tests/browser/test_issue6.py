@@ -85,6 +85,13 @@ def test_the_weekly_report_prints_to_a_pdf_with_the_key_figures(
     )
     expect(page.locator("#report-figures")).to_contain_text("签约率")
     page.screenshot(path=str(screens / "report-1000x1414.png"), full_page=True)
+    # each chart downloads as a PNG from its camera button
+    chart = page.locator("#report-chart-demolition_burnup")
+    chart.hover()
+    with page.expect_download() as download:
+        chart.locator(".modebar-btn").first.click()
+    png = Path(download.value.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and download.value.suggested_filename.endswith(".png")
     pdf = page.pdf(format="A4", print_background=True)
     (screens / "report.pdf").write_bytes(pdf)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
