@@ -92,3 +92,18 @@ def test_trend_charts_are_on_their_boards_and_empty_without_data() -> None:
     for build in (charts.demolition_rates, charts.elections_weekly, charts.brands_monthly):
         fig = registry.figure_dict(build(frames(), "zh", TODAY))
         assert fig["layout"]["annotations"][0]["text"] == "暂无数据"
+
+
+def test_the_term_calendar_counts_term_ends_per_month_and_marks_the_180_day_window() -> None:
+    orgs = [
+        {"org_code": c, "org_name": c, "org_type": "village", "members": 5, "stage": "completed",
+         "completed_date": date(2024, 1, 1), "term_end": end}
+        for c, end in (("A", date(2026, 8, 3)), ("B", date(2026, 8, 20)), ("C", date(2027, 3, 1)))
+    ]  # fmt: skip
+    fig = registry.figure_dict(charts.term_calendar(frames(elections=orgs), "zh", TODAY))
+    later, soon = fig["data"]
+    assert later["x"] == soon["x"] == ["2026-08-01", "2027-03-01"]
+    assert soon["y"] == [2, 0] and later["y"] == [0, 1]
+    assert soon["name"] == "180 天内届满"
+    (window,) = fig["layout"]["shapes"]
+    assert (window["x0"], window["x1"]) == ("2026-06-30", "2026-12-27")

@@ -43,6 +43,7 @@ BOARDS: dict[str, tuple[ChartSpec, ...]] = {
         _spec("elections_by_stage", elections.by_stage),
         _spec("elections_cumulative", elections.cumulative_completions),
         _spec("elections_weekly", trends.elections_weekly),
+        _spec("elections_term_calendar", trends.term_calendar),
     ),
     "brands": (
         _spec("brands_activities_month", brands.activities_per_month),

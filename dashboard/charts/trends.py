@@ -8,8 +8,9 @@ a leader can tell what an upload said from what the dates imply.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.common import PALETTE, PARTY_RED, date_axis, empty_figure, ints, iso, style, title
@@ -103,3 +104,41 @@ def elections_weekly(frames: Frames, lang: str, today: date) -> go.Figure:
 def brands_monthly(frames: Frames, lang: str, today: date) -> go.Figure:
     """Brands launched each month (bars) and in all (line)."""
     return _counts(frames, lang, today, "brands_monthly", "launched", "axis.brands")
+
+
+def term_calendar(frames: Frames, lang: str, today: date) -> go.Figure:
+    """换届提醒: each organisation's term end on a time line, the 180-day window shaded."""
+    from dashboard.data import warnings
+
+    rows = warnings.term_calendar(frames, today)
+    if not rows:
+        return empty_figure(lang)
+    window = int(warnings.RULES["term_expiring"].threshold)
+    months = pd.DatetimeIndex([r["term_end"] for r in rows]).to_period("M").to_timestamp()
+    counts = pd.Series(1, index=months).groupby(level=0).sum().sort_index()
+    soon = pd.Series([1 if r["in_window"] else 0 for r in rows], index=months).groupby(level=0).sum()
+    fig = go.Figure()
+    fig.add_bar(
+        x=iso(counts.index),
+        y=ints(counts - soon.reindex(counts.index, fill_value=0)),
+        name=t("series.term_later", lang),
+        marker_color=PALETTE[1],
+        hovertemplate=t("hover.term_month", lang) + "<extra>%{fullData.name}</extra>",
+    )
+    fig.add_bar(
+        x=iso(counts.index),
+        y=ints(soon.reindex(counts.index, fill_value=0)),
+        name=t("series.term_soon", lang, days=window),
+        marker_color=PARTY_RED,
+        hovertemplate=t("hover.term_month", lang) + "<extra>%{fullData.name}</extra>",
+    )
+    fig.add_vrect(
+        x0=f"{today:%Y-%m-%d}",
+        x1=f"{today + timedelta(days=window):%Y-%m-%d}",
+        fillcolor=PARTY_RED,
+        opacity=0.08,
+        line_width=0,
+        layer="below",
+    )
+    fig.update_layout(barmode="stack", xaxis=date_axis(lang), yaxis=title("axis.orgs", lang))
+    return style(fig, lang)
