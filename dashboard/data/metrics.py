@@ -284,17 +284,21 @@ def kpi_value_text(kpi: Kpi, lang: str) -> str:
     return i18n.fmt_int(kpi.value, lang)
 
 
-def kpi_delta_text(kpi: Kpi, lang: str) -> str:
-    """'较上一版本 +3 个百分点' / '+3 pp since previous version'; rates change in points."""
-    if kpi.delta is None:
-        return i18n.t("delta.none", lang)
+def kpi_delta_figure(kpi: Kpi, lang: str) -> str:
+    """A KPI's change, signed: rates change in points ('+3 个百分点'), counts in units ('−2')."""
+    assert kpi.delta is not None
     if kpi.unit in ("pct", "pp"):
         points = kpi.delta * 100 if kpi.unit == "pct" else kpi.delta
-        text = i18n.fmt_pp(points, lang)
-    else:
-        sign = "+" if kpi.delta > 0 else "−" if kpi.delta < 0 else ""
-        text = sign + i18n.fmt_int(abs(kpi.delta), lang)
-    return i18n.t("delta.since_previous", lang, delta=text)
+        return i18n.fmt_pp(points, lang)
+    sign = "+" if kpi.delta > 0 else "−" if kpi.delta < 0 else ""
+    return sign + i18n.fmt_int(abs(kpi.delta), lang)
+
+
+def kpi_delta_text(kpi: Kpi, lang: str) -> str:
+    """'较上一版本 +3 个百分点' / '+3 pp since previous version'."""
+    if kpi.delta is None:
+        return i18n.t("delta.none", lang)
+    return i18n.t("delta.since_previous", lang, delta=kpi_delta_figure(kpi, lang))
 
 
 def kpi_formula_text(kpi: Kpi, lang: str) -> str:

@@ -73,13 +73,7 @@ def frames_as_of(engine: Engine, day: date) -> Frames:
 def _change(kpi: metrics.Kpi, lang: str) -> str:
     if kpi.delta is None:
         return i18n.t("report.no_change_known", lang)
-    if kpi.unit in ("pct", "pp"):
-        points = kpi.delta * 100 if kpi.unit == "pct" else kpi.delta
-        text = i18n.fmt_pp(points, lang)
-    else:
-        sign = "+" if kpi.delta > 0 else "−" if kpi.delta < 0 else ""
-        text = sign + i18n.fmt_int(abs(kpi.delta), lang)
-    return i18n.t("report.since_last_week", lang, delta=text)
+    return i18n.t("report.since_last_week", lang, delta=metrics.kpi_delta_figure(kpi, lang))
 
 
 def build(
