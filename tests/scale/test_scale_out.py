@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -99,7 +100,10 @@ def test_a_cli_import_redraws_viewers_on_every_worker(app: ScaledApp, tmp_path: 
         finally:
             await close_all(viewers)
 
-    seen = asyncio.run(scenario())
+    # A thread of its own: Playwright's sync API (the browser tests before this one in the
+    # same session) leaves an event loop running in the main thread, where asyncio.run refuses.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        seen = pool.submit(asyncio.run, scenario()).result()
 
     assert len(seen["pids"]) >= 2, f"all viewers landed on one worker: {seen['pids']}"
     assert seen["before"] == {seen["stamp"] - 1}, "every viewer had the board before the import"
