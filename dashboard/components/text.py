@@ -22,19 +22,29 @@ def pieces(text: str) -> list[tuple[str, str | None]]:
     return [(literal, field) for literal, field, _, _ in string.Formatter().parse(text)]
 
 
-def _filled(text: str, values: dict[str, rx.Var | str | int]) -> rx.Var:
+def _filled(text: str, values: dict[str, rx.Var | str | int]) -> rx.Var | str:
     """A catalogue template with its ``{fields}`` taken from Vars (state values)."""
-    out: rx.Var = rx.Var.create("")
+    parts: list[rx.Var | str] = []
     for literal, field in pieces(text):
-        if literal:
-            out = out + literal
+        parts.append(literal)
         if field is None:
             continue
         value = values[field]
         if not isinstance(value, rx.Var):
-            out = out + str(value)
+            parts.append(str(value))
         else:  # to_string() would JSON-quote a string
-            out = out + (value if isinstance(value, StringVar) else value.to_string())
+            parts.append(value if isinstance(value, StringVar) else value.to_string())
+    merged: list[rx.Var | str] = []
+    for part in parts:  # adjacent literals joined, empty ones dropped (Reflex renders "" + "" as "()")
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        elif not (isinstance(part, str) and part == ""):
+            merged.append(part)
+    if not merged or all(isinstance(part, str) for part in merged):
+        return "".join(str(part) for part in merged)
+    out = rx.Var.create(merged[0])
+    for part in merged[1:]:
+        out = out + part
     return out
 
 
