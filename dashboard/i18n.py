@@ -638,6 +638,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "audit.action.user_enable": _s("启用账户", "Account enabled"),
     "audit.action.user_passwd": _s("修改密码", "Password changed"),
     "audit.action.user_role": _s("修改角色", "Role changed"),
+    "audit.action.kiosk_create": _s("新建大屏链接", "Wall-screen link created"),
+    "audit.action.kiosk_revoke": _s("撤销大屏链接", "Wall-screen link revoked"),
     "users.title": _s("账户管理", "Accounts"),
     "users.col.name": _s("用户", "User"),
     "users.col.role": _s("角色", "Role"),

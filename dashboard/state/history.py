@@ -28,6 +28,8 @@ ACTIONS: tuple[str, ...] = (
     "user_enable",
     "user_passwd",
     "user_role",
+    "kiosk_create",
+    "kiosk_revoke",
 )
 
 
