@@ -6,6 +6,7 @@ import reflex as rx
 
 from dashboard import api
 from dashboard.data import tables
+from dashboard.i18n import DEFAULT_LANG
 from dashboard.pages import (
     audit,
     brands,
@@ -25,6 +26,7 @@ from dashboard.state.accounts import Accounts
 from dashboard.state.auth import Login, Session
 from dashboard.state.board import Board
 from dashboard.state.history import AuditLog, History
+from dashboard.state.prefs import PAGE_TITLES, Prefs, page_title
 from dashboard.state.report import KioskAdmin, Screen, WeeklyReport
 
 # Our tables are plain SQLModel (no Reflex import in dashboard/data): register them
@@ -54,40 +56,67 @@ app = rx.App(
 )
 
 PAGES = (
-    (overview, "/", "总览"),
-    (elections, "/elections", "换届"),
-    (brands, "/brands", "品牌"),
-    (demolition, "/demolition", "拆迁"),
+    (overview, "/", "overview"),
+    (elections, "/elections", "elections"),
+    (brands, "/brands", "brands"),
+    (demolition, "/demolition", "demolition"),
 )
 
-for module, route, title in PAGES:
+# The static <title> is the Chinese one (the first paint); the page's on_load sets it in
+# the viewer's language (Board.open for the boards, Prefs.retitle for the others).
+for module, route, board in PAGES:
     app.add_page(
         module.page,
         route=route,
-        title=f"党建看板 · {title}",
+        title=page_title(f"board.{board}", DEFAULT_LANG),
         on_load=[Session.guard, Board.open(module.BOARD)],  # signed in, or off to /login
     )
 
+
+def _title(route: str) -> str:
+    return page_title(PAGE_TITLES[route], DEFAULT_LANG)
+
+
 # Sign-in and the staff pages (each guard re-checks the role on the server).
-app.add_page(login.page, route="/login", title="党建看板 · 登录", on_load=Login.open)
-app.add_page(upload.page, route="/upload", title="党建看板 · 上传", on_load=Session.guard_editor)
+app.add_page(login.page, route="/login", title=_title("/login"), on_load=[Login.open, Prefs.retitle])
 app.add_page(
-    history.page, route="/history", title="党建看板 · 历史", on_load=[Session.guard_editor, History.load]
+    upload.page, route="/upload", title=_title("/upload"), on_load=[Session.guard_editor, Prefs.retitle]
 )
 app.add_page(
-    audit.page, route="/audit", title="党建看板 · 审计", on_load=[Session.guard_admin, AuditLog.load]
+    history.page,
+    route="/history",
+    title=_title("/history"),
+    on_load=[Session.guard_editor, Prefs.retitle, History.load],
 )
 app.add_page(
-    users.page, route="/users", title="党建看板 · 账户", on_load=[Session.guard_admin, Accounts.load]
+    audit.page,
+    route="/audit",
+    title=_title("/audit"),
+    on_load=[Session.guard_admin, Prefs.retitle, AuditLog.load],
+)
+app.add_page(
+    users.page,
+    route="/users",
+    title=_title("/users"),
+    on_load=[Session.guard_admin, Prefs.retitle, Accounts.load],
 )
 
 # Issue 6: the weekly report, the wall screen (kiosk token, no session) and its links (admins).
 app.add_page(
-    report.page, route="/report", title="党建看板 · 周报", on_load=[Session.guard, WeeklyReport.load]
+    report.page,
+    route="/report",
+    title=_title("/report"),
+    on_load=[Session.guard, Prefs.retitle, WeeklyReport.load],
 )
-app.add_page(screen.page, route="/screen", title="党建看板 · 大屏", on_load=Screen.open)
+# The wall screen is always Chinese (it has no toggle and no viewer to choose).
 app.add_page(
-    kiosk.page, route="/kiosk", title="党建看板 · 大屏链接", on_load=[Session.guard_admin, KioskAdmin.load]
+    screen.page, route="/screen", title=page_title("app.page.screen", DEFAULT_LANG), on_load=Screen.open
+)
+app.add_page(
+    kiosk.page,
+    route="/kiosk",
+    title=_title("/kiosk"),
+    on_load=[Session.guard_admin, Prefs.retitle, KioskAdmin.load],
 )
 
 app.register_lifespan_task(live.watch)

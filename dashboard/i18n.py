@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from dashboard.data import contract
+from dashboard.data.auth import ROLE_LABELS
 from dashboard.data.contract import Enum
 
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -93,6 +94,9 @@ _ENUM_EN: dict[str, dict[str, str]] = {
         "evening": "Evening review",
     },
 }
+
+# Account roles: the Chinese labels are the auth module's (what the CLI prints).
+_ROLE_EN: dict[str, str] = {"viewer": "Viewer", "editor": "Staff", "admin": "Admin"}
 
 # English column headers; Chinese ones are the contract's headers.
 _COLUMN_EN: dict[str, dict[str, str]] = {
@@ -163,7 +167,7 @@ _COLUMN_EN: dict[str, dict[str, str]] = {
 
 
 def _generated() -> dict[str, dict[str, str]]:
-    """Enum labels, column headers and dataset titles: zh from the contract."""
+    """Enum labels, column headers, dataset titles and roles: zh from the contract (and auth)."""
     out: dict[str, dict[str, str]] = {}
     for enum, name in ENUM_NAMES.items():
         for choice in enum.choices:
@@ -172,6 +176,8 @@ def _generated() -> dict[str, dict[str, str]]:
         out[f"dataset.{ds.name}"] = {"zh": ds.title, "en": ds.title_en}
         for col in ds.columns:
             out[f"col.{ds.name}.{col.name}"] = {"zh": col.header, "en": _COLUMN_EN[ds.name][col.name]}
+    for role, label in ROLE_LABELS.items():
+        out[f"role.{role.value}"] = {"zh": label, "en": _ROLE_EN[role.value]}
     return out
 
 
@@ -517,6 +523,163 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "%{x|%Y年%-m月}<br>累计挂牌 %{y} 个（%{customdata[0]}）",
         "%{x|%b %Y}<br>%{y} launched in all (%{customdata[0]})",
     ),
+    # --- staff and admin pages (sign-in, upload, history, audit, accounts, kiosk links)
+    "nav.upload": _s("上传", "Upload"),
+    "nav.history": _s("历史", "History"),
+    "nav.audit": _s("审计", "Audit"),
+    "nav.users": _s("账户", "Accounts"),
+    "nav.sign_out": _s("退出", "Sign out"),
+    "nav.demo_mode": _s(
+        "演示模式：演示账户和示例数据，请勿录入真实信息。",
+        "Demo mode: demo accounts and sample data; do not enter real information.",
+    ),
+    "common.cancel": _s("取消", "Cancel"),
+    "login.title": _s("登录", "Sign in"),
+    "login.name": _s("用户名", "User name"),
+    "login.password": _s("密码", "Password"),
+    "login.submit": _s("登录", "Sign in"),
+    "login.failed": _s(
+        "登录失败：用户名或密码不正确，或连续失败次数过多已暂时锁定，请稍后再试。",
+        "Sign-in failed: wrong name or password, or too many failures have locked the account for a while; "
+        "try again later.",
+    ),
+    "staff.upload.title": _s("上传台账", "Upload a ledger"),
+    "staff.upload.auto": _s("让表头自动判断 (auto)", "Tell from the headers (auto)"),
+    "staff.upload.templates": _s("空白模板（含示例行）：", "Blank templates (with a sample row):"),
+    "staff.upload.send": _s("上传并检查", "Upload and check"),
+    "staff.upload.file": _s("文件：", "File: "),
+    "staff.upload.accepted": _s("检查通过，可以导入。", "The check passed: ready to import."),
+    "staff.upload.counts": _s(
+        "{rows} 行：新增 {added}，修改 {changed}，删除 {removed}，跳过 {skipped}",
+        "{rows} rows: {added} added, {changed} changed, {removed} removed, {skipped} skipped",
+    ),
+    "staff.upload.removes": _s(
+        "注意：确认后将删除现有的 {n} 行（文件替换整个台账）。",
+        "Note: confirming deletes {n} existing rows (the file replaces the whole ledger).",
+    ),
+    "staff.upload.confirm": _s("确认导入", "Confirm the import"),
+    "staff.upload.error_count": _s(
+        "有 {n} 处错误，什么都没有写入。请改正后重新上传。",
+        "{n} error(s): nothing was written. Correct them and upload again.",
+    ),
+    "staff.upload.error_report": _s("下载错误报告 CSV", "Download the error report (CSV)"),
+    "staff.upload.col.line": _s("行", "Line"),
+    "staff.upload.col.column": _s("列", "Column"),
+    "staff.upload.col.value": _s("值", "Value"),
+    "staff.upload.col.problem": _s("问题", "Problem"),
+    "staff.upload.warnings": _s("提醒：", "Notes:"),
+    "staff.upload.no_file": _s("请先选择文件。", "Choose a file first."),
+    "staff.upload.network": _s("网络错误，上传未完成。", "Network error: the upload did not finish."),
+    "staff.upload.forbidden": _s(
+        "您的账户没有上传权限，或登录已过期。", "Your account may not upload, or your session has expired."
+    ),
+    "staff.upload.failed": _s("上传失败。", "The upload failed."),
+    "staff.upload.not_found": _s(
+        "找不到这次上传（可能已过期），请重新上传。",
+        "This upload is gone (it may have expired); upload again.",
+    ),
+    "staff.upload.done": _s(
+        "已导入「{dataset}」，版本 {version}（{rows} 行）。看板已更新。",
+        "Imported {dataset} as version {version} ({rows} rows). The boards are updated.",
+    ),
+    "staff.upload.changed": _s(
+        "数据已在检查后发生变化，这个文件现在无法导入，请重新上传检查。",
+        "The data changed after the check, so this file cannot be imported now; upload it again.",
+    ),
+    "staff.upload.cancelled": _s("已取消，没有写入任何数据。", "Cancelled: nothing was written."),
+    "staff.history.title": _s("版本历史", "Version history"),
+    "staff.history.exports": _s("导出当前数据：", "Export the current data:"),
+    "staff.history.col.dataset": _s("数据集", "Dataset"),
+    "staff.history.col.version": _s("版本", "Version"),
+    "staff.history.col.time": _s("时间", "Time"),
+    "staff.history.col.user": _s("用户", "User"),
+    "staff.history.col.file": _s("文件", "File"),
+    "staff.history.col.rows": _s("行数", "Rows"),
+    "staff.history.col.counts": _s("+新增 ~修改 -删除 =跳过", "+added ~changed -removed =skipped"),
+    "staff.history.restored_from": _s("恢复自 v{version}", "restored from v{version}"),
+    "staff.history.restore": _s("恢复", "Restore"),
+    "staff.history.restore_title": _s("恢复版本", "Restore a version"),
+    "staff.history.restore_confirm": _s("确认恢复", "Restore it"),
+    "staff.history.ask": _s(
+        "把「{dataset}」恢复为版本 {version} 的内容？这会生成一个新版本。",
+        "Make {dataset} what it was in version {version}? This adds a new version.",
+    ),
+    "staff.history.admin_only": _s(
+        "只有管理员可以恢复版本。", "Only an administrator may restore a version."
+    ),
+    "staff.history.no_version": _s("{dataset} 没有版本 {version}。", "{dataset} has no version {version}."),
+    "staff.history.restored": _s(
+        "已恢复：{dataset} 版本 {version} → 新版本 {new}",
+        "Restored: {dataset} version {version} → new version {new}",
+    ),
+    "staff.history.restore_failed": _s(
+        "无法恢复：{n} 处问题（例如引用的品牌已不存在）。",
+        "Cannot restore: {n} problem(s) (for example a brand it refers to no longer exists).",
+    ),
+    "audit.title": _s("审计日志", "Audit log"),
+    "audit.col.time": _s("时间", "Time"),
+    "audit.col.user": _s("用户", "User"),
+    "audit.col.action": _s("事件", "Event"),
+    "audit.col.result": _s("结果", "Result"),
+    "audit.col.target": _s("对象", "Target"),
+    "audit.col.detail": _s("详情", "Detail"),
+    "audit.col.address": _s("地址", "Address"),
+    "audit.ok": _s("成功", "Succeeded"),
+    "audit.failed": _s("失败", "Refused"),
+    "audit.action.login": _s("登录", "Sign-in"),
+    "audit.action.logout": _s("退出", "Sign-out"),
+    "audit.action.upload": _s("上传", "Upload"),
+    "audit.action.upload_rejected": _s("上传被拒", "Upload refused"),
+    "audit.action.restore": _s("恢复版本", "Version restored"),
+    "audit.action.download_original": _s("下载原始文件", "Original file downloaded"),
+    "audit.action.forbidden": _s("越权被拒", "Not allowed"),
+    "audit.action.user_add": _s("添加账户", "Account added"),
+    "audit.action.user_disable": _s("停用账户", "Account disabled"),
+    "audit.action.user_enable": _s("启用账户", "Account enabled"),
+    "audit.action.user_passwd": _s("修改密码", "Password changed"),
+    "audit.action.user_role": _s("修改角色", "Role changed"),
+    "audit.action.kiosk_create": _s("新建大屏链接", "Wall-screen link created"),
+    "audit.action.kiosk_revoke": _s("撤销大屏链接", "Wall-screen link revoked"),
+    "users.title": _s("账户管理", "Accounts"),
+    "users.col.name": _s("用户", "User"),
+    "users.col.role": _s("角色", "Role"),
+    "users.col.status": _s("状态", "Status"),
+    "users.col.created": _s("创建", "Created"),
+    "users.role_option.viewer": _s("领导 viewer", "Leader (viewer)"),
+    "users.role_option.editor": _s("工作人员 editor", "Staff (editor)"),
+    "users.role_option.admin": _s("管理员 admin", "Administrator (admin)"),
+    "users.active": _s("正常", "Active"),
+    "users.disabled": _s("停用", "Disabled"),
+    "users.enable": _s("启用", "Enable"),
+    "users.disable": _s("停用", "Disable"),
+    "users.add": _s("添加账户", "Add an account"),
+    "users.passwd": _s("重设密码", "Reset a password"),
+    "users.name": _s("用户名", "User name"),
+    "users.initial_password": _s("初始密码（至少 8 位）", "Initial password (at least 8 characters)"),
+    "users.new_password": _s("新密码（至少 8 位）", "New password (at least 8 characters)"),
+    "users.admin_only": _s("只有管理员可以管理账户。", "Only an administrator may manage accounts."),
+    "users.not_self": _s("不能停用自己的账户。", "You cannot disable your own account."),
+    "users.added": _s("已添加账户 {name}。", "Added the account {name}."),
+    "users.disabled_msg": _s(
+        "已停用 {name}，其登录已全部失效。", "Disabled {name}; all of its sessions have ended."
+    ),
+    "users.enabled_msg": _s("已启用 {name}。", "Enabled {name}."),
+    "users.role_changed": _s("已把 {name} 的角色改为 {role}。", "{name} is now {role}."),
+    "users.passwd_msg": _s(
+        "已重设 {name} 的密码，其登录已全部失效。",
+        "Reset the password of {name}; all of its sessions have ended.",
+    ),
+    "kiosk.title": _s("大屏链接", "Wall-screen links"),
+    "kiosk.intro": _s(
+        "链接打开只读大屏（脱敏数据），无需登录；撤销后立即失效。",
+        "A link opens the read-only wall screen (masked data) without signing in; "
+        "revoking it ends it at once.",
+    ),
+    "kiosk.label": _s("用途", "What it is for"),
+    "kiosk.create": _s("新建链接", "Create a link"),
+    "kiosk.revoke": _s("撤销", "Revoke"),
+    "kiosk.active": _s("有效", "Active"),
+    "kiosk.revoked": _s("已撤销 {time}", "Revoked {time}"),
 }
 
 
@@ -532,6 +695,17 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: Any) -> str:
         raise KeyError(f"i18n key {key!r} is not in the catalogue") from None
     text = entry.get(lang) or entry[DEFAULT_LANG]
     return text.format(**fmt) if fmt else text
+
+
+def both(key: str, **fmt: Any) -> tuple[str, str]:
+    """(zh, en) of ``key``: a per-viewer state keeps both, so the toggle needs no round trip."""
+    return t(key, "zh", **fmt), t(key, "en", **fmt)
+
+
+def headers_in(dataset: str, headers: list[str], lang: str = DEFAULT_LANG) -> list[str]:
+    """A dataset's contract (Chinese) column headers in ``lang``; other headers as they are."""
+    names = {c.header: c.name for c in contract.DATASETS[dataset].columns}
+    return [t(f"col.{dataset}.{names[h]}", lang) if h in names else h for h in headers]
 
 
 def enum_label(enum: Enum, code: str | None, lang: str = DEFAULT_LANG) -> str:

@@ -81,7 +81,12 @@ def drill_dialog() -> rx.Component:
                 rx.table.root(
                     rx.table.header(rx.table.row(rx.foreach(Drill.headers, rx.table.column_header_cell))),
                     rx.table.body(
-                        rx.foreach(Drill.rows, lambda r: rx.table.row(rx.foreach(r, rx.table.cell)))
+                        rx.foreach(
+                            Drill.rows,
+                            lambda r: rx.table.row(
+                                rx.foreach(r, lambda v: rx.table.cell(v, class_name="dv"))
+                            ),
+                        )
                     ),
                     size="1",
                     variant="surface",

@@ -44,6 +44,19 @@ def nav_link(board: str, current: str) -> rx.Component:
     )
 
 
+def lang_toggle() -> rx.Component:
+    """The zh/en switch; it names the other language in that language."""
+    return rx.button(
+        rx.icon("languages", size=16),
+        rx.cond(Prefs.is_en, rx.text.span("中文", lang="zh"), rx.text.span("English", lang="en")),
+        on_click=Prefs.toggle_lang,
+        variant="soft",
+        size="2",
+        id="lang-toggle",
+        class_name="lang-toggle",
+    )
+
+
 def header(current: str) -> rx.Component:
     return rx.el.header(
         rx.flex(
@@ -53,15 +66,7 @@ def header(current: str) -> rx.Component:
                 underline="none",
             ),
             rx.flex(*(nav_link(b, current) for b in BOARDS), class_name="nav", wrap="wrap"),
-            rx.button(
-                rx.icon("languages", size=16),
-                rx.cond(Prefs.is_en, rx.text.span("中文", lang="zh"), rx.text.span("English", lang="en")),
-                on_click=Prefs.toggle_lang,
-                variant="soft",
-                size="2",
-                id="lang-toggle",
-                class_name="lang-toggle",
-            ),
+            lang_toggle(),
             account_bar(),
             class_name="header-row",
             align="center",

@@ -1,4 +1,8 @@
-"""The frame of the staff pages (/upload, /history, /audit): the board header, a title, content."""
+"""The frame of the staff pages (/upload, /history, /audit, /users, /kiosk): the header, a title, content.
+
+Every label comes from the catalogue (:func:`dashboard.components.text.label`);
+cells that are data (names, files, addresses) are marked ``.dv`` and stay as entered.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,14 @@ import reflex as rx
 
 from dashboard.components.account import demo_mode_notice
 from dashboard.components.layout import header
+from dashboard.components.text import label, pick
 
 
-def staff_page(page_id: str, title: str, *content: rx.Component) -> rx.Component:
+def staff_page(page_id: str, title_key: str, *content: rx.Component) -> rx.Component:
     return rx.box(
         header(page_id),
         rx.el.main(
-            rx.heading(title, size="6", as_="h1", class_name="page-title"),
+            rx.heading(label(title_key), size="6", as_="h1", class_name="page-title"),
             demo_mode_notice(),
             *content,
             class_name="content",
@@ -22,12 +27,37 @@ def staff_page(page_id: str, title: str, *content: rx.Component) -> rx.Component
     )
 
 
-def simple_table(headers: list[str], rows: rx.Var, cells: list[str], **props: object) -> rx.Component:
-    """A plain table of dict rows (keys ``cells``), scrolling sideways on a phone."""
+def header_row(keys: list[str]) -> rx.Component:
+    """Column headers from catalogue keys ("" for an unlabelled column)."""
+    return rx.table.header(rx.table.row(*(rx.table.column_header_cell(label(k) if k else "") for k in keys)))
+
+
+def _cell(row: rx.Var, name: str, data: tuple[str, ...], translated: tuple[str, ...]) -> rx.Component:
+    if name in translated:  # the state keeps both languages: name and name_en
+        return rx.table.cell(pick(row[name], row[name + "_en"]))
+    return rx.table.cell(row[name], class_name="dv" if name in data else None)
+
+
+def simple_table(
+    header_keys: list[str],
+    rows: rx.Var,
+    cells: list[str],
+    *,
+    data: tuple[str, ...] = (),
+    translated: tuple[str, ...] = (),
+    **props: object,
+) -> rx.Component:
+    """A plain table of dict rows (keys ``cells``), scrolling sideways on a phone.
+
+    ``data``: cells shown as entered (``.dv``); ``translated``: cells whose rows
+    also hold ``<name>_en``, shown in the viewer's language.
+    """
     return rx.box(
         rx.table.root(
-            rx.table.header(rx.table.row(*(rx.table.column_header_cell(h) for h in headers))),
-            rx.table.body(rx.foreach(rows, lambda r: rx.table.row(*(rx.table.cell(r[c]) for c in cells)))),
+            header_row(header_keys),
+            rx.table.body(
+                rx.foreach(rows, lambda r: rx.table.row(*(_cell(r, c, data, translated) for c in cells)))
+            ),
             size="1",
             variant="surface",
             **props,

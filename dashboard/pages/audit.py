@@ -7,15 +7,19 @@ import reflex as rx
 from dashboard.components.staff import simple_table, staff_page
 from dashboard.state.history import AuditLog
 
+COLUMNS = ["time", "user", "action", "result", "target", "detail", "address"]
+
 
 def page() -> rx.Component:
     return staff_page(
         "audit",
-        "审计日志",
+        "audit.title",
         simple_table(
-            ["时间", "用户", "事件", "结果", "对象", "详情", "地址"],
+            [f"audit.col.{c}" for c in COLUMNS],
             AuditLog.rows,
             ["time", "user", "action", "ok", "target", "detail", "address"],
+            data=("user", "target", "detail", "address"),  # as recorded
+            translated=("action", "ok"),
             id="audit-table",
         ),
     )

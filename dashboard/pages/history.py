@@ -4,28 +4,38 @@ from __future__ import annotations
 
 import reflex as rx
 
-from dashboard.components.staff import staff_page
+from dashboard.components.staff import header_row, staff_page
+from dashboard.components.text import label, pick
 from dashboard.data.contract import DATASETS
 from dashboard.state.auth import Session
 from dashboard.state.history import History
 
-HEADERS = ["数据集", "版本", "时间", "用户", "文件", "行数", "+新增 ~修改 -删除 =跳过", "", ""]
+HEADERS = [
+    "staff.history.col.dataset",
+    "staff.history.col.version",
+    "staff.history.col.time",
+    "staff.history.col.user",
+    "staff.history.col.file",
+    "staff.history.col.rows",
+    "staff.history.col.counts",
+    "",
+]
 
 
 def row(r: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(r["title"]),
+        rx.table.cell(pick(r["title"], r["title_en"])),
         rx.table.cell(r["number"]),
         rx.table.cell(r["time"]),
-        rx.table.cell(r["user"]),
-        rx.table.cell(rx.link(r["file"], href=r["href"], class_name="original")),
+        rx.table.cell(r["user"], class_name="dv"),
+        rx.table.cell(rx.link(r["file"], href=r["href"], class_name="original dv")),
         rx.table.cell(r["rows"]),
-        rx.table.cell(r["counts"], " ", r["restored"]),
+        rx.table.cell(r["counts"], " ", pick(r["restored"], r["restored_en"])),
         rx.table.cell(
             rx.cond(
                 Session.is_admin,
                 rx.button(
-                    "恢复",
+                    label("staff.history.restore"),
                     size="1",
                     variant="soft",
                     on_click=History.ask_restore(r["dataset"], r["number"]),
@@ -39,11 +49,18 @@ def row(r: rx.Var) -> rx.Component:
 def confirm_dialog() -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
-            rx.alert_dialog.title("恢复版本"),
-            rx.alert_dialog.description(History.ask_text),
+            rx.alert_dialog.title(label("staff.history.restore_title")),
+            rx.alert_dialog.description(pick(History.ask_text, History.ask_text_en)),
             rx.flex(
-                rx.button("取消", variant="soft", on_click=History.dismiss, id="restore-cancel"),
-                rx.button("确认恢复", color_scheme="red", on_click=History.restore, id="restore-confirm"),
+                rx.button(
+                    label("common.cancel"), variant="soft", on_click=History.dismiss, id="restore-cancel"
+                ),
+                rx.button(
+                    label("staff.history.restore_confirm"),
+                    color_scheme="red",
+                    on_click=History.restore,
+                    id="restore-confirm",
+                ),
                 spacing="3",
                 justify="end",
             ),
@@ -55,10 +72,10 @@ def confirm_dialog() -> rx.Component:
 def exports() -> rx.Component:
     """Current ledgers as CSV for Excel (户主 masked unless the account is an admin)."""
     return rx.flex(
-        rx.text("导出当前数据：", size="2"),
+        rx.text(label("staff.history.exports"), size="2"),
         *(
-            rx.link(ds.title, href=f"/api/export/{name}.csv", id=f"export-{name}", size="2")
-            for name, ds in DATASETS.items()
+            rx.link(label(f"dataset.{name}"), href=f"/api/export/{name}.csv", id=f"export-{name}", size="2")
+            for name in DATASETS
         ),
         wrap="wrap",
         spacing="3",
@@ -68,20 +85,20 @@ def exports() -> rx.Component:
 def page() -> rx.Component:
     return staff_page(
         "history",
-        "版本历史",
+        "staff.history.title",
         exports(),
         rx.cond(
             History.message != "",
             rx.callout(
-                History.message,
+                pick(History.message, History.message_en),
                 size="1",
-                color_scheme=rx.cond(History.message.contains("已恢复"), "green", "red"),
+                color_scheme=rx.cond(History.ok, "green", "red"),
                 id="history-message",
             ),
         ),
         rx.box(
             rx.table.root(
-                rx.table.header(rx.table.row(*(rx.table.column_header_cell(h) for h in HEADERS))),
+                header_row(HEADERS),
                 rx.table.body(rx.foreach(History.rows, row)),
                 size="1",
                 id="history-table",

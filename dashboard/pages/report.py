@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from dashboard.components.layout import header, ui
+from dashboard.components.layout import data_value, header, ui
+from dashboard.components.text import label
+from dashboard.state.prefs import Prefs
 from dashboard.state.report import ReportFigure, WeeklyReport
 from dashboard.state.views import ChartView, WarningRow
 
@@ -25,8 +27,17 @@ def _figure(f: ReportFigure) -> rx.Component:
 
 
 def _warning(w: WarningRow) -> rx.Component:
+    """Level, reason (the name it quotes is data) and since when, punctuated for the language."""
     return rx.el.li(
-        rx.text.strong(w.level_label), "：", w.reason, "（", w.since, "）", class_name="report-warning"
+        rx.text.strong(w.level_label),
+        label("app.label", label=""),
+        w.before,
+        data_value(w.name),
+        w.after,
+        rx.cond(Prefs.is_en, " (", "（"),
+        w.since,
+        rx.cond(Prefs.is_en, ")", "）"),
+        class_name="report-warning",
     )
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import reflex as rx
 
 from dashboard.components.staff import simple_table, staff_page
+from dashboard.components.text import dataset_title, label, pick
 from dashboard.data.contract import DATASETS
 from dashboard.state.upload import Upload
 
 
 def dataset_picker() -> rx.Component:
     return rx.el.select(
-        rx.el.option("让表头自动判断 (auto)", value="auto"),
-        *(rx.el.option(f"{ds.title} ({name})", value=name) for name, ds in DATASETS.items()),
+        rx.el.option(label("staff.upload.auto"), value="auto"),
+        *(rx.el.option(label(f"dataset.{name}"), f" ({name})", value=name) for name in DATASETS),
         on_change=Upload.set_dataset,
         id="upload-dataset",
         class_name="upload-select",
@@ -21,21 +22,118 @@ def dataset_picker() -> rx.Component:
 
 def templates() -> rx.Component:
     return rx.flex(
-        rx.text("空白模板（含示例行）：", size="2"),
+        rx.text(label("staff.upload.templates"), size="2"),
         *(
             rx.text.span(
-                ds.title,
+                label(f"dataset.{name}"),
                 " ",
                 rx.link("CSV", href=f"/api/template/{name}.csv", id=f"template-{name}-csv"),
                 " ",
                 rx.link("XLSX", href=f"/api/template/{name}.xlsx", id=f"template-{name}-xlsx"),
                 size="2",
             )
-            for name, ds in DATASETS.items()
+            for name in DATASETS
         ),
         wrap="wrap",
         spacing="3",
         class_name="templates",
+    )
+
+
+def _sample() -> rx.Component:
+    """The first rows as they will be stored: headers translated, cells are data."""
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.foreach(
+                        pick(Upload.sample_headers, Upload.sample_headers_en), rx.table.column_header_cell
+                    )
+                )
+            ),
+            rx.table.body(
+                rx.foreach(
+                    Upload.sample_rows,
+                    lambda row: rx.table.row(rx.foreach(row, lambda v: rx.table.cell(v, class_name="dv"))),
+                )
+            ),
+            size="1",
+            id="upload-sample",
+        ),
+        overflow_x="auto",
+    )
+
+
+def accepted() -> rx.Component:
+    return rx.flex(
+        rx.callout(label("staff.upload.accepted"), icon="circle-check", color_scheme="green", size="1"),
+        rx.text(pick(Upload.counts, Upload.counts_en), id="upload-counts", size="2"),
+        rx.cond(
+            Upload.removed > 0,
+            rx.callout(
+                rx.text.span(label("staff.upload.removes", n=Upload.removed)),
+                icon="triangle-alert",
+                color_scheme="amber",
+                size="1",
+                id="upload-removes",
+            ),
+        ),
+        rx.flex(
+            rx.foreach(
+                pick(Upload.moves, Upload.moves_en),
+                lambda m: rx.badge(
+                    m, size="2", class_name="move", color_scheme=rx.cond(m.contains("+"), "green", "gray")
+                ),
+            ),
+            spacing="2",
+            wrap="wrap",
+            id="upload-moves",
+        ),
+        _sample(),
+        rx.flex(
+            rx.button(
+                label("staff.upload.confirm"),
+                on_click=Upload.confirm,
+                id="upload-confirm",
+                color_scheme="red",
+            ),
+            rx.button(label("common.cancel"), on_click=Upload.cancel, id="upload-cancel", variant="soft"),
+            spacing="3",
+        ),
+        direction="column",
+        spacing="3",
+    )
+
+
+def rejected() -> rx.Component:
+    return rx.flex(
+        rx.callout(
+            rx.text.span(label("staff.upload.error_count", n=Upload.error_count)),
+            icon="triangle-alert",
+            color_scheme="red",
+            size="1",
+            id="upload-error-count",
+        ),
+        rx.link(
+            label("staff.upload.error_report"),
+            href="/api/upload/" + Upload.pending + "/errors.csv",
+            id="upload-error-report",
+        ),
+        simple_table(
+            [
+                "staff.upload.col.line",
+                "staff.upload.col.column",
+                "staff.upload.col.value",
+                "staff.upload.col.problem",
+            ],
+            Upload.errors,
+            ["line", "column", "value", "message"],
+            data=("column", "value"),  # the file's own header and cell, as typed
+            translated=("message",),
+            id="upload-errors",
+        ),
+        direction="column",
+        spacing="3",
     )
 
 
@@ -44,95 +142,19 @@ def report() -> rx.Component:
         Upload.pending != "",
         rx.flex(
             rx.text(
-                "文件：", Upload.file_name, " → ", Upload.checked_dataset, id="upload-file-name", size="2"
+                label("staff.upload.file"),
+                rx.text.span(Upload.file_name, class_name="dv"),
+                " → ",
+                dataset_title(Upload.checked_dataset),
+                id="upload-file-name",
+                size="2",
             ),
-            rx.cond(
-                Upload.accepted,
-                rx.flex(
-                    rx.callout("检查通过，可以导入。", icon="circle-check", color_scheme="green", size="1"),
-                    rx.text(Upload.counts, id="upload-counts", size="2"),
-                    rx.cond(
-                        Upload.removed > 0,
-                        rx.callout(
-                            rx.text.span(
-                                "注意：确认后将删除现有的 ", Upload.removed, " 行（文件替换整个台账）。"
-                            ),
-                            icon="triangle-alert",
-                            color_scheme="amber",
-                            size="1",
-                            id="upload-removes",
-                        ),
-                    ),
-                    rx.flex(
-                        rx.foreach(
-                            Upload.moves,
-                            lambda m: rx.badge(
-                                m,
-                                size="2",
-                                class_name="move",
-                                color_scheme=rx.cond(m.contains("+"), "green", "gray"),
-                            ),
-                        ),
-                        spacing="2",
-                        wrap="wrap",
-                        id="upload-moves",
-                    ),
-                    rx.box(
-                        rx.table.root(
-                            rx.table.header(
-                                rx.table.row(rx.foreach(Upload.sample_headers, rx.table.column_header_cell))
-                            ),
-                            rx.table.body(
-                                rx.foreach(
-                                    Upload.sample_rows,
-                                    lambda row: rx.table.row(rx.foreach(row, rx.table.cell)),
-                                )
-                            ),
-                            size="1",
-                            id="upload-sample",
-                        ),
-                        overflow_x="auto",
-                    ),
-                    rx.flex(
-                        rx.button(
-                            "确认导入", on_click=Upload.confirm, id="upload-confirm", color_scheme="red"
-                        ),
-                        rx.button("取消", on_click=Upload.cancel, id="upload-cancel", variant="soft"),
-                        spacing="3",
-                    ),
-                    direction="column",
-                    spacing="3",
-                ),
-                rx.flex(
-                    rx.callout(
-                        rx.text.span(
-                            "有 ", Upload.error_count, " 处错误，什么都没有写入。请改正后重新上传。"
-                        ),
-                        icon="triangle-alert",
-                        color_scheme="red",
-                        size="1",
-                        id="upload-error-count",
-                    ),
-                    rx.link(
-                        "下载错误报告 CSV",
-                        href="/api/upload/" + Upload.pending + "/errors.csv",
-                        id="upload-error-report",
-                    ),
-                    simple_table(
-                        ["行", "列", "值", "问题"],
-                        Upload.errors,
-                        ["line", "column", "value", "message"],
-                        id="upload-errors",
-                    ),
-                    direction="column",
-                    spacing="3",
-                ),
-            ),
+            rx.cond(Upload.accepted, accepted(), rejected()),
             rx.cond(
                 Upload.warnings.length() > 0,
                 rx.box(
-                    rx.text("提醒：", size="2", weight="medium"),
-                    rx.foreach(Upload.warnings, lambda w: rx.text(w, size="1")),
+                    rx.text(label("staff.upload.warnings"), size="2", weight="medium"),
+                    rx.foreach(Upload.warnings, lambda w: rx.text(pick(w["zh"], w["en"]), size="1")),
                     id="upload-warnings",
                 ),
             ),
@@ -146,12 +168,14 @@ def report() -> rx.Component:
 def page() -> rx.Component:
     return staff_page(
         "upload",
-        "上传台账",
+        "staff.upload.title",
         templates(),
         rx.flex(
             dataset_picker(),
             rx.el.input(type="file", id="upload-file", accept=".csv,.xlsx,.txt,.tsv"),
-            rx.button("上传并检查", on_click=Upload.send, id="upload-send", loading=Upload.busy),
+            rx.button(
+                label("staff.upload.send"), on_click=Upload.send, id="upload-send", loading=Upload.busy
+            ),
             rx.el.progress(id="upload-progress", max=100, class_name="upload-progress"),
             wrap="wrap",
             spacing="3",
@@ -159,8 +183,13 @@ def page() -> rx.Component:
         ),
         rx.cond(
             Upload.message != "",
-            rx.callout(Upload.message, color_scheme="red", size="1", id="upload-message"),
+            rx.callout(
+                pick(Upload.message, Upload.message_en), color_scheme="red", size="1", id="upload-message"
+            ),
         ),
-        rx.cond(Upload.done != "", rx.callout(Upload.done, color_scheme="green", size="1", id="upload-done")),
+        rx.cond(
+            Upload.done != "",
+            rx.callout(pick(Upload.done, Upload.done_en), color_scheme="green", size="1", id="upload-done"),
+        ),
         report(),
     )

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import reflex as rx
 
-from dashboard.components.staff import staff_page
+from dashboard.components.staff import header_row, staff_page
+from dashboard.components.text import label, pick
+from dashboard.data.auth import Role
 from dashboard.state.accounts import Accounts
 
-ROLES = [("viewer", "领导 viewer"), ("editor", "工作人员 editor"), ("admin", "管理员 admin")]
+HEADERS = ["users.col.name", "users.col.role", "users.col.status", "users.col.created", ""]
+
+
+def _role_options() -> list[rx.Component]:
+    return [rx.el.option(label(f"users.role_option.{r.value}"), value=r.value) for r in Role]
 
 
 def role_select(name: str = "role", **props: object) -> rx.Component:
-    return rx.el.select(*(rx.el.option(label, value=value) for value, label in ROLES), name=name, **props)
+    return rx.el.select(*_role_options(), name=name, **props)
 
 
 def row(r: rx.Var) -> rx.Component:
@@ -19,19 +25,24 @@ def row(r: rx.Var) -> rx.Component:
         rx.table.cell(r["name"], class_name="dv"),
         rx.table.cell(
             rx.el.select(
-                *(rx.el.option(label, value=value) for value, label in ROLES),
+                *_role_options(),
                 value=r["role"],
                 on_change=lambda v: Accounts.set_role(r["name"], v),
             )
         ),
-        rx.table.cell(r["status"]),
+        rx.table.cell(pick(r["status"], r["status_en"])),
         rx.table.cell(r["created"]),
         rx.table.cell(
             rx.cond(
                 r["disabled"] == "1",
-                rx.button("启用", size="1", variant="soft", on_click=Accounts.set_disabled(r["name"], False)),
                 rx.button(
-                    "停用",
+                    label("users.enable"),
+                    size="1",
+                    variant="soft",
+                    on_click=Accounts.set_disabled(r["name"], False),
+                ),
+                rx.button(
+                    label("users.disable"),
                     size="1",
                     variant="soft",
                     color_scheme="red",
@@ -45,10 +56,12 @@ def row(r: rx.Var) -> rx.Component:
 def add_form() -> rx.Component:
     return rx.form(
         rx.flex(
-            rx.input(name="name", placeholder="用户名", required=True, max_length=100),
+            rx.input(name="name", placeholder=label("users.name"), required=True, max_length=100),
             role_select(),
-            rx.input(name="password", type="password", placeholder="初始密码（至少 8 位）", required=True),
-            rx.button("添加账户", type="submit"),
+            rx.input(
+                name="password", type="password", placeholder=label("users.initial_password"), required=True
+            ),
+            rx.button(label("users.add"), type="submit"),
             spacing="2",
             wrap="wrap",
         ),
@@ -61,9 +74,11 @@ def add_form() -> rx.Component:
 def password_form() -> rx.Component:
     return rx.form(
         rx.flex(
-            rx.input(name="name", placeholder="用户名", required=True),
-            rx.input(name="password", type="password", placeholder="新密码（至少 8 位）", required=True),
-            rx.button("重设密码", type="submit", variant="soft"),
+            rx.input(name="name", placeholder=label("users.name"), required=True),
+            rx.input(
+                name="password", type="password", placeholder=label("users.new_password"), required=True
+            ),
+            rx.button(label("users.passwd"), type="submit", variant="soft"),
             spacing="2",
             wrap="wrap",
         ),
@@ -76,26 +91,26 @@ def password_form() -> rx.Component:
 def page() -> rx.Component:
     return staff_page(
         "users",
-        "账户管理",
+        "users.title",
         rx.cond(
             Accounts.message != "",
-            rx.callout(Accounts.message, color_scheme=rx.cond(Accounts.ok, "green", "red"), size="1"),
+            rx.callout(
+                pick(Accounts.message, Accounts.message_en),
+                color_scheme=rx.cond(Accounts.ok, "green", "red"),
+                size="1",
+            ),
         ),
         rx.box(
             rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *(rx.table.column_header_cell(h) for h in ["用户", "角色", "状态", "创建", ""])
-                    )
-                ),
+                header_row(HEADERS),
                 rx.table.body(rx.foreach(Accounts.rows, row)),
                 size="1",
                 id="users-table",
             ),
             overflow_x="auto",
         ),
-        rx.heading("添加账户", size="3"),
+        rx.heading(label("users.add"), size="3"),
         add_form(),
-        rx.heading("重设密码", size="3"),
+        rx.heading(label("users.passwd"), size="3"),
         password_form(),
     )

@@ -1,4 +1,8 @@
-"""/users (admin): accounts and roles. Each handler checks for an admin session on the server."""
+"""/users (admin): accounts and roles. Each handler checks for an admin session on the server.
+
+Messages are kept in both languages (``message`` and ``message_en``, see
+``i18n.both``) so the page shows the viewer's without asking the server again.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Any
 
 import reflex as rx
 
+from dashboard import i18n
 from dashboard.data import auth
 from dashboard.data.auth import Role
 from dashboard.state.auth import engine, require
@@ -15,10 +20,12 @@ from dashboard.state.auth import engine, require
 class Accounts(rx.State):
     rows: list[dict[str, str]] = rx.field(default_factory=list)
     message: str = ""
+    message_en: str = ""
     ok: bool = True
 
-    def _say(self, ok: bool, text: str) -> None:
-        self.ok, self.message = ok, text
+    def _say(self, ok: bool, text: tuple[str, str]) -> None:
+        self.ok = ok
+        self.message, self.message_en = text
 
     @rx.event
     async def load(self) -> None:
@@ -30,23 +37,23 @@ class Accounts(rx.State):
             {
                 "name": u.name,
                 "role": u.role.value,
-                "role_label": u.role.label,
-                "status": "停用" if u.disabled else "正常",
+                "status": i18n.t("users.disabled" if u.disabled else "users.active", "zh"),
+                "status_en": i18n.t("users.disabled" if u.disabled else "users.active", "en"),
                 "disabled": "1" if u.disabled else "",
                 "created": u.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             }
             for u in users
         ]
 
-    async def _change(self, what: str, fn: Any, *args: Any) -> None:
+    async def _change(self, what: tuple[str, str], fn: Any, *args: Any) -> None:
         who = await require(self, Role.ADMIN)
         if who is None:
-            self._say(False, "只有管理员可以管理账户。")
+            self._say(False, i18n.both("users.admin_only"))
             return
         try:
             await asyncio.to_thread(fn, engine(), *args, by=who.name)
         except auth.AccountError as exc:
-            self._say(False, exc.message)
+            self._say(False, (exc.message, exc.message_en))
             return
         self._say(True, what)
         await self.load()
@@ -54,26 +61,30 @@ class Accounts(rx.State):
     @rx.event
     async def add(self, form: dict[str, Any]) -> None:
         name, role = str(form.get("name") or "").strip(), str(form.get("role") or "viewer")
-        await self._change(f"已添加账户 {name}。", auth.add_user, name, role, str(form.get("password") or ""))
+        password = str(form.get("password") or "")
+        await self._change(i18n.both("users.added", name=name), auth.add_user, name, role, password)
 
     @rx.event
     async def set_disabled(self, name: str, disabled: bool) -> None:
         if disabled and name == (await require(self, Role.ADMIN) or auth.Identity("", Role.VIEWER, 0)).name:
-            self._say(False, "不能停用自己的账户。")
+            self._say(False, i18n.both("users.not_self"))
             return
-        text = f"已停用 {name}，其登录已全部失效。" if disabled else f"已启用 {name}。"
+        text = i18n.both("users.disabled_msg" if disabled else "users.enabled_msg", name=name)
         await self._change(text, auth.set_disabled, name, disabled)
 
     @rx.event
     async def set_role(self, name: str, role: str) -> None:
-        await self._change(f"已把 {name} 的角色改为 {role}。", auth.set_role, name, role)
+        known = role in {r.value for r in Role}
+        text = tuple(
+            i18n.t(
+                "users.role_changed", lang, name=name, role=i18n.t(f"role.{role}", lang) if known else role
+            )
+            for lang in ("zh", "en")
+        )
+        await self._change(text, auth.set_role, name, role)  # type: ignore[arg-type]
 
     @rx.event
     async def reset_password(self, form: dict[str, Any]) -> None:
         name = str(form.get("name") or "").strip()
-        await self._change(
-            f"已重设 {name} 的密码，其登录已全部失效。",
-            auth.set_password,
-            name,
-            str(form.get("password") or ""),
-        )
+        text = i18n.both("users.passwd_msg", name=name)
+        await self._change(text, auth.set_password, name, str(form.get("password") or ""))

@@ -51,8 +51,7 @@ class Session(rx.State):
     """The signed-in user as the page chrome shows it (display only; never trusted)."""
 
     user: str = ""
-    role: str = ""
-    role_label: str = ""
+    role: str = ""  # the code; the header shows its label from the catalogue
     demo_mode: bool = False
 
     @rx.var
@@ -67,9 +66,9 @@ class Session(rx.State):
         self.demo_mode = get_settings().demo
         who = await current_identity(self)
         if who is None:
-            self.user = self.role = self.role_label = ""
+            self.user = self.role = ""
             return rx.redirect(f"/login?next={quote(self.router.url.path or '/')}")
-        self.user, self.role, self.role_label = who.name, who.role.value, who.role.label
+        self.user, self.role = who.name, who.role.value
         if not who.can(role):
             return rx.redirect("/")
         return None

@@ -12,15 +12,13 @@ not the current one.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 
 import reflex as rx
 
-from dashboard import i18n
 from dashboard.data.auth import Role
 from dashboard.data.filters import Filters
-from dashboard.state import views
+from dashboard.state import prefs, views
 from dashboard.state.auth import require
 from dashboard.state.prefs import Prefs, valid_lang
 from dashboard.state.views import (
@@ -40,10 +38,8 @@ log = logging.getLogger(__name__)
 
 
 def document_script(board: str, lang: str) -> str:
-    """Tab title and <html lang> in the viewer's language (lang also picks CJK glyph shapes)."""
-    title = f"{i18n.t('app.title', lang)} · {i18n.t(f'board.{board}', lang)}"
-    html_lang = "zh-CN" if lang == "zh" else lang
-    return f"document.title = {json.dumps(title)}; document.documentElement.lang = {json.dumps(html_lang)};"
+    """Tab title and <html lang> of a board in the viewer's language."""
+    return prefs.document_script(f"board.{board}", lang)
 
 
 # Filtered views this process has linked viewers to (token -> board, language, filters), so

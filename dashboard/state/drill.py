@@ -57,7 +57,7 @@ def drill_rows(
     dataset, rows = got
     text = export.to_text_frame(dataset, rows.head(ROW_LIMIT), mask_personal=mask)
     body = [["" if pd.isna(v) else str(v) for v in r] for r in text.itertuples(index=False)]
-    return dataset, list(text.columns), body, len(rows)
+    return dataset, i18n.headers_in(dataset, list(text.columns), lang), body, len(rows)
 
 
 class Drill(rx.State):

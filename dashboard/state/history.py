@@ -8,25 +8,38 @@ import asyncio
 
 import reflex as rx
 
+from dashboard import i18n
 from dashboard.data import auth, storage
 from dashboard.data.auth import Role
 from dashboard.data.contract import DATASETS
 from dashboard.state.auth import client_address, engine, require
 
-ACTION_LABELS = {
-    "login": "登录",
-    "logout": "退出",
-    "upload": "上传",
-    "upload_rejected": "上传被拒",
-    "restore": "恢复版本",
-    "download_original": "下载原始文件",
-    "forbidden": "越权被拒",
-    "user_add": "添加账户",
-    "user_disable": "停用账户",
-    "user_enable": "启用账户",
-    "user_passwd": "修改密码",
-    "user_role": "修改角色",
-}
+# Audit actions: each has its label in the catalogue ("audit.action.<action>").
+ACTIONS: tuple[str, ...] = (
+    "login",
+    "logout",
+    "upload",
+    "upload_rejected",
+    "restore",
+    "download_original",
+    "forbidden",
+    "user_add",
+    "user_disable",
+    "user_enable",
+    "user_passwd",
+    "user_role",
+    "kiosk_create",
+    "kiosk_revoke",
+)
+
+
+def action_label(action: str, lang: str) -> str:
+    """An audit action for display; an action this version does not know, as stored."""
+    return i18n.t(f"audit.action.{action}", lang) if action in ACTIONS else action
+
+
+def _title(dataset: str, lang: str) -> str:
+    return i18n.t(f"dataset.{dataset}", lang) if dataset in DATASETS else dataset
 
 
 class History(rx.State):
@@ -34,8 +47,16 @@ class History(rx.State):
     asking: bool = False
     ask_dataset: str = ""
     ask_version: int = 0
+    # Texts are kept in both languages (``x`` and ``x_en``, see i18n.both): the toggle just picks.
     ask_text: str = ""
+    ask_text_en: str = ""
     message: str = ""
+    message_en: str = ""
+    ok: bool = False
+
+    def _say(self, ok: bool, key: str, **fmt: object) -> None:
+        self.ok = ok
+        self.message, self.message_en = i18n.both(key, **fmt)
 
     @rx.event
     async def load(self) -> None:
@@ -46,14 +67,20 @@ class History(rx.State):
         self.rows = [
             {
                 "dataset": v.dataset,
-                "title": DATASETS[v.dataset].title if v.dataset in DATASETS else v.dataset,
+                "title": _title(v.dataset, "zh"),
+                "title_en": _title(v.dataset, "en"),
                 "number": str(v.number),
                 "time": v.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
                 "user": v.user,
                 "file": v.file_name,
                 "rows": str(v.rows),
                 "counts": f"+{v.added} ~{v.changed} -{v.removed} ={v.skipped}",
-                "restored": "" if v.restored_from is None else f"恢复自 v{v.restored_from}",
+                "restored": ""
+                if v.restored_from is None
+                else i18n.t("staff.history.restored_from", "zh", version=v.restored_from),
+                "restored_en": ""
+                if v.restored_from is None
+                else i18n.t("staff.history.restored_from", "en", version=v.restored_from),
                 "href": f"/api/original/{v.dataset}/{v.number}",
             }
             for v in versions[:1000]
@@ -65,7 +92,10 @@ class History(rx.State):
         if await require(self, Role.ADMIN) is None or dataset not in DATASETS:
             return
         self.ask_dataset, self.ask_version = dataset, int(version)
-        self.ask_text = f"把「{DATASETS[dataset].title}」恢复为版本 {version} 的内容？这会生成一个新版本。"
+        self.ask_text, self.ask_text_en = (
+            i18n.t("staff.history.ask", lang, dataset=_title(dataset, lang), version=version)
+            for lang in ("zh", "en")
+        )
         self.asking = True
 
     @rx.event
@@ -78,14 +108,14 @@ class History(rx.State):
         self.asking = False
         who = await require(self, Role.ADMIN)
         if who is None:
-            self.message = "只有管理员可以恢复版本。"
+            self._say(False, "staff.history.admin_only")
             return None
         dataset, version = self.ask_dataset, self.ask_version
         if dataset not in DATASETS:
             return None
         known = {v.number for v in await asyncio.to_thread(storage.list_versions, engine(), dataset)}
         if version not in known:
-            self.message = f"{dataset} 没有版本 {version}。"
+            self._say(False, "staff.history.no_version", dataset=dataset, version=version)
             return None
         result = await asyncio.to_thread(storage.restore, engine(), dataset, version, who.name)
         await asyncio.to_thread(
@@ -94,9 +124,14 @@ class History(rx.State):
             address=client_address(self),
         )  # fmt: skip
         if result.accepted:
-            self.message = f"已恢复：{DATASETS[dataset].title} 版本 {version} → 新版本 {result.version}"
+            self.ok = True
+            self.message, self.message_en = (
+                i18n.t("staff.history.restored", lang, dataset=_title(dataset, lang), version=version,
+                       new=result.version)
+                for lang in ("zh", "en")
+            )  # fmt: skip
         else:
-            self.message = f"无法恢复：{result.error_count} 处问题（例如引用的品牌已不存在）。"
+            self._say(False, "staff.history.restore_failed", n=result.error_count)
         return History.load
 
 
@@ -113,8 +148,10 @@ class AuditLog(rx.State):
             {
                 "time": e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
                 "user": e.user,
-                "action": ACTION_LABELS.get(e.action, e.action),
-                "ok": "成功" if e.ok else "失败",
+                "action": action_label(e.action, "zh"),
+                "action_en": action_label(e.action, "en"),
+                "ok": i18n.t("audit.ok" if e.ok else "audit.failed", "zh"),
+                "ok_en": i18n.t("audit.ok" if e.ok else "audit.failed", "en"),
                 "target": e.target,
                 "detail": e.detail,
                 "address": e.address,

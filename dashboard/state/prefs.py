@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 
 from dashboard import i18n
@@ -12,10 +14,34 @@ UI_KEYS: tuple[str, ...] = tuple(
     k for k in i18n.CATALOGUE if k.startswith(("app.", "board.", "level.", "empty"))
 )
 
+# The pages that are not boards, by route: the catalogue key of their tab title. A board
+# sets its own when it opens; these set theirs on load and when the language switches.
+PAGE_TITLES: dict[str, str] = {
+    "/login": "login.title",
+    "/upload": "nav.upload",
+    "/history": "nav.history",
+    "/audit": "nav.audit",
+    "/users": "nav.users",
+    "/report": "app.page.report",
+    "/kiosk": "kiosk.title",
+}
+
 
 def valid_lang(lang: str | None) -> str:
     """A known language code; anything else (old or tampered storage) is zh."""
     return lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
+
+
+def page_title(key: str, lang: str) -> str:
+    """'党建看板 · 上传' / 'Party-building dashboard · Upload'."""
+    return f"{i18n.t('app.title', lang)} · {i18n.t(key, lang)}"
+
+
+def document_script(title_key: str, lang: str) -> str:
+    """Tab title and <html lang> in the viewer's language (lang also picks CJK glyph shapes)."""
+    html_lang = "zh-CN" if lang == "zh" else lang
+    title = json.dumps(page_title(title_key, lang))
+    return f"document.title = {title}; document.documentElement.lang = {json.dumps(html_lang)};"
 
 
 class Prefs(rx.State):
@@ -33,10 +59,30 @@ class Prefs(rx.State):
     def is_en(self) -> bool:
         return valid_lang(self.lang) == "en"
 
+    def _path(self) -> str:
+        return self.router.url.path.rstrip("/") or "/"
+
+    @rx.event
+    def retitle(self):  # noqa: ANN201 (Reflex event chain)
+        """on_load of a page that is not a board: its tab title in the viewer's language."""
+        key = PAGE_TITLES.get(self._path())
+        return rx.call_script(document_script(key, valid_lang(self.lang))) if key else None
+
     @rx.event
     async def toggle_lang(self):  # noqa: ANN201 (Reflex event chain)
-        """Switch zh <-> en, then re-link the open board to the views in that language."""
+        """Switch zh <-> en, then redo what the page built in the old language.
+
+        A board re-links to its view in the new language; the weekly report is
+        built again; the staff pages only need their tab title (their labels
+        carry both languages).
+        """
         from dashboard.state.board import Board
+        from dashboard.state.report import WeeklyReport
 
         self.lang = "zh" if valid_lang(self.lang) == "en" else "en"
+        path = self._path()
+        if path == "/report":
+            return [Prefs.retitle, WeeklyReport.load]
+        if path in PAGE_TITLES:
+            return Prefs.retitle
         return Board.reopen

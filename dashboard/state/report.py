@@ -174,7 +174,8 @@ class KioskRow:
     id: str = ""
     label: str = ""
     created: str = ""
-    status: str = ""
+    status: str = ""  # in both languages: the toggle picks
+    status_en: str = ""
     active: bool = True
 
 
@@ -186,12 +187,18 @@ class KioskAdmin(rx.State):
     label: str = ""
 
     def _load(self) -> None:
+        def status(link: kiosk.KioskLink, lang: str) -> str:
+            if link.active:
+                return i18n.t("kiosk.active", lang)
+            return i18n.t("kiosk.revoked", lang, time=(link.revoked_at or "")[:16].replace("T", " "))
+
         self.rows = [
             KioskRow(
                 id=x.id,
                 label=x.label,
                 created=f"{x.created_at[:16].replace('T', ' ')} UTC · {x.created_by}",
-                status="有效" if x.active else f"已撤销 {(x.revoked_at or '')[:16].replace('T', ' ')}",
+                status=status(x, "zh"),
+                status_en=status(x, "en"),
                 active=x.active,
             )
             for x in reversed(kiosk.list_links())

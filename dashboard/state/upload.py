@@ -13,9 +13,10 @@ from typing import Any
 
 import reflex as rx
 
+from dashboard import i18n
 from dashboard.data import auth, uploads
 from dashboard.data.auth import Role
-from dashboard.data.contract import DATASETS
+from dashboard.data.contract import DATASETS, Enum
 from dashboard.settings import get_settings
 from dashboard.state.auth import client_address, engine, require
 
@@ -23,7 +24,7 @@ UPLOAD_JS = """
 (async () => {
   const input = document.getElementById('upload-file');
   const file = input && input.files && input.files[0];
-  if (!file) return {status: -1, id: '', message: '请先选择文件。'};
+  if (!file) return {status: -1, id: '', key: 'staff.upload.no_file'};
   const bar = document.getElementById('upload-progress');
   if (bar) bar.value = 0;
   return await new Promise((resolve) => {
@@ -37,13 +38,31 @@ UPLOAD_JS = """
       let body = {};
       try { body = JSON.parse(xhr.responseText); } catch (e) {}
       if (bar) bar.value = 100;
-      resolve({status: xhr.status, id: body.id || '', message: body.message || ''});
+      resolve({status: xhr.status, id: body.id || '', message: body.message || '',
+               message_en: body.message_en || ''});
     };
-    xhr.onerror = () => resolve({status: 0, id: '', message: '网络错误，上传未完成。'});
+    xhr.onerror = () => resolve({status: 0, id: '', key: 'staff.upload.network'});
     xhr.send(file);
   });
 })()
 """
+
+
+# Messages the page script may answer with (it has no catalogue of its own).
+SCRIPT_KEYS = ("staff.upload.no_file", "staff.upload.network")
+
+
+def moves_en(dataset: str, moves: list[str]) -> list[str]:
+    """'+3 已签约' -> '+3 Signed': the report stores the contract's labels."""
+    enum: Enum | None = next(
+        (c.enum for c in DATASETS[dataset].columns if c.enum is not None and c.enum.ordered), None
+    )
+    codes = {ch.label: ch.code for ch in enum.choices} if enum is not None else {}
+    out = []
+    for move in moves:
+        count, _, text = move.partition(" ")
+        out.append(f"{count} {i18n.enum_label(enum, codes[text], 'en')}" if text in codes else move)
+    return out
 
 
 class Upload(rx.State):
@@ -51,30 +70,39 @@ class Upload(rx.State):
 
     dataset: str = ""  # "" = let the headers choose
     busy: bool = False
+    # Texts shown to the viewer are kept in both languages (``x`` and ``x_en``): see i18n.both.
     message: str = ""
+    message_en: str = ""
     done: str = ""
+    done_en: str = ""
     pending: str = ""
     checked_dataset: str = ""
     file_name: str = ""
     accepted: bool = False
     error_count: int = 0
     errors: list[dict[str, str]] = rx.field(default_factory=list)
-    warnings: list[str] = rx.field(default_factory=list)
+    warnings: list[dict[str, str]] = rx.field(default_factory=list)  # {"zh": ..., "en": ...}
     counts: str = ""
+    counts_en: str = ""
     removed: int = 0
     moves: list[str] = rx.field(default_factory=list)
+    moves_en: list[str] = rx.field(default_factory=list)
     sample_headers: list[str] = rx.field(default_factory=list)
+    sample_headers_en: list[str] = rx.field(default_factory=list)
     sample_rows: list[list[str]] = rx.field(default_factory=list)
 
-    @rx.var
-    def dataset_options(self) -> list[list[str]]:
-        return [[name, f"{ds.title} ({name})"] for name, ds in DATASETS.items()]
-
     def _clear(self) -> None:
-        self.pending = self.checked_dataset = self.file_name = self.counts = self.message = ""
+        self.pending = self.checked_dataset = self.file_name = ""
+        self.counts = self.counts_en = self.message = self.message_en = ""
         self.accepted, self.error_count, self.removed = False, 0, 0
-        self.errors, self.warnings, self.moves = [], [], []
-        self.sample_headers, self.sample_rows = [], []
+        self.errors, self.warnings, self.moves, self.moves_en = [], [], [], []
+        self.sample_headers, self.sample_headers_en, self.sample_rows = [], [], []
+
+    def _say(self, key: str) -> None:
+        self.message, self.message_en = i18n.both(key)
+
+    def _done(self, key: str, **fmt: object) -> None:
+        self.done, self.done_en = i18n.both(key, **fmt)
 
     @rx.event
     def set_dataset(self, value: str) -> None:
@@ -86,7 +114,7 @@ class Upload(rx.State):
         if await require(self, Role.EDITOR) is None:
             return rx.redirect("/")
         self._clear()
-        self.done = ""
+        self.done = self.done_en = ""
         self.busy = True
         js = UPLOAD_JS.replace("DATASET", repr(self.dataset))
         return rx.call_script(js, callback=Upload.received)
@@ -97,16 +125,24 @@ class Upload(rx.State):
         self.busy = False
         who = await require(self, Role.EDITOR)
         if who is None:
-            self.message = "您的账户没有上传权限，或登录已过期。"
+            self._say("staff.upload.forbidden")
             return
-        pending = str((answer or {}).get("id") or "")
+        answer = answer or {}
+        pending = str(answer.get("id") or "")
         if not pending:
-            self.message = str((answer or {}).get("message") or "上传失败。")
+            key = str(answer.get("key") or "")
+            if key in SCRIPT_KEYS:
+                self._say(key)
+            elif answer.get("message"):  # the upload route's refusal, in both languages
+                self.message = str(answer["message"])
+                self.message_en = str(answer.get("message_en") or answer["message"])
+            else:
+                self._say("staff.upload.failed")
             return
         try:
             report = uploads.load_report(get_settings().data_dir, pending, who.name)
         except uploads.PendingNotFound:
-            self.message = "找不到这次上传（可能已过期），请重新上传。"
+            self._say("staff.upload.not_found")
             return
         self._show(report)
 
@@ -123,17 +159,23 @@ class Upload(rx.State):
                 "column": e["column"] or "",
                 "value": "" if e["value"] is None else str(e["value"]),
                 "message": e["message"],
+                "message_en": e.get("message_en") or e["message"],
             }
             for e in r["errors"][:500]
         ]
-        self.warnings = [w["message"] if isinstance(w, dict) else str(w) for w in r["warnings"]]
-        self.counts = (
-            f"{r['rows']} 行：新增 {r['added']}，修改 {r['changed']}，"
-            f"删除 {r['removed']}，跳过 {r['skipped']}"
-        )
+        self.warnings = [
+            {"zh": w["message"], "en": w.get("message_en") or w["message"]}
+            if isinstance(w, dict)
+            else {"zh": str(w), "en": str(w)}
+            for w in r["warnings"]
+        ]
+        counts = {k: r[k] for k in ("rows", "added", "changed", "removed", "skipped")}
+        self.counts, self.counts_en = i18n.both("staff.upload.counts", **counts)
         self.moves = report.moves
+        self.moves_en = moves_en(report.dataset, report.moves)
         self.removed = int(r["removed"])
         self.sample_headers = report.sample_headers
+        self.sample_headers_en = i18n.headers_in(report.dataset, report.sample_headers, "en")
         self.sample_rows = report.sample_rows
 
     @rx.event
@@ -141,13 +183,13 @@ class Upload(rx.State):
         """Make the checked upload a new version (editor or admin, the uploader only)."""
         who = await require(self, Role.EDITOR)
         if who is None:
-            self.message = "您的账户没有上传权限，或登录已过期。"
+            self._say("staff.upload.forbidden")
             return
         data_dir = get_settings().data_dir
         try:
             result = await asyncio.to_thread(uploads.confirm, engine(), data_dir, self.pending, who.name)
         except uploads.PendingNotFound:
-            self.message = "找不到这次上传（可能已过期），请重新上传。"
+            self._say("staff.upload.not_found")
             return
         target = f"{result.dataset} {self.file_name}"
         if result.accepted:
@@ -155,16 +197,19 @@ class Upload(rx.State):
                 auth.audit, engine(), "upload", user=who.name, target=target,
                 detail=f"version {result.version}, {result.rows} rows", address=client_address(self),
             )  # fmt: skip
-            title = DATASETS[result.dataset].title
             self._clear()
-            self.done = f"已导入「{title}」，版本 {result.version}（{result.rows} 行）。看板已更新。"
+            self.done, self.done_en = (
+                i18n.t("staff.upload.done", lang, dataset=i18n.t(f"dataset.{result.dataset}", lang),
+                       version=result.version, rows=result.rows)
+                for lang in ("zh", "en")
+            )  # fmt: skip
         else:
             await asyncio.to_thread(
                 auth.audit, engine(), "upload_rejected", user=who.name, ok=False, target=target,
                 detail=f"{result.error_count} error(s) at confirm", address=client_address(self),
             )  # fmt: skip
             self._clear()
-            self.message = "数据已在检查后发生变化，这个文件现在无法导入，请重新上传检查。"
+            self._say("staff.upload.changed")
 
     @rx.event
     async def cancel(self) -> None:
@@ -174,4 +219,4 @@ class Upload(rx.State):
             with contextlib.suppress(uploads.PendingNotFound):
                 await asyncio.to_thread(uploads.discard, get_settings().data_dir, self.pending, who.name)
         self._clear()
-        self.done = "已取消，没有写入任何数据。"
+        self._done("staff.upload.cancelled")
