@@ -233,7 +233,9 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def _history_row(v: VersionInfo) -> list[str]:
-    created = v.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    from dashboard import i18n  # pandas: only where needed, the CLI must start fast
+
+    created = i18n.office_time(v.created_at)
     counts = f"+{v.added} ~{v.changed} -{v.removed} ={v.skipped}"
     restored = "" if v.restored_from is None else str(v.restored_from)
     return [
@@ -336,6 +338,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def cmd_users(args: argparse.Namespace) -> int:
+    from dashboard import i18n
     from dashboard.data import auth
 
     engine = _engine()
@@ -349,7 +352,7 @@ def cmd_users(args: argparse.Namespace) -> int:
                     u.name,
                     f"{u.role.label} {u.role.value}",
                     "停用 disabled" if u.disabled else "正常 active",
-                    u.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    i18n.office_time(u.created_at),
                 ]
                 for u in auth.list_users(engine)
             ]

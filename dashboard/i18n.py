@@ -779,6 +779,11 @@ def fmt_month(value: object, lang: str = DEFAULT_LANG) -> str:
     return f"{d.year}年{d.month}月" if lang == "zh" else f"{d:%B} {d.year}"
 
 
+def office_time(value: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """An aware time as the office reads it (Asia/Shanghai), whatever the server's zone."""
+    return value.astimezone(DISPLAY_TZ).strftime(fmt)
+
+
 def fmt_datetime(value: object, lang: str = DEFAULT_LANG) -> str:
     """'2024年5月3日 14:05' / '3 May 2024 14:05'; aware times shown in office time (Asia/Shanghai)."""
     if _missing(value):

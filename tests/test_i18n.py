@@ -201,3 +201,9 @@ def test_every_staff_page_builds(name: str) -> None:
     import importlib
 
     importlib.import_module(f"dashboard.pages.{name}").page().render()
+
+
+def test_staff_pages_show_times_in_office_time_whatever_the_server_zone() -> None:
+    late_utc = datetime(2026, 5, 3, 16, 30, tzinfo=UTC)
+    assert i18n.office_time(late_utc) == "2026-05-04 00:30"
+    assert i18n.office_time(late_utc, "%H:%M:%S") == "00:30:00"

@@ -40,7 +40,7 @@ class Accounts(rx.State):
                 "status": i18n.t("users.disabled" if u.disabled else "users.active", "zh"),
                 "status_en": i18n.t("users.disabled" if u.disabled else "users.active", "en"),
                 "disabled": "1" if u.disabled else "",
-                "created": u.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                "created": i18n.office_time(u.created_at),
             }
             for u in users
         ]

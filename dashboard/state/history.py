@@ -70,7 +70,7 @@ class History(rx.State):
                 "title": _title(v.dataset, "zh"),
                 "title_en": _title(v.dataset, "en"),
                 "number": str(v.number),
-                "time": v.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                "time": i18n.office_time(v.created_at),
                 "user": v.user,
                 "file": v.file_name,
                 "rows": str(v.rows),
@@ -146,7 +146,7 @@ class AuditLog(rx.State):
         entries = await asyncio.to_thread(auth.list_audit, engine(), limit=1000)
         self.rows = [
             {
-                "time": e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                "time": i18n.office_time(e.at, "%Y-%m-%d %H:%M:%S"),
                 "user": e.user,
                 "action": action_label(e.action, "zh"),
                 "action_en": action_label(e.action, "en"),

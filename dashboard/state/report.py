@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import copy
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import reflex as rx
@@ -190,13 +191,14 @@ class KioskAdmin(rx.State):
         def status(link: kiosk.KioskLink, lang: str) -> str:
             if link.active:
                 return i18n.t("kiosk.active", lang)
-            return i18n.t("kiosk.revoked", lang, time=(link.revoked_at or "")[:16].replace("T", " "))
+            revoked = datetime.fromisoformat(link.revoked_at) if link.revoked_at else None
+            return i18n.t("kiosk.revoked", lang, time=i18n.office_time(revoked) if revoked else "")
 
         self.rows = [
             KioskRow(
                 id=x.id,
                 label=x.label,
-                created=f"{x.created_at[:16].replace('T', ' ')} UTC · {x.created_by}",
+                created=f"{i18n.office_time(datetime.fromisoformat(x.created_at))} · {x.created_by}",
                 status=status(x, "zh"),
                 status_en=status(x, "en"),
                 active=x.active,
