@@ -524,10 +524,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "%{x|%b %Y}<br>%{y} launched in all (%{customdata[0]})",
     ),
     # --- staff and admin pages (sign-in, upload, history, audit, accounts, kiosk links)
+    "nav.report": _s("周报", "Weekly report"),
     "nav.upload": _s("上传", "Upload"),
     "nav.history": _s("历史", "History"),
     "nav.audit": _s("审计", "Audit"),
     "nav.users": _s("账户", "Accounts"),
+    "nav.kiosk": _s("大屏", "Wall screen"),
     "nav.sign_out": _s("退出", "Sign out"),
     "nav.demo_mode": _s(
         "演示模式：演示账户和示例数据，请勿录入真实信息。",

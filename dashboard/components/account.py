@@ -22,24 +22,34 @@ def _logout_form(text: str) -> str:
     )
 
 
-def staff_links() -> rx.Component:
+# The pages beyond the boards: (page id, catalogue key, route, who sees the link).
+PAGE_LINKS: tuple[tuple[str, str, str, str], ...] = (
+    ("report", "nav.report", "/report", "viewer"),
+    ("upload", "nav.upload", "/upload", "editor"),
+    ("history", "nav.history", "/history", "editor"),
+    ("audit", "nav.audit", "/audit", "admin"),
+    ("users", "nav.users", "/users", "admin"),
+    ("kiosk", "nav.kiosk", "/kiosk", "admin"),
+)
+
+
+def staff_links(current: str = "") -> rx.Component:
+    """The weekly report for everyone, then the pages each role opens; ``current`` is marked."""
+    allowed = {"viewer": Session.user != "", "editor": Session.is_editor, "admin": Session.is_admin}
+
+    def link(page: str, key: str, href: str) -> rx.Component:
+        active = page == current
+        return rx.link(
+            label(key),
+            href=href,
+            id=f"nav-{page}",
+            class_name="nav-link active" if active else "nav-link",
+            aria_current="page" if active else None,
+            underline="none",
+        )
+
     return rx.fragment(
-        rx.cond(
-            Session.is_editor,
-            rx.link(label("nav.upload"), href="/upload", id="nav-upload", class_name="nav-link"),
-        ),
-        rx.cond(
-            Session.is_editor,
-            rx.link(label("nav.history"), href="/history", id="nav-history", class_name="nav-link"),
-        ),
-        rx.cond(
-            Session.is_admin,
-            rx.link(label("nav.audit"), href="/audit", id="nav-audit", class_name="nav-link"),
-        ),
-        rx.cond(
-            Session.is_admin,
-            rx.link(label("nav.users"), href="/users", id="nav-users", class_name="nav-link"),
-        ),
+        *(rx.cond(allowed[role], link(page, key, href)) for page, key, href, role in PAGE_LINKS)
     )
 
 
@@ -48,13 +58,13 @@ def role_label(role: rx.Var = Session.role) -> rx.Var:
     return rx.match(role, *((r.value, label(f"role.{r.value}")) for r in Role), "")
 
 
-def account_bar() -> rx.Component:
-    """Who is signed in and as what; links to the staff pages their role opens."""
+def account_bar(current: str = "") -> rx.Component:
+    """Who is signed in and as what; links to the pages their role opens."""
     sign_out = {lang: rx.html(_logout_form(i18n.t("nav.sign_out", lang))) for lang in i18n.LANGS}
     return rx.cond(
         Session.user != "",
         rx.flex(
-            staff_links(),
+            staff_links(current),
             rx.text.span(
                 rx.text.span(Session.user, class_name="dv"),
                 " · ",

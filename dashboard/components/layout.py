@@ -67,7 +67,7 @@ def header(current: str) -> rx.Component:
             ),
             rx.flex(*(nav_link(b, current) for b in BOARDS), class_name="nav", wrap="wrap"),
             lang_toggle(),
-            account_bar(),
+            account_bar(current),
             class_name="header-row",
             align="center",
             wrap="wrap",

@@ -62,7 +62,7 @@ def _chart(c: ChartView) -> rx.Component:
 def page() -> rx.Component:
     r = WeeklyReport
     return rx.box(
-        rx.box(header("overview"), class_name="no-print"),
+        rx.box(header("report"), class_name="no-print"),
         rx.el.main(
             rx.flex(
                 rx.heading(r.title, size="7", as_="h1"),
