@@ -18,7 +18,7 @@ def row(r: rx.Var) -> rx.Component:
         rx.table.cell(r["number"]),
         rx.table.cell(r["time"]),
         rx.table.cell(r["user"]),
-        rx.table.cell(rx.link(r["file"], href=r["href"], class_name="original")),
+        rx.table.cell(rx.link(r["file"], href=r["href"], class_name="original", reload_document=True)),
         rx.table.cell(r["rows"]),
         rx.table.cell(r["counts"], " ", r["restored"]),
         rx.table.cell(
@@ -57,7 +57,9 @@ def exports() -> rx.Component:
     return rx.flex(
         rx.text("导出当前数据：", size="2"),
         *(
-            rx.link(ds.title, href=f"/api/export/{name}.csv", id=f"export-{name}", size="2")
+            rx.link(
+                ds.title, href=f"/api/export/{name}.csv", id=f"export-{name}", size="2", reload_document=True
+            )
             for name, ds in DATASETS.items()
         ),
         wrap="wrap",

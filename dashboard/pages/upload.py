@@ -26,9 +26,19 @@ def templates() -> rx.Component:
             rx.text.span(
                 ds.title,
                 " ",
-                rx.link("CSV", href=f"/api/template/{name}.csv", id=f"template-{name}-csv"),
+                rx.link(
+                    "CSV",
+                    href=f"/api/template/{name}.csv",
+                    id=f"template-{name}-csv",
+                    reload_document=True,
+                ),
                 " ",
-                rx.link("XLSX", href=f"/api/template/{name}.xlsx", id=f"template-{name}-xlsx"),
+                rx.link(
+                    "XLSX",
+                    href=f"/api/template/{name}.xlsx",
+                    id=f"template-{name}-xlsx",
+                    reload_document=True,
+                ),
                 size="2",
             )
             for name, ds in DATASETS.items()
@@ -117,6 +127,7 @@ def report() -> rx.Component:
                         "下载错误报告 CSV",
                         href="/api/upload/" + Upload.pending + "/errors.csv",
                         id="upload-error-report",
+                        reload_document=True,
                     ),
                     simple_table(
                         ["行", "列", "值", "问题"],
