@@ -1,19 +1,26 @@
-"""The download links of the staff pages load as documents, not as pages of the single-page app.
+"""What the staff pages' components promise before any browser sees them.
 
+Download links load as documents, not as pages of the single-page app:
 ``rx.link`` renders react-router's Link, which handles a click itself and looks
-for a page at the href: a click on a template, an original file or an export
+for a page at the href, so a click on a template, an original file or an export
 showed "404: Page not found" instead of downloading (tests/browser/test_staff_pages.py
 clicks them). ``reload_document`` leaves the click to the browser, which downloads.
+
+A staff page shows nothing until the server has confirmed the role: the production
+build prerenders every page, so a leader typing /users saw its form until the redirect.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import ModuleType
 
+import pytest
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
-from dashboard.pages import history, upload
+from dashboard.pages import audit, history, upload, users
+from dashboard.state.auth import Session
 
 
 def links(component: rx.Component) -> Iterator[ReactRouterLink]:
@@ -48,3 +55,23 @@ def test_the_history_page_exports_and_originals_download_on_click() -> None:
     found = downloads(history.page())
     assert len(found) == 6 + 1  # the current ledgers, the original of each version
     assert set(found.values()) == {"true"}, found
+
+
+@pytest.mark.parametrize(
+    ("module", "role"),
+    [
+        (upload, Session.is_editor),
+        (history, Session.is_editor),
+        (audit, Session.is_admin),
+        (users, Session.is_admin),
+    ],
+    ids=["upload", "history", "audit", "users"],
+)
+def test_a_staff_page_shows_nothing_but_the_header_until_the_role_is_confirmed(
+    module: ModuleType, role: rx.Var
+) -> None:
+    header, main = module.page().children
+    assert header.tag == "header" and main.tag == "main"
+    assert len(main.children) == 1
+    everything_under_the_role = "jsx(Fragment,{},(" + str(role) + "?"
+    assert str(main.children[0]).startswith(everything_under_the_role)
