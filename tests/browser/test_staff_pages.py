@@ -90,7 +90,8 @@ def submit_login(page: Page, server: Server, name: str, password: str) -> None:
 
 
 def refused_message(page: Page) -> str:
-    expect(page.locator("#login-failed")).to_be_visible(timeout=READY_MS)
+    """The sign-in form's answer to a refused attempt (it stays on /login)."""
+    expect(page.locator("#login-failed")).to_contain_text(LOGIN_FAILED, timeout=READY_MS)
     assert "/login" in page.url
     return page.locator("#login-failed").inner_text()
 
@@ -203,7 +204,7 @@ def test_typing_a_page_above_ones_role_leads_back_to_the_overview_without_showin
 def test_an_admin_reads_failed_and_successful_sign_ins_with_address_and_the_uploads_and_restores(
     as_user, browser: Browser, app_server: Server, tmp_path: Path
 ) -> None:
-    # a wrong password typed into the sign-in form
+    # a wrong password typed into the sign-in form (one failure: far from staff's lock-out)
     stranger = browser.new_context(locale="zh-CN").new_page()
     submit_login(stranger, app_server, "staff", "not-the-password")
     refused_message(stranger)
