@@ -11,15 +11,26 @@ import reflex as rx
 from dashboard.components.account import demo_mode_notice
 from dashboard.components.layout import header
 from dashboard.components.text import label, pick
+from dashboard.state.auth import Session
+
+ADMIN_PAGES = frozenset({"audit", "users", "kiosk"})  # the other staff pages are for editors (and admins)
 
 
 def staff_page(page_id: str, title_key: str, *content: rx.Component) -> rx.Component:
+    """The page shows once the server has confirmed the role (the on_load guard): the prerendered
+    page would otherwise show a leader its forms and headings until the redirect."""
+    allowed = Session.is_admin if page_id in ADMIN_PAGES else Session.is_editor
     return rx.box(
         header(page_id),
         rx.el.main(
-            rx.heading(label(title_key), size="6", as_="h1", class_name="page-title"),
-            demo_mode_notice(),
-            *content,
+            rx.cond(
+                allowed,
+                rx.fragment(
+                    rx.heading(label(title_key), size="6", as_="h1", class_name="page-title"),
+                    demo_mode_notice(),
+                    *content,
+                ),
+            ),
             class_name="content",
         ),
         class_name="app",

@@ -28,7 +28,7 @@ def row(r: rx.Var) -> rx.Component:
         rx.table.cell(r["number"]),
         rx.table.cell(r["time"]),
         rx.table.cell(r["user"], class_name="dv"),
-        rx.table.cell(rx.link(r["file"], href=r["href"], class_name="original dv")),
+        rx.table.cell(rx.link(r["file"], href=r["href"], class_name="original dv", reload_document=True)),
         rx.table.cell(r["rows"]),
         rx.table.cell(r["counts"], " ", pick(r["restored"], r["restored_en"])),
         rx.table.cell(
@@ -74,7 +74,13 @@ def exports() -> rx.Component:
     return rx.flex(
         rx.text(label("staff.history.exports"), size="2"),
         *(
-            rx.link(label(f"dataset.{name}"), href=f"/api/export/{name}.csv", id=f"export-{name}", size="2")
+            rx.link(
+                label(f"dataset.{name}"),
+                href=f"/api/export/{name}.csv",
+                id=f"export-{name}",
+                size="2",
+                reload_document=True,
+            )
             for name in DATASETS
         ),
         wrap="wrap",

@@ -27,9 +27,16 @@ def templates() -> rx.Component:
             rx.text.span(
                 label(f"dataset.{name}"),
                 " ",
-                rx.link("CSV", href=f"/api/template/{name}.csv", id=f"template-{name}-csv"),
+                rx.link(
+                    "CSV", href=f"/api/template/{name}.csv", id=f"template-{name}-csv", reload_document=True
+                ),
                 " ",
-                rx.link("XLSX", href=f"/api/template/{name}.xlsx", id=f"template-{name}-xlsx"),
+                rx.link(
+                    "XLSX",
+                    href=f"/api/template/{name}.xlsx",
+                    id=f"template-{name}-xlsx",
+                    reload_document=True,
+                ),
                 size="2",
             )
             for name in DATASETS
@@ -118,6 +125,7 @@ def rejected() -> rx.Component:
             label("staff.upload.error_report"),
             href="/api/upload/" + Upload.pending + "/errors.csv",
             id="upload-error-report",
+            reload_document=True,
         ),
         simple_table(
             [

@@ -58,12 +58,16 @@ class Server:
     env: dict[str, str]
     tmp: Path
 
-    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """``python -m dashboard <args>`` in another process, against the app's database."""
+    def cli(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        """``python -m dashboard <args>`` in another process, against the app's database.
+
+        ``input`` goes to its stdin (e.g. a password for ``users add NAME --password-stdin``).
+        """
         return subprocess.run(
             [sys.executable, "-m", "dashboard", *args],
             cwd=REPO,
             env=self.env,
+            input=input,
             capture_output=True,
             text=True,
             timeout=120,

@@ -1,0 +1,78 @@
+"""What the staff pages' components promise before any browser sees them.
+
+Download links load as documents, not as pages of the single-page app:
+``rx.link`` renders react-router's Link, which handles a click itself and looks
+for a page at the href, so a click on a template, an original file or an export
+showed "404: Page not found" instead of downloading (tests/browser/test_staff_pages.py
+clicks them). ``reload_document`` leaves the click to the browser, which downloads.
+
+A staff page shows nothing until the server has confirmed the role: the production
+build prerenders every page, so a leader typing /users saw its form until the redirect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from types import ModuleType
+
+import pytest
+import reflex as rx
+from reflex_components_core.react_router.dom import ReactRouterLink
+
+from dashboard.pages import audit, history, kiosk, upload, users
+from dashboard.state.auth import Session
+
+
+def links(component: rx.Component) -> Iterator[ReactRouterLink]:
+    """Every link inside, rows drawn by ``rx.foreach`` included."""
+    if isinstance(component, ReactRouterLink):
+        yield component
+    inner = list(component.children)
+    if type(component).__name__ == "Foreach":
+        inner.append(component.render())
+    for child in inner:
+        if isinstance(child, rx.Component):
+            yield from links(child)
+
+
+def downloads(page: rx.Component) -> dict[str, str]:
+    """href -> reloadDocument of the links that are not a fixed page path: /api/ routes and
+    hrefs computed from the data (a version's original file)."""
+    return {
+        str(link.to): str(link.reload_document)
+        for link in links(page)
+        if str(link.to).startswith('"/api/') or not str(link.to).startswith('"/')
+    }
+
+
+def test_the_upload_page_templates_and_error_report_download_on_click() -> None:
+    found = downloads(upload.page())
+    assert len(found) == 2 * 6 + 1  # CSV and XLSX templates of six datasets, the error report
+    assert set(found.values()) == {"true"}, found
+
+
+def test_the_history_page_exports_and_originals_download_on_click() -> None:
+    found = downloads(history.page())
+    assert len(found) == 6 + 1  # the current ledgers, the original of each version
+    assert set(found.values()) == {"true"}, found
+
+
+@pytest.mark.parametrize(
+    ("module", "role"),
+    [
+        (upload, Session.is_editor),
+        (history, Session.is_editor),
+        (audit, Session.is_admin),
+        (users, Session.is_admin),
+        (kiosk, Session.is_admin),
+    ],
+    ids=["upload", "history", "audit", "users", "kiosk"],
+)
+def test_a_staff_page_shows_nothing_but_the_header_until_the_role_is_confirmed(
+    module: ModuleType, role: rx.Var
+) -> None:
+    header, main = module.page().children
+    assert header.tag == "header" and main.tag == "main"
+    assert len(main.children) == 1
+    everything_under_the_role = "jsx(Fragment,{},(" + str(role) + "?"
+    assert str(main.children[0]).startswith(everything_under_the_role)
