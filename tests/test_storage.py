@@ -291,7 +291,8 @@ def test_result_json_has_the_agreed_shape(engine: sa.Engine) -> None:
 
 
 def test_restore_makes_a_new_version_with_the_old_content(engine: sa.Engine) -> None:
-    storage.import_file(engine, "brands", csv("brands", [brand("BR-01"), brand("BR-02")]), "v1.csv")
+    first = csv("brands", [brand("BR-01"), brand("BR-02")])
+    storage.import_file(engine, "brands", first, "v1.csv")
     storage.import_file(
         engine, "brands", csv("brands", [brand("BR-02", status="示范"), brand("BR-03")]), "v2.csv"
     )
@@ -307,7 +308,10 @@ def test_restore_makes_a_new_version_with_the_old_content(engine: sa.Engine) -> 
     assert (newest.number, newest.restored_from, newest.user) == (3, 1, "王书记")
     # History is never rewritten: version 2 still reads as it was.
     assert codes(storage.load_version(engine, "brands", 2)) == ["BR-02", "BR-03"]
-    assert storage.original_file(engine, "brands", 3) is None  # a restore uploaded no file
+    # A restore uploaded no file: its original is the file its content came from.
+    assert storage.original_file(engine, "brands", 3) == ("v1.csv", first)
+    storage.restore(engine, "brands", 3, user="王书记")
+    assert storage.original_file(engine, "brands", 4) == ("v1.csv", first)
 
 
 def test_restoring_a_version_that_does_not_exist_is_refused(engine: sa.Engine) -> None:

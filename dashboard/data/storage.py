@@ -362,15 +362,28 @@ def is_empty(engine: Engine) -> bool:
 
 
 def original_file(engine: Engine, dataset: str, version: int) -> tuple[str, bytes] | None:
-    """(file name, uploaded bytes) of a version; None if absent or made by a restore."""
+    """(file name, uploaded bytes) of a version; None if there is no such version.
+
+    A restore uploads nothing: its original is the file of the version it restored
+    (followed through restores of restores), the file its content came from.
+    """
     query = (
-        sa.select(_VERSION.c.file_name, _FILE.c.content)
-        .join(_FILE, _FILE.c.version_id == _VERSION.c.id)
-        .where(_VERSION.c.dataset == dataset, _VERSION.c.number == version)
+        sa.select(_VERSION.c.file_name, _VERSION.c.restored_from, _FILE.c.content)
+        .outerjoin(_FILE, _FILE.c.version_id == _VERSION.c.id)
+        .where(_VERSION.c.dataset == dataset, _VERSION.c.number == sa.bindparam("number"))
     )
     with engine.connect() as conn:
-        row = conn.execute(query).first()
-    return None if row is None else (row.file_name, bytes(row.content))
+        seen: set[int] = set()
+        number: int | None = version
+        while number is not None and number not in seen:
+            seen.add(number)
+            row = conn.execute(query, {"number": number}).first()
+            if row is None:
+                return None
+            if row.content is not None:
+                return row.file_name, bytes(row.content)
+            number = row.restored_from
+    return None
 
 
 # ---------------------------------------------------------------------------
