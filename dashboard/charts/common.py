@@ -8,6 +8,7 @@ numpy typed arrays) so their JSON is small and readable by any plotly.js.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
@@ -41,34 +42,115 @@ _ZH_TICKS = [
 
 
 def style(fig: go.Figure, lang: str, *, legend: bool = True, height: int = 320, top: int = 8) -> go.Figure:
-    """Apply the shared layout: CJK font stack, compact margins, legend below, responsive.
+    """Apply the shared layout: CJK font stack, margins fitted to the labels, legend below.
 
     ``top``: room above the plot, e.g. for the "today" label (TODAY_TOP).
+
+    Why margins are computed here instead of left to plotly's ``automargin``: every
+    margin plotly has to widen costs a second full render in the browser, and date axes
+    (whose tick format changes with the plot's width) could take three; on the slow
+    machines of the office that doubled a board's drawing time. Date axes therefore get
+    fixed margins; other axes keep ``automargin`` as a safety net that, with these
+    estimates, rarely has anything to do.
     """
     fig.update_layout(
         template=go.layout.Template(),
-        font={"family": FONT, "size": 12, "color": TEXT},
-        margin={"l": 8, "r": 8, "t": top, "b": 8, "pad": 2},
+        font={"family": FONT, "size": FONT_SIZE, "color": TEXT},
         autosize=True,
         height=height,
         showlegend=legend,
-        legend={
-            "orientation": "h",
-            "x": 0,
-            "xanchor": "left",
-            "y": -0.12,
-            "yanchor": "top",
-            "traceorder": "normal",
-        },
+        # Below the x axis; _fit_margins sets its exact offset. x just left of the plot's
+        # edge: plotly then lets a row run the card's width, not only the plot's.
+        legend={"orientation": "h", "x": -0.001, "xanchor": "left", "yanchor": "top", "traceorder": "normal"},
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
         hoverlabel={"font": {"family": FONT}},
         separators=".,",
         bargap=0.25,
     )
-    fig.update_xaxes(automargin=True, gridcolor="#eeeeee", zerolinecolor="#dddddd")
-    fig.update_yaxes(automargin=True, gridcolor="#eeeeee", zerolinecolor="#dddddd")
+    fig.update_xaxes(gridcolor="#eeeeee", zerolinecolor="#dddddd")
+    fig.update_yaxes(gridcolor="#eeeeee", zerolinecolor="#dddddd")
+    _fit_margins(fig, legend, top)
     return fig
+
+
+FONT_SIZE = 12
+_LINE = 18  # one line of 12 px text
+_LEGEND_WIDTH = 300  # the narrowest chart a legend must fit (a phone's card)
+
+
+def text_width(text: object, size: int = FONT_SIZE) -> float:
+    """Pixels a label takes: CJK characters are square, others about 0.6 em."""
+    return sum(size if unicodedata.east_asian_width(ch) in "WF" else 0.6 * size for ch in str(text))
+
+
+def _legend_height(fig: go.Figure) -> int:
+    """Rows of legend items packed into the narrowest card, times a row's height."""
+    names: list[str] = []
+    for trace in fig.data:
+        if trace.type == "pie":
+            names += [str(label) for label in trace.labels or ()]
+        elif trace.showlegend is not False and trace.name:
+            names.append(str(trace.name))
+    if not names:
+        return 0
+    rows, used = 1, 0.0
+    for name in names:
+        width = 46 + text_width(name)  # the symbol, its gap and the text
+        if used and used + width > _LEGEND_WIDTH:
+            rows, used = rows + 1, 0.0
+        used += width
+    return rows * 21 + 4
+
+
+def _value_label_width(fig: go.Figure, axis: str, tickformat: str | None) -> float:
+    """Width of the widest tick label of a numeric axis (stacked bars summed)."""
+    biggest = 0.0
+    stacked: dict[Any, float] = {}
+    for trace in fig.data:
+        values = getattr(trace, axis, None)
+        if values is None or trace.type == "pie":
+            continue
+        numbers = [abs(float(v)) for v in values if isinstance(v, int | float)]
+        if not numbers:
+            continue
+        biggest = max(biggest, max(numbers))
+        if trace.type == "bar" and fig.layout.barmode == "stack":
+            keys = trace.x if axis == "y" else trace.y
+            for key, v in zip(keys or (), numbers, strict=False):
+                stacked[key] = stacked.get(key, 0.0) + v
+    biggest = max([biggest, *stacked.values()])
+    if tickformat and "%" in tickformat:
+        return text_width("100%")
+    return text_width(f"{biggest * 1.1:,.0f}")  # the axis may end a tick above the data
+
+
+def _fit_margins(fig: go.Figure, legend: bool, top: int) -> None:
+    """Margins from the labels the figure will show; the legend placed right under them."""
+    xaxis, yaxis = fig.layout.xaxis, fig.layout.yaxis
+    legend_h = _legend_height(fig) if legend else 0
+    if (xaxis.visible is False and yaxis.visible is False) or any(t.type == "pie" for t in fig.data):
+        left = right = 8
+        below_axis = 4
+    else:
+        horizontal = any(getattr(t, "orientation", None) == "h" for t in fig.data)
+        if horizontal:  # categories on the left: as wide as the widest label
+            ticks = max((text_width(v) for t in fig.data for v in (t.y or ())), default=0)
+        else:
+            ticks = _value_label_width(fig, "y", yaxis.tickformat)
+        left = 8 + ticks + 6 + (_LINE + 6 if yaxis.title.text else 0)
+        below_axis = _LINE + 6 + (_LINE + 6 if xaxis.title.text else 0)
+        dates = xaxis.type == "date"
+        # A date tick near the right edge is centred on it: leave room for half a label.
+        right = 28 if dates else 8
+        fig.update_xaxes(automargin=not dates)
+        fig.update_yaxes(automargin=True)
+    bottom = 8 + below_axis + legend_h
+    plot_h = max(1, (fig.layout.height or 320) - top - bottom)
+    fig.update_layout(
+        margin={"l": round(left), "r": right, "t": top, "b": round(bottom), "pad": 2},
+        legend_y=-below_axis / plot_h,  # in plot heights: exactly below_axis pixels under the axis
+    )
 
 
 def date_axis(lang: str) -> dict[str, Any]:

@@ -102,8 +102,13 @@ def dark(figure: dict[str, Any]) -> dict[str, Any]:
     layout = fig.setdefault("layout", {})
     layout.setdefault("font", {}).update({"color": DARK_TEXT, "size": 18})
     layout["height"] = 420
+    # The margins were fitted to 12 px labels: grow them with the type, and let plotly
+    # widen any that still fall short (a wall screen draws one board at a time).
+    margin = layout.setdefault("margin", {})
+    for side in ("l", "r", "b"):
+        margin[side] = round(margin.get(side, 8) * 1.5)
     for axis in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
-        layout[axis].update({"gridcolor": "#333333", "zerolinecolor": "#444444"})
+        layout[axis].update({"gridcolor": "#333333", "zerolinecolor": "#444444", "automargin": True})
     for note in layout.get("annotations", []):
         note.setdefault("font", {}).update({"color": DARK_TEXT})
     return fig
