@@ -436,6 +436,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "app.filter.from": _s("起始日期", "From"),
     "app.filter.to": _s("截止日期", "To"),
     "app.filter.all": _s("全部", "All"),
+    "app.filter.type_community": _s("输入社区名称", "Type a community name"),
     "app.filter.clear": _s("清除筛选", "Clear filters"),
     "app.drill.csv": _s("下载这些行（CSV）", "Download these rows (CSV)"),
     "app.drill.close": _s("关闭", "Close"),
@@ -501,9 +502,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "trend.source.history": _s("上传记录", "as uploaded"),
     "trend.source.dates": _s("按台账日期推算", "rebuilt from row dates"),
     "hover.trend_rate": _s(
-        "%{x|%Y年%-m月%-d日} %{customdata[0]}（%{customdata[1]}）",
-        "%{x|%d %b %Y} %{customdata[0]} (%{customdata[1]})",
+        "%{x|%Y年%-m月%-d日} %{y:.1~%}（%{customdata[0]}）",
+        "%{x|%d %b %Y} %{y:.1~%} (%{customdata[0]})",
     ),
+    "hover.trend_rate_plain": _s("%{x|%Y年%-m月%-d日} %{y:.1~%}", "%{x|%d %b %Y} %{y:.1~%}"),
     "series.trend_new.elections_weekly": _s("本周完成", "Completed that week"),
     "series.trend_total.elections_weekly": _s("累计完成", "Completed in all"),
     "hover.trend_new.elections_weekly": _s(

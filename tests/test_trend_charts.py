@@ -35,8 +35,10 @@ def test_the_rates_chart_draws_what_the_history_recorded() -> None:
     assert signed["name"] == "签约率" and signed["y"] == [0.1, 0.2, 0.2, 0.5]
     assert signed["x"][0] == "2026-06-27" and signed["x"][-1] == "2026-06-30"
     assert vacated["y"] == [0.0, 0.0, 0.1, 0.1]
-    assert signed["customdata"][-1] == ["50%", "上传记录"]
-    assert signed["customdata"][0][1] == "按台账日期推算"
+    assert signed["customdata"][-1] == ["上传记录"]  # where the day's figures come from
+    assert signed["customdata"][0] == ["按台账日期推算"]
+    assert "%{y:.1~%}" in signed["hovertemplate"]  # 0.5 reads 50%
+    assert "customdata" not in vacated  # said once per day, by the first rate
     # the days rebuilt from row dates are shaded
     (shade,) = fig["layout"]["shapes"]
     assert (shade["x0"], shade["x1"]) == ("2026-06-27", "2026-06-28")

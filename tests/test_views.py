@@ -135,6 +135,16 @@ def test_a_city_sized_board_stays_small() -> None:
         assert len(view.brands) <= views.CARD_LIMIT
     elections = build_view(snapshot, "elections", "zh")
     assert elections.orgs_more == f"另有 {5_000 - views.TABLE_LIMIT} 条未显示"
+    # Thousands of communities: the filter is typed, its choices are not sent.
+    assert elections.filter_typed == ["community"]
+    assert elections.filter_options["community"] == []
+    assert elections.filter_options["party_group"] == ["1", "2", "3", "4"]
+
+
+def test_a_sub_district_picks_its_communities_from_a_list(demo_db: str) -> None:
+    view = ViewCache().view("overview", "zh", today=TODAY)
+    assert view.filter_typed == []
+    assert len(view.filter_options["community"]) == 8  # the 8 社区 of the article
 
 
 def test_unknown_board_names_the_valid_ones() -> None:

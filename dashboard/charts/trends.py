@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from dashboard.charts.common import PALETTE, PARTY_RED, date_axis, empty_figure, ints, iso, style, title
 from dashboard.data import trends
 from dashboard.data.metrics import PROPERTY_STATUS_COLOURS, Frames
-from dashboard.i18n import fmt_pct, t
+from dashboard.i18n import t
 
 
 def _source_labels(curve_source: list[str], lang: str) -> list[str]:
@@ -31,16 +31,19 @@ def demolition_rates(frames: Frames, lang: str, today: date) -> go.Figure:
     x = iso(curve.index)
     sources = _source_labels(list(curve["source"]), lang)
     fig = go.Figure()
-    for name in ("signed", "vacated", "demolished"):
+    for i, name in enumerate(("signed", "vacated", "demolished")):
         values = [None if v != v else round(float(v), 4) for v in curve[name]]
+        # The hover shows the three rates of a day together: only the first says where the
+        # day's figures come from (the per-point labels are most of a long curve's bytes).
         fig.add_scatter(
             x=x,
             y=values,
             name=t(f"kpi.{name}_rate", lang),
             mode="lines",
             line={"color": PROPERTY_STATUS_COLOURS[name], "width": 2, "shape": "hv"},
-            customdata=[[fmt_pct(v, lang), s] for v, s in zip(values, sources, strict=True)],
-            hovertemplate=t("hover.trend_rate", lang) + "<extra>%{fullData.name}</extra>",
+            customdata=[[s] for s in sources] if i == 0 else None,
+            hovertemplate=t("hover.trend_rate" if i == 0 else "hover.trend_rate_plain", lang)
+            + "<extra>%{fullData.name}</extra>",
         )
     _mark_reconstructed(fig, curve, lang)
     fig.update_layout(

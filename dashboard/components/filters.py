@@ -24,17 +24,35 @@ BOARD_FILTERS: dict[str, tuple[str, ...]] = {
 
 def _choice(key: str) -> rx.Component:
     options = Board.filter_options[key].to(list[str])
+    current = Board.filter_values[key].to(str)
+    select = rx.el.select(
+        rx.el.option(ui("app.filter.all"), value="all"),
+        rx.foreach(options, lambda v: rx.el.option(v, value=v)),
+        value=current,
+        on_change=lambda v: FilterBar.set_filter(key, v),
+        name=key,
+        id=f"filter-{key}",
+        class_name="filter-select",
+    )
+    if key != "community":
+        return rx.el.label(
+            rx.text(ui(f"app.filter.{key}"), size="1", color_scheme="gray"), select, class_name="filter"
+        )
+    # Too many communities to list (a city): type the name; leaving the field applies it.
+    typed = rx.el.input(
+        type="search",
+        default_value=rx.cond(current == "all", "", current),
+        key=current,
+        placeholder=ui("app.filter.type_community"),
+        on_blur=lambda v: FilterBar.set_filter(key, v),
+        name=key,
+        id=f"filter-{key}",
+        class_name="filter-select filter-typed",
+    )
+    is_typed = Board.filter_typed.contains(key)
     return rx.el.label(
         rx.text(ui(f"app.filter.{key}"), size="1", color_scheme="gray"),
-        rx.el.select(
-            rx.el.option(ui("app.filter.all"), value="all"),
-            rx.foreach(options, lambda v: rx.el.option(v, value=v)),
-            value=Board.filter_values[key].to(str),
-            on_change=lambda v: FilterBar.set_filter(key, v),
-            name=key,
-            id=f"filter-{key}",
-            class_name="filter-select",
-        ),
+        rx.cond(is_typed, typed, select),
         class_name="filter",
     )
 

@@ -80,6 +80,7 @@ class Board(rx.SharedState):
     filter_query: str = ""
     filter_options: dict[str, list[str]] = rx.field(default_factory=dict)
     filter_values: dict[str, str] = rx.field(default_factory=dict)
+    filter_typed: list[str] = rx.field(default_factory=list)
 
     def _apply(self, view: BoardView) -> None:
         """Copy a computed view into this (shared) state; Reflex pushes the delta."""
@@ -106,6 +107,7 @@ class Board(rx.SharedState):
         self.filter_query = view.filter_query
         self.filter_options = view.filter_options
         self.filter_values = view.filter_values
+        self.filter_typed = view.filter_typed
 
     def _is_current(self, view: BoardView) -> bool:
         return (self.board, self.lang, self.version) == (view.board, view.lang, view.version)

@@ -45,6 +45,7 @@ BOARD_DATASETS: dict[str, tuple[str, ...]] = {
 # Rows beyond these are summarised as "另有 N 条未显示" so a city-sized ledger
 # stays a small page (the charts carry the totals).
 TABLE_LIMIT = 60
+FILTER_CHOICES_LIMIT = 200  # more than this and the filter is typed, not picked
 CARD_LIMIT = 48
 DEMO_USER = "demo"
 # Charts the pages draw as HTML instead: the property grid (战果图) is crisper,
@@ -202,6 +203,7 @@ class BoardView:
     filter_query: str = ""  # the URL query of the filters applied ("" = whole board)
     filter_options: dict[str, list[str]] = field(default_factory=dict)
     filter_values: dict[str, str] = field(default_factory=dict)  # key -> value, "all" when not set
+    filter_typed: list[str] = field(default_factory=list)  # filters typed, not picked (too many)
 
 
 # ---------------------------------------------------------------------------
@@ -424,9 +426,18 @@ def _grid(view: BoardView, snapshot: Snapshot, lang: str) -> None:
     ]
 
 
-def filter_options(frames: Frames) -> dict[str, list[str]]:
-    """The filter bar's choices from the unfiltered data."""
-    return filter_choices(frames)
+def filter_options(frames: Frames) -> tuple[dict[str, list[str]], list[str]]:
+    """The filter bar's choices from the unfiltered data, and the filters to type instead.
+
+    A filter with more choices than a list can usefully offer (a city's thousands of
+    communities) is typed; its choices are not sent, so what a page carries does not
+    grow with the data.
+    """
+    options = filter_choices(frames)
+    typed = [key for key, values in options.items() if len(values) > FILTER_CHOICES_LIMIT]
+    for key in typed:
+        options[key] = []
+    return options, typed
 
 
 def _around(reason: str, name: str) -> dict[str, str]:
@@ -478,7 +489,7 @@ def build_view(snapshot: Snapshot, board: str, lang: str, filters: Filters | Non
     """The whole board in ``lang``: charts from the registry, KPIs, rows, freshness."""
     if board not in BOARDS:
         raise KeyError(f"unknown board {board!r}; choose one of: {', '.join(BOARDS)}")
-    options = filter_options(snapshot.current)
+    options, typed = filter_options(snapshot.current)
     snapshot = filtered(snapshot, filters)
     lines = freshness(snapshot, board, lang)
     view = BoardView(
@@ -491,6 +502,7 @@ def build_view(snapshot: Snapshot, board: str, lang: str, filters: Filters | Non
         freshness=lines,
         filter_query=filters.query_string() if filters is not None else "",
         filter_options=options,
+        filter_typed=typed,
         filter_values={k: (filters.query() if filters else {}).get(k, "all") for k in FILTER_KEYS},
     )
     if board in registry.BOARDS:
