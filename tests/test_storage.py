@@ -387,6 +387,45 @@ def test_foreign_keys_are_checked_against_the_current_brands_not_old_ones(engine
     assert [p.rule for p in result.problems.errors] == ["foreign_key.project_code"]
 
 
+def test_replacing_the_brands_without_one_that_activities_still_use_is_refused(engine: sa.Engine) -> None:
+    storage.import_file(engine, "brands", csv("brands", [brand("BR-01"), brand("BR-02")]), "v1.csv")
+    rows = [activity("2024-05-03", "BR-01", "义诊"), activity("2024-05-04", "BR-01", "植树")]
+    storage.import_file(engine, "activities", csv("activities", rows), "a.csv")
+
+    result = storage.import_file(engine, "brands", csv("brands", [brand("BR-02")]), "v2.csv")
+
+    assert not result.accepted
+    (problem,) = result.problems.errors
+    assert (problem.rule, problem.column, problem.value) == (
+        "referenced.activities.project_code",
+        "项目编码",
+        "BR-01",
+    )
+    assert "仍被「品牌活动记录」中的 2 行引用" in problem.message
+    assert [v.number for v in storage.list_versions(engine, "brands")] == [1]  # nothing written
+    # Keeping the used brand, the same change goes in; upsert never removes one.
+    assert storage.import_file(engine, "brands", csv("brands", [brand("BR-01")]), "v2.csv").accepted
+    assert storage.import_file(
+        engine, "brands", csv("brands", [brand("BR-03")]), "v3.csv", mode="upsert"
+    ).accepted
+
+
+def test_restoring_brands_from_before_a_brand_that_activities_now_use_is_refused(engine: sa.Engine) -> None:
+    storage.import_file(engine, "brands", csv("brands", [brand("BR-01")]), "v1.csv")
+    storage.import_file(engine, "brands", csv("brands", [brand("BR-01"), brand("BR-02")]), "v2.csv")
+    storage.import_file(
+        engine, "activities", csv("activities", [activity("2024-05-03", "BR-02", "义诊")]), "a.csv"
+    )
+
+    result = storage.restore(engine, "brands", 1, user="王书记")
+
+    assert not result.accepted
+    assert [(p.rule, p.value) for p in result.problems.errors] == [
+        ("referenced.activities.project_code", "BR-02")
+    ]
+    assert codes(storage.load_current(engine, "brands")) == ["BR-01", "BR-02"]
+
+
 def test_a_frame_with_a_repeated_key_is_refused_by_storage_itself(engine: sa.Engine) -> None:
     data = csv("brands", [brand("BR-01"), brand("BR-02")])
     frame = validate(get_dataset("brands"), read_table(data, "b.csv")).frame

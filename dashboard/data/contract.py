@@ -374,6 +374,11 @@ LOAD_ORDER: tuple[str, ...] = tuple(DATASETS)
 TERM_YEARS = 5  # elections: term_end defaults to completed_date + 5 years
 
 
+def referencing(dataset: str) -> tuple[tuple[Dataset, ForeignKey], ...]:
+    """The (dataset, foreign key) pairs whose values must exist in ``dataset``."""
+    return tuple((d, fk) for d in DATASETS.values() for fk in d.foreign_keys if fk.ref_dataset == dataset)
+
+
 def get_dataset(name: str) -> Dataset:
     """The dataset called ``name``; KeyError lists the valid names."""
     try:

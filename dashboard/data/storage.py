@@ -37,11 +37,11 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard.data.contract import ColType, Dataset, Mode, get_dataset
+from dashboard.data.contract import ColType, Dataset, Mode, get_dataset, referencing
 from dashboard.data.problems import Problem, Problems
 from dashboard.data.reading import read_table
 from dashboard.data.tables import LEDGERS, DatasetHead, DatasetVersion, VersionFile
-from dashboard.data.validation import coerce_types, typed_empty, validate
+from dashboard.data.validation import check_still_referenced, coerce_types, run_check, typed_empty, validate
 from dashboard.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -242,12 +242,16 @@ def import_file(
         checked = validate(ds, raw)
         if not checked.ok:
             return _refused(ds, checked.problems, len(checked.frame), dry_run)
-    with _write_transaction(engine, ds.name, share=_ref_datasets(ds)) as tx:
+    share = _ref_datasets(ds) + (_referencing_datasets(ds) if mode is Mode.REPLACE else ())
+    with _write_transaction(engine, ds.name, share=share) as tx:
         if checked is None:
             checked = validate(ds, raw, refs=_current_refs(tx.conn, ds))
             if not checked.ok:
                 tx.rollback()
                 return _refused(ds, checked.problems, len(checked.frame), dry_run)
+        if mode is Mode.REPLACE and (dropped := _still_referenced(tx.conn, ds, checked.frame)):
+            tx.rollback()
+            return _refused(ds, dropped, len(checked.frame), dry_run)
         return _write_version(
             tx, ds, checked.frame, mode, upload, dry_run=dry_run, problems=checked.problems, keys_checked=True
         )
@@ -282,7 +286,7 @@ def store_frame(
 def restore(engine: Engine, dataset: str, version: int, user: str = "cli") -> ImportResult:
     """Make a new version whose content equals ``version``'s; history is kept."""
     ds = get_dataset(dataset)
-    with _write_transaction(engine, ds.name) as tx:
+    with _write_transaction(engine, ds.name, share=_referencing_datasets(ds)) as tx:
         source = _version_row(tx.conn, ds.name, version)
         if source is None:
             tx.rollback()
@@ -297,6 +301,9 @@ def restore(engine: Engine, dataset: str, version: int, user: str = "cli") -> Im
             )
             return _refused(ds, problems, 0, dry_run=False)
         frame, positions = _load_with_positions(tx.conn, ds, version)
+        if dropped := _still_referenced(tx.conn, ds, frame):  # e.g. brands that activities now name
+            tx.rollback()
+            return _refused(ds, dropped, len(frame), dry_run=False)
         upload = _Upload(
             user=user, file_name=source.file_name, data=None, sha256=source.sha256, restored_from=version
         )
@@ -428,6 +435,27 @@ def _lock_head(conn: Connection, dataset: str, share: bool = False) -> int:
 
 def _ref_datasets(ds: Dataset) -> tuple[str, ...]:
     return tuple(dict.fromkeys(fk.ref_dataset for fk in ds.foreign_keys if fk.ref_dataset != ds.name))
+
+
+def _referencing_datasets(ds: Dataset) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(other.name for other, _ in referencing(ds.name) if other.name != ds.name))
+
+
+def _still_referenced(conn: Connection, ds: Dataset, frame: pd.DataFrame) -> Problems:
+    """Problems if ``frame``, as the whole new content of ``ds``, drops keys others still use."""
+    pairs = referencing(ds.name)
+    if not pairs:
+        return Problems()
+    used: dict[tuple[str, str], dict[str, int]] = {}
+    for other, fk in pairs:
+        col = LEDGERS[other.name].c[fk.column]
+        query = (
+            sa.select(col, sa.func.count())
+            .where(LEDGERS[other.name].c.version_to.is_(None), col.is_not(None))
+            .group_by(col)
+        )
+        used[(other.name, fk.column)] = {str(v): int(n) for v, n in conn.execute(query)}
+    return run_check("referenced", check_still_referenced, ds, frame, used)
 
 
 def _current_refs(conn: Connection, ds: Dataset) -> dict[str, set[str]]:

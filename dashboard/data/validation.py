@@ -498,6 +498,41 @@ def _check_foreign_key(up: _Upload, column: str, ref_dataset: str, existing: set
     )
 
 
+def check_still_referenced(
+    ds: Dataset, frame: pd.DataFrame, referenced: Mapping[tuple[str, str], Mapping[str, int]]
+) -> Problems:
+    """Keys a new whole version of ``ds`` would drop while other ledgers still use them.
+
+    ``referenced`` maps (referencing dataset, its column) to {key: rows using it}, for the
+    foreign keys that point at ``ds`` (e.g. activities.project_code -> brands). Replacing
+    the brands without BR-07 while 12 activities name BR-07 would leave them pointing at
+    nothing; the removed row is not in the file, so the problem names the key, not a line.
+    """
+    problems = Problems()
+    for (other_name, column), used in referenced.items():
+        other = get_dataset(other_name)
+        fk = next(fk for fk in other.foreign_keys if fk.column == column)
+        kept = set(frame[fk.ref_column].dropna().astype(str))
+        header = ds.column(fk.ref_column).header
+        for key in sorted(k for k in used if k not in kept):
+            problems.add(
+                Problem(
+                    rule=f"referenced.{other_name}.{column}",
+                    message=(
+                        f"「{key}」仍被「{other.title}」中的 {used[key]} 行引用，不能从「{ds.title}」中删除。"
+                        f"请在文件中保留这一行，或先更正那些行的「{other.column(column).header}」。"
+                    ),
+                    message_en=(
+                        f"'{key}' is still used by {used[key]} {other.name} rows and cannot be removed from "
+                        f"{ds.name}; keep its row in the file, or first correct '{column}' in those rows."
+                    ),
+                    column=header,
+                    value=key,
+                )
+            )
+    return problems
+
+
 def _derive_term_end(up: _Upload) -> None:
     """Elections: an empty term_end is completed_date + TERM_YEARS years."""
     done, end = up.typed["completed_date"], up.typed["term_end"]
