@@ -426,6 +426,23 @@ def test_restoring_brands_from_before_a_brand_that_activities_now_use_is_refused
     assert codes(storage.load_current(engine, "brands")) == ["BR-01", "BR-02"]
 
 
+def test_restoring_activities_of_a_brand_removed_since_is_refused(engine: sa.Engine) -> None:
+    storage.import_file(engine, "brands", csv("brands", [brand("BR-01"), brand("BR-02")]), "v1.csv")
+    first = [activity("2024-05-03", "BR-01", "义诊"), activity("2024-05-04", "BR-01", "植树")]
+    storage.import_file(engine, "activities", csv("activities", first), "a1.csv", mode="replace")
+    later = [activity("2024-05-05", "BR-02", "讲座")]
+    storage.import_file(engine, "activities", csv("activities", later), "a2.csv", mode="replace")
+    storage.import_file(engine, "brands", csv("brands", [brand("BR-02")]), "v2.csv")  # BR-01 unused now
+
+    result = storage.restore(engine, "activities", 1)
+
+    assert not result.accepted
+    (problem,) = result.problems.errors
+    assert (problem.rule, problem.column, problem.value) == ("foreign_key.project_code", "项目编码", "BR-01")
+    assert "这一版有 2 行" in problem.message
+    assert [v.number for v in storage.list_versions(engine, "activities")] == [2, 1]  # nothing written
+
+
 def test_a_frame_with_a_repeated_key_is_refused_by_storage_itself(engine: sa.Engine) -> None:
     data = csv("brands", [brand("BR-01"), brand("BR-02")])
     frame = validate(get_dataset("brands"), read_table(data, "b.csv")).frame

@@ -41,7 +41,14 @@ from dashboard.data.contract import ColType, Dataset, Mode, get_dataset, referen
 from dashboard.data.problems import Problem, Problems
 from dashboard.data.reading import read_table
 from dashboard.data.tables import LEDGERS, DatasetHead, DatasetVersion, VersionFile
-from dashboard.data.validation import check_still_referenced, coerce_types, run_check, typed_empty, validate
+from dashboard.data.validation import (
+    check_references_exist,
+    check_still_referenced,
+    coerce_types,
+    run_check,
+    typed_empty,
+    validate,
+)
 from dashboard.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -286,7 +293,8 @@ def store_frame(
 def restore(engine: Engine, dataset: str, version: int, user: str = "cli") -> ImportResult:
     """Make a new version whose content equals ``version``'s; history is kept."""
     ds = get_dataset(dataset)
-    with _write_transaction(engine, ds.name, share=_referencing_datasets(ds)) as tx:
+    share = _ref_datasets(ds) + _referencing_datasets(ds)
+    with _write_transaction(engine, ds.name, share=share) as tx:
         source = _version_row(tx.conn, ds.name, version)
         if source is None:
             tx.rollback()
@@ -304,6 +312,11 @@ def restore(engine: Engine, dataset: str, version: int, user: str = "cli") -> Im
         if dropped := _still_referenced(tx.conn, ds, frame):  # e.g. brands that activities now name
             tx.rollback()
             return _refused(ds, dropped, len(frame), dry_run=False)
+        if ds.foreign_keys and (
+            gone := run_check("restore.refs", check_references_exist, ds, frame, _current_refs(tx.conn, ds))
+        ):  # e.g. activities of a brand removed since
+            tx.rollback()
+            return _refused(ds, gone, len(frame), dry_run=False)
         upload = _Upload(
             user=user, file_name=source.file_name, data=None, sha256=source.sha256, restored_from=version
         )

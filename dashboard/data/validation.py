@@ -533,6 +533,38 @@ def check_still_referenced(
     return problems
 
 
+def check_references_exist(ds: Dataset, frame: pd.DataFrame, refs: Mapping[str, set[str]]) -> Problems:
+    """A stored version of ``ds`` (a restore) whose foreign keys no longer exist.
+
+    An upload's cells are checked with their lines (``foreign_key.*``); a restore
+    brings back rows from the database, so the problem names the value, not a line.
+    """
+    problems = Problems()
+    for fk in ds.foreign_keys:
+        existing = refs.get(fk.ref_dataset, set())
+        values = frame[fk.column].dropna().astype(str)
+        missing = values[~values.isin(existing)].value_counts(sort=False)
+        ref = get_dataset(fk.ref_dataset)
+        header = ds.column(fk.column).header
+        for value in sorted(missing.index):
+            problems.add(
+                Problem(
+                    rule=fk.id,
+                    message=(
+                        f"这一版有 {missing[value]} 行的「{header}」是「{value}」，"
+                        f"但「{ref.title}」中已没有它，无法恢复。请先在「{ref.title}」中登记「{value}」，或选择另一版。"
+                    ),
+                    message_en=(
+                        f"{missing[value]} rows of this version name '{value}' in '{fk.column}', which "
+                        f"{ref.name} no longer has; add it to {ref.name} first or pick another version."
+                    ),
+                    column=header,
+                    value=str(value),
+                )
+            )
+    return problems
+
+
 def _derive_term_end(up: _Upload) -> None:
     """Elections: an empty term_end is completed_date + TERM_YEARS years."""
     done, end = up.typed["completed_date"], up.typed["term_end"]
