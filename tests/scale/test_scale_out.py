@@ -11,6 +11,7 @@ every one of them, whichever worker it is on, within 2 s.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import csv
 import io
 import subprocess
@@ -102,8 +103,10 @@ def test_a_cli_import_redraws_viewers_on_every_worker(app: ScaledApp, tmp_path: 
 
     # A thread of its own: Playwright's sync API (the browser tests before this one in the
     # same session) leaves an event loop running in the main thread, where asyncio.run refuses.
+    # It runs in a copy of this context: Reflex keeps its state registry in a context variable.
+    context = contextvars.copy_context()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        seen = pool.submit(asyncio.run, scenario()).result()
+        seen = pool.submit(context.run, asyncio.run, scenario()).result()
 
     assert len(seen["pids"]) >= 2, f"all viewers landed on one worker: {seen['pids']}"
     assert seen["before"] == {seen["stamp"] - 1}, "every viewer had the board before the import"
