@@ -135,6 +135,9 @@ def test_a_city_sized_board_stays_small() -> None:
         assert len(view.brands) <= views.CARD_LIMIT
     elections = build_view(snapshot, "elections", "zh")
     assert elections.orgs_more == f"另有 {5_000 - views.TABLE_LIMIT} 条未显示"
+    overview = build_view(snapshot, "overview", "zh")
+    assert len(overview.warnings) == views.TABLE_LIMIT  # a city has hundreds open
+    assert overview.warnings_more.startswith("另有 ") and overview.warnings_more.endswith(" 条未显示")
     # Thousands of communities: the filter is typed, its choices are not sent.
     assert elections.filter_typed == ["community"]
     assert elections.filter_options["community"] == []

@@ -15,7 +15,8 @@ from dashboard.state.drill import Drill
 from dashboard.state.views import BrandCard, ExpiryRow, GridCell, GridGroup, OrgRow, Swatch
 
 
-def _more(text: rx.Var) -> rx.Component:
+def more_note(text: rx.Var) -> rx.Component:
+    """ "另有 N 条未显示" under a capped list, when rows were left out."""
     return rx.cond(text != "", rx.text(text, size="1", color_scheme="gray", class_name="more"))
 
 
@@ -51,7 +52,7 @@ def org_table() -> rx.Component:
                 variant="surface",
                 class_name="org-table",
             ),
-            _more(Board.orgs_more),
+            more_note(Board.orgs_more),
             class_name="table-wrap",
             id="org-table",
         ),
@@ -85,7 +86,7 @@ def expiry_list() -> rx.Component:
                 columns=rx.breakpoints(initial="1", md="2", xl="4"),
                 spacing="2",
             ),
-            _more(Board.expiries_more),
+            more_note(Board.expiries_more),
         ),
         rx.text(ui("app.no_expiry"), size="2", color_scheme="gray"),
     )
@@ -129,7 +130,7 @@ def brand_cards() -> rx.Component:
                 columns=rx.breakpoints(initial="1", sm="2", lg="4"),
                 spacing="3",
             ),
-            _more(Board.brands_more),
+            more_note(Board.brands_more),
             id="brand-cards",
         ),
         _empty(),
@@ -163,7 +164,7 @@ def _group(group: GridGroup) -> rx.Component:
             wrap="wrap",
         ),
         rx.flex(rx.foreach(group.cells, _cell), wrap="wrap", class_name="cells"),
-        _more(group.hidden_text),
+        more_note(group.hidden_text),
         class_name="grid-group",
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from dashboard.components.layout import data_value, ui
+from dashboard.components.tables import more_note
 from dashboard.state.board import Board
 from dashboard.state.prefs import Prefs
 from dashboard.state.views import WarningRow
@@ -41,7 +42,12 @@ def warnings_panel() -> rx.Component:
         rx.heading(ui("app.section.warnings"), size="4", class_name="section-title"),
         rx.cond(
             Board.warnings.length() > 0,
-            rx.flex(rx.foreach(Board.warnings, _row), direction="column", spacing="2"),
+            rx.flex(
+                rx.foreach(Board.warnings, _row),
+                more_note(Board.warnings_more),
+                direction="column",
+                spacing="2",
+            ),
             rx.text(ui("app.no_warnings"), size="2", color_scheme="gray", class_name="empty"),
         ),
         class_name="section",

@@ -77,6 +77,7 @@ class Board(rx.SharedState):
     grid: list[GridGroup] = rx.field(default_factory=list)
     grid_legend: list[Swatch] = rx.field(default_factory=list)
     warnings: list[WarningRow] = rx.field(default_factory=list)
+    warnings_more: str = ""
     filter_query: str = ""
     filter_options: dict[str, list[str]] = rx.field(default_factory=dict)
     filter_values: dict[str, str] = rx.field(default_factory=dict)
@@ -104,6 +105,7 @@ class Board(rx.SharedState):
         self.grid = view.grid
         self.grid_legend = view.grid_legend
         self.warnings = view.warnings
+        self.warnings_more = view.warnings_more
         self.filter_query = view.filter_query
         self.filter_options = view.filter_options
         self.filter_values = view.filter_values

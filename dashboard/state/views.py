@@ -200,6 +200,7 @@ class BoardView:
     grid: list[GridGroup] = field(default_factory=list)
     grid_legend: list[Swatch] = field(default_factory=list)
     warnings: list[WarningRow] = field(default_factory=list)
+    warnings_more: str = ""
     filter_query: str = ""  # the URL query of the filters applied ("" = whole board)
     filter_options: dict[str, list[str]] = field(default_factory=dict)
     filter_values: dict[str, str] = field(default_factory=dict)  # key -> value, "all" when not set
@@ -448,6 +449,11 @@ def _around(reason: str, name: str) -> dict[str, str]:
 
 def warning_rows(snapshot: Snapshot, lang: str) -> list[WarningRow]:
     """Open warnings, most severe then newest first, each linking to its board."""
+    return open_warnings(snapshot, lang)[0]
+
+
+def open_warnings(snapshot: Snapshot, lang: str) -> tuple[list[WarningRow], int]:
+    """The first TABLE_LIMIT open warnings as rows, and how many are open in all."""
     found = warnings.evaluate(snapshot.current, snapshot.latest, snapshot.today, lang)
     return [
         WarningRow(
@@ -462,7 +468,7 @@ def warning_rows(snapshot: Snapshot, lang: str) -> list[WarningRow]:
             since=i18n.t("warn.since", lang, date=i18n.fmt_date(w.since, lang)),
         )
         for w in found[:TABLE_LIMIT]
-    ]
+    ], len(found)
 
 
 _EXTRAS: dict[str, Callable[[BoardView, Snapshot, str], None]] = {
@@ -513,7 +519,8 @@ def build_view(snapshot: Snapshot, board: str, lang: str, filters: Filters | Non
         ]
     if board == "overview":
         view.kpi_groups = kpi_groups(snapshot, lang)
-        view.warnings = warning_rows(snapshot, lang)
+        view.warnings, total = open_warnings(snapshot, lang)
+        view.warnings_more = _more(total, len(view.warnings), lang)
     if board in _EXTRAS:
         _EXTRAS[board](view, snapshot, lang)
     return view
