@@ -702,8 +702,16 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: Any) -> str:
 
 
 def both(key: str, **fmt: Any) -> tuple[str, str]:
-    """(zh, en) of ``key``: a per-viewer state keeps both, so the toggle needs no round trip."""
-    return t(key, "zh", **fmt), t(key, "en", **fmt)
+    """(zh, en) of ``key``: a per-viewer state keeps both, so the toggle needs no round trip.
+
+    A value that is itself a (zh, en) pair (e.g. ``both("dataset.brands")``) is
+    filled in per language.
+    """
+
+    def values(index: int) -> dict[str, Any]:
+        return {k: v[index] if isinstance(v, tuple) else v for k, v in fmt.items()}
+
+    return t(key, "zh", **values(0)), t(key, "en", **values(1))
 
 
 def headers_in(dataset: str, headers: list[str], lang: str = DEFAULT_LANG) -> list[str]:

@@ -66,9 +66,9 @@ def test_every_contract_column_and_dataset_has_a_header_in_both_languages() -> N
             assert t(f"col.{ds.name}.{col.name}", "en")
 
 
-# Calls that take a literal catalogue key: t("k"), label("k"), both("k"), _say("k"), _say(False, "k").
+# Calls taking a literal catalogue key: t("k"), label("k"), both("k"), self._say("k"), self._say(False, "k").
 KEY_CALL = re.compile(
-    r"""(?<![.\w])(?:i18n\.)?(?:t|label|both|_say|_done)\(\s*(?:(?:True|False),\s*)?["']([\w.]+)["']"""
+    r"""(?<![.\w])(?:i18n\.|self\.)?(?:t|label|both|_say|_done)\(\s*(?:(?:True|False),\s*)?["']([\w.]+)["']"""
 )
 STAFF_TITLE = re.compile(r"""\bstaff_page\(\s*["'][\w-]+["'],\s*["']([\w.]+)["']""")
 
@@ -87,6 +87,12 @@ def test_every_key_the_code_asks_for_exists() -> None:
 
 def test_both_gives_zh_then_en() -> None:
     assert i18n.both("users.added", name="王芳") == ("已添加账户 王芳。", "Added the account 王芳.")
+
+
+def test_both_fills_a_pair_in_each_language() -> None:
+    zh, en = i18n.both("staff.history.ask", dataset=i18n.both("dataset.brands"), version=3)
+    assert zh == "把「一社区一品牌」恢复为版本 3 的内容？这会生成一个新版本。"
+    assert en == f"Make {t('dataset.brands', 'en')} what it was in version 3? This adds a new version."
 
 
 def test_contract_headers_in_english_and_others_as_they_are() -> None:

@@ -74,14 +74,8 @@ class Accounts(rx.State):
 
     @rx.event
     async def set_role(self, name: str, role: str) -> None:
-        known = role in {r.value for r in Role}
-        text = tuple(
-            i18n.t(
-                "users.role_changed", lang, name=name, role=i18n.t(f"role.{role}", lang) if known else role
-            )
-            for lang in ("zh", "en")
-        )
-        await self._change(text, auth.set_role, name, role)  # type: ignore[arg-type]
+        label = i18n.both(f"role.{role}") if role in {r.value for r in Role} else role
+        await self._change(i18n.both("users.role_changed", name=name, role=label), auth.set_role, name, role)
 
     @rx.event
     async def reset_password(self, form: dict[str, Any]) -> None:

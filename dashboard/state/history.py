@@ -38,8 +38,33 @@ def action_label(action: str, lang: str) -> str:
     return i18n.t(f"audit.action.{action}", lang) if action in ACTIONS else action
 
 
-def _title(dataset: str, lang: str) -> str:
-    return i18n.t(f"dataset.{dataset}", lang) if dataset in DATASETS else dataset
+def _titles(dataset: str) -> tuple[str, str]:
+    """(zh, en) title of a dataset; a name this version does not know, as stored."""
+    return i18n.both(f"dataset.{dataset}") if dataset in DATASETS else (dataset, dataset)
+
+
+def _version_row(v: storage.VersionInfo) -> dict[str, str]:
+    """One line of /history, its labels in both languages."""
+    title, title_en = _titles(v.dataset)
+    restored = (
+        ("", "")
+        if v.restored_from is None
+        else i18n.both("staff.history.restored_from", version=v.restored_from)
+    )
+    return {
+        "dataset": v.dataset,
+        "title": title,
+        "title_en": title_en,
+        "number": str(v.number),
+        "time": i18n.office_time(v.created_at),
+        "user": v.user,
+        "file": v.file_name,
+        "rows": str(v.rows),
+        "counts": f"+{v.added} ~{v.changed} -{v.removed} ={v.skipped}",
+        "restored": restored[0],
+        "restored_en": restored[1],
+        "href": f"/api/original/{v.dataset}/{v.number}",
+    }
 
 
 class History(rx.State):
@@ -64,27 +89,7 @@ class History(rx.State):
             self.rows = []
             return
         versions = await asyncio.to_thread(storage.list_versions, engine())
-        self.rows = [
-            {
-                "dataset": v.dataset,
-                "title": _title(v.dataset, "zh"),
-                "title_en": _title(v.dataset, "en"),
-                "number": str(v.number),
-                "time": i18n.office_time(v.created_at),
-                "user": v.user,
-                "file": v.file_name,
-                "rows": str(v.rows),
-                "counts": f"+{v.added} ~{v.changed} -{v.removed} ={v.skipped}",
-                "restored": ""
-                if v.restored_from is None
-                else i18n.t("staff.history.restored_from", "zh", version=v.restored_from),
-                "restored_en": ""
-                if v.restored_from is None
-                else i18n.t("staff.history.restored_from", "en", version=v.restored_from),
-                "href": f"/api/original/{v.dataset}/{v.number}",
-            }
-            for v in versions[:1000]
-        ]
+        self.rows = [_version_row(v) for v in versions[:1000]]
 
     @rx.event
     async def ask_restore(self, dataset: str, version: str) -> None:
@@ -92,9 +97,8 @@ class History(rx.State):
         if await require(self, Role.ADMIN) is None or dataset not in DATASETS:
             return
         self.ask_dataset, self.ask_version = dataset, int(version)
-        self.ask_text, self.ask_text_en = (
-            i18n.t("staff.history.ask", lang, dataset=_title(dataset, lang), version=version)
-            for lang in ("zh", "en")
+        self.ask_text, self.ask_text_en = i18n.both(
+            "staff.history.ask", dataset=_titles(dataset), version=version
         )
         self.asking = True
 
@@ -124,12 +128,9 @@ class History(rx.State):
             address=client_address(self),
         )  # fmt: skip
         if result.accepted:
-            self.ok = True
-            self.message, self.message_en = (
-                i18n.t("staff.history.restored", lang, dataset=_title(dataset, lang), version=version,
-                       new=result.version)
-                for lang in ("zh", "en")
-            )  # fmt: skip
+            self._say(
+                True, "staff.history.restored", dataset=_titles(dataset), version=version, new=result.version
+            )
         else:
             self._say(False, "staff.history.restore_failed", n=result.error_count)
         return History.load

@@ -198,11 +198,12 @@ class Upload(rx.State):
                 detail=f"version {result.version}, {result.rows} rows", address=client_address(self),
             )  # fmt: skip
             self._clear()
-            self.done, self.done_en = (
-                i18n.t("staff.upload.done", lang, dataset=i18n.t(f"dataset.{result.dataset}", lang),
-                       version=result.version, rows=result.rows)
-                for lang in ("zh", "en")
-            )  # fmt: skip
+            self._done(
+                "staff.upload.done",
+                dataset=i18n.both(f"dataset.{result.dataset}"),
+                version=result.version,
+                rows=result.rows,
+            )
         else:
             await asyncio.to_thread(
                 auth.audit, engine(), "upload_rejected", user=who.name, ok=False, target=target,
