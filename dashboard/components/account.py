@@ -33,9 +33,14 @@ PAGE_LINKS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+def may_open(page: str) -> rx.Var:
+    """Whether the signed-in role opens ``page`` (one of PAGE_LINKS), as the page shows it."""
+    role = next(r for p, _, _, r in PAGE_LINKS if p == page)
+    return {"viewer": Session.user != "", "editor": Session.is_editor, "admin": Session.is_admin}[role]
+
+
 def staff_links(current: str = "") -> rx.Component:
     """The weekly report for everyone, then the pages each role opens; ``current`` is marked."""
-    allowed = {"viewer": Session.user != "", "editor": Session.is_editor, "admin": Session.is_admin}
 
     def link(page: str, key: str, href: str) -> rx.Component:
         active = page == current
@@ -48,9 +53,7 @@ def staff_links(current: str = "") -> rx.Component:
             underline="none",
         )
 
-    return rx.fragment(
-        *(rx.cond(allowed[role], link(page, key, href)) for page, key, href, role in PAGE_LINKS)
-    )
+    return rx.fragment(*(rx.cond(may_open(page), link(page, key, href)) for page, key, href, _ in PAGE_LINKS))
 
 
 def role_label(role: rx.Var = Session.role) -> rx.Var:

@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from dashboard.components.account import demo_mode_notice
+from dashboard.components.account import demo_mode_notice, may_open
 from dashboard.components.layout import header
 from dashboard.components.text import label, pick
-from dashboard.state.auth import Session
-
-ADMIN_PAGES = frozenset({"audit", "users", "kiosk"})  # the other staff pages are for editors (and admins)
 
 
 def staff_page(page_id: str, title_key: str, *content: rx.Component) -> rx.Component:
     """The page shows once the server has confirmed the role (the on_load guard): the prerendered
     page would otherwise show a leader its forms and headings until the redirect."""
-    allowed = Session.is_admin if page_id in ADMIN_PAGES else Session.is_editor
+    allowed = may_open(page_id)
     return rx.box(
         header(page_id),
         rx.el.main(

@@ -16,7 +16,7 @@ from dashboard.state.views import BrandCard, ExpiryRow, GridCell, GridGroup, Org
 
 
 def more_note(text: rx.Var) -> rx.Component:
-    """ "另有 N 条未显示" under a capped list, when rows were left out."""
+    """The "另有 N 条未显示" note under a capped list, when rows were left out."""
     return rx.cond(text != "", rx.text(text, size="1", color_scheme="gray", class_name="more"))
 
 
