@@ -26,6 +26,8 @@ OUT = REPO / "bench"
 
 # Why a target is missed and what would close it: written from the measured
 # runs (see results.md), keyed by benchmark; shown only when that target is missed.
+BENCHMARKS: tuple[str, ...] = ("ingest", "propagation", "page", "memory")  # in the order they run
+
 EXPLAIN: dict[str, str] = {
     "ingest": (
         "Writing the version is most of it. A profile of the 1M-row SQLite import on an idle machine "
@@ -179,10 +181,6 @@ def _step(name: str, fn: Any) -> tuple[Any, float]:
         return {"error": f"{type(exc).__name__}: {exc}"}, time.perf_counter() - t0
 
 
-def steps_names() -> tuple[str, ...]:
-    return ("ingest", "propagation", "page", "memory")
-
-
 def run_all(only: list[str] | None = None) -> dict[str, Any]:
     """Every benchmark; with ``only``, just those, merged into the last results.json."""
     from dashboard.bench import ingest, memory, page, propagation
@@ -193,7 +191,7 @@ def run_all(only: list[str] | None = None) -> dict[str, Any]:
         results = {**json.loads((OUT / "results.json").read_text()), "machine": results["machine"]}
     seconds: dict[str, float] = dict(results.get("seconds", {}))
     # When each benchmark last ran: with --only, the others keep their older figures.
-    ran_at: dict[str, str] = dict(results.get("ran_at") or dict.fromkeys(steps_names(), results["started"]))
+    ran_at: dict[str, str] = dict(results.get("ran_at") or dict.fromkeys(BENCHMARKS, results["started"]))
     steps = {
         "ingest": lambda: ingest.run([10_000, 100_000, 1_000_000], ["sqlite", "postgresql"]),
         "propagation": lambda: propagation.run(["sqlite", "scaled"]),
@@ -252,7 +250,7 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, bool | None]
             f"RSS {pts}; per extra viewer {r['kb_per_viewer']} KB (PSS {r['kb_per_viewer_pss']} KB){extra}",
             "<= 100 KB per viewer", r["met"],
         ))  # fmt: skip
-    for name in ("ingest", "propagation", "page", "memory"):
+    for name in BENCHMARKS:
         if isinstance(results.get(name), dict) and "error" in results[name]:
             out.append((name, "(did not run)", results[name]["error"][:200], "", False))
     return out
@@ -278,7 +276,7 @@ def _ran(results: dict[str, Any]) -> str:
     ran_at = results.get("ran_at") or {}
     if len(set(ran_at.values())) <= 1:
         return f"{results['started']} UTC"
-    return "; ".join(f"{name} {ran_at[name]}" for name in steps_names() if name in ran_at) + " (UTC)"
+    return "; ".join(f"{name} {ran_at[name]}" for name in BENCHMARKS if name in ran_at) + " (UTC)"
 
 
 def write_report(results: dict[str, Any]) -> Path:
