@@ -791,6 +791,16 @@ def fmt_month(value: object, lang: str = DEFAULT_LANG) -> str:
     return f"{d.year}年{d.month}月" if lang == "zh" else f"{d:%B} {d.year}"
 
 
+def office_today() -> date:
+    """Today in office time (Asia/Shanghai), whatever the server's zone.
+
+    Every "today" the product computes with (the campaign day, the demo's date
+    shift, term expiry) must be this one: between 16:00 and 24:00 UTC the
+    server's own date is a day behind the office's.
+    """
+    return datetime.now(DISPLAY_TZ).date()
+
+
 def office_time(value: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """An aware time as the office reads it (Asia/Shanghai), whatever the server's zone."""
     return value.astimezone(DISPLAY_TZ).strftime(fmt)

@@ -9,7 +9,7 @@ dispatch meetings and a weekly meeting behind it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 import pandas as pd
@@ -260,6 +260,43 @@ def test_dates_move_with_the_load_day(sqlite_url):
                 assert sorted(new[col.name].dropna()) == sorted(moved.dropna()), (name, col.name)
     m = storage.load_current(engine, "milestones")
     assert (later - day(m["planned_start"].min())).days + 1 == CAMPAIGN_DAY
+
+
+@pytest.fixture
+def server_zone_a_day_off_the_office(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local zone set so its calendar date differs from Beijing's right now.
+
+    A server kept in UTC is a day behind the office from 16:00 to 24:00 UTC;
+    rather than wait for that hour, pick a zone 20 h behind or 6 h ahead of it.
+    """
+    import time
+
+    from dashboard.i18n import DISPLAY_TZ
+
+    hour = datetime.now(DISPLAY_TZ).hour
+    monkeypatch.setenv("TZ", "Etc/GMT+12" if hour < 20 else "Etc/GMT-14")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_demo_counts_its_days_by_the_office_calendar_not_the_servers(
+    sqlite_url, server_zone_a_day_off_the_office
+):
+    from dashboard.data.demo import load_demo
+    from dashboard.data.metrics import campaign_day
+    from dashboard.i18n import office_today
+
+    assert date.today() != office_today()
+    storage = _storage()
+    engine = storage.make_engine(sqlite_url)
+    storage.migrate(engine)
+
+    load_demo(engine)  # no day given: `make run` and `python -m dashboard demo` load like this
+
+    frames = {name: storage.load_current(engine, name) for name in DATASETS}
+    assert campaign_day(frames, office_today()) == CAMPAIGN_DAY
 
 
 def test_the_files_are_written_for_the_anchor_day():

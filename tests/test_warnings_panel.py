@@ -12,7 +12,8 @@ from starlette.testclient import TestClient
 from dashboard import api
 from dashboard.data import auth, storage, warnings
 from dashboard.data.demo import load_demo
-from dashboard.state.views import ViewCache, office_today
+from dashboard.i18n import office_today
+from dashboard.state.views import ViewCache
 
 TODAY = date(2025, 6, 30)
 

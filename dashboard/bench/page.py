@@ -30,10 +30,10 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from dashboard import i18n
 from dashboard.data import storage
 
 REPO = Path(__file__).resolve().parents[2]
@@ -163,10 +163,10 @@ def _prepare(size: str, db_url: str) -> dict[str, int]:
     if size == "demo":
         from dashboard.data.demo import load_demo
 
-        return {r.dataset: r.rows for r in load_demo(engine, date.today())}
+        return {r.dataset: r.rows for r in load_demo(engine, i18n.office_today())}
     from dashboard.bench.city import load_city
 
-    return load_city(engine, date.today())
+    return load_city(engine, i18n.office_today())
 
 
 def run(sizes: list[str]) -> list[dict[str, Any]]:

@@ -2,8 +2,9 @@
 
 The files in ``demo/`` (written by ``python -m dashboard.data.demo_build``) hold
 dates placed around :data:`DEMO_ANCHOR`. :func:`load_demo` moves every date by
-``today - DEMO_ANCHOR`` days, so on load day the 100-day campaign is at day 85,
-activities run up to this week and the elections finished recently. The files
+``today - DEMO_ANCHOR`` days (today in office time, as the boards count), so on
+load day the 100-day campaign is at day 85, activities run up to this week and
+the elections finished recently. The files
 then go through :func:`storage.import_file`, the same code as any upload, with
 user ``"demo"`` (the app shows a "示例数据" banner while that is the latest user).
 """
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from dashboard import i18n
 from dashboard.data.contract import LOAD_ORDER, ColType, Mode, get_dataset
 
 if TYPE_CHECKING:
@@ -51,7 +53,7 @@ def shift_dates(dataset: str, data: bytes, days: int) -> bytes:
 
 def demo_bytes(dataset: str, today: date | None = None) -> bytes:
     """The demo file of ``dataset`` as it is imported on ``today``."""
-    today = today or date.today()
+    today = today or i18n.office_today()
     return shift_dates(dataset, demo_path(dataset).read_bytes(), (today - DEMO_ANCHOR).days)
 
 

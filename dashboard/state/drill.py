@@ -33,7 +33,7 @@ def clicked_label(chart_id: str, frames: flt.Frames, lang: str, point: dict[str,
     spec = next((s for specs in registry.BOARDS.values() for s in specs if s.id == chart_id), None)
     if spec is None:
         return None
-    fig = registry.figure_dict(spec.build(frames, lang, views.office_today()))
+    fig = registry.figure_dict(spec.build(frames, lang, i18n.office_today()))
     data = fig.get("data", [])
     curve = int(point.get("curveNumber") or 0)
     index = point.get("pointNumber")

@@ -72,7 +72,7 @@ async def watch(app: rx.App) -> None:
     while True:
         try:
             stamp = await asyncio.to_thread(views.CACHE.stamp)
-            key = (stamp, views.office_today().isoformat())
+            key = (stamp, i18n.office_today().isoformat())
             beat = time.monotonic() - last_beat > HEARTBEAT_SECONDS
             if key != last or beat:
                 changed = await refresh(app, *key, beat=beat)

@@ -47,7 +47,7 @@ class ReportFigure:
 def build_report(lang: str) -> dict[str, Any]:
     """Everything /report shows, in ``lang``."""
     engine = storage.make_engine()
-    today = views.office_today()
+    today = i18n.office_today()
     snap = views.load_snapshot(engine, today)
     rep = report.build(engine, snap.current, snap.latest, today, lang)
     charts = []

@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -51,11 +51,6 @@ DEMO_USER = "demo"
 # Charts the pages draw as HTML instead: the property grid (战果图) is crisper,
 # wraps on a phone and carries the masked names as native tooltips.
 HTML_INSTEAD: frozenset[str] = frozenset({"demolition_grid"})
-
-
-def office_today() -> date:
-    """Today in office time (Asia/Shanghai), whatever the server's zone."""
-    return datetime.now(i18n.DISPLAY_TZ).date()
 
 
 # ---------------------------------------------------------------------------
@@ -558,7 +553,7 @@ class ViewCache:
         lang = lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
         engine = self._engine_factory()
         stamp = storage.data_stamp(engine) if stamp is None else stamp
-        today = today or office_today()
+        today = today or i18n.office_today()
         with self._lock:
             if str(engine.url) != self._url:  # another database (tests): nothing carries over
                 self._url, self._store, self._snapshot = str(engine.url), FrameStore(), None
@@ -575,7 +570,7 @@ class ViewCache:
     def frames(self, filters: Filters | None = None, *, today: date | None = None) -> Frames:
         """The current (optionally filtered) frames, for the rows behind a drill-down."""
         engine = self._engine_factory()
-        today = today or office_today()
+        today = today or i18n.office_today()
         with self._lock:
             snap = self._snapshot
             if snap is None or str(engine.url) != self._url or snap.stamp != storage.data_stamp(engine):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 from dashboard import i18n
 from dashboard.data.demo import demo_bytes
+from dashboard.i18n import office_today
 from tests.browser.conftest import Server
 from tests.browser.helpers import demo_facts, open_board
 
@@ -19,7 +19,7 @@ REDRAW_MS = 2_000
 
 
 def _demolition_rows() -> list[list[str]]:
-    text = demo_bytes("demolition", date.today()).decode("utf-8-sig")
+    text = demo_bytes("demolition", office_today()).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 
@@ -36,7 +36,7 @@ def _more_signed(tmp: Path) -> Path:
     status, signed = rows[0].index("当前状态"), rows[0].index("签约日期")
     for row in rows[1:]:
         if row[status] in ("已摸底", "已评估"):
-            row[status], row[signed] = "已签约", date.today().isoformat()
+            row[status], row[signed] = "已签约", office_today().isoformat()
     return _write(rows, tmp, "more_signed.csv")
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 from playwright.sync_api import Browser, expect
 
+from dashboard.i18n import office_today
 from tests.browser.conftest import Server
 from tests.browser.helpers import READY_MS, wait_drawn
 
@@ -25,7 +25,7 @@ def _ledgers(server: Server) -> tuple[bytes, bytes, int]:
     header = rows[0]
     status, signed = header.index("当前状态"), header.index("签约日期")
     target = next(i for i, r in enumerate(rows) if i and r[status] in ("已摸底", "已评估"))
-    rows[target][status], rows[target][signed] = "已签约", date.today().isoformat()
+    rows[target][status], rows[target][signed] = "已签约", office_today().isoformat()
 
     def encoded(table: list[list[str]]) -> bytes:
         buf = io.StringIO()

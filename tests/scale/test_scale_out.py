@@ -19,7 +19,6 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -28,6 +27,7 @@ from dashboard.bench.scale import ScaledApp, pg_available, redis_available, scal
 from dashboard.bench.viewers import Viewer, close_all, open_viewers, session_cookie
 from dashboard.data import storage
 from dashboard.data.demo import demo_bytes
+from dashboard.i18n import office_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -50,11 +50,11 @@ def app() -> Iterator[ScaledApp]:
 
 def _all_signed(tmp: Path) -> Path:
     """Today's demo demolition ledger with every property not yet signed signed today."""
-    rows = list(csv.reader(io.StringIO(demo_bytes("demolition", date.today()).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(demo_bytes("demolition", office_today()).decode("utf-8-sig"))))
     status, signed = rows[0].index("当前状态"), rows[0].index("签约日期")
     for row in rows[1:]:
         if row[status] in ("已摸底", "已评估"):
-            row[status], row[signed] = "已签约", date.today().isoformat()
+            row[status], row[signed] = "已签约", office_today().isoformat()
     out = tmp / "all_signed.csv"
     with out.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows)
