@@ -108,7 +108,7 @@ app.add_page(
     title=_title("/report"),
     on_load=[Session.guard, Prefs.retitle, WeeklyReport.load],
 )
-# The wall screen is always Chinese (it has no toggle and no viewer to choose).
+# The wall screen's tab title starts Chinese; Screen.open retitles it in the link's language.
 app.add_page(
     screen.page, route="/screen", title=page_title("app.page.screen", DEFAULT_LANG), on_load=Screen.open
 )

@@ -681,6 +681,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     ),
     "kiosk.label": _s("用途", "What it is for"),
     "kiosk.create": _s("新建链接", "Create a link"),
+    "kiosk.link_zh": _s("中文大屏：", "Wall screen in Chinese:"),
+    "kiosk.link_en": _s("英文大屏：", "Wall screen in English:"),
     "kiosk.revoke": _s("撤销", "Revoke"),
     "kiosk.active": _s("有效", "Active"),
     "kiosk.revoked": _s("已撤销 {time}", "Revoked {time}"),

@@ -44,6 +44,19 @@ def test_the_rates_chart_draws_what_the_history_recorded() -> None:
     assert (shade["x0"], shade["x1"]) == ("2026-06-27", "2026-06-28")
 
 
+def test_on_the_dark_wall_the_rebuilt_days_are_a_faint_band_not_a_grey_block() -> None:
+    from dashboard.charts.common import DARK_SHADE, DARK_TEXT, SHADE, dark_wall
+
+    f = frames()
+    f["trend.demolition_rates"] = history_curve()
+    board = registry.figure_dict(charts.demolition_rates(f, "zh", TODAY))
+    wall = dark_wall(board)
+    (band,) = [s for s in wall["layout"]["shapes"] if s.get("fillcolor") == DARK_SHADE]
+    assert band["x0"] == "2026-06-27" and band["x1"] == "2026-06-28"
+    assert wall["layout"]["font"]["color"] == DARK_TEXT and wall["layout"]["font"]["size"] == 18
+    assert [s["fillcolor"] for s in board["layout"]["shapes"]] == [SHADE]  # the board's own figure untouched
+
+
 def test_weekly_elections_chart_bars_are_completions_in_each_week() -> None:
     monday = trends.week_start(TODAY)
     orgs = [

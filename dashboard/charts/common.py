@@ -8,6 +8,7 @@ numpy typed arrays) so their JSON is small and readable by any plotly.js.
 
 from __future__ import annotations
 
+import copy
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -22,6 +23,10 @@ FONT = "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"
 PARTY_RED = "#c8102e"
 GREY = "#c7c7c7"
 TEXT = "#333333"
+SHADE = "#eeeeee"  # a light band behind the data (days rebuilt from row dates)
+DARK_TEXT = "#e8e8e8"
+DARK_SHADE = "rgba(255,255,255,0.07)"
+WALL_CHART_HEIGHT = 400  # two rows of charts under the title fill a 1080 px wall
 # Qualitative colours for categories (enum order), colour-blind friendly.
 PALETTE: tuple[str, ...] = (
     "#c8102e",
@@ -229,3 +234,28 @@ def today_line(fig: go.Figure, today: date, lang: str) -> None:
         yanchor="bottom",
         font={"size": 11},
     )
+
+
+def dark_wall(figure: dict[str, Any]) -> dict[str, Any]:
+    """A figure (as JSON) restyled for the dark wall screen: light text, faint grid, larger type.
+
+    It works on the dict a board already holds, so the wall reuses the board's
+    cached figures instead of building its own.
+    """
+    fig = copy.deepcopy(figure)
+    layout = fig.setdefault("layout", {})
+    layout.setdefault("font", {}).update({"color": DARK_TEXT, "size": 18})
+    layout["height"] = WALL_CHART_HEIGHT
+    # The margins were fitted to 12 px labels: grow them with the type, and let plotly
+    # widen any that still fall short (a wall screen draws one board at a time).
+    margin = layout.setdefault("margin", {})
+    for side in ("l", "r", "b"):
+        margin[side] = round(margin.get(side, 8) * 1.5)
+    for axis in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
+        layout[axis].update({"gridcolor": "#333333", "zerolinecolor": "#444444", "automargin": True})
+    for note in layout.get("annotations", []):
+        note.setdefault("font", {}).update({"color": DARK_TEXT})
+    for shape in layout.get("shapes", []):  # a light band would glare on a dark wall
+        if str(shape.get("fillcolor", "")).lower() == SHADE:
+            shape.update({"fillcolor": DARK_SHADE, "opacity": 1})
+    return fig

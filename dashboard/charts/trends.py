@@ -13,7 +13,17 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.common import PALETTE, PARTY_RED, date_axis, empty_figure, ints, iso, style, title
+from dashboard.charts.common import (
+    PALETTE,
+    PARTY_RED,
+    SHADE,
+    date_axis,
+    empty_figure,
+    ints,
+    iso,
+    style,
+    title,
+)
 from dashboard.data import trends
 from dashboard.data.metrics import PROPERTY_STATUS_COLOURS, Frames
 from dashboard.i18n import t
@@ -64,7 +74,7 @@ def _mark_reconstructed(fig: go.Figure, curve: object, lang: str) -> None:
     fig.add_vrect(
         x0=f"{idx[0]:%Y-%m-%d}",
         x1=f"{idx[last]:%Y-%m-%d}",
-        fillcolor="#eeeeee",
+        fillcolor=SHADE,
         opacity=0.5,
         line_width=0,
         layer="below",

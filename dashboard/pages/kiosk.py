@@ -30,6 +30,10 @@ def _row(row: KioskRow) -> rx.Component:
     )
 
 
+def _new_link(key: str, link: rx.Var, id_: str) -> rx.Component:
+    return rx.text(label(key), " ", rx.code(link, id=id_), size="2")
+
+
 def page() -> rx.Component:
     return staff_page(
         "kiosk",
@@ -45,6 +49,13 @@ def page() -> rx.Component:
             rx.button(label("kiosk.create"), on_click=KioskAdmin.create, id="kiosk-create"),
             spacing="2",
         ),
-        rx.cond(KioskAdmin.new_link != "", rx.code(KioskAdmin.new_link, id="kiosk-new-link")),
+        rx.cond(
+            KioskAdmin.new_link != "",
+            rx.vstack(
+                _new_link("kiosk.link_zh", KioskAdmin.new_link, "kiosk-new-link"),
+                _new_link("kiosk.link_en", KioskAdmin.new_link_en, "kiosk-new-link-en"),
+                spacing="1",
+            ),
+        ),
         rx.table.root(rx.table.body(rx.foreach(KioskAdmin.rows, _row)), size="1", id="kiosk-links"),
     )

@@ -1,5 +1,7 @@
 """大屏 /screen: a 1920×1080 dark wall screen rotating the boards, opened with a kiosk token.
 
+In Chinese, or in English when the link carries ``lang=en``.
+
 No header, no navigation, no input: the only event is the rotation timer's.
 """
 
@@ -81,4 +83,5 @@ def page() -> rx.Component:
         class_name="screen",
         id="screen",
         data_allowed=Screen.allowed.to_string(),
+        data_lang=Screen.lang,
     )

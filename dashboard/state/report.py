@@ -10,7 +10,6 @@ link goes dark within one rotation, and it has no event that writes.
 from __future__ import annotations
 
 import asyncio
-import copy
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,11 +17,12 @@ from typing import Any
 import reflex as rx
 
 from dashboard import i18n
+from dashboard.charts.common import dark_wall
 from dashboard.data import kiosk, report, storage
 from dashboard.data.auth import Role
 from dashboard.state import views
 from dashboard.state.auth import require
-from dashboard.state.prefs import Prefs, valid_lang
+from dashboard.state.prefs import Prefs, document_script, valid_lang
 from dashboard.state.views import ChartView, KpiGroup, WarningRow
 
 # The main charts of the report, in order.
@@ -93,35 +93,15 @@ class WeeklyReport(rx.State):
 # ---------------------------------------------------------------------------
 # wall screen
 
-DARK_TEXT = "#e8e8e8"
 
-
-def dark(figure: dict[str, Any]) -> dict[str, Any]:
-    """A figure restyled for a dark wall: light text, faint grid, larger type."""
-    fig = copy.deepcopy(figure)
-    layout = fig.setdefault("layout", {})
-    layout.setdefault("font", {}).update({"color": DARK_TEXT, "size": 18})
-    layout["height"] = 420
-    # The margins were fitted to 12 px labels: grow them with the type, and let plotly
-    # widen any that still fall short (a wall screen draws one board at a time).
-    margin = layout.setdefault("margin", {})
-    for side in ("l", "r", "b"):
-        margin[side] = round(margin.get(side, 8) * 1.5)
-    for axis in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
-        layout[axis].update({"gridcolor": "#333333", "zerolinecolor": "#444444", "automargin": True})
-    for note in layout.get("annotations", []):
-        note.setdefault("font", {}).update({"color": DARK_TEXT})
-    return fig
-
-
-def screen_view(board: str) -> dict[str, Any]:
+def screen_view(board: str, lang: str = i18n.DEFAULT_LANG) -> dict[str, Any]:
     """The masked board view a wall screen shows (views are masked for everyone already)."""
-    view = views.CACHE.view(board, i18n.DEFAULT_LANG)
+    view = views.CACHE.view(board, lang)
     return {
-        "board_title": i18n.t(f"app.page.{board}", i18n.DEFAULT_LANG),
+        "board_title": i18n.t(f"app.page.{board}", lang),
         "kpi_groups": view.kpi_groups,
         "warnings": view.warnings[:6],
-        "charts": [ChartView(id=c.id, title=c.title, figure=dark(c.figure)) for c in view.charts[:6]],
+        "charts": [ChartView(id=c.id, title=c.title, figure=dark_wall(c.figure)) for c in view.charts[:6]],
         "stamp": "; ".join(f"{f.dataset}{f.text}" for f in view.freshness[:1]),
     }
 
@@ -138,6 +118,7 @@ class Screen(rx.State):
     warnings: list[WarningRow] = rx.field(default_factory=list)
     charts: list[ChartView] = rx.field(default_factory=list)
     stamp: str = ""
+    lang: str = i18n.DEFAULT_LANG
 
     def _token_ok(self) -> bool:
         return kiosk.check(self.router.url.query_parameters.get("k"))
@@ -148,19 +129,32 @@ class Screen(rx.State):
         if not self.allowed:  # revoked: nothing stays on the wall
             self.kpi_groups, self.warnings, self.charts, self.board_title = [], [], [], ""
             return
-        got = await asyncio.to_thread(screen_view, SCREEN_BOARDS[self.index % len(SCREEN_BOARDS)])
+        board = SCREEN_BOARDS[self.index % len(SCREEN_BOARDS)]
+        got = await asyncio.to_thread(screen_view, board, self.lang)
         for key, value in got.items():
             setattr(self, key, value)
 
     @rx.event
     async def open(self):  # noqa: ANN201
-        raw = str(self.router.url.query_parameters.get("s") or "")
+        """Start the wall: ``s`` = seconds per board, ``lang`` = zh|en (else the browser's choice).
+
+        A wall screen has no toggle to press, so its language rides in the link
+        (the admin's page offers both); it is also remembered like a viewer's.
+        """
+        query = self.router.url.query_parameters
+        raw = str(query.get("s") or "")
         self.seconds = max(5, min(300, int(raw))) if raw.isdigit() else SCREEN_SECONDS
+        prefs = await self.get_state(Prefs)
+        asked = str(query.get("lang") or "")
+        if asked in i18n.LANGS:
+            prefs.lang = asked
+        self.lang = valid_lang(prefs.lang)
         self.index = 0
         await self._show()
         # One timer per page: click the hidden "next" button every N seconds.
         return rx.call_script(
-            "if (!window.__screenTimer) { window.__screenTimer = setInterval(() => "
+            document_script("app.page.screen", self.lang)
+            + "if (!window.__screenTimer) { window.__screenTimer = setInterval(() => "
             "{ const b = document.getElementById('screen-next'); if (b) b.click(); }, "
             f"{self.seconds * 1000}); }}"
         )
@@ -189,7 +183,8 @@ class KioskAdmin(rx.State):
     """Create and revoke wall-screen links (admins only; checked on the server each time)."""
 
     rows: list[KioskRow] = rx.field(default_factory=list)
-    new_link: str = ""
+    new_link: str = ""  # the wall in Chinese; new_link_en the same wall in English
+    new_link_en: str = ""
     label: str = ""
 
     def _load(self) -> None:
@@ -215,7 +210,7 @@ class KioskAdmin(rx.State):
     async def load(self) -> None:
         if await require(self, Role.ADMIN) is None:
             return
-        self.new_link = ""
+        self.new_link = self.new_link_en = ""
         self._load()
 
     @rx.event
@@ -229,7 +224,9 @@ class KioskAdmin(rx.State):
             return
         token, _ = kiosk.create(storage.make_engine(), who.name, self.label)
         origin = self.router.url.origin or ""
-        self.new_link = f"{origin}/screen?k={token}"
+        # Both name their language: a wall's browser remembers the last one it was given.
+        self.new_link = f"{origin}/screen?k={token}&lang=zh"
+        self.new_link_en = f"{origin}/screen?k={token}&lang=en"
         self.label = ""
         self._load()
 

@@ -120,6 +120,8 @@ def test_the_kiosk_link_works_without_login_until_revoked_and_reaches_nothing_el
     page.screenshot(path=str(screens / "screen-1920x1080.png"))
     # it rotates to the next board on its own
     expect(page.locator("#screen-title")).to_contain_text("换届", timeout=15_000)
+    page.wait_for_function(DRAWN_JS, timeout=15_000)
+    assert page.evaluate(FITS_JS) == {"height": True, "width": True, "title": True}
     # the kiosk has no session: every other page sends it to sign in
     for path in ("/", "/demolition", "/report", "/upload", "/kiosk"):
         page.goto(app_server.url + path)
@@ -163,3 +165,57 @@ def test_the_overview_lists_warnings_that_link_to_their_boards(page: Page, app_s
     assert first in ("/elections", "/brands", "/demolition")
     rows.first.click()
     page.wait_for_url(re.compile(re.escape(first) + "/?$"))
+
+
+DRAWN_JS = (
+    """() => [...document.querySelectorAll('.screen-chart')].every(c => c.querySelector('.main-svg'))"""
+)
+# Whether the wall screen's page fits 1920×1080 as drawn.
+FITS_JS = """() => {
+    const doc = document.documentElement, title = document.getElementById('screen-title');
+    return {height: doc.scrollHeight <= 1080, width: doc.scrollWidth <= 1920,
+            title: title.scrollWidth <= title.clientWidth + 1};
+}"""
+
+
+def test_an_admin_gets_the_wall_screen_link_in_both_languages_and_the_english_one_reads_english(
+    browser: Browser, app_server: Server, screens: Path
+) -> None:
+    admin = browser.new_context(
+        viewport={"width": 1366, "height": 768}, storage_state=app_server.signed_in("admin")
+    )
+    page = admin.new_page()
+    page.goto(app_server.url + "/kiosk")
+    page.locator("#kiosk-label").fill("会议室")
+    page.locator("#kiosk-create").click()
+    zh_link = page.locator("#kiosk-new-link").inner_text(timeout=20_000)
+    en_link = page.locator("#kiosk-new-link-en").inner_text()
+    assert zh_link.endswith("&lang=zh") and en_link == zh_link.replace("&lang=zh", "&lang=en")
+    admin.close()
+
+    wall = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")  # no session
+    screen = wall.new_page()
+    screen.goto(en_link + "&s=5")
+    expect(screen.locator("#screen[data-allowed='true']")).to_have_attribute(
+        "data-lang", "en", timeout=20_000
+    )
+    expect(screen.locator("#screen-title")).to_have_text(
+        f"{i18n.t('app.title', 'en')} · {i18n.t('app.page.overview', 'en')}"
+    )
+    expect(screen.locator("#screen-kpi-signed_rate .screen-kpi-label")).to_have_text(
+        i18n.t("kpi.signed_rate", "en")
+    )
+    expect(screen).to_have_title(re.compile(r"^Party-building dashboard · Wall screen"))
+    expect(screen.locator("html")).to_have_attribute("lang", "en")
+    screen.wait_for_timeout(1500)
+    screen.screenshot(path=str(screens / "screen-en-1920x1080.png"))
+    # it stays English as it rotates, and every board fits the wall: nothing to scroll, no title cut
+    for board in ("elections", "brands", "demolition"):
+        title = i18n.t(f"app.page.{board}", "en")
+        expect(screen.locator("#screen-title")).to_contain_text(title, timeout=15_000)
+        screen.wait_for_function(DRAWN_JS, timeout=15_000)
+        assert screen.evaluate(FITS_JS) == {"height": True, "width": True, "title": True}, board
+    # the Chinese link on the same wall goes back to Chinese
+    screen.goto(zh_link)
+    expect(screen.locator("#screen-title")).to_contain_text("总览", timeout=20_000)
+    wall.close()
