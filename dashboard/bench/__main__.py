@@ -6,6 +6,30 @@ import argparse
 import json
 import sys
 
+MODES = ("sqlite", "scaled")
+MODE_HELP = "sqlite (one worker), scaled (PostgreSQL + Redis, several workers) or both"
+
+
+def choices(allowed: tuple[str, ...]):  # noqa: ANN201 (an argparse type)
+    """An argparse type: a comma-separated subset of ``allowed``, or "both"/"all" for every one.
+
+    Without it a typo (or the "both" the help used to offer) was measured as
+    the default case and printed under the name typed.
+    """
+
+    def parse(value: str) -> list[str]:
+        picked = (
+            list(allowed) if value in ("both", "all") else [v.strip() for v in value.split(",") if v.strip()]
+        )
+        wrong = [v for v in picked if v not in allowed]
+        if wrong or not picked:
+            raise argparse.ArgumentTypeError(
+                f"{', '.join(wrong) or value!r}: choose from {', '.join(allowed)}"
+            )
+        return picked
+
+    return parse
+
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
@@ -18,20 +42,20 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     ingest = sub.add_parser("ingest", help="import time vs pandas.read_csv(engine='pyarrow')")
     ingest.add_argument("--rows", default="1000000", help="comma-separated sizes, e.g. 10000,100000")
-    ingest.add_argument("--db", default="sqlite", help="sqlite, postgresql or both: sqlite,postgresql")
+    ingest.add_argument(
+        "--db", default=["sqlite"], type=choices(("sqlite", "postgresql")), help="sqlite, postgresql or both"
+    )
     ingest.add_argument("--json", action="store_true", help="also print the results as JSON")
     page = sub.add_parser("page", help="cold load to all charts drawn and bytes sent, per board page")
-    page.add_argument("--size", default="demo,city", help="demo, city or both: demo,city")
+    page.add_argument(
+        "--size", default=["demo", "city"], type=choices(("demo", "city")), help="demo, city or both"
+    )
     page.add_argument("--json", action="store_true", help="also print the results as JSON")
     prop = sub.add_parser("propagation", help="100 viewers, a new version: time until each has redrawn")
-    prop.add_argument(
-        "--mode", default="sqlite,scaled", help="sqlite (one worker), scaled (PG + Redis) or both"
-    )
+    prop.add_argument("--mode", default=MODES, type=choices(MODES), help=MODE_HELP)
     prop.add_argument("--viewers", type=int, default=100)
     mem = sub.add_parser("memory", help="server RSS with 0, 100 and 500 connected viewers")
-    mem.add_argument(
-        "--mode", default="sqlite,scaled", help="sqlite (one worker), scaled (PG + Redis) or both"
-    )
+    mem.add_argument("--mode", default=MODES, type=choices(MODES), help=MODE_HELP)
     every = sub.add_parser("all", help="every benchmark: one table, bench/results.md (make bench)")
     every.add_argument("--only", default="", help="e.g. memory,page: rerun those, keep the rest")
     sub.add_parser("report", help="rewrite bench/results.md from bench/results.json")
@@ -44,22 +68,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "propagation":
         from dashboard.bench.propagation import run as prop_run
 
-        results = prop_run(args.mode.split(","), viewers=args.viewers)
+        results = prop_run(list(args.mode), viewers=args.viewers)
         return 0 if all(r["met"] for r in results) else 1
     if args.command == "memory":
         from dashboard.bench.memory import run as mem_run
 
-        results = mem_run(args.mode.split(","))
+        results = mem_run(list(args.mode))
         return 0 if all(r["met"] for r in results) else 1
     if args.command == "page":
         from dashboard.bench.page import main as page_main
 
-        return page_main(args.size.split(","), as_json=args.json)
+        return page_main(args.size, as_json=args.json)
     if args.command == "ingest":
         from dashboard.bench.ingest import run
 
         rows = [int(r.replace("_", "")) for r in args.rows.split(",")]
-        results = run(rows, args.db.split(","))
+        results = run(rows, args.db)
         if args.json:
             print(json.dumps(results, ensure_ascii=False))
     return 0
