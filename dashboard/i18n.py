@@ -438,6 +438,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "app.filter.all": _s("全部", "All"),
     "app.filter.type_community": _s("输入社区名称", "Type a community name"),
     "app.filter.clear": _s("清除筛选", "Clear filters"),
+    "app.filter.toggle": _s("筛选", "Filters"),
+    "app.filter.active": _s("已筛选", "on"),
     "app.drill.csv": _s("下载这些行（CSV）", "Download these rows (CSV)"),
     "app.drill.close": _s("关闭", "Close"),
     "report.title": _s("党建工作周报", "Party-building weekly report"),

@@ -74,20 +74,40 @@ def _date(key: str) -> rx.Component:
 
 
 def filter_bar(board: str) -> rx.Component:
+    """The board's filters; on a phone folded behind a "筛选" switch so the figures come first.
+
+    The switch is a checkbox and CSS (no event, no state): it works before the
+    page has connected and whatever the browser. It says when a filter is on.
+    """
     parts = [_date(k) if k in ("from", "to") else _choice(k) for k in BOARD_FILTERS[board]]
-    return rx.flex(
-        *parts,
-        rx.cond(
-            Board.filter_query != "",
-            rx.button(
-                ui("app.filter.clear"), on_click=FilterBar.clear, size="1", variant="soft", id="filter-clear"
-            ),
+    return rx.box(
+        rx.el.input(type="checkbox", id="filter-toggle", class_name="filter-toggle-box"),
+        rx.el.label(
+            ui("app.filter.toggle"),
+            rx.cond(Board.filter_query != "", rx.text.span(" · ", ui("app.filter.active"))),
+            html_for="filter-toggle",
+            class_name="filter-toggle",
+            id="filter-toggle-label",
         ),
-        wrap="wrap",
-        spacing="3",
-        align="end",
-        class_name="filter-bar no-print",
-        id="filter-bar",
+        rx.flex(
+            *parts,
+            rx.cond(
+                Board.filter_query != "",
+                rx.button(
+                    ui("app.filter.clear"),
+                    on_click=FilterBar.clear,
+                    size="1",
+                    variant="soft",
+                    id="filter-clear",
+                ),
+            ),
+            wrap="wrap",
+            spacing="3",
+            align="end",
+            class_name="filter-bar",
+            id="filter-bar",
+        ),
+        class_name="filters no-print",
     )
 
 

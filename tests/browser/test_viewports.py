@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import PAGES, Server
 from tests.browser.helpers import CLIPPED_JS, open_board
@@ -39,3 +39,31 @@ def test_page_fits_the_screen(
         assert all(right <= inner_width + 1 for right in widths)
     finally:
         context.close()
+
+
+def test_on_a_phone_the_filters_fold_behind_a_switch_that_says_when_one_is_on(
+    browser: Browser, app_server: Server
+) -> None:
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, locale="zh-CN", storage_state=app_server.signed_in()
+    )
+    page = context.new_page()
+    open_board(page, app_server.url + "/")
+    switch = page.locator("#filter-toggle-label")
+    expect(switch).to_have_text("筛选")
+    expect(page.locator("#filter-party_group")).to_be_hidden()
+    switch.click()
+    expect(page.locator("#filter-party_group")).to_be_visible()
+    switch.click()
+    expect(page.locator("#filter-party_group")).to_be_hidden()
+
+    open_board(page, app_server.url + "/?party_group=2")
+    expect(switch).to_have_text("筛选 · 已筛选")
+    context.close()
+
+    wide = browser.new_context(viewport={"width": 1366, "height": 768}, storage_state=app_server.signed_in())
+    page = wide.new_page()
+    open_board(page, app_server.url + "/")
+    expect(page.locator("#filter-toggle-label")).to_be_hidden()
+    expect(page.locator("#filter-party_group")).to_be_visible()
+    wide.close()
