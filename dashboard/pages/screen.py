@@ -2,7 +2,7 @@
 
 In Chinese, or in English when the link carries ``lang=en``.
 
-No header, no navigation, no input: the only event is the rotation timer's.
+No header, no navigation, no input: the only events are its timers' (rotate, check for new data).
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ def page() -> rx.Component:
         rx.el.button(
             on_click=Screen.next_board, id="screen-next", style={"display": "none"}, aria_hidden="true"
         ),
+        rx.el.button(on_click=Screen.check, id="screen-check", style={"display": "none"}, aria_hidden="true"),
         class_name="screen",
         id="screen",
         data_allowed=Screen.allowed.to_string(),

@@ -3,8 +3,9 @@
 The report is per viewer (it is read, printed, closed); its figures are the
 overview's, its changes are against the data of seven days ago
 (:mod:`dashboard.data.report`). The wall screen opens with a kiosk token
-instead of a session: it re-checks the token on every rotation, so a revoked
-link goes dark within one rotation, and it has no event that writes.
+instead of a session and has no event that writes. Every CHECK_SECONDS it
+asks whether the data or the token changed: a new version redraws the wall
+within about a second, like the boards, and a revoked link goes dark as fast.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ REPORT_CHARTS: tuple[tuple[str, str], ...] = (
 )
 SCREEN_BOARDS: tuple[str, ...] = views.BOARDS
 SCREEN_SECONDS = 20
+CHECK_SECONDS = 1  # a wall is one socket: a cheap check a second is nothing next to a board's push
 
 
 @dataclass
@@ -106,6 +108,14 @@ def screen_view(board: str, lang: str = i18n.DEFAULT_LANG) -> dict[str, Any]:
     }
 
 
+def _every(name: str, button: str, seconds: int) -> str:
+    """JavaScript: click the hidden ``button`` every ``seconds``, one timer per page."""
+    return (
+        f"if (!window.{name}) {{ window.{name} = setInterval(() => "
+        f"{{ const b = document.getElementById('{button}'); if (b) b.click(); }}, {seconds * 1000}); }}"
+    )
+
+
 class Screen(rx.State):
     """The wall screen: opened by a kiosk token, rotating boards, read-only."""
 
@@ -119,6 +129,7 @@ class Screen(rx.State):
     charts: list[ChartView] = rx.field(default_factory=list)
     stamp: str = ""
     lang: str = i18n.DEFAULT_LANG
+    _shown: tuple[int, str] = (-1, "")  # (data stamp, office day) of what the wall shows
 
     def _token_ok(self) -> bool:
         return kiosk.check(self.router.url.query_parameters.get("k"))
@@ -128,11 +139,14 @@ class Screen(rx.State):
         self.checked = True
         if not self.allowed:  # revoked: nothing stays on the wall
             self.kpi_groups, self.warnings, self.charts, self.board_title = [], [], [], ""
+            self._shown = (-1, "")
             return
         board = SCREEN_BOARDS[self.index % len(SCREEN_BOARDS)]
+        key = (await asyncio.to_thread(views.CACHE.stamp), i18n.office_today().isoformat())
         got = await asyncio.to_thread(screen_view, board, self.lang)
-        for key, value in got.items():
-            setattr(self, key, value)
+        for name, value in got.items():
+            setattr(self, name, value)
+        self._shown = key
 
     @rx.event
     async def open(self):  # noqa: ANN201
@@ -151,13 +165,24 @@ class Screen(rx.State):
         self.lang = valid_lang(prefs.lang)
         self.index = 0
         await self._show()
-        # One timer per page: click the hidden "next" button every N seconds.
+        # One pair of timers per page: click the hidden "next" button every N seconds and
+        # the hidden "check" button every CHECK_SECONDS.
         return rx.call_script(
             document_script("app.page.screen", self.lang)
-            + "if (!window.__screenTimer) { window.__screenTimer = setInterval(() => "
-            "{ const b = document.getElementById('screen-next'); if (b) b.click(); }, "
-            f"{self.seconds * 1000}); }}"
+            + _every("__screenTimer", "screen-next", self.seconds)
+            + _every("__screenCheck", "screen-check", CHECK_SECONDS)
         )
+
+    @rx.event
+    async def check(self) -> None:
+        """Redraw when a new data version (or a new office day) exists; go dark when revoked."""
+        if not await asyncio.to_thread(self._token_ok):
+            if self.allowed:
+                await self._show()
+            return
+        key = (await asyncio.to_thread(views.CACHE.stamp), i18n.office_today().isoformat())
+        if key != self._shown or not self.allowed:
+            await self._show()
 
     @rx.event
     async def next_board(self) -> None:

@@ -219,3 +219,32 @@ def test_an_admin_gets_the_wall_screen_link_in_both_languages_and_the_english_on
     screen.goto(zh_link)
     expect(screen.locator("#screen-title")).to_contain_text("总览", timeout=20_000)
     wall.close()
+
+
+def test_the_wall_screen_redraws_a_new_version_and_goes_dark_when_revoked_without_waiting_to_rotate(
+    browser: Browser, app_server: Server
+) -> None:
+    from tests.browser.helpers import demo_facts
+    from tests.browser.test_live import REDRAW_MS, _back_to_demo, _more_signed
+
+    facts = demo_facts()
+    data_dir = Path(app_server.env["DASHBOARD_DATA_DIR"])
+    token, link = kiosk.create(None, "admin", "指挥部", data_dir=data_dir)
+    wall = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")  # no session
+    screen = wall.new_page()
+    screen.goto(f"{app_server.url}/screen?k={token}&s=300")  # no rotation during the test
+    signed = screen.locator("#screen-kpi-signed_rate .screen-kpi-value")
+    expect(signed).to_have_text(i18n.fmt_pct(facts.signed / facts.properties), timeout=20_000)
+
+    done = app_server.cli("import", "demolition", str(_more_signed(app_server.tmp)))
+    assert done.returncode == 0, done.stdout + done.stderr
+    try:
+        expect(signed).to_have_text("100%", timeout=REDRAW_MS)
+    finally:
+        _back_to_demo(app_server)
+    expect(signed).to_have_text(i18n.fmt_pct(facts.signed / facts.properties), timeout=REDRAW_MS)
+
+    assert kiosk.revoke(None, link.id, "admin", data_dir=data_dir)
+    expect(screen.locator("#screen-refused")).to_be_visible(timeout=REDRAW_MS)
+    expect(signed).to_have_count(0)
+    wall.close()
