@@ -2,9 +2,8 @@
 
 Each run gets its own PostgreSQL schema (search_path in the URL, as the test
 fixtures do) and its own Redis database number, leased in Redis db 0, so two
-runs at once (or a developer's ``make run-scaled``) never share Reflex state:
-shared board states are keyed by board and language only, so two apps on one
-Redis database would push each other's figures.
+runs at once (or a developer's ``make run-scaled``) never share Reflex state,
+socket records or kiosk tabs.
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ NS = "/_event,"
 
 
 def _state_names() -> tuple[str, str]:
-    """Full names of the board's shared state and of the worker probe, as the server names them."""
+    """Full names of the board state and of the worker probe, as the server names them."""
     from dashboard.state.board import Board
     from dashboard.state.worker import WorkerInfo
 

@@ -1,18 +1,25 @@
-"""The board a page shows: one shared state per (board, language), linked by every viewer.
+"""The board a page shows: each viewer's tab holds the view of its board, language and filters.
 
-Every client viewing /demolition in Chinese links :class:`Board` to the token
-``demolition-zh``; the figures live once in that shared state and a change
-made there (by :mod:`dashboard.state.live` when a new data version appears)
-is pushed to every linked client. Shared state is only a cache: it expires
-after an hour idle, and :meth:`Board.open` refills it from the
-process-level view cache (the database is the truth) whenever its stamp is
-not the current one.
+The view is built once per data version in the process-level view cache
+(:mod:`views`); a tab's fields point at that view's objects, so with the
+in-memory state manager a hundred viewers of one board hold one board's
+figures. :data:`WATCHERS` remembers which tabs of this worker show which view,
+and :mod:`dashboard.state.live` pushes a new version to exactly those tabs,
+every worker to its own sockets, in parallel.
+
+Not Reflex's SharedState, which this module used before: linking a viewer to
+a shared state re-sent the whole board to every viewer already linked (100
+leaders opening one board at a meeting meant ~5,000 full-board messages), and
+one worker pushed every viewer's update through Redis. Tab states expire after
+an hour idle (the live poll touches watched tabs well before); the database
+stays the truth, and :meth:`Board.open` rebuilds a tab from it at any time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 
 import reflex as rx
 
@@ -42,19 +49,47 @@ def document_script(board: str, lang: str) -> str:
     return prefs.document_script(f"board.{board}", lang)
 
 
-# Filtered views this process has linked viewers to (token -> board, language, filters), so
-# the live poll refreshes them as well as the whole-board ones.
-FILTERED: dict[str, tuple[str, str, Filters]] = {}
-MAX_FILTERED = 200
+ViewKey = tuple[str, str, Filters]  # board, language, filters
 
 
-def token_for(board: str, lang: str) -> str:
-    """The shared token of a board in a language (tokens may not contain "_")."""
-    return f"{board}-{lang}"
+class Watchers:
+    """The tabs of this process by the view they show (a tab shows one view at a time).
+
+    Filled by :meth:`Board.open` (which also runs again when a tab reconnects,
+    possibly to another worker), emptied by the live poll when a tab's socket
+    is gone.
+    """
+
+    def __init__(self) -> None:
+        self._views: dict[str, ViewKey] = {}
+        self._lock = threading.Lock()
+
+    def watch(self, token: str, key: ViewKey) -> None:
+        with self._lock:
+            self._views[token] = key
+
+    def forget(self, token: str) -> None:
+        with self._lock:
+            self._views.pop(token, None)
+
+    def groups(self) -> dict[tuple[str, str, str], tuple[ViewKey, list[str]]]:
+        """(board, lang, filter key) -> (the view's key, the tabs showing it)."""
+        out: dict[tuple[str, str, str], tuple[ViewKey, list[str]]] = {}
+        with self._lock:
+            for token, key in self._views.items():
+                board, lang, filters = key
+                out.setdefault((board, lang, filters.key), (key, []))[1].append(token)
+        return out
+
+    def __len__(self) -> int:
+        return len(self._views)
 
 
-class Board(rx.SharedState):
-    """A board's view; fields mirror :class:`views.BoardView`."""
+WATCHERS = Watchers()
+
+
+class Board(rx.State):
+    """The view a tab shows; fields mirror :class:`views.BoardView`."""
 
     board: str = ""
     lang: str = ""
@@ -63,7 +98,7 @@ class Board(rx.SharedState):
     day: str = ""
     demo: bool = False
     failed: bool = False
-    heartbeat: int = 0  # bumped by the live poll so idle viewers' states never expire
+    heartbeat: int = 0  # bumped by the live poll so an idle viewer's state never expires
     freshness: list[Freshness] = rx.field(default_factory=list)
     charts: list[ChartView] = rx.field(default_factory=list)
     kpi_groups: list[KpiGroup] = rx.field(default_factory=list)
@@ -112,31 +147,31 @@ class Board(rx.SharedState):
         self.filter_typed = view.filter_typed
 
     def _is_current(self, view: BoardView) -> bool:
-        return (self.board, self.lang, self.version) == (view.board, view.lang, view.version)
+        mine = (self.board, self.lang, self.filter_query, self.version)
+        return mine == (view.board, view.lang, view.filter_query, view.version)
+
+    def _shows(self, view: BoardView) -> bool:
+        """Whether this tab shows that board, language and filters (at any version)."""
+        return (self.board, self.lang, self.filter_query) == (view.board, view.lang, view.filter_query)
 
     @rx.event
     async def open(self, board: str):  # noqa: ANN201 (Reflex event chain)
-        """Page load: link to the board's shared view in the viewer's language, fill it if stale."""
+        """Page load (and reconnect): show the board in the viewer's language and filters."""
         if board not in views.BOARDS:
             return None
         if await require(self, Role.VIEWER) is None:  # a socket without a session sees no figures
             return None
         lang = valid_lang((await self.get_state(Prefs)).lang)
         filters = Filters.from_query(self.router.url.query_parameters)  # a link reproduces the view
-        token = token_for(board, lang) + (f"-f{filters.key}" if filters.key else "")
-        if filters.key:
-            FILTERED[token] = (board, lang, filters)
-            while len(FILTERED) > MAX_FILTERED:  # oldest first; their viewers still reload fine
-                FILTERED.pop(next(iter(FILTERED)))
-        linked = await self._link_to(token)
         try:
             view = await asyncio.to_thread(views.CACHE.view, board, lang, filters=filters)
         except Exception:
             log.exception("building the %s board failed", board)
-            linked.failed = True
+            self.failed = True
             return None
-        if not linked._is_current(view):
-            linked._apply(view)
+        if not self._is_current(view):
+            self._apply(view)
+        WATCHERS.watch(self.router.session.client_token, (board, lang, filters))
         return rx.call_script(document_script(board, lang))
 
     @rx.event

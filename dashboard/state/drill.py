@@ -1,9 +1,10 @@
 """Per-viewer interactions on a board: the filter bar (kept in the URL) and drill-down.
 
-Both are per-client states: the figures stay in the shared board view, and
-only what this viewer clicked (the rows behind a bar) is held here. The rows
-come from the same filtered frames the board was drawn from, masked for every
-role but admin, and the same rows download as CSV from /api/drill.csv.
+Both are per-client states: the figures stay in the board view (built once per
+version for every viewer), and only what this viewer clicked (the rows behind a
+bar) is held here. The rows come from the same filtered frames the board was
+drawn from, masked for every role but admin, and the same rows download as CSV
+from /api/drill.csv.
 """
 
 from __future__ import annotations

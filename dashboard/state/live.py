@@ -2,14 +2,12 @@
 
 One poll per server process (a lifespan task), not one per viewer: every
 POLL_SECONDS it reads ``storage.data_stamp`` (max version id, one indexed
-query). When the stamp or the office date changes it refreshes every
-board/language shared state that has viewers linked; Reflex fans the delta
-out to each of them (through Redis when there are several workers). The
-figures come from the process-level view cache, so they are built once per
-version and language, however many people watch.
-
-Several workers each run the poll; the second to arrive finds the shared
-state already at the new stamp and leaves it alone.
+query). When the stamp or the office date changes, it pushes the new view to
+every tab of this process that shows a board (:data:`board.WATCHERS`), all at
+once. Each worker pushes to its own sockets, so with several workers the
+fan-out runs in parallel and nothing crosses Redis but the tabs' states. The
+figures come from the process-level view cache: built once per version,
+language and filters, however many people watch.
 """
 
 from __future__ import annotations
@@ -22,40 +20,64 @@ import reflex as rx
 
 from dashboard import i18n
 from dashboard.state import views
-from dashboard.state.board import FILTERED, Board, token_for
+from dashboard.state.board import WATCHERS, Board
+from dashboard.state.views import BoardView
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25
-# Idle states expire after an hour: touch linked viewers well before that.
+# Idle states expire after an hour: touch watched tabs well before that.
 HEARTBEAT_SECONDS = 600.0
 WARM_DELAY_SECONDS = 1.0
 
 
-async def refresh(app: rx.App, stamp: int, day: str, *, beat: bool = False) -> int:
-    """Bring every linked board/language shared state to ``stamp``; returns how many changed.
+def connected_here(app: rx.App, token: str) -> bool:
+    """Whether the tab's socket is on this process (False once it has closed or moved).
 
-    The stamp check comes before any work: with several workers polling, the
-    first to take a state's lock builds and pushes the view, the others find
-    it current and move on.
+    Reads Reflex's token manager (0.10): the records of this process carry its
+    instance id. If that ever changes shape, every tab counts as connected and
+    Reflex routes each update itself, which is slower but still right.
     """
+    namespace = app.event_namespace
+    manager = getattr(namespace, "_token_manager", None)
+    sockets = getattr(manager, "token_to_socket", None)
+    if namespace is None or sockets is None:
+        return True
+    record = sockets.get(token)
+    return record is not None and getattr(record, "instance_id", None) == manager.instance_id
+
+
+async def _push(app: rx.App, token: str, view: BoardView, beat: bool) -> bool:
+    """Bring one tab to ``view`` if it still shows that board; True when it changed."""
+    if not connected_here(app, token):
+        WATCHERS.forget(token)
+        return False
+    async with app.modify_state(rx.BaseStateToken(ident=token, cls=Board)) as root:
+        tab = await root.get_state(Board)
+        if not tab._shows(view):  # moved on (its own open registered the new view)
+            return False
+        if beat:
+            tab.heartbeat += 1
+        if tab._is_current(view):
+            return False
+        tab._apply(view)
+        return True
+
+
+async def refresh(app: rx.App, stamp: int, *, beat: bool = False) -> int:
+    """Bring every watched tab of this process to ``stamp``; returns how many changed."""
     changed = 0
-    targets = [(board, lang, token_for(board, lang), None) for board in views.BOARDS for lang in i18n.LANGS]
-    targets += [(board, lang, ident, filters) for ident, (board, lang, filters) in list(FILTERED.items())]
-    for board, lang, ident, filters in targets:
-        token = rx.BaseStateToken(ident=ident, cls=Board)
-        async with app.modify_state(token) as root:
-            shared = await root.get_state(Board)
-            if not shared._linked_from:
-                continue
-            if beat:
-                shared.heartbeat += 1
-            if (shared.stamp, shared.day) == (stamp, day):
-                continue
+    for (board, lang, filters), tokens in WATCHERS.groups().values():
+        try:
             view = await asyncio.to_thread(views.CACHE.view, board, lang, stamp=stamp, filters=filters)
-            if not shared._is_current(view):
-                shared._apply(view)
-                changed += 1
+        except Exception:
+            log.exception("building the %s board failed", board)
+            continue
+        for token in tokens:  # one after the other: the first tabs redraw first, none waits for all
+            try:
+                changed += await _push(app, token, view, beat)
+            except Exception as exc:  # one broken tab must not keep the others old
+                log.warning("pushing to tab %s failed: %r", token, exc)
     return changed
 
 
@@ -75,10 +97,10 @@ async def watch(app: rx.App) -> None:
             key = (stamp, i18n.office_today().isoformat())
             beat = time.monotonic() - last_beat > HEARTBEAT_SECONDS
             if key != last or beat:
-                changed = await refresh(app, *key, beat=beat)
+                changed = await refresh(app, stamp, beat=beat)
                 if key != last:
-                    log.info("data stamp %s: %d board view(s) pushed", stamp, changed)
-                    await asyncio.sleep(WARM_DELAY_SECONDS)  # pushes from other workers go first
+                    log.info("data stamp %s: %d tab(s) redrawn", stamp, changed)
+                    await asyncio.sleep(WARM_DELAY_SECONDS)
                     await warm(stamp)
                 last = key
                 if beat:
