@@ -77,28 +77,33 @@ def _title(route: str) -> str:
     return page_title(PAGE_TITLES[route], DEFAULT_LANG)
 
 
+# on_load of every page that is not a board: no more board pushes to this tab, and the
+# tab title in the viewer's language.
+OFF_BOARD = (Board.leave, Prefs.retitle)
+
+
 # Sign-in and the staff pages (each guard re-checks the role on the server).
-app.add_page(login.page, route="/login", title=_title("/login"), on_load=[Login.open, Prefs.retitle])
+app.add_page(login.page, route="/login", title=_title("/login"), on_load=[Login.open, *OFF_BOARD])
 app.add_page(
-    upload.page, route="/upload", title=_title("/upload"), on_load=[Session.guard_editor, Prefs.retitle]
+    upload.page, route="/upload", title=_title("/upload"), on_load=[Session.guard_editor, *OFF_BOARD]
 )
 app.add_page(
     history.page,
     route="/history",
     title=_title("/history"),
-    on_load=[Session.guard_editor, Prefs.retitle, History.load],
+    on_load=[Session.guard_editor, *OFF_BOARD, History.load],
 )
 app.add_page(
     audit.page,
     route="/audit",
     title=_title("/audit"),
-    on_load=[Session.guard_admin, Prefs.retitle, AuditLog.load],
+    on_load=[Session.guard_admin, *OFF_BOARD, AuditLog.load],
 )
 app.add_page(
     users.page,
     route="/users",
     title=_title("/users"),
-    on_load=[Session.guard_admin, Prefs.retitle, Accounts.load],
+    on_load=[Session.guard_admin, *OFF_BOARD, Accounts.load],
 )
 
 # Issue 6: the weekly report, the wall screen (kiosk token, no session) and its links (admins).
@@ -106,7 +111,7 @@ app.add_page(
     report.page,
     route="/report",
     title=_title("/report"),
-    on_load=[Session.guard, Prefs.retitle, WeeklyReport.load],
+    on_load=[Session.guard, *OFF_BOARD, WeeklyReport.load],
 )
 # The wall screen's tab title starts Chinese; Screen.open retitles it in the link's language.
 app.add_page(
@@ -116,7 +121,7 @@ app.add_page(
     kiosk.page,
     route="/kiosk",
     title=_title("/kiosk"),
-    on_load=[Session.guard_admin, Prefs.retitle, KioskAdmin.load],
+    on_load=[Session.guard_admin, *OFF_BOARD, KioskAdmin.load],
 )
 
 app.register_lifespan_task(live.watch)

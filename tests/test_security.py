@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import reflex as rx
 import sqlalchemy as sa
-from reflex.istate.data import HeaderData
+from reflex.istate.data import HeaderData, SessionData
 from starlette.testclient import TestClient
 
 from dashboard import api
@@ -371,8 +371,31 @@ def test_threat_logged_out_client_opens_a_board_over_the_websocket(engine: sa.En
 
     load_demo(engine)
     state = _state(Board, None)
+    state.rx_router_session = SessionData(client_token="tab-logged-out")
     _fire(state, "open", "demolition")
     assert state.stamp == -1 and state.kpi_groups == [] and state.grid == []  # no figures, no names
+    assert not _watched("tab-logged-out")  # and the live poll will push it nothing either
+
+
+def _watched(token: str) -> list[tuple[str, str, str]]:
+    from dashboard.state.board import WATCHERS
+
+    return [group for group, (_, tokens) in WATCHERS.groups().items() if token in tokens]
+
+
+def test_a_tab_is_pushed_the_one_board_it_shows_until_it_leaves_the_boards(engine: sa.Engine) -> None:
+    from dashboard.data.demo import load_demo
+    from dashboard.state.board import Board
+
+    load_demo(engine)
+    state = _state(Board, "leader")
+    state.rx_router_session = SessionData(client_token="tab-leader")
+    _fire(state, "open", "demolition")
+    assert state.grid and _watched("tab-leader") == [("demolition", "zh", "")]
+    _fire(state, "open", "brands")  # a tab shows one board at a time
+    assert _watched("tab-leader") == [("brands", "zh", "")]
+    Board.leave.fn(state)  # e.g. off to /upload or /report
+    assert _watched("tab-leader") == []
 
 
 @pytest.mark.parametrize("user", ["leader", "staff", None])

@@ -175,6 +175,11 @@ class Board(rx.State):
         return rx.call_script(document_script(board, lang))
 
     @rx.event
+    def leave(self) -> None:
+        """A page that is not a board opened in this tab: the live poll stops pushing boards to it."""
+        WATCHERS.forget(self.router.session.client_token)
+
+    @rx.event
     async def reopen(self):  # noqa: ANN201 (Reflex event chain)
         """After a language switch: open the same board again (in the new language)."""
         if self.board:
