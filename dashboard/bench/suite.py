@@ -51,7 +51,7 @@ EXPLAIN: dict[str, str] = {
         "on another worker, published the delta through Redis to that worker; the other workers "
         "waited. Now every worker pushes to the tabs whose sockets it holds (board.WATCHERS), so the "
         "fan-out is split across workers and no delta crosses Redis; on this machine that measures "
-        "p95 0.8 s with 4 workers (0.5-0.65 s with the old design, which re-sent whole boards on "
+        "p95 0.8-0.9 s with 4 workers (0.5-0.65 s with the old design, which re-sent whole boards on "
         "every join instead - see memory). Not yet measured on the slower machine; more cores than "
         "workers would help most (here 4 workers, PostgreSQL, Redis and the 100 clients share 2 "
         "cores)."
