@@ -436,3 +436,26 @@ def test_admin_manages_accounts_and_each_change_is_audited(engine: sa.Engine) ->
         ("user_role", "admin", "王芳"),
         ("user_add", "admin", "王芳"),
     ]
+
+
+def test_a_board_that_failed_to_build_says_so_and_takes_the_next_version(
+    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard.data.demo import load_demo
+    from dashboard.state import views
+    from dashboard.state.board import Board
+
+    load_demo(engine)
+    state = _state(Board, "leader")
+    state.rx_router_session = SessionData(client_token="tab-unlucky")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug in a chart")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(views.CACHE, "view", broken)
+        _fire(state, "open", "demolition")
+    assert state.failed and state.grid == []
+    assert _watched("tab-unlucky") == [("demolition", "zh", "")]
+    # what the live poll checks before it pushes the next version to this tab
+    assert state._shows(views.CACHE.view("demolition", "zh"))

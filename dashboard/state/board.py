@@ -163,15 +163,17 @@ class Board(rx.State):
             return None
         lang = valid_lang((await self.get_state(Prefs)).lang)
         filters = Filters.from_query(self.router.url.query_parameters)  # a link reproduces the view
+        WATCHERS.watch(self.router.session.client_token, (board, lang, filters))
         try:
             view = await asyncio.to_thread(views.CACHE.view, board, lang, filters=filters)
         except Exception:
             log.exception("building the %s board failed", board)
+            # Say so, and stay watched as this view: the next data version is pushed here.
             self.failed = True
+            self.board, self.lang, self.filter_query = board, lang, filters.query_string()
             return None
         if not self._is_current(view):
             self._apply(view)
-        WATCHERS.watch(self.router.session.client_token, (board, lang, filters))
         return rx.call_script(document_script(board, lang))
 
     @rx.event
