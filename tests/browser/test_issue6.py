@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import unicodedata
@@ -248,3 +249,38 @@ def test_the_wall_screen_redraws_a_new_version_and_goes_dark_when_revoked_withou
     expect(screen.locator("#screen-refused")).to_be_visible(timeout=REDRAW_MS)
     expect(signed).to_have_count(0)
     wall.close()
+
+
+def test_with_more_communities_than_a_list_can_offer_the_community_filter_is_typed(
+    page: Page, app_server: Server
+) -> None:
+    """A city has thousands of communities: the board sends none of them and the leader types one."""
+    from dashboard.data.demo import demo_bytes
+    from dashboard.i18n import office_today
+    from dashboard.state.views import FILTER_CHOICES_LIMIT
+
+    rows = list(csv.reader(io.StringIO(demo_bytes("brands", office_today()).decode("utf-8-sig"))))
+    header, model = rows[0], rows[1]
+    code, community, name = (header.index(h) for h in ("项目编码", "社区", "品牌名称"))
+    for i in range(FILTER_CHOICES_LIMIT + 1):
+        extra = list(model)
+        extra[code], extra[community], extra[name] = f"BR-T{i:03d}", f"测试社区{i:03d}", f"测试品牌{i:03d}"
+        rows.append(extra)
+    path = app_server.tmp / "many_communities.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    done = app_server.cli("import", "brands", str(path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    try:
+        open_board(page, app_server.url + "/brands")
+        typed = page.locator("#filter-community")
+        expect(typed).to_have_attribute("type", "search")
+        typed.fill("测试社区123")
+        typed.press("Tab")  # leaving the field applies it
+        page.wait_for_url(re.compile(r"community=%E6%B5%8B%E8%AF%95%E7%A4%BE%E5%8C%BA123"))
+        expect(page.locator(".brand-card")).to_have_count(1, timeout=10_000)
+        expect(page.locator(".brand-card")).to_contain_text("测试品牌123")
+        expect(page.locator("#filter-community")).to_have_value("测试社区123")
+    finally:
+        done = app_server.cli("rollback", "brands", "1", "--user", "demo")
+        assert done.returncode == 0, done.stdout + done.stderr
