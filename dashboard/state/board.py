@@ -56,8 +56,9 @@ class Watchers:
     """The tabs of this process by the view they show (a tab shows one view at a time).
 
     Filled by :meth:`Board.open` (which also runs again when a tab reconnects,
-    possibly to another worker), emptied by the live poll when a tab's socket
-    is gone.
+    possibly to another worker); emptied by :meth:`Board.leave` when the tab
+    opens a page that is not a board, and by the live poll when its socket is
+    gone.
     """
 
     def __init__(self) -> None:
