@@ -35,8 +35,9 @@ def connected_here(app: rx.App, token: str) -> bool:
     """Whether the tab's socket is on this process (False once it has closed or moved).
 
     Reads Reflex's token manager (0.10): the records of this process carry its
-    instance id. If that ever changes shape, every tab counts as connected and
-    Reflex routes each update itself, which is slower but still right.
+    instance id. If that ever changes shape, every tab counts as connected:
+    updates still reach every open tab (Reflex routes them), but closed tabs
+    then stay on the list until a restart.
     """
     namespace = app.event_namespace
     manager = getattr(namespace, "_token_manager", None)
