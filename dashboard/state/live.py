@@ -82,6 +82,14 @@ async def refresh(app: rx.App, stamp: int, *, beat: bool = False) -> int:
     return changed
 
 
+_seen: tuple[int, str] | None = None  # (stamp, office day) as the poll last read them
+
+
+def seen() -> tuple[int, str] | None:
+    """What this process's poll last read (None before its first reading): no query needed."""
+    return _seen
+
+
 async def warm(stamp: int) -> None:
     """Build the default language's views with nobody watching, so the next page load is quick."""
     for board in views.BOARDS:
@@ -90,12 +98,14 @@ async def warm(stamp: int) -> None:
 
 async def watch(app: rx.App) -> None:
     """The lifespan task: poll the data stamp and push new versions to open pages."""
+    global _seen
     last: tuple[int, str] | None = None
     last_beat = time.monotonic()
     while True:
         try:
             stamp = await asyncio.to_thread(views.CACHE.stamp)
             key = (stamp, i18n.office_today().isoformat())
+            _seen = key
             beat = time.monotonic() - last_beat > HEARTBEAT_SECONDS
             if key != last or beat:
                 changed = await refresh(app, stamp, beat=beat)

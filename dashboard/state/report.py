@@ -21,7 +21,7 @@ from dashboard import i18n
 from dashboard.charts.common import dark_wall
 from dashboard.data import kiosk, report, storage
 from dashboard.data.auth import Role
-from dashboard.state import views
+from dashboard.state import live, views
 from dashboard.state.auth import require
 from dashboard.state.prefs import Prefs, document_script, valid_lang
 from dashboard.state.views import ChartView, KpiGroup, WarningRow
@@ -116,6 +116,14 @@ def _every(name: str, button: str, seconds: int) -> str:
     )
 
 
+async def _current() -> tuple[int, str]:
+    """(data stamp, office day) as this process's live poll last read it; the database until then.
+
+    A wall checks every second: it reuses the poll's reading instead of querying again.
+    """
+    return live.seen() or (await asyncio.to_thread(views.CACHE.stamp), i18n.office_today().isoformat())
+
+
 class Screen(rx.State):
     """The wall screen: opened by a kiosk token, rotating boards, read-only."""
 
@@ -134,19 +142,18 @@ class Screen(rx.State):
     def _token_ok(self) -> bool:
         return kiosk.check(self.router.url.query_parameters.get("k"))
 
-    async def _show(self) -> None:
+    async def _show(self, key: tuple[int, str]) -> None:
+        """Draw the current board and remember ``key`` (from :func:`_current`); nothing once revoked."""
         self.allowed = await asyncio.to_thread(self._token_ok)
         self.checked = True
+        self._shown = key
         if not self.allowed:  # revoked: nothing stays on the wall
             self.kpi_groups, self.warnings, self.charts, self.board_title = [], [], [], ""
-            self._shown = (-1, "")
             return
         board = SCREEN_BOARDS[self.index % len(SCREEN_BOARDS)]
-        key = (await asyncio.to_thread(views.CACHE.stamp), i18n.office_today().isoformat())
         got = await asyncio.to_thread(screen_view, board, self.lang)
         for name, value in got.items():
             setattr(self, name, value)
-        self._shown = key
 
     @rx.event
     async def open(self):  # noqa: ANN201
@@ -164,7 +171,7 @@ class Screen(rx.State):
             prefs.lang = asked
         self.lang = valid_lang(prefs.lang)
         self.index = 0
-        await self._show()
+        await self._show(await _current())
         # One pair of timers per page: click the hidden "next" button every N seconds and
         # the hidden "check" button every CHECK_SECONDS.
         return rx.call_script(
@@ -176,18 +183,14 @@ class Screen(rx.State):
     @rx.event
     async def check(self) -> None:
         """Redraw when a new data version (or a new office day) exists; go dark when revoked."""
-        if not await asyncio.to_thread(self._token_ok):
-            if self.allowed:
-                await self._show()
-            return
-        key = (await asyncio.to_thread(views.CACHE.stamp), i18n.office_today().isoformat())
-        if key != self._shown or not self.allowed:
-            await self._show()
+        key = await _current()
+        if key != self._shown or (self.allowed and not await asyncio.to_thread(self._token_ok)):
+            await self._show(key)
 
     @rx.event
     async def next_board(self) -> None:
         self.index = (self.index + 1) % len(SCREEN_BOARDS)
-        await self._show()
+        await self._show(await _current())
 
 
 # ---------------------------------------------------------------------------
