@@ -82,9 +82,6 @@ class Watchers:
                 out.setdefault((board, lang, filters.key), (key, []))[1].append(token)
         return out
 
-    def __len__(self) -> int:
-        return len(self._views)
-
 
 WATCHERS = Watchers()
 
@@ -147,13 +144,12 @@ class Board(rx.State):
         self.filter_values = view.filter_values
         self.filter_typed = view.filter_typed
 
-    def _is_current(self, view: BoardView) -> bool:
-        mine = (self.board, self.lang, self.filter_query, self.version)
-        return mine == (view.board, view.lang, view.filter_query, view.version)
-
     def _shows(self, view: BoardView) -> bool:
         """Whether this tab shows that board, language and filters (at any version)."""
         return (self.board, self.lang, self.filter_query) == (view.board, view.lang, view.filter_query)
+
+    def _is_current(self, view: BoardView) -> bool:
+        return self._shows(view) and self.version == view.version
 
     @rx.event
     async def open(self, board: str):  # noqa: ANN201 (Reflex event chain)

@@ -3,9 +3,10 @@
 One poll per server process (a lifespan task), not one per viewer: every
 POLL_SECONDS it reads ``storage.data_stamp`` (max version id, one indexed
 query). When the stamp or the office date changes, it pushes the new view to
-every tab of this process that shows a board (:data:`board.WATCHERS`), all at
-once. Each worker pushes to its own sockets, so with several workers the
-fan-out runs in parallel and nothing crosses Redis but the tabs' states. The
+every tab of this process that shows a board (:data:`board.WATCHERS`), one
+after the other. Each worker pushes to its own sockets, so with several
+workers the fan-out runs in parallel and nothing crosses Redis but the tabs'
+states. The
 figures come from the process-level view cache: built once per version,
 language and filters, however many people watch.
 """
