@@ -6,12 +6,14 @@ import csv
 import io
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from playwright.sync_api import Page
 
 from dashboard.charts import registry
 from dashboard.data import contract
-from dashboard.data.demo import demo_path
+from dashboard.data.demo import demo_bytes, demo_path
+from dashboard.i18n import office_today
 from dashboard.state.views import HTML_INSTEAD
 
 # Longest wait for a board to arrive and every chart to draw (a budget, not a measurement).
@@ -121,3 +123,29 @@ def demo_facts() -> DemoFacts:
         brands=len(brands),
         brand_names=tuple(r["品牌名称"] for r in brands),
     )
+
+
+# ---------------------------------------------------------------------------
+# ledgers to import while a page is open (the demo as loaded today, changed)
+
+
+def demo_ledger_rows(dataset: str) -> list[list[str]]:
+    """Today's demo ledger of ``dataset`` as CSV rows, header first (dates as the app loaded them)."""
+    return list(csv.reader(io.StringIO(demo_bytes(dataset, office_today()).decode("utf-8-sig"))))
+
+
+def write_ledger(rows: list[list[str]], tmp: Path, name: str) -> Path:
+    out = tmp / name
+    with out.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return out
+
+
+def all_signed(tmp: Path) -> Path:
+    """Today's demo demolition ledger with every property not yet signed signed today."""
+    rows = demo_ledger_rows("demolition")
+    status, signed = rows[0].index("当前状态"), rows[0].index("签约日期")
+    for row in rows[1:]:
+        if row[status] in ("已摸底", "已评估"):
+            row[status], row[signed] = "已签约", office_today().isoformat()
+    return write_ledger(rows, tmp, "all_signed.csv")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import unicodedata
@@ -15,7 +14,7 @@ from pypdf import PdfReader
 from dashboard import i18n
 from dashboard.data import kiosk, storage
 from tests.browser.conftest import Server
-from tests.browser.helpers import open_board
+from tests.browser.helpers import all_signed, demo_ledger_rows, open_board, write_ledger
 
 
 def demolition(server: Server) -> pd.DataFrame:
@@ -139,7 +138,7 @@ def test_the_kiosk_link_works_without_login_until_revoked_and_reaches_nothing_el
 
 
 def test_a_filtered_board_redraws_live_too(page: Page, app_server: Server) -> None:
-    from tests.browser.test_live import REDRAW_MS, _back_to_demo, _more_signed
+    from tests.browser.test_live import REDRAW_MS, _back_to_demo
 
     dem = demolition(app_server)
     unsigned = dem[dem["status"].isin(["surveyed", "appraised"])]
@@ -148,7 +147,7 @@ def test_a_filtered_board_redraws_live_too(page: Page, app_server: Server) -> No
     open_board(page, app_server.url + f"/?party_group={g}")
     sub = page.locator("#kpi-signed_rate .kpi-sub")
     expect(sub).not_to_have_text(f"{len(group)} / {len(group)}")
-    done = app_server.cli("import", "demolition", str(_more_signed(app_server.tmp)))
+    done = app_server.cli("import", "demolition", str(all_signed(app_server.tmp)))
     assert done.returncode == 0, done.stdout + done.stderr
     try:
         expect(sub).to_have_text(f"{len(group)} / {len(group)}", timeout=REDRAW_MS)
@@ -226,7 +225,7 @@ def test_the_wall_screen_redraws_a_new_version_and_goes_dark_when_revoked_withou
     browser: Browser, app_server: Server
 ) -> None:
     from tests.browser.helpers import demo_facts
-    from tests.browser.test_live import REDRAW_MS, _back_to_demo, _more_signed
+    from tests.browser.test_live import REDRAW_MS, _back_to_demo
 
     facts = demo_facts()
     data_dir = Path(app_server.env["DASHBOARD_DATA_DIR"])
@@ -237,7 +236,7 @@ def test_the_wall_screen_redraws_a_new_version_and_goes_dark_when_revoked_withou
     signed = screen.locator("#screen-kpi-signed_rate .screen-kpi-value")
     expect(signed).to_have_text(i18n.fmt_pct(facts.signed / facts.properties), timeout=20_000)
 
-    done = app_server.cli("import", "demolition", str(_more_signed(app_server.tmp)))
+    done = app_server.cli("import", "demolition", str(all_signed(app_server.tmp)))
     assert done.returncode == 0, done.stdout + done.stderr
     try:
         expect(signed).to_have_text("100%", timeout=REDRAW_MS)
@@ -255,20 +254,16 @@ def test_with_more_communities_than_a_list_can_offer_the_community_filter_is_typ
     page: Page, app_server: Server
 ) -> None:
     """A city has thousands of communities: the board sends none of them and the leader types one."""
-    from dashboard.data.demo import demo_bytes
-    from dashboard.i18n import office_today
     from dashboard.state.views import FILTER_CHOICES_LIMIT
 
-    rows = list(csv.reader(io.StringIO(demo_bytes("brands", office_today()).decode("utf-8-sig"))))
+    rows = demo_ledger_rows("brands")
     header, model = rows[0], rows[1]
     code, community, name = (header.index(h) for h in ("项目编码", "社区", "品牌名称"))
     for i in range(FILTER_CHOICES_LIMIT + 1):
         extra = list(model)
         extra[code], extra[community], extra[name] = f"BR-T{i:03d}", f"测试社区{i:03d}", f"测试品牌{i:03d}"
         rows.append(extra)
-    path = app_server.tmp / "many_communities.csv"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows(rows)
+    path = write_ledger(rows, app_server.tmp, "many_communities.csv")
     done = app_server.cli("import", "brands", str(path))
     assert done.returncode == 0, done.stdout + done.stderr
     try:

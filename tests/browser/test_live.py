@@ -2,47 +2,21 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 from dashboard import i18n
-from dashboard.data.demo import demo_bytes
-from dashboard.i18n import office_today
 from tests.browser.conftest import Server
-from tests.browser.helpers import demo_facts, open_board
+from tests.browser.helpers import all_signed, demo_facts, demo_ledger_rows, open_board, write_ledger
 
 # The issue's promise: redrawn within 2 s of the import's commit (the target is 1 s).
 REDRAW_MS = 2_000
 
 
-def _demolition_rows() -> list[list[str]]:
-    text = demo_bytes("demolition", office_today()).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
-
-
-def _write(rows: list[list[str]], tmp: Path, name: str) -> Path:
-    out = tmp / name
-    with out.open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows(rows)
-    return out
-
-
-def _more_signed(tmp: Path) -> Path:
-    """Today's demo ledger with every property not yet signed signed today."""
-    rows = _demolition_rows()
-    status, signed = rows[0].index("当前状态"), rows[0].index("签约日期")
-    for row in rows[1:]:
-        if row[status] in ("已摸底", "已评估"):
-            row[status], row[signed] = "已签约", office_today().isoformat()
-    return _write(rows, tmp, "more_signed.csv")
-
-
 def _signing_lags(tmp: Path, back: int) -> Path:
     """Today's demo ledger with ``back`` signed properties back at 已评估 (dates cleared)."""
-    rows = _demolition_rows()
+    rows = demo_ledger_rows("demolition")
     header = rows[0]
     status = header.index("当前状态")
     dates = [header.index(h) for h in ("签约日期", "腾空日期", "拆除日期")]
@@ -53,7 +27,7 @@ def _signing_lags(tmp: Path, back: int) -> Path:
             for i in dates:
                 row[i] = ""
             moved += 1
-    return _write(rows, tmp, "signing_lags.csv")
+    return write_ledger(rows, tmp, "signing_lags.csv")
 
 
 def _back_to_demo(app_server: Server) -> None:
@@ -69,7 +43,7 @@ def test_cli_import_changes_the_open_overview_without_reload(page: Page, app_ser
     expect(signed).to_have_text(i18n.fmt_pct(facts.signed / facts.properties))
     page.evaluate("window.__not_reloaded = true")
 
-    done = app_server.cli("import", "demolition", str(_more_signed(app_server.tmp)))
+    done = app_server.cli("import", "demolition", str(all_signed(app_server.tmp)))
     assert done.returncode == 0, done.stdout + done.stderr
     try:
         expect(signed).to_have_text("100%", timeout=REDRAW_MS)

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import csv
-import io
 import subprocess
 import sys
 import time
@@ -27,8 +25,7 @@ import pytest
 from dashboard.bench.scale import ScaledApp, pg_available, redis_available, scaled_app
 from dashboard.bench.viewers import Viewer, close_all, open_viewers, session_cookie
 from dashboard.data import storage
-from dashboard.data.demo import demo_bytes
-from dashboard.i18n import office_today
+from tests.browser.helpers import all_signed
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -48,19 +45,6 @@ def app() -> Iterator[ScaledApp]:
         pytest.skip("Redis not reachable at 127.0.0.1:6379")
     with scaled_app(WORKERS) as running:
         yield running
-
-
-def _all_signed(tmp: Path) -> Path:
-    """Today's demo demolition ledger with every property not yet signed signed today."""
-    rows = list(csv.reader(io.StringIO(demo_bytes("demolition", office_today()).decode("utf-8-sig"))))
-    status, signed = rows[0].index("当前状态"), rows[0].index("签约日期")
-    for row in rows[1:]:
-        if row[status] in ("已摸底", "已评估"):
-            row[status], row[signed] = "已签约", office_today().isoformat()
-    out = tmp / "all_signed.csv"
-    with out.open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows(rows)
-    return out
 
 
 def _run(scenario: Coroutine[Any, Any, T]) -> T:
@@ -95,7 +79,7 @@ def test_a_cli_import_redraws_viewers_on_every_worker(app: ScaledApp, tmp_path: 
         try:
             before = {v.stamp for v in viewers}
             done = subprocess.run(
-                [sys.executable, "-m", "dashboard", "import", "demolition", str(_all_signed(tmp_path))],
+                [sys.executable, "-m", "dashboard", "import", "demolition", str(all_signed(tmp_path))],
                 cwd=REPO, env=app.env, capture_output=True, text=True, timeout=120,
             )  # fmt: skip
             imported = time.monotonic()
