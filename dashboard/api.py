@@ -24,11 +24,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from dashboard.data import auth, storage, uploads
-from dashboard.data.auth import Identity, Role
-from dashboard.data.contract import DATASETS
-from dashboard.data.reading import UnreadableFile
+from dashboard.accounts import auth
+from dashboard.accounts.auth import Identity, Role
+from dashboard.contract import DATASETS
+from dashboard.ingest.reading import UnreadableFile
 from dashboard.settings import get_settings
+from dashboard.store import storage, uploads
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -226,7 +227,7 @@ def _dataset_or_404(request: Request) -> str | None:
 
 @requires(Role.EDITOR)
 async def template(request: Request, who: Identity) -> Response:
-    from dashboard.data.export import template_csv
+    from dashboard.store.export import template_csv
 
     name = _dataset_or_404(request)
     kind = request.path_params["kind"]
@@ -260,7 +261,7 @@ async def original(request: Request, who: Identity) -> Response:
 @requires(Role.VIEWER)
 async def export(request: Request, who: Identity) -> Response:
     """The current ledger as CSV; 户主 names masked for every role but admin."""
-    from dashboard.data.export import to_csv_bytes
+    from dashboard.store.export import to_csv_bytes
 
     name = _dataset_or_404(request)
     if name is None:
@@ -274,7 +275,7 @@ async def export(request: Request, who: Identity) -> Response:
 async def term_calendar(request: Request, who: Identity) -> Response:
     """换届提醒: every organisation's term end with the 180-day window, as CSV."""
     from dashboard import i18n
-    from dashboard.data import warnings
+    from dashboard.insights import warnings
 
     lang = request.query_params.get("lang", "zh")
     lang = lang if lang in ("zh", "en") else "zh"
@@ -287,9 +288,9 @@ async def term_calendar(request: Request, who: Identity) -> Response:
 async def drill_csv(request: Request, who: Identity) -> Response:
     """The rows behind a clicked bar, slice or cell (same filters as the board), as CSV; 户主
     names masked for every role but admin."""
-    from dashboard.data import filters as flt
-    from dashboard.data.export import to_csv_bytes
+    from dashboard.insights import filters as flt
     from dashboard.state.views import CACHE
+    from dashboard.store.export import to_csv_bytes
 
     params = request.query_params
     filters = flt.Filters.from_query(params)

@@ -22,14 +22,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from dashboard.data.contract import DATASETS, Mode
-from dashboard.data.problems import CheckCrashed, Problem
+from dashboard.contract import DATASETS, Mode
+from dashboard.ingest.problems import CheckCrashed, Problem
 from dashboard.settings import get_settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from dashboard.data.storage import ImportResult, VersionInfo
+    from dashboard.store.storage import ImportResult, VersionInfo
 
 OK, REJECTED, USAGE, INTERNAL = 0, 1, 2, 3
 
@@ -65,7 +65,7 @@ def _dataset_name(name: str) -> str:
 
 def _engine() -> Engine:
     """The configured database, migrated (idempotent) so every command just works."""
-    from dashboard.data import storage
+    from dashboard.store import storage
 
     engine = storage.make_engine(get_settings().db_url)
     storage.migrate(engine)
@@ -163,8 +163,8 @@ def format_result(result: ImportResult) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from dashboard.data import storage
-    from dashboard.data.reading import UnreadableFile
+    from dashboard.ingest.reading import UnreadableFile
+    from dashboard.store import storage
 
     name = _dataset_name(args.dataset)
     path = Path(args.file)
@@ -198,14 +198,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _audit(engine: Engine, action: str, user: str, ok: bool, target: str, detail: str) -> None:
     """CLI writes land in the audit log too (address "cli": someone with a shell on the server)."""
-    from dashboard.data import auth
+    from dashboard.accounts import auth
 
     auth.audit(engine, action, user=user, ok=ok, target=target, detail=detail, address="cli")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from dashboard.data import storage
-    from dashboard.data.export import to_csv_bytes
+    from dashboard.store import storage
+    from dashboard.store.export import to_csv_bytes
 
     name = _dataset_name(args.dataset)
     engine = _engine()
@@ -226,7 +226,7 @@ def _no_version(name: str, version: int, numbers: set[int]) -> str:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from dashboard.data.export import template_csv
+    from dashboard.store.export import template_csv
 
     _write_bytes(template_csv(_dataset_name(args.dataset)), args.output)
     return OK
@@ -265,7 +265,7 @@ HISTORY_HEADER = (
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from dashboard.data import storage
+    from dashboard.store import storage
 
     name = _dataset_name(args.dataset) if args.dataset else None
     versions = storage.list_versions(_engine(), name)
@@ -277,7 +277,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from dashboard.data import storage
+    from dashboard.store import storage
 
     name = _dataset_name(args.dataset)
     engine = _engine()
@@ -299,8 +299,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from dashboard.data import storage
-    from dashboard.data.demo import load_demo
+    from dashboard.demo.load import load_demo
+    from dashboard.store import storage
 
     engine = _engine()
     if args.if_empty and not storage.is_empty(engine):
@@ -314,7 +314,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _say_demo_accounts(engine: Engine) -> None:
     """Demo accounts (random passwords per database), printed and kept in <data_dir>."""
-    from dashboard.data import auth
+    from dashboard.accounts import auth
 
     data_dir = get_settings().data_dir
     accounts = auth.ensure_demo_accounts(engine, data_dir)
@@ -339,7 +339,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 def cmd_users(args: argparse.Namespace) -> int:
     from dashboard import i18n
-    from dashboard.data import auth
+    from dashboard.accounts import auth
 
     engine = _engine()
     try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from dashboard import api
-from dashboard.data import tables
 from dashboard.i18n import DEFAULT_LANG
 from dashboard.pages import (
     audit,
@@ -28,6 +27,7 @@ from dashboard.state.board import Board
 from dashboard.state.history import AuditLog, History
 from dashboard.state.prefs import PAGE_TITLES, Prefs, page_title
 from dashboard.state.report import KioskAdmin, Screen, WeeklyReport
+from dashboard.store import tables
 
 # Our tables are plain SQLModel (no Reflex import in dashboard/data): register them
 # here so `reflex db` and rx.session know them. Schema changes go through our Alembic.

@@ -24,9 +24,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from dashboard.data import contract
-from dashboard.data.auth import ROLE_LABELS
-from dashboard.data.contract import Enum
+from dashboard import contract
+from dashboard.accounts.auth import ROLE_LABELS
+from dashboard.contract import Enum
 
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"

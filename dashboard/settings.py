@@ -10,7 +10,7 @@ and the tests agree on the database and the private data directory.
 - REDIS_URL: Reflex's state manager for several workers. Default: none
 - DASHBOARD_DEMO: 1 = demo mode (`make run`): demo accounts, a notice on every page
 - DASHBOARD_RHYTHM_DAYS: update rhythm per ledger for staleness warnings, e.g.
-  "demolition=2,activities=14" (read by dashboard.data.warnings.rhythm_days)
+  "demolition=2,activities=14" (read by dashboard.insights.warnings.rhythm_days)
 """
 
 from __future__ import annotations

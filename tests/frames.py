@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.data import contract
-from dashboard.data.metrics import Frames
-from dashboard.data.validation import coerce_types, typed_empty
+from dashboard import contract
+from dashboard.ingest.validation import coerce_types, typed_empty
+from dashboard.insights.metrics import Frames
 
 
 def typed(dataset: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -161,9 +161,9 @@ def city_frames(today: date, seed: int = 0) -> Frames:
 
 def demo_frames(today: date) -> Frames:
     """The demo ledgers as loaded on ``today``, read and validated like an upload (no database)."""
-    from dashboard.data.demo import demo_bytes
-    from dashboard.data.reading import read_table
-    from dashboard.data.validation import validate
+    from dashboard.demo.load import demo_bytes
+    from dashboard.ingest.reading import read_table
+    from dashboard.ingest.validation import validate
 
     out: Frames = {}
     for name in contract.DATASETS:

@@ -1,4 +1,4 @@
-"""Accounts, sign-in, sessions and the audit trail (dashboard.data.auth), on SQLite and PostgreSQL,
+"""Accounts, sign-in, sessions and the audit trail (dashboard.accounts.auth), on SQLite and PostgreSQL,
 and the ``python -m dashboard users`` commands."""
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from dashboard.data import auth, storage
-from dashboard.data.auth import Role
-from dashboard.data.tables import UserSession
+from dashboard.accounts import auth
+from dashboard.accounts.auth import Role
+from dashboard.store import storage
+from dashboard.store.tables import UserSession
 
 REPO = Path(__file__).resolve().parents[1]
 PASSWORD = "correct horse"

@@ -14,9 +14,9 @@ from typing import Any
 import plotly.graph_objects as go
 import pytest
 
+from dashboard import contract
 from dashboard.charts import brands, demolition, elections
 from dashboard.charts.registry import BOARDS, figure_dict, render_board
-from dashboard.data import contract
 from dashboard.i18n import enum_label, t
 from tests.frames import city_frames, demo_frames, frames
 

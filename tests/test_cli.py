@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.data.contract import DATASETS
+from dashboard.contract import DATASETS
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -61,7 +61,7 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> str:
 
 @pytest.fixture
 def db(sqlite_url: str) -> str:
-    pytest.importorskip("dashboard.data.storage")
+    pytest.importorskip("dashboard.store.storage")
     return sqlite_url
 
 
@@ -254,7 +254,7 @@ def test_no_command_is_a_usage_error():
 
 def test_the_cli_does_not_import_reflex():
     """Fast start: the CLI's import path stays free of the web framework."""
-    code = "import sys, dashboard.cli, dashboard.data.export, dashboard.data.demo, dashboard.data.storage\n"
+    code = "import sys, dashboard.cli, dashboard.store.export, dashboard.demo.load, dashboard.store.storage\n"
     code += "print('reflex' in sys.modules)"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert run.stdout.strip() == "False"
@@ -263,7 +263,7 @@ def test_the_cli_does_not_import_reflex():
 def test_a_bug_in_a_check_exits_3_without_a_traceback_and_is_logged(db, tmp_path, monkeypatch, capsys):
     """A crashing check must never look like bad data: exit 3, nothing written, report it."""
     from dashboard import cli
-    from dashboard.data import validation
+    from dashboard.ingest import validation
 
     def broken_check(*args: object) -> None:
         raise ZeroDivisionError("a bug")

@@ -20,18 +20,18 @@ import pandas as pd
 import sqlalchemy as sa
 
 from dashboard.bench.synthetic import demolition_csv
-from dashboard.data import storage
-from dashboard.data.contract import get_dataset
-from dashboard.data.reading import read_table
-from dashboard.data.tables import ledger_name
-from dashboard.data.validation import validate
+from dashboard.contract import get_dataset
+from dashboard.ingest.reading import read_table
+from dashboard.ingest.validation import validate
 from dashboard.settings import REPO_ROOT
+from dashboard.store import storage
+from dashboard.store.tables import ledger_name
 
 # A child process: import one file into DASHBOARD_DB_URL once the parent says go.
 CHILD = """
 import json, os, sys, time
 from pathlib import Path
-from dashboard.data import storage
+from dashboard.store import storage
 path, go = Path(sys.argv[1]), Path(sys.argv[2])
 data = path.read_bytes()
 engine = storage.make_engine()

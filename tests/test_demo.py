@@ -15,12 +15,12 @@ from itertools import pairwise
 import pandas as pd
 import pytest
 
-from dashboard.data.contract import DATASETS, LOAD_ORDER, get_dataset
-from dashboard.data.demo import CAMPAIGN_DAY, DEMO_ANCHOR, demo_bytes, demo_path
+from dashboard.contract import DATASETS, LOAD_ORDER, get_dataset
+from dashboard.demo.load import CAMPAIGN_DAY, DEMO_ANCHOR, demo_bytes, demo_path
 
 
 def _storage():
-    return pytest.importorskip("dashboard.data.storage")
+    return pytest.importorskip("dashboard.store.storage")
 
 
 TODAY = date(2026, 3, 18)  # any day: the demo is placed around the day it is loaded
@@ -37,7 +37,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
     engine = storage.make_engine(url)
     storage.migrate(engine)
-    from dashboard.data.demo import load_demo
+    from dashboard.demo.load import load_demo
 
     results = load_demo(engine, TODAY)
     frames = {name: storage.load_current(engine, name) for name in DATASETS}
@@ -56,8 +56,8 @@ def frames(loaded) -> dict[str, pd.DataFrame]:
 
 @pytest.mark.parametrize("name", list(DATASETS))
 def test_every_demo_file_validates_without_an_error_or_a_warning(name):
-    reading = pytest.importorskip("dashboard.data.reading")
-    validation = pytest.importorskip("dashboard.data.validation")
+    reading = pytest.importorskip("dashboard.ingest.reading")
+    validation = pytest.importorskip("dashboard.ingest.validation")
     brand_codes = set(pd.read_csv(demo_path("brands"), encoding="utf-8-sig")["项目编码"])
 
     raw = reading.read_table(demo_bytes(name, TODAY), f"{name}.csv")
@@ -74,8 +74,8 @@ def test_demo_files_are_utf8_with_bom_and_chinese_headers():
 
 
 def test_the_committed_files_are_what_the_generator_writes(tmp_path):
-    """Edit demo_build.py, not the CSVs: `python -m dashboard.data.demo_build` rewrites them."""
-    from dashboard.data.demo_build import write
+    """Edit demo_build.py, not the CSVs: `python -m dashboard.demo.build` rewrites them."""
+    from dashboard.demo.build import write
 
     for path in write(tmp_path):
         assert path.read_bytes() == demo_path(path.stem).read_bytes(), path.name
@@ -241,7 +241,7 @@ def test_more_than_30_dispatch_meetings_and_a_weekly_meeting_every_week(frames):
 
 
 def test_dates_move_with_the_load_day(sqlite_url):
-    from dashboard.data.demo import load_demo
+    from dashboard.demo.load import load_demo
 
     storage = _storage()
     engine = storage.make_engine(sqlite_url)
@@ -284,9 +284,9 @@ def server_zone_a_day_off_the_office(monkeypatch: pytest.MonkeyPatch) -> Iterato
 def test_the_demo_counts_its_days_by_the_office_calendar_not_the_servers(
     sqlite_url, server_zone_a_day_off_the_office
 ):
-    from dashboard.data.demo import load_demo
-    from dashboard.data.metrics import campaign_day
+    from dashboard.demo.load import load_demo
     from dashboard.i18n import office_today
+    from dashboard.insights.metrics import campaign_day
 
     assert date.today() != office_today()
     storage = _storage()
@@ -306,7 +306,7 @@ def test_the_files_are_written_for_the_anchor_day():
 
 
 def test_the_demo_loads_whole_on_sqlite_and_postgresql(db_url):
-    from dashboard.data.demo import load_demo
+    from dashboard.demo.load import load_demo
 
     storage = _storage()
     engine = storage.make_engine(db_url)

@@ -10,11 +10,12 @@ import pytest
 from starlette.testclient import TestClient
 
 from dashboard import api
-from dashboard.data import auth, storage
-from dashboard.data.demo import load_demo
-from dashboard.data.filters import Filters
+from dashboard.accounts import auth
+from dashboard.demo.load import load_demo
+from dashboard.insights.filters import Filters
 from dashboard.state import views
 from dashboard.state.drill import clicked_label, drill_rows
+from dashboard.store import storage
 
 TODAY = date(2025, 6, 30)
 

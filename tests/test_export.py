@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.data.contract import DATASETS, ColType, Dataset, Mode, get_dataset
-from dashboard.data.export import mask_name, template_csv, to_csv_bytes
-from dashboard.data.validation import coerce_types
+from dashboard.contract import DATASETS, ColType, Dataset, Mode, get_dataset
+from dashboard.ingest.validation import coerce_types
+from dashboard.store.export import mask_name, template_csv, to_csv_bytes
 
 BOM = "\ufeff".encode()
 
@@ -151,7 +151,7 @@ def test_template_is_the_chinese_header_and_one_example_row(name):
 
 
 def _importer():
-    return pytest.importorskip("dashboard.data.storage")
+    return pytest.importorskip("dashboard.store.storage")
 
 
 @pytest.mark.parametrize("name", list(DATASETS))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from dashboard.charts import registry
-from dashboard.data import metrics
-from dashboard.data.filters import Filters, drill, options
+from dashboard.insights import metrics
+from dashboard.insights.filters import Filters, drill, options
 from tests.frames import frames
 
 TODAY = date(2025, 6, 30)

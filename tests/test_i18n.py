@@ -10,8 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import i18n
-from dashboard.data import contract
+from dashboard import contract, i18n
 from dashboard.i18n import (
     CATALOGUE,
     LANGS,
@@ -105,7 +104,7 @@ def test_contract_headers_in_english_and_others_as_they_are() -> None:
 
 
 def test_every_role_and_audit_action_has_a_label() -> None:
-    from dashboard.data.auth import Role
+    from dashboard.accounts.auth import Role
     from dashboard.state.history import ACTIONS, action_label
 
     assert [t(f"role.{r.value}", "zh") for r in Role] == [r.label for r in Role]

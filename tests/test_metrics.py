@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from dashboard.data import metrics
-from dashboard.data.metrics import (
+from dashboard.insights import metrics
+from dashboard.insights.metrics import (
     CAMPAIGN_DAYS,
     Kpi,
     brand_cards,
@@ -502,7 +502,7 @@ def test_typed_frames_have_the_agreed_dtypes() -> None:
 
 
 def test_the_demo_ledgers_give_the_articles_figures_on_load_day() -> None:
-    from dashboard.data.demo import CAMPAIGN_DAY
+    from dashboard.demo.load import CAMPAIGN_DAY
 
     today = date(2026, 3, 18)
     got = kpis(demo_frames(today), today=today)

@@ -2,7 +2,7 @@
 
 If a contract column or a table changes without a new migration, the
 comparison below lists the difference; write the migration with
-``alembic -c dashboard/data/migrations/alembic.ini revision --autogenerate``.
+``alembic -c dashboard/store/migrations/alembic.ini revision --autogenerate``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from dashboard.data import storage
-from dashboard.data.contract import DATASETS
-from dashboard.data.tables import ledger_name
+from dashboard.contract import DATASETS
+from dashboard.store import storage
+from dashboard.store.tables import ledger_name
 
 OWN_TABLES = {
     "dataset_version",

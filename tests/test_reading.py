@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.data.reading import UnreadableFile, normalise_text, read_table
+from dashboard.ingest.reading import UnreadableFile, normalise_text, read_table
 
 LEDGER = "房产编号,户主,户类\nDX-001,张三,1\nDX-002,李四,2\n"
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from dashboard.data import auth, kiosk, report, storage
+from dashboard.accounts import auth, kiosk
+from dashboard.insights import report
+from dashboard.store import storage
 from tests.test_trends import TODAY, properties, upload
 
 

@@ -23,11 +23,12 @@ from reflex.istate.data import HeaderData, SessionData
 from starlette.testclient import TestClient
 
 from dashboard import api
-from dashboard.data import auth, storage, uploads
-from dashboard.data.reading import read_table
+from dashboard.accounts import auth
+from dashboard.ingest.reading import read_table
 from dashboard.settings import get_settings
 from dashboard.state.history import AuditLog, History
 from dashboard.state.upload import Upload
+from dashboard.store import storage, uploads
 
 PASSWORD = "pass-word-1"
 USERS = {"leader": "viewer", "staff": "editor", "admin": "admin"}
@@ -366,7 +367,7 @@ def test_threat_a_csv_whose_cells_start_with_equals_exported_and_reopened(engine
 
 
 def test_threat_logged_out_client_opens_a_board_over_the_websocket(engine: sa.Engine) -> None:
-    from dashboard.data.demo import load_demo
+    from dashboard.demo.load import load_demo
     from dashboard.state.board import Board
 
     load_demo(engine)
@@ -384,7 +385,7 @@ def _watched(token: str) -> list[tuple[str, str, str]]:
 
 
 def test_a_tab_is_pushed_the_one_board_it_shows_until_it_leaves_the_boards(engine: sa.Engine) -> None:
-    from dashboard.data.demo import load_demo
+    from dashboard.demo.load import load_demo
     from dashboard.state.board import Board
 
     load_demo(engine)
@@ -441,7 +442,7 @@ def test_admin_manages_accounts_and_each_change_is_audited(engine: sa.Engine) ->
 def test_a_board_that_failed_to_build_says_so_and_takes_the_next_version(
     engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dashboard.data.demo import load_demo
+    from dashboard.demo.load import load_demo
     from dashboard.state import views
     from dashboard.state.board import Board
 

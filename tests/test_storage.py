@@ -17,11 +17,11 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from dashboard.data import storage
-from dashboard.data.contract import Mode, get_dataset
-from dashboard.data.reading import read_table
-from dashboard.data.tables import ledger_name
-from dashboard.data.validation import validate
+from dashboard.contract import Mode, get_dataset
+from dashboard.ingest.reading import read_table
+from dashboard.ingest.validation import validate
+from dashboard.store import storage
+from dashboard.store.tables import ledger_name
 
 
 def csv(dataset: str, rows: list[dict[str, str]], encoding: str = "utf-8") -> bytes:

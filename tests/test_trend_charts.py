@@ -8,7 +8,7 @@ import pandas as pd
 
 from dashboard.charts import registry
 from dashboard.charts import trends as charts
-from dashboard.data import trends
+from dashboard.insights import trends
 from tests.frames import frames
 
 TODAY = date(2026, 6, 30)

@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from dashboard.data import export, storage, trends
-from dashboard.data.tables import DatasetVersion
+from dashboard.insights import trends
+from dashboard.store import export, storage
+from dashboard.store.tables import DatasetVersion
 from tests.frames import frames, typed
 
 TODAY = date(2026, 6, 30)  # a Tuesday

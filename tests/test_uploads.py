@@ -1,4 +1,4 @@
-"""The upload page's check, preview, templates and error report (dashboard.data.uploads, /api routes)."""
+"""The upload page's check, preview, templates and error report (dashboard.store.uploads, /api routes)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 from dashboard import api
-from dashboard.data import auth, storage, uploads
-from dashboard.data.contract import DATASETS
-from dashboard.data.reading import read_table
-from dashboard.data.validation import validate
+from dashboard.accounts import auth
+from dashboard.contract import DATASETS
+from dashboard.ingest.reading import read_table
+from dashboard.ingest.validation import validate
 from dashboard.settings import get_settings
+from dashboard.store import storage, uploads
 
 HEADER = "房产编号,户主,户类,党小组,当前状态,签约日期\n"
 V1 = HEADER + "DX-1,张三,1,1,已评估,\nDX-2,李四,2,1,已评估,\nDX-3,王五,3,2,已摸底,\n"

@@ -13,10 +13,10 @@ from datetime import date
 import pytest
 
 from dashboard import i18n
-from dashboard.data import storage
-from dashboard.data.demo import demo_bytes, load_demo
+from dashboard.demo.load import demo_bytes, load_demo
 from dashboard.state import views
 from dashboard.state.views import BOARDS, Snapshot, ViewCache, build_view
+from dashboard.store import storage
 from tests.frames import city_frames
 
 TODAY = date(2025, 6, 30)

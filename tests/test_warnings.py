@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from dashboard.data import warnings
-from dashboard.data.warnings import RULES
+from dashboard.insights import warnings
+from dashboard.insights.warnings import RULES
 from tests.frames import frames
 
 TODAY = date(2026, 6, 30)  # day 181 of 365

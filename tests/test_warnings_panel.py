@@ -10,10 +10,12 @@ import pytest
 from starlette.testclient import TestClient
 
 from dashboard import api
-from dashboard.data import auth, storage, warnings
-from dashboard.data.demo import load_demo
+from dashboard.accounts import auth
+from dashboard.demo.load import load_demo
 from dashboard.i18n import office_today
+from dashboard.insights import warnings
 from dashboard.state.views import ViewCache
+from dashboard.store import storage
 
 TODAY = date(2025, 6, 30)
 

@@ -15,10 +15,10 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from sqlalchemy import Engine
 
-from dashboard import i18n
+from dashboard import contract, i18n
 from dashboard.bench.synthetic import demolition_csv
-from dashboard.data import contract, storage
-from dashboard.data.demo import demo_bytes
+from dashboard.demo.load import demo_bytes
+from dashboard.store import storage
 
 ORGANISATIONS = 5_000
 BRANDS = 1_250

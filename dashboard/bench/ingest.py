@@ -39,7 +39,7 @@ def _child(argv: list[str]) -> None:
         seconds = time.perf_counter() - t0
         print(json.dumps({"seconds": seconds, "rows": len(frame)}))
         return
-    from dashboard.data import storage
+    from dashboard.store import storage
 
     engine = storage.make_engine(argv[2])
     storage.migrate(engine)

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard import i18n
-from dashboard.data import storage
+from dashboard.store import storage
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("DASHBOARD_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -161,7 +161,7 @@ def _prepare(size: str, db_url: str) -> dict[str, int]:
     engine = storage.make_engine(db_url)
     storage.migrate(engine)
     if size == "demo":
-        from dashboard.data.demo import load_demo
+        from dashboard.demo.load import load_demo
 
         return {r.dataset: r.rows for r in load_demo(engine, i18n.office_today())}
     from dashboard.bench.city import load_city

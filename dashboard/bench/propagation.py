@@ -60,7 +60,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def _measure(url: str, db_url: str, viewers: int, rounds: int) -> dict[str, Any]:
-    from dashboard.data import storage
+    from dashboard.store import storage
 
     engine = storage.make_engine(db_url)
     cookie = session_cookie(db_url)

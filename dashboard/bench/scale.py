@@ -65,7 +65,7 @@ def pg_schema() -> Iterator[str]:
     try:
         yield url
     finally:
-        from dashboard.data import storage
+        from dashboard.store import storage
 
         storage.make_engine(url).dispose()  # our pooled connections: nothing may hold the schema
         with admin.begin() as conn:

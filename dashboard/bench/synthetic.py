@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from dashboard.data.contract import DEMOLITION, PROPERTY_STATUS
+from dashboard.contract import DEMOLITION, PROPERTY_STATUS
 
 SURNAMES = np.array(list("张王李赵刘陈杨黄周吴徐孙马朱胡郭何高林罗"))
 

@@ -254,7 +254,8 @@ def session_cookie(db_url: str, name: str = "bench-viewer") -> str:
     """
     import secrets
 
-    from dashboard.data import auth, storage
+    from dashboard.accounts import auth
+    from dashboard.store import storage
 
     engine = storage.make_engine(db_url)
     password = secrets.token_urlsafe(12)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import contract
 from dashboard.charts.common import (
     GREY,
     PARTY_RED,
@@ -25,9 +26,8 @@ from dashboard.charts.common import (
     title,
     today_line,
 )
-from dashboard.data import contract
-from dashboard.data.export import mask_name
-from dashboard.data.metrics import (
+from dashboard.i18n import enum_label, fmt_date, fmt_pct, t
+from dashboard.insights.metrics import (
     GRID_LIMIT,
     PROPERTY_STATUS_COLOURS,
     RAG_COLOURS,
@@ -37,7 +37,7 @@ from dashboard.data.metrics import (
     frame,
     milestone_status,
 )
-from dashboard.i18n import enum_label, fmt_date, fmt_pct, t
+from dashboard.store.export import mask_name
 
 STATUS = contract.PROPERTY_STATUS
 DAY_MS = 86_400_000

@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import contract
 from dashboard.charts.common import (
     GREY,
     PARTY_RED,
@@ -19,9 +20,8 @@ from dashboard.charts.common import (
     title,
     today_line,
 )
-from dashboard.data import contract
-from dashboard.data.metrics import Frames, cumulative, frame
 from dashboard.i18n import enum_label, fmt_pct, t
+from dashboard.insights.metrics import Frames, cumulative, frame
 
 
 def by_type(frames: Frames, lang: str, today: date) -> go.Figure:

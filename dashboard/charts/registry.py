@@ -17,8 +17,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard.charts import brands, demolition, elections, trends
-from dashboard.data.metrics import Frames
 from dashboard.i18n import t
+from dashboard.insights.metrics import Frames
 
 Build = Callable[[Frames, str, date], go.Figure]
 

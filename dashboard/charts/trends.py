@@ -1,4 +1,4 @@
-"""Trend charts: curves rebuilt from the version history (``dashboard.data.trends``).
+"""Trend charts: curves rebuilt from the version history (``dashboard.insights.trends``).
 
 The app adds the history curves to the frames (``trend.<id>``); without them
 (tests, a board built from frames alone) the curves come from the row dates.
@@ -24,9 +24,9 @@ from dashboard.charts.common import (
     style,
     title,
 )
-from dashboard.data import trends
-from dashboard.data.metrics import PROPERTY_STATUS_COLOURS, Frames
 from dashboard.i18n import t
+from dashboard.insights import trends
+from dashboard.insights.metrics import PROPERTY_STATUS_COLOURS, Frames
 
 
 def _source_labels(curve_source: list[str], lang: str) -> list[str]:
@@ -121,7 +121,7 @@ def brands_monthly(frames: Frames, lang: str, today: date) -> go.Figure:
 
 def term_calendar(frames: Frames, lang: str, today: date) -> go.Figure:
     """换届提醒: each organisation's term end on a time line, the 180-day window shaded."""
-    from dashboard.data import warnings
+    from dashboard.insights import warnings
 
     rows = warnings.term_calendar(frames, today)
     if not rows:

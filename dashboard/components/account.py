@@ -9,8 +9,8 @@ from __future__ import annotations
 import reflex as rx
 
 from dashboard import i18n
+from dashboard.accounts.auth import Role
 from dashboard.components.text import label
-from dashboard.data.auth import Role
 from dashboard.state.auth import Session
 from dashboard.state.prefs import Prefs
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from dashboard.components.layout import data_value, ui
-from dashboard.data.metrics import PROPERTY_STATUS_COLOURS
+from dashboard.insights.metrics import PROPERTY_STATUS_COLOURS
 from dashboard.state.board import Board
 from dashboard.state.drill import Drill
 from dashboard.state.views import BrandCard, ExpiryRow, GridCell, GridGroup, OrgRow, Swatch

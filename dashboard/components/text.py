@@ -13,7 +13,7 @@ import reflex as rx
 from reflex.vars import StringVar
 
 from dashboard import i18n
-from dashboard.data.contract import DATASETS
+from dashboard.contract import DATASETS
 from dashboard.state.prefs import Prefs
 
 

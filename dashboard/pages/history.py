@@ -6,7 +6,7 @@ import reflex as rx
 
 from dashboard.components.staff import header_row, staff_page
 from dashboard.components.text import label, pick
-from dashboard.data.contract import DATASETS
+from dashboard.contract import DATASETS
 from dashboard.state.auth import Session
 from dashboard.state.history import History
 

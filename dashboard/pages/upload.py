@@ -6,7 +6,7 @@ import reflex as rx
 
 from dashboard.components.staff import simple_table, staff_page
 from dashboard.components.text import dataset_title, label, pick
-from dashboard.data.contract import DATASETS
+from dashboard.contract import DATASETS
 from dashboard.state.upload import Upload
 
 

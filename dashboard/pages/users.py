@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from dashboard.accounts.auth import Role
 from dashboard.components.staff import header_row, staff_page
 from dashboard.components.text import label, pick
-from dashboard.data.auth import Role
 from dashboard.state.accounts import Accounts
 
 HEADERS = ["users.col.name", "users.col.role", "users.col.status", "users.col.created", ""]

@@ -12,8 +12,8 @@ from typing import Any
 import reflex as rx
 
 from dashboard import i18n
-from dashboard.data import auth
-from dashboard.data.auth import Role
+from dashboard.accounts import auth
+from dashboard.accounts.auth import Role
 from dashboard.state.auth import engine, require
 
 

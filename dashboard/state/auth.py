@@ -15,9 +15,10 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from dashboard.data import auth, storage
-from dashboard.data.auth import Identity, Role
+from dashboard.accounts import auth
+from dashboard.accounts.auth import Identity, Role
 from dashboard.settings import get_settings
+from dashboard.store import storage
 
 
 def engine():  # noqa: ANN201 (sqlalchemy Engine, cached per URL by storage)

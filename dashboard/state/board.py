@@ -23,8 +23,8 @@ import threading
 
 import reflex as rx
 
-from dashboard.data.auth import Role
-from dashboard.data.filters import Filters
+from dashboard.accounts.auth import Role
+from dashboard.insights.filters import Filters
 from dashboard.state import prefs, views
 from dashboard.state.auth import require
 from dashboard.state.prefs import Prefs, valid_lang

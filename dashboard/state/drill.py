@@ -17,14 +17,14 @@ import pandas as pd
 import reflex as rx
 
 from dashboard import i18n
+from dashboard.accounts.auth import Role
 from dashboard.charts import registry
-from dashboard.data import export
-from dashboard.data import filters as flt
-from dashboard.data.auth import Role
-from dashboard.data.filters import Filters
+from dashboard.insights import filters as flt
+from dashboard.insights.filters import Filters
 from dashboard.state import views
 from dashboard.state.auth import require
 from dashboard.state.prefs import Prefs, valid_lang
+from dashboard.store import export
 
 ROW_LIMIT = 200  # rows listed in the dialog; the CSV has them all
 

@@ -9,10 +9,11 @@ import asyncio
 import reflex as rx
 
 from dashboard import i18n
-from dashboard.data import auth, storage
-from dashboard.data.auth import Role
-from dashboard.data.contract import DATASETS
+from dashboard.accounts import auth
+from dashboard.accounts.auth import Role
+from dashboard.contract import DATASETS
 from dashboard.state.auth import client_address, engine, require
+from dashboard.store import storage
 
 # Audit actions: each has its label in the catalogue ("audit.action.<action>").
 ACTIONS: tuple[str, ...] = (

@@ -2,7 +2,7 @@
 
 The report is per viewer (it is read, printed, closed); its figures are the
 overview's, its changes are against the data of seven days ago
-(:mod:`dashboard.data.report`). The wall screen opens with a kiosk token
+(:mod:`dashboard.insights.report`). The wall screen opens with a kiosk token
 instead of a session and has no event that writes. Every CHECK_SECONDS it
 asks whether the data or the token changed: a new version redraws the wall
 within about a second, like the boards, and a revoked link goes dark as fast.
@@ -18,13 +18,15 @@ from typing import Any
 import reflex as rx
 
 from dashboard import i18n
+from dashboard.accounts import kiosk
+from dashboard.accounts.auth import Role
 from dashboard.charts.common import dark_wall
-from dashboard.data import kiosk, report, storage
-from dashboard.data.auth import Role
+from dashboard.insights import report
 from dashboard.state import live, views
 from dashboard.state.auth import require
 from dashboard.state.prefs import Prefs, document_script, valid_lang
 from dashboard.state.views import ChartView, KpiGroup, WarningRow
+from dashboard.store import storage
 
 # The main charts of the report, in order.
 REPORT_CHARTS: tuple[tuple[str, str], ...] = (

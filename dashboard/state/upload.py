@@ -14,11 +14,12 @@ from typing import Any
 import reflex as rx
 
 from dashboard import i18n
-from dashboard.data import auth, uploads
-from dashboard.data.auth import Role
-from dashboard.data.contract import DATASETS, Enum
+from dashboard.accounts import auth
+from dashboard.accounts.auth import Role
+from dashboard.contract import DATASETS, Enum
 from dashboard.settings import get_settings
 from dashboard.state.auth import client_address, engine, require
+from dashboard.store import uploads
 
 UPLOAD_JS = """
 (async () => {

@@ -25,12 +25,14 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from dashboard import i18n
+from dashboard import contract, i18n
 from dashboard.charts import registry
-from dashboard.data import contract, metrics, storage, trends, validation, warnings
-from dashboard.data.filters import FILTER_KEYS, Filters
-from dashboard.data.filters import options as filter_choices
-from dashboard.data.metrics import Frames
+from dashboard.ingest import validation
+from dashboard.insights import metrics, trends, warnings
+from dashboard.insights.filters import FILTER_KEYS, Filters
+from dashboard.insights.filters import options as filter_choices
+from dashboard.insights.metrics import Frames
+from dashboard.store import storage
 
 BOARDS: tuple[str, ...] = ("overview", "elections", "brands", "demolition")
 
@@ -154,7 +156,7 @@ class Swatch:
 
 @dataclass
 class WarningRow:
-    """One open warning on the overview's panel (dashboard.data.warnings)."""
+    """One open warning on the overview's panel (dashboard.insights.warnings)."""
 
     rule: str = ""
     level: str = "yellow"  # red | yellow

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
+from dashboard import contract
 from dashboard.charts import registry
-from dashboard.data import contract
-from dashboard.data.demo import demo_bytes, demo_path
+from dashboard.demo.load import demo_bytes, demo_path
 from dashboard.i18n import office_today
 from dashboard.state.views import HTML_INSTEAD
 

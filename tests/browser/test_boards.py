@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dashboard import i18n
-from dashboard.data.demo import CAMPAIGN_DAY
+from dashboard.demo.load import CAMPAIGN_DAY
 from tests.browser.conftest import PAGES, Server
 from tests.browser.helpers import chart_ids, demo_facts, drawn_charts, open_board
 

@@ -12,7 +12,8 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from dashboard import i18n
-from dashboard.data import kiosk, storage
+from dashboard.accounts import kiosk
+from dashboard.store import storage
 from tests.browser.conftest import Server
 from tests.browser.helpers import all_signed, demo_ledger_rows, open_board, write_ledger
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from dashboard.data import kiosk
+from dashboard.accounts import kiosk
 from tests.browser.conftest import PAGES, Server
 from tests.browser.helpers import LABEL_TEXT_JS, has_cjk, open_board, wait_drawn
 

@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from dashboard.data.contract import DATASETS
+from dashboard.contract import DATASETS
 from tests.browser.conftest import Server
 from tests.browser.helpers import READY_MS, has_cjk
 

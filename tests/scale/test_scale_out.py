@@ -24,7 +24,7 @@ import pytest
 
 from dashboard.bench.scale import ScaledApp, pg_available, redis_available, scaled_app
 from dashboard.bench.viewers import Viewer, close_all, open_viewers, session_cookie
-from dashboard.data import storage
+from dashboard.store import storage
 from tests.browser.helpers import all_signed
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from dashboard.data import auth
+from dashboard.accounts import auth
 from dashboard.settings import get_settings
 
 FILE_NAME = "kiosk-links.json"

@@ -35,9 +35,9 @@ from typing import Literal
 
 import pandas as pd
 
-from dashboard import i18n
-from dashboard.data import contract, metrics
-from dashboard.data.metrics import frame
+from dashboard import contract, i18n
+from dashboard.insights import metrics
+from dashboard.insights.metrics import frame
 
 Level = Literal["red", "yellow"]
 SEVERITY: dict[str, int] = {"red": 0, "yellow": 1}
@@ -389,7 +389,7 @@ def term_calendar_csv(frames: Mapping[str, pd.DataFrame], today: date, lang: str
     import csv
     import io
 
-    from dashboard.data.export import BOM, make_inert
+    from dashboard.store.export import BOM, make_inert
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")

@@ -33,10 +33,10 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from dashboard import i18n
-from dashboard.data import contract, storage
-from dashboard.data.metrics import Frames, at_least, campaign_start, frame
-from dashboard.data.tables import LEDGERS
+from dashboard import contract, i18n
+from dashboard.insights.metrics import Frames, at_least, campaign_start, frame
+from dashboard.store import storage
+from dashboard.store.tables import LEDGERS
 
 TREND_PREFIX = "trend."
 MAX_DAYS = 400  # a daily curve never grows past this (older days are dropped)

@@ -2,7 +2,7 @@
 
 Every accepted upload becomes a new numbered version of its dataset, recorded
 with who, when, the file's name, SHA-256, row counts and the original bytes.
-Rows live in one ledger table per dataset (see :mod:`dashboard.data.tables`);
+Rows live in one ledger table per dataset (see :mod:`dashboard.store.tables`);
 a row is written when it appears or changes and closed when it changes or
 goes, so unchanged rows are never copied and any version can be read back.
 
@@ -37,11 +37,10 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard.data.contract import ColType, Dataset, Mode, get_dataset, referencing
-from dashboard.data.problems import Problem, Problems
-from dashboard.data.reading import read_table
-from dashboard.data.tables import LEDGERS, DatasetHead, DatasetVersion, VersionFile
-from dashboard.data.validation import (
+from dashboard.contract import ColType, Dataset, Mode, get_dataset, referencing
+from dashboard.ingest.problems import Problem, Problems
+from dashboard.ingest.reading import read_table
+from dashboard.ingest.validation import (
     check_references_exist,
     check_still_referenced,
     coerce_types,
@@ -50,6 +49,7 @@ from dashboard.data.validation import (
     validate,
 )
 from dashboard.settings import get_settings
+from dashboard.store.tables import LEDGERS, DatasetHead, DatasetVersion, VersionFile
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEY_SEPARATOR = "\x1f"  # ASCII unit separator: never typed in a spreadsheet cell

@@ -23,10 +23,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.data import cells
-from dashboard.data.contract import TERM_YEARS, ColType, Column, Dataset, get_dataset
-from dashboard.data.problems import CheckCrashed, Problem, Problems
-from dashboard.data.reading import RawTable
+from dashboard.contract import TERM_YEARS, ColType, Column, Dataset, get_dataset
+from dashboard.ingest import cells
+from dashboard.ingest.problems import CheckCrashed, Problem, Problems
+from dashboard.ingest.reading import RawTable
 
 T = TypeVar("T")
 

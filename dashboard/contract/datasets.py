@@ -11,7 +11,7 @@ Conventions
   the Chinese label. Ordered enumerations keep their contract order.
 - Cross-field rules (date order, status/stage against dates) are declared
   here as data (:class:`DateOrder`, :class:`RequiredFrom`) and checked in
-  ``dashboard.data.validation``.
+  ``dashboard.ingest.validation``.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.data.contract import ColType, Enum
+from dashboard.contract import ColType, Enum
 
 TRUE_WORDS = ("是", "y", "yes", "true", "1")
 FALSE_WORDS = ("否", "n", "no", "false", "0")

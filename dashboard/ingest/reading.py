@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pv
 import python_calamine
 
-from dashboard.data.problems import Problem, Problems
+from dashboard.ingest.problems import Problem, Problems
 
 XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a zip bomb expands beyond this
 XLSX_MAX_RATIO = 100  # ... or compresses suspiciously well

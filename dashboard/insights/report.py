@@ -17,10 +17,11 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from dashboard import i18n
-from dashboard.data import contract, metrics, storage, warnings
-from dashboard.data.metrics import Frames
-from dashboard.data.validation import typed_empty
+from dashboard import contract, i18n
+from dashboard.ingest.validation import typed_empty
+from dashboard.insights import metrics, warnings
+from dashboard.insights.metrics import Frames
+from dashboard.store import storage
 
 REPORT_DAYS = 7
 # The key figures of the report, in reading order.

@@ -30,9 +30,8 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from dashboard import i18n
-from dashboard.data import contract
-from dashboard.data.metrics import Frames, at_least, community_name, frame
+from dashboard import contract, i18n
+from dashboard.insights.metrics import Frames, at_least, community_name, frame
 
 FILTER_KEYS: tuple[str, ...] = ("community", "org_type", "party_group", "category", "phase", "from", "to")
 

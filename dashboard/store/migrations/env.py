@@ -1,8 +1,8 @@
 """Alembic environment for the dashboard's own tables (SQLModel.metadata).
 
-Run by :func:`dashboard.data.storage.migrate`, which hands over a connection
+Run by :func:`dashboard.store.storage.migrate`, which hands over a connection
 already inside a transaction (``config.attributes["connection"]``). From the
-command line: ``alembic -c dashboard/data/migrations/alembic.ini upgrade head``
+command line: ``alembic -c dashboard/store/migrations/alembic.ini upgrade head``
 (database from DASHBOARD_DB_URL, as everywhere else).
 """
 
@@ -12,7 +12,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import dashboard.data.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+import dashboard.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -34,7 +34,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    from dashboard.data.storage import make_engine
+    from dashboard.store.storage import make_engine
 
     url = config.get_main_option("sqlalchemy.url") or None
     with make_engine(url).connect() as conn:

@@ -1,6 +1,6 @@
-"""Accounts, sessions and the audit log (dashboard.data.auth).
+"""Accounts, sessions and the audit log (dashboard.accounts.auth).
 
-Generated with alembic autogenerate from dashboard/data/tables.py, then reviewed
+Generated with alembic autogenerate from dashboard/store/tables.py, then reviewed
 (indexes as plain op.create_index, as in 0001, so both back ends read the same).
 
 Revision ID: 0002

@@ -32,9 +32,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from dashboard import i18n
-from dashboard.data import contract
-from dashboard.data.export import mask_name
+from dashboard import contract, i18n
+from dashboard.store.export import mask_name
 
 Frames = dict[str, pd.DataFrame]
 Unit = Literal["pct", "count", "day", "pp"]
@@ -70,7 +69,7 @@ def frame(frames: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
     got = frames.get(name)
     if got is not None:
         return got
-    from dashboard.data.validation import typed_empty
+    from dashboard.ingest.validation import typed_empty
 
     return typed_empty(contract.get_dataset(name))
 

@@ -7,10 +7,10 @@ ten rows, yet every earlier version can be read back whole:
 
     content(V) = rows with version_from <= V and (version_to IS NULL or version_to > V)
 
-Ledger columns are generated from :mod:`dashboard.data.contract`, so a column
+Ledger columns are generated from :mod:`dashboard.contract`, so a column
 is declared once. The tables live on ``SQLModel.metadata`` (plain SQLModel, no
 Reflex import); the app registers them with Reflex itself. Schema changes go
-through Alembic (``dashboard/data/migrations``); a test checks that the
+through Alembic (``dashboard/store/migrations``); a test checks that the
 migrations and this module agree.
 """
 
@@ -21,7 +21,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from dashboard.data.contract import DATASETS, ColType, Dataset
+from dashboard.contract import DATASETS, ColType, Dataset
 
 
 class DatasetVersion(SQLModel, table=True):
@@ -112,7 +112,7 @@ LEDGERS: dict[str, sa.Table] = {name: _ledger_table(ds) for name, ds in DATASETS
 
 
 # ---------------------------------------------------------------------------
-# Accounts, sessions and the audit trail (dashboard.data.auth)
+# Accounts, sessions and the audit trail (dashboard.accounts.auth)
 
 
 class UserAccount(SQLModel, table=True):

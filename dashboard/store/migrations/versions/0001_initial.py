@@ -1,6 +1,6 @@
 """Initial schema: versions, original files, dataset heads and one ledger per dataset.
 
-Generated with alembic autogenerate from dashboard/data/tables.py, then reviewed
+Generated with alembic autogenerate from dashboard/store/tables.py, then reviewed
 (index creation written as plain op.create_index so it reads the same on both back ends).
 
 Revision ID: 0001

@@ -25,11 +25,11 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from dashboard.data import storage
-from dashboard.data.contract import DATASETS, ColType, Dataset, get_dataset
-from dashboard.data.export import BOM, make_inert, to_text_frame
-from dashboard.data.reading import read_table
-from dashboard.data.validation import validate
+from dashboard.contract import DATASETS, ColType, Dataset, get_dataset
+from dashboard.ingest.reading import read_table
+from dashboard.ingest.validation import validate
+from dashboard.store import storage
+from dashboard.store.export import BOM, make_inert, to_text_frame
 
 PENDING_TTL_SECONDS = 3600
 SAMPLE_ROWS = 5

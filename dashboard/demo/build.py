@@ -1,4 +1,4 @@
-"""Write the demo ledgers (dashboard/data/demo/*.csv): ``python -m dashboard.data.demo_build``.
+"""Write the demo ledgers (dashboard/demo/ledgers/*.csv): ``python -m dashboard.demo.build``.
 
 Deterministic (seeded), so the committed files only change when this script
 does. The figures follow the seed article (see /work/shared/datasets.md):
@@ -23,10 +23,10 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.data.contract import DATASETS, ColType, Dataset
-from dashboard.data.demo import CAMPAIGN_DAY, DEMO_ANCHOR, DEMO_DIR
-from dashboard.data.export import to_csv_bytes
-from dashboard.data.validation import coerce_types
+from dashboard.contract import DATASETS, ColType, Dataset
+from dashboard.demo.load import CAMPAIGN_DAY, DEMO_ANCHOR, DEMO_DIR
+from dashboard.ingest.validation import coerce_types
+from dashboard.store.export import to_csv_bytes
 
 SEED = 20171102
 Row = dict[str, Any]

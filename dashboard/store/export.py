@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.data.contract import ColType, Column, Dataset, get_dataset
+from dashboard.contract import ColType, Column, Dataset, get_dataset
 
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -29,7 +29,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
 
-from dashboard.data.tables import AuditEntry, UserAccount, UserSession
+from dashboard.store.tables import AuditEntry, UserAccount, UserSession
 
 MIN_PASSWORD = 8
 MAX_FAILURES = 5

@@ -1,6 +1,6 @@
 """The demo ledgers: six CSV files that make a first screen read as a live situation.
 
-The files in ``demo/`` (written by ``python -m dashboard.data.demo_build``) hold
+The files in ``demo/`` (written by ``python -m dashboard.demo.build``) hold
 dates placed around :data:`DEMO_ANCHOR`. :func:`load_demo` moves every date by
 ``today - DEMO_ANCHOR`` days (today in office time, as the boards count), so on
 load day the 100-day campaign is at day 85, activities run up to this week and
@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from dashboard import i18n
-from dashboard.data.contract import LOAD_ORDER, ColType, Mode, get_dataset
+from dashboard.contract import LOAD_ORDER, ColType, Mode, get_dataset
 
 if TYPE_CHECKING:
-    from dashboard.data.storage import ImportResult
+    from dashboard.store.storage import ImportResult
 
-DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_DIR = Path(__file__).resolve().parent / "ledgers"
 DEMO_ANCHOR = date(2025, 6, 30)  # the day the demo files are written for ("today" in the files)
 DEMO_USER = "demo"
 CAMPAIGN_DAY = 85  # the demolition campaign's day number on load day (of 100)
@@ -64,7 +64,7 @@ def load_demo(engine: Engine, today: date | None = None) -> list[ImportResult]:
     another day) leaves exactly the demo, never a mix. A rejected demo file is
     a bug in the committed files: RuntimeError with the first problems.
     """
-    from dashboard.data import storage  # storage pulls in SQLModel; keep this module light
+    from dashboard.store import storage  # storage pulls in SQLModel; keep this module light
 
     results = []
     for name in LOAD_ORDER:

@@ -1,0 +1,68 @@
+"""The data contract: the eight ledgers, their columns, types, rules and labels, declared once.
+
+Everything else reads it; it imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+from dashboard.contract.datasets import (
+    ACTIVITIES,
+    ACTIVITY_TYPE,
+    BRAND_CATEGORY,
+    BRAND_STATUS,
+    BRANDS,
+    DATASETS,
+    DEMOLITION,
+    ELECTION_STAGE,
+    ELECTIONS,
+    LOAD_ORDER,
+    MEETING_TYPE,
+    MEETINGS,
+    MILESTONES,
+    ORG_TYPE,
+    PROPERTY_STATUS,
+    TERM_YEARS,
+    Choice,
+    ColType,
+    Column,
+    Dataset,
+    DateOrder,
+    Enum,
+    ForeignKey,
+    Mode,
+    RequiredFrom,
+    T,
+    get_dataset,
+    referencing,
+)
+
+__all__ = [
+    "ACTIVITIES",
+    "ACTIVITY_TYPE",
+    "BRANDS",
+    "BRAND_CATEGORY",
+    "BRAND_STATUS",
+    "DATASETS",
+    "DEMOLITION",
+    "ELECTIONS",
+    "ELECTION_STAGE",
+    "LOAD_ORDER",
+    "MEETINGS",
+    "MEETING_TYPE",
+    "MILESTONES",
+    "ORG_TYPE",
+    "PROPERTY_STATUS",
+    "TERM_YEARS",
+    "Choice",
+    "ColType",
+    "Column",
+    "Dataset",
+    "DateOrder",
+    "Enum",
+    "ForeignKey",
+    "Mode",
+    "RequiredFrom",
+    "T",
+    "get_dataset",
+    "referencing",
+]

@@ -1,0 +1,56 @@
+"""Reading and checking an uploaded file: decode, sheet and header, cells, validation, problems.
+
+Language-free results (rule ids, lines, columns); nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+# Public names and the module that defines them; imported on first use so that
+# importing the package (the CLI does) stays cheap.
+_PUBLIC: dict[str, str] = {
+    "TRUE_WORDS": "cells",
+    "FALSE_WORDS": "cells",
+    "Parsed": "cells",
+    "on_distinct": "cells",
+    "parse_text": "cells",
+    "parse_int": "cells",
+    "parse_number": "cells",
+    "parse_percent": "cells",
+    "parse_bool": "cells",
+    "parse_date": "cells",
+    "parse_enum": "cells",
+    "PARSERS": "cells",
+    "Severity": "problems",
+    "Problem": "problems",
+    "Problems": "problems",
+    "CheckCrashed": "problems",
+    "XLSX_MAX_UNCOMPRESSED": "reading",
+    "XLSX_MAX_RATIO": "reading",
+    "XLSX_RATIO_MIN_BYTES": "reading",
+    "UnreadableFile": "reading",
+    "RawTable": "reading",
+    "read_table": "reading",
+    "normalise_text": "reading",
+    "normalise": "reading",
+    "T": "validation",
+    "DTYPES": "validation",
+    "ARROW_TYPES": "validation",
+    "Checked": "validation",
+    "run_check": "validation",
+    "validate": "validation",
+    "parse_column": "validation",
+    "check_still_referenced": "validation",
+    "check_references_exist": "validation",
+    "typed_empty": "validation",
+    "coerce_types": "validation",
+}
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PUBLIC:
+        return getattr(import_module(f"{__name__}.{_PUBLIC[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,98 @@
+"""What leaders read, computed from stored frames: KPIs, series, trends, warnings, filters, report.
+
+No Reflex and no SQL of its own: it reads through store.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+# Public names and the module that defines them; imported on first use so that
+# importing the package (the CLI does) stays cheap.
+_PUBLIC: dict[str, str] = {
+    "FILTER_KEYS": "filters",
+    "Filters": "filters",
+    "options": "filters",
+    "DrillSpec": "filters",
+    "DRILLS": "filters",
+    "drill": "filters",
+    "Frames": "metrics",
+    "Unit": "metrics",
+    "Level": "metrics",
+    "CAMPAIGN_DAYS": "metrics",
+    "TERM_WARN_DAYS": "metrics",
+    "PACE_WINDOW_DAYS": "metrics",
+    "GAP_BAD_PP": "metrics",
+    "MAX_POINTS": "metrics",
+    "GRID_LIMIT": "metrics",
+    "PROPERTY_STATUS_COLOURS": "metrics",
+    "frame": "metrics",
+    "at_least": "metrics",
+    "community_name": "metrics",
+    "campaign_start": "metrics",
+    "campaign_day": "metrics",
+    "effective_term_end": "metrics",
+    "Kpi": "metrics",
+    "brand_coverage": "metrics",
+    "overview_kpis": "metrics",
+    "kpi_value_text": "metrics",
+    "kpi_delta_figure": "metrics",
+    "kpi_delta_text": "metrics",
+    "kpi_formula_text": "metrics",
+    "cumulative": "metrics",
+    "thin": "metrics",
+    "Forecast": "metrics",
+    "Burnup": "metrics",
+    "BURNUP_STATUSES": "metrics",
+    "forecast": "metrics",
+    "forecast_text": "metrics",
+    "burnup": "metrics",
+    "ELECTIONS_TABLE_COLUMNS": "metrics",
+    "elections_table": "metrics",
+    "term_expiry": "metrics",
+    "brand_cards": "metrics",
+    "property_grid": "metrics",
+    "MilestoneRag": "metrics",
+    "milestone_status": "metrics",
+    "RAG_COLOURS": "metrics",
+    "REPORT_DAYS": "report",
+    "REPORT_KPIS": "report",
+    "Figure": "report",
+    "Report": "report",
+    "frames_as_of": "report",
+    "build": "report",
+    "TREND_PREFIX": "trends",
+    "MAX_DAYS": "trends",
+    "Measure": "trends",
+    "MEASURES": "trends",
+    "counts_by_version": "trends",
+    "from_dates": "trends",
+    "trend": "trends",
+    "history": "trends",
+    "get": "trends",
+    "week_start": "trends",
+    "SEVERITY": "warnings",
+    "Rule": "warnings",
+    "RULES": "warnings",
+    "DATASET_BOARD": "warnings",
+    "Warning": "warnings",
+    "rhythm_days": "warnings",
+    "milestone_warnings": "warnings",
+    "gap_warnings": "warnings",
+    "election_warnings": "warnings",
+    "brand_warnings": "warnings",
+    "stale_warnings": "warnings",
+    "term_warnings": "warnings",
+    "term_calendar": "warnings",
+    "evaluate": "warnings",
+    "TERM_CALENDAR_COLUMNS": "warnings",
+    "term_calendar_csv": "warnings",
+}
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PUBLIC:
+        return getattr(import_module(f"{__name__}.{_PUBLIC[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,71 @@
+"""Versioned storage: engine, tables, migrations, versions and their writes, pending uploads, export.
+
+Every write is one transaction; reading a version never changes it.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+# Public names and the module that defines them; imported on first use so that
+# importing the package (the CLI does) stays cheap.
+_PUBLIC: dict[str, str] = {
+    "BOM": "export",
+    "FORMULA_START": "export",
+    "mask_name": "export",
+    "make_inert": "export",
+    "to_text_frame": "export",
+    "to_csv_bytes": "export",
+    "template_csv": "export",
+    "MIGRATIONS_DIR": "storage",
+    "KEY_SEPARATOR": "storage",
+    "SQLITE_BUSY_TIMEOUT_MS": "storage",
+    "VersionInfo": "storage",
+    "ImportResult": "storage",
+    "make_engine": "storage",
+    "alembic_config": "storage",
+    "migrate": "storage",
+    "import_file": "storage",
+    "store_frame": "storage",
+    "restore": "storage",
+    "load_current": "storage",
+    "load_version": "storage",
+    "list_versions": "storage",
+    "latest_versions": "storage",
+    "data_stamp": "storage",
+    "is_empty": "storage",
+    "original_file": "storage",
+    "row_keys": "storage",
+    "row_hashes": "storage",
+    "DatasetVersion": "tables",
+    "VersionFile": "tables",
+    "DatasetHead": "tables",
+    "LEDGER_SYSTEM_COLUMNS": "tables",
+    "ledger_name": "tables",
+    "LEDGERS": "tables",
+    "UserAccount": "tables",
+    "UserSession": "tables",
+    "AuditEntry": "tables",
+    "PENDING_TTL_SECONDS": "uploads",
+    "SAMPLE_ROWS": "uploads",
+    "PendingNotFound": "uploads",
+    "safe_file_name": "uploads",
+    "guess_dataset": "uploads",
+    "status_moves": "uploads",
+    "Report": "uploads",
+    "check_upload": "uploads",
+    "purge_expired": "uploads",
+    "load_report": "uploads",
+    "discard": "uploads",
+    "confirm": "uploads",
+    "errors_csv": "uploads",
+    "template_xlsx": "uploads",
+}
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PUBLIC:
+        return getattr(import_module(f"{__name__}.{_PUBLIC[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
