@@ -274,13 +274,13 @@ async def export(request: Request, who: Identity) -> Response:
 @requires(Role.VIEWER)
 async def term_calendar(request: Request, who: Identity) -> Response:
     """换届提醒: every organisation's term end with the 180-day window, as CSV."""
-    from dashboard import i18n
+    from dashboard import clock, i18n
     from dashboard.insights import warnings
 
     lang = request.query_params.get("lang", "zh")
     lang = lang if lang in ("zh", "en") else "zh"
     frames = {"elections": await run_in_threadpool(storage.load_current, engine(), "elections")}
-    data = await run_in_threadpool(warnings.term_calendar_csv, frames, i18n.office_today(), lang)
+    data = await run_in_threadpool(warnings.term_calendar_csv, frames, clock.office_today(), lang)
     return _attachment(data, i18n.t("term_calendar.file", lang) + ".csv", "text/csv; charset=utf-8")
 
 

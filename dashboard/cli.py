@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from dashboard import clock
 from dashboard.contract import DATASETS, Mode
 from dashboard.ingest.problems import CheckCrashed, Problem
 from dashboard.settings import get_settings
@@ -233,9 +234,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def _history_row(v: VersionInfo) -> list[str]:
-    from dashboard import i18n  # pandas: only where needed, the CLI must start fast
-
-    created = i18n.office_time(v.created_at)
+    created = clock.office_time(v.created_at)
     counts = f"+{v.added} ~{v.changed} -{v.removed} ={v.skipped}"
     restored = "" if v.restored_from is None else str(v.restored_from)
     return [
@@ -338,7 +337,6 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def cmd_users(args: argparse.Namespace) -> int:
-    from dashboard import i18n
     from dashboard.accounts import auth
 
     engine = _engine()
@@ -352,7 +350,7 @@ def cmd_users(args: argparse.Namespace) -> int:
                     u.name,
                     f"{u.role.label} {u.role.value}",
                     "停用 disabled" if u.disabled else "正常 active",
-                    i18n.office_time(u.created_at),
+                    clock.office_time(u.created_at),
                 ]
                 for u in auth.list_users(engine)
             ]

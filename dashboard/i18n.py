@@ -20,19 +20,19 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from dashboard import contract
 from dashboard.accounts.auth import ROLE_LABELS
+from dashboard.clock import OFFICE_TZ
 from dashboard.contract import Enum
 
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"
 MISSING = "—"
 # Aware datetimes (version times are stored in UTC) are shown in office time.
-DISPLAY_TZ = ZoneInfo("Asia/Shanghai")
+DISPLAY_TZ = OFFICE_TZ
 
 # Enumerations by name: the catalogue key of a code is "enum.<name>.<code>".
 ENUM_NAMES: dict[Enum, str] = {
@@ -793,21 +793,6 @@ def fmt_month(value: object, lang: str = DEFAULT_LANG) -> str:
         return MISSING
     d = _as_datetime(value)
     return f"{d.year}年{d.month}月" if lang == "zh" else f"{d:%B} {d.year}"
-
-
-def office_today() -> date:
-    """Today in office time (Asia/Shanghai), whatever the server's zone.
-
-    Every "today" the product computes with (the campaign day, the demo's date
-    shift, term expiry) must be this one: between 16:00 and 24:00 UTC the
-    server's own date is a day behind the office's.
-    """
-    return datetime.now(DISPLAY_TZ).date()
-
-
-def office_time(value: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """An aware time as the office reads it (Asia/Shanghai), whatever the server's zone."""
-    return value.astimezone(DISPLAY_TZ).strftime(fmt)
 
 
 def fmt_datetime(value: object, lang: str = DEFAULT_LANG) -> str:

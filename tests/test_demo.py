@@ -271,7 +271,7 @@ def server_zone_a_day_off_the_office(monkeypatch: pytest.MonkeyPatch) -> Iterato
     """
     import time
 
-    from dashboard.i18n import DISPLAY_TZ
+    from dashboard.clock import OFFICE_TZ as DISPLAY_TZ
 
     hour = datetime.now(DISPLAY_TZ).hour
     monkeypatch.setenv("TZ", "Etc/GMT+12" if hour < 20 else "Etc/GMT-14")
@@ -284,8 +284,8 @@ def server_zone_a_day_off_the_office(monkeypatch: pytest.MonkeyPatch) -> Iterato
 def test_the_demo_counts_its_days_by_the_office_calendar_not_the_servers(
     sqlite_url, server_zone_a_day_off_the_office
 ):
+    from dashboard.clock import office_today
     from dashboard.demo.load import load_demo
-    from dashboard.i18n import office_today
     from dashboard.insights.metrics import campaign_day
 
     assert date.today() != office_today()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import contract, i18n
+from dashboard import clock, contract, i18n
 from dashboard.i18n import (
     CATALOGUE,
     LANGS,
@@ -210,5 +210,5 @@ def test_every_staff_page_builds(name: str) -> None:
 
 def test_staff_pages_show_times_in_office_time_whatever_the_server_zone() -> None:
     late_utc = datetime(2026, 5, 3, 16, 30, tzinfo=UTC)
-    assert i18n.office_time(late_utc) == "2026-05-04 00:30"
-    assert i18n.office_time(late_utc, "%H:%M:%S") == "00:30:00"
+    assert clock.office_time(late_utc) == "2026-05-04 00:30"
+    assert clock.office_time(late_utc, "%H:%M:%S") == "00:30:00"

@@ -11,8 +11,8 @@ from starlette.testclient import TestClient
 
 from dashboard import api
 from dashboard.accounts import auth
+from dashboard.clock import office_today
 from dashboard.demo.load import load_demo
-from dashboard.i18n import office_today
 from dashboard.insights import warnings
 from dashboard.state.views import ViewCache
 from dashboard.store import storage

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from sqlalchemy import Engine
 
-from dashboard import contract, i18n
+from dashboard import clock, contract
 from dashboard.bench.synthetic import demolition_csv
 from dashboard.demo.load import demo_bytes
 from dashboard.store import storage
@@ -96,7 +96,7 @@ def activities_csv(today: date, rng: np.random.Generator, n: int = ACTIVITIES, b
 
 def load_city(engine: Engine, today: date | None = None, seed: int = 11) -> dict[str, int]:
     """Import the city's six ledgers (brands before activities); rows per dataset."""
-    today = today or i18n.office_today()
+    today = today or clock.office_today()
     rng = np.random.default_rng(seed)
     files = {
         "elections": elections_csv(today, rng),

@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from dashboard import i18n
+from dashboard import clock
 from dashboard.store import storage
 
 REPO = Path(__file__).resolve().parents[2]
@@ -163,10 +163,10 @@ def _prepare(size: str, db_url: str) -> dict[str, int]:
     if size == "demo":
         from dashboard.demo.load import load_demo
 
-        return {r.dataset: r.rows for r in load_demo(engine, i18n.office_today())}
+        return {r.dataset: r.rows for r in load_demo(engine, clock.office_today())}
     from dashboard.bench.city import load_city
 
-    return load_city(engine, i18n.office_today())
+    return load_city(engine, clock.office_today())
 
 
 def run(sizes: list[str]) -> list[dict[str, Any]]:

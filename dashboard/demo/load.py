@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from dashboard import i18n
+from dashboard import clock
 from dashboard.contract import LOAD_ORDER, ColType, Mode, get_dataset
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def shift_dates(dataset: str, data: bytes, days: int) -> bytes:
 
 def demo_bytes(dataset: str, today: date | None = None) -> bytes:
     """The demo file of ``dataset`` as it is imported on ``today``."""
-    today = today or i18n.office_today()
+    today = today or clock.office_today()
     return shift_dates(dataset, demo_path(dataset).read_bytes(), (today - DEMO_ANCHOR).days)
 
 

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from dashboard import contract, i18n
+from dashboard import clock, contract, i18n
 from dashboard.ingest.validation import typed_empty
 from dashboard.insights import metrics, warnings
 from dashboard.insights.metrics import Frames
@@ -56,7 +56,7 @@ class Report:
 
 
 def _office_day(info: storage.VersionInfo) -> date:
-    return info.created_at.astimezone(i18n.DISPLAY_TZ).date()
+    return info.created_at.astimezone(clock.OFFICE_TZ).date()
 
 
 def frames_as_of(engine: Engine, day: date) -> Frames:

@@ -33,7 +33,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from dashboard import contract, i18n
+from dashboard import clock, contract
 from dashboard.insights.metrics import Frames, at_least, campaign_start, frame
 from dashboard.store import storage
 from dashboard.store.tables import LEDGERS
@@ -130,7 +130,7 @@ def counts_by_version(engine: Engine, measure: Measure) -> pd.DataFrame:
 
 
 def _office_day(moment: object) -> pd.Timestamp:
-    return pd.Timestamp(moment).tz_convert(i18n.DISPLAY_TZ).tz_localize(None).normalize()
+    return pd.Timestamp(moment).tz_convert(clock.OFFICE_TZ).tz_localize(None).normalize()
 
 
 def _periods(freq: str, start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:

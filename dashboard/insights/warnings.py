@@ -35,7 +35,7 @@ from typing import Literal
 
 import pandas as pd
 
-from dashboard import contract, i18n
+from dashboard import clock, contract, i18n
 from dashboard.insights import metrics
 from dashboard.insights.metrics import frame
 
@@ -270,7 +270,7 @@ def brand_warnings(frames: Mapping[str, pd.DataFrame], today: date, lang: str = 
 
 
 def _office_date(moment: datetime) -> date:
-    return moment.astimezone(i18n.DISPLAY_TZ).date()
+    return moment.astimezone(clock.OFFICE_TZ).date()
 
 
 def stale_warnings(

@@ -11,7 +11,7 @@ from typing import Any
 
 import reflex as rx
 
-from dashboard import i18n
+from dashboard import clock, i18n
 from dashboard.accounts import auth
 from dashboard.accounts.auth import Role
 from dashboard.state.auth import engine, require
@@ -40,7 +40,7 @@ class Accounts(rx.State):
                 "status": i18n.t("users.disabled" if u.disabled else "users.active", "zh"),
                 "status_en": i18n.t("users.disabled" if u.disabled else "users.active", "en"),
                 "disabled": "1" if u.disabled else "",
-                "created": i18n.office_time(u.created_at),
+                "created": clock.office_time(u.created_at),
             }
             for u in users
         ]

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import reflex as rx
 
-from dashboard import i18n
+from dashboard import clock, i18n
 from dashboard.accounts.auth import Role
 from dashboard.charts import registry
 from dashboard.insights import filters as flt
@@ -34,7 +34,7 @@ def clicked_label(chart_id: str, frames: flt.Frames, lang: str, point: dict[str,
     spec = next((s for specs in registry.BOARDS.values() for s in specs if s.id == chart_id), None)
     if spec is None:
         return None
-    fig = registry.figure_dict(spec.build(frames, lang, i18n.office_today()))
+    fig = registry.figure_dict(spec.build(frames, lang, clock.office_today()))
     data = fig.get("data", [])
     curve = int(point.get("curveNumber") or 0)
     index = point.get("pointNumber")

@@ -8,7 +8,7 @@ import asyncio
 
 import reflex as rx
 
-from dashboard import i18n
+from dashboard import clock, i18n
 from dashboard.accounts import auth
 from dashboard.accounts.auth import Role
 from dashboard.contract import DATASETS
@@ -57,7 +57,7 @@ def _version_row(v: storage.VersionInfo) -> dict[str, str]:
         "title": title,
         "title_en": title_en,
         "number": str(v.number),
-        "time": i18n.office_time(v.created_at),
+        "time": clock.office_time(v.created_at),
         "user": v.user,
         "file": v.file_name,
         "rows": str(v.rows),
@@ -148,7 +148,7 @@ class AuditLog(rx.State):
         entries = await asyncio.to_thread(auth.list_audit, engine(), limit=1000)
         self.rows = [
             {
-                "time": i18n.office_time(e.at, "%Y-%m-%d %H:%M:%S"),
+                "time": clock.office_time(e.at, "%Y-%m-%d %H:%M:%S"),
                 "user": e.user,
                 "action": action_label(e.action, "zh"),
                 "action_en": action_label(e.action, "en"),

@@ -19,7 +19,7 @@ import time
 
 import reflex as rx
 
-from dashboard import i18n
+from dashboard import clock, i18n
 from dashboard.state import views
 from dashboard.state.board import WATCHERS, Board
 from dashboard.state.views import BoardView
@@ -105,7 +105,7 @@ async def watch(app: rx.App) -> None:
     while True:
         try:
             stamp = await asyncio.to_thread(views.CACHE.stamp)
-            key = (stamp, i18n.office_today().isoformat())
+            key = (stamp, clock.office_today().isoformat())
             _seen = key
             beat = time.monotonic() - last_beat > HEARTBEAT_SECONDS
             if key != last or beat:

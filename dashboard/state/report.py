@@ -17,7 +17,7 @@ from typing import Any
 
 import reflex as rx
 
-from dashboard import i18n
+from dashboard import clock, i18n
 from dashboard.accounts import kiosk
 from dashboard.accounts.auth import Role
 from dashboard.charts.common import dark_wall
@@ -51,7 +51,7 @@ class ReportFigure:
 def build_report(lang: str) -> dict[str, Any]:
     """Everything /report shows, in ``lang``."""
     engine = storage.make_engine()
-    today = i18n.office_today()
+    today = clock.office_today()
     snap = views.load_snapshot(engine, today)
     rep = report.build(engine, snap.current, snap.latest, today, lang)
     charts = []
@@ -123,7 +123,7 @@ async def _current() -> tuple[int, str]:
 
     A wall checks every second: it reuses the poll's reading instead of querying again.
     """
-    return live.seen() or (await asyncio.to_thread(views.CACHE.stamp), i18n.office_today().isoformat())
+    return live.seen() or (await asyncio.to_thread(views.CACHE.stamp), clock.office_today().isoformat())
 
 
 class Screen(rx.State):
@@ -222,13 +222,13 @@ class KioskAdmin(rx.State):
             if link.active:
                 return i18n.t("kiosk.active", lang)
             revoked = datetime.fromisoformat(link.revoked_at) if link.revoked_at else None
-            return i18n.t("kiosk.revoked", lang, time=i18n.office_time(revoked) if revoked else "")
+            return i18n.t("kiosk.revoked", lang, time=clock.office_time(revoked) if revoked else "")
 
         self.rows = [
             KioskRow(
                 id=x.id,
                 label=x.label,
-                created=f"{i18n.office_time(datetime.fromisoformat(x.created_at))} · {x.created_by}",
+                created=f"{clock.office_time(datetime.fromisoformat(x.created_at))} · {x.created_by}",
                 status=status(x, "zh"),
                 status_en=status(x, "en"),
                 active=x.active,

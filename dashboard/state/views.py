@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
-from dashboard import contract, i18n
+from dashboard import clock, contract, i18n
 from dashboard.charts import registry
 from dashboard.ingest import validation
 from dashboard.insights import metrics, trends, warnings
@@ -555,7 +555,7 @@ class ViewCache:
         lang = lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
         engine = self._engine_factory()
         stamp = storage.data_stamp(engine) if stamp is None else stamp
-        today = today or i18n.office_today()
+        today = today or clock.office_today()
         with self._lock:
             if str(engine.url) != self._url:  # another database (tests): nothing carries over
                 self._url, self._store, self._snapshot = str(engine.url), FrameStore(), None
@@ -572,7 +572,7 @@ class ViewCache:
     def frames(self, filters: Filters | None = None, *, today: date | None = None) -> Frames:
         """The current (optionally filtered) frames, for the rows behind a drill-down."""
         engine = self._engine_factory()
-        today = today or i18n.office_today()
+        today = today or clock.office_today()
         with self._lock:
             snap = self._snapshot
             if snap is None or str(engine.url) != self._url or snap.stamp != storage.data_stamp(engine):

@@ -12,7 +12,7 @@ import io
 
 from playwright.sync_api import Browser, expect
 
-from dashboard.i18n import office_today
+from dashboard.clock import office_today
 from tests.browser.conftest import Server
 from tests.browser.helpers import READY_MS, wait_drawn
 
