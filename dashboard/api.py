@@ -30,6 +30,7 @@ from dashboard.contract import DATASETS
 from dashboard.ingest.reading import UnreadableFile
 from dashboard.settings import get_settings
 from dashboard.store import storage, uploads
+from dashboard.store.audit import Actor
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -190,19 +191,10 @@ async def upload(request: Request, who: Identity) -> Response:
                 )
         report = await run_in_threadpool(
             uploads.check_upload, engine(), settings.data_dir, data, file_name, dataset,
-            user=who.name, reveal_names=who.is_admin,
+            user=Actor(who.name, address), reveal_names=who.is_admin,
         )  # fmt: skip
-    except UnreadableFile as exc:
-        await run_in_threadpool(
-            auth.audit, engine(), "upload_rejected", user=who.name, ok=False, target=f"{dataset} {file_name}",
-            detail=exc.message_en, address=address,
-        )  # fmt: skip
+    except UnreadableFile as exc:  # check_upload audited it
         return _refuse(422, exc.message, exc.message_en)
-    if not report.accepted:
-        await run_in_threadpool(
-            auth.audit, engine(), "upload_rejected", user=who.name, ok=False, target=f"{dataset} {file_name}",
-            detail=f"{report.result['error_count']} error(s)", address=address,
-        )  # fmt: skip
     return JSONResponse({"id": report.id, "dataset": dataset, "accepted": report.accepted})
 
 

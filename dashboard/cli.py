@@ -30,6 +30,7 @@ from dashboard.settings import get_settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from dashboard.store.audit import Actor
     from dashboard.store.storage import ImportResult, VersionInfo
 
 OK, REJECTED, USAGE, INTERNAL = 0, 1, 2, 3
@@ -177,19 +178,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     mode = Mode(args.mode) if args.mode else None
     try:
         result = storage.import_file(
-            engine, name, data, path.name, mode=mode, user=args.user, dry_run=args.dry_run
-        )
+            engine, name, data, path.name, mode=mode, user=_actor(args), dry_run=args.dry_run
+        )  # the import audits itself
     except UnreadableFile as exc:
         raise UsageError(f"{exc.message}\n{exc.message_en}") from None
-    if not result.dry_run:
-        _audit(
-            engine,
-            "upload" if result.accepted else "upload_rejected",
-            args.user,
-            result.accepted,
-            f"{name} {path.name}",
-            f"version {result.version}" if result.accepted else f"{result.error_count} error(s)",
-        )
     if args.json:
         _say(json.dumps(result.to_json(), ensure_ascii=False))
     else:
@@ -197,11 +189,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     return OK if result.accepted else REJECTED
 
 
-def _audit(engine: Engine, action: str, user: str, ok: bool, target: str, detail: str) -> None:
-    """CLI writes land in the audit log too (address "cli": someone with a shell on the server)."""
-    from dashboard.accounts import auth
+def _actor(args: argparse.Namespace) -> Actor:
+    """CLI writes are audited as --user from address "cli" (someone with a shell on the server)."""
+    from dashboard.store.audit import Actor
 
-    auth.audit(engine, action, user=user, ok=ok, target=target, detail=detail, address="cli")
+    return Actor(args.user, "cli")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -280,12 +272,10 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
     name = _dataset_name(args.dataset)
     engine = _engine()
-    numbers = {v.number for v in storage.list_versions(engine, name)}
-    if args.version not in numbers:
+    result = storage.restore(engine, name, args.version, user=_actor(args))  # audits itself
+    if any(p.rule == "restore.no_such_version" for p in result.problems.errors):
+        numbers = {v.number for v in storage.list_versions(engine, name)}
         raise UsageError(_no_version(name, args.version, numbers))
-    result = storage.restore(engine, name, args.version, user=args.user)
-    detail = f"new version {result.version}" if result.accepted else f"{result.error_count} error(s)"
-    _audit(engine, "restore", args.user, result.accepted, f"{name} v{args.version}", detail)
     if not result.accepted:  # the old content no longer fits (e.g. a brand it references is gone)
         _say(format_result(result))
         return REJECTED

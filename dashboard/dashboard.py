@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import reflex as rx
 
 from dashboard import api
+from dashboard.components import site
 from dashboard.i18n import DEFAULT_LANG
-from dashboard.pages import (
-    audit,
-    brands,
-    demolition,
-    elections,
-    history,
-    kiosk,
-    login,
-    overview,
-    report,
-    screen,
-    upload,
-    users,
-)
 from dashboard.state import live, worker  # noqa: F401 (worker: pid probe for the scale-out test)
-from dashboard.state.accounts import Accounts
-from dashboard.state.auth import Login, Session
-from dashboard.state.board import Board
-from dashboard.state.history import AuditLog, History
-from dashboard.state.prefs import PAGE_TITLES, Prefs, page_title
-from dashboard.state.report import KioskAdmin, Screen, WeeklyReport
+from dashboard.state.prefs import page_title
 from dashboard.store import tables
 
-# Our tables are plain SQLModel (no Reflex import in dashboard/data): register them
+# Our tables are plain SQLModel (no Reflex import below dashboard/state): register them
 # here so `reflex db` and rx.session know them. Schema changes go through our Alembic.
 for _model in (
     tables.DatasetVersion,
@@ -38,6 +22,7 @@ for _model in (
     tables.UserAccount,
     tables.UserSession,
     tables.AuditEntry,
+    tables.KioskLink,
 ):
     rx.ModelRegistry.register(_model)
 
@@ -55,73 +40,14 @@ app = rx.App(
     api_transformer=api.build(),
 )
 
-PAGES = (
-    (overview, "/", "overview"),
-    (elections, "/elections", "elections"),
-    (brands, "/brands", "brands"),
-    (demolition, "/demolition", "demolition"),
-)
-
-# The static <title> is the Chinese one (the first paint); the page's on_load sets it in
-# the viewer's language (Board.open for the boards, Prefs.retitle for the others).
-for module, route, board in PAGES:
+# Every page from the one page table: its module is named after its id. The static <title>
+# is the Chinese one (the first paint); on_load sets it in the viewer's language.
+for _page in site.PAGES:
     app.add_page(
-        module.page,
-        route=route,
-        title=page_title(f"board.{board}", DEFAULT_LANG),
-        on_load=[Session.guard, Board.open(module.BOARD)],  # signed in, or off to /login
+        import_module(f"dashboard.pages.{_page.id}").page,
+        route=_page.route,
+        title=page_title(_page.title, DEFAULT_LANG),
+        on_load=site.on_load(_page),
     )
-
-
-def _title(route: str) -> str:
-    return page_title(PAGE_TITLES[route], DEFAULT_LANG)
-
-
-# on_load of every page that is not a board: no more board pushes to this tab, and the
-# tab title in the viewer's language.
-OFF_BOARD = (Board.leave, Prefs.retitle)
-
-
-# Sign-in and the staff pages (each guard re-checks the role on the server).
-app.add_page(login.page, route="/login", title=_title("/login"), on_load=[Login.open, *OFF_BOARD])
-app.add_page(
-    upload.page, route="/upload", title=_title("/upload"), on_load=[Session.guard_editor, *OFF_BOARD]
-)
-app.add_page(
-    history.page,
-    route="/history",
-    title=_title("/history"),
-    on_load=[Session.guard_editor, *OFF_BOARD, History.load],
-)
-app.add_page(
-    audit.page,
-    route="/audit",
-    title=_title("/audit"),
-    on_load=[Session.guard_admin, *OFF_BOARD, AuditLog.load],
-)
-app.add_page(
-    users.page,
-    route="/users",
-    title=_title("/users"),
-    on_load=[Session.guard_admin, *OFF_BOARD, Accounts.load],
-)
-
-# Issue 6: the weekly report, the wall screen (kiosk token, no session) and its links (admins).
-app.add_page(
-    report.page,
-    route="/report",
-    title=_title("/report"),
-    on_load=[Session.guard, *OFF_BOARD, WeeklyReport.load],
-)
-# The wall screen's tab title starts Chinese; Screen.open retitles it in the link's language.
-app.add_page(
-    screen.page, route="/screen", title=page_title("app.page.screen", DEFAULT_LANG), on_load=Screen.open
-)
-app.add_page(
-    kiosk.page,
-    route="/kiosk",
-    title=_title("/kiosk"),
-    on_load=[Session.guard_admin, *OFF_BOARD, KioskAdmin.load],
-)
 
 app.register_lifespan_task(live.watch)

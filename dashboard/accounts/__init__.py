@@ -42,7 +42,6 @@ _PUBLIC: dict[str, str] = {
     "DEMO_ACCOUNTS": "auth",
     "demo_accounts_file": "auth",
     "ensure_demo_accounts": "auth",
-    "FILE_NAME": "kiosk",
     "KioskLink": "kiosk",
     "list_links": "kiosk",
     "create": "kiosk",

@@ -29,6 +29,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
 
+from dashboard.store import audit as store_audit
+from dashboard.store.audit import CLI, Actor, record
 from dashboard.store.tables import AuditEntry, UserAccount, UserSession
 
 MIN_PASSWORD = 8
@@ -152,19 +154,11 @@ def audit(
     detail: str = "",
     address: str = "",
 ) -> None:
-    """Record one event (its own short transaction: it survives a refused upload)."""
-    with engine.begin() as conn:
-        conn.execute(
-            _AUDIT.insert().values(
-                at=_now(),
-                user=user[:200],
-                action=action[:40],
-                ok=ok,
-                target=target[:500],
-                detail=detail,
-                address=address[:100],
-            )
-        )
+    """Record one event that changes nothing (a sign-in, a refusal, a download) in its own transaction.
+
+    Writes record theirs inside their own transaction (:func:`dashboard.store.audit.record`).
+    """
+    store_audit.audit(engine, action, Actor(user, address), ok=ok, target=target, detail=detail)
 
 
 def list_audit(engine: Engine, *, limit: int = 500, action: str | None = None) -> list[Audit]:
@@ -213,7 +207,9 @@ def _user_row(conn: sa.Connection, name: str) -> sa.Row | None:
     return conn.execute(sa.select(_USERS).where(_USERS.c.name == name)).first()
 
 
-def add_user(engine: Engine, name: str, role: Role | str, password: str, *, by: str = "cli") -> UserInfo:
+def add_user(
+    engine: Engine, name: str, role: Role | str, password: str, *, by: Actor | str = CLI
+) -> UserInfo:
     _check_name(name)
     role = _role(role)
     check_password(password)
@@ -230,7 +226,7 @@ def add_user(engine: Engine, name: str, role: Role | str, password: str, *, by: 
                 created_at=_now(),
             )
         )
-    audit(engine, "user_add", user=by, target=name, detail=f"role={role.value}")
+        record(conn, "user_add", by, target=name, detail=f"role={role.value}")
     return get_user(engine, name)  # type: ignore[return-value]
 
 
@@ -250,33 +246,37 @@ def list_users(engine: Engine) -> list[UserInfo]:
     return [_info(r) for r in rows]
 
 
-def _update_user(engine: Engine, name: str, **values: object) -> int:
+def _update_user(
+    engine: Engine, name: str, action: str, by: Actor | str, detail: str = "", **values: object
+) -> int:
+    """Change an account, end its sessions and record ``action``: one transaction."""
     with engine.begin() as conn:
         row = _user_row(conn, name)
         if row is None:
             raise AccountError(f"没有用户「{name}」。", f"no user {name!r}.")
         conn.execute(_USERS.update().where(_USERS.c.id == row.id).values(**values))
         conn.execute(_SESSIONS.delete().where(_SESSIONS.c.user_id == row.id))  # sign out everywhere
+        record(conn, action, by, target=name, detail=detail)
         return row.id
 
 
-def set_disabled(engine: Engine, name: str, disabled: bool = True, *, by: str = "cli") -> None:
+def set_disabled(engine: Engine, name: str, disabled: bool = True, *, by: Actor | str = CLI) -> None:
     """Disable (or enable) an account; disabling ends its sessions at once."""
-    _update_user(engine, name, disabled=disabled)
-    audit(engine, "user_disable" if disabled else "user_enable", user=by, target=name)
+    _update_user(engine, name, "user_disable" if disabled else "user_enable", by, disabled=disabled)
 
 
-def set_password(engine: Engine, name: str, password: str, *, by: str = "cli") -> None:
+def set_password(engine: Engine, name: str, password: str, *, by: Actor | str = CLI) -> None:
     """New password; clears the lock and ends the account's sessions."""
     check_password(password)
-    _update_user(engine, name, password_hash=_HASHER.hash(password), failed_logins=0, locked_until=None)
-    audit(engine, "user_passwd", user=by, target=name)
+    _update_user(
+        engine, name, "user_passwd", by,
+        password_hash=_HASHER.hash(password), failed_logins=0, locked_until=None,
+    )  # fmt: skip
 
 
-def set_role(engine: Engine, name: str, role: Role | str, *, by: str = "cli") -> None:
+def set_role(engine: Engine, name: str, role: Role | str, *, by: Actor | str = CLI) -> None:
     role = _role(role)
-    _update_user(engine, name, role=role.value)
-    audit(engine, "user_role", user=by, target=name, detail=f"role={role.value}")
+    _update_user(engine, name, "user_role", by, detail=f"role={role.value}", role=role.value)
 
 
 # ---------------------------------------------------------------------------

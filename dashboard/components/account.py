@@ -10,6 +10,7 @@ import reflex as rx
 
 from dashboard import i18n
 from dashboard.accounts.auth import Role
+from dashboard.components import site
 from dashboard.components.text import label
 from dashboard.state.auth import Session
 from dashboard.state.prefs import Prefs
@@ -22,38 +23,26 @@ def _logout_form(text: str) -> str:
     )
 
 
-# The pages beyond the boards: (page id, catalogue key, route, who sees the link).
-PAGE_LINKS: tuple[tuple[str, str, str, str], ...] = (
-    ("report", "nav.report", "/report", "viewer"),
-    ("upload", "nav.upload", "/upload", "editor"),
-    ("history", "nav.history", "/history", "editor"),
-    ("audit", "nav.audit", "/audit", "admin"),
-    ("users", "nav.users", "/users", "admin"),
-    ("kiosk", "nav.kiosk", "/kiosk", "admin"),
-)
-
-
 def may_open(page: str) -> rx.Var:
-    """Whether the signed-in role opens ``page`` (one of PAGE_LINKS), as the page shows it."""
-    role = next(r for p, _, _, r in PAGE_LINKS if p == page)
-    return {"viewer": Session.user != "", "editor": Session.is_editor, "admin": Session.is_admin}[role]
+    """Whether the signed-in role opens ``page`` (an id of the page table), as the page shows it."""
+    return site.shown_to(site.BY_ID[page].role)
 
 
 def staff_links(current: str = "") -> rx.Component:
     """The weekly report for everyone, then the pages each role opens; ``current`` is marked."""
 
-    def link(page: str, key: str, href: str) -> rx.Component:
-        active = page == current
+    def link(page: site.Page) -> rx.Component:
+        active = page.id == current
         return rx.link(
-            label(key),
-            href=href,
-            id=f"nav-{page}",
+            label(page.link_label),
+            href=page.route,
+            id=f"nav-{page.id}",
             class_name="nav-link active" if active else "nav-link",
             aria_current="page" if active else None,
             underline="none",
         )
 
-    return rx.fragment(*(rx.cond(may_open(page), link(page, key, href)) for page, key, href, _ in PAGE_LINKS))
+    return rx.fragment(*(rx.cond(site.shown_to(p.role), link(p)) for p in site.staff_pages()))
 
 
 def role_label(role: rx.Var = Session.role) -> rx.Var:

@@ -9,17 +9,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from dashboard.components import site
 from dashboard.components.account import account_bar, demo_mode_notice
 from dashboard.state.board import Board
 from dashboard.state.prefs import Prefs
-from dashboard.state.views import BOARDS, Freshness
-
-ROUTES: dict[str, str] = {
-    "overview": "/",
-    "elections": "/elections",
-    "brands": "/brands",
-    "demolition": "/demolition",
-}
+from dashboard.state.views import Freshness
 
 
 def ui(key: str) -> rx.Var:
@@ -32,24 +26,25 @@ def data_value(text: rx.Var | str, **props: object) -> rx.Component:
     return rx.text.span(text, class_name="dv", **props)
 
 
-def nav_link(board: str, current: str) -> rx.Component:
-    active = board == current
+def nav_link(page: site.Page, current: str) -> rx.Component:
+    active = page.id == current
     return rx.link(
-        ui(f"board.{board}"),
-        href=ROUTES[board],
+        ui(page.link_label),
+        href=page.route,
         class_name="nav-link active" if active else "nav-link",
         aria_current="page" if active else None,
         underline="none",
-        id=f"nav-{board}",
+        id=f"nav-{page.id}",
     )
 
 
-def lang_toggle() -> rx.Component:
-    """The zh/en switch; it names the other language in that language."""
+def lang_toggle(current: str) -> rx.Component:
+    """The zh/en switch; it names the other language in that language, then redoes what
+    page ``current`` declares it redoes in the new language."""
     return rx.button(
         rx.icon("languages", size=16),
         rx.cond(Prefs.is_en, rx.text.span("中文", lang="zh"), rx.text.span("English", lang="en")),
-        on_click=Prefs.toggle_lang,
+        on_click=[Prefs.toggle_lang, *site.after_lang_switch(current)],
         variant="soft",
         size="2",
         id="lang-toggle",
@@ -65,8 +60,8 @@ def header(current: str) -> rx.Component:
                 href="/",
                 underline="none",
             ),
-            rx.flex(*(nav_link(b, current) for b in BOARDS), class_name="nav", wrap="wrap"),
-            lang_toggle(),
+            rx.flex(*(nav_link(p, current) for p in site.board_pages()), class_name="nav", wrap="wrap"),
+            lang_toggle(current),
             account_bar(current),
             class_name="header-row",
             align="center",

@@ -41,7 +41,7 @@ def page() -> rx.Component:
             rx.flex(
                 rx.flex(
                     rx.heading(label("app.title"), " · ", label("login.title"), size="6", as_="h1"),
-                    lang_toggle(),
+                    lang_toggle("login"),
                     justify="between",
                     align="center",
                     spacing="2",

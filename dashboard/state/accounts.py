@@ -14,7 +14,8 @@ import reflex as rx
 from dashboard import clock, i18n
 from dashboard.accounts import auth
 from dashboard.accounts.auth import Role
-from dashboard.state.auth import engine, require
+from dashboard.state.auth import client_address, engine, require
+from dashboard.store.audit import Actor
 
 
 class Accounts(rx.State):
@@ -51,7 +52,7 @@ class Accounts(rx.State):
             self._say(False, i18n.both("users.admin_only"))
             return
         try:
-            await asyncio.to_thread(fn, engine(), *args, by=who.name)
+            await asyncio.to_thread(fn, engine(), *args, by=Actor(who.name, client_address(self)))
         except auth.AccountError as exc:
             self._say(False, (exc.message, exc.message_en))
             return

@@ -76,16 +76,13 @@ class Session(rx.State):
 
     @rx.event
     async def guard(self):  # noqa: ANN201
-        """on_load of every page: signed in, or off to /login."""
+        """on_load of every board: signed in, or off to /login."""
         return await self._guard(Role.VIEWER)
 
     @rx.event
-    async def guard_editor(self):  # noqa: ANN201
-        return await self._guard(Role.EDITOR)
-
-    @rx.event
-    async def guard_admin(self):  # noqa: ANN201
-        return await self._guard(Role.ADMIN)
+    async def guard_role(self, role: str):  # noqa: ANN201
+        """on_load of a page that needs ``role`` (a Role code, from the page table)."""
+        return await self._guard(Role(role))
 
 
 class Login(rx.State):

@@ -14,6 +14,7 @@ from dashboard.accounts.auth import Role
 from dashboard.contract import DATASETS
 from dashboard.state.auth import client_address, engine, require
 from dashboard.store import storage
+from dashboard.store.audit import Actor
 
 # Audit actions: each has its label in the catalogue ("audit.action.<action>").
 ACTIONS: tuple[str, ...] = (
@@ -118,16 +119,11 @@ class History(rx.State):
         dataset, version = self.ask_dataset, self.ask_version
         if dataset not in DATASETS:
             return None
-        known = {v.number for v in await asyncio.to_thread(storage.list_versions, engine(), dataset)}
-        if version not in known:
+        actor = Actor(who.name, client_address(self))
+        result = await asyncio.to_thread(storage.restore, engine(), dataset, version, actor)  # audits itself
+        if any(p.rule == "restore.no_such_version" for p in result.problems.errors):
             self._say(False, "staff.history.no_version", dataset=dataset, version=version)
             return None
-        result = await asyncio.to_thread(storage.restore, engine(), dataset, version, who.name)
-        await asyncio.to_thread(
-            auth.audit, engine(), "restore", user=who.name, ok=result.accepted,
-            target=f"{dataset} v{version}", detail=f"new version {result.version}",
-            address=client_address(self),
-        )  # fmt: skip
         if result.accepted:
             self._say(
                 True, "staff.history.restored", dataset=_titles(dataset), version=version, new=result.version

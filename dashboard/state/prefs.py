@@ -9,23 +9,10 @@ import reflex as rx
 from dashboard import i18n
 
 # Catalogue keys the page chrome uses (nav, banners, headings); the board
-# contents come translated inside the shared views.
+# contents come translated inside the board views.
 UI_KEYS: tuple[str, ...] = tuple(
     k for k in i18n.CATALOGUE if k.startswith(("app.", "board.", "level.", "empty"))
 )
-
-# The pages that are not boards, by route: the catalogue key of their tab title. A board
-# sets its own when it opens; these set theirs on load and when the language switches.
-PAGE_TITLES: dict[str, str] = {
-    "/login": "login.title",
-    "/upload": "nav.upload",
-    "/history": "nav.history",
-    "/audit": "nav.audit",
-    "/users": "nav.users",
-    "/report": "app.page.report",
-    "/kiosk": "kiosk.title",
-}
-
 
 def valid_lang(lang: str | None) -> str:
     """A known language code; anything else (old or tampered storage) is zh."""
@@ -59,30 +46,13 @@ class Prefs(rx.State):
     def is_en(self) -> bool:
         return valid_lang(self.lang) == "en"
 
-    def _path(self) -> str:
-        return self.router.url.path.rstrip("/") or "/"
+    @rx.event
+    def retitle(self, key: str):  # noqa: ANN201 (Reflex event chain)
+        """The tab title (catalogue ``key``) in the viewer's language; pages that are not boards."""
+        return rx.call_script(document_script(key, valid_lang(self.lang)))
 
     @rx.event
-    def retitle(self):  # noqa: ANN201 (Reflex event chain)
-        """on_load of a page that is not a board: its tab title in the viewer's language."""
-        key = PAGE_TITLES.get(self._path())
-        return rx.call_script(document_script(key, valid_lang(self.lang))) if key else None
-
-    @rx.event
-    async def toggle_lang(self):  # noqa: ANN201 (Reflex event chain)
-        """Switch zh <-> en, then redo what the page built in the old language.
-
-        A board re-links to its view in the new language; the weekly report is
-        built again; the staff pages only need their tab title (their labels
-        carry both languages).
-        """
-        from dashboard.state.board import Board
-        from dashboard.state.report import WeeklyReport
-
+    def toggle_lang(self) -> None:
+        """Switch zh <-> en. The toggle's button then runs what its page declares it redoes
+        (:func:`dashboard.components.site.after_lang_switch`); this state knows no page."""
         self.lang = "zh" if valid_lang(self.lang) == "en" else "en"
-        path = self._path()
-        if path == "/report":
-            return [Prefs.retitle, WeeklyReport.load]
-        if path in PAGE_TITLES:
-            return Prefs.retitle
-        return Board.reopen

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import reflex as rx
@@ -23,10 +22,11 @@ from dashboard.accounts.auth import Role
 from dashboard.charts.common import dark_wall
 from dashboard.insights import report
 from dashboard.state import live, views
-from dashboard.state.auth import require
+from dashboard.state.auth import client_address, require
 from dashboard.state.prefs import Prefs, document_script, valid_lang
 from dashboard.state.views import ChartView, KpiGroup, WarningRow
 from dashboard.store import storage
+from dashboard.store.audit import Actor
 
 # The main charts of the report, in order.
 REPORT_CHARTS: tuple[tuple[str, str], ...] = (
@@ -142,7 +142,7 @@ class Screen(rx.State):
     _shown: tuple[int, str] = (-1, "")  # (data stamp, office day) of what the wall shows
 
     def _token_ok(self) -> bool:
-        return kiosk.check(self.router.url.query_parameters.get("k"))
+        return kiosk.check(storage.make_engine(), self.router.url.query_parameters.get("k"))
 
     async def _show(self, key: tuple[int, str]) -> None:
         """Draw the current board and remember ``key`` (from :func:`_current`); nothing once revoked."""
@@ -221,19 +221,19 @@ class KioskAdmin(rx.State):
         def status(link: kiosk.KioskLink, lang: str) -> str:
             if link.active:
                 return i18n.t("kiosk.active", lang)
-            revoked = datetime.fromisoformat(link.revoked_at) if link.revoked_at else None
+            revoked = link.revoked_at
             return i18n.t("kiosk.revoked", lang, time=clock.office_time(revoked) if revoked else "")
 
         self.rows = [
             KioskRow(
                 id=x.id,
                 label=x.label,
-                created=f"{clock.office_time(datetime.fromisoformat(x.created_at))} · {x.created_by}",
+                created=f"{clock.office_time(x.created_at)} · {x.created_by}",
                 status=status(x, "zh"),
                 status_en=status(x, "en"),
                 active=x.active,
             )
-            for x in reversed(kiosk.list_links())
+            for x in reversed(kiosk.list_links(storage.make_engine()))
         ]
 
     @rx.event
@@ -252,7 +252,7 @@ class KioskAdmin(rx.State):
         who = await require(self, Role.ADMIN)
         if who is None:
             return
-        token, _ = kiosk.create(storage.make_engine(), who.name, self.label)
+        token, _ = kiosk.create(storage.make_engine(), Actor(who.name, client_address(self)), self.label)
         origin = self.router.url.origin or ""
         # Both name their language: a wall's browser remembers the last one it was given.
         self.new_link = f"{origin}/screen?k={token}&lang=zh"
@@ -265,5 +265,5 @@ class KioskAdmin(rx.State):
         who = await require(self, Role.ADMIN)
         if who is None:
             return
-        kiosk.revoke(storage.make_engine(), link_id, who.name)
+        kiosk.revoke(storage.make_engine(), link_id, Actor(who.name, client_address(self)))
         self._load()

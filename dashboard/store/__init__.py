@@ -11,6 +11,10 @@ from typing import Any
 # Public names and the module that defines them; imported on first use so that
 # importing the package (the CLI does) stays cheap.
 _PUBLIC: dict[str, str] = {
+    "Actor": "audit",
+    "CLI": "audit",
+    "as_actor": "audit",
+    "record": "audit",
     "BOM": "export",
     "FORMULA_START": "export",
     "mask_name": "export",
@@ -47,6 +51,7 @@ _PUBLIC: dict[str, str] = {
     "UserAccount": "tables",
     "UserSession": "tables",
     "AuditEntry": "tables",
+    "KioskLink": "tables",
     "PENDING_TTL_SECONDS": "uploads",
     "SAMPLE_ROWS": "uploads",
     "PendingNotFound": "uploads",

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -39,7 +39,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from dashboard.contract import ColType, Dataset, Mode, get_dataset, referencing
 from dashboard.ingest.problems import Problem, Problems
-from dashboard.ingest.reading import read_table
+from dashboard.ingest.reading import RawTable, read_table
 from dashboard.ingest.validation import (
     check_references_exist,
     check_still_referenced,
@@ -49,6 +49,7 @@ from dashboard.ingest.validation import (
     validate,
 )
 from dashboard.settings import get_settings
+from dashboard.store.audit import CLI, Actor, as_actor, audit, record
 from dashboard.store.tables import LEDGERS, DatasetHead, DatasetVersion, VersionFile
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -230,10 +231,13 @@ def import_file(
     file_name: str,
     *,
     mode: Mode | None = None,
-    user: str = "cli",
+    user: Actor | str = CLI,
     dry_run: bool = False,
 ) -> ImportResult:
     """Read, validate and store one upload as a new version: all or nothing.
+
+    The version and its audit row ("upload", by ``user``) commit together; a
+    refused upload (not a dry run) is audited as "upload_rejected".
 
     Raises ``UnreadableFile`` (not a table at all) and ``CheckCrashed`` (a bug
     in a check); every data problem comes back in the result instead, with
@@ -243,7 +247,16 @@ def import_file(
     ds = get_dataset(dataset)
     mode = Mode(mode) if mode else ds.default_mode
     raw = read_table(data, file_name)
-    upload = _Upload(user=user, file_name=file_name, data=data)
+    upload = _Upload(who=as_actor(user), file_name=file_name, data=data)
+    result = _import(engine, ds, raw, mode, upload, dry_run)
+    if not result.accepted and not dry_run:
+        _audit_refusal(engine, upload, ds, result)
+    return result
+
+
+def _import(
+    engine: Engine, ds: Dataset, raw: RawTable, mode: Mode, upload: _Upload, dry_run: bool
+) -> ImportResult:
     checked = None
     if not ds.foreign_keys:  # validate before taking the lock: keeps the lock short
         checked = validate(ds, raw)
@@ -264,13 +277,20 @@ def import_file(
         )
 
 
+def _audit_refusal(engine: Engine, upload: _Upload, ds: Dataset, result: ImportResult) -> None:
+    """A refused write leaves only its audit row (in a transaction of its own)."""
+    action = "upload_rejected" if upload.action == "upload" else upload.action
+    detail = f"{result.error_count} error(s)"
+    audit(engine, action, upload.who, ok=False, target=upload.target(ds), detail=detail)
+
+
 def store_frame(
     engine: Engine,
     dataset: str,
     frame: pd.DataFrame,
     *,
     mode: Mode | None = None,
-    user: str = "cli",
+    user: Actor | str = CLI,
     file_name: str = "",
     data: bytes | None = None,
     dry_run: bool = False,
@@ -286,13 +306,24 @@ def store_frame(
     mode = Mode(mode) if mode else ds.default_mode
     with _write_transaction(engine, ds.name) as tx:
         return _write_version(
-            tx, ds, frame, mode, _Upload(user=user, file_name=file_name, data=data), dry_run=dry_run
+            tx, ds, frame, mode, _Upload(who=as_actor(user), file_name=file_name, data=data), dry_run=dry_run
         )
 
 
-def restore(engine: Engine, dataset: str, version: int, user: str = "cli") -> ImportResult:
-    """Make a new version whose content equals ``version``'s; history is kept."""
+def restore(engine: Engine, dataset: str, version: int, user: Actor | str = CLI) -> ImportResult:
+    """Make a new version whose content equals ``version``'s; history is kept.
+
+    Audited as "restore" with the new version (or refused, with the reason's count), like an upload.
+    """
     ds = get_dataset(dataset)
+    upload = _Upload(who=as_actor(user), file_name="", data=None, restored_from=version, action="restore")
+    result = _restore(engine, ds, version, upload)
+    if not result.accepted:
+        _audit_refusal(engine, upload, ds, result)
+    return result
+
+
+def _restore(engine: Engine, ds: Dataset, version: int, upload: _Upload) -> ImportResult:
     share = _ref_datasets(ds) + _referencing_datasets(ds)
     with _write_transaction(engine, ds.name, share=share) as tx:
         source = _version_row(tx.conn, ds.name, version)
@@ -317,9 +348,7 @@ def restore(engine: Engine, dataset: str, version: int, user: str = "cli") -> Im
         ):  # e.g. activities of a brand removed since
             tx.rollback()
             return _refused(ds, gone, len(frame), dry_run=False)
-        upload = _Upload(
-            user=user, file_name=source.file_name, data=None, sha256=source.sha256, restored_from=version
-        )
+        upload.file_name, upload.sha256 = source.file_name, source.sha256
         return _write_version(
             tx, ds, frame, Mode.REPLACE, upload, dry_run=False, keys_checked=True, positions=positions
         )
@@ -488,15 +517,21 @@ def _current_refs(conn: Connection, ds: Dataset) -> dict[str, set[str]]:
 
 @dataclass
 class _Upload:
-    user: str
+    who: Actor
     file_name: str
     data: bytes | None  # None: nothing to keep (a restore)
     sha256: str = ""
     restored_from: int | None = None
+    action: Literal["upload", "restore"] = "upload"  # what its audit row says
 
     def __post_init__(self) -> None:
         if self.data is not None and not self.sha256:
             self.sha256 = hashlib.sha256(self.data).hexdigest()
+
+    def target(self, ds: Dataset) -> str:
+        if self.restored_from is None:
+            return f"{ds.name} {self.file_name}"
+        return f"{ds.name} v{self.restored_from}"
 
 
 def _refused(ds: Dataset, problems: Problems, rows: int, dry_run: bool) -> ImportResult:
@@ -594,7 +629,7 @@ def _write_version(
             dataset=ds.name,
             number=number,
             created_at=datetime.now(UTC),
-            user=upload.user,
+            user=upload.who.name,
             file_name=upload.file_name,
             sha256=upload.sha256,
             mode=mode.value,
@@ -610,6 +645,8 @@ def _write_version(
     if upload.data is not None:
         conn.execute(sa.insert(_FILE).values(version_id=version_id, content=upload.data))
     conn.execute(sa.update(_HEAD).where(_HEAD.c.dataset == ds.name).values(current_version=number))
+    record(conn, upload.action, upload.who, target=upload.target(ds),
+           detail=f"version {number}, {result.rows} rows")  # fmt: skip
     return result
 
 

@@ -160,3 +160,17 @@ class AuditEntry(SQLModel, table=True):
     target: str = Field(default="", sa_type=sa.String(500))
     detail: str = Field(default="", sa_type=sa.Text)
     address: str = Field(default="", sa_type=sa.String(100))
+
+
+class KioskLink(SQLModel, table=True):
+    """A wall-screen link: only the SHA-256 of its token is kept, so every worker and host sees the
+    same links and a revoked one is refused everywhere at its next check."""
+
+    __tablename__ = "kiosk_link"
+
+    id: str = Field(sa_type=sa.String(16), primary_key=True)  # short public id, to revoke by
+    token_hash: str = Field(sa_type=sa.String(64), unique=True)
+    label: str = Field(default="", sa_type=sa.String(100))
+    created_by: str = Field(default="", sa_type=sa.String(200))
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))

@@ -26,9 +26,10 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from dashboard.contract import DATASETS, ColType, Dataset, get_dataset
-from dashboard.ingest.reading import read_table
+from dashboard.ingest.reading import UnreadableFile, read_table
 from dashboard.ingest.validation import validate
 from dashboard.store import storage
+from dashboard.store.audit import Actor, as_actor, audit
 from dashboard.store.export import BOM, make_inert, to_text_frame
 
 PENDING_TTL_SECONDS = 3600
@@ -116,13 +117,25 @@ def check_upload(
     file_name: str,
     dataset: str,
     *,
-    user: str,
+    user: Actor | str,
     reveal_names: bool,
 ) -> Report:
-    """Dry-run the upload and keep it pending (bytes only when it could be accepted)."""
+    """Dry-run the upload and keep it pending (bytes only when it could be accepted).
+
+    A file that cannot be read or is refused is audited here ("upload_rejected"), once.
+    """
     ds = get_dataset(dataset)
     file_name = safe_file_name(file_name)
-    result = storage.import_file(engine, dataset, data, file_name, user=user, dry_run=True)
+    target = f"{dataset} {file_name}"
+    try:
+        result = storage.import_file(engine, dataset, data, file_name, user=user, dry_run=True)
+    except UnreadableFile as exc:
+        audit(engine, "upload_rejected", user, ok=False, target=target, detail=exc.message_en)
+        raise
+    if not result.accepted:
+        detail = f"{result.error_count} error(s)"
+        audit(engine, "upload_rejected", user, ok=False, target=target, detail=detail)
+    user = as_actor(user).name
     moves: list[str] = []
     headers: list[str] = []
     rows: list[list[str]] = []
@@ -177,8 +190,9 @@ def purge_expired(data_dir: Path, ttl: float = PENDING_TTL_SECONDS) -> None:
             pass
 
 
-def load_report(data_dir: Path, pending_id: str, user: str) -> Report:
+def load_report(data_dir: Path, pending_id: str, user: Actor | str) -> Report:
     """The pending report, only for the user who uploaded it."""
+    user = as_actor(user).name
     if not _ID_RE.match(pending_id or ""):
         raise PendingNotFound(pending_id)
     path = data_dir / "pending" / pending_id / "report.json"
@@ -191,14 +205,15 @@ def load_report(data_dir: Path, pending_id: str, user: str) -> Report:
     return report
 
 
-def discard(data_dir: Path, pending_id: str, user: str) -> None:
+def discard(data_dir: Path, pending_id: str, user: Actor | str) -> None:
     """Cancel: the pending bytes are deleted, nothing was written."""
     report = load_report(data_dir, pending_id, user)
     shutil.rmtree(data_dir / "pending" / report.id, ignore_errors=True)
 
 
-def confirm(engine: Engine, data_dir: Path, pending_id: str, user: str) -> storage.ImportResult:
-    """Import the pending bytes for real (checked again: the data may have moved on)."""
+def confirm(engine: Engine, data_dir: Path, pending_id: str, user: Actor | str) -> storage.ImportResult:
+    """Import the pending bytes for real (checked again: the data may have moved on); the import
+    audits itself."""
     report = load_report(data_dir, pending_id, user)
     folder = data_dir / "pending" / report.id
     try:

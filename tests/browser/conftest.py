@@ -27,6 +27,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -80,6 +81,12 @@ class Server:
             if parts and parts[0] == name:
                 return parts[2]
         raise KeyError(name)
+
+    def engine(self) -> sa.Engine:
+        """The app's database, for a test that sets something up the way an admin's page would."""
+        from dashboard.store import storage
+
+        return storage.make_engine(self.env["DASHBOARD_DB_URL"])
 
     def signed_in(self, name: str = "leader") -> dict:
         """Playwright ``storage_state`` of a browser signed in as a demo account: every page needs one."""

@@ -109,8 +109,7 @@ def test_the_weekly_report_prints_to_a_pdf_with_the_key_figures(
 def test_the_kiosk_link_works_without_login_until_revoked_and_reaches_nothing_else(
     browser: Browser, app_server: Server, screens: Path
 ) -> None:
-    data_dir = Path(app_server.env["DASHBOARD_DATA_DIR"])
-    token, link = kiosk.create(None, "admin", "大厅", data_dir=data_dir)
+    token, link = kiosk.create(app_server.engine(), "admin", "大厅")
     context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")  # no session
     page = context.new_page()
     page.goto(f"{app_server.url}/screen?k={token}&s=5")
@@ -129,7 +128,7 @@ def test_the_kiosk_link_works_without_login_until_revoked_and_reaches_nothing_el
         page.wait_for_url(re.compile(r"/login"), timeout=20_000)
     assert page.request.get(app_server.url + "/api/export/demolition.csv").status == 401
     # revoked: the same link shows nothing
-    assert kiosk.revoke(None, link.id, "admin", data_dir=data_dir)
+    assert kiosk.revoke(app_server.engine(), link.id, "admin")
     page.goto(f"{app_server.url}/screen?k={token}")
     expect(page.locator("#screen-refused")).to_be_visible(timeout=20_000)
     expect(page.locator("#screen-kpi-signed_rate")).to_have_count(0)
@@ -229,8 +228,7 @@ def test_the_wall_screen_redraws_a_new_version_and_goes_dark_when_revoked_withou
     from tests.browser.test_live import REDRAW_MS, _back_to_demo
 
     facts = demo_facts()
-    data_dir = Path(app_server.env["DASHBOARD_DATA_DIR"])
-    token, link = kiosk.create(None, "admin", "指挥部", data_dir=data_dir)
+    token, link = kiosk.create(app_server.engine(), "admin", "指挥部")
     wall = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")  # no session
     screen = wall.new_page()
     screen.goto(f"{app_server.url}/screen?k={token}&s=300")  # no rotation during the test
@@ -245,7 +243,7 @@ def test_the_wall_screen_redraws_a_new_version_and_goes_dark_when_revoked_withou
         _back_to_demo(app_server)
     expect(signed).to_have_text(i18n.fmt_pct(facts.signed / facts.properties), timeout=REDRAW_MS)
 
-    assert kiosk.revoke(None, link.id, "admin", data_dir=data_dir)
+    assert kiosk.revoke(app_server.engine(), link.id, "admin")
     expect(screen.locator("#screen-refused")).to_be_visible(timeout=REDRAW_MS)
     expect(signed).to_have_count(0)
     wall.close()

@@ -7,7 +7,6 @@ import contextlib
 import csv
 import io
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -108,10 +107,9 @@ def _an_upload_check_reads_in_english(page: Page, app_server: Server) -> None:
 def test_the_staff_and_admin_pages_switch_every_label_to_english_and_back(
     browser: Browser, app_server: Server
 ) -> None:
-    data_dir = Path(app_server.env["DASHBOARD_DATA_DIR"])
-    _, revoked = kiosk.create(None, "admin", "旧大厅", data_dir=data_dir)  # labels are data: shown as typed
-    kiosk.revoke(None, revoked.id, "admin", data_dir=data_dir)
-    kiosk.create(None, "admin", "大厅", data_dir=data_dir)
+    _, revoked = kiosk.create(app_server.engine(), "admin", "旧大厅")  # labels are data: shown as typed
+    kiosk.revoke(app_server.engine(), revoked.id, "admin")
+    kiosk.create(app_server.engine(), "admin", "大厅")
     context = browser.new_context(locale="zh-CN", storage_state=app_server.signed_in("admin"))
     page = context.new_page()
     try:

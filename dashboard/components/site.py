@@ -1,0 +1,117 @@
+"""The page table: every page declared once, read by the app, the header, the titles and the guards.
+
+A page's module under :mod:`dashboard.pages` is named after its id and exposes
+``page()``. Adding a page is one :class:`Page` row here and that module: the app
+assembly (:mod:`dashboard.dashboard`) registers it with its guard and on_load,
+the header links it for the roles that open it, and the language toggle runs
+the follow-up the page declares (the state layer knows no page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from dashboard.accounts.auth import Role
+from dashboard.state.accounts import Accounts
+from dashboard.state.auth import Login, Session
+from dashboard.state.board import Board
+from dashboard.state.history import AuditLog, History
+from dashboard.state.prefs import Prefs
+from dashboard.state.report import KioskAdmin, Screen, WeeklyReport
+
+Event = EventSpec | rx.event.EventHandler
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: where it lives, who opens it, what it loads, and what it redoes in another language.
+
+    ``role`` None: no session (sign-in, the kiosk-token wall screen). ``nav``: where the header links
+    it ("board": the board links, "staff": the account bar for the roles that open it, None: nowhere).
+    ``load`` runs after the guard; ``relang`` after a language switch (the tab title is redone for
+    every page that is not a board; a board re-opens itself in the new language).
+    """
+
+    id: str
+    route: str
+    title: str
+    role: Role | None = Role.VIEWER
+    nav: Literal["board", "staff"] | None = None
+    load: tuple[Event, ...] = ()
+    relang: tuple[Event, ...] = ()
+    nav_label: str = ""
+    titled: bool = True  # False: the page titles itself and shows no board (the wall screen)
+
+    @property
+    def is_board(self) -> bool:
+        return self.nav == "board"
+
+    @property
+    def link_label(self) -> str:
+        return self.nav_label or self.title
+
+
+def _board(board: str, route: str) -> Page:
+    return Page(board, route, f"board.{board}", nav="board")
+
+
+PAGES: tuple[Page, ...] = (
+    _board("overview", "/"),
+    _board("elections", "/elections"),
+    _board("brands", "/brands"),
+    _board("demolition", "/demolition"),
+    Page("report", "/report", "app.page.report", nav="staff", nav_label="nav.report",
+         load=(WeeklyReport.load,), relang=(WeeklyReport.load,)),
+    Page("upload", "/upload", "nav.upload", Role.EDITOR, nav="staff"),
+    Page("history", "/history", "nav.history", Role.EDITOR, nav="staff", load=(History.load,)),
+    Page("audit", "/audit", "nav.audit", Role.ADMIN, nav="staff", load=(AuditLog.load,)),
+    Page("users", "/users", "nav.users", Role.ADMIN, nav="staff", load=(Accounts.load,)),
+    Page("kiosk", "/kiosk", "kiosk.title", Role.ADMIN, nav="staff", nav_label="nav.kiosk",
+         load=(KioskAdmin.load,)),
+    Page("login", "/login", "login.title", None, load=(Login.open,)),
+    # The wall screen opens with a kiosk token; Screen.open retitles it in the link's language.
+    Page("screen", "/screen", "app.page.screen", None, load=(Screen.open,), titled=False),
+)  # fmt: skip
+
+BY_ID: dict[str, Page] = {p.id: p for p in PAGES}
+
+
+def board_pages() -> tuple[Page, ...]:
+    return tuple(p for p in PAGES if p.is_board)
+
+
+def staff_pages() -> tuple[Page, ...]:
+    return tuple(p for p in PAGES if p.nav == "staff")
+
+
+def on_load(page: Page) -> list[Event]:
+    """The guard, then what the page loads.
+
+    A board links the tab to its view (and titles it); every other page stops the board pushes to
+    this tab and sets its tab title in the viewer's language.
+    """
+    if page.is_board:
+        return [Session.guard, Board.open(page.id)]
+    guard = [] if page.role is None else [Session.guard_role(page.role.value)]
+    if not page.titled:
+        return [*guard, *page.load]
+    return [*guard, Board.leave, Prefs.retitle(page.title), *page.load]
+
+
+def after_lang_switch(page_id: str) -> list[Event]:
+    """What the language toggle redoes on ``page_id`` after switching (its declared follow-up)."""
+    page = BY_ID[page_id]
+    if page.is_board:
+        return [Board.reopen]
+    return [Prefs.retitle(page.title), *page.relang]
+
+
+def shown_to(role: Role | None) -> rx.Var:
+    """Whether the signed-in role opens a page that needs ``role``, as the page chrome shows it."""
+    if role is None or role == Role.VIEWER:
+        return Session.user != ""
+    return {Role.EDITOR: Session.is_editor, Role.ADMIN: Session.is_admin}[role]
