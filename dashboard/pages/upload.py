@@ -165,11 +165,12 @@ def accepted() -> rx.Component:
 
 
 def _error_row(e: rx.Var) -> rx.Component:
-    """One problem: where, the value, an input for the cell (when it is one cell), the rule's hint."""
+    """One problem: where, the value, the rule's hint and, beside it, an input for the cell if it is one."""
     return rx.table.row(
         rx.table.cell(e["line"]),
         rx.table.cell(e["column"], class_name="dv"),
         rx.table.cell(e["value"], class_name="dv"),
+        rx.table.cell(pick(e["message"], e["message_en"])),
         rx.table.cell(
             rx.cond(
                 e["fixable"] != "",
@@ -183,7 +184,6 @@ def _error_row(e: rx.Var) -> rx.Component:
                 ),
             )
         ),
-        rx.table.cell(pick(e["message"], e["message_en"])),
     )
 
 
@@ -223,8 +223,8 @@ def rejected() -> rx.Component:
                         "staff.upload.col.line",
                         "staff.upload.col.column",
                         "staff.upload.col.value",
-                        "staff.upload.col.fix",
                         "staff.upload.col.problem",
+                        "staff.upload.col.fix",
                     ]
                 ),
                 rx.table.body(rx.foreach(Upload.errors, _error_row)),

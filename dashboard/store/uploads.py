@@ -34,7 +34,7 @@ from sqlalchemy.engine import Engine
 from dashboard.contract import DATASETS, ColType, Dataset, get_dataset
 from dashboard.ingest import corrections as corr
 from dashboard.ingest.corrections import Correction
-from dashboard.ingest.reading import read_table
+from dashboard.ingest.reading import RawTable, read_table
 from dashboard.ingest.summary import summarise
 from dashboard.ingest.validation import validate
 from dashboard.store import storage
@@ -159,8 +159,9 @@ def correct(
     """
     report = load_report(data_dir, pending_id, user)
     data = _pending_bytes(data_dir, report)
-    corrections = corr.merge(read_table(data, report.file_name), report.correction_list(), edits, user)
-    again = _checked(engine, data, report.file_name, report.dataset, user, reveal_names, corrections)
+    raw = read_table(data, report.file_name)
+    corrections = corr.merge(raw, report.correction_list(), edits, user)
+    again = _checked(engine, data, report.file_name, report.dataset, user, reveal_names, corrections, raw)
     again.id = report.id
     (data_dir / "pending" / report.id / "report.json").write_text(
         json.dumps(again.to_json(), ensure_ascii=False), encoding="utf-8"
@@ -176,10 +177,11 @@ def _checked(
     user: str,
     reveal_names: bool,
     corrections: list[Correction],
+    raw: RawTable | None = None,
 ) -> Report:
     """Read once, apply the corrections, dry-run the import; summary, moves and sample for the page."""
     ds = get_dataset(dataset)
-    raw = read_table(data, file_name)
+    raw = raw if raw is not None else read_table(data, file_name)
     result = storage.import_table(
         engine, dataset, raw, data, file_name, user=user, dry_run=True, corrections=corrections
     )
