@@ -8,6 +8,7 @@ import reflex as rx
 from dashboard.components.staff import header_row, staff_page
 from dashboard.components.text import dataset_title, label, pick
 from dashboard.contract import DATASETS
+from dashboard.state.prefs import Prefs
 from dashboard.state.upload import DROP_JS, Upload
 
 ACCEPT = ".csv,.xlsx,.xls,.ods,.txt,.tsv"
@@ -261,8 +262,8 @@ def read_summary() -> rx.Component:
                 Upload.facts,
                 lambda f: rx.text(
                     pick(f["label"], f["label_en"]),
-                    "：",
-                    rx.text.span(pick(f["value"], f["value_en"])),
+                    rx.cond(Prefs.is_en, ": ", "："),
+                    rx.text.span(pick(f["value"], f["value_en"]), class_name="dv"),  # may name sheets
                     size="2",
                 ),
             ),
