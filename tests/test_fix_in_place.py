@@ -115,7 +115,9 @@ def test_the_page_corrects_checks_again_confirms_and_the_audit_log_and_history_s
     assert state.error_count == 2 and state.fixable == 2
     assert {f["value"] for f in state.facts} >= {"CSV 文本", "GBK（GB18030，中文 Windows 默认）", "第 1 行"}
     assert [m["written"] for m in state.mapping][:3] == ["房产编号", "户主", "户类"]
-    _fire(state, "recheck", [["3", "户类", "2"], ["4", "签约日期", "2024-03-01"], ["5", "户类", "x"]])
+    # the second input for line 3 was left as shown: it does not undo the first
+    edits = [["3", "户类", "2"], ["3", "户类", "九"], ["4", "签约日期", "2024-03-01"], ["5", "户类", "x"]]
+    _fire(state, "recheck", edits)
     assert state.accepted and state.error_count == 0
     assert [c["zh"] for c in state.corrections] == [
         "第 3 行「户类」：九 → 2（staff）",

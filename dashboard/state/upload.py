@@ -54,7 +54,7 @@ UPLOAD_JS = """
     xhr.upload.onload = () => show(100);
     const done = (answer) => {
       window.__dashboardUpload = null;
-      if (box) box.dataset.phase = answer.id ? 'done' : 'idle';
+      if (box) box.dataset.phase = 'idle';
       resolve(answer);
     };
     xhr.onload = () => {
@@ -375,11 +375,14 @@ class Upload(rx.State):
         if who is None:
             self._say("staff.upload.forbidden")
             return
+        # An input left as shown changes nothing (a cell with two problems has two inputs).
+        shown = {(e["line"], e["column"]): e["value"] for e in self.errors}
         cells: list[tuple[int, str, str]] = []
         for edit in (edits or [])[:MAX_EDITS]:
             try:
-                line, column, value = edit
-                cells.append((int(line), str(column), str(value)))
+                line, column, value = (str(x) for x in edit)
+                if shown.get((line, column)) != value:
+                    cells.append((int(line), column, value))
             except (TypeError, ValueError):
                 continue
         try:
