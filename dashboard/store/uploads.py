@@ -36,7 +36,7 @@ from dashboard.ingest import corrections as corr
 from dashboard.ingest.corrections import Correction
 from dashboard.ingest.reading import RawTable, read_table
 from dashboard.ingest.summary import summarise
-from dashboard.ingest.validation import validate
+from dashboard.ingest.validation import header_map, validate
 from dashboard.store import storage
 from dashboard.store.export import BOM, make_inert, to_text_frame
 
@@ -60,11 +60,10 @@ def safe_file_name(name: str | None) -> str:
 
 def guess_dataset(data: bytes, file_name: str = "") -> str | None:
     """The dataset whose headers the file's header row matches best (None: no header we know)."""
-    headers = set(read_table(data, file_name).headers)
+    raw = read_table(data, file_name)
     best, best_score = None, 0
     for ds in DATASETS.values():
-        lookup = ds.header_lookup()
-        matched = {lookup[h] for h in headers if h in lookup}
+        matched = set(header_map(ds, raw))  # validation's own header matching, nothing looser
         required = {c.name for c in ds.columns if c.required}
         score = len(matched) + 2 * len(matched & required) - 3 * len(required - matched)
         if matched and score > best_score:
