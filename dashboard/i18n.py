@@ -615,9 +615,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "staff.upload.read.header_line": _s("第 {line} 行", "line {line}"),
     "staff.upload.read.header_sheet_line": _s("「{sheet}」第 {line} 行", "'{sheet}' line {line}"),
     "staff.upload.read.skipped": _s("跳过的行（不是数据）：", "Lines skipped (not data):"),
-    "staff.upload.read.columns": _s("列的对应：", "Columns:"),
-    "staff.upload.read.col.file": _s("文件中的列", "Column in the file"),
-    "staff.upload.read.col.ledger": _s("台账的列", "Ledger column"),
+    "staff.upload.read.columns": _s(
+        "列的对应（文件中的列 → 台账的列）：", "Columns (as in the file → the ledger's column):"
+    ),
     "staff.upload.read.ignored": _s(
         "忽略的列（不是这张台账的列，不会导入）：", "Columns ignored (not part of this ledger, not imported):"
     ),

@@ -278,23 +278,23 @@ def read_summary() -> rx.Component:
                 id="upload-skipped",
             ),
         ),
-        rx.text(label("staff.upload.read.columns"), size="2"),
-        rx.box(
-            rx.table.root(
-                header_row(["staff.upload.read.col.file", "staff.upload.read.col.ledger"]),
-                rx.table.body(
-                    rx.foreach(
-                        Upload.mapping,
-                        lambda m: rx.table.row(
-                            rx.table.cell(m["written"], class_name="dv"),
-                            rx.table.cell(pick(m["header"], m["header_en"])),
-                        ),
-                    )
+        rx.flex(
+            rx.text(label("staff.upload.read.columns"), size="2"),
+            rx.foreach(
+                Upload.mapping,
+                lambda m: rx.badge(
+                    rx.text.span(m["written"], class_name="map-file dv"),
+                    " → ",
+                    rx.text.span(pick(m["header"], m["header_en"]), class_name="map-ledger"),
+                    variant="surface",
+                    color_scheme="gray",
+                    class_name="map",
                 ),
-                size="1",
-                id="upload-mapping",
             ),
-            overflow_x="auto",
+            wrap="wrap",
+            spacing="2",
+            align="center",
+            id="upload-mapping",
         ),
         rx.cond(
             Upload.ignored.length() > 0,
@@ -328,9 +328,12 @@ def report() -> rx.Component:
                 id="upload-file-name",
                 size="2",
             ),
-            read_summary(),
-            _corrections(),
-            rx.cond(Upload.accepted, accepted(), rejected()),
+            # A refused file shows its errors first; an accepted one how it was read, then the diff.
+            rx.cond(
+                Upload.accepted,
+                rx.fragment(read_summary(), _corrections(), accepted()),
+                rx.fragment(rejected(), _corrections(), read_summary()),
+            ),
             rx.cond(
                 Upload.warnings.length() > 0,
                 rx.box(

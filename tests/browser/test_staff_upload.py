@@ -15,6 +15,7 @@ import base64
 import csv
 import io
 import re
+from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
@@ -72,7 +73,7 @@ def _drop(page: Page, name: str, data: bytes) -> None:
 
 
 def test_staff_drop_read_the_summary_fix_a_cell_in_place_confirm_and_the_leaders_page_redraws(
-    browser: Browser, app_server: Server
+    browser: Browser, app_server: Server, screens: Path
 ) -> None:
     bad, _fixed, bad_line, right = _ledgers(app_server)
 
@@ -99,9 +100,8 @@ def test_staff_drop_read_the_summary_fix_a_cell_in_place_confirm_and_the_leaders
         expect(read).to_be_visible(timeout=READY_MS)
         expect(read).to_contain_text("GBK")
         expect(staff.locator("#upload-read-facts")).to_contain_text("表头行：第 1 行")
-        mapping = staff.locator("#upload-mapping tbody tr")
-        expect(mapping.first.locator("td").nth(0)).to_have_text("房产编号")
-        expect(mapping.first.locator("td").nth(1)).to_have_text("房产编号")
+        mapping = staff.locator("#upload-mapping .map")
+        expect(mapping.first).to_have_text("房产编号 → 房产编号")  # file column → ledger column
 
         errors = staff.locator("#upload-errors")
         expect(staff.locator("#upload-error-count")).to_contain_text("有 1 处错误")
@@ -114,6 +114,7 @@ def test_staff_drop_read_the_summary_fix_a_cell_in_place_confirm_and_the_leaders
             leader.locator(".app[data-stamp]").get_attribute("data-stamp") == stamp_before
         )  # nothing written
 
+        staff.screenshot(path=str(screens / "upload-fix-in-place.png"), full_page=True)
         cell = first.locator("input.fix-input")
         expect(cell).to_have_value("九")
         cell.fill(right)
@@ -125,6 +126,7 @@ def test_staff_drop_read_the_summary_fix_a_cell_in_place_confirm_and_the_leaders
         )
         expect(staff.locator("#upload-moves")).to_contain_text("+1 已签约")
         expect(staff.locator("#upload-sample")).to_contain_text("**")  # names masked for staff
+        staff.screenshot(path=str(screens / "upload-checked-again.png"), full_page=True)
         staff.click("#upload-confirm")
         expect(staff.locator("#upload-done")).to_contain_text("已导入", timeout=READY_MS)
 
