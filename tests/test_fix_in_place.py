@@ -8,10 +8,13 @@ the role and the uploader on the server: a forged event writes nothing.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 
 import sqlalchemy as sa
 
+from dashboard import api
 from dashboard.accounts import auth
 from dashboard.ingest import corrections as corr
 from dashboard.ingest.corrections import Correction
@@ -161,3 +164,33 @@ def test_threat_another_editor_corrects_someone_elses_pending_upload(engine: sa.
 def test_a_correction_survives_its_json_round_trip() -> None:
     c = Correction(line=3, column="户类", old=None, new="2", user="staff", sheet="3月")
     assert Correction.from_json(c.to_json()) == c
+
+
+def test_an_upload_cancelled_while_it_arrives_keeps_nothing(engine: sa.Engine) -> None:
+    """取消上传 aborts the browser's request: the route sees the client go and keeps nothing."""
+    token = auth.login(engine, "staff", PASSWORD)
+    messages = iter(
+        [{"type": "http.request", "body": b"x" * 65536, "more_body": True}, {"type": "http.disconnect"}]
+    )
+
+    async def receive() -> dict:
+        return next(messages)
+
+    answer: dict = {}
+
+    async def send(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            answer["status"] = message["status"]
+
+    scope = {
+        "type": "http", "method": "POST", "path": "/api/upload", "raw_path": b"/api/upload",
+        "query_string": b"dataset=demolition&name=big.csv", "client": ("10.0.0.9", 5000),
+        "headers": [(b"host", b"testserver"), (b"cookie", f"{auth.SESSION_COOKIE}={token}".encode())],
+        "server": ("testserver", 80), "scheme": "http", "http_version": "1.1", "root_path": "",
+    }  # fmt: skip
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, api.build()(scope, receive, send)).result()
+    assert answer["status"] == 400
+    pending = get_settings().data_dir / "pending"
+    assert not pending.exists() or not any(pending.iterdir())
+    assert storage.list_versions(engine) == []
