@@ -20,7 +20,7 @@ from urllib.parse import quote, urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
@@ -167,6 +167,8 @@ async def upload(request: Request, who: Identity) -> Response:
         return _refuse(404, "没有这个数据集。", "No such dataset.")
     try:
         data = await read_limited(request, settings.upload_max_bytes)
+    except ClientDisconnect:  # the staff member pressed 取消上传: nothing arrived, nothing is kept
+        return _refuse(400, "上传已取消。", "The upload was cancelled.")
     except TooLarge:
         mb = settings.upload_max_bytes / (1024 * 1024)
         await run_in_threadpool(

@@ -565,8 +565,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     ),
     "staff.upload.confirm": _s("确认导入", "Confirm the import"),
     "staff.upload.error_count": _s(
-        "有 {n} 处错误，什么都没有写入。请改正后重新上传。",
-        "{n} error(s): nothing was written. Correct them and upload again.",
+        "有 {n} 处错误，什么都没有写入。请在下表中直接改正后点“重新检查”，或改好文件后重新上传。",
+        "{n} error(s): nothing was written. Correct them in the table below and press Check again, "
+        "or correct the file and upload it again.",
     ),
     "staff.upload.error_report": _s("下载错误报告 CSV", "Download the error report (CSV)"),
     "staff.upload.col.line": _s("行", "Line"),
@@ -593,6 +594,66 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "The data changed after the check, so this file cannot be imported now; upload it again.",
     ),
     "staff.upload.cancelled": _s("已取消，没有写入任何数据。", "Cancelled: nothing was written."),
+    # --- the upload page: drop zone, progress, read summary, fix in place (issue 9)
+    "staff.upload.drop": _s("把文件拖到这里，或", "Drop a file here, or"),
+    "staff.upload.choose": _s("选择文件", "Choose a file"),
+    "staff.upload.kinds": _s(
+        "可上传 CSV、XLSX、XLS 表格（Excel、WPS 保存的都可以）",
+        "CSV, XLSX or XLS spreadsheets (as saved by Excel or WPS)",
+    ),
+    "staff.upload.chosen": _s("已选择：", "Chosen: "),
+    "staff.upload.sending": _s("正在上传", "Uploading"),
+    "staff.upload.checking": _s("上传完成，正在检查…", "Uploaded; checking…"),
+    "staff.upload.abort": _s("取消上传", "Cancel the upload"),
+    "staff.upload.aborted": _s("已取消上传，什么都没有写入。", "Upload cancelled: nothing was written."),
+    "staff.upload.read.title": _s("文件是这样读取的", "How the file was read"),
+    "staff.upload.read.kind": _s("文件类型", "File type"),
+    "staff.upload.read.encoding": _s("编码", "Encoding"),
+    "staff.upload.read.delimiter": _s("分隔符", "Separator"),
+    "staff.upload.read.sheets": _s("工作表", "Sheet(s)"),
+    "staff.upload.read.header": _s("表头行", "Header row"),
+    "staff.upload.read.header_line": _s("第 {line} 行", "line {line}"),
+    "staff.upload.read.header_sheet_line": _s("「{sheet}」第 {line} 行", "'{sheet}' line {line}"),
+    "staff.upload.read.skipped": _s("跳过的行（不是数据）：", "Lines skipped (not data):"),
+    "staff.upload.read.columns": _s(
+        "列的对应（文件中的列 → 台账的列）：", "Columns (as in the file → the ledger's column):"
+    ),
+    "staff.upload.read.ignored": _s(
+        "忽略的列（不是这张台账的列，不会导入）：", "Columns ignored (not part of this ledger, not imported):"
+    ),
+    "staff.upload.read.no_header": _s("（无表头）", "(no header)"),
+    "staff.upload.kind.csv": _s("CSV 文本", "CSV text"),
+    "staff.upload.kind.xlsx": _s("Excel 工作簿（.xlsx）", "Excel workbook (.xlsx)"),
+    "staff.upload.kind.xls": _s("旧版 Excel 工作簿（.xls）", "Old Excel workbook (.xls)"),
+    "staff.upload.kind.ods": _s("OpenDocument 表格（.ods）", "OpenDocument spreadsheet (.ods)"),
+    "staff.upload.encoding.utf-8": _s("UTF-8", "UTF-8"),
+    "staff.upload.encoding.utf-8-sig": _s("UTF-8（带 BOM）", "UTF-8 with BOM"),
+    "staff.upload.encoding.gb18030": _s(
+        "GBK（GB18030，中文 Windows 默认）", "GBK (GB18030, Chinese Windows)"
+    ),
+    "staff.upload.encoding.utf-16": _s("UTF-16（Unicode 文本）", "UTF-16 (Unicode text)"),
+    "staff.upload.delimiter.comma": _s("逗号", "comma"),
+    "staff.upload.delimiter.tab": _s("制表符", "tab"),
+    "staff.upload.delimiter.semicolon": _s("分号", "semicolon"),
+    "staff.upload.delimiter.pipe": _s("竖线", "vertical bar"),
+    "staff.upload.fix.hint": _s(
+        "可以在下表“改为”一栏直接改正，然后点“重新检查”，不用重新上传；原文件保持不变。",
+        "Correct the cells in the 'Correct to' column and press Check again, with no new upload; "
+        "the original file is kept as it is.",
+    ),
+    "staff.upload.fix.again": _s("重新检查", "Check again"),
+    "staff.upload.col.fix": _s("改为", "Correct to"),
+    "staff.upload.corrections": _s(
+        "已在页面上更正的单元格（原文件不变，更正记录随版本保存）：",
+        "Cells corrected on this page (the original file is unchanged; "
+        "the corrections are kept with the version):",
+    ),
+    "staff.upload.correction": _s(
+        "第 {line} 行「{column}」：{old} → {new}（{user}）",
+        "line {line}, column {column}: {old} → {new} ({user})",
+    ),
+    "staff.upload.empty_value": _s("（空）", "(empty)"),
+    "staff.history.corrections": _s("页面更正 {n} 处：", "{n} cell(s) corrected on the page: "),
     "staff.history.title": _s("版本历史", "Version history"),
     "staff.history.exports": _s("导出当前数据：", "Export the current data:"),
     "staff.history.col.dataset": _s("数据集", "Dataset"),

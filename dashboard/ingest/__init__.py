@@ -46,6 +46,10 @@ _PUBLIC: dict[str, str] = {
     "check_references_exist": "validation",
     "typed_empty": "validation",
     "coerce_types": "validation",
+    "header_map": "validation",
+    "Correction": "corrections",
+    "ReadSummary": "summary",
+    "summarise": "summary",
 }
 __all__ = sorted(_PUBLIC)
 

@@ -29,6 +29,7 @@ class Problem:
     column: str | None = None
     value: str | None = None
     severity: Severity = "error"
+    sheet: str | None = None  # the workbook sheet, when the line could be in several
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -67,6 +67,9 @@ class RawTable:
     encoding: str
     delimiter: str | None
     problems: Problems = field(default_factory=Problems)
+    kind: str = "csv"  # csv | xlsx | xls | ods: what the bytes are
+    sheets: list[str] = field(default_factory=list)  # the sheets read, in order (workbooks)
+    header_lines: dict[str, int] = field(default_factory=dict)  # sheet ("" for CSV) -> its header line
 
 
 def read_table(data: bytes, filename: str = "") -> RawTable:
@@ -453,7 +456,10 @@ def _read_xlsx(data: bytes) -> RawTable:
         for i in range(width)
     ]
     lines = np.array([ln for ln, _ in body], dtype=np.int64)
-    return _build(header, columns, lines, "xlsx", None, Problems())
+    raw = _build(header, columns, lines, "xlsx", None, Problems())
+    raw.kind, raw.sheets = "xlsx", book.sheet_names[:1]
+    raw.header_lines = {raw.sheets[0] if raw.sheets else "": header_at + 1}
+    return raw
 
 
 _PERCENT_BUILTIN = {"9", "10"}  # Excel's built-in 0% and 0.00%

@@ -227,6 +227,16 @@ def _check_headers(up: _Upload, raw: RawTable) -> dict[str, int]:
     return positions
 
 
+def header_map(dataset: Dataset | str, raw: RawTable) -> dict[str, str]:
+    """Contract column name -> header as written, by the very matching :func:`validate` uses.
+
+    For the upload page's read summary ("which file column became which ledger column").
+    """
+    up = _Upload(get_dataset(dataset) if isinstance(dataset, str) else dataset)
+    run_check("header", _check_headers, up, raw)
+    return dict(up.written)
+
+
 def _take_rows(up: _Upload, raw: RawTable, positions: dict[str, int]) -> None:
     """Keep rows with any content; an all-empty row is not data."""
     frame = raw.frame

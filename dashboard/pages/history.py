@@ -30,7 +30,15 @@ def row(r: rx.Var) -> rx.Component:
         rx.table.cell(r["user"], class_name="dv"),
         rx.table.cell(rx.link(r["file"], href=r["href"], class_name="original dv", reload_document=True)),
         rx.table.cell(r["rows"]),
-        rx.table.cell(r["counts"], " ", pick(r["restored"], r["restored_en"])),
+        rx.table.cell(
+            r["counts"],
+            " ",
+            pick(r["restored"], r["restored_en"]),
+            rx.cond(
+                r["corrections"] != "",
+                rx.text(pick(r["corrections"], r["corrections_en"]), size="1", class_name="corrections dv"),
+            ),
+        ),
         rx.table.cell(
             rx.cond(
                 Session.is_admin,

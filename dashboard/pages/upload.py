@@ -1,13 +1,17 @@
-"""/upload (editor, admin): pick the dataset, send a CSV/XLSX, read the check, confirm or cancel."""
+"""/upload (editor, admin): pick the dataset, drop or choose a file, watch it go up (percent, cancel),
+read how it was read and what it changes, correct bad cells in place and check again, confirm or cancel."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from dashboard.components.staff import simple_table, staff_page
+from dashboard.components.staff import header_row, staff_page
 from dashboard.components.text import dataset_title, label, pick
 from dashboard.contract import DATASETS
-from dashboard.state.upload import Upload
+from dashboard.state.prefs import Prefs
+from dashboard.state.upload import DROP_JS, Upload
+
+ACCEPT = ".csv,.xlsx,.xls,.ods,.txt,.tsv"
 
 
 def dataset_picker() -> rx.Component:
@@ -17,6 +21,55 @@ def dataset_picker() -> rx.Component:
         on_change=Upload.set_dataset,
         id="upload-dataset",
         class_name="upload-select",
+    )
+
+
+def drop_zone() -> rx.Component:
+    """Drag a file in, or click 选择文件; the kinds accepted are named."""
+    return rx.el.label(
+        rx.text(
+            label("staff.upload.drop"),
+            " ",
+            rx.text.span(label("staff.upload.choose"), class_name="upload-choose", id="upload-choose"),
+            size="2",
+        ),
+        rx.text(label("staff.upload.kinds"), size="1", color_scheme="gray"),
+        rx.cond(
+            Upload.chosen != "",
+            rx.text(
+                label("staff.upload.chosen"),
+                rx.text.span(Upload.chosen, class_name="dv"),
+                size="2",
+                id="upload-chosen",
+            ),
+        ),
+        rx.el.input(
+            type="file",
+            id="upload-file",
+            accept=ACCEPT,
+            on_change=Upload.choose,
+            class_name="upload-file-input",
+        ),
+        html_for="upload-file",
+        id="upload-drop",
+        class_name="upload-drop",
+        on_mount=rx.call_script(DROP_JS),
+    )
+
+
+def progress() -> rx.Component:
+    """The bar and its percent, driven by the page script's XMLHttpRequest progress; cancel aborts."""
+    return rx.box(
+        rx.text.span(label("staff.upload.sending"), class_name="upload-sending", size="2"),
+        rx.el.progress(id="upload-progress", max=100, value=0, class_name="upload-progress"),
+        rx.text.span("0%", id="upload-percent", size="2"),
+        rx.text.span(label("staff.upload.checking"), class_name="upload-checking", size="2"),
+        rx.button(
+            label("staff.upload.abort"), on_click=Upload.abort, id="upload-abort", size="1", variant="soft"
+        ),
+        id="upload-progress-box",
+        class_name="upload-progress-box",
+        data_phase="idle",
     )
 
 
@@ -112,6 +165,42 @@ def accepted() -> rx.Component:
     )
 
 
+def _error_row(e: rx.Var) -> rx.Component:
+    """One problem: where, the value, the rule's hint and, beside it, an input for the cell if it is one."""
+    return rx.table.row(
+        rx.table.cell(e["line"]),
+        rx.table.cell(e["column"], class_name="dv"),
+        rx.table.cell(e["value"], class_name="dv"),
+        rx.table.cell(pick(e["message"], e["message_en"])),
+        rx.table.cell(
+            rx.cond(
+                e["fixable"] != "",
+                rx.el.input(
+                    default_value=e["value"],
+                    key=e["key"],
+                    data_line=e["line"],
+                    data_column=e["column"],
+                    class_name="fix-input",
+                    aria_label=e["column"],
+                ),
+            )
+        ),
+    )
+
+
+def _corrections() -> rx.Component:
+    return rx.cond(
+        Upload.corrections.length() > 0,
+        rx.box(
+            rx.text(label("staff.upload.corrections"), size="2", weight="medium"),
+            rx.foreach(
+                Upload.corrections, lambda c: rx.text(pick(c["zh"], c["en"]), size="1", class_name="dv")
+            ),
+            id="upload-corrections",
+        ),
+    )
+
+
 def rejected() -> rx.Component:
     return rx.flex(
         rx.callout(
@@ -127,21 +216,103 @@ def rejected() -> rx.Component:
             id="upload-error-report",
             reload_document=True,
         ),
-        simple_table(
-            [
-                "staff.upload.col.line",
-                "staff.upload.col.column",
-                "staff.upload.col.value",
-                "staff.upload.col.problem",
-            ],
-            Upload.errors,
-            ["line", "column", "value", "message"],
-            data=("column", "value"),  # the file's own header and cell, as typed
-            translated=("message",),
-            id="upload-errors",
+        rx.cond(Upload.fixable > 0, rx.text(label("staff.upload.fix.hint"), size="2", id="upload-fix-hint")),
+        rx.box(
+            rx.table.root(
+                header_row(
+                    [
+                        "staff.upload.col.line",
+                        "staff.upload.col.column",
+                        "staff.upload.col.value",
+                        "staff.upload.col.problem",
+                        "staff.upload.col.fix",
+                    ]
+                ),
+                rx.table.body(rx.foreach(Upload.errors, _error_row)),
+                size="1",
+                variant="surface",
+                id="upload-errors",
+            ),
+            overflow_x="auto",
+        ),
+        rx.flex(
+            rx.cond(
+                (Upload.fixable > 0) | (Upload.corrections.length() > 0),
+                rx.button(
+                    label("staff.upload.fix.again"),
+                    on_click=Upload.check_again,
+                    id="upload-check-again",
+                    loading=Upload.busy,
+                ),
+            ),
+            rx.button(label("common.cancel"), on_click=Upload.cancel, id="upload-discard", variant="soft"),
+            spacing="3",
         ),
         direction="column",
         spacing="3",
+    )
+
+
+def read_summary() -> rx.Component:
+    """How the file was read: kind, encoding, sheets, header row, lines skipped, the column mapping."""
+    return rx.box(
+        rx.text(label("staff.upload.read.title"), size="3", weight="medium"),
+        rx.box(
+            rx.foreach(
+                Upload.facts,
+                lambda f: rx.text(
+                    pick(f["label"], f["label_en"]),
+                    rx.cond(Prefs.is_en, ": ", "："),
+                    rx.text.span(pick(f["value"], f["value_en"]), class_name="dv"),  # may name sheets
+                    size="2",
+                ),
+            ),
+            class_name="read-facts",
+            id="upload-read-facts",
+        ),
+        rx.cond(
+            Upload.skipped.length() > 0,
+            rx.box(
+                rx.text(label("staff.upload.read.skipped"), size="2"),
+                rx.foreach(Upload.skipped, lambda w: rx.text(pick(w["zh"], w["en"]), size="1")),
+                id="upload-skipped",
+            ),
+        ),
+        rx.flex(
+            rx.text(label("staff.upload.read.columns"), size="2"),
+            rx.foreach(
+                Upload.mapping,
+                lambda m: rx.badge(
+                    rx.text.span(m["written"], class_name="map-file dv"),
+                    " → ",
+                    rx.text.span(pick(m["header"], m["header_en"]), class_name="map-ledger"),
+                    variant="surface",
+                    color_scheme="gray",
+                    class_name="map",
+                ),
+            ),
+            wrap="wrap",
+            spacing="2",
+            align="center",
+            id="upload-mapping",
+        ),
+        rx.cond(
+            Upload.ignored.length() > 0,
+            rx.text(
+                label("staff.upload.read.ignored"),
+                rx.foreach(
+                    Upload.ignored,
+                    lambda h: rx.badge(
+                        rx.cond(h != "", h, label("staff.upload.read.no_header")),
+                        class_name="dv",
+                        variant="soft",
+                    ),
+                ),
+                size="2",
+                id="upload-ignored",
+            ),
+        ),
+        id="upload-read",
     )
 
 
@@ -157,7 +328,12 @@ def report() -> rx.Component:
                 id="upload-file-name",
                 size="2",
             ),
-            rx.cond(Upload.accepted, accepted(), rejected()),
+            # A refused file shows its errors first; an accepted one how it was read, then the diff.
+            rx.cond(
+                Upload.accepted,
+                rx.fragment(read_summary(), _corrections(), accepted()),
+                rx.fragment(rejected(), _corrections(), read_summary()),
+            ),
             rx.cond(
                 Upload.warnings.length() > 0,
                 rx.box(
@@ -180,11 +356,11 @@ def page() -> rx.Component:
         templates(),
         rx.flex(
             dataset_picker(),
-            rx.el.input(type="file", id="upload-file", accept=".csv,.xlsx,.txt,.tsv"),
+            drop_zone(),
             rx.button(
                 label("staff.upload.send"), on_click=Upload.send, id="upload-send", loading=Upload.busy
             ),
-            rx.el.progress(id="upload-progress", max=100, class_name="upload-progress"),
+            progress(),
             wrap="wrap",
             spacing="3",
             align="center",

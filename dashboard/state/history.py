@@ -13,6 +13,7 @@ from dashboard.accounts import auth
 from dashboard.accounts.auth import Role
 from dashboard.contract import DATASETS
 from dashboard.state.auth import client_address, engine, require
+from dashboard.state.upload import correction_rows
 from dashboard.store import storage
 from dashboard.store.audit import Actor
 
@@ -45,6 +46,15 @@ def _titles(dataset: str) -> tuple[str, str]:
     return i18n.both(f"dataset.{dataset}") if dataset in DATASETS else (dataset, dataset)
 
 
+def corrections_both(v: storage.VersionInfo) -> tuple[str, str]:
+    """'页面更正 1 处：第 5 行「户类」：九 → 1（staff）' in both languages; ('', '') for none."""
+    if not v.corrections:
+        return "", ""
+    head = i18n.both("staff.history.corrections", n=len(v.corrections))
+    rows = correction_rows(v.corrections)
+    return head[0] + "；".join(r["zh"] for r in rows), head[1] + "; ".join(r["en"] for r in rows)
+
+
 def _version_row(v: storage.VersionInfo) -> dict[str, str]:
     """One line of /history, its labels in both languages."""
     title, title_en = _titles(v.dataset)
@@ -65,6 +75,8 @@ def _version_row(v: storage.VersionInfo) -> dict[str, str]:
         "counts": f"+{v.added} ~{v.changed} -{v.removed} ={v.skipped}",
         "restored": restored[0],
         "restored_en": restored[1],
+        "corrections": corrections_both(v)[0],
+        "corrections_en": corrections_both(v)[1],
         "href": f"/api/original/{v.dataset}/{v.number}",
     }
 

@@ -2,7 +2,13 @@
 
 The browser only hands back the pending id the upload route returned; the
 report shown is read from the server's pending store, for this user only, and
-confirm/cancel check the role again.
+confirm/cancel/check-again check the role again. The page script sends the file
+with XMLHttpRequest (progress events drive the bar and its percent; cancel
+aborts it) to our own route, which counts the bytes as they arrive.
+
+Fix in place: each offending cell gets an input; "check again" collects them
+in the browser and the server applies them to the pending file's rows as read
+(never its bytes), for the uploader's own pending upload only.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ import reflex as rx
 from dashboard import i18n
 from dashboard.accounts.auth import Role
 from dashboard.contract import DATASETS, Enum
+from dashboard.ingest.corrections import Correction
+from dashboard.ingest.summary import ReadSummary
 from dashboard.settings import get_settings
 from dashboard.state.auth import client_address, engine, require
 from dashboard.store import uploads
@@ -26,31 +34,87 @@ UPLOAD_JS = """
   const input = document.getElementById('upload-file');
   const file = input && input.files && input.files[0];
   if (!file) return {status: -1, id: '', key: 'staff.upload.no_file'};
+  const box = document.getElementById('upload-progress-box');
   const bar = document.getElementById('upload-progress');
-  if (bar) bar.value = 0;
+  const pct = document.getElementById('upload-percent');
+  const show = (n) => {
+    if (bar) bar.value = n;
+    if (pct) pct.textContent = n + '%';
+    if (box) box.dataset.phase = n >= 100 ? 'checking' : 'sending';
+  };
+  show(0);
   return await new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
+    window.__dashboardUpload = xhr;
     const query = '?dataset=' + encodeURIComponent(DATASET) + '&name=' + encodeURIComponent(file.name);
     xhr.open('POST', '/api/upload' + query);
     xhr.upload.onprogress = (e) => {
-      if (bar && e.lengthComputable) bar.value = Math.round(100 * e.loaded / e.total);
+      if (e.lengthComputable) show(Math.min(100, Math.floor(100 * e.loaded / e.total)));
+    };
+    xhr.upload.onload = () => show(100);
+    const done = (answer) => {
+      window.__dashboardUpload = null;
+      if (box) box.dataset.phase = 'idle';
+      resolve(answer);
     };
     xhr.onload = () => {
       let body = {};
       try { body = JSON.parse(xhr.responseText); } catch (e) {}
-      if (bar) bar.value = 100;
-      resolve({status: xhr.status, id: body.id || '', message: body.message || '',
-               message_en: body.message_en || ''});
+      done({status: xhr.status, id: body.id || '', message: body.message || '',
+            message_en: body.message_en || ''});
     };
-    xhr.onerror = () => resolve({status: 0, id: '', key: 'staff.upload.network'});
+    xhr.onerror = () => done({status: 0, id: '', key: 'staff.upload.network'});
+    xhr.onabort = () => done({status: 0, id: '', key: 'staff.upload.aborted'});
     xhr.send(file);
   });
 })()
 """
 
+ABORT_JS = "window.__dashboardUpload && window.__dashboardUpload.abort()"
+
+# Dragging a file onto the drop zone hands it to the file input (whose change event
+# tells the state its name); installed once per page load.
+DROP_JS = """
+(() => {
+  if (window.__dashboardDrop) return;
+  window.__dashboardDrop = true;
+  const zone = (e) => e.target && e.target.closest && e.target.closest('#upload-drop');
+  document.addEventListener('dragover', (e) => {
+    const z = zone(e);
+    if (!z) return;
+    e.preventDefault();
+    z.dataset.over = '1';
+  });
+  document.addEventListener('dragleave', (e) => { const z = zone(e); if (z) delete z.dataset.over; });
+  document.addEventListener('drop', (e) => {
+    const z = zone(e);
+    if (!z) return;
+    e.preventDefault();
+    delete z.dataset.over;
+    const input = document.getElementById('upload-file');
+    if (!input || !e.dataTransfer || !e.dataTransfer.files.length) return;
+    input.files = e.dataTransfer.files;
+    input.dispatchEvent(new Event('change', {bubbles: true}));
+  });
+})()
+"""
+
+# The cells typed into the error table: [line, column, value] for each input.
+COLLECT_JS = """
+[...document.querySelectorAll('#upload-errors input[data-line]')]
+  .map(i => [i.dataset.line, i.dataset.column, i.value])
+"""
+
 
 # Messages the page script may answer with (it has no catalogue of its own).
-SCRIPT_KEYS = ("staff.upload.no_file", "staff.upload.network")
+SCRIPT_KEYS = ("staff.upload.no_file", "staff.upload.network", "staff.upload.aborted")
+
+MAX_EDITS = uploads.SHOWN_ERRORS
+
+
+def chosen_name(value: str) -> str:
+    """'C:\\fakepath\\台账.csv' (what a file input reports) -> '台账.csv'."""
+    return uploads.safe_file_name(value) if value else ""
 
 
 def moves_en(dataset: str, moves: list[str]) -> list[str]:
@@ -66,10 +130,84 @@ def moves_en(dataset: str, moves: list[str]) -> list[str]:
     return out
 
 
+def _kind_key(kind: str) -> str:
+    return f"staff.upload.kind.{kind}" if kind in ("csv", "xlsx", "xls", "ods") else ""
+
+
+ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "utf-16")
+
+
+def _encoding_key(encoding: str) -> str:
+    return f"staff.upload.encoding.{encoding}" if encoding in ENCODINGS else ""
+
+
+DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
+
+
+def _fact(label_key: str, value: tuple[str, str]) -> dict[str, str]:
+    label_zh, label_en = i18n.both(label_key)
+    return {"label": label_zh, "label_en": label_en, "value": value[0], "value_en": value[1]}
+
+
+def _known(key: str, fallback: str) -> tuple[str, str]:
+    return i18n.both(key) if key else (fallback, fallback)
+
+
+def read_facts(summary: ReadSummary) -> list[dict[str, str]]:
+    """'编码: GBK…', '表头行: 第 3 行'…: how the file was read, each fact in both languages."""
+    facts = [_fact("staff.upload.read.kind", _known(_kind_key(summary.kind), summary.kind))]
+    if summary.kind == "csv":
+        facts.append(
+            _fact("staff.upload.read.encoding", _known(_encoding_key(summary.encoding), summary.encoding))
+        )
+        if summary.delimiter:
+            name = DELIMITERS.get(summary.delimiter, "")
+            shown = summary.delimiter
+            facts.append(
+                _fact(
+                    "staff.upload.read.delimiter",
+                    _known(f"staff.upload.delimiter.{name}" if name else "", shown),
+                )
+            )
+    if summary.sheets:
+        zh = "、".join(f"「{s}」" for s in summary.sheets)
+        facts.append(_fact("staff.upload.read.sheets", (zh, ", ".join(f"'{s}'" for s in summary.sheets))))
+    lines = summary.header_lines or {"": 1}
+    several = len(lines) > 1
+    parts = [
+        i18n.both("staff.upload.read.header_sheet_line", sheet=sheet, line=line)
+        if several and sheet
+        else i18n.both("staff.upload.read.header_line", line=line)
+        for sheet, line in lines.items()
+    ]
+    facts.append(
+        _fact("staff.upload.read.header", ("，".join(z for z, _ in parts), ", ".join(e for _, e in parts)))
+    )
+    return facts
+
+
+def correction_rows(corrections: list[Correction]) -> list[dict[str, str]]:
+    """Each correction as a sentence in both languages (line, column, old → new, who)."""
+    empty = i18n.both("staff.upload.empty_value")
+    out = []
+    for c in corrections:
+        zh, en = i18n.both(
+            "staff.upload.correction",
+            line=c.line,
+            column=c.column,
+            old=(c.old or empty[0], c.old or empty[1]),
+            new=(c.new or empty[0], c.new or empty[1]),
+            user=c.user,
+        )
+        out.append({"zh": zh, "en": en})
+    return out
+
+
 class Upload(rx.State):
     """The upload page's report; display only: every action re-checks on the server."""
 
     dataset: str = ""  # "" = let the headers choose
+    chosen: str = ""  # the file picked or dropped, by name (shown in the drop zone)
     busy: bool = False
     # Texts shown to the viewer are kept in both languages (``x`` and ``x_en``): see i18n.both.
     message: str = ""
@@ -91,13 +229,21 @@ class Upload(rx.State):
     sample_headers: list[str] = rx.field(default_factory=list)
     sample_headers_en: list[str] = rx.field(default_factory=list)
     sample_rows: list[list[str]] = rx.field(default_factory=list)
+    # How the file was read (ReadSummary), each text in both languages.
+    facts: list[dict[str, str]] = rx.field(default_factory=list)
+    skipped: list[dict[str, str]] = rx.field(default_factory=list)  # {"line", "zh", "en"}
+    mapping: list[dict[str, str]] = rx.field(default_factory=list)  # {"written", "header", "header_en"}
+    ignored: list[str] = rx.field(default_factory=list)
+    corrections: list[dict[str, str]] = rx.field(default_factory=list)  # {"zh", "en"}
+    fixable: int = 0  # errors with an input for their cell
 
     def _clear(self) -> None:
         self.pending = self.checked_dataset = self.file_name = ""
         self.counts = self.counts_en = self.message = self.message_en = ""
-        self.accepted, self.error_count, self.removed = False, 0, 0
+        self.accepted, self.error_count, self.removed, self.fixable = False, 0, 0, 0
         self.errors, self.warnings, self.moves, self.moves_en = [], [], [], []
         self.sample_headers, self.sample_headers_en, self.sample_rows = [], [], []
+        self.facts, self.skipped, self.mapping, self.ignored, self.corrections = [], [], [], [], []
 
     def _say(self, key: str) -> None:
         self.message, self.message_en = i18n.both(key)
@@ -108,6 +254,16 @@ class Upload(rx.State):
     @rx.event
     def set_dataset(self, value: str) -> None:
         self.dataset = "" if value == "auto" else value if value in DATASETS else ""
+
+    @rx.event
+    def choose(self, value: str) -> None:
+        """The file input changed (picked or dropped): show its name in the drop zone."""
+        self.chosen = chosen_name(value)
+
+    @rx.event
+    def abort(self):  # noqa: ANN201
+        """Cancel the upload under way (the route sees the connection go: nothing is kept)."""
+        return rx.call_script(ABORT_JS)
 
     @rx.event
     async def send(self):  # noqa: ANN201
@@ -154,6 +310,7 @@ class Upload(rx.State):
         self.file_name = report.file_name
         self.accepted = report.accepted
         self.error_count = int(r["error_count"])
+        fixable = report.fixable + [False] * (len(r["errors"]) - len(report.fixable))
         self.errors = [
             {
                 "line": "" if e["line"] is None else str(e["line"]),
@@ -161,14 +318,36 @@ class Upload(rx.State):
                 "value": "" if e["value"] is None else str(e["value"]),
                 "message": e["message"],
                 "message_en": e.get("message_en") or e["message"],
+                "fixable": "1" if fix else "",
+                # remounts the input when a check again changes what the cell holds
+                "key": f"{e['line']}|{e['column']}|{e['value']}|{i}",
             }
-            for e in r["errors"][:500]
+            for i, (e, fix) in enumerate(zip(r["errors"][: uploads.SHOWN_ERRORS], fixable, strict=False))
         ]
+        self.fixable = sum(1 for e in self.errors if e["fixable"])
+        summary = ReadSummary.from_json(report.summary) if report.summary else None
+        self.facts = read_facts(summary) if summary else []
+        self.skipped = [
+            {"line": "" if s.line is None else str(s.line), "zh": s.message, "en": s.message_en}
+            for s in (summary.skipped if summary else [])
+        ]
+        self.mapping = [
+            {
+                "written": m.written,
+                "header": m.header,
+                "header_en": i18n.t(f"col.{report.dataset}.{m.column}", "en"),
+            }
+            for m in (summary.columns if summary else [])
+        ]
+        self.ignored = list(summary.ignored) if summary else []
+        self.corrections = correction_rows(report.correction_list())
+        skipped_rules = ("header.ignored", "read.skipped.")
         self.warnings = [
             {"zh": w["message"], "en": w.get("message_en") or w["message"]}
             if isinstance(w, dict)
             else {"zh": str(w), "en": str(w)}
             for w in r["warnings"]
+            if not (isinstance(w, dict) and str(w.get("rule") or "").startswith(skipped_rules))
         ]
         counts = {k: r[k] for k in ("rows", "added", "changed", "removed", "skipped")}
         self.counts, self.counts_en = i18n.both("staff.upload.counts", **counts)
@@ -178,6 +357,45 @@ class Upload(rx.State):
         self.sample_headers = report.sample_headers
         self.sample_headers_en = i18n.headers_in(report.dataset, report.sample_headers, "en")
         self.sample_rows = report.sample_rows
+
+    @rx.event
+    async def check_again(self):  # noqa: ANN201
+        """Collect the corrected cells from the error table (the server checks them all again)."""
+        if await require(self, Role.EDITOR) is None:
+            self._say("staff.upload.forbidden")
+            return None
+        self.busy = True
+        return rx.call_script(COLLECT_JS, callback=Upload.recheck)
+
+    @rx.event
+    async def recheck(self, edits: list[Any]) -> None:
+        """Apply the typed cells to the pending file's rows and check again (its uploader only)."""
+        self.busy = False
+        who = await require(self, Role.EDITOR)
+        if who is None:
+            self._say("staff.upload.forbidden")
+            return
+        # An input left as shown changes nothing (a cell with two problems has two inputs).
+        shown = {(e["line"], e["column"]): e["value"] for e in self.errors}
+        cells: list[tuple[int, str, str]] = []
+        for edit in (edits or [])[:MAX_EDITS]:
+            try:
+                line, column, value = (str(x) for x in edit)
+                if shown.get((line, column)) != value:
+                    cells.append((int(line), column, value))
+            except (TypeError, ValueError):
+                continue
+        try:
+            report = await asyncio.to_thread(
+                uploads.correct, engine(), get_settings().data_dir, self.pending, who.name, cells,
+                reveal_names=who.is_admin,
+            )  # fmt: skip
+        except uploads.PendingNotFound:
+            self._clear()
+            self._say("staff.upload.not_found")
+            return
+        self.message = self.message_en = ""
+        self._show(report)
 
     @rx.event
     async def confirm(self) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -38,6 +39,8 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard.contract import ColType, Dataset, Mode, get_dataset, referencing
+from dashboard.ingest import corrections as corr
+from dashboard.ingest.corrections import Correction
 from dashboard.ingest.problems import Problem, Problems
 from dashboard.ingest.reading import RawTable, read_table
 from dashboard.ingest.validation import (
@@ -85,6 +88,7 @@ class VersionInfo:
     skipped: int
     restored_from: int | None
     id: int
+    corrections: list[Correction] = field(default_factory=list)  # cells fixed on the upload page
 
 
 @dataclass
@@ -233,6 +237,7 @@ def import_file(
     mode: Mode | None = None,
     user: Actor | str = CLI,
     dry_run: bool = False,
+    corrections: Sequence[Correction] = (),
 ) -> ImportResult:
     """Read, validate and store one upload as a new version: all or nothing.
 
@@ -243,11 +248,32 @@ def import_file(
     in a check); every data problem comes back in the result instead, with
     nothing written. Datasets with foreign keys are validated inside the
     import's transaction, against the referenced keys as they are then.
+    ``corrections`` (cells fixed on the upload page) are applied to the rows
+    as read; the version keeps ``data`` unchanged and the list of corrections.
     """
+    return import_table(
+        engine, dataset, read_table(data, file_name), data, file_name,
+        mode=mode, user=user, dry_run=dry_run, corrections=corrections,
+    )  # fmt: skip
+
+
+def import_table(
+    engine: Engine,
+    dataset: str,
+    raw: RawTable,
+    data: bytes,
+    file_name: str,
+    *,
+    mode: Mode | None = None,
+    user: Actor | str = CLI,
+    dry_run: bool = False,
+    corrections: Sequence[Correction] = (),
+) -> ImportResult:
+    """:func:`import_file` for a file already read (``raw = read_table(data)``): read once per check."""
     ds = get_dataset(dataset)
     mode = Mode(mode) if mode else ds.default_mode
-    raw = read_table(data, file_name)
-    upload = _Upload(who=as_actor(user), file_name=file_name, data=data)
+    raw = corr.apply(raw, corrections)
+    upload = _Upload(who=as_actor(user), file_name=file_name, data=data, corrections=list(corrections))
     result = _import(engine, ds, raw, mode, upload, dry_run)
     if not result.accepted and not dry_run:
         _audit_refusal(engine, upload, ds, result)
@@ -523,6 +549,7 @@ class _Upload:
     sha256: str = ""
     restored_from: int | None = None
     action: Literal["upload", "restore"] = "upload"  # what its audit row says
+    corrections: list[Correction] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.data is not None and not self.sha256:
@@ -639,14 +666,21 @@ def _write_version(
             removed=result.removed,
             skipped=result.skipped,
             restored_from=upload.restored_from,
+            corrections=(
+                json.dumps([c.to_json() for c in upload.corrections], ensure_ascii=False)
+                if upload.corrections
+                else None
+            ),
         )
         .returning(_VERSION.c.id)
     ).scalar_one()
     if upload.data is not None:
         conn.execute(sa.insert(_FILE).values(version_id=version_id, content=upload.data))
     conn.execute(sa.update(_HEAD).where(_HEAD.c.dataset == ds.name).values(current_version=number))
-    record(conn, upload.action, upload.who, target=upload.target(ds),
-           detail=f"version {number}, {result.rows} rows")  # fmt: skip
+    detail = f"version {number}, {result.rows} rows"
+    if upload.corrections:
+        detail += "; " + corr.describe(upload.corrections)
+    record(conn, upload.action, upload.who, target=upload.target(ds), detail=detail)
     return result
 
 
@@ -916,6 +950,7 @@ def _info(row: Any) -> VersionInfo:
         skipped=row.skipped,
         restored_from=row.restored_from,
         id=row.id,
+        corrections=[Correction.from_json(c) for c in json.loads(row.corrections or "[]")],
     )
 
 

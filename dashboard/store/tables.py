@@ -44,6 +44,9 @@ class DatasetVersion(SQLModel, table=True):
     removed: int
     skipped: int
     restored_from: int | None = None
+    # Cells corrected on the upload page, as JSON (dashboard.ingest.corrections): the kept
+    # original file plus this list is the version's content. NULL: none.
+    corrections: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class VersionFile(SQLModel, table=True):

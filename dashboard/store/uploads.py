@@ -1,11 +1,17 @@
 """Browser uploads between "checked" and "confirmed": nothing reaches a ledger until confirm.
 
-An upload is checked with ``storage.import_file(..., dry_run=True)``; its bytes
+An upload is checked with ``storage.import_table(..., dry_run=True)``; its bytes
 and the report wait privately under ``<data_dir>/pending/<random id>`` (never a
 public directory, never named after the uploaded file) until the same user
-confirms (a new version) or cancels (deleted). The report says what the new
-version would change: counts, the status moves ("+3 已签约") and a sample of
-rows, masked for every role but admin.
+confirms (a new version) or cancels (deleted). The report says how the file was
+read (:mod:`dashboard.ingest.summary`) and what the new version would change:
+counts, the status moves ("+3 已签约") and a sample of rows, masked for every
+role but admin.
+
+Fix in place: a refused upload keeps its bytes too, so the uploader can correct
+the offending cells on the page and check again (:func:`correct`) without
+sending the file again. Corrections apply to the rows as read, never to the
+bytes: the version keeps the original file and the list of corrections.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import secrets
 import shutil
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +32,18 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from dashboard.contract import DATASETS, ColType, Dataset, get_dataset
-from dashboard.ingest.reading import UnreadableFile, read_table
-from dashboard.ingest.validation import validate
+from dashboard.ingest import corrections as corr
+from dashboard.ingest.corrections import Correction
+from dashboard.ingest.reading import RawTable, UnreadableFile, read_table
+from dashboard.ingest.summary import summarise
+from dashboard.ingest.validation import header_map, validate
 from dashboard.store import storage
 from dashboard.store.audit import Actor, as_actor, audit
 from dashboard.store.export import BOM, make_inert, to_text_frame
 
 PENDING_TTL_SECONDS = 3600
 SAMPLE_ROWS = 5
+SHOWN_ERRORS = 500  # the page lists (and offers inputs for) at most this many
 _ID_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
@@ -51,11 +61,10 @@ def safe_file_name(name: str | None) -> str:
 
 def guess_dataset(data: bytes, file_name: str = "") -> str | None:
     """The dataset whose headers the file's header row matches best (None: no header we know)."""
-    headers = set(read_table(data, file_name).headers)
+    raw = read_table(data, file_name)
     best, best_score = None, 0
     for ds in DATASETS.values():
-        lookup = ds.header_lookup()
-        matched = {lookup[h] for h in headers if h in lookup}
+        matched = set(header_map(ds, raw))  # validation's own header matching, nothing looser
         required = {c.name for c in ds.columns if c.required}
         score = len(matched) + 2 * len(matched & required) - 3 * len(required - matched)
         if matched and score > best_score:
@@ -101,10 +110,16 @@ class Report:
     sample_headers: list[str]
     sample_rows: list[list[str]]
     created: float
+    summary: dict[str, Any] = field(default_factory=dict)  # ReadSummary.to_json()
+    corrections: list[dict[str, Any]] = field(default_factory=list)  # Correction.to_json() each
+    fixable: list[bool] = field(default_factory=list)  # per shown error: an input for its cell
 
     @property
     def accepted(self) -> bool:
         return bool(self.result.get("accepted"))
+
+    def correction_list(self) -> list[Correction]:
+        return [Correction.from_json(c) for c in self.corrections]
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -120,46 +135,95 @@ def check_upload(
     user: Actor | str,
     reveal_names: bool,
 ) -> Report:
-    """Dry-run the upload and keep it pending (bytes only when it could be accepted).
+    """Dry-run the upload and keep it pending, bytes and report (a refused one can be corrected).
 
-    A file that cannot be read or is refused is audited here ("upload_rejected"), once.
+    A file that cannot be read or is refused is audited here ("upload_rejected"), once: checking
+    it again with corrections is the same upload.
     """
-    ds = get_dataset(dataset)
     file_name = safe_file_name(file_name)
     target = f"{dataset} {file_name}"
     try:
-        result = storage.import_file(engine, dataset, data, file_name, user=user, dry_run=True)
+        report = _checked(engine, data, file_name, dataset, as_actor(user).name, reveal_names, [])
     except UnreadableFile as exc:
         audit(engine, "upload_rejected", user, ok=False, target=target, detail=exc.message_en)
         raise
-    if not result.accepted:
-        detail = f"{result.error_count} error(s)"
+    if not report.accepted:
+        detail = f"{report.result['error_count']} error(s)"
         audit(engine, "upload_rejected", user, ok=False, target=target, detail=detail)
-    user = as_actor(user).name
+    report.id = secrets.token_urlsafe(24)
+    _save(data_dir, report, data)
+    return report
+
+
+def correct(
+    engine: Engine,
+    data_dir: Path,
+    pending_id: str,
+    user: str,
+    edits: list[tuple[int, str, str]],
+    *,
+    reveal_names: bool,
+) -> Report:
+    """Check the pending upload again with ``edits`` ((line, column, new text)) on its cells.
+
+    Only the uploader's own pending upload; cells the file does not have are
+    ignored. The bytes are not touched; the report is replaced.
+    """
+    report = load_report(data_dir, pending_id, user)
+    data = _pending_bytes(data_dir, report)
+    raw = read_table(data, report.file_name)
+    corrections = corr.merge(raw, report.correction_list(), edits, user)
+    again = _checked(engine, data, report.file_name, report.dataset, user, reveal_names, corrections, raw)
+    again.id = report.id
+    (data_dir / "pending" / report.id / "report.json").write_text(
+        json.dumps(again.to_json(), ensure_ascii=False), encoding="utf-8"
+    )
+    return again
+
+
+def _checked(
+    engine: Engine,
+    data: bytes,
+    file_name: str,
+    dataset: str,
+    user: str,
+    reveal_names: bool,
+    corrections: list[Correction],
+    raw: RawTable | None = None,
+) -> Report:
+    """Read once, apply the corrections, dry-run the import; summary, moves and sample for the page."""
+    ds = get_dataset(dataset)
+    raw = raw if raw is not None else read_table(data, file_name)
+    result = storage.import_table(
+        engine, dataset, raw, data, file_name, user=user, dry_run=True, corrections=corrections
+    )
+    fixed = corr.apply(raw, corrections)
     moves: list[str] = []
     headers: list[str] = []
     rows: list[list[str]] = []
     if result.accepted:
-        checked = validate(ds, read_table(data, file_name))
+        checked = validate(ds, fixed)
         if ds.default_mode.value == "replace":
             moves = status_moves(ds, storage.load_current(engine, dataset), checked.frame)
         sample = to_text_frame(ds, checked.frame.head(SAMPLE_ROWS), mask_personal=not reveal_names)
         headers = [str(h) for h in sample.columns]
         rows = [["" if pd.isna(v) else str(v) for v in r] for r in sample.itertuples(index=False)]
-    report = Report(
-        id=secrets.token_urlsafe(24),
+    answer = result.to_json()
+    return Report(
+        id="",
         user=user,
         dataset=dataset,
         file_name=file_name,
         size=len(data),
-        result=result.to_json(),
+        result=answer,
         moves=moves,
         sample_headers=headers,
         sample_rows=rows,
         created=time.time(),
+        summary=summarise(fixed, ds).to_json(),
+        corrections=[c.to_json() for c in corrections],
+        fixable=[corr.can_correct(raw, e["line"], e["column"]) for e in answer["errors"][:SHOWN_ERRORS]],
     )
-    _save(data_dir, report, data if result.accepted else None)
-    return report
 
 
 def _pending_dir(data_dir: Path) -> Path:
@@ -168,13 +232,12 @@ def _pending_dir(data_dir: Path) -> Path:
     return path
 
 
-def _save(data_dir: Path, report: Report, data: bytes | None) -> None:
+def _save(data_dir: Path, report: Report, data: bytes) -> None:
     root = _pending_dir(data_dir)
     purge_expired(data_dir)
     folder = root / report.id
     folder.mkdir(mode=0o700)
-    if data is not None:
-        (folder / "upload.bin").write_bytes(data)
+    (folder / "upload.bin").write_bytes(data)
     (folder / "report.json").write_text(json.dumps(report.to_json(), ensure_ascii=False), encoding="utf-8")
 
 
@@ -211,17 +274,22 @@ def discard(data_dir: Path, pending_id: str, user: Actor | str) -> None:
     shutil.rmtree(data_dir / "pending" / report.id, ignore_errors=True)
 
 
-def confirm(engine: Engine, data_dir: Path, pending_id: str, user: Actor | str) -> storage.ImportResult:
-    """Import the pending bytes for real (checked again: the data may have moved on); the import
-    audits itself."""
-    report = load_report(data_dir, pending_id, user)
-    folder = data_dir / "pending" / report.id
+def _pending_bytes(data_dir: Path, report: Report) -> bytes:
     try:
-        data = (folder / "upload.bin").read_bytes()
+        return (data_dir / "pending" / report.id / "upload.bin").read_bytes()
     except OSError:
-        raise PendingNotFound(pending_id) from None
-    result = storage.import_file(engine, report.dataset, data, report.file_name, user=user)
-    shutil.rmtree(folder, ignore_errors=True)
+        raise PendingNotFound(report.id) from None
+
+
+def confirm(engine: Engine, data_dir: Path, pending_id: str, user: Actor | str) -> storage.ImportResult:
+    """Import the pending bytes with their corrections for real (checked again: the data may have
+    moved on). Either way the pending upload is done; the import audits itself."""
+    report = load_report(data_dir, pending_id, user)
+    data = _pending_bytes(data_dir, report)
+    result = storage.import_file(
+        engine, report.dataset, data, report.file_name, user=user, corrections=report.correction_list()
+    )
+    shutil.rmtree(data_dir / "pending" / report.id, ignore_errors=True)
     return result
 
 
