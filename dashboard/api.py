@@ -288,8 +288,8 @@ async def term_calendar(request: Request, who: Identity) -> Response:
 async def drill_csv(request: Request, who: Identity) -> Response:
     """The rows behind a clicked bar, slice or cell (same filters as the board), as CSV; 户主
     names masked for every role but admin."""
+    from dashboard.board import CACHE
     from dashboard.insights import filters as flt
-    from dashboard.state.views import CACHE
     from dashboard.store.export import to_csv_bytes
 
     params = request.query_params

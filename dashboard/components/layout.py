@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from dashboard.board.views import BOARDS, Freshness
 from dashboard.components.account import account_bar, demo_mode_notice
 from dashboard.state.board import Board
 from dashboard.state.prefs import Prefs
-from dashboard.state.views import BOARDS, Freshness
 
 ROUTES: dict[str, str] = {
     "overview": "/",

@@ -16,12 +16,12 @@ from urllib.parse import urlencode
 import pandas as pd
 import reflex as rx
 
+from dashboard import board as presenter
 from dashboard import clock, i18n
 from dashboard.accounts.auth import Role
 from dashboard.charts import registry
 from dashboard.insights import filters as flt
 from dashboard.insights.filters import Filters
-from dashboard.state import views
 from dashboard.state.auth import require
 from dashboard.state.prefs import Prefs, valid_lang
 from dashboard.store import export
@@ -52,7 +52,7 @@ def drill_rows(
     chart_id: str, label: str, lang: str, filters: Filters, mask: bool
 ) -> tuple[str, list[str], list[list[str]], int] | None:
     """(dataset, headers, rows as display strings, total) behind ``label`` of ``chart_id``."""
-    got = flt.drill(views.CACHE.frames(filters), chart_id, label, lang)
+    got = flt.drill(presenter.CACHE.frames(filters), chart_id, label, lang)
     if got is None:
         return None
     dataset, rows = got
@@ -93,7 +93,7 @@ class Drill(rx.State):
             return
         lang = valid_lang((await self.get_state(Prefs)).lang)
         filters = Filters.from_query(self.router.url.query_parameters)
-        frames = await asyncio.to_thread(views.CACHE.frames, filters)
+        frames = await asyncio.to_thread(presenter.CACHE.frames, filters)
         label = clicked_label(chart_id, frames, lang, points[0])
         await self._show(chart_id, label, lang, filters)
 
