@@ -57,7 +57,7 @@ def freshness(snapshot: Snapshot, board: str, lang: str) -> list[Freshness]:
     out = []
     for name in BOARD_DATASETS[board]:
         info = snapshot.latest.get(name)
-        title = i18n.t("app.label", lang, label=i18n.t(f"dataset.{name}", lang))
+        title = i18n.t("app.label", lang, label=i18n.dataset_title(contract.get_dataset(name), lang))
         if info is None:
             out.append(Freshness(dataset=title, text=i18n.t("app.not_imported", lang)))
             continue
@@ -134,7 +134,9 @@ def _strings(cls: type, row: dict[str, Any]) -> dict[str, str]:
 
 def _elections(view: BoardView, snapshot: Snapshot, lang: str) -> None:
     rows = metrics.elections_table(snapshot.current, lang)
-    view.org_headers = [i18n.t(f"col.elections.{c}", lang) for c in metrics.ELECTIONS_TABLE_COLUMNS]
+    view.org_headers = [
+        i18n.column_header(contract.ELECTIONS.column(c), lang) for c in metrics.ELECTIONS_TABLE_COLUMNS
+    ]
     view.orgs = [OrgRow(**_strings(OrgRow, r)) for r in rows[:TABLE_LIMIT]]
     view.orgs_more = _more(len(rows), len(view.orgs), lang)
     exp = metrics.term_expiry(snapshot.current, snapshot.today, lang)

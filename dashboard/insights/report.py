@@ -135,7 +135,7 @@ def build(
                 i18n.t(
                     "report.uploads",
                     lang,
-                    dataset=i18n.t(f"dataset.{name}", lang),
+                    dataset=i18n.dataset_title(contract.get_dataset(name), lang),
                     n=len(week),
                     added=sum(v.added for v in week),
                     changed=sum(v.changed for v in week),

@@ -301,7 +301,7 @@ def stale_warnings(
                     created + timedelta(days=rhythm + 1),
                     name,
                     board=DATASET_BOARD[name],
-                    dataset=i18n.t(f"dataset.{name}", lang),
+                    dataset=i18n.dataset_title(contract.get_dataset(name), lang),
                     date=i18n.fmt_date(created, lang),
                     days=age,
                     rhythm=rhythm,

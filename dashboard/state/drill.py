@@ -17,7 +17,7 @@ import pandas as pd
 import reflex as rx
 
 from dashboard import board as presenter
-from dashboard import clock, i18n
+from dashboard import clock, contract, i18n
 from dashboard.accounts.auth import Role
 from dashboard.charts import registry
 from dashboard.insights import filters as flt
@@ -58,7 +58,7 @@ def drill_rows(
     dataset, rows = got
     text = export.to_text_frame(dataset, rows.head(ROW_LIMIT), mask_personal=mask)
     body = [["" if pd.isna(v) else str(v) for v in r] for r in text.itertuples(index=False)]
-    return dataset, i18n.headers_in(dataset, list(text.columns), lang), body, len(rows)
+    return dataset, i18n.headers_in(contract.get_dataset(dataset), list(text.columns), lang), body, len(rows)
 
 
 class Drill(rx.State):

@@ -176,7 +176,7 @@ class Upload(rx.State):
         self.moves_en = moves_en(report.dataset, report.moves)
         self.removed = int(r["removed"])
         self.sample_headers = report.sample_headers
-        self.sample_headers_en = i18n.headers_in(report.dataset, report.sample_headers, "en")
+        self.sample_headers_en = i18n.headers_in(DATASETS[report.dataset], report.sample_headers, "en")
         self.sample_rows = report.sample_rows
 
     @rx.event
@@ -201,7 +201,7 @@ class Upload(rx.State):
             self._clear()
             self._done(
                 "staff.upload.done",
-                dataset=i18n.both(f"dataset.{result.dataset}"),
+                dataset=(DATASETS[result.dataset].title, DATASETS[result.dataset].title_en),
                 version=result.version,
                 rows=result.rows,
             )
