@@ -7,25 +7,22 @@ catalogue in ``dashboard.i18n`` or is data as entered.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from dashboard import contract, i18n
+from dashboard.board import format as fmt
+from dashboard.board import rows as rows_
 from dashboard.board.snapshot import Snapshot, filtered
 from dashboard.board.views import (
     BOARDS,
     BoardView,
-    BrandCard,
     ChartView,
-    ExpiryRow,
     Freshness,
-    GridCell,
-    GridGroup,
     KpiGroup,
     KpiView,
-    OrgRow,
     Swatch,
     WarningRow,
 )
+from dashboard.board.warnings import warning_row
 from dashboard.charts import registry
 from dashboard.insights import metrics, warnings
 from dashboard.insights.filters import FILTER_KEYS, Filters
@@ -100,13 +97,13 @@ def _kpi_sub(k: metrics.Kpi, lang: str) -> str:
 def _kpi_view(k: metrics.Kpi, lang: str) -> KpiView:
     return KpiView(
         id=k.id,
-        label=i18n.t(k.label_key, lang),
-        value=metrics.kpi_value_text(k, lang),
+        label=fmt.kpi_label(k, lang),
+        value=fmt.kpi_value_text(k, lang),
         sub=_kpi_sub(k, lang),
-        delta=metrics.kpi_delta_text(k, lang),
+        delta=fmt.kpi_delta_text(k, lang),
         trend=_trend(k.delta),
         level=k.level,
-        formula=metrics.kpi_formula_text(k, lang),
+        formula=fmt.kpi_formula_text(k, lang),
     )
 
 
@@ -123,69 +120,26 @@ def _more(total: int, shown: int, lang: str) -> str:
     return i18n.t("app.more_rows", lang, n=total - shown) if total > shown else ""
 
 
-def _strings(cls: type, row: dict[str, Any]) -> dict[str, str]:
-    """The string fields of ``cls`` taken from ``row`` (None -> "")."""
-    return {
-        name: "" if row.get(name) is None else str(row[name])
-        for name, f in cls.__dataclass_fields__.items()  # type: ignore[attr-defined]
-        if f.type in ("str", str) and name in row
-    }
-
-
 def _elections(view: BoardView, snapshot: Snapshot, lang: str) -> None:
-    rows = metrics.elections_table(snapshot.current, lang)
+    rows = metrics.elections_table(snapshot.current)
     view.org_headers = [
         i18n.column_header(contract.ELECTIONS.column(c), lang) for c in metrics.ELECTIONS_TABLE_COLUMNS
     ]
-    view.orgs = [OrgRow(**_strings(OrgRow, r)) for r in rows[:TABLE_LIMIT]]
+    view.orgs = [rows_.org_row(r, lang) for r in rows[:TABLE_LIMIT]]
     view.orgs_more = _more(len(rows), len(view.orgs), lang)
-    exp = metrics.term_expiry(snapshot.current, snapshot.today, lang)
-    view.expiries = [ExpiryRow(**_strings(ExpiryRow, r)) for r in exp[:TABLE_LIMIT]]
+    exp = metrics.term_expiry(snapshot.current, snapshot.today)
+    view.expiries = [rows_.expiry_row(r, lang) for r in exp[:TABLE_LIMIT]]
     view.expiries_more = _more(len(exp), len(view.expiries), lang)
 
 
 def _brands(view: BoardView, snapshot: Snapshot, lang: str) -> None:
-    cards = metrics.brand_cards(snapshot.current, snapshot.today, lang)
-    out = []
-    for c in cards[:CARD_LIMIT]:
-        pace = c.get("pace")
-        percent = 0 if pace is None else max(0, min(100, round(float(pace) * 100)))
-        out.append(BrandCard(**_strings(BrandCard, c), percent=percent))
-    view.brands = out
-    view.brands_more = _more(len(cards), len(out), lang)
-
-
-SIGNED_CODES = contract.PROPERTY_STATUS.codes[contract.PROPERTY_STATUS.rank("signed") :]
+    cards = metrics.brand_cards(snapshot.current, snapshot.today)
+    view.brands = [rows_.brand_card(c, lang) for c in cards[:CARD_LIMIT]]
+    view.brands_more = _more(len(cards), len(view.brands), lang)
 
 
 def _grid(view: BoardView, snapshot: Snapshot, lang: str) -> None:
-    groups = metrics.property_grid(snapshot.current, lang, mask=True)
-    out = []
-    for g in groups:
-        counts = g.get("counts", {})
-        done = sum(counts.get(code, 0) for code in SIGNED_CODES)
-        summary = i18n.t(
-            "app.grid_summary", lang, total=i18n.fmt_int(g["total"], lang), signed=i18n.fmt_int(done, lang)
-        )
-        cells = [
-            GridCell(
-                css=f"cell s-{c.get('status') or 'none'}" + (" key" if c.get("key_household") else ""),
-                title=" · ".join(
-                    str(c.get(k) or i18n.MISSING) for k in ("property_id", "household", "status_label")
-                ),
-            )
-            for c in g.get("cells", [])
-        ]
-        hidden = int(g.get("hidden") or 0)
-        out.append(
-            GridGroup(
-                label=str(g["label"]),
-                summary=summary,
-                cells=cells,
-                hidden_text=i18n.t("series.more", lang, n=i18n.fmt_int(hidden, lang)) if hidden else "",
-            )
-        )
-    view.grid = out
+    view.grid = [rows_.grid_group(g, lang) for g in metrics.property_grid(snapshot.current, mask=True)]
     view.grid_legend = [
         Swatch(label=i18n.enum_label(contract.PROPERTY_STATUS, code, lang), colour=colour)
         for code, colour in metrics.PROPERTY_STATUS_COLOURS.items()
@@ -206,12 +160,6 @@ def filter_options(frames: Frames) -> tuple[dict[str, list[str]], list[str]]:
     return options, typed
 
 
-def _around(reason: str, name: str) -> dict[str, str]:
-    """The reason split around the data name it quotes (before, name, after)."""
-    before, found, after = reason.partition(name) if name else (reason, "", "")
-    return {"before": before, "name": found, "after": after}
-
-
 def warning_rows(snapshot: Snapshot, lang: str) -> list[WarningRow]:
     """Open warnings, most severe then newest first, each linking to its board."""
     return open_warnings(snapshot, lang)[0]
@@ -219,21 +167,8 @@ def warning_rows(snapshot: Snapshot, lang: str) -> list[WarningRow]:
 
 def open_warnings(snapshot: Snapshot, lang: str) -> tuple[list[WarningRow], int]:
     """The first TABLE_LIMIT open warnings as rows, and how many are open in all."""
-    found = warnings.evaluate(snapshot.current, snapshot.latest, snapshot.today, lang)
-    return [
-        WarningRow(
-            rule=w.rule,
-            level=w.level,
-            level_label=i18n.t(f"warn.level.{w.level}", lang),
-            board=w.board,
-            board_label=i18n.t(f"board.{w.board}", lang),
-            reason=w.reason,
-            **_around(w.reason, w.name),
-            link=w.link,
-            since=i18n.t("warn.since", lang, date=i18n.fmt_date(w.since, lang)),
-        )
-        for w in found[:TABLE_LIMIT]
-    ], len(found)
+    found = warnings.evaluate(snapshot.current, snapshot.latest, snapshot.today)
+    return [warning_row(w, lang) for w in found[:TABLE_LIMIT]], len(found)
 
 
 _EXTRAS: dict[str, Callable[[BoardView, Snapshot, str], None]] = {

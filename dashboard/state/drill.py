@@ -19,6 +19,7 @@ import reflex as rx
 from dashboard import board as presenter
 from dashboard import clock, contract, i18n
 from dashboard.accounts.auth import Role
+from dashboard.board import drill
 from dashboard.charts import registry
 from dashboard.insights import filters as flt
 from dashboard.insights.filters import Filters
@@ -52,7 +53,7 @@ def drill_rows(
     chart_id: str, label: str, lang: str, filters: Filters, mask: bool
 ) -> tuple[str, list[str], list[list[str]], int] | None:
     """(dataset, headers, rows as display strings, total) behind ``label`` of ``chart_id``."""
-    got = flt.drill(presenter.CACHE.frames(filters), chart_id, label, lang)
+    got = drill.rows_behind(presenter.CACHE.frames(filters), chart_id, label)
     if got is None:
         return None
     dataset, rows = got
@@ -79,7 +80,8 @@ class Drill(rx.State):
         if got is None:
             return
         dataset, headers, rows, total = got
-        self.title = f"{i18n.t(f'dataset.{dataset}', lang)} · {label} · {i18n.fmt_int(total, lang)}"
+        title = i18n.dataset_title(contract.get_dataset(dataset), lang)
+        self.title = f"{title} · {label} · {i18n.fmt_int(total, lang)}"
         self.headers, self.rows = headers, rows
         self.more = i18n.t("app.more_rows", lang, n=total - len(rows)) if total > len(rows) else ""
         query = {"chart": chart_id, "label": label, "lang": lang, **filters.query()}

@@ -21,6 +21,7 @@ from dashboard import board as presenter
 from dashboard import clock, i18n
 from dashboard.accounts import kiosk
 from dashboard.accounts.auth import Role
+from dashboard.board import report as weekly
 from dashboard.board.views import ChartView, KpiGroup, WarningRow
 from dashboard.charts.common import dark_wall
 from dashboard.insights import report
@@ -54,7 +55,7 @@ def build_report(lang: str) -> dict[str, Any]:
     engine = storage.make_engine()
     today = clock.office_today()
     snap = presenter.load_snapshot(engine, today)
-    rep = report.build(engine, snap.current, snap.latest, today, lang)
+    rep = weekly.write(report.build(engine, snap.current, snap.latest, today), lang)
     charts = []
     for board, chart_id in REPORT_CHARTS:
         for c in presenter.CACHE.view(board, lang, today=today).charts:
