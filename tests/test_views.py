@@ -164,3 +164,28 @@ def test_every_catalogue_string_the_pages_use_exists_in_both_languages() -> None
             assert i18n.t(key, lang), (key, lang)
     for board in BOARDS:
         assert i18n.t(f"app.page.{board}", "en")
+
+
+def _modules_loaded_by(*modules: str) -> set[str]:
+    """The modules a fresh interpreter holds after importing ``modules`` (nothing else imported)."""
+    import subprocess
+    import sys
+
+    code = (
+        f"import importlib, sys\nfor m in {list(modules)!r}: importlib.import_module(m)\n"
+        "print(' '.join(sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_the_presenter_runs_without_reflex_and_the_insights_without_the_catalogue() -> None:
+    """board/ is plain Python (states, api and cli show it); insights give codes, numbers, dates."""
+    from pathlib import Path
+
+    board_modules = [f"dashboard.board.{p.stem}" for p in Path(presenter.__file__).parent.glob("*.py")]
+    assert "reflex" not in _modules_loaded_by("dashboard.board", *board_modules)
+    insights = ["metrics", "warnings", "trends", "filters", "report"]
+    loaded = _modules_loaded_by(*(f"dashboard.insights.{m}" for m in insights))
+    assert "dashboard.insights.report" in loaded and "dashboard.i18n" not in loaded
+    assert "dashboard.state" not in _modules_loaded_by("dashboard.api", "dashboard.cli")
