@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from dashboard import contract, i18n
 from dashboard.board import format as fmt
-from dashboard.board import rows as rows_
+from dashboard.board import rows as board_rows
 from dashboard.board.snapshot import Snapshot, filtered
 from dashboard.board.views import (
     BOARDS,
@@ -29,7 +29,6 @@ from dashboard.insights.filters import FILTER_KEYS, Filters
 from dashboard.insights.filters import options as filter_choices
 from dashboard.insights.metrics import Frames
 
-# The datasets each board reads: its "数据截至" lines and its demo banner.
 # The datasets each board reads: its "数据截至" lines and its demo banner.
 BOARD_DATASETS: dict[str, tuple[str, ...]] = {
     "overview": tuple(contract.DATASETS),
@@ -125,21 +124,21 @@ def _elections(view: BoardView, snapshot: Snapshot, lang: str) -> None:
     view.org_headers = [
         i18n.column_header(contract.ELECTIONS.column(c), lang) for c in metrics.ELECTIONS_TABLE_COLUMNS
     ]
-    view.orgs = [rows_.org_row(r, lang) for r in rows[:TABLE_LIMIT]]
+    view.orgs = [board_rows.org_row(r, lang) for r in rows[:TABLE_LIMIT]]
     view.orgs_more = _more(len(rows), len(view.orgs), lang)
     exp = metrics.term_expiry(snapshot.current, snapshot.today)
-    view.expiries = [rows_.expiry_row(r, lang) for r in exp[:TABLE_LIMIT]]
+    view.expiries = [board_rows.expiry_row(r, lang) for r in exp[:TABLE_LIMIT]]
     view.expiries_more = _more(len(exp), len(view.expiries), lang)
 
 
 def _brands(view: BoardView, snapshot: Snapshot, lang: str) -> None:
     cards = metrics.brand_cards(snapshot.current, snapshot.today)
-    view.brands = [rows_.brand_card(c, lang) for c in cards[:CARD_LIMIT]]
+    view.brands = [board_rows.brand_card(c, lang) for c in cards[:CARD_LIMIT]]
     view.brands_more = _more(len(cards), len(view.brands), lang)
 
 
 def _grid(view: BoardView, snapshot: Snapshot, lang: str) -> None:
-    view.grid = [rows_.grid_group(g, lang) for g in metrics.property_grid(snapshot.current, mask=True)]
+    view.grid = [board_rows.grid_group(g, lang) for g in metrics.property_grid(snapshot.current, mask=True)]
     view.grid_legend = [
         Swatch(label=i18n.enum_label(contract.PROPERTY_STATUS, code, lang), colour=colour)
         for code, colour in metrics.PROPERTY_STATUS_COLOURS.items()
