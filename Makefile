@@ -56,9 +56,11 @@ run-scaled: $(VENV)/.installed
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 test: $(VENV)/.dev-installed system-deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -q
 
 bench: $(VENV)/.installed

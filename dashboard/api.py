@@ -269,7 +269,7 @@ async def export(request: Request, who: Identity) -> Response:
 async def term_calendar(request: Request, who: Identity) -> Response:
     """换届提醒: every organisation's term end with the 180-day window, as CSV."""
     from dashboard import clock, i18n
-    from dashboard.insights import warnings
+    from dashboard.board import warnings
 
     lang = request.query_params.get("lang", "zh")
     lang = lang if lang in ("zh", "en") else "zh"
@@ -282,15 +282,14 @@ async def term_calendar(request: Request, who: Identity) -> Response:
 async def drill_csv(request: Request, who: Identity) -> Response:
     """The rows behind a clicked bar, slice or cell (same filters as the board), as CSV; 户主
     names masked for every role but admin."""
+    from dashboard.board import CACHE, drill
     from dashboard.insights import filters as flt
-    from dashboard.state.views import CACHE
     from dashboard.store.export import to_csv_bytes
 
     params = request.query_params
     filters = flt.Filters.from_query(params)
-    lang = params.get("lang", "zh") if params.get("lang") in ("zh", "en") else "zh"
     frames = await run_in_threadpool(CACHE.frames, filters)
-    got = flt.drill(frames, params.get("chart", ""), params.get("label", ""), lang)
+    got = drill.rows_behind(frames, params.get("chart", ""), params.get("label", ""))
     if got is None:
         return _refuse(404, "没有这些行。", "No such rows.")
     dataset, rows = got

@@ -2,12 +2,14 @@
 
 Why one catalogue: the language toggle must switch *every* visible label
 (titles, axis titles, hover text, legend names, enum labels, messages), and
-a test can then check that no key lacks a language. Chinese enum labels and
-column headers come from the data contract (never re-typed here); their
-English versions live in the catalogue.
+a test can then check that no key lacks a language. Enum labels, column
+headers and dataset titles live in the data contract, in both languages; the
+helpers below read them off the object passed in, so this module imports
+nothing of ours but the office clock (it sits at the bottom of every layer).
 
 - ``t(key, lang, **fmt)``: the string, ``str.format``-ed with ``fmt``.
-- ``enum_label(enum, code, lang)``: an enumeration code for display.
+- ``enum_label(enum, code, lang)``, ``dataset_title``, ``column_header``:
+  the contract's labels in ``lang``.
 - ``fmt_int / fmt_pct / fmt_pp / fmt_date / fmt_datetime``: numbers and
   dates written the way each language writes them (missing -> "—").
 
@@ -18,15 +20,13 @@ multiplies. Percentage points (``pp``) are already in points.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
-from dashboard import contract
-from dashboard.accounts.auth import ROLE_LABELS
 from dashboard.clock import OFFICE_TZ
-from dashboard.contract import Enum
 
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -34,151 +34,33 @@ MISSING = "—"
 # Aware datetimes (version times are stored in UTC) are shown in office time.
 DISPLAY_TZ = OFFICE_TZ
 
-# Enumerations by name: the catalogue key of a code is "enum.<name>.<code>".
-ENUM_NAMES: dict[Enum, str] = {
-    contract.ORG_TYPE: "org_type",
-    contract.ELECTION_STAGE: "stage",
-    contract.BRAND_CATEGORY: "brand_category",
-    contract.BRAND_STATUS: "brand_status",
-    contract.ACTIVITY_TYPE: "activity_type",
-    contract.PROPERTY_STATUS: "property_status",
-    contract.MEETING_TYPE: "meeting_type",
-}
 
-_ENUM_EN: dict[str, dict[str, str]] = {
-    "org_type": {"village": "Village", "residential": "Residential", "community": "Urban community"},
-    "stage": {
-        "not_started": "Not started",
-        "survey": "Survey",
-        "nomination": "Nomination",
-        "qualification": "Qualification review",
-        "voting": "Election meeting",
-        "approval": "Approval",
-        "completed": "Completed",
-    },
-    "brand_category": {
-        "network": "Network management",
-        "service": "Service delivery",
-        "resources": "Resource pooling",
-        "special_groups": "Special groups",
-        "elder_care": "Elder care",
-        "other": "Other",
-    },
-    "brand_status": {
-        "planning": "Planning",
-        "building": "Building",
-        "launched": "Launched",
-        "model": "Model",
-    },
-    "activity_type": {
-        "three_meetings": "Three meetings, one lesson",
-        "party_day": "Party day",
-        "volunteer": "Volunteer service",
-        "health": "Health talk",
-        "culture": "Culture & sports",
-        "pairing": "Pairing support",
-        "other": "Other",
-    },
-    "property_status": {
-        "surveyed": "Surveyed",
-        "appraised": "Appraised",
-        "signed": "Signed",
-        "vacated": "Vacated",
-        "demolished": "Demolished",
-        "cleared": "Cleared",
-    },
-    "meeting_type": {
-        "dispatch": "Dispatch meeting",
-        "weekly": "Weekly meeting",
-        "morning": "Morning huddle",
-        "evening": "Evening review",
-    },
-}
+class Labelled(Protocol):
+    """An enumeration of the contract (passed in: the catalogue imports nothing of ours)."""
 
-# Account roles: the Chinese labels are the auth module's (what the CLI prints).
-_ROLE_EN: dict[str, str] = {"viewer": "Viewer", "editor": "Staff", "admin": "Admin"}
+    def label(self, code: str) -> str: ...
 
-# English column headers; Chinese ones are the contract's headers.
-_COLUMN_EN: dict[str, dict[str, str]] = {
-    "elections": {
-        "org_code": "Org code",
-        "org_name": "Party organisation",
-        "org_type": "Type",
-        "members": "Members",
-        "stage": "Stage",
-        "supervisor": "Supervisor",
-        "planned_date": "Planned by",
-        "completed_date": "Completed on",
-        "term_end": "Term ends",
-        "turnout": "Turnout",
-        "note": "Note",
-    },
-    "brands": {
-        "project_code": "Project code",
-        "community": "Community",
-        "brand_name": "Brand",
-        "category": "Category",
-        "status": "Status",
-        "start_date": "Started",
-        "owner": "Owner",
-        "target_activities": "Activities target (year)",
-        "note": "Note",
-    },
-    "activities": {
-        "date": "Date",
-        "project_code": "Project code",
-        "title": "Activity",
-        "type": "Type",
-        "participants": "Participants",
-        "volunteers": "Volunteers",
-    },
-    "demolition": {
-        "property_id": "Property",
-        "household": "Household",
-        "category": "Household category",
-        "party_group": "Party group",
-        "status": "Status",
-        "signed_date": "Signed on",
-        "vacated_date": "Vacated on",
-        "demolished_date": "Demolished on",
-        "key_household": "Key household",
-        "area_m2": "Floor area (m²)",
-        "note": "Note",
-    },
-    "milestones": {
-        "milestone_code": "Milestone code",
-        "phase": "Phase",
-        "name": "Milestone",
-        "planned_start": "Planned start",
-        "planned_end": "Planned end",
-        "actual_end": "Actually finished",
-        "progress": "Progress",
-        "owner": "Owner",
-    },
-    "meetings": {
-        "date": "Date",
-        "type": "Type",
-        "topic": "Topic",
-        "chair": "Chair",
-        "attendees": "Attendees",
-        "decisions": "Decisions",
-    },
-}
+    def label_en(self, code: str) -> str: ...
 
 
-def _generated() -> dict[str, dict[str, str]]:
-    """Enum labels, column headers, dataset titles and roles: zh from the contract (and auth)."""
-    out: dict[str, dict[str, str]] = {}
-    for enum, name in ENUM_NAMES.items():
-        for choice in enum.choices:
-            out[f"enum.{name}.{choice.code}"] = {"zh": choice.label, "en": _ENUM_EN[name][choice.code]}
-    for ds in contract.DATASETS.values():
-        out[f"dataset.{ds.name}"] = {"zh": ds.title, "en": ds.title_en}
-        for col in ds.columns:
-            out[f"col.{ds.name}.{col.name}"] = {"zh": col.header, "en": _COLUMN_EN[ds.name][col.name]}
-    for role, label in ROLE_LABELS.items():
-        out[f"role.{role.value}"] = {"zh": label, "en": _ROLE_EN[role.value]}
-    return out
+class Titled(Protocol):
+    """A dataset of the contract: its Chinese and English titles."""
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def title_en(self) -> str: ...
+
+
+class Headed(Protocol):
+    """A column of the contract: its Chinese and English headers."""
+
+    @property
+    def header(self) -> str: ...
+
+    @property
+    def header_en(self) -> str: ...
 
 
 def _s(zh: str, en: str) -> dict[str, str]:
@@ -186,10 +68,13 @@ def _s(zh: str, en: str) -> dict[str, str]:
 
 
 CATALOGUE: dict[str, dict[str, str]] = {
-    **_generated(),
     # --- common
     "empty": _s("暂无数据", "No data yet"),
     "missing": _s(MISSING, MISSING),
+    # account roles (the CLI prints the Chinese ones)
+    "role.viewer": _s("领导", "Viewer"),
+    "role.editor": _s("工作人员", "Staff"),
+    "role.admin": _s("管理员", "Admin"),
     "level.ok": _s("正常", "On track"),
     "level.warn": _s("注意", "Watch"),
     "level.bad": _s("落后", "Behind"),
@@ -769,8 +654,8 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: Any) -> str:
 def both(key: str, **fmt: Any) -> tuple[str, str]:
     """(zh, en) of ``key``: a per-viewer state keeps both, so the toggle needs no round trip.
 
-    A value that is itself a (zh, en) pair (e.g. ``both("dataset.brands")``) is
-    filled in per language.
+    A value that is itself a (zh, en) pair (e.g. ``both("board.brands")`` or a
+    dataset's ``(title, title_en)``) is filled in per language.
     """
 
     def values(index: int) -> dict[str, Any]:
@@ -779,19 +664,27 @@ def both(key: str, **fmt: Any) -> tuple[str, str]:
     return t(key, "zh", **values(0)), t(key, "en", **values(1))
 
 
-def headers_in(dataset: str, headers: list[str], lang: str = DEFAULT_LANG) -> list[str]:
+def dataset_title(dataset: Titled, lang: str = DEFAULT_LANG) -> str:
+    """A dataset's title in ``lang`` (both live in the contract)."""
+    return dataset.title if lang == "zh" else dataset.title_en
+
+
+def column_header(column: Headed, lang: str = DEFAULT_LANG) -> str:
+    """A column's header in ``lang`` (both live in the contract)."""
+    return column.header if lang == "zh" else column.header_en
+
+
+def headers_in(columns: Iterable[Headed], headers: list[str], lang: str = DEFAULT_LANG) -> list[str]:
     """A dataset's contract (Chinese) column headers in ``lang``; other headers as they are."""
-    names = {c.header: c.name for c in contract.DATASETS[dataset].columns}
-    return [t(f"col.{dataset}.{names[h]}", lang) if h in names else h for h in headers]
+    by_header = {c.header: c for c in columns}
+    return [column_header(by_header[h], lang) if h in by_header else h for h in headers]
 
 
-def enum_label(enum: Enum, code: str | None, lang: str = DEFAULT_LANG) -> str:
-    """Display label of an enumeration code: the contract's Chinese label or its English one."""
+def enum_label(enum: Labelled, code: str | None, lang: str = DEFAULT_LANG) -> str:
+    """Display label of an enumeration code: the contract's Chinese or English label."""
     if code is None or code is pd.NA:
         return MISSING
-    if lang == "zh":
-        return enum.label(code)
-    return t(f"enum.{ENUM_NAMES[enum]}.{code}", lang)
+    return enum.label(code) if lang == "zh" else enum.label_en(code)
 
 
 def _missing(value: object) -> bool:

@@ -10,10 +10,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from dashboard import api
+from dashboard import board as presenter
 from dashboard.accounts import auth
 from dashboard.demo.load import load_demo
 from dashboard.insights.filters import Filters
-from dashboard.state import views
 from dashboard.state.drill import clicked_label, drill_rows
 from dashboard.store import storage
 
@@ -28,12 +28,12 @@ def demo_db(sqlite_url: str) -> str:
     return sqlite_url
 
 
-def kpi(view: views.BoardView, kid: str) -> views.KpiView:
+def kpi(view: presenter.BoardView, kid: str) -> presenter.KpiView:
     return next(k for g in view.kpi_groups for k in g.kpis if k.id == kid)
 
 
 def test_a_filtered_overview_counts_only_the_filtered_rows_and_keeps_the_query(demo_db: str) -> None:
-    cache = views.ViewCache()
+    cache = presenter.ViewCache()
     whole = cache.view("overview", "zh", today=TODAY)
     group2 = cache.view("overview", "zh", today=TODAY, filters=Filters(party_group=2))
     dem = storage.load_current(storage.make_engine(), "demolition")
@@ -44,7 +44,7 @@ def test_a_filtered_overview_counts_only_the_filtered_rows_and_keeps_the_query(d
     assert whole.filter_query == "" and whole.filter_values["party_group"] == "all"
     assert group2.filter_options["party_group"] == ["1", "2", "3", "4"]
     # the same filters give the same figures again (a link reproduces the view)
-    again = views.ViewCache().view(
+    again = presenter.ViewCache().view(
         "overview", "zh", today=TODAY, filters=Filters.from_query({"party_group": "2"})
     )
     assert [k.value for g in again.kpi_groups for k in g.kpis] == [
@@ -53,7 +53,7 @@ def test_a_filtered_overview_counts_only_the_filtered_rows_and_keeps_the_query(d
 
 
 def test_clicking_a_bar_lists_exactly_its_rows_masked(demo_db: str) -> None:
-    frames = views.CACHE.frames(Filters())
+    frames = presenter.CACHE.frames(Filters())
     label = clicked_label("demolition_by_group", frames, "zh", {"curveNumber": 0, "pointNumber": 2})
     assert label == "第3党小组"
     dataset, headers, rows, total = drill_rows("demolition_by_group", label, "zh", Filters(), mask=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from dashboard.board import drill as board_drill
 from dashboard.charts import registry
 from dashboard.insights import metrics
 from dashboard.insights.filters import Filters, drill, options
@@ -79,22 +80,40 @@ def test_options_list_the_values_present() -> None:
     assert opts["party_group"] == ["1", "2"] and opts["category"] == ["1", "2", "3"]
 
 
-def test_drill_down_returns_exactly_the_rows_behind_the_clicked_label() -> None:
+def test_drill_down_returns_exactly_the_rows_behind_a_value() -> None:
     t = town()
-    ds, rows = drill(t, "demolition_by_group", "第2党小组", "zh")
+    ds, rows = drill(t, "demolition_by_group", 2)
     assert ds == "demolition" and rows["property_id"].tolist() == ["P1", "P3", "P5", "P7"]
-    _, rows = drill(t, "demolition_by_category", "Category 3", "en")
+    _, rows = drill(t, "demolition_by_category", 3)
     assert rows["property_id"].tolist() == ["P2", "P5"]
-    _, rows = drill(t, "demolition_funnel", "已签约", "zh")  # at or past 已签约, as the funnel counts
+    _, rows = drill(t, "demolition_funnel", "signed")  # at or past 已签约, as the funnel counts
     assert rows["property_id"].tolist() == ["P0", "P1", "P2", "P3"]
-    _, rows = drill(t, "elections_by_type", "村", "zh")
+    _, rows = drill(t, "elections_by_type", "village")
     assert rows["org_code"].tolist() == ["O2"]
-    _, rows = drill(t, "brands_by_category", "Elder care", "en")
+    _, rows = drill(t, "brands_by_category", "elder_care")
     assert rows["project_code"].tolist() == ["B2"]
-    _, rows = drill(t, "demolition_grid", "P4", "zh")
+    _, rows = drill(t, "demolition_grid", "P4")
     assert rows["property_id"].tolist() == ["P4"]
-    assert drill(t, "demolition_by_group", "第9党小组", "zh") is None
-    assert drill(t, "demolition_burnup", "x", "zh") is None
+    assert drill(t, "elections_by_type", "村") is None  # a label is not a code: the presenter maps it
+    assert drill(t, "demolition_burnup", "x") is None
+
+
+def test_drill_down_finds_the_rows_behind_the_clicked_label_in_either_language() -> None:
+    t = town()
+    ds, rows = board_drill.rows_behind(t, "demolition_by_group", "第2党小组")
+    assert ds == "demolition" and rows["property_id"].tolist() == ["P1", "P3", "P5", "P7"]
+    _, rows = board_drill.rows_behind(t, "demolition_by_category", "Category 3")
+    assert rows["property_id"].tolist() == ["P2", "P5"]
+    _, rows = board_drill.rows_behind(t, "demolition_funnel", "已签约")
+    assert rows["property_id"].tolist() == ["P0", "P1", "P2", "P3"]
+    _, rows = board_drill.rows_behind(t, "elections_by_type", "村")
+    assert rows["org_code"].tolist() == ["O2"]
+    _, rows = board_drill.rows_behind(t, "brands_by_category", "Elder care")
+    assert rows["project_code"].tolist() == ["B2"]
+    _, rows = board_drill.rows_behind(t, "demolition_grid", "P4")
+    assert rows["property_id"].tolist() == ["P4"]
+    assert board_drill.rows_behind(t, "demolition_by_group", "第9党小组") is None
+    assert board_drill.rows_behind(t, "demolition_burnup", "x") is None
 
 
 def test_the_drilled_rows_match_the_bar_that_was_drawn() -> None:
@@ -102,4 +121,4 @@ def test_the_drilled_rows_match_the_bar_that_was_drawn() -> None:
     fig = registry.figure_dict(registry.BOARDS["demolition"][0].build(t, "zh", TODAY))  # the funnel
     bar = fig["data"][0]
     for label, count in zip(bar["y"], bar["x"], strict=True):
-        assert len(drill(t, "demolition_funnel", label, "zh")[1]) == count
+        assert len(board_drill.rows_behind(t, "demolition_funnel", label)[1]) == count

@@ -43,13 +43,31 @@ def test_every_key_has_both_languages_with_the_same_placeholders(key: str) -> No
     assert fields(entry["zh"]) == fields(entry["en"])
 
 
+def contract_enums() -> list[contract.Enum]:
+    """Every enumeration a ledger column uses."""
+    found = [c.enum for ds in contract.DATASETS.values() for c in ds.columns if c.enum is not None]
+    return list({id(e): e for e in found}.values())
+
+
 def test_english_strings_have_no_chinese() -> None:
     leftovers = {k: v["en"] for k, v in CATALOGUE.items() if CJK.search(v["en"])}
     assert leftovers == {}
+    contract_en = [ds.title_en for ds in contract.DATASETS.values()]
+    contract_en += [c.header_en for ds in contract.DATASETS.values() for c in ds.columns]
+    contract_en += [choice.label_en for enum in contract_enums() for choice in enum.choices]
+    assert [text for text in contract_en if CJK.search(text) or not text.strip()] == []
+
+
+def test_the_catalogue_imports_nothing_of_ours_but_the_office_clock() -> None:
+    """i18n sits under every layer: the contract's labels are passed in, never imported."""
+    source = Path(i18n.__file__).read_text(encoding="utf-8")
+    ours = re.findall(r"^\s*(?:from|import) (dashboard[\w.]*)", source, re.MULTILINE)
+    assert ours == ["dashboard.clock"]
 
 
 def test_every_enum_code_has_labels_in_both_languages() -> None:
-    for enum in i18n.ENUM_NAMES:
+    assert len(contract_enums()) == 7
+    for enum in contract_enums():
         for choice in enum.choices:
             assert enum_label(enum, choice.code, "zh") == choice.label
             assert not CJK.search(enum_label(enum, choice.code, "en"))
@@ -59,10 +77,12 @@ def test_every_enum_code_has_labels_in_both_languages() -> None:
 
 def test_every_contract_column_and_dataset_has_a_header_in_both_languages() -> None:
     for ds in contract.DATASETS.values():
-        assert t(f"dataset.{ds.name}", "zh") == ds.title
+        assert i18n.dataset_title(ds, "zh") == ds.title
+        assert i18n.dataset_title(ds, "en") == ds.title_en != ds.title
         for col in ds.columns:
-            assert t(f"col.{ds.name}.{col.name}", "zh") == col.header
-            assert t(f"col.{ds.name}.{col.name}", "en")
+            assert i18n.column_header(col, "zh") == col.header
+            assert i18n.column_header(col, "en") == col.header_en
+            assert col.header_en
 
 
 # Calls taking a literal catalogue key: t("k"), label("k"), both("k"), self._say("k"), self._say(False, "k").
@@ -89,25 +109,28 @@ def test_both_gives_zh_then_en() -> None:
 
 
 def test_both_fills_a_pair_in_each_language() -> None:
-    zh, en = i18n.both("staff.history.ask", dataset=i18n.both("dataset.brands"), version=3)
+    title = (contract.BRANDS.title, contract.BRANDS.title_en)
+    zh, en = i18n.both("staff.history.ask", dataset=title, version=3)
     assert zh == "把「一社区一品牌」恢复为版本 3 的内容？这会生成一个新版本。"
-    assert en == f"Make {t('dataset.brands', 'en')} what it was in version 3? This adds a new version."
+    assert en == "Make Community brands what it was in version 3? This adds a new version."
 
 
 def test_contract_headers_in_english_and_others_as_they_are() -> None:
-    assert i18n.headers_in("demolition", ["房产编号", "户类", "自定义"], "en") == [
+    assert i18n.headers_in(contract.DEMOLITION, ["房产编号", "户类", "自定义"], "en") == [
         "Property",
         "Household category",
         "自定义",
     ]
-    assert i18n.headers_in("demolition", ["户类"], "zh") == ["户类"]
+    assert i18n.headers_in(contract.DEMOLITION, ["户类"], "zh") == ["户类"]
 
 
 def test_every_role_and_audit_action_has_a_label() -> None:
     from dashboard.accounts.auth import Role
     from dashboard.state.history import ACTIONS, action_label
 
+    assert [r.label for r in Role] == ["领导", "工作人员", "管理员"]
     assert [t(f"role.{r.value}", "zh") for r in Role] == [r.label for r in Role]
+    assert [t(f"role.{r.value}", "en") for r in Role] == ["Viewer", "Staff", "Admin"]
     # every action the code writes to the audit log (auth.audit(engine, "<action>", ...))
     written: set[str] = set()
     for path in DASHBOARD.rglob("*.py"):

@@ -1,4 +1,8 @@
-"""The KPIs and row builders, each against numbers worked out by hand on tiny ledgers."""
+"""The KPIs and row builders, each against numbers worked out by hand on tiny ledgers.
+
+Insights return numbers, codes and dates; where a test also reads the text a leader sees, it
+takes it from the presenter (``dashboard.board.format`` / ``dashboard.board.rows``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
+from dashboard.board import rows as board_rows
+from dashboard.board.format import forecast_text, kpi_delta_text, kpi_formula_text, kpi_value_text
 from dashboard.insights import metrics
 from dashboard.insights.metrics import (
     CAMPAIGN_DAYS,
@@ -17,10 +23,6 @@ from dashboard.insights.metrics import (
     cumulative,
     elections_table,
     forecast,
-    forecast_text,
-    kpi_delta_text,
-    kpi_formula_text,
-    kpi_value_text,
     milestone_status,
     overview_kpis,
     property_grid,
@@ -376,20 +378,23 @@ def test_term_expiry_yellow_within_180_days_red_when_past() -> None:
         org("DERIVED", "residential", "completed", completed_date="2020-06-20", note="任期按完成日期推算"),
         org("OPEN", "village", "voting"),  # no dates at all: not listed
     ]
-    got = term_expiry(frames(elections=rows), TODAY, "zh")
+    got = term_expiry(frames(elections=rows), TODAY)
     assert [(r["org_code"], r["level"], r["days"]) for r in got] == [
         ("PAST", "red", -1),
         ("DERIVED", "yellow", 5),
         ("SOON", "yellow", 180),
     ]
-    assert got[0]["days_text"] == "已过 1 天"
-    assert got[0]["level_label"] == "已届满"
-    assert got[1]["term_end"] == "2025年6月20日"
+    assert got[1]["term_end"] == date(2025, 6, 20) and got[1]["org_type"] == "residential"
     assert got[1]["note"] == "任期按完成日期推算"
-    en = term_expiry(frames(elections=rows), TODAY, "en")
-    assert en[1]["days_text"] == "5 days left"
-    assert en[1]["org_type"] == "Residential"
-    assert en[1]["term_end"] == "20 Jun 2025"
+    zh = [board_rows.expiry_row(r, "zh") for r in got]
+    assert zh[0].days_text == "已过 1 天"
+    assert zh[0].level_label == "已届满"
+    assert zh[1].term_end == "2025年6月20日"
+    assert zh[1].note == "任期按完成日期推算"
+    en = [board_rows.expiry_row(r, "en") for r in got]
+    assert en[1].days_text == "5 days left"
+    assert en[1].org_type == "Residential"
+    assert en[1].term_end == "20 Jun 2025"
 
 
 # --- elections table -------------------------------------------------------------------
@@ -401,16 +406,20 @@ def test_elections_table_least_advanced_first_with_labels() -> None:
         org("B", "community", "not_started", planned_date="2025-07-01"),
         org("C", "residential", "voting"),
     ]
-    zh = elections_table(frames(elections=rows), "zh")
-    assert [r["org_code"] for r in zh] == ["B", "C", "A"]
-    assert zh[0]["stage"] == "未启动" and zh[0]["org_type"] == "社区"
-    assert zh[0]["planned_date"] == "2025年7月1日"
-    assert zh[0]["supervisor"] == "—"
-    assert zh[2]["term_end"] == "2030年5月20日"  # completed 2025-05-20 + 5 years
-    en = elections_table(frames(elections=rows), "en")
-    assert en[0]["stage"] == "Not started" and en[0]["org_type"] == "Urban community"
-    assert en[2]["completed_date"] == "20 May 2025"
-    assert elections_table(frames(), "zh") == []
+    got = elections_table(frames(elections=rows))
+    assert [r["org_code"] for r in got] == ["B", "C", "A"]
+    assert got[0]["stage"] == "not_started" and got[0]["org_type"] == "community"
+    assert got[0]["planned_date"] == date(2025, 7, 1) and got[0]["supervisor"] is None
+    assert got[2]["term_end"] == date(2030, 5, 20)  # completed 2025-05-20 + 5 years
+    zh = [board_rows.org_row(r, "zh") for r in got]
+    assert zh[0].stage == "未启动" and zh[0].org_type == "社区" and zh[0].stage_code == "not_started"
+    assert zh[0].planned_date == "2025年7月1日"
+    assert zh[0].supervisor == "—"
+    assert zh[2].term_end == "2030年5月20日"
+    en = [board_rows.org_row(r, "en") for r in got]
+    assert en[0].stage == "Not started" and en[0].org_type == "Urban community"
+    assert en[2].completed_date == "20 May 2025"
+    assert elections_table(frames()) == []
 
 
 # --- brand cards ----------------------------------------------------------------------------
@@ -428,20 +437,23 @@ def test_brand_cards_count_this_years_activities_against_the_target() -> None:
         activity("2025-02-01", 10, "BR-2"),
         activity("2025-03-01", 10, "BR-2"),
     ]
-    got = {c["project_code"]: c for c in brand_cards(frames(brands=br, activities=acts), TODAY, "zh")}
+    cards = brand_cards(frames(brands=br, activities=acts), TODAY)
+    got = {c["project_code"]: c for c in cards}
     one = got["BR-1"]
     assert one["activities"] == 6 and one["target"] == 24
     assert one["pace"] == 6 / 24
-    assert one["progress_text"] == "今年活动 6 / 目标 24"
-    assert one["category"] == "养老服务" and one["status"] == "已挂牌"
+    assert one["category"] == "elder_care" and one["status"] == "launched"
+    shown = board_rows.brand_card(one, "zh")
+    assert shown.progress_text == "今年活动 6 / 目标 24" and shown.percent == 25
+    assert shown.category == "养老服务" and shown.status == "已挂牌" and shown.status_code == "launched"
     # 15 June is 166/365 of the year: 6 of 24 (25%) is behind, 2 of 2 is not
     assert one["expected"] == pytest.approx(166 / 365)
     assert one["level"] == "warn"
     assert got["BR-2"]["level"] == "ok"
     assert got["BR-3"]["pace"] is None and got["BR-3"]["level"] == "ok"
-    en = brand_cards(frames(brands=br, activities=acts), TODAY, "en")
-    assert en[2]["progress_text"] == "0 activities this year (no target)"
-    assert en[0]["progress_text"] == "6 of 24 activities this year"
+    en = [board_rows.brand_card(c, "en") for c in cards]
+    assert en[2].progress_text == "0 activities this year (no target)"
+    assert en[0].progress_text == "6 of 24 activities this year"
 
 
 # --- property grid ------------------------------------------------------------------------------
@@ -453,20 +465,22 @@ def test_property_grid_groups_masks_and_colours() -> None:
         prop("P2", "cleared", "2025-06-01", "2025-06-02", "2025-06-03", group=1, household="李四"),
         prop("P3", "surveyed", group=2, household="王五"),
     ]
-    got = property_grid(frames(demolition=rows), "zh")
+    got = property_grid(frames(demolition=rows))
     assert [g["party_group"] for g in got] == [1, 2]
-    assert got[1]["label"] == "第2党小组"
     assert [c["household"] for c in got[1]["cells"]] == ["张**", "王**"]
     assert got[1]["cells"][0]["colour"] == metrics.PROPERTY_STATUS_COLOURS["signed"]
-    assert got[1]["cells"][0]["status_label"] == "已签约"
+    assert got[1]["cells"][0]["status"] == "signed"
     assert got[1]["counts"]["signed"] == 1 and got[1]["counts"]["cleared"] == 0
-    assert property_grid(frames(demolition=rows), "zh", mask=False)[1]["cells"][0]["household"] == "张三丰"
-    assert property_grid(frames(demolition=rows), "en")[0]["label"] == "Party group 1"
+    assert property_grid(frames(demolition=rows), mask=False)[1]["cells"][0]["household"] == "张三丰"
+    shown = board_rows.grid_group(got[1], "zh")
+    assert shown.label == "第2党小组"
+    assert shown.cells[0].title == "P1 · 张** · 已签约" and shown.cells[0].css == "cell s-signed"
+    assert board_rows.grid_group(got[0], "en").label == "Party group 1"
 
 
 def test_property_grid_caps_cells_but_counts_everything() -> None:
     rows = [prop(f"P{i}", "signed", "2025-06-01", group=1 + i % 2) for i in range(30)]
-    got = property_grid(frames(demolition=rows), "zh", limit=10)
+    got = property_grid(frames(demolition=rows), limit=10)
     assert [len(g["cells"]) for g in got] == [5, 5]
     assert [g["hidden"] for g in got] == [10, 10]
     assert [g["total"] for g in got] == [15, 15]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from dashboard.accounts import auth, kiosk
+from dashboard.board import report as weekly
 from dashboard.insights import report
 from dashboard.store import storage
 from tests.test_trends import TODAY, properties, upload
@@ -24,16 +25,25 @@ def test_the_report_compares_with_the_data_of_a_week_ago(engine: sa.Engine) -> N
     upload(engine, "demolition", properties(2), TODAY - timedelta(days=10))
     upload(engine, "demolition", properties(5), TODAY - timedelta(days=2))
     current = {"demolition": storage.load_current(engine, "demolition")}
-    rep = report.build(engine, current, storage.latest_versions(engine), TODAY, "zh")
-    signed = next(f for f in rep.figures if f.label == "签约率")
-    assert signed.value == "50%" and signed.change == "较上周 +30 个百分点"
-    elections = next(f for f in rep.figures if f.label == "换届完成率")
-    assert elections.change == "上周无数据"
-    assert rep.period == "统计周期：2026年6月24日至2026年6月30日"
-    assert rep.uploads == ["拆迁房产进度：本周更新 1 次，新增 0 行、变更 3 行、删除 0 行"]
-    assert "10 户中已签约 5 户（签约率 50%）" in rep.summary[2]
+    rep = report.build(engine, current, storage.latest_versions(engine), TODAY)
+    assert rep.kpis["signed_rate"].value == 0.5 and rep.kpis["signed_rate"].delta == pytest.approx(0.3)
+    assert rep.kpis["election_completion"].delta is None  # no elections a week ago
+    assert (rep.start, rep.end) == (date(2026, 6, 24), date(2026, 6, 30))
+    assert rep.uploads == [report.Upload("demolition", versions=1, added=0, changed=3, removed=0)]
     # the demolition ledger was uploaded 2 days ago: within its daily rhythm? no, stale after 1 day
     assert [w.rule for w in rep.warnings] == ["dataset_stale"]
+    # and in the leader's words (dashboard.board.report)
+    text = weekly.write(rep, "zh")
+    signed = next(f for f in text.figures if f.label == "签约率")
+    assert signed.value == "50%" and signed.change == "较上周 +30 个百分点"
+    elections = next(f for f in text.figures if f.label == "换届完成率")
+    assert elections.change == "上周无数据"
+    assert text.period == "统计周期：2026年6月24日至2026年6月30日"
+    assert text.uploads == ["拆迁房产进度：本周更新 1 次，新增 0 行、变更 3 行、删除 0 行"]
+    assert "10 户中已签约 5 户（签约率 50%）" in text.summary[2]
+    assert weekly.write(report.Report(start=TODAY, end=TODAY, kpis=rep.kpis), "en").uploads == [
+        "No ledger was updated this week"
+    ]
 
 
 def test_frames_as_of_a_day_before_any_upload_are_empty(engine: sa.Engine) -> None:

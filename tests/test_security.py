@@ -442,8 +442,8 @@ def test_admin_manages_accounts_and_each_change_is_audited(engine: sa.Engine) ->
 def test_a_board_that_failed_to_build_says_so_and_takes_the_next_version(
     engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from dashboard import board as presenter
     from dashboard.demo.load import load_demo
-    from dashboard.state import views
     from dashboard.state.board import Board
 
     load_demo(engine)
@@ -454,9 +454,9 @@ def test_a_board_that_failed_to_build_says_so_and_takes_the_next_version(
         raise RuntimeError("a bug in a chart")
 
     with monkeypatch.context() as patch:
-        patch.setattr(views.CACHE, "view", broken)
+        patch.setattr(presenter.CACHE, "view", broken)
         _fire(state, "open", "demolition")
     assert state.failed and state.grid == []
     assert _watched("tab-unlucky") == [("demolition", "zh", "")]
     # what the live poll checks before it pushes the next version to this tab
-    assert state._shows(views.CACHE.view("demolition", "zh"))
+    assert state._shows(presenter.CACHE.view("demolition", "zh"))

@@ -1,6 +1,6 @@
 """What each board sends to a browser: built once per data version, translated, and small.
 
-``dashboard.state.views`` is the Reflex-free half of the app: these tests run
+``dashboard.board`` is the Reflex-free half of the app: these tests run
 it on the demo ledgers in a temporary database and on city-sized frames.
 """
 
@@ -12,10 +12,10 @@ from datetime import date
 
 import pytest
 
+from dashboard import board as presenter
 from dashboard import i18n
+from dashboard.board import BOARDS, Snapshot, ViewCache, build_view
 from dashboard.demo.load import demo_bytes, load_demo
-from dashboard.state import views
-from dashboard.state.views import BOARDS, Snapshot, ViewCache, build_view
 from dashboard.store import storage
 from tests.frames import city_frames
 
@@ -60,7 +60,7 @@ def test_every_board_says_when_and_by_whom_each_dataset_was_last_updated(demo_db
     cache = ViewCache()
     for board in BOARDS:
         view = cache.view(board, "zh", today=TODAY)
-        assert len(view.freshness) == len(views.BOARD_DATASETS[board])
+        assert len(view.freshness) == len(presenter.BOARD_DATASETS[board])
         for line in view.freshness:
             assert line.dataset.endswith("：")
             assert line.text.startswith("数据截至 ") and line.text.endswith(" · demo")
@@ -130,13 +130,13 @@ def test_a_city_sized_board_stays_small() -> None:
         view = build_view(snapshot, board, "zh")
         size = len(json.dumps(dataclasses.asdict(view), ensure_ascii=False).encode())
         assert size < 300_000, (board, size)
-        assert len(view.orgs) <= views.TABLE_LIMIT
-        assert len(view.expiries) <= views.TABLE_LIMIT
-        assert len(view.brands) <= views.CARD_LIMIT
+        assert len(view.orgs) <= presenter.TABLE_LIMIT
+        assert len(view.expiries) <= presenter.TABLE_LIMIT
+        assert len(view.brands) <= presenter.CARD_LIMIT
     elections = build_view(snapshot, "elections", "zh")
-    assert elections.orgs_more == f"另有 {5_000 - views.TABLE_LIMIT} 条未显示"
+    assert elections.orgs_more == f"另有 {5_000 - presenter.TABLE_LIMIT} 条未显示"
     overview = build_view(snapshot, "overview", "zh")
-    assert len(overview.warnings) == views.TABLE_LIMIT  # a city has hundreds open
+    assert len(overview.warnings) == presenter.TABLE_LIMIT  # a city has hundreds open
     assert overview.warnings_more.startswith("另有 ") and overview.warnings_more.endswith(" 条未显示")
     # Thousands of communities: the filter is typed, its choices are not sent.
     assert elections.filter_typed == ["community"]
@@ -164,3 +164,28 @@ def test_every_catalogue_string_the_pages_use_exists_in_both_languages() -> None
             assert i18n.t(key, lang), (key, lang)
     for board in BOARDS:
         assert i18n.t(f"app.page.{board}", "en")
+
+
+def _modules_loaded_by(*modules: str) -> set[str]:
+    """The modules a fresh interpreter holds after importing ``modules`` (nothing else imported)."""
+    import subprocess
+    import sys
+
+    code = (
+        f"import importlib, sys\nfor m in {list(modules)!r}: importlib.import_module(m)\n"
+        "print(' '.join(sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_the_presenter_runs_without_reflex_and_the_insights_without_the_catalogue() -> None:
+    """board/ is plain Python (states, api and cli show it); insights give codes, numbers, dates."""
+    from pathlib import Path
+
+    board_modules = [f"dashboard.board.{p.stem}" for p in Path(presenter.__file__).parent.glob("*.py")]
+    assert "reflex" not in _modules_loaded_by("dashboard.board", *board_modules)
+    insights = ["metrics", "warnings", "trends", "filters", "report"]
+    loaded = _modules_loaded_by(*(f"dashboard.insights.{m}" for m in insights))
+    assert "dashboard.insights.report" in loaded and "dashboard.i18n" not in loaded
+    assert "dashboard.state" not in _modules_loaded_by("dashboard.api", "dashboard.cli")

@@ -44,7 +44,8 @@ def test_milestone_overdue_counts_days_after_planned_end(days_past_end: int, exp
         assert found[0].level == "red"
         assert found[0].link == "/demolition"
         assert found[0].since == end + timedelta(days=1)
-        assert "已超期 1 天" in found[0].reason
+        assert found[0].reason_key == "warn.milestone_overdue"
+        assert found[0].params == {"name": "M-01 签约攻坚", "end": end, "days": 1, "progress": 100.0}
 
 
 def test_a_finished_milestone_is_never_overdue() -> None:
@@ -60,11 +61,11 @@ def test_milestone_lagging_when_progress_is_below_time_elapsed(progress: int, ex
     f = frames(
         milestones=[milestone(planned_start=start, planned_end=start + timedelta(days=9), progress=progress)]
     )
-    found = warnings.milestone_warnings(f, TODAY, "en")
+    found = warnings.milestone_warnings(f, TODAY)
     assert rules(found) == expected
     if expected:
         assert found[0].level == "yellow"
-        assert "49%" in found[0].reason and "50%" in found[0].reason
+        assert found[0].params == {"name": "M-01 签约攻坚", "progress": 49.0, "expected": 50}
         assert found[0].since == start + timedelta(days=4)  # day 5: the first day 50% > 49%
 
 
@@ -118,7 +119,8 @@ def test_progress_gap_thresholds(signed: int, expected: list[str]) -> None:
 def test_progress_gap_reason_and_since_show_the_figures() -> None:
     f = frames(**demolition_campaign(39, day=50))
     (w,) = warnings.gap_warnings(f, TODAY)
-    assert w.reason == "进度差 −11 个百分点（签约率 39% − 时间进度 50%），落后超过 10 个百分点"
+    assert w.reason_key == "warn.progress_gap_red"
+    assert w.params == {"gap": pytest.approx(-11), "signed": 0.39, "time": 0.5}
     # time progress first exceeded 39% + 10 points on day 50 (50% > 49%)
     assert w.since == TODAY
 
@@ -145,7 +147,9 @@ def test_election_overdue(days_past: int, expected: list[str]) -> None:
     assert rules(found) == expected
     if expected:
         assert found[0].level == "red" and found[0].link == "/elections"
-        assert "选举大会" in found[0].reason and "东辛村党支部" in found[0].reason
+        planned = TODAY - timedelta(days=days_past)
+        assert found[0].params == {"name": "东辛村党支部", "date": planned, "days": 1, "stage": "voting"}
+        assert found[0].name == "东辛村党支部"  # the data name, shown as data
 
 
 def test_a_completed_election_is_not_overdue() -> None:
@@ -194,7 +198,12 @@ def test_brand_behind_pace(activities: int, target: int, expected: list[str]) ->
     assert rules(found) == expected
     if expected:
         assert found[0].level == "yellow" and found[0].link == "/brands"
-        assert "180 / 目标 365" in found[0].reason
+        assert found[0].params == {
+            "name": "常春藤社区 · 连心网络",
+            "count": 180,
+            "target": 365,
+            "expected": 181,
+        }
 
 
 def test_a_brand_without_target_is_never_behind() -> None:
@@ -244,8 +253,8 @@ def test_rhythm_is_configurable_through_the_environment() -> None:
     )
     assert rhythms["demolition"] == 3 and rhythms["activities"] == 14 and rhythms["brands"] == 30
     assert warnings.stale_warnings({"demolition": uploaded(3)}, TODAY, rhythms=rhythms) == []
-    (w,) = warnings.stale_warnings({"demolition": uploaded(4)}, TODAY, "en", rhythms=rhythms)
-    assert "4 days ago" in w.reason and "every 3 days" in w.reason
+    (w,) = warnings.stale_warnings({"demolition": uploaded(4)}, TODAY, rhythms=rhythms)
+    assert w.params == {"dataset": "demolition", "date": TODAY - timedelta(days=4), "days": 4, "rhythm": 3}
 
 
 # --- term expiry: within 180 days yellow, ended red
@@ -270,6 +279,8 @@ def test_term_expiry_window(days_left: int, expected: list[str]) -> None:
     assert rules(found) == expected
     if expected:
         assert found[0].level == RULES[expected[0]].level
+        term_end = TODAY + timedelta(days=days_left)
+        assert found[0].params == {"name": "东辛村党支部", "date": term_end, "days": abs(days_left)}
 
 
 def test_term_calendar_lists_every_org_soonest_first_with_the_derived_term_end() -> None:
@@ -312,3 +323,19 @@ def test_every_rule_has_a_reason_in_both_languages() -> None:
 
     for rule in RULES.values():
         assert set(i18n.CATALOGUE[rule.reason_key]) == {"zh", "en"}
+
+
+def test_warnings_carry_figures_never_display_strings() -> None:
+    """The reason is the presenter's (dashboard.board.warnings): a warning holds numbers, dates, codes."""
+    f = frames(
+        elections=[org(org_code="LATE", planned_date=TODAY - timedelta(days=3))],
+        **demolition_campaign(39, day=50),
+    )
+    found = warnings.evaluate(f, {"meetings": uploaded(30)}, TODAY)
+    assert {w.rule for w in found} == {"election_overdue", "progress_gap_red", "dataset_stale"}
+    for w in found:
+        assert not hasattr(w, "reason")
+        for key, value in w.params.items():
+            assert isinstance(value, int | float | date | str), (w.rule, key, value)
+            if isinstance(value, str):  # data as entered or a code, never a translated sentence
+                assert key in {"name", "stage", "dataset"}, (w.rule, key)

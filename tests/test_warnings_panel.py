@@ -11,10 +11,10 @@ from starlette.testclient import TestClient
 
 from dashboard import api
 from dashboard.accounts import auth
+from dashboard.board import ViewCache
 from dashboard.clock import office_today
 from dashboard.demo.load import load_demo
 from dashboard.insights import warnings
-from dashboard.state.views import ViewCache
 from dashboard.store import storage
 
 TODAY = date(2025, 6, 30)

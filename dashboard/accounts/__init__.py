@@ -19,7 +19,6 @@ _PUBLIC: dict[str, str] = {
     "LOGIN_FAILED": "auth",
     "LOGIN_FAILED_EN": "auth",
     "Role": "auth",
-    "ROLE_LABELS": "auth",
     "allows": "auth",
     "AccountError": "auth",
     "UserInfo": "auth",

@@ -64,10 +64,10 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
+        """The Chinese label the CLI prints: the catalogue's ``role.<value>``."""
+        from dashboard import i18n  # the catalogue (pandas) only when a label is printed
 
-
-ROLE_LABELS: dict[Role, str] = {Role.VIEWER: "领导", Role.EDITOR: "工作人员", Role.ADMIN: "管理员"}
+        return i18n.t(f"role.{self.value}")
 
 
 def allows(role: Role | str | None, needed: Role) -> bool:

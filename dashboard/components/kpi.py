@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from dashboard.board.views import KpiGroup, KpiView
 from dashboard.state.board import Board
-from dashboard.state.views import KpiGroup, KpiView
 
 LEVEL_COLOUR = {"ok": "gray", "warn": "amber", "bad": "red"}
 

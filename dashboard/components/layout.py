@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from dashboard.board.views import Freshness
 from dashboard.components import site
 from dashboard.components.account import account_bar, demo_mode_notice
 from dashboard.state.board import Board
 from dashboard.state.prefs import Prefs
-from dashboard.state.views import Freshness
 
 
 def ui(key: str) -> rx.Var:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from dashboard.board.views import BrandCard, ExpiryRow, GridCell, GridGroup, OrgRow, Swatch
 from dashboard.components.layout import data_value, ui
 from dashboard.insights.metrics import PROPERTY_STATUS_COLOURS
 from dashboard.state.board import Board
 from dashboard.state.drill import Drill
-from dashboard.state.views import BrandCard, ExpiryRow, GridCell, GridGroup, OrgRow, Swatch
 
 
 def more_note(text: rx.Var) -> rx.Component:

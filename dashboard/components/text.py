@@ -60,6 +60,12 @@ def pick(zh: rx.Var, en: rx.Var) -> rx.Var:
     return rx.cond(Prefs.is_en, en, zh)
 
 
+def dataset_label(code: str) -> rx.Var:
+    """A dataset's title (the contract's, in both languages) in the viewer's language."""
+    ds = DATASETS[code]
+    return rx.cond(Prefs.is_en, ds.title_en, ds.title)
+
+
 def dataset_title(name: rx.Var) -> rx.Var:
     """A dataset's title from its code (e.g. ``demolition``), unknown codes as they are."""
-    return rx.match(name, *((code, label(f"dataset.{code}")) for code in DATASETS), name)
+    return rx.match(name, *((code, dataset_label(code)) for code in DATASETS), name)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from dashboard.board.views import WarningRow
 from dashboard.components.layout import data_value, ui
 from dashboard.components.tables import more_note
 from dashboard.state.board import Board
 from dashboard.state.prefs import Prefs
-from dashboard.state.views import WarningRow
 
 
 def _row(row: WarningRow) -> rx.Component:

@@ -1,14 +1,16 @@
 """The data contract: the six datasets staff upload, declared once.
 
 Everything else (reading, validation, storage, export, charts, the UI) reads
-column names, headers, types, enum labels and keys from here. The source of
+column names, headers, types, enum labels (Chinese and English) and keys from here. The source of
 truth for the rules is ../shared/datasets.md; this module is its executable form.
 
 Conventions
 - ``Column.name`` is the English alias; it is the column name in typed frames,
-  in the database and in the code. ``Column.header`` is the Chinese header.
+  in the database and in the code. ``Column.header`` is the Chinese header,
+  ``Column.header_en`` the English one (what an English-reading viewer sees).
 - Enumerations are stored as their English code; ``Enum.label(code)`` gives
-  the Chinese label. Ordered enumerations keep their contract order.
+  the Chinese label, ``Enum.label_en(code)`` the English one. Ordered
+  enumerations keep their contract order.
 - Cross-field rules (date order, status/stage against dates) are declared
   here as data (:class:`DateOrder`, :class:`RequiredFrom`) and checked in
   ``dashboard.ingest.validation``.
@@ -43,10 +45,11 @@ class Mode(StrEnum):
 
 @dataclass(frozen=True)
 class Choice:
-    """One value of an enumeration: English code and Chinese label."""
+    """One value of an enumeration: English code, Chinese label and English label."""
 
     code: str
     label: str
+    label_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,10 @@ class Enum:
         """Chinese label of ``code``."""
         return self._by_code()[code]
 
+    def label_en(self, code: str) -> str:
+        """English label of ``code``."""
+        return next(c.label_en for c in self.choices if c.code == code)
+
     def rank(self, code: str) -> int:
         """Position of ``code`` in contract order (0-based)."""
         return self.codes.index(code)
@@ -86,12 +93,14 @@ class Enum:
         return {c.code: c.label for c in self.choices}
 
 
-def _enum(pairs: str, ordered: bool = False) -> Enum:
-    """Build an Enum from 'label code · label code' as written in datasets.md."""
+def _enum(pairs: str, *, en: dict[str, str], ordered: bool = False) -> Enum:
+    """Build an Enum from 'label code · label code' as written in datasets.md, and English labels by code."""
     choices = []
     for item in pairs.split("·"):
         label, code = item.split()
-        choices.append(Choice(code=code, label=label))
+        choices.append(Choice(code=code, label=label, label_en=en[code]))
+    if set(en) != {c.code for c in choices}:
+        raise ValueError(f"English labels {sorted(en)} do not match the codes of {pairs!r}")
     return Enum(tuple(choices), ordered=ordered)
 
 
@@ -101,6 +110,7 @@ class Column:
 
     name: str  # English alias; the column's name everywhere in code and DB
     header: str  # Chinese header, as staff type it
+    header_en: str  # English header, as an English-reading viewer sees it
     type: ColType
     required: bool = False
     unique: bool = False
@@ -206,27 +216,76 @@ class Dataset:
 # ---------------------------------------------------------------------------
 # Enumerations
 
-ORG_TYPE = _enum("村 village · 居 residential · 社区 community")
+ORG_TYPE = _enum(
+    "村 village · 居 residential · 社区 community",
+    en={"village": "Village", "residential": "Residential", "community": "Urban community"},
+)
 ELECTION_STAGE = _enum(
     "未启动 not_started · 摸底调研 survey · 推荐提名 nomination · 资格审查 qualification"
     " · 选举大会 voting · 上级审批 approval · 已完成 completed",
     ordered=True,
+    en={
+        "not_started": "Not started",
+        "survey": "Survey",
+        "nomination": "Nomination",
+        "qualification": "Qualification review",
+        "voting": "Election meeting",
+        "approval": "Approval",
+        "completed": "Completed",
+    },
 )
 BRAND_CATEGORY = _enum(
     "网络管理 network · 服务实效 service · 资源整合 resources · 特殊群体 special_groups"
-    " · 养老服务 elder_care · 其他 other"
+    " · 养老服务 elder_care · 其他 other",
+    en={
+        "network": "Network management",
+        "service": "Service delivery",
+        "resources": "Resource pooling",
+        "special_groups": "Special groups",
+        "elder_care": "Elder care",
+        "other": "Other",
+    },
 )
-BRAND_STATUS = _enum("筹备 planning · 创建中 building · 已挂牌 launched · 示范 model", ordered=True)
+BRAND_STATUS = _enum(
+    "筹备 planning · 创建中 building · 已挂牌 launched · 示范 model",
+    ordered=True,
+    en={"planning": "Planning", "building": "Building", "launched": "Launched", "model": "Model"},
+)
 ACTIVITY_TYPE = _enum(
     "三会一课 three_meetings · 主题党日 party_day · 志愿服务 volunteer · 健康讲座 health"
-    " · 文体活动 culture · 结对帮扶 pairing · 其他 other"
+    " · 文体活动 culture · 结对帮扶 pairing · 其他 other",
+    en={
+        "three_meetings": "Three meetings, one lesson",
+        "party_day": "Party day",
+        "volunteer": "Volunteer service",
+        "health": "Health talk",
+        "culture": "Culture & sports",
+        "pairing": "Pairing support",
+        "other": "Other",
+    },
 )
 PROPERTY_STATUS = _enum(
     "已摸底 surveyed · 已评估 appraised · 已签约 signed"
     " · 已腾空 vacated · 已拆除 demolished · 已清运 cleared",
     ordered=True,
+    en={
+        "surveyed": "Surveyed",
+        "appraised": "Appraised",
+        "signed": "Signed",
+        "vacated": "Vacated",
+        "demolished": "Demolished",
+        "cleared": "Cleared",
+    },
 )
-MEETING_TYPE = _enum("专题调度会 dispatch · 周例会 weekly · 早碰头 morning · 晚研判 evening")
+MEETING_TYPE = _enum(
+    "专题调度会 dispatch · 周例会 weekly · 早碰头 morning · 晚研判 evening",
+    en={
+        "dispatch": "Dispatch meeting",
+        "weekly": "Weekly meeting",
+        "morning": "Morning huddle",
+        "evening": "Evening review",
+    },
+)
 
 T = ColType
 
@@ -240,17 +299,17 @@ ELECTIONS = Dataset(
     key=("org_code",),
     default_mode=Mode.REPLACE,
     columns=(
-        Column("org_code", "组织编码", T.TEXT, required=True, unique=True, example="ORG-001"),
-        Column("org_name", "党组织名称", T.TEXT, required=True, example="示例村党支部"),
-        Column("org_type", "组织类型", T.ENUM, required=True, enum=ORG_TYPE, example="村"),
-        Column("members", "党员数", T.INT, required=True, min=0, example="35"),
-        Column("stage", "当前阶段", T.ENUM, required=True, enum=ELECTION_STAGE, example="已完成"),
-        Column("supervisor", "督导员", T.TEXT, example="督导员甲"),
-        Column("planned_date", "计划完成日期", T.DATE, example="2024-05-31"),
-        Column("completed_date", "完成日期", T.DATE, example="2024-05-28"),
-        Column("term_end", "任期届满日期", T.DATE, example=""),
-        Column("turnout", "到会率", T.PERCENT, min=0, max=100, example="96%"),
-        Column("note", "备注", T.TEXT, example=""),
+        Column("org_code", "组织编码", "Org code", T.TEXT, required=True, unique=True, example="ORG-001"),
+        Column("org_name", "党组织名称", "Party organisation", T.TEXT, required=True, example="示例村党支部"),
+        Column("org_type", "组织类型", "Type", T.ENUM, required=True, enum=ORG_TYPE, example="村"),
+        Column("members", "党员数", "Members", T.INT, required=True, min=0, example="35"),
+        Column("stage", "当前阶段", "Stage", T.ENUM, required=True, enum=ELECTION_STAGE, example="已完成"),
+        Column("supervisor", "督导员", "Supervisor", T.TEXT, example="督导员甲"),
+        Column("planned_date", "计划完成日期", "Planned by", T.DATE, example="2024-05-31"),
+        Column("completed_date", "完成日期", "Completed on", T.DATE, example="2024-05-28"),
+        Column("term_end", "任期届满日期", "Term ends", T.DATE, example=""),
+        Column("turnout", "到会率", "Turnout", T.PERCENT, min=0, max=100, example="96%"),
+        Column("note", "备注", "Note", T.TEXT, example=""),
     ),
     required_from=(RequiredFrom("completed_date", "stage", "completed", empty_before=True),),
     date_orders=(DateOrder("completed_date", "term_end"),),
@@ -265,15 +324,19 @@ BRANDS = Dataset(
     key=("project_code",),
     default_mode=Mode.REPLACE,
     columns=(
-        Column("project_code", "项目编码", T.TEXT, required=True, unique=True, example="BR-01"),
-        Column("community", "社区", T.TEXT, required=True, example="常春藤社区"),
-        Column("brand_name", "品牌名称", T.TEXT, required=True, example="连心网络"),
-        Column("category", "类别", T.ENUM, required=True, enum=BRAND_CATEGORY, example="网络管理"),
-        Column("status", "状态", T.ENUM, required=True, enum=BRAND_STATUS, example="已挂牌"),
-        Column("start_date", "启动日期", T.DATE, example="2024-03-01"),
-        Column("owner", "负责人", T.TEXT, example="负责人甲"),
-        Column("target_activities", "年度目标活动数", T.INT, min=0, example="24"),
-        Column("note", "备注", T.TEXT, example=""),
+        Column(
+            "project_code", "项目编码", "Project code", T.TEXT, required=True, unique=True, example="BR-01"
+        ),
+        Column("community", "社区", "Community", T.TEXT, required=True, example="常春藤社区"),
+        Column("brand_name", "品牌名称", "Brand", T.TEXT, required=True, example="连心网络"),
+        Column(
+            "category", "类别", "Category", T.ENUM, required=True, enum=BRAND_CATEGORY, example="网络管理"
+        ),
+        Column("status", "状态", "Status", T.ENUM, required=True, enum=BRAND_STATUS, example="已挂牌"),
+        Column("start_date", "启动日期", "Started", T.DATE, example="2024-03-01"),
+        Column("owner", "负责人", "Owner", T.TEXT, example="负责人甲"),
+        Column("target_activities", "年度目标活动数", "Activities target (year)", T.INT, min=0, example="24"),
+        Column("note", "备注", "Note", T.TEXT, example=""),
     ),
     rhythm_days=30,
 )
@@ -285,12 +348,12 @@ ACTIVITIES = Dataset(
     key=("date", "project_code", "title"),
     default_mode=Mode.APPEND,
     columns=(
-        Column("date", "活动日期", T.DATE, required=True, example="2024-05-03"),
-        Column("project_code", "项目编码", T.TEXT, required=True, example="BR-01"),
-        Column("title", "活动名称", T.TEXT, required=True, example="健康养生讲座"),
-        Column("type", "活动类型", T.ENUM, required=True, enum=ACTIVITY_TYPE, example="健康讲座"),
-        Column("participants", "参与人数", T.INT, required=True, min=0, example="40"),
-        Column("volunteers", "志愿者人数", T.INT, min=0, example="6"),
+        Column("date", "活动日期", "Date", T.DATE, required=True, example="2024-05-03"),
+        Column("project_code", "项目编码", "Project code", T.TEXT, required=True, example="BR-01"),
+        Column("title", "活动名称", "Activity", T.TEXT, required=True, example="健康养生讲座"),
+        Column("type", "活动类型", "Type", T.ENUM, required=True, enum=ACTIVITY_TYPE, example="健康讲座"),
+        Column("participants", "参与人数", "Participants", T.INT, required=True, min=0, example="40"),
+        Column("volunteers", "志愿者人数", "Volunteers", T.INT, min=0, example="6"),
     ),
     foreign_keys=(ForeignKey("project_code", "brands", "project_code"),),
     rhythm_days=7,
@@ -303,17 +366,17 @@ DEMOLITION = Dataset(
     key=("property_id",),
     default_mode=Mode.REPLACE,
     columns=(
-        Column("property_id", "房产编号", T.TEXT, required=True, unique=True, example="DX-001"),
-        Column("household", "户主", T.TEXT, required=True, personal=True, example="张某某"),
-        Column("category", "户类", T.INT, required=True, min=1, max=6, example="1"),
-        Column("party_group", "党小组", T.INT, required=True, min=1, max=4, example="1"),
-        Column("status", "当前状态", T.ENUM, required=True, enum=PROPERTY_STATUS, example="已签约"),
-        Column("signed_date", "签约日期", T.DATE, example="2024-05-03"),
-        Column("vacated_date", "腾空日期", T.DATE, example=""),
-        Column("demolished_date", "拆除日期", T.DATE, example=""),
-        Column("key_household", "重点户", T.BOOL, default="否", example="否"),
-        Column("area_m2", "建筑面积", T.NUMBER, min=0, example="186.5"),
-        Column("note", "备注", T.TEXT, example=""),
+        Column("property_id", "房产编号", "Property", T.TEXT, required=True, unique=True, example="DX-001"),
+        Column("household", "户主", "Household", T.TEXT, required=True, personal=True, example="张某某"),
+        Column("category", "户类", "Household category", T.INT, required=True, min=1, max=6, example="1"),
+        Column("party_group", "党小组", "Party group", T.INT, required=True, min=1, max=4, example="1"),
+        Column("status", "当前状态", "Status", T.ENUM, required=True, enum=PROPERTY_STATUS, example="已签约"),
+        Column("signed_date", "签约日期", "Signed on", T.DATE, example="2024-05-03"),
+        Column("vacated_date", "腾空日期", "Vacated on", T.DATE, example=""),
+        Column("demolished_date", "拆除日期", "Demolished on", T.DATE, example=""),
+        Column("key_household", "重点户", "Key household", T.BOOL, default="否", example="否"),
+        Column("area_m2", "建筑面积", "Floor area (m²)", T.NUMBER, min=0, example="186.5"),
+        Column("note", "备注", "Note", T.TEXT, example=""),
     ),
     required_from=(
         RequiredFrom("signed_date", "status", "signed"),
@@ -334,14 +397,16 @@ MILESTONES = Dataset(
     key=("milestone_code",),
     default_mode=Mode.REPLACE,
     columns=(
-        Column("milestone_code", "节点编码", T.TEXT, required=True, unique=True, example="M-01"),
-        Column("phase", "阶段", T.INT, required=True, min=1, max=3, example="1"),
-        Column("name", "节点名称", T.TEXT, required=True, example="入户摸底"),
-        Column("planned_start", "计划开始", T.DATE, required=True, example="2024-03-01"),
-        Column("planned_end", "计划完成", T.DATE, required=True, example="2024-03-20"),
-        Column("actual_end", "实际完成", T.DATE, example="2024-03-18"),
-        Column("progress", "进度", T.PERCENT, required=True, min=0, max=100, example="100"),
-        Column("owner", "责任人", T.TEXT, example="责任人甲"),
+        Column(
+            "milestone_code", "节点编码", "Milestone code", T.TEXT, required=True, unique=True, example="M-01"
+        ),
+        Column("phase", "阶段", "Phase", T.INT, required=True, min=1, max=3, example="1"),
+        Column("name", "节点名称", "Milestone", T.TEXT, required=True, example="入户摸底"),
+        Column("planned_start", "计划开始", "Planned start", T.DATE, required=True, example="2024-03-01"),
+        Column("planned_end", "计划完成", "Planned end", T.DATE, required=True, example="2024-03-20"),
+        Column("actual_end", "实际完成", "Actually finished", T.DATE, example="2024-03-18"),
+        Column("progress", "进度", "Progress", T.PERCENT, required=True, min=0, max=100, example="100"),
+        Column("owner", "责任人", "Owner", T.TEXT, example="责任人甲"),
     ),
     date_orders=(DateOrder("planned_start", "planned_end"),),
     rhythm_days=7,
@@ -354,12 +419,12 @@ MEETINGS = Dataset(
     key=("date", "type", "topic"),
     default_mode=Mode.APPEND,
     columns=(
-        Column("date", "日期", T.DATE, required=True, example="2024-05-03"),
-        Column("type", "类型", T.ENUM, required=True, enum=MEETING_TYPE, example="专题调度会"),
-        Column("topic", "议题", T.TEXT, required=True, example="签约攻坚调度"),
-        Column("chair", "主持人", T.TEXT, example="主持人甲"),
-        Column("attendees", "参会人数", T.INT, min=0, example="18"),
-        Column("decisions", "决议事项数", T.INT, min=0, example="3"),
+        Column("date", "日期", "Date", T.DATE, required=True, example="2024-05-03"),
+        Column("type", "类型", "Type", T.ENUM, required=True, enum=MEETING_TYPE, example="专题调度会"),
+        Column("topic", "议题", "Topic", T.TEXT, required=True, example="签约攻坚调度"),
+        Column("chair", "主持人", "Chair", T.TEXT, example="主持人甲"),
+        Column("attendees", "参会人数", "Attendees", T.INT, min=0, example="18"),
+        Column("decisions", "决议事项数", "Decisions", T.INT, min=0, example="3"),
     ),
     rhythm_days=7,
 )

@@ -1,6 +1,6 @@
 """What leaders read, computed from stored frames: KPIs, series, trends, warnings, filters, report.
 
-No Reflex and no SQL of its own: it reads through store.
+Language-free (codes, numbers and dates; dashboard.board writes them out); no Reflex, no SQL of its own.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ _PUBLIC: dict[str, str] = {
     "DrillSpec": "filters",
     "DRILLS": "filters",
     "drill": "filters",
+    "enum_for": "filters",
     "Frames": "metrics",
     "Unit": "metrics",
     "Level": "metrics",
@@ -36,17 +37,12 @@ _PUBLIC: dict[str, str] = {
     "Kpi": "metrics",
     "brand_coverage": "metrics",
     "overview_kpis": "metrics",
-    "kpi_value_text": "metrics",
-    "kpi_delta_figure": "metrics",
-    "kpi_delta_text": "metrics",
-    "kpi_formula_text": "metrics",
     "cumulative": "metrics",
     "thin": "metrics",
     "Forecast": "metrics",
     "Burnup": "metrics",
     "BURNUP_STATUSES": "metrics",
     "forecast": "metrics",
-    "forecast_text": "metrics",
     "burnup": "metrics",
     "ELECTIONS_TABLE_COLUMNS": "metrics",
     "elections_table": "metrics",
@@ -58,8 +54,8 @@ _PUBLIC: dict[str, str] = {
     "RAG_COLOURS": "metrics",
     "REPORT_DAYS": "report",
     "REPORT_KPIS": "report",
-    "Figure": "report",
     "Report": "report",
+    "Upload": "report",
     "frames_as_of": "report",
     "build": "report",
     "TREND_PREFIX": "trends",
@@ -86,8 +82,6 @@ _PUBLIC: dict[str, str] = {
     "term_warnings": "warnings",
     "term_calendar": "warnings",
     "evaluate": "warnings",
-    "TERM_CALENDAR_COLUMNS": "warnings",
-    "term_calendar_csv": "warnings",
 }
 __all__ = sorted(_PUBLIC)
 

@@ -15,9 +15,11 @@ What each filter narrows:
 - from / to (dates, inclusive): activities.date, meetings.date,
   elections.completed_date, demolition.signed_date (rows without that date drop out).
 
-Drill-down: ``drill(frames, chart_id, label, lang)`` maps the clicked
-category (the label as drawn, in the viewer's language) back to its code and
-returns (dataset, rows) so the page can list them (masked) and offer a CSV.
+Drill-down: ``drill(frames, chart_id, value)`` returns (dataset, rows) behind
+one category of a chart (an enum code, a party group or 户类 number, a property
+id) so the page can list them (masked) and offer a CSV. Mapping the label as
+drawn (in the viewer's language) back to that value is the presenter's
+(``dashboard.board.drill``).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from dashboard import contract, i18n
+from dashboard import contract
 from dashboard.insights.metrics import Frames, at_least, community_name, frame
 
 FILTER_KEYS: tuple[str, ...] = ("community", "org_type", "party_group", "category", "phase", "from", "to")
@@ -161,11 +163,12 @@ def options(frames: Mapping[str, pd.DataFrame]) -> dict[str, list[str]]:
 
 @dataclass(frozen=True)
 class DrillSpec:
-    """How a chart's clicked label maps back to rows: dataset, column and the label of each value."""
+    """How a chart's category maps back to rows: the dataset, the column and how a value matches."""
 
     dataset: str
     column: str
-    kind: str  # "enum": equal code; "at_least": ordered enum at or past; "int": party group/category n
+    kind: str  # "enum": equal code; "at_least": ordered enum at or past; "int": party group/category n;
+    # "key": the property id
 
 
 def _enum_for(dataset: str, column: str) -> contract.Enum:
@@ -184,45 +187,34 @@ DRILLS: dict[str, DrillSpec] = {
     "demolition_grid": DrillSpec("demolition", "property_id", "key"),
 }
 
-_INT_LABELS = {"category": "category_n", "party_group": "party_group_n"}
+
+def enum_for(spec: DrillSpec) -> contract.Enum:
+    """The enumeration of an "enum" or "at_least" drill's column."""
+    return _enum_for(spec.dataset, spec.column)
 
 
 def drill(
-    frames: Mapping[str, pd.DataFrame], chart_id: str, label: str, lang: str = "zh"
+    frames: Mapping[str, pd.DataFrame], chart_id: str, value: str | int
 ) -> tuple[str, pd.DataFrame] | None:
-    """The rows behind ``label`` (as drawn) on chart ``chart_id``; None if nothing matches."""
+    """The rows behind ``value`` (code, number or key) on chart ``chart_id``; None if it has none.
+
+    "enum" drills match the code, "at_least" ones the code or any further along (as the funnel
+    counts), "int" ones the number, "key" ones the property id.
+    """
     spec = DRILLS.get(chart_id)
     if spec is None:
         return None
     rows = frame(frames, spec.dataset)
-    label = str(label).strip()
     values = rows[spec.column]
     if spec.kind == "key":
-        mask = values.eq(label)
+        mask = values.eq(str(value))
     elif spec.kind == "int":
-        key = _INT_LABELS[spec.column]
-        n = next(
-            (
-                n
-                for n in range(1, 7)
-                if label in (i18n.t(key, lang2, n=n) for lang2 in i18n.LANGS) or label == str(n)
-            ),
-            None,
-        )
-        if n is None:
+        if isinstance(value, str) and not value.strip().isdigit():
             return None
-        mask = values.eq(n)
+        mask = values.eq(int(value))
     else:
-        enum = _enum_for(spec.dataset, spec.column)
-        code = next(
-            (
-                c
-                for c in enum.codes
-                if label in {c, *(i18n.enum_label(enum, c, lang2) for lang2 in i18n.LANGS)}
-            ),
-            None,
-        )
-        if code is None:
+        enum = enum_for(spec)
+        if value not in enum.codes:
             return None
-        mask = at_least(values, enum, code) if spec.kind == "at_least" else values.eq(code)
+        mask = at_least(values, enum, str(value)) if spec.kind == "at_least" else values.eq(value)
     return spec.dataset, rows[mask.fillna(False).astype(bool)].reset_index(drop=True)

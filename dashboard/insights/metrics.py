@@ -4,6 +4,8 @@ Pure pandas over the current typed frames (``storage.load_current``), so every
 figure can be checked by hand against a small frame. Rates are fractions
 (0.5 = 50%); percentage points (``pp``) are in points. Every KPI carries the
 inputs of its formula (``detail``) so the tooltip shows the actual counts.
+Language-free: codes, numbers and dates; ``dashboard.board`` writes them out
+in the viewer's language (catalogue keys ``kpi.<id>`` and ``kpi.<id>.formula``).
 
 Definitions (the formula texts in ``dashboard.i18n`` say the same):
 - 换届完成率: organisations at stage 已完成 / all organisations; split 村居
@@ -32,7 +34,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from dashboard import contract, i18n
+from dashboard import contract
 from dashboard.store.export import mask_name
 
 Frames = dict[str, pd.DataFrame]
@@ -131,8 +133,6 @@ class Kpi:
     unit: Unit
     delta: float | None
     level: Level
-    label_key: str
-    formula_key: str
     detail: dict[str, Any] = field(default_factory=dict)
 
 
@@ -264,57 +264,10 @@ def overview_kpis(current: Frames, previous: Frames, today: date) -> list[Kpi]:
                 unit=d.unit,
                 delta=delta,
                 level=_level(d.id, value, current, today),
-                label_key=f"kpi.{d.id}",
-                formula_key=f"kpi.{d.id}.formula",
                 detail=detail,
             )
         )
     return kpis
-
-
-def kpi_value_text(kpi: Kpi, lang: str) -> str:
-    """'62.6%', '1,234', '−5 pp' / '−5 个百分点'."""
-    if kpi.unit == "pct":
-        return i18n.fmt_pct(kpi.value, lang)
-    if kpi.unit == "pp":
-        return i18n.fmt_pp(kpi.value, lang)
-    if kpi.unit == "day" and kpi.value is not None:
-        return i18n.t("day_n_of", lang, day=int(kpi.value), days=CAMPAIGN_DAYS)
-    return i18n.fmt_int(kpi.value, lang)
-
-
-def kpi_delta_figure(kpi: Kpi, lang: str) -> str:
-    """A KPI's change, signed: rates change in points ('+3 个百分点'), counts in units ('−2')."""
-    assert kpi.delta is not None
-    if kpi.unit in ("pct", "pp"):
-        points = kpi.delta * 100 if kpi.unit == "pct" else kpi.delta
-        return i18n.fmt_pp(points, lang)
-    sign = "+" if kpi.delta > 0 else "−" if kpi.delta < 0 else ""
-    return sign + i18n.fmt_int(abs(kpi.delta), lang)
-
-
-def kpi_delta_text(kpi: Kpi, lang: str) -> str:
-    """'较上一版本 +3 个百分点' / '+3 pp since previous version'."""
-    if kpi.delta is None:
-        return i18n.t("delta.none", lang)
-    return i18n.t("delta.since_previous", lang, delta=kpi_delta_figure(kpi, lang))
-
-
-def kpi_formula_text(kpi: Kpi, lang: str) -> str:
-    """The tooltip: the formula with this KPI's actual counts filled in."""
-    args: dict[str, str] = {}
-    for key, value in kpi.detail.items():
-        if key == "month":
-            args[key] = i18n.fmt_month(value, lang)
-        elif isinstance(value, date):
-            args[key] = i18n.fmt_date(value, lang)
-        elif isinstance(value, float):
-            args[key] = i18n.fmt_pct(value, lang)
-        elif value is None:
-            args[key] = i18n.MISSING
-        else:
-            args[key] = i18n.fmt_int(value, lang)
-    return i18n.t(kpi.formula_key, lang, **args)
 
 
 # ---------------------------------------------------------------------------
@@ -388,15 +341,6 @@ def forecast(dates: pd.Series, total: int, today: date) -> Forecast:
     return Forecast(finish=today + timedelta(days=math.ceil(remaining / pace)), pace=pace, done=False)
 
 
-def forecast_text(fc: Forecast, lang: str) -> str:
-    """'预计 2025年7月1日 完成' / 'All done on 3 May 2025' / no pace, no forecast."""
-    if fc.done:
-        return i18n.t("forecast.done", lang, date=i18n.fmt_date(fc.finish, lang))
-    if fc.finish is None:
-        return i18n.t("forecast.none", lang)
-    return i18n.t("forecast.finish", lang, date=i18n.fmt_date(fc.finish, lang))
-
-
 def burnup(frames: Mapping[str, pd.DataFrame], today: date) -> Burnup:
     """The burn-up's data: series per status from its date column, the plan and forecasts."""
     dem = frame(frames, "demolition")
@@ -441,10 +385,10 @@ ELECTIONS_TABLE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def elections_table(frames: Mapping[str, pd.DataFrame], lang: str) -> list[dict[str, Any]]:
-    """Organisations, least advanced first, as display strings (headers: ``col.elections.<name>``).
+def elections_table(frames: Mapping[str, pd.DataFrame]) -> list[dict[str, Any]]:
+    """Organisations, least advanced first: codes, names and dates (None when missing).
 
-    Each row also has ``org_code`` and ``stage_code`` for keys and colouring.
+    Columns: ``org_code`` and ``ELECTIONS_TABLE_COLUMNS``; ``term_end`` is the effective one.
     """
     el = frame(frames, "elections")
     if el.empty:
@@ -458,13 +402,12 @@ def elections_table(frames: Mapping[str, pd.DataFrame], lang: str) -> list[dict[
             {
                 "org_code": r.org_code,
                 "org_name": r.org_name,
-                "org_type": i18n.enum_label(contract.ORG_TYPE, _val(r.org_type), lang),
-                "stage": i18n.enum_label(contract.ELECTION_STAGE, _val(r.stage), lang),
-                "stage_code": _val(r.stage),
-                "supervisor": _val(r.supervisor) or i18n.MISSING,
-                "planned_date": i18n.fmt_date(r.planned_date, lang),
-                "completed_date": i18n.fmt_date(r.completed_date, lang),
-                "term_end": i18n.fmt_date(term.iloc[i], lang),
+                "org_type": _val(r.org_type),
+                "stage": _val(r.stage),
+                "supervisor": _val(r.supervisor) or None,
+                "planned_date": _day(r.planned_date),
+                "completed_date": _day(r.completed_date),
+                "term_end": _day(term.iloc[i]),
             }
         )
     return rows
@@ -477,10 +420,17 @@ def _val(v: Any) -> Any:
     return v
 
 
-def term_expiry(frames: Mapping[str, pd.DataFrame], today: date, lang: str) -> list[dict[str, Any]]:
+def _day(v: Any) -> date | None:
+    """A timestamp cell as a date (None when missing)."""
+    v = _val(v)
+    return None if v is None else pd.Timestamp(v).date()
+
+
+def term_expiry(frames: Mapping[str, pd.DataFrame], today: date) -> list[dict[str, Any]]:
     """Organisations whose term ends within 180 days (level 'yellow') or has ended ('red').
 
-    term_end defaults to completed_date + 5 years. Soonest first.
+    term_end defaults to completed_date + 5 years. Soonest first. Rows: org_code, org_name,
+    org_type (code), term_end (date), days (negative: ended), level, note.
     """
     el = frame(frames, "elections")
     if el.empty:
@@ -497,14 +447,10 @@ def term_expiry(frames: Mapping[str, pd.DataFrame], today: date, lang: str) -> l
             {
                 "org_code": r["org_code"],
                 "org_name": r["org_name"],
-                "org_type": i18n.enum_label(contract.ORG_TYPE, _val(r["org_type"]), lang),
-                "term_end": i18n.fmt_date(end[idx], lang),
+                "org_type": _val(r["org_type"]),
+                "term_end": _day(end[idx]),
                 "days": int(days),
-                "days_text": i18n.t("days_over", lang, days=-days)
-                if days < 0
-                else i18n.t("days_left", lang, days=days),
                 "level": level,
-                "level_label": i18n.t(f"level.{level}", lang),
                 "note": _val(r["note"]) or "",
             }
         )
@@ -516,11 +462,12 @@ def _year_fraction(today: date) -> float:
     return ((today - start).days + 1) / ((date(today.year + 1, 1, 1) - start).days)
 
 
-def brand_cards(frames: Mapping[str, pd.DataFrame], today: date, lang: str) -> list[dict[str, Any]]:
+def brand_cards(frames: Mapping[str, pd.DataFrame], today: date) -> list[dict[str, Any]]:
     """One card per brand: activities this calendar year against its yearly target.
 
     ``pace`` = activities / target; ``level`` is 'warn' when the brand is behind
-    the share of the year elapsed (e.g. fewer than 12 of 24 by 1 July).
+    the share of the year elapsed (e.g. fewer than 12 of 24 by 1 July). ``category``
+    and ``status`` are codes.
     """
     br = frame(frames, "brands")
     if br.empty:
@@ -535,38 +482,31 @@ def brand_cards(frames: Mapping[str, pd.DataFrame], today: date, lang: str) -> l
         target = _val(r.target_activities)
         pace = float(count / target) if target else None
         level: Level = "warn" if pace is not None and pace < expected else "ok"
-        text = (
-            i18n.t("brand.activities_of_target", lang, count=count, target=int(target))
-            if target
-            else i18n.t("brand.activities_no_target", lang, count=count)
-        )
         cards.append(
             {
                 "project_code": r.project_code,
                 "community": r.community,
                 "brand_name": r.brand_name,
-                "category": i18n.enum_label(contract.BRAND_CATEGORY, _val(r.category), lang),
-                "status": i18n.enum_label(contract.BRAND_STATUS, _val(r.status), lang),
-                "status_code": _val(r.status),
+                "category": _val(r.category),
+                "status": _val(r.status),
                 "activities": count,
                 "target": None if target is None else int(target),
                 "pace": pace,
                 "expected": expected,
                 "level": level,
-                "progress_text": text,
             }
         )
     return cards
 
 
 def property_grid(
-    frames: Mapping[str, pd.DataFrame], lang: str, mask: bool = True, limit: int = GRID_LIMIT
+    frames: Mapping[str, pd.DataFrame], mask: bool = True, limit: int = GRID_LIMIT
 ) -> list[dict[str, Any]]:
     """The 战果图: properties grouped by party group, coloured by status.
 
-    Each group: party_group, label, total, counts (status code -> n), cells
-    (property_id, household masked as 张** unless ``mask`` is False, status,
-    status_label, colour, key_household) and ``hidden``: cells beyond the
+    Each group: party_group, total, counts (status code -> n), cells
+    (property_id, household masked as 张** unless ``mask`` is False, status
+    code, colour, key_household) and ``hidden``: cells beyond the
     cap (``limit`` shared evenly between groups) so a city-sized ledger
     stays a small page; ``counts`` still cover every property.
     """
@@ -588,7 +528,6 @@ def property_grid(
                     "property_id": r.property_id,
                     "household": mask_name(name) if mask else name,
                     "status": status,
-                    "status_label": i18n.enum_label(contract.PROPERTY_STATUS, status, lang),
                     "colour": PROPERTY_STATUS_COLOURS.get(status or "", "#eeeeee"),
                     "key_household": bool(_val(r.key_household) or False),
                 }
@@ -596,7 +535,6 @@ def property_grid(
         out.append(
             {
                 "party_group": g,
-                "label": i18n.t("party_group_n", lang, n=g),
                 "total": len(rows),
                 "counts": {c: counts.get(c, 0) for c in contract.PROPERTY_STATUS.codes},
                 "cells": cells,

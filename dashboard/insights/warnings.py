@@ -2,8 +2,9 @@
 
 ``RULES`` is the one place where a rule's level and threshold live; the
 evaluators below read their threshold from it, the tests probe every rule just
-under, at and over it, and the reason a leader reads comes from the i18n
-catalogue (``warn.<rule id>``), filled with the figures that tripped it.
+under, at and over it. Language-free: a warning carries its rule id and the
+figures that tripped it (``params``: numbers, dates, codes); ``dashboard.board``
+writes the reason from the catalogue (``warn.<rule id>``) in the viewer's language.
 
 Rules (threshold units in brackets):
 - milestone_overdue (red, days): today is more than N days past planned_end
@@ -29,13 +30,13 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
-from dashboard import clock, contract, i18n
+from dashboard import clock, contract
 from dashboard.insights import metrics
 from dashboard.insights.metrics import frame
 
@@ -90,11 +91,16 @@ class Warning:
     rule: str
     level: Level
     board: str
-    reason: str  # translated, with the figures filled in
     link: str  # the board's route
     since: date  # first day the condition held
     subject: str = ""  # what it is about (milestone code, org code, dataset ...)
     name: str = ""  # the data name quoted in the reason, as entered (shown as data, never translated)
+    # the figures of the reason (catalogue ``warn.<rule>``): numbers, dates and codes, unformatted
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def reason_key(self) -> str:
+        return RULES[self.rule].reason_key
 
 
 def rhythm_days(env: Mapping[str, str] | None = None) -> dict[str, int]:
@@ -115,18 +121,18 @@ def _link(board: str) -> str:
     return "/" if board == "overview" else f"/{board}"
 
 
-def _warn(rule_id: str, lang: str, since: date, subject: str = "", board: str = "", **fmt: object) -> Warning:
+def _warn(rule_id: str, since: date, subject: str = "", board: str = "", **params: Any) -> Warning:
     rule = RULES[rule_id]
     board = board or rule.board
     return Warning(
         rule=rule.id,
         level=rule.level,
         board=board,
-        reason=i18n.t(rule.reason_key, lang, **fmt),
         link=_link(board),
         since=since,
         subject=subject,
-        name=str(fmt.get("name", "")),
+        name=str(params.get("name", "")),
+        params=params,
     )
 
 
@@ -138,7 +144,7 @@ def _day(value: object) -> date:
 # the evaluators, one per subject
 
 
-def milestone_warnings(frames: Mapping[str, pd.DataFrame], today: date, lang: str = "zh") -> list[Warning]:
+def milestone_warnings(frames: Mapping[str, pd.DataFrame], today: date) -> list[Warning]:
     """Overdue milestones (red) and in-progress ones lagging their time elapsed (yellow)."""
     out = []
     overdue_days = RULES["milestone_overdue"].threshold
@@ -154,13 +160,12 @@ def milestone_warnings(frames: Mapping[str, pd.DataFrame], today: date, lang: st
             out.append(
                 _warn(
                     "milestone_overdue",
-                    lang,
                     end + timedelta(days=int(overdue_days) + 1),
                     r.milestone_code,
                     name=name,
-                    end=i18n.fmt_date(end, lang),
+                    end=end,
                     days=past,
-                    progress=i18n.fmt_int(progress, lang),
+                    progress=progress,
                 )
             )
             continue
@@ -175,18 +180,17 @@ def milestone_warnings(frames: Mapping[str, pd.DataFrame], today: date, lang: st
             out.append(
                 _warn(
                     "milestone_lagging",
-                    lang,
                     min(first, today),
                     r.milestone_code,
                     name=name,
-                    progress=i18n.fmt_int(progress, lang),
-                    expected=i18n.fmt_int(round(expected), lang),
+                    progress=progress,
+                    expected=round(expected),
                 )
             )
     return out
 
 
-def gap_warnings(frames: Mapping[str, pd.DataFrame], today: date, lang: str = "zh") -> list[Warning]:
+def gap_warnings(frames: Mapping[str, pd.DataFrame], today: date) -> list[Warning]:
     """进度差 below 0 (yellow) or below −10 points (red): only the worse one is shown."""
     kpis = {k.id: k for k in metrics.overview_kpis(dict(frames), {}, today)}
     gap = kpis["progress_gap"].value
@@ -203,18 +207,17 @@ def gap_warnings(frames: Mapping[str, pd.DataFrame], today: date, lang: str = "z
             return [
                 _warn(
                     rule_id,
-                    lang,
                     min(since, today),
                     "progress_gap",
-                    gap=i18n.fmt_pp(gap, lang),
-                    signed=i18n.fmt_pct(signed, lang),
-                    time=i18n.fmt_pct(kpis["time_progress"].value, lang),
+                    gap=gap,
+                    signed=signed,
+                    time=kpis["time_progress"].value,
                 )
             ]
     return []
 
 
-def election_warnings(frames: Mapping[str, pd.DataFrame], today: date, lang: str = "zh") -> list[Warning]:
+def election_warnings(frames: Mapping[str, pd.DataFrame], today: date) -> list[Warning]:
     """Organisations not completed by their planned date (red)."""
     out = []
     grace = RULES["election_overdue"].threshold
@@ -227,27 +230,24 @@ def election_warnings(frames: Mapping[str, pd.DataFrame], today: date, lang: str
             out.append(
                 _warn(
                     "election_overdue",
-                    lang,
                     planned + timedelta(days=int(grace) + 1),
                     r.org_code,
                     name=r.org_name,
-                    date=i18n.fmt_date(planned, lang),
+                    date=planned,
                     days=past,
-                    stage=i18n.enum_label(
-                        contract.ELECTION_STAGE, None if pd.isna(r.stage) else r.stage, lang
-                    ),
+                    stage=None if pd.isna(r.stage) else r.stage,
                 )
             )
     return out
 
 
-def brand_warnings(frames: Mapping[str, pd.DataFrame], today: date, lang: str = "zh") -> list[Warning]:
+def brand_warnings(frames: Mapping[str, pd.DataFrame], today: date) -> list[Warning]:
     """Brands whose activities this year lag the share of the year elapsed (yellow)."""
     out = []
     lag_pp = RULES["brand_behind_pace"].threshold
     year_start = date(today.year, 1, 1)
     year_days = (date(today.year + 1, 1, 1) - year_start).days
-    for card in metrics.brand_cards(frames, today, lang):
+    for card in metrics.brand_cards(frames, today):
         pace, target = card["pace"], card["target"]
         if pace is None or not target:
             continue
@@ -257,13 +257,12 @@ def brand_warnings(frames: Mapping[str, pd.DataFrame], today: date, lang: str = 
             out.append(
                 _warn(
                     "brand_behind_pace",
-                    lang,
                     min(first, today),
                     card["project_code"],
                     name=f"{card['community']} · {card['brand_name']}",
                     count=card["activities"],
                     target=target,
-                    expected=i18n.fmt_int(math.ceil(expected * target), lang),
+                    expected=math.ceil(expected * target),
                 )
             )
     return out
@@ -276,7 +275,6 @@ def _office_date(moment: datetime) -> date:
 def stale_warnings(
     latest: Mapping[str, object],
     today: date,
-    lang: str = "zh",
     rhythms: Mapping[str, int] | None = None,
 ) -> list[Warning]:
     """Datasets whose last upload is older than their rhythm (yellow).
@@ -297,12 +295,11 @@ def stale_warnings(
             out.append(
                 _warn(
                     "dataset_stale",
-                    lang,
                     created + timedelta(days=rhythm + 1),
                     name,
                     board=DATASET_BOARD[name],
-                    dataset=i18n.t(f"dataset.{name}", lang),
-                    date=i18n.fmt_date(created, lang),
+                    dataset=name,
+                    date=created,
                     days=age,
                     rhythm=rhythm,
                 )
@@ -310,7 +307,7 @@ def stale_warnings(
     return out
 
 
-def term_warnings(frames: Mapping[str, pd.DataFrame], today: date, lang: str = "zh") -> list[Warning]:
+def term_warnings(frames: Mapping[str, pd.DataFrame], today: date) -> list[Warning]:
     """Terms ending within 180 days (yellow) or already ended (red); see also term_calendar."""
     out = []
     window = RULES["term_expiring"].threshold
@@ -325,11 +322,10 @@ def term_warnings(frames: Mapping[str, pd.DataFrame], today: date, lang: str = "
         out.append(
             _warn(
                 rule,
-                lang,
                 min(since, today),
                 row["org_code"],
                 name=row["org_name"],
-                date=i18n.fmt_date(row["term_end"], lang),
+                date=row["term_end"],
                 days=abs(days),
             )
         )
@@ -366,43 +362,15 @@ def evaluate(
     frames: Mapping[str, pd.DataFrame],
     latest: Mapping[str, object],
     today: date,
-    lang: str = "zh",
     rhythms: Mapping[str, int] | None = None,
 ) -> list[Warning]:
     """Every open warning, most severe first, then newest first."""
     found = [
-        *milestone_warnings(frames, today, lang),
-        *gap_warnings(frames, today, lang),
-        *election_warnings(frames, today, lang),
-        *brand_warnings(frames, today, lang),
-        *stale_warnings(latest, today, lang, rhythms),
-        *term_warnings(frames, today, lang),
+        *milestone_warnings(frames, today),
+        *gap_warnings(frames, today),
+        *election_warnings(frames, today),
+        *brand_warnings(frames, today),
+        *stale_warnings(latest, today, rhythms),
+        *term_warnings(frames, today),
     ]
     return sorted(found, key=lambda w: (SEVERITY[w.level], -w.since.toordinal(), w.rule, w.subject))
-
-
-TERM_CALENDAR_COLUMNS: tuple[str, ...] = ("org_code", "org_name", "org_type", "term_end", "days", "in_window")
-
-
-def term_calendar_csv(frames: Mapping[str, pd.DataFrame], today: date, lang: str = "zh") -> bytes:
-    """The term calendar as CSV (UTF-8 with BOM so Excel reads it; formula-like cells made inert)."""
-    import csv
-    import io
-
-    from dashboard.store.export import BOM, make_inert
-
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([i18n.t(f"term_calendar.col.{c}", lang) for c in TERM_CALENDAR_COLUMNS])
-    for row in term_calendar(frames, today):
-        writer.writerow(
-            [
-                make_inert(str(row["org_code"])),
-                make_inert(str(row["org_name"])),
-                i18n.enum_label(contract.ORG_TYPE, row["org_type"], lang),  # type: ignore[arg-type]
-                f"{row['term_end']:%Y-%m-%d}",
-                row["days"],
-                i18n.t("term_calendar.yes" if row["in_window"] else "term_calendar.no", lang),
-            ]
-        )
-    return (BOM + buf.getvalue()).encode("utf-8")

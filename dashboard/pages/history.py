@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from dashboard.components.staff import header_row, staff_page
-from dashboard.components.text import label, pick
+from dashboard.components.text import dataset_label, label, pick
 from dashboard.contract import DATASETS
 from dashboard.state.auth import Session
 from dashboard.state.history import History
@@ -83,7 +83,7 @@ def exports() -> rx.Component:
         rx.text(label("staff.history.exports"), size="2"),
         *(
             rx.link(
-                label(f"dataset.{name}"),
+                dataset_label(name),
                 href=f"/api/export/{name}.csv",
                 id=f"export-{name}",
                 size="2",

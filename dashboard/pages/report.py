@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from dashboard.board.views import ChartView, WarningRow
 from dashboard.components.layout import data_value, header, ui
 from dashboard.components.text import label
 from dashboard.state.prefs import Prefs
 from dashboard.state.report import ReportFigure, WeeklyReport
-from dashboard.state.views import ChartView, WarningRow
 
 # The chart's camera button downloads it as a PNG (plotly's own toImage).
 PNG_CONFIG = {

@@ -11,9 +11,9 @@ import reflex as rx
 from plotly.graph_objects import Figure
 from plotly.graph_objs.layout import Template
 
+from dashboard.board.views import ChartView, KpiGroup, KpiView, WarningRow
 from dashboard.components.layout import ui
 from dashboard.state.report import Screen
-from dashboard.state.views import ChartView, KpiGroup, KpiView, WarningRow
 
 
 def _kpi(k: KpiView) -> rx.Component:

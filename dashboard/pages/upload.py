@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from dashboard.components.staff import header_row, staff_page
-from dashboard.components.text import dataset_title, label, pick
+from dashboard.components.text import dataset_label, dataset_title, label, pick
 from dashboard.contract import DATASETS
 from dashboard.state.prefs import Prefs
 from dashboard.state.upload import DROP_JS, Upload
@@ -17,7 +17,7 @@ ACCEPT = ".csv,.xlsx,.xls,.ods,.txt,.tsv"
 def dataset_picker() -> rx.Component:
     return rx.el.select(
         rx.el.option(label("staff.upload.auto"), value="auto"),
-        *(rx.el.option(label(f"dataset.{name}"), f" ({name})", value=name) for name in DATASETS),
+        *(rx.el.option(dataset_label(name), f" ({name})", value=name) for name in DATASETS),
         on_change=Upload.set_dataset,
         id="upload-dataset",
         class_name="upload-select",
@@ -78,7 +78,7 @@ def templates() -> rx.Component:
         rx.text(label("staff.upload.templates"), size="2"),
         *(
             rx.text.span(
-                label(f"dataset.{name}"),
+                dataset_label(name),
                 " ",
                 rx.link(
                     "CSV", href=f"/api/template/{name}.csv", id=f"template-{name}-csv", reload_document=True

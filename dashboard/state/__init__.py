@@ -1,5 +1,4 @@
-"""Reflex states (thin): language preference, the shared per-board views, the live poll.
+"""Reflex states (thin): language preference, each tab's board, the live poll, the staff pages.
 
-``views`` is plain Python (what a board shows, cached per data version);
-``prefs``, ``board`` and ``live`` are the Reflex side.
+They call :mod:`dashboard.board` (what a board shows, cached per data version) and copy its views.
 """

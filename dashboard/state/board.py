@@ -1,7 +1,7 @@
 """The board a page shows: each viewer's tab holds the view of its board, language and filters.
 
 The view is built once per data version in the process-level view cache
-(:mod:`views`); a tab's fields point at that view's objects, so with the
+(:mod:`dashboard.board`); a tab's fields point at that view's objects, so with the
 in-memory state manager a hundred viewers of one board hold one board's
 figures. :data:`WATCHERS` remembers which tabs of this worker show which view,
 and :mod:`dashboard.state.live` pushes a new version to exactly those tabs,
@@ -23,12 +23,9 @@ import threading
 
 import reflex as rx
 
+from dashboard import board as presenter
 from dashboard.accounts.auth import Role
-from dashboard.insights.filters import Filters
-from dashboard.state import prefs, views
-from dashboard.state.auth import require
-from dashboard.state.prefs import Prefs, valid_lang
-from dashboard.state.views import (
+from dashboard.board.views import (
     BoardView,
     BrandCard,
     ChartView,
@@ -40,6 +37,10 @@ from dashboard.state.views import (
     Swatch,
     WarningRow,
 )
+from dashboard.insights.filters import Filters
+from dashboard.state import prefs
+from dashboard.state.auth import require
+from dashboard.state.prefs import Prefs, valid_lang
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ WATCHERS = Watchers()
 
 
 class Board(rx.State):
-    """The view a tab shows; fields mirror :class:`views.BoardView`."""
+    """The view a tab shows; fields mirror :class:`presenter.BoardView`."""
 
     board: str = ""
     lang: str = ""
@@ -154,7 +155,7 @@ class Board(rx.State):
     @rx.event
     async def open(self, board: str):  # noqa: ANN201 (Reflex event chain)
         """Page load (and reconnect): show the board in the viewer's language and filters."""
-        if board not in views.BOARDS:
+        if board not in presenter.BOARDS:
             return None
         if await require(self, Role.VIEWER) is None:  # a socket without a session sees no figures
             return None
@@ -162,7 +163,7 @@ class Board(rx.State):
         filters = Filters.from_query(self.router.url.query_parameters)  # a link reproduces the view
         WATCHERS.watch(self.router.session.client_token, (board, lang, filters))
         try:
-            view = await asyncio.to_thread(views.CACHE.view, board, lang, filters=filters)
+            view = await asyncio.to_thread(presenter.CACHE.view, board, lang, filters=filters)
         except Exception:
             log.exception("building the %s board failed", board)
             # Say so, and stay watched as this view: the next data version is pushed here.

@@ -16,12 +16,13 @@ from urllib.parse import urlencode
 import pandas as pd
 import reflex as rx
 
-from dashboard import clock, i18n
+from dashboard import board as presenter
+from dashboard import clock, contract, i18n
 from dashboard.accounts.auth import Role
+from dashboard.board import drill
 from dashboard.charts import registry
 from dashboard.insights import filters as flt
 from dashboard.insights.filters import Filters
-from dashboard.state import views
 from dashboard.state.auth import require
 from dashboard.state.prefs import Prefs, valid_lang
 from dashboard.store import export
@@ -52,13 +53,13 @@ def drill_rows(
     chart_id: str, label: str, lang: str, filters: Filters, mask: bool
 ) -> tuple[str, list[str], list[list[str]], int] | None:
     """(dataset, headers, rows as display strings, total) behind ``label`` of ``chart_id``."""
-    got = flt.drill(views.CACHE.frames(filters), chart_id, label, lang)
+    got = drill.rows_behind(presenter.CACHE.frames(filters), chart_id, label)
     if got is None:
         return None
     dataset, rows = got
     text = export.to_text_frame(dataset, rows.head(ROW_LIMIT), mask_personal=mask)
     body = [["" if pd.isna(v) else str(v) for v in r] for r in text.itertuples(index=False)]
-    return dataset, i18n.headers_in(dataset, list(text.columns), lang), body, len(rows)
+    return dataset, i18n.headers_in(contract.get_dataset(dataset), list(text.columns), lang), body, len(rows)
 
 
 class Drill(rx.State):
@@ -79,7 +80,8 @@ class Drill(rx.State):
         if got is None:
             return
         dataset, headers, rows, total = got
-        self.title = f"{i18n.t(f'dataset.{dataset}', lang)} · {label} · {i18n.fmt_int(total, lang)}"
+        title = i18n.dataset_title(contract.get_dataset(dataset), lang)
+        self.title = f"{title} · {label} · {i18n.fmt_int(total, lang)}"
         self.headers, self.rows = headers, rows
         self.more = i18n.t("app.more_rows", lang, n=total - len(rows)) if total > len(rows) else ""
         query = {"chart": chart_id, "label": label, "lang": lang, **filters.query()}
@@ -93,7 +95,7 @@ class Drill(rx.State):
             return
         lang = valid_lang((await self.get_state(Prefs)).lang)
         filters = Filters.from_query(self.router.url.query_parameters)
-        frames = await asyncio.to_thread(views.CACHE.frames, filters)
+        frames = await asyncio.to_thread(presenter.CACHE.frames, filters)
         label = clicked_label(chart_id, frames, lang, points[0])
         await self._show(chart_id, label, lang, filters)
 

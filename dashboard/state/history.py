@@ -43,7 +43,9 @@ def action_label(action: str, lang: str) -> str:
 
 def _titles(dataset: str) -> tuple[str, str]:
     """(zh, en) title of a dataset; a name this version does not know, as stored."""
-    return i18n.both(f"dataset.{dataset}") if dataset in DATASETS else (dataset, dataset)
+    if dataset not in DATASETS:
+        return dataset, dataset
+    return DATASETS[dataset].title, DATASETS[dataset].title_en
 
 
 def corrections_both(v: storage.VersionInfo) -> tuple[str, str]:

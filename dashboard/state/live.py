@@ -19,10 +19,10 @@ import time
 
 import reflex as rx
 
+from dashboard import board as presenter
 from dashboard import clock, i18n
-from dashboard.state import views
+from dashboard.board.views import BoardView
 from dashboard.state.board import WATCHERS, Board
-from dashboard.state.views import BoardView
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ async def refresh(app: rx.App, stamp: int, *, beat: bool = False) -> int:
     changed = 0
     for (board, lang, filters), tokens in WATCHERS.groups().values():
         try:
-            view = await asyncio.to_thread(views.CACHE.view, board, lang, stamp=stamp, filters=filters)
+            view = await asyncio.to_thread(presenter.CACHE.view, board, lang, stamp=stamp, filters=filters)
         except Exception:
             log.exception("building the %s board failed", board)
             continue
@@ -93,8 +93,8 @@ def seen() -> tuple[int, str] | None:
 
 async def warm(stamp: int) -> None:
     """Build the default language's views with nobody watching, so the next page load is quick."""
-    for board in views.BOARDS:
-        await asyncio.to_thread(views.CACHE.view, board, i18n.DEFAULT_LANG, stamp=stamp)
+    for board in presenter.BOARDS:
+        await asyncio.to_thread(presenter.CACHE.view, board, i18n.DEFAULT_LANG, stamp=stamp)
 
 
 async def watch(app: rx.App) -> None:
@@ -104,7 +104,7 @@ async def watch(app: rx.App) -> None:
     last_beat = time.monotonic()
     while True:
         try:
-            stamp = await asyncio.to_thread(views.CACHE.stamp)
+            stamp = await asyncio.to_thread(presenter.CACHE.stamp)
             key = (stamp, clock.office_today().isoformat())
             _seen = key
             beat = time.monotonic() - last_beat > HEARTBEAT_SECONDS

@@ -16,15 +16,17 @@ from typing import Any
 
 import reflex as rx
 
+from dashboard import board as presenter
 from dashboard import clock, i18n
 from dashboard.accounts import kiosk
 from dashboard.accounts.auth import Role
+from dashboard.board import report as weekly
+from dashboard.board.views import ChartView, KpiGroup, WarningRow
 from dashboard.charts.common import dark_wall
 from dashboard.insights import report
-from dashboard.state import live, views
+from dashboard.state import live
 from dashboard.state.auth import client_address, require
 from dashboard.state.prefs import Prefs, document_script, valid_lang
-from dashboard.state.views import ChartView, KpiGroup, WarningRow
 from dashboard.store import storage
 from dashboard.store.audit import Actor
 
@@ -36,7 +38,7 @@ REPORT_CHARTS: tuple[tuple[str, str], ...] = (
     ("demolition", "demolition_trend"),
     ("demolition", "demolition_funnel"),
 )
-SCREEN_BOARDS: tuple[str, ...] = views.BOARDS
+SCREEN_BOARDS: tuple[str, ...] = presenter.BOARDS
 SCREEN_SECONDS = 20
 CHECK_SECONDS = 1  # a wall is one socket: a cheap check a second is nothing next to a board's push
 
@@ -52,11 +54,11 @@ def build_report(lang: str) -> dict[str, Any]:
     """Everything /report shows, in ``lang``."""
     engine = storage.make_engine()
     today = clock.office_today()
-    snap = views.load_snapshot(engine, today)
-    rep = report.build(engine, snap.current, snap.latest, today, lang)
+    snap = presenter.load_snapshot(engine, today)
+    rep = weekly.write(report.build(engine, snap.current, snap.latest, today), lang)
     charts = []
     for board, chart_id in REPORT_CHARTS:
-        for c in views.CACHE.view(board, lang, today=today).charts:
+        for c in presenter.CACHE.view(board, lang, today=today).charts:
             if c.id == chart_id:
                 charts.append(ChartView(id=c.id, title=c.title, figure=c.figure))
     return {
@@ -65,7 +67,7 @@ def build_report(lang: str) -> dict[str, Any]:
         "figures": [ReportFigure(label=f.label, value=f.value, change=f.change) for f in rep.figures],
         "summary": rep.summary,
         "uploads": rep.uploads,
-        "warnings": views.warning_rows(snap, lang),
+        "warnings": presenter.warning_rows(snap, lang),
         "charts": charts,
     }
 
@@ -100,7 +102,7 @@ class WeeklyReport(rx.State):
 
 def screen_view(board: str, lang: str = i18n.DEFAULT_LANG) -> dict[str, Any]:
     """The masked board view a wall screen shows (views are masked for everyone already)."""
-    view = views.CACHE.view(board, lang)
+    view = presenter.CACHE.view(board, lang)
     return {
         "board_title": i18n.t(f"app.page.{board}", lang),
         "kpi_groups": view.kpi_groups,
@@ -123,7 +125,7 @@ async def _current() -> tuple[int, str]:
 
     A wall checks every second: it reuses the poll's reading instead of querying again.
     """
-    return live.seen() or (await asyncio.to_thread(views.CACHE.stamp), clock.office_today().isoformat())
+    return live.seen() or (await asyncio.to_thread(presenter.CACHE.stamp), clock.office_today().isoformat())
 
 
 class Screen(rx.State):

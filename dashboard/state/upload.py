@@ -21,7 +21,7 @@ import reflex as rx
 
 from dashboard import i18n
 from dashboard.accounts.auth import Role
-from dashboard.contract import DATASETS, Enum
+from dashboard.contract import DATASETS, Enum, get_dataset
 from dashboard.ingest.corrections import Correction
 from dashboard.ingest.summary import ReadSummary
 from dashboard.settings import get_settings
@@ -335,7 +335,7 @@ class Upload(rx.State):
             {
                 "written": m.written,
                 "header": m.header,
-                "header_en": i18n.t(f"col.{report.dataset}.{m.column}", "en"),
+                "header_en": get_dataset(report.dataset).column(m.column).header_en,
             }
             for m in (summary.columns if summary else [])
         ]
@@ -355,7 +355,7 @@ class Upload(rx.State):
         self.moves_en = moves_en(report.dataset, report.moves)
         self.removed = int(r["removed"])
         self.sample_headers = report.sample_headers
-        self.sample_headers_en = i18n.headers_in(report.dataset, report.sample_headers, "en")
+        self.sample_headers_en = i18n.headers_in(DATASETS[report.dataset], report.sample_headers, "en")
         self.sample_rows = report.sample_rows
 
     @rx.event
@@ -415,7 +415,7 @@ class Upload(rx.State):
             self._clear()
             self._done(
                 "staff.upload.done",
-                dataset=i18n.both(f"dataset.{result.dataset}"),
+                dataset=(DATASETS[result.dataset].title, DATASETS[result.dataset].title_en),
                 version=result.version,
                 rows=result.rows,
             )

@@ -11,10 +11,10 @@ from pathlib import Path
 from playwright.sync_api import Page
 
 from dashboard import contract
+from dashboard.board import HTML_INSTEAD
 from dashboard.charts import registry
 from dashboard.clock import office_today
 from dashboard.demo.load import demo_bytes, demo_path
-from dashboard.state.views import HTML_INSTEAD
 
 # Longest wait for a board to arrive and every chart to draw (a budget, not a measurement).
 READY_MS = 20_000

@@ -253,7 +253,7 @@ def test_with_more_communities_than_a_list_can_offer_the_community_filter_is_typ
     page: Page, app_server: Server
 ) -> None:
     """A city has thousands of communities: the board sends none of them and the leader types one."""
-    from dashboard.state.views import FILTER_CHOICES_LIMIT
+    from dashboard.board import FILTER_CHOICES_LIMIT
 
     rows = demo_ledger_rows("brands")
     header, model = rows[0], rows[1]

@@ -1,0 +1,52 @@
+"""The rows behind a clicked category: its label as drawn (either language) back to the value it shows.
+
+A chart writes categories in the viewer's language ("第2党小组", "Elder care", "已签约"); the
+insights' drill-down (``dashboard.insights.filters.drill``) takes codes and numbers. Either
+language is accepted, so a link copied from an English board opens the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from dashboard import i18n
+from dashboard.insights import filters as flt
+
+# Drills on a number: the catalogue sentence its chart draws the number with.
+_INT_LABELS: dict[str, str] = {"category": "category_n", "party_group": "party_group_n"}
+_INT_RANGE = range(1, 7)  # 户类 1..6, party groups 1..4
+
+
+def value_of(chart_id: str, label: str) -> str | int | None:
+    """The code, number or key that ``label`` (as drawn on ``chart_id``) stands for; None if none."""
+    spec = flt.DRILLS.get(chart_id)
+    if spec is None:
+        return None
+    label = str(label).strip()
+    if spec.kind == "key":
+        return label
+    if spec.kind == "int":
+        key = _INT_LABELS[spec.column]
+        return next(
+            (
+                n
+                for n in _INT_RANGE
+                if label == str(n) or label in (i18n.t(key, lang, n=n) for lang in i18n.LANGS)
+            ),
+            None,
+        )
+    enum = flt.enum_for(spec)
+    return next(
+        (c for c in enum.codes if label in {c, *(i18n.enum_label(enum, c, lang) for lang in i18n.LANGS)}),
+        None,
+    )
+
+
+def rows_behind(
+    frames: Mapping[str, pd.DataFrame], chart_id: str, label: str
+) -> tuple[str, pd.DataFrame] | None:
+    """(dataset, rows) behind ``label`` of ``chart_id``; None if the label is none of its categories."""
+    value = value_of(chart_id, label)
+    return None if value is None else flt.drill(frames, chart_id, value)

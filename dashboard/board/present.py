@@ -1,0 +1,212 @@
+"""Building a board's view in the viewer's language: charts, KPI cards, rows, freshness, warnings.
+
+The formatting lives here (insights return codes, numbers and dates); every string comes from the
+catalogue in ``dashboard.i18n`` or is data as entered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dashboard import contract, i18n
+from dashboard.board import format as fmt
+from dashboard.board import rows as board_rows
+from dashboard.board.snapshot import Snapshot, filtered
+from dashboard.board.views import (
+    BOARDS,
+    BoardView,
+    ChartView,
+    Freshness,
+    KpiGroup,
+    KpiView,
+    Swatch,
+    WarningRow,
+)
+from dashboard.board.warnings import warning_row
+from dashboard.charts import registry
+from dashboard.insights import metrics, warnings
+from dashboard.insights.filters import FILTER_KEYS, Filters
+from dashboard.insights.filters import options as filter_choices
+from dashboard.insights.metrics import Frames
+
+# The datasets each board reads: its "数据截至" lines and its demo banner.
+BOARD_DATASETS: dict[str, tuple[str, ...]] = {
+    "overview": tuple(contract.DATASETS),
+    "elections": ("elections",),
+    "brands": ("brands", "activities"),
+    "demolition": ("demolition", "milestones", "meetings"),
+}
+
+# Rows beyond these are summarised as "另有 N 条未显示" so a city-sized ledger
+# stays a small page (the charts carry the totals).
+TABLE_LIMIT = 60
+FILTER_CHOICES_LIMIT = 200  # more than this and the filter is typed, not picked
+CARD_LIMIT = 48
+DEMO_USER = "demo"
+# Charts the pages draw as HTML instead: the property grid (战果图) is crisper,
+# wraps on a phone and carries the masked names as native tooltips.
+HTML_INSTEAD: frozenset[str] = frozenset({"demolition_grid"})
+
+
+def freshness(snapshot: Snapshot, board: str, lang: str) -> list[Freshness]:
+    """One "数据截至 <time> · <user>" line per dataset the board reads (labelled "<dataset>：")."""
+    out = []
+    for name in BOARD_DATASETS[board]:
+        info = snapshot.latest.get(name)
+        title = i18n.t("app.label", lang, label=i18n.dataset_title(contract.get_dataset(name), lang))
+        if info is None:
+            out.append(Freshness(dataset=title, text=i18n.t("app.not_imported", lang)))
+            continue
+        text = i18n.t("app.data_as_of", lang, time=i18n.fmt_datetime(info.created_at, lang), user=info.user)
+        out.append(Freshness(dataset=title, text=text, demo=info.user == DEMO_USER))
+    return out
+
+
+def _trend(delta: float | None) -> str:
+    if delta is None:
+        return "none"
+    return "up" if delta > 0 else "down" if delta < 0 else "flat"
+
+
+# Overview card groups: (title key, KPI ids in order).
+KPI_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "board.elections",
+        ("election_completion", "election_completion_village", "election_completion_community"),
+    ),
+    ("board.brands", ("brand_coverage", "activities_month", "participants_month")),
+    (
+        "board.demolition",
+        ("signed_rate", "vacated_rate", "demolished_rate", "time_progress", "progress_gap"),
+    ),
+)
+
+
+def _kpi_sub(k: metrics.Kpi, lang: str) -> str:
+    """The counts behind a rate ("85 / 91"), or the campaign day under 时间进度."""
+    d = k.detail
+    if k.id == "time_progress":
+        return "" if d.get("day") is None else i18n.t("day_n_of", lang, day=d["day"], days=d.get("days"))
+    for num, den in (("count", "total"), ("completed", "total"), ("covered", "communities")):
+        if d.get(num) is not None and d.get(den) is not None:
+            return f"{i18n.fmt_int(d[num], lang)} / {i18n.fmt_int(d[den], lang)}"
+    return ""
+
+
+def _kpi_view(k: metrics.Kpi, lang: str) -> KpiView:
+    return KpiView(
+        id=k.id,
+        label=fmt.kpi_label(k, lang),
+        value=fmt.kpi_value_text(k, lang),
+        sub=_kpi_sub(k, lang),
+        delta=fmt.kpi_delta_text(k, lang),
+        trend=_trend(k.delta),
+        level=k.level,
+        formula=fmt.kpi_formula_text(k, lang),
+    )
+
+
+def kpi_groups(snapshot: Snapshot, lang: str) -> list[KpiGroup]:
+    kpis = {k.id: k for k in metrics.overview_kpis(snapshot.current, snapshot.previous(), snapshot.today)}
+    groups = []
+    for title_key, ids in KPI_GROUPS:
+        cards = [_kpi_view(kpis[kid], lang) for kid in ids if kid in kpis]
+        groups.append(KpiGroup(title=i18n.t(title_key, lang), kpis=cards))
+    return groups
+
+
+def _more(total: int, shown: int, lang: str) -> str:
+    return i18n.t("app.more_rows", lang, n=total - shown) if total > shown else ""
+
+
+def _elections(view: BoardView, snapshot: Snapshot, lang: str) -> None:
+    rows = metrics.elections_table(snapshot.current)
+    view.org_headers = [
+        i18n.column_header(contract.ELECTIONS.column(c), lang) for c in metrics.ELECTIONS_TABLE_COLUMNS
+    ]
+    view.orgs = [board_rows.org_row(r, lang) for r in rows[:TABLE_LIMIT]]
+    view.orgs_more = _more(len(rows), len(view.orgs), lang)
+    exp = metrics.term_expiry(snapshot.current, snapshot.today)
+    view.expiries = [board_rows.expiry_row(r, lang) for r in exp[:TABLE_LIMIT]]
+    view.expiries_more = _more(len(exp), len(view.expiries), lang)
+
+
+def _brands(view: BoardView, snapshot: Snapshot, lang: str) -> None:
+    cards = metrics.brand_cards(snapshot.current, snapshot.today)
+    view.brands = [board_rows.brand_card(c, lang) for c in cards[:CARD_LIMIT]]
+    view.brands_more = _more(len(cards), len(view.brands), lang)
+
+
+def _grid(view: BoardView, snapshot: Snapshot, lang: str) -> None:
+    view.grid = [board_rows.grid_group(g, lang) for g in metrics.property_grid(snapshot.current, mask=True)]
+    view.grid_legend = [
+        Swatch(label=i18n.enum_label(contract.PROPERTY_STATUS, code, lang), colour=colour)
+        for code, colour in metrics.PROPERTY_STATUS_COLOURS.items()
+    ]
+
+
+def filter_options(frames: Frames) -> tuple[dict[str, list[str]], list[str]]:
+    """The filter bar's choices from the unfiltered data, and the filters to type instead.
+
+    A filter with more choices than a list can usefully offer (a city's thousands of
+    communities) is typed; its choices are not sent, so what a page carries does not
+    grow with the data.
+    """
+    options = filter_choices(frames)
+    typed = [key for key, values in options.items() if len(values) > FILTER_CHOICES_LIMIT]
+    for key in typed:
+        options[key] = []
+    return options, typed
+
+
+def warning_rows(snapshot: Snapshot, lang: str) -> list[WarningRow]:
+    """Open warnings, most severe then newest first, each linking to its board."""
+    return open_warnings(snapshot, lang)[0]
+
+
+def open_warnings(snapshot: Snapshot, lang: str) -> tuple[list[WarningRow], int]:
+    """The first TABLE_LIMIT open warnings as rows, and how many are open in all."""
+    found = warnings.evaluate(snapshot.current, snapshot.latest, snapshot.today)
+    return [warning_row(w, lang) for w in found[:TABLE_LIMIT]], len(found)
+
+
+_EXTRAS: dict[str, Callable[[BoardView, Snapshot, str], None]] = {
+    "elections": _elections,
+    "brands": _brands,
+    "demolition": _grid,
+}
+
+
+def build_view(snapshot: Snapshot, board: str, lang: str, filters: Filters | None = None) -> BoardView:
+    """The whole board in ``lang``: charts from the registry, KPIs, rows, freshness."""
+    if board not in BOARDS:
+        raise KeyError(f"unknown board {board!r}; choose one of: {', '.join(BOARDS)}")
+    options, typed = filter_options(snapshot.current)
+    snapshot = filtered(snapshot, filters)
+    lines = freshness(snapshot, board, lang)
+    view = BoardView(
+        board=board,
+        lang=lang,
+        stamp=snapshot.stamp,
+        version=snapshot.version,
+        day=snapshot.today.isoformat(),
+        demo=any(f.demo for f in lines),
+        freshness=lines,
+        filter_query=filters.query_string() if filters is not None else "",
+        filter_options=options,
+        filter_typed=typed,
+        filter_values={k: (filters.query() if filters else {}).get(k, "all") for k in FILTER_KEYS},
+    )
+    if board in registry.BOARDS:
+        view.charts = [
+            ChartView(id=cid, title=title, figure=fig)
+            for cid, title, fig in registry.render_board(board, snapshot.current, lang, snapshot.today)
+            if cid not in HTML_INSTEAD
+        ]
+    if board == "overview":
+        view.kpi_groups = kpi_groups(snapshot, lang)
+        view.warnings, total = open_warnings(snapshot, lang)
+        view.warnings_more = _more(total, len(view.warnings), lang)
+    if board in _EXTRAS:
+        _EXTRAS[board](view, snapshot, lang)
+    return view

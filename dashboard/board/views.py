@@ -1,0 +1,160 @@
+"""View models: what a board shows, as plain dataclasses of display strings (Reflex state field types).
+
+Plain Python: the Reflex states copy a :class:`BoardView` into their fields. A view holds
+display-ready strings (translated, formatted for the language) and plotly figure dicts, never raw
+frames, so what goes over the websocket is small and does not grow with the row count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from dashboard import i18n
+
+BOARDS: tuple[str, ...] = ("overview", "elections", "brands", "demolition")
+
+
+@dataclass
+class ChartView:
+    id: str = ""
+    title: str = ""
+    figure: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class KpiView:
+    id: str = ""
+    label: str = ""
+    value: str = ""
+    sub: str = ""  # e.g. "第 85 天 / 共 100 天" under 时间进度
+    delta: str = ""
+    trend: str = "none"  # up | down | flat | none
+    level: str = "ok"  # ok | warn | bad
+    formula: str = ""
+
+
+@dataclass
+class KpiGroup:
+    title: str = ""
+    kpis: list[KpiView] = field(default_factory=list)
+
+
+@dataclass
+class Freshness:
+    dataset: str = ""
+    text: str = ""
+    demo: bool = False
+
+
+@dataclass
+class OrgRow:
+    org_code: str = ""
+    org_name: str = ""
+    org_type: str = ""
+    stage: str = ""
+    stage_code: str = ""
+    supervisor: str = ""
+    planned_date: str = ""
+    completed_date: str = ""
+    term_end: str = ""
+
+
+@dataclass
+class ExpiryRow:
+    org_code: str = ""
+    org_name: str = ""
+    org_type: str = ""
+    term_end: str = ""
+    days_text: str = ""
+    level: str = "yellow"  # yellow | red
+    level_label: str = ""
+    note: str = ""
+
+
+@dataclass
+class BrandCard:
+    project_code: str = ""
+    community: str = ""
+    brand_name: str = ""
+    category: str = ""
+    status: str = ""
+    status_code: str = ""
+    progress_text: str = ""
+    percent: int = 0  # activities / target, 0..100, for the progress bar
+    level: str = "ok"
+
+
+@dataclass
+class GridCell:
+    """One property of the 战果图: its CSS classes (status colour, key household) and tooltip.
+
+    Two strings only: a city's grid is hundreds of cells, sent and drawn as plain divs.
+    """
+
+    css: str = "cell"  # "cell s-<status code>" (+ " key" for a key household)
+    title: str = ""  # "DX-001 · 李** · 已拆除"
+
+
+@dataclass
+class GridGroup:
+    label: str = ""
+    summary: str = ""
+    cells: list[GridCell] = field(default_factory=list)
+    hidden_text: str = ""
+
+
+@dataclass
+class Swatch:
+    label: str = ""
+    colour: str = ""
+
+
+@dataclass
+class WarningRow:
+    """One open warning on the overview's panel (dashboard.insights.warnings)."""
+
+    rule: str = ""
+    level: str = "yellow"  # red | yellow
+    level_label: str = ""
+    board: str = ""
+    board_label: str = ""
+    reason: str = ""
+    # the reason split around the data name it quotes, so the name is marked as data
+    before: str = ""
+    name: str = ""
+    after: str = ""
+    link: str = "/"
+    since: str = ""
+
+
+@dataclass
+class BoardView:
+    """Everything one board shows in one language for one data version."""
+
+    board: str = ""
+    lang: str = i18n.DEFAULT_LANG
+    stamp: int = -1
+    # Identity of the data the view shows: stamp, newest version time and office date.
+    # The stamp alone is not enough: a fresh database starts counting again.
+    version: str = ""
+    day: str = ""  # the office date it was built for (time progress moves daily)
+    demo: bool = False
+    freshness: list[Freshness] = field(default_factory=list)
+    charts: list[ChartView] = field(default_factory=list)
+    kpi_groups: list[KpiGroup] = field(default_factory=list)
+    org_headers: list[str] = field(default_factory=list)
+    orgs: list[OrgRow] = field(default_factory=list)
+    orgs_more: str = ""
+    expiries: list[ExpiryRow] = field(default_factory=list)
+    expiries_more: str = ""
+    brands: list[BrandCard] = field(default_factory=list)
+    brands_more: str = ""
+    grid: list[GridGroup] = field(default_factory=list)
+    grid_legend: list[Swatch] = field(default_factory=list)
+    warnings: list[WarningRow] = field(default_factory=list)
+    warnings_more: str = ""
+    filter_query: str = ""  # the URL query of the filters applied ("" = whole board)
+    filter_options: dict[str, list[str]] = field(default_factory=dict)
+    filter_values: dict[str, str] = field(default_factory=dict)  # key -> value, "all" when not set
+    filter_typed: list[str] = field(default_factory=list)  # filters typed, not picked (too many)

@@ -1,0 +1,95 @@
+"""Warnings in the viewer's language: the reason of each open warning, and the term calendar CSV.
+
+``dashboard.insights.warnings`` says which rule tripped and on which figures (``params``); here
+the figures are written out (dates, percentages, points, enum labels, dataset titles) and put into
+the rule's catalogue sentence ``warn.<rule id>``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from dashboard import contract, i18n
+from dashboard.board.views import WarningRow
+from dashboard.insights import warnings
+from dashboard.insights.warnings import Warning
+from dashboard.store.export import BOM, make_inert
+
+# How each figure a rule quotes is written; dates are written as dates, anything else as it is.
+_PARAMS: dict[str, Callable[[Any, str], str]] = {
+    "gap": i18n.fmt_pp,
+    "signed": i18n.fmt_pct,
+    "time": i18n.fmt_pct,
+    "progress": i18n.fmt_int,
+    "expected": i18n.fmt_int,
+    "stage": lambda code, lang: i18n.enum_label(contract.ELECTION_STAGE, code, lang),
+    "dataset": lambda name, lang: i18n.dataset_title(contract.get_dataset(name), lang),
+}
+
+
+def reason_params(w: Warning, lang: str) -> dict[str, Any]:
+    """The figures of ``w`` as its sentence quotes them in ``lang``."""
+    out: dict[str, Any] = {}
+    for key, value in w.params.items():
+        if key in _PARAMS:
+            out[key] = _PARAMS[key](value, lang)
+        elif isinstance(value, date):
+            out[key] = i18n.fmt_date(value, lang)
+        else:
+            out[key] = value
+    return out
+
+
+def reason(w: Warning, lang: str) -> str:
+    """The rule's sentence with the figures filled in, e.g. '进度差 −11 个百分点（签约率 39% − ...）'."""
+    return i18n.t(w.reason_key, lang, **reason_params(w, lang))
+
+
+def _around(text: str, name: str) -> dict[str, str]:
+    """The reason split around the data name it quotes (before, name, after)."""
+    before, found, after = text.partition(name) if name else (text, "", "")
+    return {"before": before, "name": found, "after": after}
+
+
+def warning_row(w: Warning, lang: str) -> WarningRow:
+    """One open warning as the overview's panel (and the report, and the wall) shows it."""
+    text = reason(w, lang)
+    return WarningRow(
+        rule=w.rule,
+        level=w.level,
+        level_label=i18n.t(f"warn.level.{w.level}", lang),
+        board=w.board,
+        board_label=i18n.t(f"board.{w.board}", lang),
+        reason=text,
+        **_around(text, w.name),
+        link=w.link,
+        since=i18n.t("warn.since", lang, date=i18n.fmt_date(w.since, lang)),
+    )
+
+
+TERM_CALENDAR_COLUMNS: tuple[str, ...] = ("org_code", "org_name", "org_type", "term_end", "days", "in_window")
+
+
+def term_calendar_csv(frames: Mapping[str, pd.DataFrame], today: date, lang: str = "zh") -> bytes:
+    """The term calendar as CSV (UTF-8 with BOM so Excel reads it; formula-like cells made inert)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([i18n.t(f"term_calendar.col.{c}", lang) for c in TERM_CALENDAR_COLUMNS])
+    for row in warnings.term_calendar(frames, today):
+        writer.writerow(
+            [
+                make_inert(str(row["org_code"])),
+                make_inert(str(row["org_name"])),
+                i18n.enum_label(contract.ORG_TYPE, row["org_type"], lang),  # type: ignore[arg-type]
+                f"{row['term_end']:%Y-%m-%d}",
+                row["days"],
+                i18n.t("term_calendar.yes" if row["in_window"] else "term_calendar.no", lang),
+            ]
+        )
+    return (BOM + buf.getvalue()).encode("utf-8")
