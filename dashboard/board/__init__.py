@@ -12,6 +12,9 @@ from typing import Any
 _PUBLIC: dict[str, str] = {
     "BOARDS": "views",
     "BoardView": "views",
+    "REPORT_CHARTS": "weekly",
+    "WeeklyPage": "weekly",
+    "weekly_page": "weekly",
     "BrandCard": "views",
     "ChartView": "views",
     "ExpiryRow": "views",

@@ -1,9 +1,8 @@
 """/report (周报) and /screen (wall screen) states, and the admin's kiosk links.
 
-The report is per viewer (it is read, printed, closed); its figures are the
-overview's, its changes are against the data of seven days ago
-(:mod:`dashboard.insights.report`). The wall screen opens with a kiosk token
-instead of a session and has no event that writes. Every CHECK_SECONDS it
+The report is per viewer (it is read, printed, closed); :mod:`dashboard.board.weekly`
+assembles it (figures as the overview's, changes against the data of seven days ago).
+The wall screen opens with a kiosk token instead of a session and has no event that writes. Every CHECK_SECONDS it
 asks whether the data or the token changed: a new version redraws the wall
 within about a second, like the boards, and a revoked link goes dark as fast.
 """
@@ -20,24 +19,15 @@ from dashboard import board as presenter
 from dashboard import clock, i18n
 from dashboard.accounts import kiosk
 from dashboard.accounts.auth import Role
-from dashboard.board import report as weekly
 from dashboard.board.views import ChartView, KpiGroup, WarningRow
+from dashboard.board.weekly import weekly_page
 from dashboard.charts.common import dark_wall
-from dashboard.insights import report
 from dashboard.state import live
 from dashboard.state.auth import client_address, require
 from dashboard.state.prefs import Prefs, document_script, valid_lang
 from dashboard.store import storage
 from dashboard.store.audit import Actor
 
-# The main charts of the report, in order.
-REPORT_CHARTS: tuple[tuple[str, str], ...] = (
-    ("elections", "elections_by_type"),
-    ("brands", "brands_activities_month"),
-    ("demolition", "demolition_burnup"),
-    ("demolition", "demolition_trend"),
-    ("demolition", "demolition_funnel"),
-)
 SCREEN_BOARDS: tuple[str, ...] = presenter.BOARDS
 SCREEN_SECONDS = 20
 CHECK_SECONDS = 1  # a wall is one socket: a cheap check a second is nothing next to a board's push
@@ -48,28 +38,6 @@ class ReportFigure:
     label: str = ""
     value: str = ""
     change: str = ""
-
-
-def build_report(lang: str) -> dict[str, Any]:
-    """Everything /report shows, in ``lang``."""
-    engine = storage.make_engine()
-    today = clock.office_today()
-    snap = presenter.load_snapshot(engine, today)
-    rep = weekly.write(report.build(engine, snap.current, snap.latest, today), lang)
-    charts = []
-    for board, chart_id in REPORT_CHARTS:
-        for c in presenter.CACHE.view(board, lang, today=today).charts:
-            if c.id == chart_id:
-                charts.append(ChartView(id=c.id, title=c.title, figure=c.figure))
-    return {
-        "title": rep.title,
-        "period": rep.period,
-        "figures": [ReportFigure(label=f.label, value=f.value, change=f.change) for f in rep.figures],
-        "summary": rep.summary,
-        "uploads": rep.uploads,
-        "warnings": presenter.warning_rows(snap, lang),
-        "charts": charts,
-    }
 
 
 class WeeklyReport(rx.State):
@@ -89,9 +57,10 @@ class WeeklyReport(rx.State):
         if await require(self, Role.VIEWER) is None:
             return None
         lang = valid_lang((await self.get_state(Prefs)).lang)
-        got = await asyncio.to_thread(build_report, lang)
-        for key, value in got.items():
-            setattr(self, key, value)
+        got = await asyncio.to_thread(weekly_page, lang)
+        self.title, self.period, self.summary, self.uploads = got.title, got.period, got.summary, got.uploads
+        self.figures = [ReportFigure(label=f.label, value=f.value, change=f.change) for f in got.figures]
+        self.warnings, self.charts = got.warnings, got.charts
         self.ready = True
         return None
 
