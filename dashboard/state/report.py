@@ -2,8 +2,8 @@
 
 The report is per viewer (it is read, printed, closed); :mod:`dashboard.board.weekly`
 assembles it (figures as the overview's, changes against the data of seven days ago).
-The wall screen opens with a kiosk token instead of a session and has no event that writes. Every CHECK_SECONDS it
-asks whether the data or the token changed: a new version redraws the wall
+The wall screen opens with a kiosk token instead of a session and has no event
+that writes. Every CHECK_SECONDS it asks whether the data or the token changed: a new version redraws the wall
 within about a second, like the boards, and a revoked link goes dark as fast.
 """
 
