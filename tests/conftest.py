@@ -12,10 +12,14 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+
+# The office day the demo-loaded tests take as "today" (tests that need the real today load their own).
+DEMO_DAY = date(2025, 6, 30)
 
 PG_BASE = os.environ.get("DASHBOARD_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -71,3 +75,15 @@ def db_url(request: pytest.FixtureRequest) -> str:
     """The same test on SQLite and on PostgreSQL."""
     fixture = "sqlite_url" if request.param == "sqlite" else "pg_url"
     return request.getfixturevalue(fixture)
+
+
+@pytest.fixture
+def demo_db(sqlite_url: str) -> str:
+    """A fresh SQLite database holding the demo ledgers as loaded on DEMO_DAY (an office day)."""
+    from dashboard.demo.load import load_demo
+    from dashboard.store import storage
+
+    engine = storage.make_engine(sqlite_url)
+    storage.migrate(engine)
+    load_demo(engine, DEMO_DAY)
+    return sqlite_url

@@ -4,28 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
-import pytest
 from starlette.testclient import TestClient
 
 from dashboard import api
 from dashboard import board as presenter
 from dashboard.accounts import auth
-from dashboard.demo.load import load_demo
 from dashboard.insights.filters import Filters
 from dashboard.state.drill import clicked_label, drill_rows
 from dashboard.store import storage
+from tests.conftest import DEMO_DAY
 
-TODAY = date(2025, 6, 30)
+TODAY = DEMO_DAY  # the day tests/conftest.py's demo_db loads the demo on
 
-
-@pytest.fixture
-def demo_db(sqlite_url: str) -> str:
-    engine = storage.make_engine(sqlite_url)
-    storage.migrate(engine)
-    load_demo(engine, TODAY)
-    return sqlite_url
 
 
 def kpi(view: presenter.BoardView, kid: str) -> presenter.KpiView:

@@ -15,23 +15,17 @@ import pytest
 from dashboard import board as presenter
 from dashboard import i18n
 from dashboard.board import BOARDS, Snapshot, ViewCache, build_view
-from dashboard.demo.load import demo_bytes, load_demo
+from dashboard.demo.load import demo_bytes
 from dashboard.store import storage
+from tests.conftest import DEMO_DAY
 from tests.frames import city_frames
 
-TODAY = date(2025, 6, 30)
+TODAY = DEMO_DAY  # the day tests/conftest.py's demo_db loads the demo on
 
 
 def has_cjk(text: str) -> bool:
     return any("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
 
-
-@pytest.fixture
-def demo_db(sqlite_url: str) -> str:
-    engine = storage.make_engine(sqlite_url)
-    storage.migrate(engine)
-    load_demo(engine, TODAY)
-    return sqlite_url
 
 
 def test_a_board_is_built_once_per_data_version_and_shared_by_every_viewer(demo_db: str) -> None:
