@@ -90,6 +90,10 @@ def test_on_a_machine_with_only_loopback_the_bundle_installs_migrates_loads_the_
     assert not {"bun", "node", "npm"} & set(report["venv_bin"]), "the install must not carry bun/node/npm"
     assert report["tools_called"] == [], "bun, node, npm or npx was called at install or run time"
     assert "leader" in report["demo_output"]  # the demo accounts were made
+    # doctor on the fresh install: all in order but the demo accounts a trial leaves behind.
+    assert report["doctor"].pop("secrets.demo") == "fail"
+    assert set(report["doctor"].values()) == {"ok"}, report["doctor"]
+    assert {"frontend.build", "data_dir.private", "secrets.env_file", "db.migrated"} <= set(report["doctor"])
     assert report["page_title"].startswith("党建看板")
     # The asset with the backend's address names the port the page was served on, not the build's.
     assert "ws://localhost:" in report["env_asset"] and ":3000/" not in report["env_asset"]

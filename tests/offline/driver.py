@@ -99,6 +99,8 @@ def main() -> None:
     cli = str(prefix / "bin" / "dashboard")
     step("migrate", [cli, "migrate"], env)
     report["demo_output"] = step("demo", [cli, "demo"], env).stdout[-400:]
+    checked = subprocess.run([cli, "doctor", "--json"], env=env, cwd=CWD, capture_output=True, text=True)
+    report["doctor"] = {r["id"]: r["status"] for r in json.loads(checked.stdout or "[]")}
 
     port = free_port()
     log = (work / "serve.log").open("w")
