@@ -76,6 +76,8 @@ rm -rf "$PREFIX/venv.old"
 [ -d "$PREFIX/app" ] && mv "$PREFIX/app" "$PREFIX/app.old"
 cp -R "$HERE/app" "$PREFIX/app"
 rm -rf "$PREFIX/app.old"
+# Compiled now, so a service user that cannot write app/ starts as fast as one that can.
+"$PREFIX/venv/bin/python" -m compileall -q "$PREFIX/app/dashboard" >/dev/null || true
 
 mkdir -p "$PREFIX/bin" "$PREFIX/etc" "$PREFIX/data"
 chmod 700 "$PREFIX/data"
