@@ -9,7 +9,7 @@ PORT ?= 3000
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run run-scaled test lint bench system-deps migrate demo clean
+.PHONY: run run-scaled test lint bench system-deps migrate demo clean bundle
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +37,10 @@ demo: migrate
 # The dashboard with demo data on http://localhost:$(PORT), in demo mode (demo accounts,
 # a notice on every page). A real deployment runs without DASHBOARD_DEMO.
 run: export DASHBOARD_DEMO ?= 1
+# `serve` in a source checkout runs `reflex run --env prod --single-port` (it rebuilds the
+# frontend with the venv's bun); in an installed bundle it serves the prebuilt one.
 run: demo
-	reflex run --env prod --single-port --frontend-port $(PORT) --backend-port $(PORT)
+	$(PY) -m dashboard serve --port $(PORT)
 
 # Scale-out mode: PostgreSQL for the data, Redis for Reflex's state, WORKERS Granian
 # workers on one port (Reflex reads GRANIAN_WORKERS; without it 2 x cores + 1).
@@ -61,10 +63,17 @@ lint: $(VENV)/.dev-installed
 test: $(VENV)/.dev-installed system-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -rs
 
 bench: $(VENV)/.installed
 	$(PY) -m dashboard.bench all
 
+# The offline installer: dist/dangjian-dashboard-<version>-linux-<arch>.tar.gz with every
+# runtime wheel, the prebuilt frontend and install.sh (see docs/deploy.md). `make bundle
+# ARCH=aarch64` fetches that platform's wheels and names any dependency that has none.
+ARCH ?= $(shell uname -m)
+bundle: $(VENV)/.installed
+	$(PY) packaging/build_bundle.py --arch $(ARCH) $(if $(VERSION),--version $(VERSION))
+
 clean:
-	rm -rf .web .states test-output
+	rm -rf .web .states test-output dist

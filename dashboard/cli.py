@@ -1,9 +1,11 @@
 """The command line: ``python -m dashboard COMMAND``.
 
 For the office's admin and for scripts: import a ledger, export or template
-one, see and roll back versions, load the demo, migrate. Every command
+one, see and roll back versions, load the demo, migrate, serve, check the
+installation (doctor). Every command but ``doctor`` (which only looks)
 migrates the database first (idempotent), so a newcomer's first command just
-works. No Reflex on this import path: the CLI must start fast.
+works. No Reflex on this import path: the CLI must start fast (``serve``
+imports it only once it starts the server).
 
 Exit codes: 0 done, 1 upload rejected (nothing written), 2 usage error
 (unknown dataset or version, unreadable file), 3 internal error (a bug in a
@@ -366,6 +368,30 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Migrate (so a newer bundle over an older install just starts), then serve in the foreground."""
+    from dashboard.ops import serve
+
+    settings = get_settings()
+    try:
+        serve.check_workers(args.workers, settings.redis_url)
+        _engine()
+        return serve.serve(args.port, args.host, args.workers, settings.redis_url)
+    except serve.ServeError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from dashboard.ops import doctor
+
+    results = doctor.run_checks(get_settings())
+    if args.json:
+        _say(json.dumps([r.to_json() for r in results], ensure_ascii=False))
+    else:
+        _say(doctor.format_report(results))
+    return doctor.exit_code(results)
+
+
 # ---------------------------------------------------------------------------
 
 
@@ -430,6 +456,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("migrate", help="create or upgrade the database tables")
     s.set_defaults(func=cmd_migrate)
+
+    s = sub.add_parser("serve", help="migrate, then start the server on one port (Ctrl-C stops it)")
+    s.add_argument("--port", type=int, default=3000, help="default: 3000")
+    s.add_argument("--host", default="0.0.0.0", help="default 0.0.0.0; 127.0.0.1 behind nginx")
+    s.add_argument("--workers", type=int, help="backend processes (more than 1 needs REDIS_URL)")
+    s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("doctor", help="check this installation and say what to fix (exit 1 on a failure)")
+    s.add_argument("--json", action="store_true", help="print one JSON list instead of text")
+    s.set_defaults(func=cmd_doctor)
     return p
 
 
