@@ -58,6 +58,7 @@ def test_a_restore_audits_itself_and_a_missing_version_is_refused_and_audited(en
         ("restore", "admin", True, "brands v1", "10.9.9.9"),
         ("restore", "admin", False, "brands v7", "10.9.9.9"),
     ]
+    assert auth.list_audit(engine, action="restore")[1].detail == "new version 3, 1 rows"
 
 
 def test_an_upload_whose_audit_row_cannot_be_written_writes_no_version(engine: sa.Engine) -> None:

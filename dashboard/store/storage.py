@@ -677,7 +677,7 @@ def _write_version(
     if upload.data is not None:
         conn.execute(sa.insert(_FILE).values(version_id=version_id, content=upload.data))
     conn.execute(sa.update(_HEAD).where(_HEAD.c.dataset == ds.name).values(current_version=number))
-    detail = f"version {number}, {result.rows} rows"
+    detail = f"{'new ' if upload.action == 'restore' else ''}version {number}, {result.rows} rows"
     if upload.corrections:
         detail += "; " + corr.describe(upload.corrections)
     record(conn, upload.action, upload.who, target=upload.target(ds), detail=detail)

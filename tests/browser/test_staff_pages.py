@@ -210,7 +210,8 @@ def test_an_admin_reads_failed_and_successful_sign_ins_with_address_and_the_uplo
     refused_message(stranger)
     stranger.context.close()
     # an upload and a restore from the command line (same content: the boards stay as they are)
-    copied, _ = import_copy(app_server, "meetings", "调度会-副本.csv", tmp_path)
+    copied, data = import_copy(app_server, "meetings", "调度会-副本.csv", tmp_path)
+    rows_in_file = len(data.decode("utf-8-sig").splitlines()) - 1
     cli_ok(app_server, "rollback", "meetings", str(copied - 1))
 
     page = as_user("admin")
@@ -221,9 +222,9 @@ def test_an_admin_reads_failed_and_successful_sign_ins_with_address_and_the_uplo
     assert failed[6] == "127.0.0.1"
     assert any(r[1:4] == ["admin", "登录", "成功"] and r[6] == "127.0.0.1" for r in rows)
     upload = next(r for r in rows if r[2] == "上传" and "调度会-副本.csv" in r[4])
-    assert upload[1] == "cli" and upload[3] == "成功" and upload[5] == f"version {copied}"
+    assert (upload[1], upload[3], upload[5]) == ("cli", "成功", f"version {copied}, {rows_in_file} rows")
     restore = next(r for r in rows if r[2] == "恢复版本" and r[4] == f"meetings v{copied - 1}")
-    assert restore[3] == "成功" and restore[5] == f"new version {copied + 1}"
+    assert restore[3] == "成功" and restore[5] == f"new version {copied + 1}, {rows_in_file} rows"
     assert rows.index(restore) < rows.index(upload) < rows.index(failed)  # newest first
 
 
