@@ -1,4 +1,4 @@
-"""Issue 6 in the browser: filters in the URL, drill-down, the weekly report as PDF, the kiosk wall screen."""
+"""Filters in the URL, drill-down, the warnings panel, the weekly report as PDF and the kiosk wall screen, in the browser."""
 
 from __future__ import annotations
 
