@@ -1,4 +1,7 @@
-"""Filters in the URL, drill-down, the warnings panel, the weekly report as PDF and the kiosk wall screen, in the browser."""
+"""Filters in the URL, drill-down, the warnings panel, the weekly report (PDF) and the wall screen.
+
+In the browser, against the demo server of tests/browser/conftest.py.
+"""
 
 from __future__ import annotations
 
