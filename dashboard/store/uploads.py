@@ -26,6 +26,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from dashboard.contract import DATASETS, ColType, Dataset, get_dataset
+from dashboard.ingest.headers import match_header
 from dashboard.ingest.reading import read_table
 from dashboard.ingest.validation import validate
 from dashboard.store import storage
@@ -54,7 +55,7 @@ def guess_dataset(data: bytes, file_name: str = "") -> str | None:
     best, best_score = None, 0
     for ds in DATASETS.values():
         lookup = ds.header_lookup()
-        matched = {lookup[h] for h in headers if h in lookup}
+        matched = {name for h in headers if (name := match_header(lookup, h))}
         required = {c.name for c in ds.columns if c.required}
         score = len(matched) + 2 * len(matched & required) - 3 * len(required - matched)
         if matched and score > best_score:
