@@ -388,7 +388,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    s = sub.add_parser("import", help="check and import a CSV/XLSX ledger (all or nothing)")
+    s = sub.add_parser("import", help="check and import a ledger: .xlsx, .xls, .ods or CSV (all or nothing)")
     s.add_argument("dataset", help=names)
     s.add_argument("file")
     s.add_argument("--mode", choices=[m.value for m in Mode], help="default: the dataset's own mode")

@@ -275,18 +275,17 @@ def _xls_percent_cells(data: bytes, names: list[str]) -> dict[str, set[Cell]]:
         book = xlrd.open_workbook(
             file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO()
         )
-    except Exception:  # calamine read the values; formats are a refinement
-        return {}
-    percent_fmts = {key for key, fmt in book.format_map.items() if "%" in fmt.format_str.split(";")[0]}
-    xfs = {i for i, xf in enumerate(book.xf_list) if xf.format_key in percent_fmts and not xf._is_style}
+    except (xlrd.XLRDError, xlrd.compdoc.CompDocError) as exc:
+        # Without the formats a 95% cell would silently read as 0.95: refuse instead.
+        raise _cannot_open("xls", str(exc)) from exc
+    formats = {key: (fmt.format_str or "").split(";")[0] for key, fmt in book.format_map.items()}
+    percent_fmts = {key for key, fmt in formats.items() if "%" in fmt}
+    xfs = {i for i, xf in enumerate(book.xf_list) if xf.format_key in percent_fmts and not xf.is_style}
     if not xfs:
         return {}
     out: dict[str, set[Cell]] = {}
     for name in names:
-        try:
-            sheet = book.sheet_by_name(name)
-        except Exception:
-            continue
+        sheet = book.sheet_by_name(name)
         cells = set()
         for r, row_xfs in enumerate(sheet._cell_xf_indexes):
             if xfs.intersection(row_xfs):
