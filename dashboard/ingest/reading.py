@@ -614,21 +614,19 @@ def _read_sheets(sheets: list[Sheet], kind: str) -> RawTable:
     first non-empty row, so that validation says which columns are missing.
     """
     problems = Problems()
-    names = [s.name for s in sheets]
-    found = [(s, find_header(s.rows)) for s in sheets]
-    chosen = [(s, h) for s, h in found if h is not None]
+    found = [(s, find_header(s.head(HEADER_SEARCH_ROWS))) for s in sheets]
+    chosen: list[tuple[Sheet, int]] = [(s, h) for s, h in found if h is not None]
     if chosen:
-        first_sheet, first_at = chosen[0]
-        signature = _signature(first_sheet.rows[first_at])
-        chosen = [(s, h) for s, h in chosen if _signature(s.rows[h]) == signature]
+        signature = _signature(chosen[0][0].row(chosen[0][1]))
+        chosen = [(s, h) for s, h in chosen if _signature(s.row(h)) == signature]
     else:
-        first = next(((s, _first_filled(s.rows)) for s in sheets if _first_filled(s.rows) is not None), None)
-        if first is None:
+        filled = [(s, s.first_filled()) for s in sheets]
+        chosen = [next(((s, h) for s, h in filled if h is not None), (None, None))]  # type: ignore[list-item]
+        if chosen[0][0] is None:
             raise _no_header()
-        chosen = [first]  # type: ignore[list-item]
     read = {s.name for s, _ in chosen}
     for sheet in sheets:
-        if sheet.name not in read and _first_filled(sheet.rows) is not None and len(sheets) > 1:
+        if sheet.name not in read and len(sheets) > 1 and sheet.first_filled() is not None:
             problems.add(
                 Problem(
                     "read.sheet.skipped",
@@ -638,38 +636,35 @@ def _read_sheets(sheets: list[Sheet], kind: str) -> RawTable:
                     severity="warning",
                 )
             )
-    header = list(chosen[0][0].rows[chosen[0][1]])  # type: ignore[index]
-    bodies: list[list[list[str]]] = []
-    lines: list[np.ndarray] = []
+    width = max(len(s.columns) for s, _ in chosen)
+    header = chosen[0][0].row(chosen[0][1])
+    header += [""] * (width - len(header))
+    cells: list[list[str]] = [[] for _ in range(width)]
+    lines, counts = [], []
     header_lines: dict[str, int] = {}
     for sheet, at in chosen:
-        assert at is not None
-        body = sheet.rows[at + 1 :]
-        while body and not any(body[-1]):
-            body.pop()  # the unused rest of the sheet
-        bodies.append(body)
-        lines.append(np.arange(at + 2, at + 2 + len(body), dtype=np.int64))
+        end = sheet.height
+        while end > at + 1 and not any(col[end - 1] for col in sheet.columns):
+            end -= 1  # the unused rest of the sheet
+        for i in range(width):
+            cells[i].extend(
+                sheet.columns[i][at + 1 : end] if i < len(sheet.columns) else [""] * (end - at - 1)
+            )
+        lines.append(np.arange(at + 2, end + 1, dtype=np.int64))
+        counts.append(end - at - 1)
         header_lines[sheet.name] = at + 1
-    width = max([len(header), *(len(r) for body in bodies for r in body)])
-    header += [""] * (width - len(header))
-    rows = [r if len(r) == width else r + [""] * (width - len(r)) for body in bodies for r in body]
-    columns = [
-        pa.chunked_array([pa.array(col, pa.large_string())])
-        for col in (zip(*rows, strict=True) if rows else [()] * width)
-    ]
-    sheet_of_row = np.repeat(np.array([s.name for s, _ in chosen], dtype=object), [len(b) for b in bodies])
     return _build(
         header,
-        columns,
-        np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64),
+        [pa.chunked_array([pa.array(col, pa.large_string())]) for col in cells],
+        np.concatenate(lines),
         kind,
         None,
         problems,
         kind=kind,
         sheets=[s.name for s, _ in chosen],
         header_lines=header_lines,
-        sheet_of_row=sheet_of_row,
-        workbook_sheets=names,
+        sheet_of_row=np.repeat(np.array([s.name for s, _ in chosen], dtype=object), counts),
+        workbook_sheets=[s.name for s in sheets],
     )
 
 
@@ -678,10 +673,6 @@ def _signature(row: list[str]) -> tuple[str, ...]:
     while keys and not keys[-1]:
         keys.pop()
     return tuple(keys)
-
-
-def _first_filled(rows: list[list[str]]) -> int | None:
-    return next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
 
 
 # ---------------------------------------------------------------------------
