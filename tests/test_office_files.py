@@ -290,6 +290,22 @@ def test_empty_total_and_footer_rows_are_skipped_and_listed_as_warnings_with_the
     assert all(p.severity == "warning" for p in checked.problems.warnings)
 
 
+@KINDS
+def test_a_title_and_a_footer_merged_across_the_whole_sheet_leave_no_column_behind(write: Writer, kind: str):
+    rows: Rows = [
+        TITLE + [None] * 7,
+        HEADER,
+        ["DX-001", "张三", 1, 2, "已摸底"],
+        ["填表人：张三  审核人：李四"],
+    ]
+    rows[-1] += [None] * 7
+
+    checked = check("demolition", write({"台账": rows}, {"台账": ["A1:H1", "A4:H4"]}), f"ledger.{kind}")
+
+    assert checked.ok, checked.problems.errors
+    assert rules(checked.problems.warnings) == [("read.skipped.footer", 4)]
+
+
 def test_a_household_named_like_a_total_in_another_column_is_still_data():
     rows = [HEADER, ["DX-001", "合计", 1, 2, "已摸底"]]
 

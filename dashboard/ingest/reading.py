@@ -678,7 +678,7 @@ def _signature(row: list[str]) -> tuple[str, ...]:
 # ---------------------------------------------------------------------------
 # Rows that are not data
 
-_TOTAL = r"^(合计|小计|总计|总合计|累计)[:]?$"
+_TOTAL = r"^(合计|小计|总计|总合计|累计)[:]?$"  # after NFKC and without spaces: "合 计：" too
 _FOOTER = r"^(填表人|填报人|制表人|审核人|审批人|统计人|填报日期|填表日期|制表日期|审核日期|报送日期)"
 _NOT_DATA: dict[str, tuple[str, str]] = {
     "read.skipped.empty": ("空行，已跳过。", "Empty row; skipped."),
@@ -825,25 +825,22 @@ def _build(
     workbook_sheets: list[str] | None = None,
     blank_lines: np.ndarray | None = None,
 ) -> RawTable:
-    """Normalise, drop nameless empty columns, order rows by line, skip rows that are not data."""
+    """Normalise, order rows by line, skip rows that are not data, drop nameless empty columns.
+
+    Rows go first: a footer merged across the sheet's whole width must not
+    leave a column without a header behind.
+    """
     headers = [normalise_text(h.replace("\r", "").replace("\n", "")) for h in header_cells]
     if not any(headers):
         raise _no_header()
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:  # pyarrow releases the GIL
         normalised = list(pool.map(normalise, columns))
-    data: dict[int, pa.ChunkedArray] = {}
-    kept: list[str] = []
-    for i, (h, arr) in enumerate(zip(headers, normalised, strict=True)):
-        if not h and arr.null_count == len(arr):
-            continue  # a trailing separator or an unused spreadsheet column
-        data[i] = arr
-        kept.append(h)
     if sheet_of_row is None and len(lines) > 1 and not bool((lines[1:] > lines[:-1]).all()):
-        order = np.argsort(lines, kind="stable")  # ragged rows were appended
-        lines = lines[order]
-        data = {i: arr.take(pa.array(order)) for i, arr in data.items()}
+        order = pa.array(np.argsort(lines, kind="stable"))  # ragged rows were appended
+        lines = lines[order.to_numpy()]
+        normalised = [arr.take(order) for arr in normalised]
     workbook_sheets = workbook_sheets or []
-    skip, warn, first = _not_data(list(data.values()), sheet_of_row)
+    skip, warn, first = _not_data(normalised, sheet_of_row)
     if first is not None and warn:
         named = sheet_of_row.tolist() if sheet_of_row is not None and len(workbook_sheets) > 1 else None
         problems.extend(_not_data_problems(warn, first, lines, named))
@@ -853,10 +850,17 @@ def _build(
             problems.add(Problem("read.skipped.empty", zh, en, line=int(line), severity="warning"))
     if skip.any():
         keep = pa.array(~skip)
-        data = {i: arr.filter(keep) for i, arr in data.items()}
+        normalised = [arr.filter(keep) for arr in normalised]
         lines = lines[~skip]
         if sheet_of_row is not None:
             sheet_of_row = sheet_of_row[~skip]
+    data: dict[int, pa.ChunkedArray] = {}
+    kept: list[str] = []
+    for i, (h, arr) in enumerate(zip(headers, normalised, strict=True)):
+        if not h and arr.null_count == len(arr):
+            continue  # a trailing separator or an unused spreadsheet column
+        data[i] = arr
+        kept.append(h)
     index = pd.Index(lines, dtype="int64", name="line")
     frame = pd.DataFrame(
         {i: pd.arrays.ArrowStringArray(arr) for i, arr in data.items()}, index=index, copy=False

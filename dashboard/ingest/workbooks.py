@@ -368,7 +368,7 @@ def _ods_extras(data: bytes) -> dict[str, _Extras]:
             elif tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell") and event == "start":
                 repeat = min(int(el.get(f"{_TABLE}number-columns-repeated", "1")), _MAX_REPEAT)
                 if el.get(f"{_OFFICE}value-type") == "percentage":
-                    for r in range(row, row + min(row_repeat, 1000)):
+                    for r in range(row, row + row_repeat):
                         extra.percent.update((r, c) for c in range(col, col + repeat))
                 spans = (
                     int(el.get(f"{_TABLE}number-rows-spanned", "1")),
