@@ -246,9 +246,9 @@ def test_header_only_file_has_no_rows_but_is_readable():
         b"   \r\n\n",
         bytes(range(256)) * 20,  # binary garbage
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(500),
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500),  # old .xls
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500),  # an .xls header with nothing behind it
     ],
-    ids=["empty", "blank", "binary", "png", "xls"],
+    ids=["empty", "blank", "binary", "png", "broken-xls"],
 )
 def test_files_that_are_not_tables_are_refused_with_a_message_in_both_languages(data):
     with pytest.raises(UnreadableFile) as caught:
