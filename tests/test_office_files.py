@@ -193,8 +193,10 @@ def test_a_csv_saved_by_excel_with_a_title_row_reads_from_its_header():
     text = "xx街道东辛村拆迁房产进度表,,,,,\n房产编号,户主,户类,党小组,当前状态,签约日期\n"
     text += "DX-001,张三,1,2,已签约,2018/5/1 0:00\nDX-002,李四,7,3,已摸底,\n"
 
-    checked = check("demolition", text.encode("gbk"), "ledger.csv")
+    raw = read_table(text.encode("gbk"), "ledger.csv")
+    checked = validate("demolition", raw)
 
+    assert (raw.kind, raw.encoding, raw.sheets, raw.header_lines) == ("csv", "gb18030", [], {"": 2})
     assert checked.frame.loc[3, "signed_date"] == pd.Timestamp("2018-05-01")
     assert rules(checked.problems.errors) == [("cell.range", 4)]
 
@@ -257,6 +259,26 @@ def test_problems_in_several_sheets_come_sheet_by_sheet_in_line_order():
         ("3月", 2, "户类"),
         ("4月", 2, "党小组"),
     ]
+
+
+@KINDS
+def test_the_dataset_is_recognised_from_a_header_below_a_title_with_starred_headers(write: Writer, kind: str):
+    from dashboard.store.uploads import guess_dataset
+
+    header = ["组织编码*", "党组织名称*", "组织类型", "党员数（人）", "当前阶段*"]
+    rows = [["xx街道换届工作进度表"], header, ["C01", "东辛村党支部", "村", 15, "摸底调研"]]
+
+    assert guess_dataset(write({"填表说明": [["填表说明"]], "3月": rows}), f"台账.{kind}") == "elections"
+
+
+def test_a_location_names_the_sheet_in_both_languages_when_it_is_set():
+    in_sheet = Problem("cell.int", "", "", line=5, column="户类", sheet="3月")
+    sheet_only = Problem("read.sheet.skipped", "", "", sheet="填表说明", severity="warning")
+
+    assert in_sheet.where("zh") == "「3月」第 5 行，列「户类」"
+    assert in_sheet.where("en") == "sheet 3月, line 5, column 户类"
+    assert (sheet_only.where("zh"), sheet_only.where("en")) == ("工作表「填表说明」", "sheet 填表说明")
+    assert Problem("cell.int", "", "", line=5, column="户类").where("zh") == "第 5 行，列「户类」"
 
 
 # --- rows that are not data ----------------------------------------------------------------
