@@ -102,12 +102,6 @@ class RawTable:
         """The sheet to name for a header problem (None when no sheet needs naming)."""
         return self.sheets[0] if self.sheets and self.names_sheets else None
 
-    def sheets_at(self, rows: np.ndarray) -> list[str | None]:
-        """The sheet to name for each frame row position in ``rows``."""
-        if self.sheet_of_row is None or not self.names_sheets:
-            return [None] * len(rows)
-        return self.sheet_of_row[rows].tolist()
-
 
 def read_table(data: bytes, filename: str = "") -> RawTable:
     """Detect the kind and encoding of ``data`` and read it, whatever its name says.
@@ -678,8 +672,23 @@ def _signature(row: list[str]) -> tuple[str, ...]:
 # ---------------------------------------------------------------------------
 # Rows that are not data
 
-_TOTAL = r"^(合计|小计|总计|总合计|累计)[:]?$"  # after NFKC and without spaces: "合 计：" too
-_FOOTER = r"^(填表人|填报人|制表人|审核人|审批人|统计人|填报日期|填表日期|制表日期|审核日期|报送日期)"
+# Compared after NFKC and without spaces: "合 计：" is 合计.
+_TOTAL_WORDS = ("合计", "小计", "总计", "总合计", "累计")
+_FOOTER_WORDS = (
+    "填表人",
+    "填报人",
+    "制表人",
+    "审核人",
+    "审批人",
+    "统计人",
+    "填报日期",
+    "填表日期",
+    "制表日期",
+    "审核日期",
+)
+_TOTAL = rf"^({'|'.join(_TOTAL_WORDS)}):?$"
+_FOOTER = rf"^({'|'.join(_FOOTER_WORDS)})"
+_LEADS = pa.array(sorted({w[0] for w in _TOTAL_WORDS + _FOOTER_WORDS}), pa.large_string())
 _NOT_DATA: dict[str, tuple[str, str]] = {
     "read.skipped.empty": ("空行，已跳过。", "Empty row; skipped."),
     "read.skipped.total": (
@@ -704,11 +713,20 @@ def _not_data(
     n = len(arrays[0]) if arrays else 0
     if not n:
         return np.zeros(0, dtype=bool), {}, None
-    first = pc.coalesce(*[a.combine_chunks() for a in arrays])
+    first = arrays[0].combine_chunks()
+    if first.null_count:
+        first = pc.coalesce(first, *[a.combine_chunks() for a in arrays[1:]])
     empty = first.is_null().to_numpy(zero_copy_only=False)
-    squeezed = pc.replace_substring_regex(pc.fill_null(first, ""), r"\s+", "")
-    total = pc.match_substring_regex(squeezed, _TOTAL).to_numpy(zero_copy_only=False)
-    footer = pc.match_substring_regex(squeezed, _FOOTER).to_numpy(zero_copy_only=False)
+    total, footer = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    # The words are Chinese: only cells with a non-ASCII character can hold them (keys rarely do).
+    maybe = np.flatnonzero(~pc.fill_null(pc.string_is_ascii(first), True).to_numpy(zero_copy_only=False))
+    if len(maybe):
+        lead = pc.utf8_slice_codeunits(first.take(pa.array(maybe)), 0, 1)
+        maybe = maybe[pc.is_in(lead, value_set=_LEADS).to_numpy(zero_copy_only=False)]
+    if len(maybe):
+        squeezed = pc.replace_substring_regex(first.take(pa.array(maybe)), r"\s+", "")
+        total[maybe] = pc.match_substring_regex(squeezed, _TOTAL).to_numpy(zero_copy_only=False)
+        footer[maybe] = pc.match_substring_regex(squeezed, _FOOTER).to_numpy(zero_copy_only=False)
     skip = empty | total | footer
     if not skip.any():
         return skip, {}, first
