@@ -328,6 +328,14 @@ def test_a_title_and_a_footer_merged_across_the_whole_sheet_leave_no_column_behi
     assert rules(checked.problems.warnings) == [("read.skipped.footer", 4)]
 
 
+def test_a_title_merged_across_every_column_of_the_sheet_does_not_widen_the_table():
+    rows = [TITLE, HEADER, ["DX-001", "张三", 1, 2, "已摸底"]]
+
+    raw = read_table(xlsx({"台账": rows}, {"台账": ["A1:XFD1"]}))
+
+    assert raw.headers == HEADER
+
+
 def test_a_household_named_like_a_total_in_another_column_is_still_data():
     rows = [HEADER, ["DX-001", "合计", 1, 2, "已摸底"]]
 

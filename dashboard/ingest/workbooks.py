@@ -167,21 +167,19 @@ def _calamine_merges(sheet: python_calamine.CalamineSheet) -> list[Range]:
 
 
 def _fill_merged(rows: list[list[object]], merged: list[Range]) -> None:
-    """The top-left value of a merged range holds for every cell it spans."""
+    """The top-left value of a merged range holds for every cell it spans.
+
+    Ranges are clipped to the cells the sheet has: a title merged across all
+    16,384 columns must not widen every row.
+    """
+    height = len(rows)
     for (r0, c0), (r1, c1) in merged:
-        if r0 >= len(rows) or c0 >= len(rows[r0]):
+        if r0 >= height or c0 >= len(rows[r0]) or rows[r0][c0] in ("", None):
             continue
         value = rows[r0][c0]
-        if value in ("", None) or (r1 - r0 + 1) * (c1 - c0 + 1) > 1_000_000:
-            continue  # nothing to spread, or a whole-sheet merge nobody means
-        while len(rows) <= r1:
-            rows.append([])
-        for r in range(r0, r1 + 1):
+        for r in range(r0, min(r1, height - 1) + 1):
             row = rows[r]
-            if len(row) <= c1:
-                row.extend([""] * (c1 + 1 - len(row)))
-            for c in range(c0, c1 + 1):
-                row[c] = value
+            row[c0 : min(c1 + 1, len(row))] = [value] * (min(c1 + 1, len(row)) - c0)
 
 
 # ---------------------------------------------------------------------------
