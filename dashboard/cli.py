@@ -118,8 +118,11 @@ def format_problem(p: Problem) -> str:
 
 
 def _by_line(problems: list[Problem]) -> list[Problem]:
-    """File-level problems first, then in spreadsheet order (stable: check order within a line)."""
-    return sorted(problems, key=lambda p: -1 if p.line is None else p.line)
+    """File-level problems first, then in spreadsheet order, sheet by sheet (stable within a line)."""
+    sheets: dict[str | None, int] = {}
+    for p in problems:
+        sheets.setdefault(p.sheet, len(sheets))
+    return sorted(problems, key=lambda p: (p.line is not None, sheets[p.sheet], p.line or 0))
 
 
 def format_result(result: ImportResult) -> str:

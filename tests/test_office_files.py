@@ -514,3 +514,16 @@ def test_cli_says_what_an_encrypted_workbook_is_and_exits_2(tmp_path: Path, sqli
 
     assert done.returncode == 2
     assert "密码" in done.stderr and "另存为" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_cli_lists_errors_sheet_by_sheet_naming_each_sheet(tmp_path: Path, sqlite_url: str):
+    march = [HEADER, ["DX-001", "张三", 1, 2, "已摸底"], ["DX-002", "李四", 1, 9, "已摸底"]]
+    april = [HEADER, ["DX-003", "王五", 8, 3, "已评估"]]
+    path = tmp_path / "台账.ods"
+    path.write_bytes(ods({"3月": march, "4月": april}))
+
+    done = dashboard("import", "demolition", str(path))
+
+    assert done.returncode == 1
+    march_at, april_at = done.stdout.find("sheet 3月, line 3"), done.stdout.find("sheet 4月, line 2")
+    assert -1 < march_at < april_at, done.stdout
