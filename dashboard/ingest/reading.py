@@ -633,7 +633,7 @@ def _read_sheets(sheets: list[Sheet], kind: str) -> RawTable:
     width = max(len(s.columns) for s, _ in chosen)
     header = chosen[0][0].row(chosen[0][1])
     header += [""] * (width - len(header))
-    cells: list[list[str]] = [[] for _ in range(width)]
+    parts: list[list[np.ndarray]] = [[] for _ in range(width)]
     lines, counts = [], []
     header_lines: dict[str, int] = {}
     for sheet, at in chosen:
@@ -641,15 +641,14 @@ def _read_sheets(sheets: list[Sheet], kind: str) -> RawTable:
         while end > at + 1 and not any(col[end - 1] for col in sheet.columns):
             end -= 1  # the unused rest of the sheet
         for i in range(width):
-            cells[i].extend(
-                sheet.columns[i][at + 1 : end] if i < len(sheet.columns) else [""] * (end - at - 1)
-            )
+            part = sheet.columns[i][at + 1 : end] if i < len(sheet.columns) else None
+            parts[i].append(np.full(end - at - 1, "", dtype=object) if part is None else part)
         lines.append(np.arange(at + 2, end + 1, dtype=np.int64))
         counts.append(end - at - 1)
         header_lines[sheet.name] = at + 1
     return _build(
         header,
-        [pa.chunked_array([pa.array(col, pa.large_string())]) for col in cells],
+        [pa.chunked_array([pa.array(np.concatenate(p), pa.large_string())]) for p in parts],
         np.concatenate(lines),
         kind,
         None,
