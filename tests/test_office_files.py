@@ -412,6 +412,16 @@ def test_ticks_and_crosses_are_yes_and_no_and_an_empty_box_is_no():
     assert list(checked.frame["key_household"]) == [True, True, False, False, False]
 
 
+def test_numbers_dates_and_booleans_in_one_column_are_each_shown_as_staff_see_them():
+    header = [*HEADER, "备注"]
+    notes = [True, 1, 1.5, dt.datetime(2024, 5, 3), dt.datetime(2024, 5, 3, 8, 30), "已联系"]
+    rows = [header] + [[f"DX-00{i}", "张三", 1, 2, "已摸底", n] for i, n in enumerate(notes)]
+
+    checked = check("demolition", xlsx({"台账": rows}))
+
+    assert list(checked.frame["note"]) == ["是", "1", "1.5", "2024-05-03", "2024-05-03 08:30:00", "已联系"]
+
+
 # --- a file is what its bytes are -------------------------------------------------------------
 
 
