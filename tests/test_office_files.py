@@ -242,7 +242,7 @@ def test_monthly_sheets_with_the_same_header_are_one_ledger_and_locations_name_t
     assert raw.sheets == ["3月", "4月"]
     assert raw.header_lines == {"3月": 2, "4月": 1}
     assert list(raw.frame.index) == [3, 4, 2, 3]
-    assert list(raw.sheet_of_row) == ["3月", "3月", "4月", "4月"]
+    assert list(raw.sheet_of_row) == list(checked.sheet_of_row) == ["3月", "3月", "4月", "4月"]
     [error] = checked.problems.errors
     assert (error.rule, error.sheet, error.line) == ("key.duplicate", "4月", 3)
     assert "「3月」第 3 行" in error.message

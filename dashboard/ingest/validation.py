@@ -58,13 +58,16 @@ ARROW_TYPES: dict[ColType, pa.DataType] = {
 class Checked:
     """A validated upload: typed frame (index = spreadsheet line) and problems.
 
-    ``problems`` includes the reader's structural problems (``raw.problems``).
+    ``problems`` includes the reader's structural problems (``raw.problems``);
+    ``sheet_of_row`` names each frame row's sheet when the workbook has
+    several (lines then repeat from sheet to sheet), else it is None.
     """
 
     dataset: Dataset
     frame: pd.DataFrame
     problems: Problems
     column_map: dict[str, str] = field(default_factory=dict)
+    sheet_of_row: np.ndarray | None = None
 
     @property
     def ok(self) -> bool:
@@ -132,7 +135,7 @@ def validate(dataset: Dataset | str, raw: RawTable, *, refs: Mapping[str, set[st
     # Reading order: file-level problems first, then sheet by sheet, by spreadsheet line.
     order = {name: i for i, name in enumerate(raw.sheets)}
     up.problems.items.sort(key=lambda p: (p.line is not None, order.get(p.sheet or "", -1), p.line or 0))
-    return Checked(ds, frame, up.problems, dict(up.written))
+    return Checked(ds, frame, up.problems, dict(up.written), up.sheets)
 
 
 # ---------------------------------------------------------------------------
