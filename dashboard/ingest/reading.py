@@ -39,6 +39,8 @@ import pyarrow.csv as pv
 from dashboard.ingest.headers import HEADER_SEARCH_ROWS, find_header, header_key, is_header_row
 from dashboard.ingest.problems import Problem, Problems, UnreadableFile
 from dashboard.ingest.workbooks import (
+    SAVE_AS,
+    SAVE_AS_EN,
     XLSX_MAX_RATIO,
     XLSX_MAX_UNCOMPRESSED,
     XLSX_RATIO_MIN_BYTES,
@@ -62,8 +64,6 @@ __all__ = [
 _SAMPLE = 64 * 1024
 _WORKERS = min(4, os.cpu_count() or 1)
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_SAVE_AS = "请在 Excel/WPS 中打开它，选择「另存为」→「Excel 工作簿（.xlsx）」后再上传。"
-_SAVE_AS_EN = "Open it in Excel/WPS, use Save As → Excel workbook (.xlsx) and upload that."
 
 
 @dataclass
@@ -162,7 +162,7 @@ def _zip_kind(data: bytes) -> str:
         what, what_en = "演示文稿（PowerPoint），不是表格", "a presentation, not a spreadsheet"
     else:
         what, what_en = "ZIP 压缩包，不是表格", "a ZIP archive, not a spreadsheet"
-    raise UnreadableFile(f"这是{what}，无法导入。{_SAVE_AS}", f"This is {what_en}. {_SAVE_AS_EN}")
+    raise UnreadableFile(f"这是{what}，无法导入。{SAVE_AS}", f"This is {what_en}. {SAVE_AS_EN}")
 
 
 def _check_ole(data: bytes, ext: str) -> None:
@@ -173,7 +173,7 @@ def _check_ole(data: bytes, ext: str) -> None:
         streams = {d.name for d in compdoc.CompDoc(data, logfile=io.StringIO()).dirlist}
     except (compdoc.CompDocError, IndexError, ValueError, OverflowError) as exc:
         raise UnreadableFile(
-            f"这个 Office 文件已损坏，无法读取。{_SAVE_AS}", f"This Office file is damaged. {_SAVE_AS_EN}"
+            f"这个 Office 文件已损坏，无法读取。{SAVE_AS}", f"This Office file is damaged. {SAVE_AS_EN}"
         ) from exc
     if streams & {"EncryptedPackage", "EncryptionInfo"}:
         raise password_protected()
@@ -190,14 +190,14 @@ def _check_ole(data: bytes, ext: str) -> None:
             "Office 复合文档，但不是 Excel 表格",
             "an Office compound file but not an Excel workbook",
         )
-    raise UnreadableFile(f"这是{what}，无法导入。{_SAVE_AS}", f"This is {what_en}. {_SAVE_AS_EN}")
+    raise UnreadableFile(f"这是{what}，无法导入。{SAVE_AS}", f"This is {what_en}. {SAVE_AS_EN}")
 
 
 def _wps_et() -> UnreadableFile:
     return UnreadableFile(
         "这是 WPS 表格自己的 .et 格式，无法直接读取。请在 WPS 中打开它，"
         "选择「另存为」→「Excel 工作簿（.xlsx）」后再上传。",
-        f"This is WPS Spreadsheets' own .et format, which cannot be read. {_SAVE_AS_EN}",
+        f"This is WPS Spreadsheets' own .et format, which cannot be read. {SAVE_AS_EN}",
     )
 
 

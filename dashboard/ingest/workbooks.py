@@ -35,8 +35,9 @@ XLSX_RATIO_MIN_BYTES = 1024 * 1024  # tiny parts may compress well legitimately
 Cell = tuple[int, int]  # (row, column), 0-based
 Range = tuple[Cell, Cell]  # first and last cell, inclusive
 
-_SAVE_AS = "请在 Excel/WPS 中打开它，另存为 .xlsx（Excel 工作簿）后再上传。"
-_SAVE_AS_EN = "Open it in Excel/WPS, save it as .xlsx (Excel workbook) and upload that."
+# What to do with any file we cannot read: every office program can save it as .xlsx.
+SAVE_AS = "请在 Excel/WPS 中打开它，选择「另存为」→「Excel 工作簿（.xlsx）」后再上传。"
+SAVE_AS_EN = "Open it in Excel/WPS, use Save As → Excel workbook (.xlsx) and upload that."
 
 
 @dataclass
@@ -155,8 +156,8 @@ def _cannot_open(kind: str, detail: str) -> UnreadableFile:
         return password_protected()
     what = {"xlsx": "Excel（.xlsx）", "xls": "Excel 97-2003（.xls）", "ods": "OpenDocument（.ods）"}[kind]
     return UnreadableFile(
-        f"这个 {what} 表格已损坏或格式异常，无法读取。{_SAVE_AS}",
-        f"This {kind} spreadsheet is damaged or unusual and cannot be read ({detail[:120]}). {_SAVE_AS_EN}",
+        f"这个 {what} 表格已损坏或格式异常，无法读取。{SAVE_AS}",
+        f"This {kind} spreadsheet is damaged or unusual and cannot be read ({detail[:120]}). {SAVE_AS_EN}",
     )
 
 
