@@ -213,6 +213,26 @@ def test_headers_as_templates_write_them_name_their_columns(spelled: str):
     assert list(checked.frame["members"]) == [15]
 
 
+def test_csv_headers_with_units_in_full_width_parentheses_and_stars_name_their_columns():
+    text = "房产编号＊,户主*,户类,党小组,当前状态,建筑面积（㎡）,重点户\n（是/否）\n"
+    text = text.replace("重点户\n（是/否）", '"重点户\n（是/否）"')
+    text += "DX-001,张三,1,2,已摸底,120.5,√\n"
+
+    checked = check("demolition", text.encode("gbk"), "ledger.csv")
+
+    assert checked.ok and not checked.problems.warnings, checked.problems.items
+    assert list(checked.frame.index) == [3]  # the header takes lines 1 and 2
+    assert (checked.frame.loc[3, "area_m2"], checked.frame.loc[3, "key_household"]) == (120.5, True)
+
+
+def test_a_workbook_without_any_ledger_header_says_which_columns_are_missing():
+    checked = check("demolition", xlsx({"填表说明": [[None], ["填表说明"], ["户类填 1-6"]]}))
+
+    missing = [p for p in checked.problems.errors if p.rule == "header.missing"]
+    assert {p.column for p in missing} == {"房产编号", "户主", "户类", "党小组", "当前状态"}
+    assert {p.line for p in missing} == {2}
+
+
 def test_a_guide_sheet_first_is_skipped_and_the_ledger_read_from_the_sheet_whose_header_matches():
     guide = [["填表说明"], ["1. 户类填 1-6"], ["2. 日期写成 2024-05-03"]]
     rows = [HEADER, ["DX-001", "张三", 1, 2, "已摸底"], ["DX-002", "李四", "七", 3, "已评估"]]
