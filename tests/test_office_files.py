@@ -557,3 +557,22 @@ def test_cli_lists_errors_sheet_by_sheet_naming_each_sheet(tmp_path: Path, sqlit
     assert done.returncode == 1
     march_at, april_at = done.stdout.find("sheet 3月, line 3"), done.stdout.find("sheet 4月, line 2")
     assert -1 < march_at < april_at, done.stdout
+
+
+def test_the_upload_check_previews_an_office_workbook_before_anything_is_written(sqlite_url: str):
+    from dashboard.settings import get_settings
+    from dashboard.store import storage, uploads
+
+    engine = storage.make_engine(sqlite_url)
+    storage.migrate(engine)
+    march = [TITLE, HEADER, ["DX-001", "张三", 1, 2, "已摸底"], ["合计", None, 1, 2, None]]
+    april = [HEADER, ["DX-002", "李四", 2, 3, "已评估"]]
+    data = xls({"填表说明": [["填表说明"]], "3月": march, "4月": april})
+
+    report = uploads.check_upload(
+        engine, get_settings().data_dir, data, "台账.xls", "demolition", user="staff", reveal_names=False
+    )
+
+    assert report.accepted
+    assert [row[0] for row in report.sample_rows] == ["DX-001", "DX-002"]
+    assert storage.list_versions(engine, "demolition") == []
