@@ -389,6 +389,20 @@ def test_percent_formatted_cells_are_read_as_percent(write: Writer, kind: str):
     assert list(checked.frame["turnout"]) == [95.0, 87.5]
 
 
+def test_a_number_shown_with_a_literal_percent_sign_is_not_multiplied():
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["组织编码", "党组织名称", "组织类型", "党员数", "当前阶段", "到会率"])
+    ws.append(["C01", "东辛村党支部", "村", 15, "摸底调研", 85])
+    ws["F2"].number_format = '0"%"'  # shows 85%, holds 85
+    out = io.BytesIO()
+    book.save(out)
+
+    checked = check("elections", out.getvalue())
+
+    assert checked.ok and list(checked.frame["turnout"]) == [85.0]
+
+
 def test_whole_numbers_stored_as_decimals_are_integers_but_a_fraction_stays_an_error():
     rows = [HEADER, ["DX-001", "张三", 1.0, 2.0, "已摸底"], ["DX-002", "李四", 2.5, 3, "已摸底"]]
 

@@ -193,6 +193,14 @@ def render(value: object) -> str:
     return str(value)
 
 
+_LITERALS = re.compile(r'"[^"]*"|\\.')  # "text" and \x show as written
+
+
+def is_percent_format(code: str) -> bool:
+    """A number format that multiplies by 100 ('0%', '0.0%'); a literal % ('0"%"', '0\\%') does not."""
+    return "%" in _LITERALS.sub("", code.split(";")[0])
+
+
 def _percent_text(value: object) -> object:
     """0.95 in a percent-formatted cell is 95%."""
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -262,7 +270,7 @@ def _xlsx_percent_cells(data: bytes, names: list[str]) -> dict[str, set[Cell]]:
         ns = styles.tag.partition("}")[0] + "}" if styles.tag.startswith("{") else ""
         percent_fmts = set(_PERCENT_BUILTIN)
         for fmt in styles.iter(f"{ns}numFmt"):
-            if "%" in fmt.get("formatCode", "").replace("\\%", "").split(";")[0]:
+            if is_percent_format(fmt.get("formatCode", "")):
                 percent_fmts.add(fmt.get("numFmtId", ""))
         xfs = styles.find(f"{ns}cellXfs")
         ids = [
@@ -348,8 +356,7 @@ def _xls_percent_cells(data: bytes, names: list[str]) -> dict[str, set[Cell]]:
     except (xlrd.XLRDError, xlrd.compdoc.CompDocError) as exc:
         # Without the formats a 95% cell would silently read as 0.95: refuse instead.
         raise _cannot_open("xls", str(exc)) from exc
-    formats = {key: (fmt.format_str or "").split(";")[0] for key, fmt in book.format_map.items()}
-    percent_fmts = {key for key, fmt in formats.items() if "%" in fmt}
+    percent_fmts = {key for key, fmt in book.format_map.items() if is_percent_format(fmt.format_str or "")}
     xfs = {i for i, xf in enumerate(book.xf_list) if xf.format_key in percent_fmts and not xf.is_style}
     if not xfs:
         return {}
