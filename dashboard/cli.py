@@ -121,8 +121,11 @@ def format_problem(p: Problem) -> str:
 
 
 def _by_line(problems: list[Problem]) -> list[Problem]:
-    """File-level problems first, then in spreadsheet order (stable: check order within a line)."""
-    return sorted(problems, key=lambda p: -1 if p.line is None else p.line)
+    """File-level problems first, then in spreadsheet order, sheet by sheet (stable within a line)."""
+    sheets: dict[str | None, int] = {}
+    for p in problems:
+        sheets.setdefault(p.sheet, len(sheets))
+    return sorted(problems, key=lambda p: (p.line is not None, sheets[p.sheet], p.line or 0))
 
 
 def format_result(result: ImportResult) -> str:
@@ -404,7 +407,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    s = sub.add_parser("import", help="check and import a CSV/XLSX ledger (all or nothing)")
+    s = sub.add_parser("import", help="check and import a ledger: .xlsx, .xls, .ods or CSV (all or nothing)")
     s.add_argument("dataset", help=names)
     s.add_argument("file")
     s.add_argument("--mode", choices=[m.value for m in Mode], help="default: the dataset's own mode")

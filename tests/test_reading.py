@@ -183,20 +183,24 @@ def test_any_table_excel_could_write_reads_back_at_the_right_lines(rows, blanks)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["甲", "乙", "丙"])
-    expected_lines, line = [], 2
+    expected_lines, empty_lines, line = [], [], 2
     for i, row in enumerate(rows):
+        empty_lines += range(line, line + blanks.count(i))
         line += blanks.count(i)
         out.write("\n" * blanks.count(i))
         writer.writerow(row)
-        expected_lines.append(line)
+        (expected_lines if any(normalise_text(c) for c in row) else empty_lines).append(line)
         line += 1 + sum(cell.count("\n") for cell in row)
 
     raw = read_table(out.getvalue().encode("utf-8"))
 
     assert list(raw.frame.index) == expected_lines
     for column, header in enumerate(["甲", "乙", "丙"]):
-        want = [normalise_text(row[column]) or None for row in rows]
+        want = [normalise_text(row[column]) or None for row in rows if any(normalise_text(c) for c in row)]
         assert cells(raw, header) == want
+    last = max(expected_lines, default=0)
+    warned = [p.line for p in raw.problems.warnings if p.rule == "read.skipped.empty"]
+    assert sorted(warned) == [n for n in empty_lines if n < last]
 
 
 # --- normalisation ---------------------------------------------------------------
@@ -242,9 +246,9 @@ def test_header_only_file_has_no_rows_but_is_readable():
         b"   \r\n\n",
         bytes(range(256)) * 20,  # binary garbage
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(500),
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500),  # old .xls
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500),  # an .xls header with nothing behind it
     ],
-    ids=["empty", "blank", "binary", "png", "xls"],
+    ids=["empty", "blank", "binary", "png", "broken-xls"],
 )
 def test_files_that_are_not_tables_are_refused_with_a_message_in_both_languages(data):
     with pytest.raises(UnreadableFile) as caught:

@@ -282,7 +282,7 @@ def test_result_json_has_the_agreed_shape(engine: sa.Engine) -> None:
         "warnings", "errors", "error_count",
     ]  # fmt: skip
     assert payload["error_count"] == len(payload["errors"]) >= 1
-    assert set(payload["errors"][0]) == {"line", "column", "value", "rule", "message", "message_en"}
+    assert set(payload["errors"][0]) == {"sheet", "line", "column", "value", "rule", "message", "message_en"}
     assert payload["errors"][0]["line"] == 2
 
 

@@ -43,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     ingest = sub.add_parser("ingest", help="import time vs pandas.read_csv(engine='pyarrow')")
     ingest.add_argument("--rows", default="1000000", help="comma-separated sizes, e.g. 10000,100000")
     ingest.add_argument(
+        "--sheet-rows", default="100000", help="sizes of the .xlsx/.xls runs (comma-separated; 0: none)"
+    )
+    ingest.add_argument(
         "--db", default=["sqlite"], type=choices(("sqlite", "postgresql")), help="sqlite, postgresql or both"
     )
     ingest.add_argument("--json", action="store_true", help="also print the results as JSON")
@@ -83,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         from dashboard.bench.ingest import run
 
         rows = [int(r.replace("_", "")) for r in args.rows.split(",")]
-        results = run(rows, args.db)
+        sheet_rows = [int(r.replace("_", "")) for r in args.sheet_rows.split(",") if int(r.replace("_", ""))]
+        results = run(rows, args.db, sheet_rows)
         if args.json:
             print(json.dumps(results, ensure_ascii=False))
     return 0

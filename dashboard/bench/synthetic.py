@@ -55,3 +55,74 @@ def demolition_csv(rows: int, seed: int = 7) -> bytes:
     buf = io.BytesIO()
     pacsv.write_csv(table, buf, pacsv.WriteOptions(quoting_style="none"))
     return buf.getvalue()
+
+
+XLS_SHEET_ROWS = 50_000  # .xls holds 65,536 rows a sheet: a big ledger is one sheet a month
+
+
+def _demolition_cells(rows: int, seed: int) -> tuple[list[str], list[list[object]]]:
+    """The CSV ledger's rows as an office keeps them: numbers as numbers, dates as date cells."""
+    import datetime as dt
+
+    text = demolition_csv(rows, seed).decode("utf-8").splitlines()
+    header = [h.strip('"') for h in text[0].split(",")]
+    ints = {header.index(DEMOLITION.column(n).header) for n in ("category", "party_group")}
+    floats = {header.index(DEMOLITION.column("area_m2").header)}
+    dates = {
+        header.index(DEMOLITION.column(n).header) for n in ("signed_date", "vacated_date", "demolished_date")
+    }
+    out: list[list[object]] = []
+    for line in text[1:]:
+        row: list[object] = []
+        for i, cell in enumerate(line.split(",")):
+            if not cell:
+                row.append(None)
+            elif i in ints:
+                row.append(int(cell))
+            elif i in floats:
+                row.append(float(cell))
+            elif i in dates:
+                row.append(dt.date.fromisoformat(cell))
+            else:
+                row.append(cell)
+        out.append(row)
+    return header, out
+
+
+def demolition_xlsx(rows: int, seed: int = 7) -> bytes:
+    """The same ledger as an .xlsx (one sheet), written by openpyxl as Excel would store it."""
+    import openpyxl
+
+    header, body = _demolition_cells(rows, seed)
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("台账")
+    sheet.append(header)
+    for row in body:
+        sheet.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def demolition_xls(rows: int, seed: int = 7) -> bytes:
+    """The same ledger as an Excel 97-2003 .xls (xlwt, a dev dependency): one sheet per 50,000 rows."""
+    import xlwt
+
+    header, body = _demolition_cells(rows, seed)
+    book = xlwt.Workbook(encoding="utf-8")
+    date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    for n, start in enumerate(range(0, max(len(body), 1), XLS_SHEET_ROWS)):
+        sheet = book.add_sheet(f"{n + 1}月")
+        for c, name in enumerate(header):
+            sheet.write(0, c, name)
+        for r, row in enumerate(body[start : start + XLS_SHEET_ROWS], start=1):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                if hasattr(value, "isoformat"):
+                    sheet.write(r, c, value, date_style)
+                else:
+                    sheet.write(r, c, value)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()

@@ -1,4 +1,4 @@
-"""Reading and checking an uploaded file: decode, sheet and header, cells, validation, problems.
+"""Reading and checking an uploaded file: decode, workbooks, sheet and header, cells, validation, problems.
 
 Language-free results (rule ids, lines, columns); nothing here touches the database.
 """
@@ -35,10 +35,15 @@ _PUBLIC: dict[str, str] = {
     "Problem": "problems",
     "Problems": "problems",
     "CheckCrashed": "problems",
+    "UnreadableFile": "problems",
+    "header_key": "headers",
+    "match_header": "headers",
+    "find_header": "headers",
+    "Sheet": "workbooks",
+    "read_workbook": "workbooks",
     "XLSX_MAX_UNCOMPRESSED": "reading",
     "XLSX_MAX_RATIO": "reading",
     "XLSX_RATIO_MIN_BYTES": "reading",
-    "UnreadableFile": "reading",
     "RawTable": "reading",
     "read_table": "reading",
     "normalise_text": "reading",

@@ -21,8 +21,9 @@ import pyarrow.compute as pc
 
 from dashboard.contract import ColType, Enum
 
-TRUE_WORDS = ("是", "y", "yes", "true", "1")
-FALSE_WORDS = ("否", "n", "no", "false", "0")
+# √ ✓ ✔ and × ✗ ✘ ○ are how paper forms and their spreadsheets tick a box.
+TRUE_WORDS = ("是", "y", "yes", "true", "1", "√", "✓", "✔")
+FALSE_WORDS = ("否", "n", "no", "false", "0", "×", "✗", "✘", "○")
 
 # Years outside this are typos (and beyond what the databases store).
 MIN_YEAR, MAX_YEAR = 1900, 2199
@@ -31,6 +32,8 @@ _INT = r"^[+-]?\d{1,15}(\.0*)?$"
 _NUMBER = r"^[+-]?(\d{1,15}(\.\d*)?|\.\d+)([eE][+-]?\d{1,2})?$"
 _DATE = r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})$"
 _DATE_ZH = r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"
+# A date cell saved to CSV by Excel/WPS carries its time: "2018/5/1 0:00".
+_TIME = r"[ T]+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?$"
 
 
 @dataclass
@@ -39,6 +42,7 @@ class Parsed:
 
     values: pa.Array
     bad: np.ndarray  # bool, True where a non-empty cell is not valid
+    noted: np.ndarray | None = None  # bool, read but worth a warning (a date's time of day dropped)
 
 
 def on_distinct(values: pa.Array, parse: Callable[[pa.Array], pa.Array]) -> Parsed:
@@ -130,7 +134,35 @@ def parse_bool(values: pa.Array) -> Parsed:
 
 
 def parse_date(values: pa.Array) -> Parsed:
-    return on_distinct(values, _date)
+    """Dates as _date reads them, optionally followed by a time of day.
+
+    A midnight time ("2018/5/1 0:00", how Excel/WPS save a date cell as CSV)
+    is just the date; another time gives the date, noted for a warning.
+    """
+    enc = pc.dictionary_encode(values)
+    text = enc.dictionary.cast(pa.string())
+    timed = pc.match_substring_regex(text, _TIME)
+    if not pc.any(timed).as_py():
+        typed = _date(text)
+        noted = None
+    else:
+        parts = pc.extract_regex(pc.if_else(timed, text, "x 0:00"), r"^(?P<d>.*?)" + _TIME)
+        hour, minute = _to_ints(parts.field("h")), _to_ints(parts.field("mi"))
+        second = pc.fill_null(
+            pc.cast(pc.if_else(pc.equal(parts.field("s"), ""), None, parts.field("s")), pa.int64()), 0
+        ).to_numpy(zero_copy_only=False)
+        is_timed = timed.to_numpy(zero_copy_only=False)
+        clock_ok = (hour < 24) & (minute < 60) & (second < 60)
+        typed = _date(pc.if_else(timed, parts.field("d"), text))
+        typed = pc.if_else(pa.array(~is_timed | clock_ok), typed, pa.scalar(None, pa.date32()))
+        midnight = (hour == 0) & (minute == 0) & (second == 0)
+        noted = pc.take(pa.array(is_timed & ~midnight & clock_ok), enc.indices)
+        noted = pc.fill_null(noted, False).to_numpy(zero_copy_only=False)
+    out = pc.take(typed, enc.indices)
+    bad = pc.and_(pc.is_valid(enc.indices), pc.is_null(out)).to_numpy(zero_copy_only=False)
+    if noted is not None:
+        noted &= ~bad
+    return Parsed(out, bad, noted)
 
 
 def parse_enum(values: pa.Array, enum: Enum) -> Parsed:

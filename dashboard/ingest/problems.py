@@ -17,9 +17,11 @@ Severity = Literal["error", "warning"]
 class Problem:
     """One thing wrong with an upload.
 
-    ``line`` is the spreadsheet line (header = 1) or None for file-level
-    problems; ``column`` is the header as written in the file (or the
-    contract's Chinese header for a missing column), None for row-level ones.
+    ``line`` is the spreadsheet line (its own row number, whatever was
+    skipped) or None for file-level problems; ``sheet`` names the worksheet
+    when the workbook has several (None for CSV and one-sheet workbooks);
+    ``column`` is the header as written in the file (or the contract's
+    Chinese header for a missing column), None for row-level ones.
     """
 
     rule: str
@@ -35,14 +37,18 @@ class Problem:
         return asdict(self)
 
     def where(self, lang: str = "zh") -> str:
-        """'line 3, column 户类' / '第 3 行，列「户类」' for human output."""
+        """'sheet 3月, line 3, column 户类' / '「3月」第 3 行，列「户类」' for human output."""
         parts = []
         if lang == "zh":
             if self.line is not None:
-                parts.append(f"第 {self.line} 行")
+                parts.append(f"「{self.sheet}」第 {self.line} 行" if self.sheet else f"第 {self.line} 行")
+            elif self.sheet:
+                parts.append(f"工作表「{self.sheet}」")
             if self.column is not None:
                 parts.append(f"列「{self.column}」")
             return "，".join(parts)
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
         if self.line is not None:
             parts.append(f"line {self.line}")
         if self.column is not None:
@@ -85,3 +91,15 @@ class CheckCrashed(RuntimeError):
         super().__init__(f"check {rule!r} crashed: {cause!r}")
         self.rule = rule
         self.cause = cause
+
+
+class UnreadableFile(Exception):
+    """Not a table we can read at all (empty, no header, binary, encrypted, bomb).
+
+    Carries a Chinese message that names what the file is and says what to do, and an English one.
+    """
+
+    def __init__(self, message: str, message_en: str) -> None:
+        super().__init__(f"{message} / {message_en}")
+        self.message = message
+        self.message_en = message_en

@@ -1,12 +1,16 @@
-"""Read an uploaded CSV or XLSX into a table of normalised strings.
+"""Read an uploaded CSV, XLSX, XLS or ODS into a table of normalised strings.
 
-Staff save ledgers from Excel or WPS, so the encoding, separator and format
-are detected, never asked: UTF-8 (with or without BOM), GB18030/GBK, UTF-16
-("Unicode text", tab separated), comma or tab, and XLSX (first sheet).
+Staff save ledgers from Excel, WPS or LibreOffice, so the kind, encoding and
+separator are detected from the bytes, never from the name or a question:
+UTF-8 (with or without BOM), GB18030/GBK, UTF-16 ("Unicode text", tab
+separated), comma or tab; .xlsx, .xls, .ods (workbooks: see workbooks.py).
+The ledger is the sheet(s) whose header matches the contract, the header the
+first row that does (title rows above are skipped), and rows that are not data
+(empty, 合计, a 填表人 footer) are skipped with a warning each.
 
-The frame's index is the spreadsheet line (header = 1), kept right across
-quoted multi-line cells, blank lines and ragged rows, because every problem
-we report must point at the line staff see in their spreadsheet.
+The frame's index is the spreadsheet line (the row number staff see), kept
+right across title rows, quoted multi-line cells, blank lines and ragged
+rows, because every problem we report must point at that line.
 
 Speed: CSV parsing is pyarrow's (every cell a string). Line numbers need no
 work for a file without quotes or blank lines; otherwise one vectorised scan
@@ -19,75 +23,182 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import os
-import re
 import unicodedata
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from xml.etree import ElementTree
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pv
-import python_calamine
 
-from dashboard.ingest.problems import Problem, Problems
+from dashboard.ingest.headers import HEADER_SEARCH_ROWS, find_header, header_key, is_header_row
+from dashboard.ingest.problems import Problem, Problems, UnreadableFile
+from dashboard.ingest.workbooks import (
+    SAVE_AS,
+    SAVE_AS_EN,
+    XLSX_MAX_RATIO,
+    XLSX_MAX_UNCOMPRESSED,
+    XLSX_RATIO_MIN_BYTES,
+    Sheet,
+    password_protected,
+    read_workbook,
+    refuse_zip_bomb,
+)
 
-XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a zip bomb expands beyond this
-XLSX_MAX_RATIO = 100  # ... or compresses suspiciously well
-XLSX_RATIO_MIN_BYTES = 1024 * 1024  # tiny parts may compress well legitimately
+__all__ = [
+    "XLSX_MAX_RATIO",
+    "XLSX_MAX_UNCOMPRESSED",
+    "XLSX_RATIO_MIN_BYTES",
+    "RawTable",
+    "UnreadableFile",
+    "normalise",
+    "normalise_text",
+    "read_table",
+]
 
 _SAMPLE = 64 * 1024
 _WORKERS = min(4, os.cpu_count() or 1)
-
-
-class UnreadableFile(Exception):
-    """Not a CSV/XLSX we can read at all (empty, no header, binary, bomb).
-
-    Carries a Chinese message that says what to do and an English one.
-    """
-
-    def __init__(self, message: str, message_en: str) -> None:
-        super().__init__(f"{message} / {message_en}")
-        self.message = message
-        self.message_en = message_en
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass
 class RawTable:
-    """An upload as normalised strings; index = spreadsheet line (header = 1)."""
+    """An upload as normalised strings; index = spreadsheet line (the row staff see).
+
+    ``sheets`` are the worksheets read, in order ([] for CSV); ``header_lines``
+    maps each ("" for CSV) to the line of its header; ``sheet_of_row`` names
+    the sheet of each frame row (None for CSV), and ``workbook_sheets`` every
+    worksheet of the workbook: when there are several, locations name the sheet.
+    """
 
     frame: pd.DataFrame
     headers: list[str]
     encoding: str
     delimiter: str | None
     problems: Problems = field(default_factory=Problems)
-    kind: str = "csv"  # csv | xlsx | xls | ods: what the bytes are
-    sheets: list[str] = field(default_factory=list)  # the sheets read, in order (workbooks)
-    header_lines: dict[str, int] = field(default_factory=dict)  # sheet ("" for CSV) -> its header line
+    kind: str = "csv"
+    sheets: list[str] = field(default_factory=list)
+    header_lines: dict[str, int] = field(default_factory=dict)
+    sheet_of_row: np.ndarray | None = None
+    workbook_sheets: list[str] = field(default_factory=list)
+
+    @property
+    def names_sheets(self) -> bool:
+        """Locations say which sheet: the workbook has more than one."""
+        return len(self.workbook_sheets) > 1
+
+    @property
+    def header_line(self) -> int:
+        """The header's line (of the first sheet read)."""
+        return self.header_lines.get(self.sheets[0] if self.sheets else "", 1)
+
+    @property
+    def header_sheet(self) -> str | None:
+        """The sheet to name for a header problem (None when no sheet needs naming)."""
+        return self.sheets[0] if self.sheets and self.names_sheets else None
 
 
 def read_table(data: bytes, filename: str = "") -> RawTable:
-    """Detect the format and encoding of ``data`` and read it.
+    """Detect the kind and encoding of ``data`` and read it, whatever its name says.
 
-    Raises UnreadableFile when it is not a table at all.
+    Raises UnreadableFile when it is not a table we can read at all.
     """
     if not data or (len(data) < _SAMPLE and not data.strip()):
-        raise UnreadableFile("文件是空的，请选择填好数据的 CSV 或 XLSX 文件。", "The file is empty.")
-    if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise UnreadableFile(
-            "这是旧版 Excel（.xls）文件，请在 Excel/WPS 中另存为 .xlsx 或 CSV 后再上传。",
-            "This is an old Excel .xls file; save it as .xlsx or CSV and upload again.",
+            "文件是空的，请选择填好数据的表格文件（.xlsx、.xls、.ods 或 CSV）。", "The file is empty."
         )
-    buf, encoding = _to_utf8(data)
-    return _read_csv(buf, encoding)
+    ext = os.path.splitext(filename)[1].lower()
+    if data[:4] == b"PK\x03\x04":
+        kind = _zip_kind(data)
+        return _read_sheets(read_workbook(data, kind), kind)
+    if data[:8] == _OLE2:
+        _check_ole(data, ext)
+        try:
+            sheets = read_workbook(data, "xls")
+        except UnreadableFile as exc:
+            if ext == ".et" and "密码" not in exc.message:
+                raise _wps_et() from exc
+            raise
+        return _read_sheets(sheets, "xls")
+    try:
+        buf, encoding = _to_utf8(data)
+    except UnreadableFile:
+        if ext == ".et":
+            raise _wps_et() from None
+        raise
+    return _read_csv_file(buf, encoding)
+
+
+# ---------------------------------------------------------------------------
+# What the bytes are
+
+
+def _zip_kind(data: bytes) -> str:
+    """xlsx or ods by the archive's parts; any other zip says what it is instead."""
+    refuse_zip_bomb(data)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise UnreadableFile(
+            "文件已损坏，无法作为表格打开，请重新保存后上传。",
+            "The file is corrupt and cannot be opened as a spreadsheet; save it again and upload.",
+        ) from exc
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "content.xml" in names and (b"spreadsheet" in mimetype or not mimetype):
+        return "ods"
+    if "xl/workbook.bin" in names:
+        what, what_en = "Excel 二进制工作簿（.xlsb）", "an Excel binary workbook (.xlsb)"
+    elif "word/document.xml" in names or b"text" in mimetype:
+        what, what_en = "文字文档（Word/WPS 文字），不是表格", "a text document, not a spreadsheet"
+    elif "ppt/presentation.xml" in names or b"presentation" in mimetype:
+        what, what_en = "演示文稿（PowerPoint），不是表格", "a presentation, not a spreadsheet"
+    else:
+        what, what_en = "ZIP 压缩包，不是表格", "a ZIP archive, not a spreadsheet"
+    raise UnreadableFile(f"这是{what}，无法导入。{SAVE_AS}", f"This is {what_en}. {SAVE_AS_EN}")
+
+
+def _check_ole(data: bytes, ext: str) -> None:
+    """An OLE2 compound file is an .xls only with a Workbook stream; say what else it is."""
+    from xlrd import compdoc
+
+    try:
+        streams = {d.name for d in compdoc.CompDoc(data, logfile=io.StringIO()).dirlist}
+    except (compdoc.CompDocError, IndexError, ValueError, OverflowError) as exc:
+        raise UnreadableFile(
+            f"这个 Office 文件已损坏，无法读取。{SAVE_AS}", f"This Office file is damaged. {SAVE_AS_EN}"
+        ) from exc
+    if streams & {"EncryptedPackage", "EncryptionInfo"}:
+        raise password_protected()
+    if streams & {"Workbook", "Book"}:
+        return
+    if ext == ".et":
+        raise _wps_et()
+    if "WordDocument" in streams:
+        what, what_en = "Word 文档（.doc），不是表格", "a Word document (.doc), not a spreadsheet"
+    elif "PowerPoint Document" in streams:
+        what, what_en = "PowerPoint 演示文稿（.ppt），不是表格", "a PowerPoint file (.ppt), not a spreadsheet"
+    else:
+        what, what_en = (
+            "Office 复合文档，但不是 Excel 表格",
+            "an Office compound file but not an Excel workbook",
+        )
+    raise UnreadableFile(f"这是{what}，无法导入。{SAVE_AS}", f"This is {what_en}. {SAVE_AS_EN}")
+
+
+def _wps_et() -> UnreadableFile:
+    return UnreadableFile(
+        "这是 WPS 表格自己的 .et 格式，无法直接读取。请在 WPS 中打开它，"
+        "选择「另存为」→「Excel 工作簿（.xlsx）」后再上传。",
+        f"This is WPS Spreadsheets' own .et format, which cannot be read. {SAVE_AS_EN}",
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -96,8 +207,10 @@ def read_table(data: bytes, filename: str = "") -> RawTable:
 
 def _unreadable_text() -> UnreadableFile:
     return UnreadableFile(
-        "无法识别文件内容：请上传 CSV（UTF-8 或 GBK 编码）或 XLSX 表格文件。",
-        "Cannot read this file: upload a CSV (UTF-8 or GBK) or an XLSX spreadsheet.",
+        "无法识别文件内容，它不是表格。请上传 .xlsx、.xls、.ods 表格或 CSV（UTF-8 或 GBK 编码）；"
+        "其他格式请在 Excel/WPS 中「另存为」.xlsx 后再上传。",
+        "Cannot read this file: it is not a spreadsheet. Upload .xlsx, .xls, .ods or CSV (UTF-8 or GBK); "
+        "save anything else as .xlsx first.",
     )
 
 
@@ -158,6 +271,46 @@ def _refuse_binary(sample: str) -> None:
 
 # ---------------------------------------------------------------------------
 # CSV
+
+
+def _read_csv_file(buf: bytes, encoding: str) -> RawTable:
+    """A CSV from its header on: title rows above the contract's header are skipped.
+
+    The part from the header down is parsed as a file of its own, then every
+    line number is moved back down by the lines cut, so they stay the file's.
+    """
+    offset, cut = _csv_header_offset(buf)
+    raw = _read_csv(buf[offset:] if offset else buf, encoding)
+    blank_above = _leading_blank_lines(buf[offset : offset + _SAMPLE])
+    raw.header_lines = {"": cut + blank_above + 1}
+    if cut:
+        raw.frame.index = pd.Index(raw.frame.index.to_numpy() + cut, dtype="int64", name="line")
+        raw.problems.items = [
+            p if p.line is None else replace(p, line=p.line + cut) for p in raw.problems.items
+        ]
+    return raw
+
+
+def _csv_header_offset(buf: bytes) -> tuple[int, int]:
+    """(byte offset, lines before it) of the first line that is a contract header; (0, 0) if none is."""
+    pos = 0
+    for k, line in enumerate(buf[:_SAMPLE].split(b"\n")[:HEADER_SEARCH_ROWS]):
+        text = line.decode("utf-8", errors="replace").rstrip("\r")
+        if text.strip():
+            cells = next(csv.reader([text], delimiter=_sniff(text)), [])
+            if is_header_row(cells):
+                return pos, k
+        pos += len(line) + 1
+    return 0, 0
+
+
+def _leading_blank_lines(buf: bytes) -> int:
+    n = 0
+    for line in buf.split(b"\n"):
+        if line.strip():
+            break
+        n += 1
+    return n
 
 
 class _NotUtf8(Exception):
@@ -294,7 +447,7 @@ def _read_csv_fast(buf: bytes, encoding: str, quotes: np.ndarray | None) -> RawT
             for i, col in enumerate(columns)
         ]
         lines = np.concatenate([lines, scan.lines[ragged]])
-    return _build(header_cells, columns, lines, encoding, delimiter, problems)
+    return _build(header_cells, columns, lines, encoding, delimiter, problems, blank_lines=scan.blank_lines())
 
 
 @dataclass
@@ -314,6 +467,11 @@ class _Scan:
     def data_records(self) -> np.ndarray:
         idx = np.arange(len(self.starts))
         return idx[(idx > self.header) & ~self.empty]
+
+    def blank_lines(self) -> np.ndarray:
+        """Lines of the blank records under the header (pyarrow skips them)."""
+        idx = np.arange(len(self.starts))
+        return self.lines[(idx > self.header) & self.empty]
 
     def separators(self, delimiter: str) -> np.ndarray:
         """Separators outside quotes per record, modulo 256.
@@ -402,9 +560,12 @@ def _read_csv_slowly(buf: bytes, encoding: str) -> RawTable:
     lines: list[int] = []
     problems = Problems()
     prev = 0
+    blank: list[int] = []
     for cells in reader:
         start, prev = prev + 1, reader.line_num
         if not cells:
+            if header is not None:
+                blank.append(start)
             continue
         if header is None:
             header = cells
@@ -416,7 +577,15 @@ def _read_csv_slowly(buf: bytes, encoding: str) -> RawTable:
     columns = [
         pa.chunked_array([pa.array([r[i] for r in rows], pa.large_string())]) for i in range(len(header))
     ]
-    return _build(header, columns, np.array(lines, dtype=np.int64), encoding, delimiter, problems)
+    return _build(
+        header,
+        columns,
+        np.array(lines, dtype=np.int64),
+        encoding,
+        delimiter,
+        problems,
+        blank_lines=np.array(blank, dtype=np.int64),
+    )
 
 
 def _no_header() -> UnreadableFile:
@@ -427,159 +596,174 @@ def _no_header() -> UnreadableFile:
 
 
 # ---------------------------------------------------------------------------
-# XLSX
+# Workbooks
 
 
-def _read_xlsx(data: bytes) -> RawTable:
-    """First sheet, each cell rendered as staff see it in Excel."""
-    _refuse_zip_bomb(data)
-    try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except python_calamine.CalamineError as exc:
-        raise UnreadableFile(
-            "无法打开这个 Excel 文件，请确认它是 .xlsx 表格，或另存为 CSV 后再上传。",
-            f"Cannot open this Excel file ({exc}); save it as .xlsx or CSV and try again.",
-        ) from exc
-    percent = _percent_cells(data)
-    text_rows = [[_xlsx_cell(v, (r, c) in percent) for c, v in enumerate(row)] for r, row in enumerate(rows)]
-    nonempty = [i for i, r in enumerate(text_rows) if any(c.strip() for c in r)]
-    if not nonempty:
-        raise _no_header()
-    header_at = nonempty[0]
-    header = text_rows[header_at]
-    body = [(i + 1, r) for i, r in enumerate(text_rows) if i > header_at and any(c.strip() for c in r)]
-    width = max([len(header), *(len(r) for _, r in body)])
-    header = header + [""] * (width - len(header))
-    columns = [
-        pa.chunked_array([pa.array([r[i] if i < len(r) else None for _, r in body], pa.large_string())])
-        for i in range(width)
-    ]
-    lines = np.array([ln for ln, _ in body], dtype=np.int64)
-    raw = _build(header, columns, lines, "xlsx", None, Problems())
-    raw.kind, raw.sheets = "xlsx", book.sheet_names[:1]
-    raw.header_lines = {raw.sheets[0] if raw.sheets else "": header_at + 1}
-    return raw
+def _read_sheets(sheets: list[Sheet], kind: str) -> RawTable:
+    """The sheet(s) whose header matches the contract, as one table.
 
-
-_PERCENT_BUILTIN = {"9", "10"}  # Excel's built-in 0% and 0.00%
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-
-
-def _percent_cells(data: bytes) -> set[tuple[int, int]]:
-    """(row, column), 0-based, of the first sheet's cells formatted as percent.
-
-    Excel stores 85% as 0.85 and calamine does not expose formats, so the
-    styles are read here; without this, 85% would arrive as 0.85.
+    Sheets that share the first matching header (one per month) are one
+    ledger; other sheets with content (a 填表说明) are skipped with a warning.
+    Without any matching header, the first sheet with content is read from its
+    first non-empty row, so that validation says which columns are missing.
     """
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        names = set(zf.namelist())
-        if "xl/styles.xml" not in names or "xl/workbook.xml" not in names:
-            return set()
-        styles = _parse_xml(zf.read("xl/styles.xml"))
-        ns = styles.tag.partition("}")[0] + "}" if styles.tag.startswith("{") else ""
-        percent_fmts = set(_PERCENT_BUILTIN)
-        for fmt in styles.iter(f"{ns}numFmt"):
-            if "%" in fmt.get("formatCode", ""):
-                percent_fmts.add(fmt.get("numFmtId", ""))
-        xfs = styles.find(f"{ns}cellXfs")
-        ids = [
-            str(i)
-            for i, xf in enumerate(xfs if xfs is not None else [])
-            if xf.get("numFmtId") in percent_fmts
-        ]
-        if not ids:
-            return set()
-        sheet = _first_sheet_path(zf, names)
-        if sheet is None:
-            return set()
-        xml = zf.read(sheet)
-    alt = "|".join(ids)
-    cells: set[tuple[int, int]] = set()
-    pattern = rb'<c\b[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*?\bs="(?:' + alt.encode() + rb')"'
-    reverse = rb'<c\b[^>]*?\bs="(?:' + alt.encode() + rb')"[^>]*?\br="([A-Z]+)([0-9]+)"'
-    for pat in (pattern, reverse):
-        for m in re.finditer(pat, xml):
-            cells.add((int(m.group(2)) - 1, _column_index(m.group(1).decode())))
-    return cells
-
-
-def _parse_xml(xml: bytes) -> ElementTree.Element:
-    """Parse a small workbook part; entity declarations (expansion bombs) are refused."""
-    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
-        raise UnreadableFile(
-            "这个 Excel 文件的结构异常，已拒绝。请在 Excel/WPS 中另存为 .xlsx 或 CSV 后再上传。",
-            "This Excel file has an unusual structure and was refused; save it as .xlsx or CSV again.",
-        )
-    try:
-        return ElementTree.fromstring(xml)
-    except ElementTree.ParseError as exc:
-        raise UnreadableFile(
-            "这个 Excel 文件已损坏，无法读取。请在 Excel/WPS 中重新保存后上传。",
-            "This Excel file is corrupt; save it again in Excel/WPS and upload.",
-        ) from exc
-
-
-def _first_sheet_path(zf: zipfile.ZipFile, names: set[str]) -> str | None:
-    book = _parse_xml(zf.read("xl/workbook.xml"))
-    first = next(iter(el for el in book.iter() if el.tag.endswith("}sheet") or el.tag == "sheet"), None)
-    if first is None or "xl/_rels/workbook.xml.rels" not in names:
-        return None
-    rid = first.get(f"{_REL_NS}id")
-    rels = _parse_xml(zf.read("xl/_rels/workbook.xml.rels"))
-    for rel in rels:
-        if rel.get("Id") == rid:
-            target = rel.get("Target", "")
-            path = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            return path if path in names else None
-    return None
-
-
-def _column_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-def _refuse_zip_bomb(data: bytes) -> None:
-    """Check the declared sizes before anything expands the archive."""
-    try:
-        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except zipfile.BadZipFile as exc:
-        raise UnreadableFile(
-            "文件已损坏，无法作为 Excel 打开，请重新保存后上传。",
-            "The file is corrupt and cannot be opened as Excel; save it again and upload.",
-        ) from exc
-    total = sum(i.file_size for i in infos)
-    bomb = total > XLSX_MAX_UNCOMPRESSED or any(
-        i.file_size > XLSX_RATIO_MIN_BYTES and i.file_size > XLSX_MAX_RATIO * max(i.compress_size, 1)
-        for i in infos
+    problems = Problems()
+    found = [(s, find_header(s.head(HEADER_SEARCH_ROWS))) for s in sheets]
+    chosen: list[tuple[Sheet, int]] = [(s, h) for s, h in found if h is not None]
+    if chosen:
+        signature = _signature(chosen[0][0].row(chosen[0][1]))
+        chosen = [(s, h) for s, h in chosen if _signature(s.row(h)) == signature]
+    else:
+        filled = [(s, s.first_filled()) for s in sheets]
+        chosen = [next(((s, h) for s, h in filled if h is not None), (None, None))]  # type: ignore[list-item]
+        if chosen[0][0] is None:
+            raise _no_header()
+    read = {s.name for s, _ in chosen}
+    for sheet in sheets:
+        if sheet.name not in read and len(sheets) > 1 and sheet.first_filled() is not None:
+            problems.add(
+                Problem(
+                    "read.sheet.skipped",
+                    f"工作表「{sheet.name}」没有与台账相同的表头，未读取（如填表说明）。",
+                    f"Sheet {sheet.name} has no ledger header like the one read, so it was not read.",
+                    sheet=sheet.name,
+                    severity="warning",
+                )
+            )
+    width = max(len(s.columns) for s, _ in chosen)
+    header = chosen[0][0].row(chosen[0][1])
+    header += [""] * (width - len(header))
+    parts: list[list[np.ndarray]] = [[] for _ in range(width)]
+    lines, counts = [], []
+    header_lines: dict[str, int] = {}
+    for sheet, at in chosen:
+        end = sheet.height
+        while end > at + 1 and not any(col[end - 1] for col in sheet.columns):
+            end -= 1  # the unused rest of the sheet
+        for i in range(width):
+            part = sheet.columns[i][at + 1 : end] if i < len(sheet.columns) else None
+            parts[i].append(np.full(end - at - 1, "", dtype=object) if part is None else part)
+        lines.append(np.arange(at + 2, end + 1, dtype=np.int64))
+        counts.append(end - at - 1)
+        header_lines[sheet.name] = at + 1
+    return _build(
+        header,
+        [pa.chunked_array([pa.array(np.concatenate(p), pa.large_string())]) for p in parts],
+        np.concatenate(lines),
+        kind,
+        None,
+        problems,
+        kind=kind,
+        sheets=[s.name for s, _ in chosen],
+        header_lines=header_lines,
+        sheet_of_row=np.repeat(np.array([s.name for s, _ in chosen], dtype=object), counts),
+        workbook_sheets=[s.name for s in sheets],
     )
-    if bomb:
-        raise UnreadableFile(
-            f"这个 Excel 文件解压后过大（约 {total // (1024 * 1024)} MB）或压缩比异常，疑似压缩炸弹，已拒绝。"
-            "请删除多余的工作表和空行，或另存为 CSV 后上传。",
-            f"This Excel file would expand to about {total // (1024 * 1024)} MB or is compressed "
-            "suspiciously well (possible zip bomb), so it was refused; save it as CSV instead.",
-        )
 
 
-def _xlsx_cell(value: object, percent: bool = False) -> str:
-    """A cell as staff see it: dates as YYYY-MM-DD, 12.0 as 12, booleans 是/否, 85%."""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int | float) and percent:
-        return _xlsx_cell(round(value * 100, 9)) + "%"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+def _signature(row: list[str]) -> tuple[str, ...]:
+    keys = [header_key(c) for c in row]
+    while keys and not keys[-1]:
+        keys.pop()
+    return tuple(keys)
+
+
+# ---------------------------------------------------------------------------
+# Rows that are not data
+
+# Compared after NFKC and without spaces: "合 计：" is 合计.
+_TOTAL_WORDS = ("合计", "小计", "总计", "总合计", "累计")
+_FOOTER_WORDS = (
+    "填表人",
+    "填报人",
+    "制表人",
+    "审核人",
+    "审批人",
+    "统计人",
+    "填报日期",
+    "填表日期",
+    "制表日期",
+    "审核日期",
+)
+_TOTAL = rf"^({'|'.join(_TOTAL_WORDS)}):?$"
+_FOOTER = rf"^({'|'.join(_FOOTER_WORDS)})"
+_LEADS = pa.array(sorted({w[0] for w in _TOTAL_WORDS + _FOOTER_WORDS}), pa.large_string())
+_NOT_DATA: dict[str, tuple[str, str]] = {
+    "read.skipped.empty": ("空行，已跳过。", "Empty row; skipped."),
+    "read.skipped.total": (
+        "「{value}」行是汇总行，不是数据，已跳过（看板会自己计算合计）。",
+        "A '{value}' (total) row is not data; skipped (the board computes its own totals).",
+    ),
+    "read.skipped.footer": (
+        "表尾的「{value}」不是数据，已跳过。",
+        "The footer '{value}' (filled in / checked by / date) is not data; skipped.",
+    ),
+}
+
+
+def _not_data(
+    arrays: list[pa.ChunkedArray], sheet_of_row: np.ndarray | None
+) -> tuple[np.ndarray, dict[str, np.ndarray], pa.Array | None]:
+    """(skip mask, rule -> rows to warn about, first cell of each row).
+
+    Empty rows after a sheet's last filled row are the unused rest of the
+    sheet: skipped without a warning.
+    """
+    n = len(arrays[0]) if arrays else 0
+    if not n:
+        return np.zeros(0, dtype=bool), {}, None
+    first = arrays[0].combine_chunks()
+    if first.null_count:
+        first = pc.coalesce(first, *[a.combine_chunks() for a in arrays[1:]])
+    empty = first.is_null().to_numpy(zero_copy_only=False)
+    total, footer = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    # The words are Chinese: only cells with a non-ASCII character can hold them (keys rarely do).
+    maybe = np.flatnonzero(~pc.fill_null(pc.string_is_ascii(first), True).to_numpy(zero_copy_only=False))
+    if len(maybe):
+        lead = pc.utf8_slice_codeunits(first.take(pa.array(maybe)), 0, 1)
+        maybe = maybe[pc.is_in(lead, value_set=_LEADS).to_numpy(zero_copy_only=False)]
+    if len(maybe):
+        squeezed = pc.replace_substring_regex(first.take(pa.array(maybe)), r"\s+", "")
+        total[maybe] = pc.match_substring_regex(squeezed, _TOTAL).to_numpy(zero_copy_only=False)
+        footer[maybe] = pc.match_substring_regex(squeezed, _FOOTER).to_numpy(zero_copy_only=False)
+    skip = empty | total | footer
+    if not skip.any():
+        return skip, {}, first
+    trailing = np.zeros(n, dtype=bool)
+    groups = np.zeros(n, dtype=np.int64) if sheet_of_row is None else pd.factorize(sheet_of_row)[0]
+    for g in np.unique(groups):
+        rows = np.flatnonzero(groups == g)
+        filled = rows[~empty[rows]]
+        trailing[rows[rows > (filled.max() if len(filled) else -1)]] = True
+    warn = {
+        "read.skipped.empty": np.flatnonzero(empty & ~trailing),
+        "read.skipped.total": np.flatnonzero(total),
+        "read.skipped.footer": np.flatnonzero(footer & ~total),
+    }
+    return skip, warn, first
+
+
+def _not_data_problems(
+    warn: dict[str, np.ndarray], first: pa.Array, lines: np.ndarray, sheets: list[str | None] | None
+) -> list[Problem]:
+    out = []
+    for rule, rows in warn.items():
+        zh, en = _NOT_DATA[rule]
+        texts = first.take(pa.array(rows, pa.int64())).to_pylist() if len(rows) else []
+        for row, text in zip(rows.tolist(), texts, strict=True):
+            value = "" if text is None else text[:50]
+            out.append(
+                Problem(
+                    rule,
+                    zh.format(value=value),
+                    en.format(value=value),
+                    line=int(lines[row]),
+                    value=value or None,
+                    severity="warning",
+                    sheet=None if sheets is None else sheets[row],
+                )
+            )
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -650,13 +834,43 @@ def _build(
     encoding: str,
     delimiter: str | None,
     problems: Problems,
+    *,
+    kind: str = "csv",
+    sheets: list[str] | None = None,
+    header_lines: dict[str, int] | None = None,
+    sheet_of_row: np.ndarray | None = None,
+    workbook_sheets: list[str] | None = None,
+    blank_lines: np.ndarray | None = None,
 ) -> RawTable:
-    """Normalise, drop nameless empty columns, order rows by line."""
-    headers = [normalise_text(h) for h in header_cells]
+    """Normalise, order rows by line, skip rows that are not data, drop nameless empty columns.
+
+    Rows go first: a footer merged across the sheet's whole width must not
+    leave a column without a header behind.
+    """
+    headers = [normalise_text(h.replace("\r", "").replace("\n", "")) for h in header_cells]
     if not any(headers):
         raise _no_header()
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:  # pyarrow releases the GIL
         normalised = list(pool.map(normalise, columns))
+    if sheet_of_row is None and len(lines) > 1 and not bool((lines[1:] > lines[:-1]).all()):
+        order = pa.array(np.argsort(lines, kind="stable"))  # ragged rows were appended
+        lines = lines[order.to_numpy()]
+        normalised = [arr.take(order) for arr in normalised]
+    workbook_sheets = workbook_sheets or []
+    skip, warn, first = _not_data(normalised, sheet_of_row)
+    if first is not None and warn:
+        named = sheet_of_row.tolist() if sheet_of_row is not None and len(workbook_sheets) > 1 else None
+        problems.extend(_not_data_problems(warn, first, lines, named))
+    if blank_lines is not None and len(blank_lines) and len(lines):
+        for line in blank_lines[blank_lines < lines[~skip].max(initial=0)].tolist():
+            zh, en = _NOT_DATA["read.skipped.empty"]
+            problems.add(Problem("read.skipped.empty", zh, en, line=int(line), severity="warning"))
+    if skip.any():
+        keep = pa.array(~skip)
+        normalised = [arr.filter(keep) for arr in normalised]
+        lines = lines[~skip]
+        if sheet_of_row is not None:
+            sheet_of_row = sheet_of_row[~skip]
     data: dict[int, pa.ChunkedArray] = {}
     kept: list[str] = []
     for i, (h, arr) in enumerate(zip(headers, normalised, strict=True)):
@@ -664,13 +878,20 @@ def _build(
             continue  # a trailing separator or an unused spreadsheet column
         data[i] = arr
         kept.append(h)
-    if len(lines) > 1 and not bool((lines[1:] > lines[:-1]).all()):  # ragged rows were appended
-        order = np.argsort(lines, kind="stable")
-        lines = lines[order]
-        data = {i: arr.take(pa.array(order)) for i, arr in data.items()}
     index = pd.Index(lines, dtype="int64", name="line")
     frame = pd.DataFrame(
         {i: pd.arrays.ArrowStringArray(arr) for i, arr in data.items()}, index=index, copy=False
     )
     frame.columns = pd.Index(kept, dtype=object)
-    return RawTable(frame=frame, headers=kept, encoding=encoding, delimiter=delimiter, problems=problems)
+    return RawTable(
+        frame=frame,
+        headers=kept,
+        encoding=encoding,
+        delimiter=delimiter,
+        problems=problems,
+        kind=kind,
+        sheets=sheets or [],
+        header_lines=header_lines if header_lines is not None else {"": 1},
+        sheet_of_row=sheet_of_row,
+        workbook_sheets=workbook_sheets,
+    )

@@ -25,7 +25,8 @@ import pyarrow.compute as pc
 
 from dashboard.contract import TERM_YEARS, ColType, Column, Dataset, get_dataset
 from dashboard.ingest import cells
-from dashboard.ingest.problems import CheckCrashed, Problem, Problems
+from dashboard.ingest.headers import match_header
+from dashboard.ingest.problems import CheckCrashed, Problem, Problems, Severity
 from dashboard.ingest.reading import RawTable
 
 T = TypeVar("T")
@@ -57,13 +58,16 @@ ARROW_TYPES: dict[ColType, pa.DataType] = {
 class Checked:
     """A validated upload: typed frame (index = spreadsheet line) and problems.
 
-    ``problems`` includes the reader's structural problems (``raw.problems``).
+    ``problems`` includes the reader's structural problems (``raw.problems``);
+    ``sheet_of_row`` names each frame row's sheet when the workbook has
+    several (lines then repeat from sheet to sheet), else it is None.
     """
 
     dataset: Dataset
     frame: pd.DataFrame
     problems: Problems
     column_map: dict[str, str] = field(default_factory=dict)
+    sheet_of_row: np.ndarray | None = None
 
     @property
     def ok(self) -> bool:
@@ -128,9 +132,10 @@ def validate(dataset: Dataset | str, raw: RawTable, *, refs: Mapping[str, set[st
     if "term_end" in ds.derived:
         run_check("derived.term_end", _derive_term_end, up)
     frame = run_check("frame", _to_frame, up)
-    # Reading order: file-level problems first, then by spreadsheet line.
-    up.problems.items.sort(key=lambda p: p.line or 0)
-    return Checked(ds, frame, up.problems, dict(up.written))
+    # Reading order: file-level problems first, then sheet by sheet, by spreadsheet line.
+    order = {name: i for i, name in enumerate(raw.sheets)}
+    up.problems.items.sort(key=lambda p: (p.line is not None, order.get(p.sheet or "", -1), p.line or 0))
+    return Checked(ds, frame, up.problems, dict(up.written), up.sheets)
 
 
 # ---------------------------------------------------------------------------
@@ -142,6 +147,7 @@ class _Upload:
     dataset: Dataset
     problems: Problems = field(default_factory=Problems)
     lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    sheets: np.ndarray | None = None  # the sheet to name for each row (None: no sheet needs naming)
     raw: dict[str, pa.Array] = field(default_factory=dict)  # present columns, normalised text
     written: dict[str, str] = field(default_factory=dict)  # name -> header as written
     typed: dict[str, pa.Array] = field(default_factory=dict)
@@ -157,8 +163,25 @@ class _Upload:
             return self.raw[name]
         return pa.nulls(len(self.lines), pa.large_string())
 
+    def sheet(self, row: int) -> str | None:
+        return None if self.sheets is None else self.sheets[row]
+
+    def where(self, row: int, lang: str) -> str:
+        """'「3月」第 5 行' / 'sheet 3月, line 5': a line cited inside a message."""
+        sheet, line = self.sheet(row), int(self.lines[row])
+        if lang == "zh":
+            return f"「{sheet}」第 {line} 行" if sheet else f"第 {line} 行"
+        return f"sheet {sheet}, line {line}" if sheet else f"line {line}"
+
     def cell_problems(
-        self, rule: str, name: str, mask: np.ndarray, message: str, message_en: str, **fmt: Any
+        self,
+        rule: str,
+        name: str,
+        mask: np.ndarray,
+        message: str,
+        message_en: str,
+        severity: Severity = "error",
+        **fmt: Any,
     ) -> None:
         """One Problem per True in ``mask``; messages may use {value}."""
         rows = np.flatnonzero(mask)
@@ -176,6 +199,8 @@ class _Upload:
                     line=int(self.lines[row]),
                     column=column,
                     value=value,
+                    severity=severity,
+                    sheet=self.sheet(row),
                 )
             )
 
@@ -188,18 +213,21 @@ def _check_headers(up: _Upload, raw: RawTable) -> dict[str, int]:
     """Map contract columns to file positions; report missing/duplicate/extra."""
     ds = up.dataset
     lookup = ds.header_lookup()
+    line, sheet = raw.header_line, raw.header_sheet
     positions: dict[str, int] = {}
     for pos, written in enumerate(raw.frame.columns):
         written = str(written)
-        name = lookup.get(written) or lookup.get(written.lower())
+        name = match_header(lookup, written)
         if name is None:
             if written:
                 zh = f"列「{written}」不是「{ds.title}」的列，已忽略。"
                 en = f"Column '{written}' is not part of {ds.name}; it was ignored."
             else:
-                zh = f"第 {pos + 1} 列有内容但没有表头，已忽略；如需导入请在第 1 行填上列名。"
-                en = f"Column {pos + 1} has cells but no header; it was ignored (name it in line 1)."
-            up.problems.add(Problem("header.ignored", zh, en, line=1, column=written, severity="warning"))
+                zh = f"第 {pos + 1} 列有内容但没有表头，已忽略；如需导入请在表头行（第 {line} 行）填上列名。"
+                en = f"Column {pos + 1} has cells but no header; it was ignored (name it in line {line})."
+            up.problems.add(
+                Problem("header.ignored", zh, en, line=line, column=written, severity="warning", sheet=sheet)
+            )
         elif name in positions:
             first = up.written[name]
             col = ds.column(name)
@@ -209,7 +237,7 @@ def _check_headers(up: _Upload, raw: RawTable) -> dict[str, int]:
             else:
                 zh = f"列「{written}」和列「{first}」都是「{col.header}」，请删除其中一列。"
                 en = f"Columns '{written}' and '{first}' are both {col.name}; delete one of them."
-            up.problems.add(Problem("header.duplicate", zh, en, line=1, column=written))
+            up.problems.add(Problem("header.duplicate", zh, en, line=line, column=written, sheet=sheet))
         else:
             positions[name] = pos
             up.written[name] = written
@@ -218,10 +246,12 @@ def _check_headers(up: _Upload, raw: RawTable) -> dict[str, int]:
             up.problems.add(
                 Problem(
                     "header.missing",
-                    f"缺少必填列「{col.header}」，请在第 1 行加上这一列（英文列名 {col.name} 也可以）。",
-                    f"Required column '{col.header}' ({col.name}) is missing; add it to line 1.",
-                    line=1,
+                    f"缺少必填列「{col.header}」，请在第 {line} 行加上这一列（英文列名 {col.name} 也可以）。",
+                    f"Required column '{col.header}' ({col.name}) is missing; "
+                    f"add it to the header (line {line}).",
+                    line=line,
                     column=col.header,
+                    sheet=sheet,
                 )
             )
     return positions
@@ -242,14 +272,18 @@ def _take_rows(up: _Upload, raw: RawTable, positions: dict[str, int]) -> None:
     frame = raw.frame
     arrays = [_arrow_text(frame.iloc[:, i]) for i in range(frame.shape[1])]
     lines = np.asarray(frame.index, dtype=np.int64)
+    sheets = raw.sheet_of_row if raw.names_sheets else None
     if arrays and len(lines):
         filled = arrays[0].is_valid()
         for arr in arrays[1:]:
             filled = pc.or_(filled, arr.is_valid())
         if not pc.all(filled).as_py():
             arrays = [a.filter(filled) for a in arrays]
-            lines = lines[filled.to_numpy(zero_copy_only=False)]
+            keep = filled.to_numpy(zero_copy_only=False)
+            lines = lines[keep]
+            sheets = None if sheets is None else sheets[keep]
     up.lines = lines
+    up.sheets = sheets
     up.raw = {name: arrays[pos] for name, pos in positions.items()}
 
 
@@ -353,6 +387,15 @@ def _check_cells(up: _Upload, col: Column, parsed: cells.Parsed | None) -> None:
     elif col.type in _TYPE_MESSAGES:
         zh, en = _TYPE_MESSAGES[col.type]
         up.cell_problems(f"cell.{col.type}", col.name, parsed.bad, zh, en)
+    if col.type == ColType.DATE and parsed.noted is not None:
+        up.cell_problems(
+            "cell.date.time_dropped",
+            col.name,
+            parsed.noted,
+            "「{value}」带有时间，「{column}」只记日期，已按日期读取；如时间有意义请写在备注里。",
+            "'{value}' has a time of day; '{column}' keeps the date only, so the time was dropped.",
+            severity="warning",
+        )
     if col.min is not None or col.max is not None:
         _check_range(up, col, parsed.values)
     up.typed[col.name] = parsed.values
@@ -407,27 +450,29 @@ def _check_key(up: _Upload) -> None:
     repeat = keys.duplicated(keep="first").to_numpy()
     if not repeat.any():
         return
-    lines = up.lines[complete]
-    first_lines = pd.Series(lines, index=pd.MultiIndex.from_frame(keys))
-    first_lines = first_lines[~first_lines.index.duplicated(keep="first")]
+    positions = np.flatnonzero(complete)
+    first_rows = pd.Series(positions, index=pd.MultiIndex.from_frame(keys))
+    first_rows = first_rows[~first_rows.index.duplicated(keep="first")]
     repeats = keys[repeat]
-    firsts = first_lines.reindex(pd.MultiIndex.from_frame(repeats)).to_numpy()
-    rows = np.flatnonzero(complete)[repeat]
+    firsts = first_rows.reindex(pd.MultiIndex.from_frame(repeats)).to_numpy()
+    rows = positions[repeat]
     headers = [up.header(k) for k in ds.key]
     column = "+".join(headers)
     texts = [up.text(k).take(pa.array(rows)).to_pylist() for k in ds.key]
     for i, row in enumerate(rows.tolist()):
         value = " / ".join(str(t[i]) for t in texts)
+        first = int(firsts[i])
         up.problems.add(
             Problem(
                 "key.duplicate",
-                f"「{column}」为「{value}」的行与第 {firsts[i]} 行重复，每个只能出现一次；"
+                f"「{column}」为「{value}」的行与{up.where(first, 'zh')}重复，每个只能出现一次；"
                 "请删除或修改其中一行。",
-                f"'{column}' '{value}' repeats line {firsts[i]}; each may appear only once. "
+                f"'{column}' '{value}' repeats {up.where(first, 'en')}; each may appear only once. "
                 "Delete or correct one of the rows.",
                 line=int(up.lines[row]),
                 column=column,
                 value=value,
+                sheet=up.sheet(row),
             )
         )
 

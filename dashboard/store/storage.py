@@ -115,6 +115,7 @@ class ImportResult:
 
         def one(p: Problem) -> dict[str, Any]:
             return {
+                "sheet": p.sheet,
                 "line": p.line,
                 "column": p.column,
                 "value": p.value,
