@@ -1,4 +1,5 @@
-"""Versioned storage: engine, tables, migrations, versions and their writes, pending uploads, export.
+"""Versioned storage: engine, tables, migrations, versions and their writes, pending uploads, export
+(CSV and XLSX), marked workbooks.
 
 Every write is one transaction; reading a version never changes it.
 """
@@ -18,6 +19,12 @@ _PUBLIC: dict[str, str] = {
     "to_text_frame": "export",
     "to_csv_bytes": "export",
     "template_csv": "export",
+    "XLSX_MEDIA": "xlsx",
+    "to_xlsx_bytes": "xlsx",
+    "table_xlsx": "xlsx",
+    "prefilled_xlsx": "xlsx",
+    "download_name": "xlsx",
+    "content_disposition": "xlsx",
     "MIGRATIONS_DIR": "storage",
     "KEY_SEPARATOR": "storage",
     "SQLITE_BUSY_TIMEOUT_MS": "storage",

@@ -228,17 +228,7 @@ def errors_csv(report: Report) -> bytes:
 
 
 def template_xlsx(dataset: str) -> bytes:
-    """The template as a workbook: Chinese headers and the example row, every cell text."""
-    from openpyxl import Workbook
+    """The blank template as a workbook (see :func:`dashboard.store.xlsx.template_xlsx`)."""
+    from dashboard.store.xlsx import template_xlsx as build
 
-    ds = get_dataset(dataset)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = ds.title[:31]
-    sheet.append(list(ds.headers))
-    sheet.append([c.example for c in ds.columns])
-    for cell in sheet[2]:
-        cell.number_format = "@"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return build(dataset)
