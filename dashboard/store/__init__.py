@@ -67,6 +67,11 @@ _PUBLIC: dict[str, str] = {
     "discard": "uploads",
     "confirm": "uploads",
     "errors_csv": "uploads",
+    "errors_xlsx": "uploads",
+    "errors_table": "uploads",
+    "load_upload": "uploads",
+    "mark_workbook": "marked",
+    "report_problems": "marked",
     "template_xlsx": "uploads",
 }
 __all__ = sorted(_PUBLIC)

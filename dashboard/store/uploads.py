@@ -1,7 +1,8 @@
 """Browser uploads between "checked" and "confirmed": nothing reaches a ledger until confirm.
 
 An upload is checked with ``storage.import_file(..., dry_run=True)``; its bytes
-and the report wait privately under ``<data_dir>/pending/<random id>`` (never a
+(refused ones too: "my file with the problems marked" is made from them) and
+the report wait privately under ``<data_dir>/pending/<random id>`` (never a
 public directory, never named after the uploaded file) until the same user
 confirms (a new version) or cancels (deleted). The report says what the new
 version would change: counts, the status moves ("+3 已签约") and a sample of
@@ -119,7 +120,7 @@ def check_upload(
     user: str,
     reveal_names: bool,
 ) -> Report:
-    """Dry-run the upload and keep it pending (bytes only when it could be accepted)."""
+    """Dry-run the upload and keep it pending, bytes included (a refused one is marked from them)."""
     ds = get_dataset(dataset)
     file_name = safe_file_name(file_name)
     result = storage.import_file(engine, dataset, data, file_name, user=user, dry_run=True)
@@ -145,7 +146,7 @@ def check_upload(
         sample_rows=rows,
         created=time.time(),
     )
-    _save(data_dir, report, data if result.accepted else None)
+    _save(data_dir, report, data)
     return report
 
 
@@ -191,6 +192,15 @@ def load_report(data_dir: Path, pending_id: str, user: str) -> Report:
     return report
 
 
+def load_upload(data_dir: Path, pending_id: str, user: str) -> tuple[Report, bytes]:
+    """The pending report and the uploaded bytes, only for the user who uploaded them."""
+    report = load_report(data_dir, pending_id, user)
+    try:
+        return report, (data_dir / "pending" / report.id / "upload.bin").read_bytes()
+    except OSError:
+        raise PendingNotFound(pending_id) from None
+
+
 def discard(data_dir: Path, pending_id: str, user: str) -> None:
     """Cancel: the pending bytes are deleted, nothing was written."""
     report = load_report(data_dir, pending_id, user)
@@ -210,21 +220,32 @@ def confirm(engine: Engine, data_dir: Path, pending_id: str, user: str) -> stora
     return result
 
 
+ERROR_HEADERS = ("行 line", "列 column", "值 value", "问题", "problem")
+
+
+def errors_table(report: Report) -> list[list[object]]:
+    """The refused upload's errors as rows: line, column, value, message, message_en."""
+    return [
+        [e.get("line"), e.get("column") or None, e.get("value") or None, e["message"], e["message_en"]]
+        for e in report.result.get("errors", [])
+    ]
+
+
 def errors_csv(report: Report) -> bytes:
     """The error report staff can open in Excel: line, column, value, message (UTF-8 with BOM)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(["行 line", "列 column", "值 value", "问题", "problem"])
-    for e in report.result.get("errors", []):
-        cells = [
-            e.get("line") or "",
-            e.get("column") or "",
-            e.get("value") or "",
-            e["message"],
-            e["message_en"],
-        ]
-        writer.writerow([make_inert(str(c)) for c in cells])
+    writer.writerow(ERROR_HEADERS)
+    for row in errors_table(report):
+        writer.writerow([make_inert(str("" if c is None else c)) for c in row])
     return (BOM + buf.getvalue()).encode("utf-8")
+
+
+def errors_xlsx(report: Report) -> bytes:
+    """The same error report as a workbook (text cells stay text, never formulas)."""
+    from dashboard.store.xlsx import table_xlsx
+
+    return table_xlsx("错误报告", ERROR_HEADERS, errors_table(report))
 
 
 def template_xlsx(dataset: str) -> bytes:
