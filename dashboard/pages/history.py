@@ -28,7 +28,19 @@ def row(r: rx.Var) -> rx.Component:
         rx.table.cell(r["number"]),
         rx.table.cell(r["time"]),
         rx.table.cell(r["user"], class_name="dv"),
-        rx.table.cell(rx.link(r["file"], href=r["href"], class_name="original dv", reload_document=True)),
+        rx.table.cell(
+            rx.link(r["file"], href=r["href"], class_name="original dv", reload_document=True),
+            rx.text.span(
+                " · ",
+                label("staff.history.version_data"),
+                " ",
+                rx.link("CSV", href=r["csv_href"], class_name="version-csv", reload_document=True),
+                " ",
+                rx.link("XLSX", href=r["xlsx_href"], class_name="version-xlsx", reload_document=True),
+                size="1",
+                color_scheme="gray",
+            ),
+        ),
         rx.table.cell(r["rows"]),
         rx.table.cell(r["counts"], " ", pick(r["restored"], r["restored_en"])),
         rx.table.cell(
@@ -70,16 +82,22 @@ def confirm_dialog() -> rx.Component:
 
 
 def exports() -> rx.Component:
-    """Current ledgers as CSV for Excel (户主 masked unless the account is an admin)."""
+    """Current ledgers as CSV or XLSX for Excel (户主 masked unless the account is an admin)."""
     return rx.flex(
         rx.text(label("staff.history.exports"), size="2"),
         *(
-            rx.link(
-                label(f"dataset.{name}"),
-                href=f"/api/export/{name}.csv",
-                id=f"export-{name}",
+            rx.text.span(
+                rx.link(
+                    label(f"dataset.{name}"),
+                    href=f"/api/export/{name}.csv",
+                    id=f"export-{name}",
+                    reload_document=True,
+                ),
+                " ",
+                rx.link(
+                    "XLSX", href=f"/api/export/{name}.xlsx", id=f"export-{name}-xlsx", reload_document=True
+                ),
                 size="2",
-                reload_document=True,
             )
             for name in DATASETS
         ),

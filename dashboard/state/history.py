@@ -65,6 +65,8 @@ def _version_row(v: storage.VersionInfo) -> dict[str, str]:
         "restored": restored[0],
         "restored_en": restored[1],
         "href": f"/api/original/{v.dataset}/{v.number}",
+        "csv_href": f"/api/export/{v.dataset}.csv?version={v.number}",
+        "xlsx_href": f"/api/export/{v.dataset}.xlsx?version={v.number}",
     }
 
 

@@ -62,7 +62,7 @@ _CJK_WIDE = re.compile(
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
-def label(key: str, lang: str = "zh", **fmt: Any) -> str:
+def _label(key: str, lang: str = "zh", **fmt: Any) -> str:
     zh, en = LABELS[key]
     return (en if lang == "en" else zh).format(**fmt)
 
@@ -251,8 +251,8 @@ def write_sheet(
                 formula1=f'"{choices}"',
                 allow_blank=True,
                 showErrorMessage=True,
-                errorTitle=label("dropdown_title", lang),
-                error=label("dropdown_error", lang, choices="、".join(col.choices)),
+                errorTitle=_label("dropdown_title", lang),
+                error=_label("dropdown_error", lang, choices="、".join(col.choices)),
             )
             dv.add(f"{letter}2:{letter}{MAX_DROPDOWN_ROW}")
             sheet.data_validations.append(dv)
@@ -263,7 +263,7 @@ def write_sheet(
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center")
         if mark_required and col.required:
-            cell.comment = Comment(label("required_note", lang), AUTHOR, width=180, height=40)
+            cell.comment = Comment(_label("required_note", lang), AUTHOR, width=180, height=40)
         header.append(cell)
     sheet.append(header)
     makers = [_Cells(sheet, c.kind) for c in columns]
@@ -421,7 +421,7 @@ def column_rule(ds: Dataset, col: Column, lang: str = "zh") -> str:
 
 def write_guide(book: Workbook, ds: Dataset, lang: str = "zh") -> None:
     """The 填表说明 sheet: the contract's rules in plain words, after the ledger sheet."""
-    sheet = book.create_sheet(sheet_title(label("guide_sheet", lang)))
+    sheet = book.create_sheet(sheet_title(_label("guide_sheet", lang)))
     widths = (16, 8, 12, 60, 16)
     for i, w in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(i)].width = w
