@@ -336,3 +336,28 @@ def test_the_marked_file_downloads_after_a_refused_check_for_its_uploader_only(w
     ok = staff.post("/api/upload?dataset=demolition&name=ok.csv", content=good).json()["id"]
     assert staff.get(f"/api/upload/{ok}/marked.xlsx").status_code == 404  # nothing to mark
     assert storage.list_versions(web) == []  # nothing was written along the way
+
+
+def test_an_xls_upload_comes_back_converted_to_xlsx_with_the_same_marks_and_fixing_it_is_accepted(
+    sqlite_url: str,
+) -> None:
+    xlwt = pytest.importorskip("xlwt")
+    engine = _engine(sqlite_url)
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("房产台账")
+    for r, row in enumerate(
+        [HEADER[:5], ["DX-001", "张三丰", "九", 1, "已评估"], ["DX-002", "李四", 2, 1, "已评估"]]
+    ):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    out = io.BytesIO()
+    book.save(out)
+    bad = problem(2, "户类", "「九」不是整数")
+
+    wb = _book(mark_workbook(out.getvalue(), "demolition", [bad]))
+
+    assert wb.sheetnames == ["房产台账", "问题清单"]
+    assert coloured(wb, RED) == {("房产台账", "C2")} and wb["房产台账"]["C2"].comment.text == "「九」不是整数"
+    assert wb["房产台账"]["C3"].value == 2 and wb["房产台账"]["A2"].value == "DX-001"  # values as they were
+    wb["房产台账"]["C2"] = 1
+    assert storage.import_file(engine, "demolition", _save(wb), "房产台账.xlsx").accepted
