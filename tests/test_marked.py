@@ -148,6 +148,15 @@ def test_the_problem_list_sheet_links_every_problem_to_its_cell() -> None:
     assert whole_file["单元格"].value is None and whole_file["单元格"].hyperlink is None
 
 
+def test_a_value_that_looks_like_a_formula_is_listed_as_text() -> None:
+    data = office_workbook([["DX-001", "张三丰", "=1+1", 1, "已评估"]])
+    listed = _book(mark_workbook(data, "demolition", [problem(4, "户类", "不是整数", value="=1+1")]))[
+        "问题清单"
+    ]
+    value = next(c for c in listed[3] if c.value == "=1+1")
+    assert value.data_type == "s"  # shown, never run
+
+
 def test_a_missing_required_column_is_named_in_a_note_on_the_header_row() -> None:
     data = office_workbook([["DX-001", "张三丰", 1, 1, "已评估"]])
     problems = [

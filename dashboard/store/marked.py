@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
@@ -40,7 +41,15 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dashboard.contract import Dataset, get_dataset
-from dashboard.store.xlsx import AUTHOR, HEADER_FILL, HEADER_FONT, clean_text, fit_width, sheet_title
+from dashboard.store.xlsx import (
+    AUTHOR,
+    HEADER_FILL,
+    HEADER_FONT,
+    clean_text,
+    fit_width,
+    formula_like,
+    sheet_title,
+)
 
 RED = "FFFFC7CE"
 YELLOW = "FFFFEB9C"
@@ -164,8 +173,6 @@ def _from_csv(data: bytes, title: str) -> Opened:
             if row <= 200:
                 widths.setdefault(c, []).append(value)
     for c, texts in widths.items():
-        import pandas as pd
-
         sheet.column_dimensions[get_column_letter(c)].width = fit_width("", pd.Series(texts, dtype="string"))
     return Opened(book, row_of_line, converted=True)
 
@@ -399,11 +406,11 @@ def _problem_sheet(book: Workbook, located: list[tuple[Any, Header, str | None]]
             p.rule,
         ]
         sheet.append([clean_text(v) if isinstance(v, str) else v for v in row])
-        r = sheet.max_row
-        for c in (6, 7, 8):
-            sheet.cell(row=r, column=c).data_type = (
-                "s" if sheet.cell(row=r, column=c).value is not None else "n"
-            )
+        r = n + 2  # the summary line and the header stand above (max_row would rescan the sheet)
+        for c, v in enumerate(row, 1):
+            if formula_like(v):  # the user's "=2" is shown as text, never run
+                cell = sheet.cell(row=r, column=c)
+                cell.data_type, cell.quotePrefix = "s", True
         sheet.cell(row=r, column=2).fill = RED_FILL if error else YELLOW_FILL
         if ref:
             link = sheet.cell(row=r, column=4)
