@@ -252,6 +252,18 @@ def test_a_refused_csv_comes_back_as_a_workbook_marked_at_its_rows_and_fixing_it
     assert storage.load_current(engine, "demolition")["note"].tolist()[1] == "007"
 
 
+def test_a_gbk_tab_separated_csv_is_marked_with_its_chinese_intact(sqlite_url: str) -> None:
+    engine = _engine(sqlite_url)
+    text = "房产编号\t户主\t户类\t党小组\t当前状态\r\nDX-001\t张三丰\t九\t1\t已评估\r\n"
+    data = text.encode("gbk")  # what Excel on a Chinese Windows saves
+    refused = storage.import_file(engine, "demolition", data, "台账.csv", dry_run=True)
+
+    sheet = _book(mark_workbook(data, "demolition", refused.problems.items)).worksheets[0]
+
+    assert [c.value for c in sheet[1]] == HEADER[:5] and sheet["B2"].value == "张三丰"
+    assert sheet["C2"].fill.fgColor.rgb == RED
+
+
 def test_a_refused_xlsx_is_marked_in_place_and_a_second_refusal_clears_the_first_marks(
     sqlite_url: str,
 ) -> None:
