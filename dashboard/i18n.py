@@ -609,7 +609,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "staff.upload.cancelled": _s("已取消，没有写入任何数据。", "Cancelled: nothing was written."),
     "staff.history.title": _s("版本历史", "Version history"),
     "staff.history.exports": _s("导出当前数据：", "Export the current data:"),
-    "staff.history.version_data": _s("该版本数据", "this version's data"),
+    "staff.history.col.data": _s("该版本数据", "This version's data"),
     "staff.history.col.dataset": _s("数据集", "Dataset"),
     "staff.history.col.version": _s("版本", "Version"),
     "staff.history.col.time": _s("时间", "Time"),

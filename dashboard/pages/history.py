@@ -18,6 +18,7 @@ HEADERS = [
     "staff.history.col.file",
     "staff.history.col.rows",
     "staff.history.col.counts",
+    "staff.history.col.data",
     "",
 ]
 
@@ -28,21 +29,14 @@ def row(r: rx.Var) -> rx.Component:
         rx.table.cell(r["number"]),
         rx.table.cell(r["time"]),
         rx.table.cell(r["user"], class_name="dv"),
-        rx.table.cell(
-            rx.link(r["file"], href=r["href"], class_name="original dv", reload_document=True),
-            rx.text.span(
-                " · ",
-                label("staff.history.version_data"),
-                " ",
-                rx.link("CSV", href=r["csv_href"], class_name="version-csv", reload_document=True),
-                " ",
-                rx.link("XLSX", href=r["xlsx_href"], class_name="version-xlsx", reload_document=True),
-                size="1",
-                color_scheme="gray",
-            ),
-        ),
+        rx.table.cell(rx.link(r["file"], href=r["href"], class_name="original dv", reload_document=True)),
         rx.table.cell(r["rows"]),
         rx.table.cell(r["counts"], " ", pick(r["restored"], r["restored_en"])),
+        rx.table.cell(  # this version's data, as the ledger then stood
+            rx.link("CSV", href=r["csv_href"], class_name="version-csv", reload_document=True),
+            " · ",
+            rx.link("XLSX", href=r["xlsx_href"], class_name="version-xlsx", reload_document=True),
+        ),
         rx.table.cell(
             rx.cond(
                 Session.is_admin,
