@@ -206,7 +206,14 @@ def test_export_to_xlsx_then_import_gives_the_same_rows_as_the_csv_path(sqlite_u
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(TEXT, st.sampled_from(["=1+1", "+86 138", "-2", "@A1", "'quoted", "007", "1e5", "TRUE"])))
+@given(
+    st.one_of(
+        TEXT,
+        st.sampled_from(
+            ["=1+1", "+86 138", "-2", "@A1", "'quoted", "007", "1e5", "TRUE", "a<b>&c", '"引号"', "一\r\n二"]
+        ),
+    )
+)
 def test_any_text_comes_back_from_the_xlsx_exactly_formula_characters_included(text: str) -> None:
     frame = typed("meetings", date=[date(2024, 5, 3)], type=["weekly"], topic=[text])
     assert read_table(to_xlsx_bytes("meetings", frame)).frame["议题"].tolist() == [text]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -47,6 +48,7 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 AUTHOR = "党建看板"
 MAX_DROPDOWN_ROW = 1048576
+LEDGER_PART = "xl/worksheets/sheet1.xml"  # the first sheet created: the ledger
 
 # Strings a person reads in the workbooks, zh first (the data layer carries its own pairs, like Problem).
 LABELS: dict[str, tuple[str, str]] = {
@@ -233,8 +235,13 @@ def write_sheet(
     dropdowns: bool = False,
     mark_required: bool = False,
     lang: str = "zh",
-) -> None:
-    """One sheet: bold frozen header, fitted widths, typed cells; dropdowns and marks for templates."""
+    rows_later: bool = False,
+) -> _Deferred | None:
+    """One sheet: bold frozen header, fitted widths, typed cells; dropdowns and marks for templates.
+
+    With ``rows_later`` only the header is written here and the returned :class:`_Deferred`
+    writes the body into the saved file (:func:`_fill_rows`), much faster for large ledgers.
+    """
     sheet = book.create_sheet(sheet_title(title))
     sheet.freeze_panes = "A2"
     rows = max((len(c.values) for c in columns), default=0)
@@ -267,10 +274,105 @@ def write_sheet(
         header.append(cell)
     sheet.append(header)
     makers = [_Cells(sheet, c.kind) for c in columns]
+    if rows_later:
+        return _Deferred(columns, makers)
     for r in range(rows):
         sheet.append(
             [m.cell(c.values[r] if r < len(c.values) else None) for m, c in zip(makers, columns, strict=True)]
         )
+    return None
+
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_SHEET_DATA_END = b"</sheetData>"
+
+
+@dataclass
+class _Deferred:
+    """A sheet body still to write: the columns and the cell styles openpyxl registered for them."""
+
+    columns: Sequence[SheetColumn]
+    makers: Sequence[_Cells]
+
+    def __post_init__(self) -> None:
+        # a style is registered with the workbook when its id is first asked for: before the save
+        for m in self.makers:
+            for proto in (m.date, m.pct, m.pct_fraction, m.inert):
+                if proto is not None:
+                    _ = proto.style_id
+
+    def rows_xml(self) -> bytes:
+        """Rows 2.. as SpreadsheetML, built a column at a time (the same cells ``_Cells`` makes)."""
+        n = max((len(c.values) for c in self.columns), default=0)
+        if n == 0:
+            return b""
+        numbers = pd.Series(range(2, n + 2)).astype(str)
+        parts = [
+            _column_xml(get_column_letter(i), c, m, numbers)
+            for i, (c, m) in enumerate(zip(self.columns, self.makers, strict=True), 1)
+        ]
+        body = parts[0].str.cat(parts[1:], sep="") if len(parts) > 1 else parts[0]
+        rows = '<row r="' + numbers + '">' + body + "</row>"
+        return "".join(rows.tolist()).encode("utf-8")
+
+
+def _escape(text: pd.Series) -> pd.Series:
+    out = text.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False)
+    return out.str.replace(">", "&gt;", regex=False).str.replace("\r", "&#13;", regex=False)
+
+
+def _column_xml(letter: str, col: SheetColumn, cells: _Cells, numbers: pd.Series) -> pd.Series:
+    """One column's cells as XML strings ('' where empty), typed and styled as :class:`_Cells` does."""
+    values = pd.Series(col.values + [None] * (len(numbers) - len(col.values)), dtype=object)
+    present = values.notna()
+    ref = '<c r="' + letter + numbers + '"'
+    out = pd.Series("", index=values.index, dtype=object)
+    if not present.any():
+        return out
+    v = values[present]
+    if col.kind == "text":
+        text = v.astype(str)
+        inert = text.str.match(r"^[=+\-@\t\r]")
+        style = pd.Series("", index=text.index, dtype=object)
+        if inert.any():
+            assert cells.inert is not None
+            style[inert] = f' s="{cells.inert.style_id}"'
+        xml = (
+            ref[present]
+            + style
+            + ' t="inlineStr"><is><t xml:space="preserve">'
+            + _escape(text)
+            + "</t></is></c>"
+        )
+    elif col.kind == "date":
+        assert cells.date is not None
+        serial = v.map(lambda d: str((d - _EXCEL_EPOCH).days))
+        xml = ref[present] + f' s="{cells.date.style_id}"><v>' + serial + "</v></c>"
+    elif col.kind == "percent":
+        assert cells.pct is not None and cells.pct_fraction is not None
+        whole = v.map(lambda x: float(x).is_integer())
+        style = whole.map({True: f' s="{cells.pct.style_id}"', False: f' s="{cells.pct_fraction.style_id}"'})
+        xml = ref[present] + style + "><v>" + v.map(lambda x: repr(x / 100)) + "</v></c>"
+    else:
+        xml = ref[present] + "><v>" + v.map(repr) + "</v></c>"
+    out[present] = xml
+    return out
+
+
+def _fill_rows(data: bytes, bodies: dict[str, _Deferred]) -> bytes:
+    """The saved workbook with each deferred sheet's rows written in after its header row."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        for info in src.infolist():
+            part = src.read(info.filename)
+            body = bodies.get(info.filename)
+            if body is not None:
+                head, found, tail = part.partition(_SHEET_DATA_END)
+                assert found, f"no sheetData in {info.filename}"
+                part = head + body.rows_xml() + found + tail
+            dst.writestr(info.filename, part)
+    return out.getvalue()
 
 
 def workbook_bytes(book: Workbook) -> bytes:
@@ -283,8 +385,11 @@ def to_xlsx_bytes(dataset: Dataset | str, frame: pd.DataFrame, *, mask_personal:
     """The ledger as a workbook: one sheet named after it, read back by our importer as the CSV is."""
     ds = dataset if isinstance(dataset, Dataset) else get_dataset(dataset)
     book = Workbook(write_only=True)
-    write_sheet(book, ds.title, ledger_columns(ds, frame, mask_personal=mask_personal))
-    return workbook_bytes(book)
+    body = write_sheet(
+        book, ds.title, ledger_columns(ds, frame, mask_personal=mask_personal), rows_later=True
+    )
+    assert body is not None
+    return _fill_rows(workbook_bytes(book), {LEDGER_PART: body})
 
 
 def table_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
@@ -486,9 +591,12 @@ def _example_value(col: Column) -> Any:
 
 def _editable_book(ds: Dataset, columns: list[SheetColumn], lang: str) -> bytes:
     book = Workbook(write_only=True)
-    write_sheet(book, ds.title, columns, dropdowns=True, mark_required=True, lang=lang)
+    body = write_sheet(
+        book, ds.title, columns, dropdowns=True, mark_required=True, lang=lang, rows_later=True
+    )
     write_guide(book, ds, lang)
-    return workbook_bytes(book)
+    assert body is not None
+    return _fill_rows(workbook_bytes(book), {LEDGER_PART: body})
 
 
 def template_xlsx(dataset: Dataset | str, lang: str = "zh") -> bytes:
