@@ -206,6 +206,21 @@ def test_a_problem_names_its_sheet_when_the_ledger_spans_sheets() -> None:
     assert coloured(marked, RED) == {("4月", "C3")}
 
 
+def test_without_a_sheet_named_the_marks_go_to_the_sheet_holding_the_header_not_a_guide_first() -> None:
+    wb = Workbook()
+    guide = wb.active
+    guide.title = "填表说明"
+    for h in HEADER:  # a guide listing the columns, one a row
+        guide.append([h, "说明"])
+    ledger = wb.create_sheet("台账")
+    ledger.append(HEADER)
+    ledger.append(["DX-1", "张三", "九", 1, "已评估"])
+
+    marked = _book(mark_workbook(_save(wb), "demolition", [problem(2, "户类", "不是整数")]))
+
+    assert coloured(marked, RED) == {("台账", "C2")}
+
+
 def test_headers_are_matched_as_templates_write_them() -> None:
     assert header_key("组织编码*") == header_key("组织编码＊") == "组织编码"
     assert header_key("党员数（人）") == header_key("党员数 (人)") == header_key("党员\n数") == "党员数"

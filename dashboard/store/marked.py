@@ -226,6 +226,7 @@ class Header:
     row: int
     columns: dict[str, int] = field(default_factory=dict)
     last: int = 0
+    hits: int = 0  # how many known headers the row names
 
 
 def find_header(sheet: Worksheet, known: set[str]) -> Header | None:
@@ -237,7 +238,7 @@ def find_header(sheet: Worksheet, known: set[str]) -> Header | None:
         hits = len(known & set(keys))
         if hits > best_hits:
             last = max((c for c, v in enumerate(values, 1) if v not in (None, "")), default=0)
-            best, best_hits = Header(sheet, r, {k: c for k, c in keys.items() if k}, last), hits
+            best, best_hits = Header(sheet, r, {k: c for k, c in keys.items() if k}, last, hits), hits
     return best
 
 
@@ -301,7 +302,9 @@ def mark_workbook(
     if not opened.converted:
         _clear_old_marks(book)
     headers = _headers(book, ds, items)
-    default = next(iter(headers.values()), None)
+    # the sheet whose header names the most ledger columns (a 填表说明 sheet listing them one per
+    # row names one a row); the first such sheet on a tie
+    default = max(headers.values(), key=lambda h: h.hits, default=None)
     if default is None:  # no header found at all: the first sheet, row 1
         default = Header(book.worksheets[0], 1)
     marks: dict[tuple[str, int, int], _Mark] = {}
