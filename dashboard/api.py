@@ -16,6 +16,7 @@ the role itself; nothing the browser says about its role is believed.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import date
 from urllib.parse import quote, urlsplit
 
 from starlette.applications import Starlette
@@ -83,12 +84,49 @@ def requires(role: Role, *, post: bool = False) -> Callable[[Callable], Handler]
     return wrap
 
 
-def _attachment(data: bytes, file_name: str, media_type: str) -> Response:
-    disposition = f"attachment; filename*=UTF-8''{quote(file_name)}"
+CSV_MEDIA = "text/csv; charset=utf-8"
+XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KINDS = {"csv": CSV_MEDIA, "xlsx": XLSX_MEDIA}
+
+
+def _attachment(data: bytes, file_name: str, media_type: str, fallback: str | None = None) -> Response:
+    """A download: the Chinese name in RFC 5987 ``filename*``, an ASCII ``filename`` for old clients."""
+    from dashboard.store.xlsx import content_disposition
+
+    ext = file_name.rsplit(".", 1)[-1] if "." in file_name else ""
+    disposition = content_disposition(file_name, fallback or f"download.{ext}")
     return Response(
         data,
         media_type=media_type,
         headers={"content-disposition": disposition, "x-content-type-options": "nosniff"},
+    )
+
+
+def _lang(request: Request) -> str:
+    lang = request.query_params.get("lang", "zh")
+    return lang if lang in ("zh", "en") else "zh"
+
+
+def _data_day(name: str, version: int | None = None) -> date:
+    """The office day of the data a download holds: its version's, today's when there is none."""
+    from dashboard import clock
+
+    versions = storage.list_versions(engine(), name)
+    chosen = next((v for v in versions if version is None or v.number == version), None)
+    if chosen is None:
+        return clock.office_today()
+    return chosen.created_at.astimezone(clock.OFFICE_TZ).date()
+
+
+def _ledger_download(name: str, frame: object, kind: str, day: date, *, mask: bool) -> Response:
+    """One ledger frame as CSV or XLSX, named 拆迁房产进度_2026-12-02.xlsx (ASCII: demolition_...)."""
+    from dashboard.store.export import to_csv_bytes
+    from dashboard.store.xlsx import download_name, to_xlsx_bytes
+
+    build = to_xlsx_bytes if kind == "xlsx" else to_csv_bytes
+    data = build(name, frame, mask_personal=mask)  # type: ignore[arg-type]
+    return _attachment(
+        data, download_name(DATASETS[name].title, day, kind), KINDS[kind], download_name(name, day, kind)
     )
 
 
@@ -200,14 +238,39 @@ async def upload(request: Request, who: Identity) -> Response:
     return JSONResponse({"id": report.id, "dataset": dataset, "accepted": report.accepted})
 
 
+NO_UPLOAD = (404, "找不到这次上传（可能已过期）。", "No such upload (it may have expired).")
+
+
 @requires(Role.EDITOR)
 async def error_report(request: Request, who: Identity) -> Response:
+    """The refused upload's errors as CSV or XLSX (only for the user who uploaded it)."""
+    kind = request.path_params["kind"]
     try:
         report = uploads.load_report(get_settings().data_dir, request.path_params["pending"], who.name)
     except uploads.PendingNotFound:
-        return _refuse(404, "找不到这次上传（可能已过期）。", "No such upload (it may have expired).")
+        return _refuse(*NO_UPLOAD)
+    if kind not in KINDS:
+        return _refuse(*NO_UPLOAD)
     stem = report.file_name.rsplit(".", 1)[0]
-    return _attachment(uploads.errors_csv(report), f"{stem}-错误报告.csv", "text/csv; charset=utf-8")
+    data = uploads.errors_xlsx(report) if kind == "xlsx" else uploads.errors_csv(report)
+    return _attachment(data, f"{stem}-错误报告.{kind}", KINDS[kind], f"{report.dataset}-errors.{kind}")
+
+
+@requires(Role.EDITOR)
+async def marked(request: Request, who: Identity) -> Response:
+    """ "My file with the problems marked": the refused upload's own bytes, read on the server."""
+    from dashboard.store.marked import mark_workbook, report_problems
+
+    try:
+        report, data = uploads.load_upload(get_settings().data_dir, request.path_params["pending"], who.name)
+    except uploads.PendingNotFound:
+        return _refuse(*NO_UPLOAD)
+    if report.accepted:
+        return _refuse(404, "这次上传没有问题，不需要标注。", "This upload has no problems to mark.")
+    problems = report_problems(report.result)
+    book = await run_in_threadpool(mark_workbook, data, report.dataset, problems, lang=_lang(request))
+    stem = report.file_name.rsplit(".", 1)[0]
+    return _attachment(book, f"{stem}-问题标注.xlsx", XLSX_MEDIA, f"{report.dataset}-marked.xlsx")
 
 
 # ---------------------------------------------------------------------------
@@ -222,16 +285,39 @@ def _dataset_or_404(request: Request) -> str | None:
 @requires(Role.EDITOR)
 async def template(request: Request, who: Identity) -> Response:
     from dashboard.store.export import template_csv
+    from dashboard.store.xlsx import template_xlsx
 
     name = _dataset_or_404(request)
     kind = request.path_params["kind"]
-    if name is None or kind not in ("csv", "xlsx"):
+    if name is None or kind not in KINDS:
         return _refuse(404, "没有这个模板。", "No such template.")
-    title = DATASETS[name].title
-    if kind == "csv":
-        return _attachment(template_csv(name), f"{title}-模板.csv", "text/csv; charset=utf-8")
-    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _attachment(uploads.template_xlsx(name), f"{title}-模板.xlsx", xlsx)
+    data = template_xlsx(name) if kind == "xlsx" else template_csv(name)
+    return _attachment(data, f"{DATASETS[name].title}-模板.{kind}", KINDS[kind], f"{name}-template.{kind}")
+
+
+@requires(Role.EDITOR)
+async def prefilled(request: Request, who: Identity) -> Response:
+    """一表通: the current ledger as an XLSX to edit and upload again.
+
+    A ledger with personal data (户主) is only handed out whole to admins: a masked copy uploaded
+    back would overwrite every name with 张**, so editors are refused rather than given one.
+    """
+    from dashboard.store.xlsx import download_name, prefilled_xlsx
+
+    name = _dataset_or_404(request)
+    if name is None:
+        return _refuse(404, "没有这个数据集。", "No such dataset.")
+    if any(c.personal for c in DATASETS[name].columns) and not who.is_admin:
+        return _refuse(
+            403,
+            "这张台账含有户主姓名，只有管理员能下载可编辑的完整版；请用自己的台账文件或空白模板。",
+            "This ledger holds household names: only an admin may download it to edit; use your own file.",
+        )
+    frame = await run_in_threadpool(storage.load_current, engine(), name)
+    day = await run_in_threadpool(_data_day, name)
+    data = await run_in_threadpool(prefilled_xlsx, name, frame)
+    title = f"{DATASETS[name].title}-一表通"
+    return _attachment(data, download_name(title, day, "xlsx"), XLSX_MEDIA, download_name(name, day, "xlsx"))
 
 
 @requires(Role.EDITOR)
@@ -254,59 +340,82 @@ async def original(request: Request, who: Identity) -> Response:
 
 @requires(Role.VIEWER)
 async def export(request: Request, who: Identity) -> Response:
-    """The current ledger as CSV; 户主 names masked for every role but admin."""
-    from dashboard.store.export import to_csv_bytes
-
+    """The current ledger (or, for editors, ?version=N) as CSV or XLSX; 户主 masked but for admins."""
     name = _dataset_or_404(request)
-    if name is None:
+    kind = request.path_params["kind"]
+    if name is None or kind not in KINDS:
         return _refuse(404, "没有这个数据集。", "No such dataset.")
-    frame = await run_in_threadpool(storage.load_current, engine(), name)
-    data = await run_in_threadpool(lambda: to_csv_bytes(name, frame, mask_personal=not who.is_admin))
-    return _attachment(data, f"{DATASETS[name].title}.csv", "text/csv; charset=utf-8")
+    raw_version = request.query_params.get("version")
+    if raw_version is None:
+        frame = await run_in_threadpool(storage.load_current, engine(), name)
+        version = None
+    else:
+        if not who.can(Role.EDITOR):
+            return _refuse(*FORBIDDEN)
+        numbers = {v.number for v in await run_in_threadpool(storage.list_versions, engine(), name)}
+        version = int(raw_version) if raw_version.isdigit() else -1
+        if version not in numbers:
+            return _refuse(404, "没有这个版本。", "No such version.")
+        frame = await run_in_threadpool(storage.load_version, engine(), name, version)
+    day = await run_in_threadpool(_data_day, name, version)
+    return await run_in_threadpool(lambda: _ledger_download(name, frame, kind, day, mask=not who.is_admin))
 
 
 @requires(Role.VIEWER)
 async def term_calendar(request: Request, who: Identity) -> Response:
-    """换届提醒: every organisation's term end with the 180-day window, as CSV."""
+    """换届提醒: every organisation's term end with the 180-day window, as CSV or XLSX."""
     from dashboard import clock, i18n
     from dashboard.board import warnings
+    from dashboard.store.xlsx import download_name, table_xlsx
 
-    lang = request.query_params.get("lang", "zh")
-    lang = lang if lang in ("zh", "en") else "zh"
+    kind = request.path_params["kind"]
+    if kind not in KINDS:
+        return _refuse(404, "没有这个文件。", "No such file.")
+    lang = _lang(request)
+    today = clock.office_today()
     frames = {"elections": await run_in_threadpool(storage.load_current, engine(), "elections")}
-    data = await run_in_threadpool(warnings.term_calendar_csv, frames, clock.office_today(), lang)
-    return _attachment(data, i18n.t("term_calendar.file", lang) + ".csv", "text/csv; charset=utf-8")
+    title = i18n.t("term_calendar.file", lang)
+    if kind == "csv":
+        data = await run_in_threadpool(warnings.term_calendar_csv, frames, today, lang)
+    else:
+        headers, rows = await run_in_threadpool(warnings.term_calendar_table, frames, today, lang)
+        data = await run_in_threadpool(table_xlsx, title, headers, rows)
+    return _attachment(
+        data, download_name(title, today, kind), KINDS[kind], download_name("term-calendar", today, kind)
+    )
 
 
 @requires(Role.VIEWER)
-async def drill_csv(request: Request, who: Identity) -> Response:
-    """The rows behind a clicked bar, slice or cell (same filters as the board), as CSV; 户主
+async def drill_download(request: Request, who: Identity) -> Response:
+    """The rows behind a clicked bar, slice or cell (same filters as the board), as CSV or XLSX; 户主
     names masked for every role but admin."""
     from dashboard.board import CACHE, drill
     from dashboard.insights import filters as flt
-    from dashboard.store.export import to_csv_bytes
 
+    kind = request.path_params["kind"]
     params = request.query_params
     filters = flt.Filters.from_query(params)
     frames = await run_in_threadpool(CACHE.frames, filters)
     got = drill.rows_behind(frames, params.get("chart", ""), params.get("label", ""))
-    if got is None:
+    if got is None or kind not in KINDS:
         return _refuse(404, "没有这些行。", "No such rows.")
     dataset, rows = got
-    data = await run_in_threadpool(lambda: to_csv_bytes(dataset, rows, mask_personal=not who.is_admin))
-    return _attachment(data, f"{DATASETS[dataset].title}.csv", "text/csv; charset=utf-8")
+    day = await run_in_threadpool(_data_day, dataset)
+    return await run_in_threadpool(lambda: _ledger_download(dataset, rows, kind, day, mask=not who.is_admin))
 
 
 ROUTES = [
-    Route("/api/drill.csv", drill_csv, methods=["GET"]),
-    Route("/api/reminders/term-calendar.csv", term_calendar, methods=["GET"]),
+    Route("/api/drill.{kind}", drill_download, methods=["GET"]),
+    Route("/api/reminders/term-calendar.{kind}", term_calendar, methods=["GET"]),
     Route("/api/login", login, methods=["POST"]),
     Route("/api/logout", logout, methods=["POST"]),
     Route("/api/upload", upload, methods=["POST"]),
-    Route("/api/upload/{pending}/errors.csv", error_report, methods=["GET"]),
+    Route("/api/upload/{pending}/errors.{kind}", error_report, methods=["GET"]),
+    Route("/api/upload/{pending}/marked.xlsx", marked, methods=["GET"]),
     Route("/api/template/{dataset}.{kind}", template, methods=["GET"]),
+    Route("/api/prefilled/{dataset}.xlsx", prefilled, methods=["GET"]),
     Route("/api/original/{dataset}/{version}", original, methods=["GET"]),
-    Route("/api/export/{dataset}.csv", export, methods=["GET"]),
+    Route("/api/export/{dataset}.{kind}", export, methods=["GET"]),
 ]
 
 

@@ -175,6 +175,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     name = _dataset_name(args.dataset)
     path = Path(args.file)
+    if args.marked and Path(args.marked).suffix.lower() != ".xlsx":
+        raise UsageError(
+            f"--marked 写的是 Excel 工作簿，文件名请以 .xlsx 结尾（{args.marked}）。\n"
+            f"--marked writes a workbook: its name must end in .xlsx ({args.marked})."
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -191,6 +196,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         _say(json.dumps(result.to_json(), ensure_ascii=False))
     else:
         _say(format_result(result))
+    if args.marked and not result.accepted:
+        from dashboard.store.marked import mark_workbook
+
+        marked = mark_workbook(data, name, result.problems.items, lang=args.lang)
+        Path(args.marked).write_bytes(marked)
+        _err(f"已写入标出问题的文件 {args.marked} / wrote the marked workbook {args.marked}")
     return OK if result.accepted else REJECTED
 
 
@@ -201,11 +212,41 @@ def _actor(args: argparse.Namespace) -> Actor:
     return Actor(args.user, "cli")
 
 
+FORMATS = ("csv", "xlsx")
+
+
+def output_format(target: str | None, fmt: str | None) -> tuple[str, str | None]:
+    """(format, file name) from ``-o`` and ``--format``: the extension decides, --format overrides.
+
+    A mismatch cannot happen: a .csv/.xlsx name with the other --format is refused (exit 2); a
+    name without one of those extensions gets the format's extension added (--format given) or
+    is refused (not given), so an .xlsx file always holds a workbook and a .csv file CSV text.
+    """
+    if target in (None, "-"):
+        return fmt or "csv", target
+    ext = Path(target).suffix.lower().lstrip(".")
+    if ext in FORMATS:
+        if fmt and fmt != ext:
+            raise UsageError(
+                f"文件名 {target} 是 .{ext}，但 --format 是 {fmt}：请让两者一致（或去掉 --format）。\n"
+                f"{target} is a .{ext} name but --format is {fmt}: make them agree (or drop --format)."
+            )
+        return ext, target
+    if fmt:
+        return fmt, f"{target}.{fmt}"
+    raise UsageError(
+        f"无法从文件名 {target} 判断格式：请用 .csv 或 .xlsx 结尾，或加上 --format csv|xlsx。\n"
+        f"cannot tell the format from {target}: end it with .csv or .xlsx, or add --format csv|xlsx."
+    )
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from dashboard.store import storage
     from dashboard.store.export import to_csv_bytes
+    from dashboard.store.xlsx import to_xlsx_bytes
 
     name = _dataset_name(args.dataset)
+    fmt, target = output_format(args.output, args.format)
     engine = _engine()
     if args.version is None:
         frame = storage.load_current(engine, name)
@@ -214,7 +255,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.version not in numbers:
             raise UsageError(_no_version(name, args.version, numbers))
         frame = storage.load_version(engine, name, args.version)
-    _write_bytes(to_csv_bytes(name, frame), args.output)
+    _write_bytes(to_xlsx_bytes(name, frame) if fmt == "xlsx" else to_csv_bytes(name, frame), target)
     return OK
 
 
@@ -225,8 +266,21 @@ def _no_version(name: str, version: int, numbers: set[int]) -> str:
 
 def cmd_template(args: argparse.Namespace) -> int:
     from dashboard.store.export import template_csv
+    from dashboard.store.xlsx import prefilled_xlsx, template_xlsx
 
-    _write_bytes(template_csv(_dataset_name(args.dataset)), args.output)
+    name = _dataset_name(args.dataset)
+    fmt, target = output_format(args.output, args.format or ("xlsx" if args.prefilled else None))
+    if args.prefilled:
+        if fmt != "xlsx":
+            raise UsageError(
+                "--prefilled 只能生成 .xlsx（带下拉列表和填表说明）。\n--prefilled writes .xlsx only."
+            )
+        from dashboard.store import storage
+
+        data = prefilled_xlsx(name, storage.load_current(_engine(), name))
+    else:
+        data = template_xlsx(name) if fmt == "xlsx" else template_csv(name)
+    _write_bytes(data, target)
     return OK
 
 
@@ -414,17 +468,41 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     s.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     s.add_argument("--user", default="cli", help="recorded with the version (default: cli)")
+    s.add_argument(
+        "--marked",
+        metavar="OUT.xlsx",
+        help="when refused, write the file with its problems marked (red cells, comments, a 问题清单 "
+        "sheet); nothing is written when the import is accepted",
+    )
+    s.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the marks (default zh)")
     s.set_defaults(func=cmd_import)
 
-    s = sub.add_parser("export", help="current (or an earlier) version as CSV for Excel")
+    s = sub.add_parser("export", help="current (or an earlier) version as CSV or XLSX for Excel")
     s.add_argument("dataset", help=names)
-    s.add_argument("-o", "--output", help="file to write (default: stdout)")
+    s.add_argument("-o", "--output", help="file to write, .csv or .xlsx (default: CSV on stdout)")
+    s.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="csv or xlsx; default: the extension of -o. A .csv/.xlsx name with the other format is "
+        "refused (exit 2); a name without either extension gets the format's added",
+    )
     s.add_argument("--version", type=int, help="an earlier version number (see history)")
     s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("template", help="an empty ledger: Chinese header plus one example row")
     s.add_argument("dataset", help=names)
-    s.add_argument("-o", "--output", help="file to write (default: stdout)")
+    s.add_argument("-o", "--output", help="file to write, .csv or .xlsx (default: CSV on stdout)")
+    s.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="csv or xlsx; default: the extension of -o. A .csv/.xlsx name with the other format is "
+        "refused (exit 2); a name without either extension gets the format's added",
+    )
+    s.add_argument(
+        "--prefilled",
+        action="store_true",
+        help="一表通: the current rows to edit, with dropdowns and a 填表说明 sheet (xlsx only)",
+    )
     s.set_defaults(func=cmd_template)
 
     s = sub.add_parser("history", help="versions of every dataset (or one), newest first")

@@ -326,6 +326,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "app.filter.toggle": _s("筛选", "Filters"),
     "app.filter.active": _s("已筛选", "on"),
     "app.drill.csv": _s("下载这些行（CSV）", "Download these rows (CSV)"),
+    "app.drill.xlsx": _s("下载这些行（Excel）", "Download these rows (Excel)"),
     "app.drill.close": _s("关闭", "Close"),
     "report.title": _s("党建工作周报", "Party-building weekly report"),
     "report.period": _s("统计周期：{start}至{end}", "Week of {start} to {end}"),
@@ -376,6 +377,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "term_calendar.yes": _s("是", "yes"),
     "term_calendar.no": _s("否", "no"),
     "app.term_calendar_download": _s("导出任期届满日历（CSV）", "Download the term calendar (CSV)"),
+    "app.term_calendar_download_xlsx": _s("Excel", "Excel"),
     "term_calendar.file": _s("任期届满日历", "term-calendar"),
     "chart.demolition_trend": _s("签约率、腾空率、拆除率变化（按日）", "Signed, vacated, demolished per day"),
     "chart.elections_weekly": _s("每周完成换届的党组织", "Re-elections completed per week"),
@@ -455,6 +457,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "or correct the file and upload it again.",
     ),
     "staff.upload.error_report": _s("下载错误报告 CSV", "Download the error report (CSV)"),
+    "staff.upload.error_report_xlsx": _s("错误报告 Excel", "Error report (Excel)"),
+    "staff.upload.marked": _s(
+        "下载标出问题的原文件（Excel）", "Download my file with the problems marked (Excel)"
+    ),
+    "staff.upload.marked_hint": _s(
+        "出错的单元格标成红色，批注里写着原因，「问题清单」页可跳到每一格；改好后直接上传这个文件。",
+        "Bad cells are red with the reason in a comment, and the Problems sheet links to each; "
+        "fix them and upload that file again.",
+    ),
+    "staff.upload.prefilled": _s(
+        "一表通（当前数据，可直接编辑后上传）：", "Current data to edit and upload again (Excel):"
+    ),
     "staff.upload.col.line": _s("行", "Line"),
     "staff.upload.col.column": _s("列", "Column"),
     "staff.upload.col.value": _s("值", "Value"),
@@ -541,6 +555,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "staff.history.corrections": _s("页面更正 {n} 处：", "{n} cell(s) corrected on the page: "),
     "staff.history.title": _s("版本历史", "Version history"),
     "staff.history.exports": _s("导出当前数据：", "Export the current data:"),
+    "staff.history.col.data": _s("该版本数据", "This version's data"),
     "staff.history.col.dataset": _s("数据集", "Dataset"),
     "staff.history.col.version": _s("版本", "Version"),
     "staff.history.col.time": _s("时间", "Time"),

@@ -76,20 +76,40 @@ def warning_row(w: Warning, lang: str) -> WarningRow:
 TERM_CALENDAR_COLUMNS: tuple[str, ...] = ("org_code", "org_name", "org_type", "term_end", "days", "in_window")
 
 
+def term_calendar_table(
+    frames: Mapping[str, pd.DataFrame], today: date, lang: str = "zh"
+) -> tuple[list[str], list[list[object]]]:
+    """The term calendar as headers and typed rows (a date, a day count), for CSV and XLSX."""
+    headers = [i18n.t(f"term_calendar.col.{c}", lang) for c in TERM_CALENDAR_COLUMNS]
+    rows: list[list[object]] = [
+        [
+            str(row["org_code"]),
+            str(row["org_name"]),
+            i18n.enum_label(contract.ORG_TYPE, row["org_type"], lang),  # type: ignore[arg-type]
+            row["term_end"],
+            int(row["days"]),  # type: ignore[call-overload]
+            i18n.t("term_calendar.yes" if row["in_window"] else "term_calendar.no", lang),
+        ]
+        for row in warnings.term_calendar(frames, today)
+    ]
+    return headers, rows
+
+
 def term_calendar_csv(frames: Mapping[str, pd.DataFrame], today: date, lang: str = "zh") -> bytes:
     """The term calendar as CSV (UTF-8 with BOM so Excel reads it; formula-like cells made inert)."""
+    headers, rows = term_calendar_table(frames, today, lang)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([i18n.t(f"term_calendar.col.{c}", lang) for c in TERM_CALENDAR_COLUMNS])
-    for row in warnings.term_calendar(frames, today):
+    writer.writerow(headers)
+    for org_code, org_name, org_type, term_end, days, in_window in rows:
         writer.writerow(
             [
-                make_inert(str(row["org_code"])),
-                make_inert(str(row["org_name"])),
-                i18n.enum_label(contract.ORG_TYPE, row["org_type"], lang),  # type: ignore[arg-type]
-                f"{row['term_end']:%Y-%m-%d}",
-                row["days"],
-                i18n.t("term_calendar.yes" if row["in_window"] else "term_calendar.no", lang),
+                make_inert(str(org_code)),
+                make_inert(str(org_name)),
+                org_type,
+                f"{term_end:%Y-%m-%d}",
+                days,
+                in_window,
             ]
         )
     return (BOM + buf.getvalue()).encode("utf-8")

@@ -136,7 +136,11 @@ def drill_dialog() -> rx.Component:
             ),
             rx.cond(Drill.more != "", rx.text(Drill.more, size="1", color_scheme="gray")),
             rx.flex(
-                rx.link(ui("app.drill.csv"), href=Drill.csv_url, is_external=True, id="drill-csv"),
+                rx.flex(
+                    rx.link(ui("app.drill.csv"), href=Drill.csv_url, is_external=True, id="drill-csv"),
+                    rx.link(ui("app.drill.xlsx"), href=Drill.xlsx_url, is_external=True, id="drill-xlsx"),
+                    spacing="3",
+                ),
                 rx.dialog.close(rx.button(ui("app.drill.close"), variant="soft", id="drill-close")),
                 justify="between",
                 align="center",

@@ -56,13 +56,27 @@ def warnings_panel() -> rx.Component:
 
 
 def term_calendar_link() -> rx.Component:
-    return rx.link(
-        rx.icon("download", size=14),
-        ui("app.term_calendar_download"),
-        href=rx.cond(
-            Prefs.is_en, "/api/reminders/term-calendar.csv?lang=en", "/api/reminders/term-calendar.csv"
+    """The term calendar as CSV, and beside it as an Excel workbook (dates as date cells)."""
+    return rx.flex(
+        rx.link(
+            rx.icon("download", size=14),
+            ui("app.term_calendar_download"),
+            href=rx.cond(
+                Prefs.is_en, "/api/reminders/term-calendar.csv?lang=en", "/api/reminders/term-calendar.csv"
+            ),
+            is_external=True,
+            id="term-calendar-csv",
+            size="2",
         ),
-        is_external=True,
-        id="term-calendar-csv",
-        size="2",
+        rx.link(
+            ui("app.term_calendar_download_xlsx"),
+            href=rx.cond(
+                Prefs.is_en, "/api/reminders/term-calendar.xlsx?lang=en", "/api/reminders/term-calendar.xlsx"
+            ),
+            is_external=True,
+            id="term-calendar-xlsx",
+            size="2",
+        ),
+        spacing="3",
+        align="center",
     )

@@ -18,6 +18,7 @@ HEADERS = [
     "staff.history.col.file",
     "staff.history.col.rows",
     "staff.history.col.counts",
+    "staff.history.col.data",
     "",
 ]
 
@@ -38,6 +39,11 @@ def row(r: rx.Var) -> rx.Component:
                 r["corrections"] != "",
                 rx.text(pick(r["corrections"], r["corrections_en"]), size="1", class_name="corrections dv"),
             ),
+        ),
+        rx.table.cell(  # this version's data, as the ledger then stood
+            rx.link("CSV", href=r["csv_href"], class_name="version-csv", reload_document=True),
+            " · ",
+            rx.link("XLSX", href=r["xlsx_href"], class_name="version-xlsx", reload_document=True),
         ),
         rx.table.cell(
             rx.cond(
@@ -78,16 +84,22 @@ def confirm_dialog() -> rx.Component:
 
 
 def exports() -> rx.Component:
-    """Current ledgers as CSV for Excel (户主 masked unless the account is an admin)."""
+    """Current ledgers as CSV or XLSX for Excel (户主 masked unless the account is an admin)."""
     return rx.flex(
         rx.text(label("staff.history.exports"), size="2"),
         *(
-            rx.link(
-                dataset_label(name),
-                href=f"/api/export/{name}.csv",
-                id=f"export-{name}",
+            rx.text.span(
+                rx.link(
+                    dataset_label(name),
+                    href=f"/api/export/{name}.csv",
+                    id=f"export-{name}",
+                    reload_document=True,
+                ),
+                " ",
+                rx.link(
+                    "XLSX", href=f"/api/export/{name}.xlsx", id=f"export-{name}-xlsx", reload_document=True
+                ),
                 size="2",
-                reload_document=True,
             )
             for name in DATASETS
         ),

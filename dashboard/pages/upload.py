@@ -8,6 +8,7 @@ import reflex as rx
 from dashboard.components.staff import header_row, staff_page
 from dashboard.components.text import dataset_label, dataset_title, label, pick
 from dashboard.contract import DATASETS
+from dashboard.state.auth import Session
 from dashboard.state.prefs import Prefs
 from dashboard.state.upload import DROP_JS, Upload
 
@@ -97,6 +98,29 @@ def templates() -> rx.Component:
         wrap="wrap",
         spacing="3",
         class_name="templates",
+    )
+
+
+def prefilled() -> rx.Component:
+    """一表通: the current rows as an XLSX to edit; a ledger with 户主 names only for admins (a masked
+    copy uploaded back would overwrite every name)."""
+    links = []
+    for name in DATASETS:
+        link = rx.link(
+            dataset_label(name),
+            href=f"/api/prefilled/{name}.xlsx",
+            id=f"prefilled-{name}",
+            reload_document=True,
+            size="2",
+        )
+        personal = any(c.personal for c in DATASETS[name].columns)
+        links.append(rx.cond(Session.is_admin, link) if personal else link)
+    return rx.flex(
+        rx.text(label("staff.upload.prefilled"), size="2"),
+        *links,
+        wrap="wrap",
+        spacing="3",
+        class_name="templates prefilled",
     )
 
 
@@ -210,12 +234,35 @@ def rejected() -> rx.Component:
             size="1",
             id="upload-error-count",
         ),
-        rx.link(
-            label("staff.upload.error_report"),
-            href="/api/upload/" + Upload.pending + "/errors.csv",
-            id="upload-error-report",
-            reload_document=True,
+        rx.flex(
+            rx.link(
+                rx.button(
+                    rx.icon("file-spreadsheet", size=16),
+                    label("staff.upload.marked"),
+                    color_scheme="red",
+                    variant="solid",
+                ),
+                href="/api/upload/" + Upload.pending + "/marked.xlsx" + rx.cond(Prefs.is_en, "?lang=en", ""),
+                id="upload-marked",
+                reload_document=True,
+            ),
+            rx.link(
+                label("staff.upload.error_report"),
+                href="/api/upload/" + Upload.pending + "/errors.csv",
+                id="upload-error-report",
+                reload_document=True,
+            ),
+            rx.link(
+                label("staff.upload.error_report_xlsx"),
+                href="/api/upload/" + Upload.pending + "/errors.xlsx",
+                id="upload-error-report-xlsx",
+                reload_document=True,
+            ),
+            spacing="3",
+            align="center",
+            wrap="wrap",
         ),
+        rx.text(label("staff.upload.marked_hint"), size="1", color_scheme="gray"),
         rx.cond(Upload.fixable > 0, rx.text(label("staff.upload.fix.hint"), size="2", id="upload-fix-hint")),
         rx.box(
             rx.table.root(
@@ -354,6 +401,7 @@ def page() -> rx.Component:
         "upload",
         "staff.upload.title",
         templates(),
+        prefilled(),
         rx.flex(
             dataset_picker(),
             drop_zone(),

@@ -71,6 +71,7 @@ class Drill(rx.State):
     rows: list[list[str]] = rx.field(default_factory=list)
     more: str = ""
     csv_url: str = ""
+    xlsx_url: str = ""
 
     async def _show(self, chart_id: str, label: str | None, lang: str, filters: Filters) -> None:
         who = await require(self, Role.VIEWER)
@@ -86,6 +87,7 @@ class Drill(rx.State):
         self.more = i18n.t("app.more_rows", lang, n=total - len(rows)) if total > len(rows) else ""
         query = {"chart": chart_id, "label": label, "lang": lang, **filters.query()}
         self.csv_url = "/api/drill.csv?" + urlencode(query)
+        self.xlsx_url = "/api/drill.xlsx?" + urlencode(query)
         self.is_open = True
 
     @rx.event

@@ -80,6 +80,8 @@ def _version_row(v: storage.VersionInfo) -> dict[str, str]:
         "corrections": corrections_both(v)[0],
         "corrections_en": corrections_both(v)[1],
         "href": f"/api/original/{v.dataset}/{v.number}",
+        "csv_href": f"/api/export/{v.dataset}.csv?version={v.number}",
+        "xlsx_href": f"/api/export/{v.dataset}.xlsx?version={v.number}",
     }
 
 

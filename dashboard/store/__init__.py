@@ -1,4 +1,5 @@
-"""Versioned storage: engine, tables, migrations, versions and their writes, pending uploads, export.
+"""Versioned storage: engine, tables, migrations, versions and their writes, pending uploads, export
+(CSV and XLSX), marked workbooks.
 
 Every write is one transaction; reading a version never changes it.
 """
@@ -22,6 +23,12 @@ _PUBLIC: dict[str, str] = {
     "to_text_frame": "export",
     "to_csv_bytes": "export",
     "template_csv": "export",
+    "XLSX_MEDIA": "xlsx",
+    "to_xlsx_bytes": "xlsx",
+    "table_xlsx": "xlsx",
+    "prefilled_xlsx": "xlsx",
+    "download_name": "xlsx",
+    "content_disposition": "xlsx",
     "MIGRATIONS_DIR": "storage",
     "KEY_SEPARATOR": "storage",
     "SQLITE_BUSY_TIMEOUT_MS": "storage",
@@ -68,6 +75,11 @@ _PUBLIC: dict[str, str] = {
     "discard": "uploads",
     "confirm": "uploads",
     "errors_csv": "uploads",
+    "errors_xlsx": "uploads",
+    "errors_table": "uploads",
+    "load_upload": "uploads",
+    "mark_workbook": "marked",
+    "report_problems": "marked",
     "template_xlsx": "uploads",
 }
 __all__ = sorted(_PUBLIC)

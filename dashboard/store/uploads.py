@@ -1,7 +1,9 @@
 """Browser uploads between "checked" and "confirmed": nothing reaches a ledger until confirm.
 
 An upload is checked with ``storage.import_table(..., dry_run=True)``; its bytes
-and the report wait privately under ``<data_dir>/pending/<random id>`` (never a
+(refused ones too: they can be corrected in place, and "my file with the problems
+marked" is made from them) and the report wait privately under
+``<data_dir>/pending/<random id>`` (never a
 public directory, never named after the uploaded file) until the same user
 confirms (a new version) or cancels (deleted). The report says how the file was
 read (:mod:`dashboard.ingest.summary`) and what the new version would change:
@@ -135,7 +137,8 @@ def check_upload(
     user: Actor | str,
     reveal_names: bool,
 ) -> Report:
-    """Dry-run the upload and keep it pending, bytes and report (a refused one can be corrected).
+    """Dry-run the upload and keep it pending, bytes and report (a refused one can be corrected,
+    and its marked workbook is made from the bytes).
 
     A file that cannot be read or is refused is audited here ("upload_rejected"), once: checking
     it again with corrections is the same upload.
@@ -268,6 +271,12 @@ def load_report(data_dir: Path, pending_id: str, user: Actor | str) -> Report:
     return report
 
 
+def load_upload(data_dir: Path, pending_id: str, user: Actor | str) -> tuple[Report, bytes]:
+    """The pending report and the uploaded bytes, only for the user who uploaded them."""
+    report = load_report(data_dir, pending_id, user)
+    return report, _pending_bytes(data_dir, report)
+
+
 def discard(data_dir: Path, pending_id: str, user: Actor | str) -> None:
     """Cancel: the pending bytes are deleted, nothing was written."""
     report = load_report(data_dir, pending_id, user)
@@ -293,35 +302,36 @@ def confirm(engine: Engine, data_dir: Path, pending_id: str, user: Actor | str) 
     return result
 
 
+ERROR_HEADERS = ("行 line", "列 column", "值 value", "问题", "problem")
+
+
+def errors_table(report: Report) -> list[list[object]]:
+    """The refused upload's errors as rows: line, column, value, message, message_en."""
+    return [
+        [e.get("line"), e.get("column") or None, e.get("value") or None, e["message"], e["message_en"]]
+        for e in report.result.get("errors", [])
+    ]
+
+
 def errors_csv(report: Report) -> bytes:
     """The error report staff can open in Excel: line, column, value, message (UTF-8 with BOM)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(["行 line", "列 column", "值 value", "问题", "problem"])
-    for e in report.result.get("errors", []):
-        cells = [
-            e.get("line") or "",
-            e.get("column") or "",
-            e.get("value") or "",
-            e["message"],
-            e["message_en"],
-        ]
-        writer.writerow([make_inert(str(c)) for c in cells])
+    writer.writerow(ERROR_HEADERS)
+    for row in errors_table(report):
+        writer.writerow([make_inert(str("" if c is None else c)) for c in row])
     return (BOM + buf.getvalue()).encode("utf-8")
 
 
-def template_xlsx(dataset: str) -> bytes:
-    """The template as a workbook: Chinese headers and the example row, every cell text."""
-    from openpyxl import Workbook
+def errors_xlsx(report: Report) -> bytes:
+    """The same error report as a workbook (text cells stay text, never formulas)."""
+    from dashboard.store.xlsx import table_xlsx
 
-    ds = get_dataset(dataset)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = ds.title[:31]
-    sheet.append(list(ds.headers))
-    sheet.append([c.example for c in ds.columns])
-    for cell in sheet[2]:
-        cell.number_format = "@"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return table_xlsx("错误报告", ERROR_HEADERS, errors_table(report))
+
+
+def template_xlsx(dataset: str) -> bytes:
+    """The blank template as a workbook (see :func:`dashboard.store.xlsx.template_xlsx`)."""
+    from dashboard.store.xlsx import template_xlsx as build
+
+    return build(dataset)
