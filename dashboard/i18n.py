@@ -690,6 +690,83 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "kiosk.revoked": _s("已撤销 {time}", "Revoked {time}"),
 }
 
+# --- notify: daily digests, the /notify page, the weekly report as a document (issue 13)
+CATALOGUE |= {
+    "notify.title": _s("党建看板每日简报 · {day}", "Party-building daily digest · {day}"),
+    "notify.as_of": _s("数据截至 {time}", "Data as of {time}"),
+    "notify.no_data": _s("尚未导入任何台账", "No ledger has been imported yet"),
+    "notify.since": _s("与 {day} 的简报相比", "Changes since the digest of {day}"),
+    "notify.first": _s("首次简报：与 24 小时前相比", "First digest: changes over the last 24 hours"),
+    "notify.warnings": _s(
+        "预警：新增 {new} 条，仍未处理 {open} 条", "Warnings: {new} new, {open} still open"
+    ),
+    "notify.no_warnings": _s("当前没有预警", "No open warnings"),
+    "notify.new": _s("新增", "New"),
+    "notify.still_open": _s("未处理", "Open"),
+    "notify.warning_line": _s(
+        "{mark} {tag} · {title}：{name}（自 {since}）", "{mark} {tag} · {title}: {name} (since {since})"
+    ),
+    "notify.rule.milestone_overdue": _s("节点逾期", "Milestone overdue"),
+    "notify.rule.milestone_lagging": _s("节点进度落后", "Milestone lagging"),
+    "notify.rule.progress_gap_red": _s("签约进度严重落后", "Signing far behind time"),
+    "notify.rule.progress_gap_yellow": _s("签约进度落后", "Signing behind time"),
+    "notify.rule.election_overdue": _s("换届逾期", "Re-election overdue"),
+    "notify.rule.brand_behind_pace": _s("品牌活动进度落后", "Brand activities behind pace"),
+    "notify.rule.dataset_stale": _s("台账未按时更新", "Ledger not updated"),
+    "notify.rule.term_expiring": _s("任期即将届满", "Term ending soon"),
+    "notify.rule.term_expired": _s("任期已届满", "Term ended"),
+    "notify.terms": _s("{days} 天内届满的党组织：{n} 个", "Terms ending within {days} days: {n}"),
+    "notify.term_line": _s(
+        "{name}：{date}届满（剩 {days} 天）", "{name}: term ends {date} ({days} days left)"
+    ),
+    "notify.kpis": _s("主要指标", "Key figures"),
+    "notify.kpi_line": _s("{label}：{value}（{change}）", "{label}: {value} ({change})"),
+    "notify.kpi_change": _s("较上次 {delta}", "{delta} since last digest"),
+    "notify.kpi_same": _s("与上次持平", "unchanged"),
+    "notify.kpi_unknown": _s("首次统计", "first count"),
+    "notify.signed": _s("新签约 {n} 户", "{n} properties newly signed"),
+    "notify.signed_line": _s("{id} {household}（{category} 类户）", "{id} {household} (category {category})"),
+    "notify.signed_more": _s("另有 {n} 户，详见拆迁看板", "{n} more on the demolition board"),
+    "notify.ledgers": _s("台账更新", "Ledgers"),
+    "notify.ledger_updated": _s(
+        "{dataset}：更新 {n} 次，最新 {time}", "{dataset}: {n} update(s), latest {time}"
+    ),
+    "notify.ledger_stale": _s(
+        "{dataset}：已 {days} 天未更新（应每 {rhythm} 天更新）",
+        "{dataset}: not updated for {days} days (due every {rhythm} days)",
+    ),
+    "notify.ledger_quiet": _s("自上次简报以来没有台账更新", "No ledger updated since the last digest"),
+    "notify.open_board": _s("打开看板", "Open the dashboard"),
+    "notify.weekly_report": _s("本周周报（Word 文档）", "This week's report (Word document)"),
+    "notify.more": _s("……另有 {n} 条，详见看板", "… {n} more on the dashboard"),
+    "notify.part": _s("（{i}/{n}）", " ({i}/{n})"),
+    "notify.test_title": _s("党建看板测试消息", "Party-building dashboard: test message"),
+    "notify.test_body": _s(
+        "这是一条测试消息：此渠道可以收到每日简报。",
+        "A test message: this channel will receive the daily digest.",
+    ),
+    "report.doc.as_of": _s("数据截至 {time}", "Data as of {time}"),
+    "report.doc.no_charts": _s(
+        "本机没有可用的图表渲染器（Chromium），图表从略；数据见上表。",
+        "No chart renderer (Chromium) on this server: the charts are left out; "
+        "the tables above have the data.",
+    ),
+    "report.doc.col.kpi": _s("指标", "Figure"),
+    "report.doc.col.value": _s("数值", "Value"),
+    "report.doc.col.change": _s("较上周", "On last week"),
+    "report.doc.col.level": _s("级别", "Level"),
+    "report.doc.col.warning": _s("预警", "Warning"),
+    "report.doc.col.since": _s("起始", "Since"),
+    "report.doc.level.red": _s("红色", "Red"),
+    "report.doc.level.yellow": _s("黄色", "Yellow"),
+    "report.doc.page": _s("第 {page} 页", "Page {page}"),
+    "app.report.download_docx": _s("下载 Word", "Download Word"),
+    "app.report.download_pdf": _s("下载 PDF", "Download PDF"),
+    "notify.email_attached": _s(
+        "附件：本周周报（Word 文档）。", "Attached: this week's report (Word document)."
+    ),
+}
+
 
 def t(key: str, lang: str = DEFAULT_LANG, **fmt: Any) -> str:
     """The catalogue string ``key`` in ``lang`` (unknown languages fall back to zh).

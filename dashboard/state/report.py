@@ -20,6 +20,7 @@ import reflex as rx
 from dashboard import clock, i18n
 from dashboard.accounts import kiosk
 from dashboard.accounts.auth import Role
+from dashboard.charts import registry
 from dashboard.charts.common import dark_wall
 from dashboard.insights import report
 from dashboard.state import live, views
@@ -28,14 +29,8 @@ from dashboard.state.prefs import Prefs, document_script, valid_lang
 from dashboard.state.views import ChartView, KpiGroup, WarningRow
 from dashboard.store import storage
 
-# The main charts of the report, in order.
-REPORT_CHARTS: tuple[tuple[str, str], ...] = (
-    ("elections", "elections_by_type"),
-    ("brands", "brands_activities_month"),
-    ("demolition", "demolition_burnup"),
-    ("demolition", "demolition_trend"),
-    ("demolition", "demolition_funnel"),
-)
+# The main charts of the report, in order (shared with the Word/PDF report).
+REPORT_CHARTS: tuple[tuple[str, str], ...] = registry.REPORT
 SCREEN_BOARDS: tuple[str, ...] = views.BOARDS
 SCREEN_SECONDS = 20
 CHECK_SECONDS = 1  # a wall is one socket: a cheap check a second is nothing next to a board's push
