@@ -63,7 +63,7 @@ def serve() -> tuple[ThreadingHTTPServer, Robots]:
         def log_message(self, *args: Any) -> None:  # quiet
             pass
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             parts = urlsplit(self.path)
             kind = parts.path.strip("/").split("/")[0]
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
