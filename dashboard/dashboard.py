@@ -14,6 +14,7 @@ from dashboard.pages import (
     history,
     kiosk,
     login,
+    notify,
     overview,
     report,
     screen,
@@ -25,6 +26,8 @@ from dashboard.state.accounts import Accounts
 from dashboard.state.auth import Login, Session
 from dashboard.state.board import Board
 from dashboard.state.history import AuditLog, History
+from dashboard.state.notify import NotifyAdmin
+from dashboard.state.notify import schedule as digest_clock
 from dashboard.state.prefs import PAGE_TITLES, Prefs, page_title
 from dashboard.state.report import KioskAdmin, Screen, WeeklyReport
 from dashboard.store import tables
@@ -38,6 +41,10 @@ for _model in (
     tables.UserAccount,
     tables.UserSession,
     tables.AuditEntry,
+    tables.NotifyChannel,
+    tables.NotifyDigest,
+    tables.NotifyDelivery,
+    tables.NotifyLog,
 ):
     rx.ModelRegistry.register(_model)
 
@@ -124,4 +131,14 @@ app.add_page(
     on_load=[Session.guard_admin, *OFF_BOARD, KioskAdmin.load],
 )
 
+# Issue 13: the digest's channels and delivery log (admins).
+app.add_page(
+    notify.page,
+    route="/notify",
+    title=_title("/notify"),
+    on_load=[Session.guard_admin, *OFF_BOARD, NotifyAdmin.load],
+)
+
 app.register_lifespan_task(live.watch)
+# Every worker checks the digest clock; the lease in the database lets one of them send.
+app.register_lifespan_task(digest_clock)

@@ -30,6 +30,7 @@ PAGE_LINKS: tuple[tuple[str, str, str, str], ...] = (
     ("audit", "nav.audit", "/audit", "admin"),
     ("users", "nav.users", "/users", "admin"),
     ("kiosk", "nav.kiosk", "/kiosk", "admin"),
+    ("notify", "nav.notify", "/notify", "admin"),
 )
 
 

@@ -24,6 +24,7 @@ PAGE_TITLES: dict[str, str] = {
     "/users": "nav.users",
     "/report": "app.page.report",
     "/kiosk": "kiosk.title",
+    "/notify": "notify.page",
 }
 
 
