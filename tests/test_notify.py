@@ -10,6 +10,9 @@ import base64
 import hashlib
 import hmac
 import json
+import os
+import subprocess
+import sys
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -20,8 +23,8 @@ import sqlalchemy as sa
 
 from dashboard import clock
 from dashboard.demo.load import load_demo
+from dashboard.notify import admin, delivery, digest, messages
 from dashboard.notify import channels as ch
-from dashboard.notify import delivery, digest, messages
 from dashboard.settings import get_settings
 from dashboard.store import storage
 from dashboard.store.tables import NotifyDelivery, NotifyLog
@@ -331,3 +334,111 @@ def test_webhook_configuration_mistakes_are_reported_by_id_with_the_address_mask
         ("notify.webhook_url", "ftp://x/y"),
     ]
     assert urllib.parse.urlsplit(got[0].target).query == "key=abcd1234"
+
+
+# ---------------------------------------------------------------------------
+# channels an admin adds on /notify, the test button
+
+
+def test_an_admin_channel_is_checked_stored_audited_and_gets_the_next_digest(
+    engine, robots, monkeypatch
+) -> None:
+    monkeypatch.setenv("DASHBOARD_WEBHOOKS", "")
+    with pytest.raises(admin.ChannelError) as bad:
+        admin.add(engine, admin.NewChannel("feishu", "ftp://nowhere"), "admin")
+    assert bad.value.id == "url"
+    with pytest.raises(admin.ChannelError) as bad:
+        admin.add(engine, admin.NewChannel("email", "smtp://127.0.0.1:1", recipients=""), "admin")
+    assert bad.value.id == "recipients"
+    url = robots.address("feishu") + "/hook/0123456789abcdefghij"
+    admin.add(engine, admin.NewChannel("feishu", url, secret=SECRET, label="党工委群"), "admin")
+    [channel] = delivery.admin_channels(engine)
+    assert channel.masked.endswith("/hook/…ghij") and channel.label == "党工委群"
+    with engine.connect() as conn:
+        audit = conn.execute(sa.text("SELECT action, target FROM audit_log")).all()
+    assert [a for a, _ in audit] == ["notify_channel_add"]
+    assert SECRET not in audit[0][1] and "0123456789abcdefghij" not in audit[0][1]
+    [result] = _run(engine)
+    assert result.status == "sent" and len(robots.of("feishu")) == 1
+    admin.set_enabled(engine, channel.id, False, "admin")  # type: ignore[arg-type]
+    assert delivery.configured(engine)[0] == []
+
+
+def test_the_test_send_reaches_the_robot_without_taking_the_days_lease(engine, robots, monkeypatch) -> None:
+    _hooks(monkeypatch, robots, "dingtalk")
+    [channel], _ = delivery.configured(engine)
+    assert delivery.test_send(engine, channel).ok
+    body = robots.of("dingtalk")[0].body
+    assert body["markdown"]["title"] == "党建看板测试消息"
+    [entry] = _log(engine)
+    assert entry["test"] and entry["ok"]
+    assert [r.status for r in _run(engine)] == ["sent"]  # today's digest still goes out
+
+
+# ---------------------------------------------------------------------------
+# the command line
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", *args],
+        capture_output=True,
+        env=os.environ | {"PYTHONIOENCODING": "utf-8"},
+        encoding="utf-8",
+        timeout=300,
+    )
+
+
+def test_digest_prints_and_sends_nothing_then_send_sends_once_a_day(sqlite_url, robots, monkeypatch) -> None:
+    eng = storage.make_engine(sqlite_url)
+    storage.migrate(eng)
+    load_demo(eng, clock.office_today())
+    _hooks(monkeypatch, robots, "wecom")
+    shown = _cli("digest")
+    assert shown.returncode == 0 and "党建看板每日简报" in shown.stdout and "【主要指标】" in shown.stdout
+    assert robots.received == []
+    as_json = _cli("digest", "--json")
+    assert json.loads(as_json.stdout)["sections"][0]["id"] == "warnings"
+    sent = _cli("digest", "--send")
+    assert (
+        sent.returncode == 0 and "已发送 / sent" in sent.stdout and "tok3n0123456789abcdef" not in sent.stdout
+    )
+    again = _cli("digest", "--send", "--json")
+    assert [r["status"] for r in json.loads(again.stdout)] == ["already_sent"]
+    assert len(robots.of("wecom")) == 1
+    assert _cli("digest", "--send", "--force").returncode == 0
+    assert len(robots.of("wecom")) == 2
+
+
+def test_two_processes_at_the_digest_time_send_once(db_url, robots, monkeypatch) -> None:
+    eng = storage.make_engine(db_url)
+    storage.migrate(eng)
+    load_demo(eng, clock.office_today())
+    _hooks(monkeypatch, robots, "wecom", "feishu")
+    env = os.environ | {"PYTHONIOENCODING": "utf-8"}
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "dashboard", "digest", "--send", "--json"], env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8")
+        for _ in range(2)
+    ]  # fmt: skip
+    outputs = [p.communicate(timeout=300)[0] for p in procs]
+    statuses = sorted(r["status"] for out in outputs for r in json.loads(out))
+    assert statuses.count("sent") == 2 and len(statuses) == 4
+    assert len(robots.of("wecom")) == 1 and len(robots.of("feishu")) == 1
+
+
+def test_report_writes_a_word_file_and_refuses_a_bad_date(sqlite_url, tmp_path) -> None:
+    eng = storage.make_engine(sqlite_url)
+    storage.migrate(eng)
+    load_demo(eng, clock.office_today())
+    out = tmp_path / "周报.docx"
+    done = _cli("report", "--no-charts", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes()[:2] == b"PK"
+    html_out = tmp_path / "r.html"
+    assert (
+        _cli("report", "--format", "html", "--lang", "en", "--no-charts", "-o", str(html_out)).returncode == 0
+    )
+    assert "Party-building weekly report" in html_out.read_text(encoding="utf-8")
+    bad = _cli("report", "--week-ending", "2026/13/01", "-o", str(out))
+    assert bad.returncode == 2 and "2026-12-04" in bad.stderr
