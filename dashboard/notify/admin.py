@@ -88,7 +88,10 @@ def set_enabled(engine: Engine, channel_id: int, enabled: bool, by: str) -> None
     shown = _masked(engine, channel_id)
     with engine.begin() as conn:
         conn.execute(sa.update(_CHANNEL).where(_CHANNEL.c.id == channel_id).values(enabled=enabled))
-    auth.audit(engine, "notify_channel_" + ("enable" if enabled else "disable"), user=by, target=shown)
+    if enabled:
+        auth.audit(engine, "notify_channel_enable", user=by, target=shown)
+    else:
+        auth.audit(engine, "notify_channel_disable", user=by, target=shown)
 
 
 def remove(engine: Engine, channel_id: int, by: str) -> None:
