@@ -200,3 +200,35 @@ def test_an_ordinary_day_email_has_no_attachment_and_an_unreachable_server_is_lo
     assert sent.status == "sent"
     [mail] = inbox
     assert list(mail.iter_attachments()) == []
+
+
+# ---------------------------------------------------------------------------
+# the download route behind /report's buttons
+
+
+def test_the_report_downloads_need_a_session_and_come_as_word_in_the_asked_language(sqlite_url) -> None:
+    import docx
+    from starlette.testclient import TestClient
+
+    from dashboard import api
+    from dashboard.accounts import auth
+
+    eng = storage.make_engine(sqlite_url)
+    storage.migrate(eng)
+    load_demo(eng, clock.office_today())
+    auth.add_user(eng, "leader", "viewer", "correct horse 9")
+    anonymous = TestClient(api.build())
+    assert anonymous.get("/api/report/weekly.docx").status_code == 401
+    client = TestClient(api.build(), follow_redirects=False)
+    assert client.post("/api/login", data={"name": "leader", "password": "correct horse 9"}).status_code in (
+        200,
+        303,
+    )
+    got = client.get("/api/report/weekly.docx?lang=en")
+    assert got.status_code == 200
+    assert got.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert f"weekly-report-{clock.office_today().isoformat()}.docx" in got.headers["content-disposition"]
+    word = docx.Document(io.BytesIO(got.content))
+    assert word.paragraphs[0].text == "Party-building weekly report"
+    assert client.get("/api/report/weekly.xlsx").status_code == 404
+    assert client.get("/api/report/weekly.docx?week_ending=someday").status_code == 400
