@@ -1,4 +1,4 @@
-"""Issue 13 in the browser: an admin sets up a group robot on /notify and test-sends; /report downloads Word."""
+"""Issue 13 in the browser: an admin sets up a robot on /notify and test-sends; /report downloads Word."""
 
 from __future__ import annotations
 
