@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -265,10 +266,13 @@ def test_household_names_are_masked_in_every_message(engine, robots, monkeypatch
     assert leaked == set()
 
 
-def test_secrets_are_never_logged_nor_shown_back(engine, robots, monkeypatch) -> None:
+def test_secrets_are_never_logged_nor_shown_back(engine, robots, monkeypatch, caplog) -> None:
     _hooks(monkeypatch, robots, "dingtalk", "feishu")
     robots.then("dingtalk", 500, 500)
-    _run(engine)
+    with caplog.at_level(logging.INFO):
+        _run(engine)
+    assert "digest to" in caplog.text  # the failure is logged, with the address masked
+    assert SECRET not in caplog.text and "tok3n0123456789abcdef" not in caplog.text
     channels, _ = delivery.configured(engine, get_settings())
     shown = " ".join(c.masked for c in channels) + json.dumps(_log(engine), default=str)
     assert SECRET not in shown and "tok3n0123456789abcdef" not in shown

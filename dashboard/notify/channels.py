@@ -32,6 +32,7 @@ import hashlib
 import hmac
 import html
 import json
+import logging
 import smtplib
 import ssl
 import time
@@ -45,6 +46,10 @@ import httpx
 
 from dashboard import i18n
 from dashboard.notify.messages import Line, Message
+
+# httpx logs every request's full URL at INFO, and a robot's URL is its credential
+# (key=..., access_token=...): only warnings from it reach the server's log.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 WEBHOOK_KINDS: tuple[str, ...] = ("wecom", "dingtalk", "feishu", "json")
 KINDS: tuple[str, ...] = (*WEBHOOK_KINDS, "email")

@@ -93,7 +93,7 @@ def admin_channels(engine: Engine) -> list[ch.Channel]:
             target=r["target"],
             secret=r["secret"],
             recipients=tuple(a for a in r["recipients"].split(",") if a),
-            label=r["label"] if r["enabled"] else "",
+            label=r["label"],
             source="admin" if r["enabled"] else "disabled",
             id=r["id"],
         )
