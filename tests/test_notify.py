@@ -446,3 +446,29 @@ def test_report_writes_a_word_file_and_refuses_a_bad_date(sqlite_url, tmp_path) 
     assert "Party-building weekly report" in html_out.read_text(encoding="utf-8")
     bad = _cli("report", "--week-ending", "2026/13/01", "-o", str(out))
     assert bad.returncode == 2 and "2026-12-04" in bad.stderr
+
+
+def test_the_servers_digest_clock_sends_once_at_digest_at_however_many_workers_check(
+    engine, robots, monkeypatch
+) -> None:
+    import asyncio
+
+    from dashboard.state import notify as clock_task
+
+    _hooks(monkeypatch, robots, "wecom")
+    monkeypatch.setenv("DASHBOARD_DIGEST_AT", "00:00")  # already past, whatever the office time
+    monkeypatch.setattr(clock_task, "CHECK_SECONDS", 0.1)
+
+    async def two_workers() -> None:
+        tasks = [asyncio.create_task(clock_task.schedule(None)) for _ in range(2)]  # type: ignore[arg-type]
+        for _ in range(300):
+            await asyncio.sleep(0.1)
+            if robots.of("wecom"):
+                break
+        await asyncio.sleep(1.0)  # several more checks by both
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    asyncio.run(two_workers())
+    assert len(robots.of("wecom")) == 1
