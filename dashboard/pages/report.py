@@ -65,7 +65,7 @@ def _download(fmt: str, icon: str) -> rx.Component:
         rx.button(rx.icon(icon, size=16), ui(f"app.report.download_{fmt}"), variant="soft"),
         href=rx.cond(Prefs.is_en, f"/api/report/weekly.{fmt}?lang=en", f"/api/report/weekly.{fmt}?lang=zh"),
         id=f"report-download-{fmt}",
-        is_external=False,
+        reload_document=True,  # a real request (our route), not client-side routing
     )
 
 

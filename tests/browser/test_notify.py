@@ -31,7 +31,7 @@ def test_an_admin_adds_a_robot_sees_its_secret_masked_test_sends_and_reads_the_l
     )
     page = admin.new_page()
     page.goto(app_server.url + "/notify")
-    expect(page.locator("h1")).to_have_text("消息推送", timeout=30_000)
+    expect(page.locator("h1.page-title")).to_have_text("消息推送", timeout=30_000)
     page.locator("#notify-kind").select_option("dingtalk")
     page.locator("#notify-target").fill(robots.address("dingtalk", "access_token=tok0123456789abcdefgh"))
     page.locator("#notify-secret").fill(SECRET)
