@@ -26,6 +26,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -99,6 +100,9 @@ def browser() -> str | None:
     return None
 
 
+_RENDER_LOCK = threading.Lock()  # one Chromium at a time per process: two downloads must not race kaleido
+
+
 def chart_pngs(figures: list[object]) -> list[bytes]:
     """Every figure as PNG in one kaleido session (one browser start for all of them)."""
     import plotly.io as pio
@@ -107,7 +111,7 @@ def chart_pngs(figures: list[object]) -> list[bytes]:
     if path is None:
         raise RuntimeError("no Chromium for plotly's image export")
     os.environ.setdefault("BROWSER_PATH", path)
-    with tempfile.TemporaryDirectory() as tmp:
+    with _RENDER_LOCK, tempfile.TemporaryDirectory() as tmp:
         files = [Path(tmp) / f"{i}.png" for i in range(len(figures))]
         width, height = CHART_PX
         pio.write_images(figures, files, format="png", width=width, height=height)
