@@ -23,6 +23,10 @@ OWN_TABLES = {
     "user_account",
     "user_session",
     "audit_log",
+    "notify_channel",
+    "notify_digest",
+    "notify_delivery",
+    "notify_log",
 } | {ledger_name(d) for d in DATASETS}
 
 

@@ -59,6 +59,16 @@ def _chart(c: ChartView) -> rx.Component:
     )
 
 
+def _download(fmt: str, icon: str) -> rx.Component:
+    """The report as a Word / PDF file, in the viewer's language (our route checks the session)."""
+    return rx.link(
+        rx.button(rx.icon(icon, size=16), ui(f"app.report.download_{fmt}"), variant="soft"),
+        href=rx.cond(Prefs.is_en, f"/api/report/weekly.{fmt}?lang=en", f"/api/report/weekly.{fmt}?lang=zh"),
+        id=f"report-download-{fmt}",
+        reload_document=True,  # a real request (our route), not client-side routing
+    )
+
+
 def page() -> rx.Component:
     r = WeeklyReport
     return rx.box(
@@ -66,13 +76,19 @@ def page() -> rx.Component:
         rx.el.main(
             rx.flex(
                 rx.heading(r.title, size="7", as_="h1"),
-                rx.button(
-                    rx.icon("printer", size=16),
-                    ui("app.report.print"),
-                    on_click=rx.call_script("window.print()"),
-                    variant="soft",
+                rx.flex(
+                    _download("docx", "file-text"),
+                    _download("pdf", "file-down"),
+                    rx.button(
+                        rx.icon("printer", size=16),
+                        ui("app.report.print"),
+                        on_click=rx.call_script("window.print()"),
+                        variant="soft",
+                        class_name="no-print",
+                        id="report-print",
+                    ),
+                    spacing="2",
                     class_name="no-print",
-                    id="report-print",
                 ),
                 justify="between",
                 align="center",
