@@ -23,8 +23,8 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard import clock
+from dashboard.board.weekly import WeeklyPage, weekly_page
 from dashboard.demo.load import load_demo
-from dashboard.insights import report
 from dashboard.notify import delivery, document
 from dashboard.store import storage
 
@@ -42,9 +42,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sa.Engine]:
     yield eng
 
 
-def _figures(engine: sa.Engine, lang: str = "zh") -> report.Report:
-    c = document.content(engine, clock.office_today(), lang, charts=False)
-    return c.report
+def _figures(engine: sa.Engine, lang: str = "zh") -> WeeklyPage:
+    """What /report shows this week: the documents must hold the same (one source)."""
+    return weekly_page(lang, engine, clock.office_today())
 
 
 def test_the_word_report_is_a4_in_a_chinese_font_with_page_numbers_stamp_tables_and_charts(engine) -> None:
@@ -57,11 +57,11 @@ def test_the_word_report_is_a4_in_a_chinese_font_with_page_numbers_stamp_tables_
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     text = "\n".join(p.text for p in word.paragraphs)
     rep = _figures(engine)
-    assert rep.title in text and rep.period in text and "数据截至" in text
+    assert rep.title in text and rep.period in text and rep.as_of in text and "数据截至" in text
     cells = {c.text for t in word.tables for row in t.rows for c in row.cells}
     for figure in rep.figures:  # every key figure, with its value, is in the figures table
         assert figure.label in cells and figure.value in cells
-    assert len(word.inline_shapes) == 5  # the five main charts as images
+    assert len(word.inline_shapes) == len(rep.charts) == 5  # the five main charts as images
     xml = zipfile.ZipFile(io.BytesIO(doc.content))
     styles = xml.read("word/styles.xml").decode()
     assert 'w:eastAsia="Noto Sans CJK SC"' in styles
@@ -129,6 +129,14 @@ def test_the_english_report_is_in_english(engine) -> None:
     page = doc.content.decode()
     assert "Party-building weekly report" in page and "Key figures" in page and 'lang="en"' in page
     assert "换届" not in page.split("<body>")[1].split("示例")[0]
+
+
+def test_a_past_weeks_report_reads_the_data_as_it_stood_that_day(engine) -> None:
+    before = clock.office_today() - timedelta(days=400)  # the demo was loaded today: nothing then
+    page = weekly_page("zh", engine, before)
+    assert page.as_of == "尚未导入" and page.warnings == []
+    doc = document.build(engine, before, "html", "zh", charts=False).content.decode()
+    assert "尚未导入" in doc and page.period in doc
 
 
 # ---------------------------------------------------------------------------

@@ -99,7 +99,7 @@ def warning_section(ctx: Context) -> Section:
     if prev is not None:
         before = {(w["rule"], w["subject"]) for w in prev.items}
     items = []
-    for w in warnings.evaluate(ctx.current, ctx.latest, ctx.today, "zh", ctx.rhythms):
+    for w in warnings.evaluate(ctx.current, ctx.latest, ctx.today, ctx.rhythms):
         items.append(
             {
                 "rule": w.rule,
@@ -175,7 +175,7 @@ def signed_section(ctx: Context) -> Section:
 def ledger_section(ctx: Context) -> Section:
     """Per imported ledger: versions since the baseline, last upload, stale or not."""
     versions = storage.list_versions(ctx.engine)
-    stale = {w.subject for w in warnings.stale_warnings(ctx.latest, ctx.today, "zh", ctx.rhythms)}
+    stale = {w.subject for w in warnings.stale_warnings(ctx.latest, ctx.today, ctx.rhythms)}
     items = []
     for name in contract.DATASETS:
         info = ctx.latest.get(name)

@@ -1,9 +1,9 @@
 """The weekly report (周报) as a file: Word (.docx), PDF, or a self-contained HTML page.
 
-The content is the /report page's (:func:`dashboard.insights.report.build`):
-key figures with their change on last week, the progress sentences, the
-week's ledger updates, the open warnings, and the main charts
-(``charts.registry.REPORT``) drawn by the same figure functions as the boards.
+The content is the /report page itself (:func:`dashboard.board.weekly.weekly_page`,
+one source): key figures with their change on last week, the progress
+sentences, the week's ledger updates, the open warnings, and the main charts
+(``charts.registry.REPORT``), the boards' own figures drawn as images.
 
 - Word: python-docx, A4, Noto Sans CJK SC as the East Asian font (WPS and
   Word on Chinese Windows substitute their own CJK font when it is missing),
@@ -30,13 +30,12 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from dashboard import i18n
-from dashboard.charts import registry
-from dashboard.insights import report, trends
-from dashboard.store import storage
+from dashboard.board.weekly import WeeklyPage, weekly_page
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +61,8 @@ class Chart:
 class Content:
     """Everything the document shows, in one language."""
 
-    report: report.Report
+    page: WeeklyPage  # what /report shows, in ``lang``
     lang: str
-    as_of: str  # "数据截至 2026年12月1日 09:30"
     charts: list[Chart] = field(default_factory=list)
     charts_missing: str = ""  # why the charts are not drawn ("" = they are)
 
@@ -103,7 +101,7 @@ def browser() -> str | None:
 _RENDER_LOCK = threading.Lock()  # one Chromium at a time per process: two downloads must not race kaleido
 
 
-def chart_pngs(figures: list[object]) -> list[bytes]:
+def chart_pngs(figures: list[dict[str, Any]]) -> list[bytes]:
     """Every figure as PNG in one kaleido session (one browser start for all of them)."""
     import plotly.io as pio
 
@@ -120,32 +118,13 @@ def chart_pngs(figures: list[object]) -> list[bytes]:
 
 def content(engine: Engine, week_ending: date, lang: str = i18n.DEFAULT_LANG, charts: bool = True) -> Content:
     """The report of the week ending ``week_ending``, from the data as it stood that day."""
-    current = report.frames_as_of(engine, week_ending)
-    latest: dict[str, storage.VersionInfo] = {}
-    for v in storage.list_versions(engine):
-        if report._office_day(v) <= week_ending and (
-            v.dataset not in latest or v.number > latest[v.dataset].number
-        ):
-            latest[v.dataset] = v
-    rep = report.build(engine, current, latest, week_ending, lang)
-    newest = max((v.created_at for v in latest.values()), default=None)
-    as_of = (
-        i18n.t("report.doc.as_of", lang, time=i18n.fmt_datetime(newest, lang))
-        if newest
-        else i18n.t("app.not_imported", lang)
-    )
-    out = Content(report=rep, lang=lang, as_of=as_of)
-    frames = {**current, **trends.history(engine, week_ending, current)}
-    figures = []
-    for board, chart_id in registry.REPORT:
-        spec = registry.spec(board, chart_id)
-        out.charts.append(Chart(chart_id, i18n.t(spec.title_key, lang)))
-        figures.append(spec.build(frames, lang, week_ending))
+    page = weekly_page(lang, engine, week_ending)
+    out = Content(page=page, lang=lang, charts=[Chart(c.id, c.title) for c in page.charts])
     if not charts:
         out.charts_missing = i18n.t("report.doc.no_charts", lang)
         return out
     try:
-        for chart, png in zip(out.charts, chart_pngs(figures), strict=True):
+        for chart, png in zip(out.charts, chart_pngs([c.figure for c in page.charts]), strict=True):
             chart.png = png
     except Exception as exc:  # no renderer here: the tables still go out, and the text says so
         log.warning("charts not drawn: %r", exc)
@@ -154,10 +133,7 @@ def content(engine: Engine, week_ending: date, lang: str = i18n.DEFAULT_LANG, ch
 
 
 def _warning_rows(c: Content) -> list[tuple[str, str, str]]:
-    return [
-        (c.text(f"report.doc.level.{w.level}"), w.reason, i18n.fmt_date(w.since, c.lang))
-        for w in c.report.warnings
-    ]
+    return [(c.text(f"report.doc.level.{w.level}"), w.reason, w.since) for w in c.page.warnings]
 
 
 # ---------------------------------------------------------------------------
@@ -227,13 +203,13 @@ def to_docx(c: Content) -> bytes:
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Table Grid"):
         _east_asian(doc.styles[name])
     doc.styles["Normal"].font.size = Pt(10.5)
-    doc.core_properties.title = c.report.title
+    doc.core_properties.title = c.page.title
     doc.core_properties.language = "zh-CN" if c.lang == "zh" else "en-GB"
 
-    rep = c.report
+    rep = c.page
     doc.add_heading(rep.title, level=0)
     doc.add_paragraph(rep.period)
-    doc.add_paragraph(c.as_of)
+    doc.add_paragraph(c.page.as_of)
 
     doc.add_heading(c.text("app.report.figures"), level=1)
     _table(
@@ -291,7 +267,7 @@ def to_docx(c: Content) -> bytes:
 def to_html(c: Content) -> str:
     """One self-contained page (images inline), A4 print CSS with page numbers."""
     e = html.escape
-    rep = c.report
+    rep = c.page
 
     def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
         head = "".join(f"<th>{e(h)}</th>" for h in header)
@@ -302,7 +278,7 @@ def to_html(c: Content) -> str:
     parts = [
         f"<h1>{e(rep.title)}</h1>",
         f'<p class="period">{e(rep.period)}</p>',
-        f'<p class="stamp">{e(c.as_of)}</p>',
+        f'<p class="stamp">{e(c.page.as_of)}</p>',
         f"<h2>{e(c.text('app.report.figures'))}</h2>",
         table(
             (c.text("report.doc.col.kpi"), c.text("report.doc.col.value"), c.text("report.doc.col.change")),

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from dashboard import contract, i18n
+from dashboard.board import format as fmt
 from dashboard.insights import metrics
-from dashboard.notify.digest import Digest, Section
+from dashboard.notify.digest import TERM_DAYS, Digest, Section
 
 MARKS = {"red": "🔴", "yellow": "🟡"}
 
@@ -72,9 +73,14 @@ def _url(base: str, link: str) -> str:
     return base.rstrip("/") + (link if link.startswith("/") else "/" + link)
 
 
+def _dataset(name: str, lang: str) -> str:
+    """A ledger's title in ``lang``, from the contract (its Chinese and English names)."""
+    return i18n.dataset_title(contract.get_dataset(name), lang)
+
+
 def _subject(item: dict, lang: str) -> str:
     if item["rule"] == "dataset_stale" and item["subject"] in contract.DATASETS:
-        return i18n.t(f"dataset.{item['subject']}", lang)
+        return _dataset(item["subject"], lang)
     return item["name"] or item["subject"]
 
 
@@ -105,7 +111,7 @@ def warnings_block(section: Section, lang: str, base: str) -> Block:
 def terms_block(section: Section, lang: str, base: str) -> Block | None:
     if not section.items:
         return None
-    block = Block(i18n.t("notify.terms", lang, n=len(section.items), days=30))
+    block = Block(i18n.t("notify.terms", lang, n=len(section.items), days=TERM_DAYS))
     for item in section.items:
         block.lines.append(
             Line(
@@ -130,8 +136,6 @@ def _kpi(item: dict) -> metrics.Kpi:
         unit=item["unit"],
         delta=item["delta"],
         level="ok",
-        label_key=f"kpi.{item['id']}",
-        formula_key=f"kpi.{item['id']}.formula",
     )
 
 
@@ -144,14 +148,14 @@ def kpis_block(section: Section, lang: str, base: str) -> Block:
         elif not k.delta:
             change = i18n.t("notify.kpi_same", lang)
         else:
-            change = i18n.t("notify.kpi_change", lang, delta=metrics.kpi_delta_figure(k, lang))
+            change = i18n.t("notify.kpi_change", lang, delta=fmt.kpi_delta_figure(k, lang))
         block.lines.append(
             Line(
                 i18n.t(
                     "notify.kpi_line",
                     lang,
-                    label=i18n.t(k.label_key, lang),
-                    value=metrics.kpi_value_text(k, lang),
+                    label=fmt.kpi_label(k, lang),
+                    value=fmt.kpi_value_text(k, lang),
                     change=change,
                 )
             )
@@ -188,7 +192,7 @@ def signed_block(section: Section, lang: str, base: str) -> Block | None:
 def ledgers_block(section: Section, lang: str, base: str) -> Block:
     block = Block(i18n.t("notify.ledgers", lang))
     for item in section.items:
-        name = i18n.t(f"dataset.{item['dataset']}", lang)
+        name = _dataset(item["dataset"], lang)
         if item["updates"]:
             when = i18n.fmt_datetime(datetime.fromisoformat(item["last"]), lang)
             block.lines.append(
@@ -196,7 +200,7 @@ def ledgers_block(section: Section, lang: str, base: str) -> Block:
             )
     for item in section.items:
         if item["stale"]:
-            name = i18n.t(f"dataset.{item['dataset']}", lang)
+            name = _dataset(item["dataset"], lang)
             block.lines.append(
                 Line(
                     i18n.t(

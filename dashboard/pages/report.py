@@ -94,6 +94,7 @@ def page() -> rx.Component:
                 align="center",
             ),
             rx.text(r.period, size="2", color_scheme="gray", id="report-period"),
+            rx.text(r.as_of, size="1", color_scheme="gray", id="report-as-of"),
             rx.heading(ui("app.report.figures"), size="4", as_="h2"),
             rx.table.root(rx.table.body(rx.foreach(r.figures, _figure)), size="1", id="report-figures"),
             rx.heading(ui("app.report.summary"), size="4", as_="h2"),
