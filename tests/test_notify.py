@@ -28,11 +28,16 @@ from dashboard.notify import admin, delivery, digest, messages
 from dashboard.notify import channels as ch
 from dashboard.settings import get_settings
 from dashboard.store import storage
+from dashboard.store.audit import Actor
 from dashboard.store.tables import NotifyDelivery, NotifyLog
 from tests.robots import Robots, serve
 
 FAST = delivery.Options(retries=2, backoff=0.01, timeout=1.0)
 SECRET = "SECtest0123456789abcdefXYZ9"
+# /notify's audit rows (the demo load writes its own upload rows before them)
+NOTIFY_AUDIT = sa.text(
+    "SELECT action, target, \"user\", address FROM audit_log WHERE action LIKE 'notify%' ORDER BY id"
+)
 
 
 @pytest.fixture
@@ -348,24 +353,39 @@ def test_an_admin_channel_is_checked_stored_audited_and_gets_the_next_digest(
     engine, robots, monkeypatch
 ) -> None:
     monkeypatch.setenv("DASHBOARD_WEBHOOKS", "")
+    who = Actor("admin", "10.0.0.7")
     with pytest.raises(admin.ChannelError) as bad:
-        admin.add(engine, admin.NewChannel("feishu", "ftp://nowhere"), "admin")
+        admin.add(engine, admin.NewChannel("feishu", "ftp://nowhere"), who)
     assert bad.value.id == "url"
     with pytest.raises(admin.ChannelError) as bad:
-        admin.add(engine, admin.NewChannel("email", "smtp://127.0.0.1:1", recipients=""), "admin")
+        admin.add(engine, admin.NewChannel("email", "smtp://127.0.0.1:1", recipients=""), who)
     assert bad.value.id == "recipients"
     url = robots.address("feishu") + "/hook/0123456789abcdefghij"
-    admin.add(engine, admin.NewChannel("feishu", url, secret=SECRET, label="党工委群"), "admin")
+    admin.add(engine, admin.NewChannel("feishu", url, secret=SECRET, label="党工委群"), who)
     [channel] = delivery.admin_channels(engine)
     assert channel.masked.endswith("/hook/…ghij") and channel.label == "党工委群"
     with engine.connect() as conn:
-        audit = conn.execute(sa.text("SELECT action, target FROM audit_log")).all()
-    assert [a for a, _ in audit] == ["notify_channel_add"]
+        audit = conn.execute(NOTIFY_AUDIT).all()
+    assert [(a, u, addr) for a, _, u, addr in audit] == [("notify_channel_add", "admin", "10.0.0.7")]
     assert SECRET not in audit[0][1] and "0123456789abcdefghij" not in audit[0][1]
     [result] = _run(engine)
     assert result.status == "sent" and len(robots.of("feishu")) == 1
-    admin.set_enabled(engine, channel.id, False, "admin")  # type: ignore[arg-type]
+    admin.set_enabled(engine, channel.id, False, who)  # type: ignore[arg-type]
     assert delivery.configured(engine)[0] == []
+
+
+def test_a_channel_change_and_its_audit_row_commit_together_or_not_at_all(engine) -> None:
+    who = Actor("admin", "10.0.0.7")
+    admin.add(engine, admin.NewChannel("wecom", "https://qyapi.example.cn/send?key=k3y0123456789"), who)
+    [channel] = delivery.admin_channels(engine)
+    admin.remove(engine, channel.id, who)  # type: ignore[arg-type]
+    with pytest.raises(admin.ChannelError) as gone:  # removed already: nothing changes, nothing is audited
+        admin.set_enabled(engine, channel.id, True, who)  # type: ignore[arg-type]
+    assert gone.value.id == "missing"
+    with engine.connect() as conn:
+        actions = [row.action for row in conn.execute(NOTIFY_AUDIT)]
+    assert actions == ["notify_channel_add", "notify_channel_remove"]
+    assert delivery.admin_channels(engine) == []
 
 
 def test_the_test_send_reaches_the_robot_without_taking_the_days_lease(engine, robots, monkeypatch) -> None:

@@ -1,7 +1,7 @@
 """Channels an admin adds on /notify: checked, stored, audited; the environment's stay read-only.
 
-Every change writes an audit row here (not at the call sites), with the
-address masked: the audit log is read by people who must not learn a token.
+Every change records its audit row in its own transaction (``store.audit.record``),
+with the address masked: the audit log is read by people who must not learn a token.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
-from dashboard.accounts import auth
 from dashboard.notify import channels as ch
 from dashboard.settings import addresses
+from dashboard.store.audit import Actor, as_actor, record
 from dashboard.store.tables import NotifyChannel
 
 _CHANNEL = NotifyChannel.__table__
@@ -57,8 +57,10 @@ def check(new: NewChannel) -> ch.Channel:
     return ch.Channel(kind, target, secret=new.secret.strip(), label=new.label.strip(), source="admin")
 
 
-def add(engine: Engine, new: NewChannel, by: str) -> ch.Channel:
+def add(engine: Engine, new: NewChannel, by: Actor | str) -> ch.Channel:
+    """Store the checked channel and its audit row in one transaction."""
     channel = check(new)
+    actor = as_actor(by)
     with engine.begin() as conn:
         conn.execute(
             sa.insert(_CHANNEL).values(
@@ -69,33 +71,30 @@ def add(engine: Engine, new: NewChannel, by: str) -> ch.Channel:
                 label=channel.label[:200],
                 enabled=True,
                 created_at=datetime.now(UTC),
-                created_by=by[:200],
+                created_by=actor.name[:200],
             )
         )
-    auth.audit(engine, "notify_channel_add", user=by, target=f"{channel.kind} {channel.masked}"[:500])
+        record(conn, "notify_channel_add", actor, target=f"{channel.kind} {channel.masked}")
     return channel
 
 
-def _masked(engine: Engine, channel_id: int) -> str:
-    with engine.connect() as conn:
-        row = conn.execute(sa.select(_CHANNEL).where(_CHANNEL.c.id == channel_id)).mappings().first()
+def _masked(conn: Connection, channel_id: int) -> str:
+    """How the audit log names the channel (kind and masked address); ChannelError if it is gone."""
+    row = conn.execute(sa.select(_CHANNEL).where(_CHANNEL.c.id == channel_id)).mappings().first()
     if row is None:
         raise ChannelError("missing")
     return f"{row['kind']} {ch.mask_url(row['target'])}"
 
 
-def set_enabled(engine: Engine, channel_id: int, enabled: bool, by: str) -> None:
-    shown = _masked(engine, channel_id)
+def set_enabled(engine: Engine, channel_id: int, enabled: bool, by: Actor | str) -> None:
     with engine.begin() as conn:
+        shown = _masked(conn, channel_id)
         conn.execute(sa.update(_CHANNEL).where(_CHANNEL.c.id == channel_id).values(enabled=enabled))
-    if enabled:
-        auth.audit(engine, "notify_channel_enable", user=by, target=shown)
-    else:
-        auth.audit(engine, "notify_channel_disable", user=by, target=shown)
+        record(conn, "notify_channel_enable" if enabled else "notify_channel_disable", by, target=shown)
 
 
-def remove(engine: Engine, channel_id: int, by: str) -> None:
-    shown = _masked(engine, channel_id)
+def remove(engine: Engine, channel_id: int, by: Actor | str) -> None:
     with engine.begin() as conn:
+        shown = _masked(conn, channel_id)
         conn.execute(sa.delete(_CHANNEL).where(_CHANNEL.c.id == channel_id))
-    auth.audit(engine, "notify_channel_remove", user=by, target=shown)
+        record(conn, "notify_channel_remove", by, target=shown)

@@ -23,7 +23,8 @@ from dashboard.accounts.auth import Role
 from dashboard.notify import admin, delivery
 from dashboard.notify import channels as ch
 from dashboard.settings import get_settings
-from dashboard.state.auth import engine, require
+from dashboard.state.auth import client_address, engine, require
+from dashboard.store.audit import Actor
 
 log = logging.getLogger(__name__)
 
@@ -122,12 +123,13 @@ class NotifyAdmin(rx.State):
         self.ok = ok
         self.message, self.message_en = text
 
-    async def _admin(self) -> str | None:
+    async def _admin(self) -> Actor | None:
+        """The signed-in admin as the audit row names them (account and address), or None."""
         who = await require(self, Role.ADMIN)
         if who is None:
             self._say(False, i18n.both("notify.admin_only"))
             return None
-        return who.name
+        return Actor(who.name, client_address(self))
 
     @rx.event
     async def load(self) -> None:
