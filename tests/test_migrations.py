@@ -23,6 +23,7 @@ OWN_TABLES = {
     "user_account",
     "user_session",
     "audit_log",
+    "kiosk_link",
     "notify_channel",
     "notify_digest",
     "notify_delivery",
