@@ -404,7 +404,37 @@ async def drill_download(request: Request, who: Identity) -> Response:
     return await run_in_threadpool(lambda: _ledger_download(dataset, rows, kind, day, mask=not who.is_admin))
 
 
+@requires(Role.VIEWER)
+async def weekly_report(request: Request, who: Identity) -> Response:
+    """The weekly report as a Word or PDF file (``?week_ending=YYYY-MM-DD&lang=zh|en``)."""
+    from datetime import date
+
+    from dashboard import clock
+    from dashboard.notify import document
+
+    fmt = request.path_params["kind"]
+    if fmt not in ("docx", "pdf"):
+        return _refuse(404, "没有这种格式。", "No such format.")
+    params = request.query_params
+    lang = params.get("lang") if params.get("lang") in ("zh", "en") else get_settings().digest_lang
+    try:
+        day = date.fromisoformat(params["week_ending"]) if params.get("week_ending") else clock.office_today()
+    except ValueError:
+        return _refuse(400, "日期应写成 2026-12-04。", "The date must look like 2026-12-04.")
+    try:
+        doc = await run_in_threadpool(document.build, engine(), day, fmt, lang)
+    except Exception:  # no PDF maker on this server: say so, no trace
+        import logging
+
+        logging.getLogger(__name__).exception("weekly report %s failed", fmt)
+        return _refuse(
+            503, "暂时无法生成该文件，请联系管理员。", "The file cannot be made now; ask the administrator."
+        )
+    return _attachment(doc.content, document.file_name(day, fmt), doc.mime)
+
+
 ROUTES = [
+    Route("/api/report/weekly.{kind}", weekly_report, methods=["GET"]),
     Route("/api/drill.{kind}", drill_download, methods=["GET"]),
     Route("/api/reminders/term-calendar.{kind}", term_calendar, methods=["GET"]),
     Route("/api/login", login, methods=["POST"]),

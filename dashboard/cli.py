@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import traceback
 import unicodedata
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -450,13 +451,113 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------
+# digest and weekly report (dashboard.notify)
+
+_PROBLEM_TEXT = {
+    "notify.webhook_kind": (
+        "DASHBOARD_WEBHOOKS 中的条目种类不对（应为 wecom、dingtalk、feishu 或 json）",
+        "DASHBOARD_WEBHOOKS entry has an unknown kind (use wecom, dingtalk, feishu or json)",
+    ),
+    "notify.webhook_url": (
+        "DASHBOARD_WEBHOOKS 中的地址不是 http(s)",
+        "DASHBOARD_WEBHOOKS address is not http(s)",
+    ),
+    "notify.email_incomplete": (
+        "邮件需要同时设置 DASHBOARD_SMTP_URL 和 DASHBOARD_DIGEST_EMAIL",
+        "email needs both DASHBOARD_SMTP_URL and DASHBOARD_DIGEST_EMAIL",
+    ),
+    "notify.smtp_url": (
+        "DASHBOARD_SMTP_URL 应以 smtp:// 或 smtps:// 开头",
+        "DASHBOARD_SMTP_URL must start with smtp:// or smtps://",
+    ),
+}
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from dashboard.notify import delivery, messages
+
+    engine = _engine()
+    settings = get_settings()
+    channels, problems = delivery.configured(engine, settings)
+    for p in problems:
+        zh, en = _PROBLEM_TEXT[p.id]
+        _err(f"{zh}：{p.entry}\n{en}: {p.entry}")
+    if problems and args.send:  # nothing is sent while the configuration is wrong
+        return USAGE
+    if not args.send:
+        digest = delivery.preview(engine)
+        if args.json:
+            _say(json.dumps(asdict(digest), ensure_ascii=False, indent=2))
+        else:
+            _say(messages.render(digest, settings.digest_lang, settings.public_url).plain())
+        return OK
+    if not channels:
+        raise UsageError(
+            "没有配置任何渠道：请设置 DASHBOARD_WEBHOOKS 或 DASHBOARD_SMTP_URL + DASHBOARD_DIGEST_EMAIL，"
+            "或由管理员在 /notify 页面添加。\n"
+            "no channel configured: set DASHBOARD_WEBHOOKS, or DASHBOARD_SMTP_URL and "
+            "DASHBOARD_DIGEST_EMAIL, or add one on /notify."
+        )
+    results = delivery.run(engine, force=args.force, channels=channels, settings=settings)
+    if args.json:
+        _say(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=2))
+    else:
+        words = {
+            "sent": "已发送 / sent",
+            "failed": "发送失败 / failed",
+            "already_sent": "今天已发送过（--force 可重发） / already sent today (--force sends again)",
+            "busy": "另一进程正在发送 / another worker is sending it",
+        }
+        for r in results:
+            reason = f" — {r.reason}" if r.reason else ""
+            _say(f"{r.day}  {r.target}  {words[r.status]}{reason}")
+    return REJECTED if any(r.status == "failed" for r in results) else OK
+
+
+def _day_arg(text: str | None) -> date:
+    if not text:
+        return clock.office_today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"日期应写成 2026-12-04：{text}\nthe date must look like 2026-12-04: {text!r}"
+        ) from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from dashboard.notify import document
+
+    fmt = args.format or (
+        Path(args.output).suffix.lstrip(".").lower() if args.output not in (None, "-") else ""
+    )
+    fmt = fmt if fmt in document.FORMATS else "docx"
+    day = _day_arg(args.week_ending)
+    lang = args.lang or get_settings().digest_lang
+    try:
+        doc = document.build(_engine(), day, fmt, lang, charts=not args.no_charts)
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        log = log_internal_error(exc)
+        _err(f"无法生成 {fmt.upper()}（详见 {log}）\ncould not build the {fmt.upper()} (details in {log})")
+        return REJECTED
+    if not doc.charts_drawn and not args.no_charts:
+        _err("本机没有图表渲染器，文档只含表格 / no chart renderer here: the document has the tables only")
+    if fmt == "pdf":
+        _err(f"PDF 由 {doc.engine} 生成 / PDF made by {doc.engine}")
+    _write_bytes(doc.content, args.output)
+    return OK
+
+
+# ---------------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
     names = ", ".join(DATASETS)
     p = argparse.ArgumentParser(
         prog="python -m dashboard",
-        description="党建看板 command line: import, export, versions, demo data.",
+        description="党建看板 command line: import, export, versions, demo data, digests, the weekly report.",
         epilog=f"datasets: {names}. Database: DASHBOARD_DB_URL (see dashboard/settings.py).",
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -547,6 +648,20 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("doctor", help="check this installation and say what to fix (exit 1 on a failure)")
     s.add_argument("--json", action="store_true", help="print one JSON list instead of text")
     s.set_defaults(func=cmd_doctor)
+
+    s = sub.add_parser("digest", help="today's digest for leaders: print it, or --send it to the channels")
+    s.add_argument("--send", action="store_true", help="send to every channel not yet sent today")
+    s.add_argument("--force", action="store_true", help="with --send: send again even if sent today")
+    s.add_argument("--json", action="store_true", help="print JSON (the digest, or what was sent)")
+    s.set_defaults(func=cmd_digest)
+
+    s = sub.add_parser("report", help="the weekly report as a Word, PDF or HTML file")
+    s.add_argument("--week-ending", help="last day of the week, YYYY-MM-DD (default: today)")
+    s.add_argument("--format", choices=["docx", "pdf", "html"], help="default: from -o's suffix, else docx")
+    s.add_argument("-o", "--output", required=True, help="file to write ('-' = stdout)")
+    s.add_argument("--lang", choices=["zh", "en"], help="default: DASHBOARD_DIGEST_LANG (zh)")
+    s.add_argument("--no-charts", action="store_true", help="tables only, no chart images")
+    s.set_defaults(func=cmd_report)
     return p
 
 

@@ -1,4 +1,4 @@
-"""The Reflex app: registers the tables, the pages and the live poll. No logic lives here."""
+"""The Reflex app: registers the tables, the pages, the live poll and the digest clock. No logic here."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from dashboard import api
 from dashboard.components import site
 from dashboard.i18n import DEFAULT_LANG
 from dashboard.state import live, worker  # noqa: F401 (worker: pid probe for the scale-out test)
+from dashboard.state.notify import schedule as digest_clock
 from dashboard.state.prefs import page_title
 from dashboard.store import tables
 
@@ -23,6 +24,10 @@ for _model in (
     tables.UserSession,
     tables.AuditEntry,
     tables.KioskLink,
+    tables.NotifyChannel,
+    tables.NotifyDigest,
+    tables.NotifyDelivery,
+    tables.NotifyLog,
 ):
     rx.ModelRegistry.register(_model)
 
@@ -51,3 +56,5 @@ for _page in site.PAGES:
     )
 
 app.register_lifespan_task(live.watch)
+# Every worker checks the digest clock; the lease in the database lets one of them send.
+app.register_lifespan_task(digest_clock)

@@ -607,6 +607,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "audit.action.user_role": _s("修改角色", "Role changed"),
     "audit.action.kiosk_create": _s("新建大屏链接", "Wall-screen link created"),
     "audit.action.kiosk_revoke": _s("撤销大屏链接", "Wall-screen link revoked"),
+    "audit.action.notify_channel_add": _s("添加推送渠道", "Digest channel added"),
+    "audit.action.notify_channel_enable": _s("启用推送渠道", "Digest channel enabled"),
+    "audit.action.notify_channel_disable": _s("停用推送渠道", "Digest channel disabled"),
+    "audit.action.notify_channel_remove": _s("删除推送渠道", "Digest channel removed"),
     "users.title": _s("账户管理", "Accounts"),
     "users.col.name": _s("用户", "User"),
     "users.col.role": _s("角色", "Role"),
@@ -649,6 +653,149 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "kiosk.revoke": _s("撤销", "Revoke"),
     "kiosk.active": _s("有效", "Active"),
     "kiosk.revoked": _s("已撤销 {time}", "Revoked {time}"),
+}
+
+# --- notify: daily digests, the /notify page, the weekly report as a document (issue 13)
+CATALOGUE |= {
+    "notify.title": _s("党建看板每日简报 · {day}", "Party-building daily digest · {day}"),
+    "notify.as_of": _s("数据截至 {time}", "Data as of {time}"),
+    "notify.no_data": _s("尚未导入任何台账", "No ledger has been imported yet"),
+    "notify.since": _s("与 {day} 的简报相比", "Changes since the digest of {day}"),
+    "notify.first": _s("首次简报：与 24 小时前相比", "First digest: changes over the last 24 hours"),
+    "notify.warnings": _s(
+        "预警：新增 {new} 条，仍未处理 {open} 条", "Warnings: {new} new, {open} still open"
+    ),
+    "notify.no_warnings": _s("当前没有预警", "No open warnings"),
+    "notify.new": _s("新增", "New"),
+    "notify.still_open": _s("未处理", "Open"),
+    "notify.warning_line": _s(
+        "{mark} {tag} · {title}：{name}（自 {since}）", "{mark} {tag} · {title}: {name} (since {since})"
+    ),
+    "notify.rule.milestone_overdue": _s("节点逾期", "Milestone overdue"),
+    "notify.rule.milestone_lagging": _s("节点进度落后", "Milestone lagging"),
+    "notify.rule.progress_gap_red": _s("签约进度严重落后", "Signing far behind time"),
+    "notify.rule.progress_gap_yellow": _s("签约进度落后", "Signing behind time"),
+    "notify.rule.election_overdue": _s("换届逾期", "Re-election overdue"),
+    "notify.rule.brand_behind_pace": _s("品牌活动进度落后", "Brand activities behind pace"),
+    "notify.rule.dataset_stale": _s("台账未按时更新", "Ledger not updated"),
+    "notify.rule.term_expiring": _s("任期即将届满", "Term ending soon"),
+    "notify.rule.term_expired": _s("任期已届满", "Term ended"),
+    "notify.terms": _s("{days} 天内届满的党组织：{n} 个", "Terms ending within {days} days: {n}"),
+    "notify.term_line": _s(
+        "{name}：{date}届满（剩 {days} 天）", "{name}: term ends {date} ({days} days left)"
+    ),
+    "notify.kpis": _s("主要指标", "Key figures"),
+    "notify.kpi_line": _s("{label}：{value}（{change}）", "{label}: {value} ({change})"),
+    "notify.kpi_change": _s("较上次 {delta}", "{delta} since last digest"),
+    "notify.kpi_same": _s("与上次持平", "unchanged"),
+    "notify.kpi_unknown": _s("首次统计", "first count"),
+    "notify.signed": _s("新签约 {n} 户", "{n} properties newly signed"),
+    "notify.signed_line": _s("{id} {household}（{category} 类户）", "{id} {household} (category {category})"),
+    "notify.signed_more": _s("另有 {n} 户，详见拆迁看板", "{n} more on the demolition board"),
+    "notify.ledgers": _s("台账更新", "Ledgers"),
+    "notify.ledger_updated": _s(
+        "{dataset}：更新 {n} 次，最新 {time}", "{dataset}: {n} update(s), latest {time}"
+    ),
+    "notify.ledger_stale": _s(
+        "{dataset}：已 {days} 天未更新（应每 {rhythm} 天更新）",
+        "{dataset}: not updated for {days} days (due every {rhythm} days)",
+    ),
+    "notify.ledger_quiet": _s("自上次简报以来没有台账更新", "No ledger updated since the last digest"),
+    "notify.open_board": _s("打开看板", "Open the dashboard"),
+    "notify.weekly_report": _s("本周周报（Word 文档）", "This week's report (Word document)"),
+    "notify.more": _s("……另有 {n} 条，详见看板", "… {n} more on the dashboard"),
+    "notify.part": _s("（{i}/{n}）", " ({i}/{n})"),
+    "notify.test_title": _s("党建看板测试消息", "Party-building dashboard: test message"),
+    "notify.test_body": _s(
+        "这是一条测试消息：此渠道可以收到每日简报。",
+        "A test message: this channel will receive the daily digest.",
+    ),
+    "report.doc.as_of": _s("数据截至 {time}", "Data as of {time}"),
+    "report.doc.no_charts": _s(
+        "本机没有可用的图表渲染器（Chromium），图表从略；数据见上表。",
+        "No chart renderer (Chromium) on this server: the charts are left out; "
+        "the tables above have the data.",
+    ),
+    "report.doc.col.kpi": _s("指标", "Figure"),
+    "report.doc.col.value": _s("数值", "Value"),
+    "report.doc.col.change": _s("较上周", "On last week"),
+    "report.doc.col.level": _s("级别", "Level"),
+    "report.doc.col.warning": _s("预警", "Warning"),
+    "report.doc.col.since": _s("起始", "Since"),
+    "report.doc.level.red": _s("红色", "Red"),
+    "report.doc.level.yellow": _s("黄色", "Yellow"),
+    "report.doc.page": _s("第 {page} 页", "Page {page}"),
+    "app.report.download_docx": _s("下载 Word", "Download Word"),
+    "app.report.download_pdf": _s("下载 PDF", "Download PDF"),
+    "nav.notify": _s("推送", "Digests"),
+    "notify.page": _s("消息推送", "Digests to leaders"),
+    "notify.page.intro": _s(
+        "每日简报每天向下列渠道各发送一次（多台服务器也只发一次）；环境变量里配置的渠道在此只读。"
+        "密钥只显示末 4 位。",
+        "The daily digest goes once a day to each channel below (once, however many servers run); "
+        "channels from the environment are read-only here. Secrets show their last 4 characters only.",
+    ),
+    "notify.page.schedule_on": _s("每天 {at}（北京时间）自动发送", "Sent every day at {at} (office time)"),
+    "notify.page.schedule_off": _s(
+        "未设置 DASHBOARD_DIGEST_AT：服务器不会自动发送，可运行 python -m dashboard digest --send。",
+        "DASHBOARD_DIGEST_AT is not set: the server sends nothing by itself; "
+        "run python -m dashboard digest --send.",
+    ),
+    "notify.col.kind": _s("渠道", "Channel"),
+    "notify.col.target": _s("地址", "Address"),
+    "notify.col.secret": _s("密钥", "Secret"),
+    "notify.col.source": _s("来源", "Source"),
+    "notify.col.today": _s("今日", "Today"),
+    "notify.kind.wecom": _s("企业微信", "WeCom"),
+    "notify.kind.dingtalk": _s("钉钉", "DingTalk"),
+    "notify.kind.feishu": _s("飞书", "Feishu"),
+    "notify.kind.json": _s("通用 JSON", "JSON webhook"),
+    "notify.kind.email": _s("邮件", "Email"),
+    "notify.source.env": _s("环境变量", "Environment"),
+    "notify.source.admin": _s("页面添加", "Added here"),
+    "notify.source.disabled": _s("已停用", "Disabled"),
+    "notify.status.sent": _s("已发送", "Sent"),
+    "notify.status.failed": _s("发送失败：{reason}", "Failed: {reason}"),
+    "notify.status.sending": _s("正在发送", "Sending"),
+    "notify.status.none": _s("尚未发送", "Not sent yet"),
+    "notify.test": _s("测试发送", "Send a test"),
+    "notify.test_ok": _s("测试消息已发送到 {target}。", "Test message delivered to {target}."),
+    "notify.test_failed": _s("测试消息发送失败：{reason}", "The test message failed: {reason}"),
+    "notify.add": _s("添加渠道", "Add a channel"),
+    "notify.field.target": _s(
+        "机器人 Webhook 地址，或 smtp:// / smtps:// 地址",
+        "Robot webhook address, or an smtp:// / smtps:// URL",
+    ),
+    "notify.field.secret": _s("加签密钥（可选）", "Signing secret (optional)"),
+    "notify.field.recipients": _s("收件人（邮件，逗号分隔）", "Recipients (email, comma-separated)"),
+    "notify.field.label": _s("备注", "Note"),
+    "notify.added": _s("已添加渠道 {target}。", "Added the channel {target}."),
+    "notify.changed": _s("已更新渠道。", "Channel updated."),
+    "notify.enable": _s("启用", "Enable"),
+    "notify.disable": _s("停用", "Disable"),
+    "notify.remove": _s("删除", "Remove"),
+    "notify.bad.kind": _s("请选择渠道种类。", "Choose the kind of channel."),
+    "notify.bad.url": _s(
+        "机器人地址应以 http:// 或 https:// 开头。", "A robot address starts with http:// or https://."
+    ),
+    "notify.bad.smtp_url": _s(
+        "邮件渠道的地址应以 smtp:// 或 smtps:// 开头。", "An email channel needs an smtp:// or smtps:// URL."
+    ),
+    "notify.bad.recipients": _s("请填写至少一个收件人邮箱。", "Give at least one recipient address."),
+    "notify.bad.missing": _s("这个渠道已不存在。", "That channel no longer exists."),
+    "notify.admin_only": _s("只有管理员可以设置推送。", "Only an administrator may set up digests."),
+    "notify.log": _s("发送记录", "Delivery log"),
+    "notify.log.col.at": _s("时间", "Time"),
+    "notify.log.col.result": _s("结果", "Result"),
+    "notify.log.col.attempt": _s("第几次", "Attempt"),
+    "notify.log.col.reason": _s("原因", "Reason"),
+    "notify.log.ok": _s("成功", "Delivered"),
+    "notify.log.failed": _s("失败", "Failed"),
+    "notify.log.test": _s("测试", "Test"),
+    "notify.log.empty": _s("还没有发送记录", "Nothing sent yet"),
+    "notify.email_attached": _s(
+        "附件：本周周报（Word 文档）。", "Attached: this week's report (Word document)."
+    ),
 }
 
 

@@ -23,6 +23,11 @@ OWN_TABLES = {
     "user_account",
     "user_session",
     "audit_log",
+    "kiosk_link",
+    "notify_channel",
+    "notify_digest",
+    "notify_delivery",
+    "notify_log",
 } | {ledger_name(d) for d in DATASETS}
 
 

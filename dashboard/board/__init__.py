@@ -12,7 +12,6 @@ from typing import Any
 _PUBLIC: dict[str, str] = {
     "BOARDS": "views",
     "BoardView": "views",
-    "REPORT_CHARTS": "weekly",
     "WeeklyPage": "weekly",
     "weekly_page": "weekly",
     "BrandCard": "views",
@@ -29,6 +28,7 @@ _PUBLIC: dict[str, str] = {
     "FrameStore": "snapshot",
     "Snapshot": "snapshot",
     "load_snapshot": "snapshot",
+    "snapshot_as_of": "snapshot",
     "filtered": "snapshot",
     "BOARD_DATASETS": "present",
     "TABLE_LIMIT": "present",

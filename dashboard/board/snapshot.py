@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine
 
-from dashboard import contract
+from dashboard import clock, contract
 from dashboard.ingest import validation
 from dashboard.insights import trends
 from dashboard.insights.filters import Filters
@@ -93,6 +93,24 @@ def load_snapshot(engine: Engine, today: date, store: FrameStore | None = None) 
     current = {name: read(name, numbers[name]) for name in contract.DATASETS}
     current.update(trends.history(engine, today, current))  # trend.<id> curves for the trend charts
     return Snapshot(today=today, latest=latest, current=current, _read=read)
+
+
+def snapshot_as_of(engine: Engine, day: date) -> Snapshot:
+    """The data as it stood at the end of office day ``day`` (a past week's report, not cached)."""
+    latest: dict[str, storage.VersionInfo] = {}
+    for v in storage.list_versions(engine):
+        if v.created_at.astimezone(clock.OFFICE_TZ).date() <= day and (
+            v.dataset not in latest or v.number > latest[v.dataset].number
+        ):
+            latest[v.dataset] = v
+    store = FrameStore()
+
+    def read(name: str, number: int) -> pd.DataFrame:
+        return store.get(engine, name, number)
+
+    current = {name: read(name, latest[name].number if name in latest else 0) for name in contract.DATASETS}
+    current.update(trends.history(engine, day, current))
+    return Snapshot(today=day, latest=latest, current=current, _read=read)
 
 
 def filtered(snapshot: Snapshot, filters: Filters | None) -> Snapshot:

@@ -63,6 +63,23 @@ BOARDS: dict[str, tuple[ChartSpec, ...]] = {
     ),
 }
 
+# The weekly report's main charts, in order: the /report page and the Word/PDF report draw these.
+REPORT: tuple[tuple[str, str], ...] = (
+    ("elections", "elections_by_type"),
+    ("brands", "brands_activities_month"),
+    ("demolition", "demolition_burnup"),
+    ("demolition", "demolition_trend"),
+    ("demolition", "demolition_funnel"),
+)
+
+
+def spec(board: str, chart_id: str) -> ChartSpec:
+    """The chart ``chart_id`` of ``board`` (KeyError when the board has no such chart)."""
+    for s in BOARDS[board]:
+        if s.id == chart_id:
+            return s
+    raise KeyError(f"{board} has no chart {chart_id!r}")
+
 
 def figure_dict(fig: go.Figure) -> dict[str, Any]:
     """The figure as plain JSON types, without the template (plotly.js defaults suffice)."""

@@ -20,6 +20,7 @@ from dashboard.state.accounts import Accounts
 from dashboard.state.auth import Login, Session
 from dashboard.state.board import Board
 from dashboard.state.history import AuditLog, History
+from dashboard.state.notify import NotifyAdmin
 from dashboard.state.prefs import Prefs
 from dashboard.state.report import KioskAdmin, Screen, WeeklyReport
 
@@ -72,6 +73,8 @@ PAGES: tuple[Page, ...] = (
     Page("users", "/users", "nav.users", Role.ADMIN, nav="staff", load=(Accounts.load,)),
     Page("kiosk", "/kiosk", "kiosk.title", Role.ADMIN, nav="staff", nav_label="nav.kiosk",
          load=(KioskAdmin.load,)),
+    Page("notify", "/notify", "notify.page", Role.ADMIN, nav="staff", nav_label="nav.notify",
+         load=(NotifyAdmin.load,)),
     Page("login", "/login", "login.title", None, load=(Login.open,)),
     # The wall screen opens with a kiosk token; Screen.open retitles it in the link's language.
     Page("screen", "/screen", "app.page.screen", None, load=(Screen.open,), titled=False),

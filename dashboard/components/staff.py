@@ -1,4 +1,4 @@
-"""The frame of the staff pages (/upload, /history, /audit, /users, /kiosk): the header, a title, content.
+"""The frame of the staff pages (/upload, /history, /audit, /users, /kiosk, /notify): header, title, content.
 
 Every label comes from the catalogue (:func:`dashboard.components.text.label`);
 cells that are data (names, files, addresses) are marked ``.dv`` and stay as entered.

@@ -59,6 +59,16 @@ def _chart(c: ChartView) -> rx.Component:
     )
 
 
+def _download(fmt: str, icon: str) -> rx.Component:
+    """The report as a Word / PDF file, in the viewer's language (our route checks the session)."""
+    return rx.link(
+        rx.button(rx.icon(icon, size=16), ui(f"app.report.download_{fmt}"), variant="soft"),
+        href=rx.cond(Prefs.is_en, f"/api/report/weekly.{fmt}?lang=en", f"/api/report/weekly.{fmt}?lang=zh"),
+        id=f"report-download-{fmt}",
+        reload_document=True,  # a real request (our route), not client-side routing
+    )
+
+
 def page() -> rx.Component:
     r = WeeklyReport
     return rx.box(
@@ -66,18 +76,25 @@ def page() -> rx.Component:
         rx.el.main(
             rx.flex(
                 rx.heading(r.title, size="7", as_="h1"),
-                rx.button(
-                    rx.icon("printer", size=16),
-                    ui("app.report.print"),
-                    on_click=rx.call_script("window.print()"),
-                    variant="soft",
+                rx.flex(
+                    _download("docx", "file-text"),
+                    _download("pdf", "file-down"),
+                    rx.button(
+                        rx.icon("printer", size=16),
+                        ui("app.report.print"),
+                        on_click=rx.call_script("window.print()"),
+                        variant="soft",
+                        class_name="no-print",
+                        id="report-print",
+                    ),
+                    spacing="2",
                     class_name="no-print",
-                    id="report-print",
                 ),
                 justify="between",
                 align="center",
             ),
             rx.text(r.period, size="2", color_scheme="gray", id="report-period"),
+            rx.text(r.as_of, size="1", color_scheme="gray", id="report-as-of"),
             rx.heading(ui("app.report.figures"), size="4", as_="h2"),
             rx.table.root(rx.table.body(rx.foreach(r.figures, _figure)), size="1", id="report-figures"),
             rx.heading(ui("app.report.summary"), size="4", as_="h2"),

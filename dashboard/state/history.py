@@ -33,6 +33,10 @@ ACTIONS: tuple[str, ...] = (
     "user_role",
     "kiosk_create",
     "kiosk_revoke",
+    "notify_channel_add",
+    "notify_channel_enable",
+    "notify_channel_disable",
+    "notify_channel_remove",
 )
 
 

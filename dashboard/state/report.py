@@ -45,6 +45,7 @@ class WeeklyReport(rx.State):
 
     title: str = ""
     period: str = ""
+    as_of: str = ""
     figures: list[ReportFigure] = rx.field(default_factory=list)
     summary: list[str] = rx.field(default_factory=list)
     uploads: list[str] = rx.field(default_factory=list)
@@ -59,6 +60,7 @@ class WeeklyReport(rx.State):
         lang = valid_lang((await self.get_state(Prefs)).lang)
         got = await asyncio.to_thread(weekly_page, lang)
         self.title, self.period, self.summary, self.uploads = got.title, got.period, got.summary, got.uploads
+        self.as_of = got.as_of
         self.figures = [ReportFigure(label=f.label, value=f.value, change=f.change) for f in got.figures]
         self.warnings, self.charts = got.warnings, got.charts
         self.ready = True

@@ -16,7 +16,7 @@ migrations and this module agree.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -177,3 +177,79 @@ class KioskLink(SQLModel, table=True):
     created_by: str = Field(default="", sa_type=sa.String(200))
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+# ---------------------------------------------------------------------------
+# Digests and their delivery (dashboard.notify)
+
+
+class NotifyChannel(SQLModel, table=True):
+    """A digest channel an admin added on /notify (the environment's channels are not stored).
+
+    ``target`` is the robot's address or the SMTP URL: both carry credentials,
+    so only ``notify.channels.mask`` of them ever leaves the server.
+    """
+
+    __tablename__ = "notify_channel"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(sa_type=sa.String(16))  # wecom | dingtalk | feishu | json | email
+    target: str = Field(sa_type=sa.Text)
+    secret: str = Field(default="", sa_type=sa.Text)
+    recipients: str = Field(default="", sa_type=sa.Text)  # email only, comma-separated
+    label: str = Field(default="", sa_type=sa.String(200))
+    enabled: bool = True
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    created_by: str = Field(default="", sa_type=sa.String(200))
+
+
+class NotifyDigest(SQLModel, table=True):
+    """The digest of one office day, frozen when first sent: retries send the same text,
+    and tomorrow's digest counts its changes from it."""
+
+    __tablename__ = "notify_digest"
+
+    office_day: date = Field(sa_type=sa.Date, primary_key=True)
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    payload: str = Field(sa_type=sa.Text)  # notify.digest.Digest as JSON (codes, numbers, dates)
+
+
+class NotifyDelivery(SQLModel, table=True):
+    """The once-per-day lease and state of one channel's digest.
+
+    The unique (office_day, channel) row is claimed in a transaction (insert,
+    or a conditional update of a failed / expired row), so two workers or
+    hosts at the digest time send once.
+    """
+
+    __tablename__ = "notify_delivery"
+    __table_args__ = (sa.UniqueConstraint("office_day", "channel", name="uq_notify_delivery_day_channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_day: date = Field(sa_type=sa.Date)
+    channel: str = Field(sa_type=sa.String(80))  # notify.channels.Channel.key (no secret in it)
+    status: str = Field(sa_type=sa.String(16))  # sending | sent | failed
+    attempts: int = 0
+    parts_sent: int = 0  # a split message resumes after the parts already delivered
+    reason: str = Field(default="", sa_type=sa.Text)
+    owner: str = Field(default="", sa_type=sa.String(100))  # host:pid holding the lease
+    lease_until: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    next_try_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    updated_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    sent_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class NotifyLog(SQLModel, table=True):
+    """One delivery attempt, as /notify lists it: when, where (masked), whether it worked, why not."""
+
+    __tablename__ = "notify_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=sa.DateTime(timezone=True), index=True)
+    office_day: date = Field(sa_type=sa.Date)
+    channel: str = Field(sa_type=sa.String(80))
+    target: str = Field(default="", sa_type=sa.String(300))  # masked
+    ok: bool = True
+    attempt: int = 1
+    test: bool = False
+    reason: str = Field(default="", sa_type=sa.Text)

@@ -99,9 +99,9 @@ def test_the_weekly_report_prints_to_a_pdf_with_the_key_figures(
     pdf = page.pdf(format="A4", print_background=True)
     (screens / "report.pdf").write_bytes(pdf)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    # NFKC: the PDF maps some glyphs to Kangxi radicals (⼯ for 工),
-    # and the CJK font's shared glyph to 戶 for 户
-    squashed = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("戶", "户")
+    # NFKC: the PDF maps some glyphs to Kangxi radicals (⼯ for 工), and the CJK font's shared
+    # glyphs to 戶 for 户 and to the radical ⻩ (which NFKC keeps) for 黄
+    squashed = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("戶", "户").replace("⻩", "黄")
     assert "党建工作周报" in squashed
     assert f"签约率{i18n.fmt_pct(signed / len(dem))}" in squashed
     assert "待办预警红色预警" in squashed or "黄色预警" in squashed

@@ -52,6 +52,7 @@ STAFF_PAGES: list[tuple[str, str, str]] = [
     ("/audit", "#audit-table tbody tr", "审计"),
     ("/users", "#users-table tbody tr", "账户"),
     ("/kiosk", "#kiosk-links tbody tr", "大屏链接"),
+    ("/notify", "#notify-schedule", "消息推送"),
     ("/report", "#report[data-ready='true'] #report-figures tr", "周报"),
 ]
 
