@@ -655,6 +655,204 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "kiosk.revoked": _s("已撤销 {time}", "Revoked {time}"),
 }
 
+# --- reading and checking uploads (dashboard.ingest): keys named after the rule ids
+CATALOGUE |= {
+    # where a problem is: Problem.where() and lines cited inside messages
+    "where.sheet_line": _s("「{sheet}」第 {line} 行", "sheet {sheet}, line {line}"),
+    "where.line": _s("第 {line} 行", "line {line}"),
+    "where.sheet": _s("工作表「{sheet}」", "sheet {sheet}"),
+    "where.column": _s("列「{column}」", "column {column}"),
+    "where.sep": _s("，", ", "),
+    "sep.list": _s("、", ", "),  # between the items of a list in a sentence
+    # files that are not tables (UnreadableFile)
+    "read.save_as": _s(
+        "请在 Excel/WPS 中打开它，选择「另存为」→「Excel 工作簿（.xlsx）」后再上传。",
+        "Open it in Excel/WPS, use Save As → Excel workbook (.xlsx) and upload that.",
+    ),
+    "read.empty": _s(
+        "文件是空的，请选择填好数据的表格文件（.xlsx、.xls、.ods 或 CSV）。", "The file is empty."
+    ),
+    "read.corrupt": _s(
+        "文件已损坏，无法作为表格打开，请重新保存后上传。",
+        "The file is corrupt and cannot be opened as a spreadsheet; save it again and upload.",
+    ),
+    "read.not_a_table": _s("这是{what}，无法导入。{save_as}", "This is {what}. {save_as}"),
+    "read.kind.xlsb": _s("Excel 二进制工作簿（.xlsb）", "an Excel binary workbook (.xlsb)"),
+    "read.kind.text": _s("文字文档（Word/WPS 文字），不是表格", "a text document, not a spreadsheet"),
+    "read.kind.presentation": _s("演示文稿（PowerPoint），不是表格", "a presentation, not a spreadsheet"),
+    "read.kind.zip": _s("ZIP 压缩包，不是表格", "a ZIP archive, not a spreadsheet"),
+    "read.kind.doc": _s("Word 文档（.doc），不是表格", "a Word document (.doc), not a spreadsheet"),
+    "read.kind.ppt": _s(
+        "PowerPoint 演示文稿（.ppt），不是表格", "a PowerPoint file (.ppt), not a spreadsheet"
+    ),
+    "read.kind.ole": _s(
+        "Office 复合文档，但不是 Excel 表格", "an Office compound file but not an Excel workbook"
+    ),
+    "read.office_damaged": _s(
+        "这个 Office 文件已损坏，无法读取。{save_as}", "This Office file is damaged. {save_as}"
+    ),
+    "read.wps_et": _s(
+        "这是 WPS 表格自己的 .et 格式，无法直接读取。请在 WPS 中打开它，"
+        "选择「另存为」→「Excel 工作簿（.xlsx）」后再上传。",
+        "This is WPS Spreadsheets' own .et format, which cannot be read. "
+        "Open it in Excel/WPS, use Save As → Excel workbook (.xlsx) and upload that.",
+    ),
+    "read.not_text": _s(
+        "无法识别文件内容，它不是表格。请上传 .xlsx、.xls、.ods 表格或 CSV（UTF-8 或 GBK 编码）；"
+        "其他格式请在 Excel/WPS 中「另存为」.xlsx 后再上传。",
+        "Cannot read this file: it is not a spreadsheet. Upload .xlsx, .xls, .ods or CSV (UTF-8 or GBK); "
+        "save anything else as .xlsx first.",
+    ),
+    "read.no_header": _s(
+        "文件没有表头：第 1 行应是列名（如 房产编号、户主…），请使用模板填写后再上传。",
+        "The file has no header: line 1 must hold the column names; fill in the template and upload again.",
+    ),
+    "read.workbook_damaged": _s(
+        "这个 {what} 表格已损坏或格式异常，无法读取。{save_as}{detail}",
+        "This {what} spreadsheet is damaged or unusual and cannot be read{detail}. {save_as}",
+    ),
+    "read.kind.xlsx": _s("Excel（.xlsx）", "xlsx"),
+    "read.kind.xls": _s("Excel 97-2003（.xls）", "xls"),
+    "read.kind.ods": _s("OpenDocument（.ods）", "ods"),
+    "read.password": _s(
+        "这个表格设置了打开密码（已加密），无法读取。请在 Excel/WPS 中用密码打开，"
+        "在「文件 → 信息/文档加密」中取消密码，另存为 .xlsx 后再上传。",
+        "This workbook is password-protected (encrypted) and cannot be read. Open it in Excel/WPS with "
+        "its password, remove the password, save it as .xlsx and upload that.",
+    ),
+    "read.zip_bomb": _s(
+        "这个表格文件解压后过大（约 {mb} MB）或压缩比异常，疑似压缩炸弹，已拒绝。"
+        "请删除多余的工作表和空行，或另存为 CSV 后上传。",
+        "This spreadsheet would expand to about {mb} MB or is compressed "
+        "suspiciously well (possible zip bomb), so it was refused; save it as CSV instead.",
+    ),
+    "read.xml_corrupt": _s(
+        "这个表格文件已损坏，无法读取。请在 Excel/WPS 中重新保存后上传。",
+        "This spreadsheet is corrupt; save it again in Excel/WPS and upload.",
+    ),
+    "read.xml_entities": _s(
+        "这个表格文件的结构异常，已拒绝。请在 Excel/WPS 中另存为 .xlsx 或 CSV 后再上传。",
+        "This spreadsheet has an unusual structure and was refused; save it as .xlsx or CSV again.",
+    ),
+    # rows and sheets the reader skips or cannot fit
+    "read.row.too_many_cells": _s(
+        "本行有 {cells} 个单元格，比表头的 {ncols} 列多；"
+        "请检查是否多了逗号或分隔符，或把含逗号的内容用英文引号括起来。",
+        "This row has {cells} cells but the header has {ncols} columns; "
+        "remove the extra separators or quote cells that contain commas.",
+    ),
+    "read.sheet.skipped": _s(
+        "工作表「{sheet}」没有与台账相同的表头，未读取（如填表说明）。",
+        "Sheet {sheet} has no ledger header like the one read, so it was not read.",
+    ),
+    "read.skipped.empty": _s("空行，已跳过。", "Empty row; skipped."),
+    "read.skipped.total": _s(
+        "「{value}」行是汇总行，不是数据，已跳过（看板会自己计算合计）。",
+        "A '{value}' (total) row is not data; skipped (the board computes its own totals).",
+    ),
+    "read.skipped.footer": _s(
+        "表尾的「{value}」不是数据，已跳过。",
+        "The footer '{value}' (filled in / checked by / date) is not data; skipped.",
+    ),
+    # checks against the contract (dashboard.ingest.validation): check.<rule id>
+    "check.file.no_rows": _s(
+        "文件只有表头，没有数据行。请在表头下面填写数据后再上传。",
+        "The file has a header but no data rows; fill in rows below the header and upload again.",
+    ),
+    "check.header.ignored": _s(
+        "列「{written}」不是「{dataset}」的列，已忽略。",
+        "Column '{written}' is not part of {dataset}; it was ignored.",
+    ),
+    "check.header.ignored.unnamed": _s(
+        "第 {pos} 列有内容但没有表头，已忽略；如需导入请在表头行（第 {line} 行）填上列名。",
+        "Column {pos} has cells but no header; it was ignored (name it in line {line}).",
+    ),
+    "check.header.duplicate": _s(
+        "列「{written}」出现了两次，请删除其中一列。", "Column '{written}' appears twice; delete one of them."
+    ),
+    "check.header.duplicate.two_names": _s(
+        "列「{written}」和列「{first}」都是「{header}」，请删除其中一列。",
+        "Columns '{written}' and '{first}' are both {header}; delete one of them.",
+    ),
+    "check.header.missing": _s(
+        "缺少必填列「{header}」，请在第 {line} 行加上这一列（英文列名 {name} 也可以）。",
+        "Required column '{header}' ({name}) is missing; add it to the header (line {line}).",
+    ),
+    "check.cell.required": _s(
+        "「{column}」必须填写，请补上这一格。", "'{column}' is required; fill in this cell."
+    ),
+    "check.cell.enum": _s(
+        "「{value}」不是「{column}」的可选值，请填写以下之一：{choices}。",
+        "'{value}' is not an allowed value of '{column}'; use one of: {choices}.",
+    ),
+    "check.cell.int": _s(
+        "「{value}」不是整数，请填写整数，例如 12。", "'{value}' is not a whole number; enter one such as 12."
+    ),
+    "check.cell.number": _s(
+        "「{value}」不是数字，请填写数字，例如 186.5。", "'{value}' is not a number; enter one such as 186.5."
+    ),
+    "check.cell.percent": _s(
+        "「{value}」不是百分比，请填写 0 到 100 的数，例如 85 或 85%。",
+        "'{value}' is not a percentage; enter a number from 0 to 100 such as 85 or 85%.",
+    ),
+    "check.cell.bool": _s(
+        "「{value}」不是“是/否”，请填写 {yes} 或 {no}。",
+        "'{value}' is not yes/no; enter {yes} or {no} (yes/no, Y/N, true/false, 1/0).",
+    ),
+    "check.cell.date": _s(
+        "「{value}」不是有效日期，请写成 2024-05-03、2024/5/3、2024.5.3 或 {zh_date}。",
+        "'{value}' is not a valid date; write it like 2024-05-03, 2024/5/3, 2024.5.3 or {zh_date}.",
+    ),
+    "check.cell.date.time_dropped": _s(
+        "「{value}」带有时间，「{column}」只记日期，已按日期读取；如时间有意义请写在备注里。",
+        "'{value}' has a time of day; '{column}' keeps the date only, so the time was dropped.",
+    ),
+    "check.cell.range.between": _s(
+        "「{value}」超出范围：「{column}」应在 {lo} 到 {hi} 之间，请更正。",
+        "'{value}' is out of range: '{column}' must be between {lo} and {hi}.",
+    ),
+    "check.cell.range.min": _s(
+        "「{value}」超出范围：「{column}」不能小于 {lo}，请更正。",
+        "'{value}' is out of range: '{column}' must not be less than {lo}.",
+    ),
+    "check.cell.range.max": _s(
+        "「{value}」超出范围：「{column}」不能大于 {hi}，请更正。",
+        "'{value}' is out of range: '{column}' must not be greater than {hi}.",
+    ),
+    "check.key.duplicate": _s(
+        "「{column}」为「{value}」的行与{first}重复，每个只能出现一次；请删除或修改其中一行。",
+        "'{column}' '{value}' repeats {first}; each may appear only once. Delete or correct one of the rows.",
+    ),
+    "check.date_order": _s(
+        "「{column}」{value} 早于「{other}」，请检查这两个日期。",
+        "'{column}' {value} is before '{other}'; check both dates.",
+    ),
+    "check.required_from": _s(
+        "「{status}」已到「{label}」或之后，必须填写「{column}」。",
+        "'{column}' is required once '{status}' is {label} or later.",
+    ),
+    "check.empty_before": _s(
+        "「{status}」还不是「{label}」，「{column}」应为空；请删除日期或更新「{status}」。",
+        "'{column}' must be empty until '{status}' is {label}; clear the date or update '{status}'.",
+    ),
+    "check.foreign_key": _s(
+        "「{value}」在「{ref}」中不存在，请先在「{ref}」中登记，或更正「{column}」。",
+        "'{value}' does not exist in {ref}; add it there first or correct '{column}'.",
+    ),
+    "check.referenced": _s(
+        "「{key}」仍被「{other}」中的 {n} 行引用，不能从「{dataset}」中删除。"
+        "请在文件中保留这一行，或先更正那些行的「{column}」。",
+        "'{key}' is still used by {n} {other} rows and cannot be removed from "
+        "{dataset}; keep its row in the file, or first correct '{column}' in those rows.",
+    ),
+    "check.restore.foreign_key": _s(
+        "这一版有 {n} 行的「{column}」是「{value}」，"
+        "但「{ref}」中已没有它，无法恢复。请先在「{ref}」中登记「{value}」，或选择另一版。",
+        "{n} rows of this version name '{value}' in '{column}', which "
+        "{ref} no longer has; add it to {ref} first or pick another version.",
+    ),
+}
+
 # --- notify: daily digests, the /notify page, the weekly report as a document (issue 13)
 CATALOGUE |= {
     "notify.title": _s("党建看板每日简报 · {day}", "Party-building daily digest · {day}"),

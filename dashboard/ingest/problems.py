@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from dashboard import i18n
+
 Severity = Literal["error", "warning"]
 
 
@@ -39,21 +41,20 @@ class Problem:
     def where(self, lang: str = "zh") -> str:
         """'sheet 3月, line 3, column 户类' / '「3月」第 3 行，列「户类」' for human output."""
         parts = []
-        if lang == "zh":
-            if self.line is not None:
-                parts.append(f"「{self.sheet}」第 {self.line} 行" if self.sheet else f"第 {self.line} 行")
-            elif self.sheet:
-                parts.append(f"工作表「{self.sheet}」")
-            if self.column is not None:
-                parts.append(f"列「{self.column}」")
-            return "，".join(parts)
-        if self.sheet:
-            parts.append(f"sheet {self.sheet}")
         if self.line is not None:
-            parts.append(f"line {self.line}")
+            parts.append(where_line(self.sheet, self.line, lang))
+        elif self.sheet:
+            parts.append(i18n.t("where.sheet", lang, sheet=self.sheet))
         if self.column is not None:
-            parts.append(f"column {self.column}")
-        return ", ".join(parts)
+            parts.append(i18n.t("where.column", lang, column=self.column))
+        return i18n.t("where.sep", lang).join(parts)
+
+
+def where_line(sheet: str | None, line: int, lang: str = "zh") -> str:
+    """'「3月」第 5 行' / 'sheet 3月, line 5' (no sheet named when none needs naming)."""
+    if sheet:
+        return i18n.t("where.sheet_line", lang, sheet=sheet, line=line)
+    return i18n.t("where.line", lang, line=line)
 
 
 @dataclass

@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pv
 
+from dashboard import i18n
 from dashboard.ingest.headers import HEADER_SEARCH_ROWS, find_header, header_key, is_header_row
 from dashboard.ingest.problems import Problem, Problems, UnreadableFile
 from dashboard.ingest.workbooks import (
@@ -109,9 +110,7 @@ def read_table(data: bytes, filename: str = "") -> RawTable:
     Raises UnreadableFile when it is not a table we can read at all.
     """
     if not data or (len(data) < _SAMPLE and not data.strip()):
-        raise UnreadableFile(
-            "文件是空的，请选择填好数据的表格文件（.xlsx、.xls、.ods 或 CSV）。", "The file is empty."
-        )
+        raise UnreadableFile(*i18n.both("read.empty"))
     ext = os.path.splitext(filename)[1].lower()
     if data[:4] == b"PK\x03\x04":
         kind = _zip_kind(data)
@@ -121,7 +120,7 @@ def read_table(data: bytes, filename: str = "") -> RawTable:
         try:
             sheets = read_workbook(data, "xls")
         except UnreadableFile as exc:
-            if ext == ".et" and "密码" not in exc.message:
+            if ext == ".et" and exc.message != password_protected().message:
                 raise _wps_et() from exc
             raise
         return _read_sheets(sheets, "xls")
@@ -146,23 +145,20 @@ def _zip_kind(data: bytes) -> str:
             names = set(zf.namelist())
             mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise UnreadableFile(
-            "文件已损坏，无法作为表格打开，请重新保存后上传。",
-            "The file is corrupt and cannot be opened as a spreadsheet; save it again and upload.",
-        ) from exc
+        raise UnreadableFile(*i18n.both("read.corrupt")) from exc
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "content.xml" in names and (b"spreadsheet" in mimetype or not mimetype):
         return "ods"
     if "xl/workbook.bin" in names:
-        what, what_en = "Excel 二进制工作簿（.xlsb）", "an Excel binary workbook (.xlsb)"
+        what = i18n.both("read.kind.xlsb")
     elif "word/document.xml" in names or b"text" in mimetype:
-        what, what_en = "文字文档（Word/WPS 文字），不是表格", "a text document, not a spreadsheet"
+        what = i18n.both("read.kind.text")
     elif "ppt/presentation.xml" in names or b"presentation" in mimetype:
-        what, what_en = "演示文稿（PowerPoint），不是表格", "a presentation, not a spreadsheet"
+        what = i18n.both("read.kind.presentation")
     else:
-        what, what_en = "ZIP 压缩包，不是表格", "a ZIP archive, not a spreadsheet"
-    raise UnreadableFile(f"这是{what}，无法导入。{SAVE_AS}", f"This is {what_en}. {SAVE_AS_EN}")
+        what = i18n.both("read.kind.zip")
+    raise UnreadableFile(*i18n.both("read.not_a_table", what=what, save_as=(SAVE_AS, SAVE_AS_EN)))
 
 
 def _check_ole(data: bytes, ext: str) -> None:
@@ -172,9 +168,7 @@ def _check_ole(data: bytes, ext: str) -> None:
     try:
         streams = {d.name for d in compdoc.CompDoc(data, logfile=io.StringIO()).dirlist}
     except (compdoc.CompDocError, IndexError, ValueError, OverflowError) as exc:
-        raise UnreadableFile(
-            f"这个 Office 文件已损坏，无法读取。{SAVE_AS}", f"This Office file is damaged. {SAVE_AS_EN}"
-        ) from exc
+        raise UnreadableFile(*i18n.both("read.office_damaged", save_as=(SAVE_AS, SAVE_AS_EN))) from exc
     if streams & {"EncryptedPackage", "EncryptionInfo"}:
         raise password_protected()
     if streams & {"Workbook", "Book"}:
@@ -182,23 +176,16 @@ def _check_ole(data: bytes, ext: str) -> None:
     if ext == ".et":
         raise _wps_et()
     if "WordDocument" in streams:
-        what, what_en = "Word 文档（.doc），不是表格", "a Word document (.doc), not a spreadsheet"
+        what = i18n.both("read.kind.doc")
     elif "PowerPoint Document" in streams:
-        what, what_en = "PowerPoint 演示文稿（.ppt），不是表格", "a PowerPoint file (.ppt), not a spreadsheet"
+        what = i18n.both("read.kind.ppt")
     else:
-        what, what_en = (
-            "Office 复合文档，但不是 Excel 表格",
-            "an Office compound file but not an Excel workbook",
-        )
-    raise UnreadableFile(f"这是{what}，无法导入。{SAVE_AS}", f"This is {what_en}. {SAVE_AS_EN}")
+        what = i18n.both("read.kind.ole")
+    raise UnreadableFile(*i18n.both("read.not_a_table", what=what, save_as=(SAVE_AS, SAVE_AS_EN)))
 
 
 def _wps_et() -> UnreadableFile:
-    return UnreadableFile(
-        "这是 WPS 表格自己的 .et 格式，无法直接读取。请在 WPS 中打开它，"
-        "选择「另存为」→「Excel 工作簿（.xlsx）」后再上传。",
-        f"This is WPS Spreadsheets' own .et format, which cannot be read. {SAVE_AS_EN}",
-    )
+    return UnreadableFile(*i18n.both("read.wps_et"))
 
 
 # ---------------------------------------------------------------------------
@@ -206,12 +193,7 @@ def _wps_et() -> UnreadableFile:
 
 
 def _unreadable_text() -> UnreadableFile:
-    return UnreadableFile(
-        "无法识别文件内容，它不是表格。请上传 .xlsx、.xls、.ods 表格或 CSV（UTF-8 或 GBK 编码）；"
-        "其他格式请在 Excel/WPS 中「另存为」.xlsx 后再上传。",
-        "Cannot read this file: it is not a spreadsheet. Upload .xlsx, .xls, .ods or CSV (UTF-8 or GBK); "
-        "save anything else as .xlsx first.",
-    )
+    return UnreadableFile(*i18n.both("read.not_text"))
 
 
 def _to_utf8(data: bytes) -> tuple[bytes, str]:
@@ -530,15 +512,8 @@ def _fit_row(cells: list[str], ncols: int, line: int, problems: Problems) -> lis
     if extra:
         problems.add(
             Problem(
-                rule="row.too_many_cells",
-                message=(
-                    f"本行有 {len(cells)} 个单元格，比表头的 {ncols} 列多；"
-                    "请检查是否多了逗号或分隔符，或把含逗号的内容用英文引号括起来。"
-                ),
-                message_en=(
-                    f"This row has {len(cells)} cells but the header has {ncols} columns; "
-                    "remove the extra separators or quote cells that contain commas."
-                ),
+                "row.too_many_cells",
+                *i18n.both("read.row.too_many_cells", cells=len(cells), ncols=ncols),
                 line=line,
                 value=", ".join(extra)[:200],
             )
@@ -589,10 +564,7 @@ def _read_csv_slowly(buf: bytes, encoding: str) -> RawTable:
 
 
 def _no_header() -> UnreadableFile:
-    return UnreadableFile(
-        "文件没有表头：第 1 行应是列名（如 房产编号、户主…），请使用模板填写后再上传。",
-        "The file has no header: line 1 must hold the column names; fill in the template and upload again.",
-    )
+    return UnreadableFile(*i18n.both("read.no_header"))
 
 
 # ---------------------------------------------------------------------------
@@ -624,8 +596,7 @@ def _read_sheets(sheets: list[Sheet], kind: str) -> RawTable:
             problems.add(
                 Problem(
                     "read.sheet.skipped",
-                    f"工作表「{sheet.name}」没有与台账相同的表头，未读取（如填表说明）。",
-                    f"Sheet {sheet.name} has no ledger header like the one read, so it was not read.",
+                    *i18n.both("read.sheet.skipped", sheet=sheet.name),
                     sheet=sheet.name,
                     severity="warning",
                 )
@@ -688,16 +659,11 @@ _FOOTER_WORDS = (
 _TOTAL = rf"^({'|'.join(_TOTAL_WORDS)}):?$"
 _FOOTER = rf"^({'|'.join(_FOOTER_WORDS)})"
 _LEADS = pa.array(sorted({w[0] for w in _TOTAL_WORDS + _FOOTER_WORDS}), pa.large_string())
+# The messages' templates (formatted per row); the keys are the rule ids.
 _NOT_DATA: dict[str, tuple[str, str]] = {
-    "read.skipped.empty": ("空行，已跳过。", "Empty row; skipped."),
-    "read.skipped.total": (
-        "「{value}」行是汇总行，不是数据，已跳过（看板会自己计算合计）。",
-        "A '{value}' (total) row is not data; skipped (the board computes its own totals).",
-    ),
-    "read.skipped.footer": (
-        "表尾的「{value}」不是数据，已跳过。",
-        "The footer '{value}' (filled in / checked by / date) is not data; skipped.",
-    ),
+    "read.skipped.empty": i18n.both("read.skipped.empty"),
+    "read.skipped.total": i18n.both("read.skipped.total"),
+    "read.skipped.footer": i18n.both("read.skipped.footer"),
 }
 
 

@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TypeVar
 
 import numpy as np
@@ -23,10 +24,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard import i18n
 from dashboard.contract import TERM_YEARS, ColType, Column, Dataset, get_dataset
 from dashboard.ingest import cells
 from dashboard.ingest.headers import match_header
-from dashboard.ingest.problems import CheckCrashed, Problem, Problems, Severity
+from dashboard.ingest.problems import CheckCrashed, Problem, Problems, Severity, where_line
 from dashboard.ingest.reading import RawTable
 
 T = TypeVar("T")
@@ -96,13 +98,7 @@ def validate(dataset: Dataset | str, raw: RawTable, *, refs: Mapping[str, set[st
     positions = run_check("header", _check_headers, up, raw)
     run_check("rows", _take_rows, up, raw, positions)
     if not len(up.lines):
-        up.problems.add(
-            Problem(
-                "file.no_rows",
-                "文件只有表头，没有数据行。请在表头下面填写数据后再上传。",
-                "The file has a header but no data rows; fill in rows below the header and upload again.",
-            )
-        )
+        up.problems.add(Problem("file.no_rows", *i18n.both("check.file.no_rows")))
     parsed = _parse_all(up)
     for col in ds.columns:
         run_check(f"cell.{col.type}", _check_cells, up, col, parsed.get(col.name))
@@ -168,34 +164,37 @@ class _Upload:
 
     def where(self, row: int, lang: str) -> str:
         """'「3月」第 5 行' / 'sheet 3月, line 5': a line cited inside a message."""
-        sheet, line = self.sheet(row), int(self.lines[row])
-        if lang == "zh":
-            return f"「{sheet}」第 {line} 行" if sheet else f"第 {line} 行"
-        return f"sheet {sheet}, line {line}" if sheet else f"line {line}"
+        return where_line(self.sheet(row), int(self.lines[row]), lang)
 
     def cell_problems(
         self,
         rule: str,
         name: str,
         mask: np.ndarray,
-        message: str,
-        message_en: str,
+        message: tuple[str, str],
         severity: Severity = "error",
         **fmt: Any,
     ) -> None:
-        """One Problem per True in ``mask``; messages may use {value}."""
+        """One Problem per True in ``mask``.
+
+        ``message`` is a catalogue pair of templates (``i18n.both(key)``), formatted per cell
+        with {value} and {column}; a (zh, en) value in ``fmt`` fills each language its own.
+        """
         rows = np.flatnonzero(mask)
         if not len(rows):
             return
         values = self.text(name).take(pa.array(rows)).to_pylist()
         column = self.header(name)
+        zh, en = message
+        fmt_zh = {k: v[0] if isinstance(v, tuple) else v for k, v in fmt.items()}
+        fmt_en = {k: v[1] if isinstance(v, tuple) else v for k, v in fmt.items()}
         for row, value in zip(rows.tolist(), values, strict=True):
             shown = "" if value is None else value
             self.problems.add(
                 Problem(
                     rule=rule,
-                    message=message.format(value=shown, column=column, **fmt),
-                    message_en=message_en.format(value=shown, column=column, **fmt),
+                    message=zh.format(value=shown, column=column, **fmt_zh),
+                    message_en=en.format(value=shown, column=column, **fmt_en),
                     line=int(self.lines[row]),
                     column=column,
                     value=value,
@@ -220,11 +219,9 @@ def _check_headers(up: _Upload, raw: RawTable) -> dict[str, int]:
         name = match_header(lookup, written)
         if name is None:
             if written:
-                zh = f"列「{written}」不是「{ds.title}」的列，已忽略。"
-                en = f"Column '{written}' is not part of {ds.name}; it was ignored."
+                zh, en = i18n.both("check.header.ignored", written=written, dataset=(ds.title, ds.name))
             else:
-                zh = f"第 {pos + 1} 列有内容但没有表头，已忽略；如需导入请在表头行（第 {line} 行）填上列名。"
-                en = f"Column {pos + 1} has cells but no header; it was ignored (name it in line {line})."
+                zh, en = i18n.both("check.header.ignored.unnamed", pos=pos + 1, line=line)
             up.problems.add(
                 Problem("header.ignored", zh, en, line=line, column=written, severity="warning", sheet=sheet)
             )
@@ -232,11 +229,14 @@ def _check_headers(up: _Upload, raw: RawTable) -> dict[str, int]:
             first = up.written[name]
             col = ds.column(name)
             if written == first:
-                zh = f"列「{written}」出现了两次，请删除其中一列。"
-                en = f"Column '{written}' appears twice; delete one of them."
+                zh, en = i18n.both("check.header.duplicate", written=written)
             else:
-                zh = f"列「{written}」和列「{first}」都是「{col.header}」，请删除其中一列。"
-                en = f"Columns '{written}' and '{first}' are both {col.name}; delete one of them."
+                zh, en = i18n.both(
+                    "check.header.duplicate.two_names",
+                    written=written,
+                    first=first,
+                    header=(col.header, col.name),
+                )
             up.problems.add(Problem("header.duplicate", zh, en, line=line, column=written, sheet=sheet))
         else:
             positions[name] = pos
@@ -246,9 +246,7 @@ def _check_headers(up: _Upload, raw: RawTable) -> dict[str, int]:
             up.problems.add(
                 Problem(
                     "header.missing",
-                    f"缺少必填列「{col.header}」，请在第 {line} 行加上这一列（英文列名 {col.name} 也可以）。",
-                    f"Required column '{col.header}' ({col.name}) is missing; "
-                    f"add it to the header (line {line}).",
+                    *i18n.both("check.header.missing", header=col.header, name=col.name, line=line),
                     line=line,
                     column=col.header,
                     sheet=sheet,
@@ -305,27 +303,14 @@ def _num(x: float | None) -> str:
 
 
 _TYPE_MESSAGES: dict[ColType, tuple[str, str]] = {
-    ColType.INT: (
-        "「{value}」不是整数，请填写整数，例如 12。",
-        "'{value}' is not a whole number; enter one such as 12.",
-    ),
-    ColType.NUMBER: (
-        "「{value}」不是数字，请填写数字，例如 186.5。",
-        "'{value}' is not a number; enter one such as 186.5.",
-    ),
-    ColType.PERCENT: (
-        "「{value}」不是百分比，请填写 0 到 100 的数，例如 85 或 85%。",
-        "'{value}' is not a percentage; enter a number from 0 to 100 such as 85 or 85%.",
-    ),
-    ColType.BOOL: (
-        "「{value}」不是“是/否”，请填写 是 或 否。",
-        "'{value}' is not yes/no; enter 是 or 否 (yes/no, Y/N, true/false, 1/0).",
-    ),
-    ColType.DATE: (
-        "「{value}」不是有效日期，请写成 2024-05-03、2024/5/3、2024.5.3 或 2024年5月3日。",
-        "'{value}' is not a valid date; write it like 2024-05-03, 2024/5/3, 2024.5.3 or 2024年5月3日.",
-    ),
+    ColType.INT: i18n.both("check.cell.int"),
+    ColType.NUMBER: i18n.both("check.cell.number"),
+    ColType.PERCENT: i18n.both("check.cell.percent"),
+    ColType.BOOL: i18n.both("check.cell.bool"),
+    ColType.DATE: i18n.both("check.cell.date"),
 }
+# What staff type, quoted in both languages (the English messages stay free of Chinese).
+_TYPED = {"yes": cells.TRUE_WORDS[0], "no": cells.FALSE_WORDS[0], "zh_date": i18n.fmt_date(date(2024, 5, 3))}
 
 
 def parse_column(col: Column, text: pa.Array) -> cells.Parsed:
@@ -368,32 +353,27 @@ def _check_cells(up: _Upload, col: Column, parsed: cells.Parsed | None) -> None:
             "cell.required",
             col.name,
             missing,
-            "「{column}」必须填写，请补上这一格。",
-            "'{column}' is required; fill in this cell.",
+            i18n.both("check.cell.required"),
         )
     if col.type == ColType.ENUM:
         assert col.enum is not None
-        labels = "、".join(col.enum.labels)
+        labels = i18n.t("sep.list", "zh").join(col.enum.labels)
         spelled = ", ".join(f"{c.label} ({c.code})" for c in col.enum.choices)
         up.cell_problems(
             "cell.enum",
             col.name,
             parsed.bad,
-            "「{value}」不是「{column}」的可选值，请填写以下之一：{labels}。",
-            "'{value}' is not an allowed value of '{column}'; use one of: {spelled}.",
-            labels=labels,
-            spelled=spelled,
+            i18n.both("check.cell.enum"),
+            choices=(labels, spelled),
         )
     elif col.type in _TYPE_MESSAGES:
-        zh, en = _TYPE_MESSAGES[col.type]
-        up.cell_problems(f"cell.{col.type}", col.name, parsed.bad, zh, en)
+        up.cell_problems(f"cell.{col.type}", col.name, parsed.bad, _TYPE_MESSAGES[col.type], **_TYPED)
     if col.type == ColType.DATE and parsed.noted is not None:
         up.cell_problems(
             "cell.date.time_dropped",
             col.name,
             parsed.noted,
-            "「{value}」带有时间，「{column}」只记日期，已按日期读取；如时间有意义请写在备注里。",
-            "'{value}' has a time of day; '{column}' keeps the date only, so the time was dropped.",
+            i18n.both("check.cell.date.time_dropped"),
             severity="warning",
         )
     if col.min is not None or col.max is not None:
@@ -409,17 +389,16 @@ def _check_range(up: _Upload, col: Column, values: pa.Array) -> None:
         out = pc.or_(out, pc.greater(values, col.max))
     mask = pc.fill_null(out, False).to_numpy(zero_copy_only=False)
     if col.min is not None and col.max is not None:
-        zh, en = "应在 {lo} 到 {hi} 之间", "must be between {lo} and {hi}"
+        message = i18n.both("check.cell.range.between")
     elif col.min is not None:
-        zh, en = "不能小于 {lo}", "must not be less than {lo}"
+        message = i18n.both("check.cell.range.min")
     else:
-        zh, en = "不能大于 {hi}", "must not be greater than {hi}"
+        message = i18n.both("check.cell.range.max")
     up.cell_problems(
         "cell.range",
         col.name,
         mask,
-        "「{value}」超出范围：「{column}」" + zh + "，请更正。",
-        "'{value}' is out of range: '{column}' " + en + ".",
+        message,
         lo=_num(col.min),
         hi=_num(col.max),
     )
@@ -465,10 +444,12 @@ def _check_key(up: _Upload) -> None:
         up.problems.add(
             Problem(
                 "key.duplicate",
-                f"「{column}」为「{value}」的行与{up.where(first, 'zh')}重复，每个只能出现一次；"
-                "请删除或修改其中一行。",
-                f"'{column}' '{value}' repeats {up.where(first, 'en')}; each may appear only once. "
-                "Delete or correct one of the rows.",
+                *i18n.both(
+                    "check.key.duplicate",
+                    column=column,
+                    value=value,
+                    first=(up.where(first, "zh"), up.where(first, "en")),
+                ),
                 line=int(up.lines[row]),
                 column=column,
                 value=value,
@@ -484,8 +465,7 @@ def _check_date_order(up: _Upload, earlier: str, later: str, rule: str) -> None:
         rule,
         later,
         mask,
-        "「{column}」{value} 早于「{other}」，请检查这两个日期。",
-        "'{column}' {value} is before '{other}'; check both dates.",
+        i18n.both("check.date_order"),
         other=up.header(earlier),
     )
 
@@ -511,11 +491,9 @@ def _check_required_from(up: _Upload, column: str, status_column: str, from_code
         f"required_from.{column}",
         column,
         reached & empty,
-        "「{status}」已到「{label}」或之后，必须填写「{column}」。",
-        "'{column}' is required once '{status}' is {code} or later.",
+        i18n.both("check.required_from"),
         status=up.header(status_column),
-        label=enum.label(from_code),
-        code=from_code,
+        label=(enum.label(from_code), from_code),
     )
 
 
@@ -529,11 +507,9 @@ def _check_empty_before(up: _Upload, column: str, status_column: str, from_code:
         f"empty_before.{column}",
         column,
         known & ~reached & filled,
-        "「{status}」还不是「{label}」，「{column}」应为空；请删除日期或更新「{status}」。",
-        "'{column}' must be empty until '{status}' is {code}; clear the date or update '{status}'.",
+        i18n.both("check.empty_before"),
         status=up.header(status_column),
-        label=enum.label(from_code),
-        code=from_code,
+        label=(enum.label(from_code), from_code),
     )
 
 
@@ -546,10 +522,8 @@ def _check_foreign_key(up: _Upload, column: str, ref_dataset: str, existing: set
         f"foreign_key.{column}",
         column,
         mask,
-        "「{value}」在「{ref}」中不存在，请先在「{ref}」中登记，或更正「{column}」。",
-        "'{value}' does not exist in {ref_en}; add it there first or correct '{column}'.",
-        ref=ref.title,
-        ref_en=ref.name,
+        i18n.both("check.foreign_key"),
+        ref=(ref.title, ref.name),
     )
 
 
@@ -570,17 +544,19 @@ def check_still_referenced(
         kept = set(frame[fk.ref_column].dropna().astype(str))
         header = ds.column(fk.ref_column).header
         for key in sorted(k for k in used if k not in kept):
+            message, message_en = i18n.both(
+                "check.referenced",
+                key=key,
+                n=used[key],
+                other=(other.title, other.name),
+                dataset=(ds.title, ds.name),
+                column=(other.column(column).header, column),
+            )
             problems.add(
                 Problem(
                     rule=f"referenced.{other_name}.{column}",
-                    message=(
-                        f"「{key}」仍被「{other.title}」中的 {used[key]} 行引用，不能从「{ds.title}」中删除。"
-                        f"请在文件中保留这一行，或先更正那些行的「{other.column(column).header}」。"
-                    ),
-                    message_en=(
-                        f"'{key}' is still used by {used[key]} {other.name} rows and cannot be removed from "
-                        f"{ds.name}; keep its row in the file, or first correct '{column}' in those rows."
-                    ),
+                    message=message,
+                    message_en=message_en,
                     column=header,
                     value=key,
                 )
@@ -602,17 +578,18 @@ def check_references_exist(ds: Dataset, frame: pd.DataFrame, refs: Mapping[str, 
         ref = get_dataset(fk.ref_dataset)
         header = ds.column(fk.column).header
         for value in sorted(missing.index):
+            message, message_en = i18n.both(
+                "check.restore.foreign_key",
+                n=missing[value],
+                column=(header, fk.column),
+                value=value,
+                ref=(ref.title, ref.name),
+            )
             problems.add(
                 Problem(
                     rule=fk.id,
-                    message=(
-                        f"这一版有 {missing[value]} 行的「{header}」是「{value}」，"
-                        f"但「{ref.title}」中已没有它，无法恢复。请先在「{ref.title}」中登记「{value}」，或选择另一版。"
-                    ),
-                    message_en=(
-                        f"{missing[value]} rows of this version name '{value}' in '{fk.column}', which "
-                        f"{ref.name} no longer has; add it to {ref.name} first or pick another version."
-                    ),
+                    message=message,
+                    message_en=message_en,
                     column=header,
                     value=str(value),
                 )

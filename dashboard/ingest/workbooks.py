@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import python_calamine
 
+from dashboard import i18n
 from dashboard.ingest.problems import UnreadableFile
 
 XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a zip bomb expands beyond this
@@ -36,8 +37,7 @@ Cell = tuple[int, int]  # (row, column), 0-based
 Range = tuple[Cell, Cell]  # first and last cell, inclusive
 
 # What to do with any file we cannot read: every office program can save it as .xlsx.
-SAVE_AS = "请在 Excel/WPS 中打开它，选择「另存为」→「Excel 工作簿（.xlsx）」后再上传。"
-SAVE_AS_EN = "Open it in Excel/WPS, use Save As → Excel workbook (.xlsx) and upload that."
+SAVE_AS, SAVE_AS_EN = i18n.both("read.save_as")
 
 
 @dataclass
@@ -154,20 +154,20 @@ def _cannot_open(kind: str, detail: str) -> UnreadableFile:
     low = detail.lower()
     if "password" in low or "encrypt" in low or "filepass" in low:
         return password_protected()
-    what = {"xlsx": "Excel（.xlsx）", "xls": "Excel 97-2003（.xls）", "ods": "OpenDocument（.ods）"}[kind]
+    what = {
+        "xlsx": i18n.both("read.kind.xlsx"),
+        "xls": i18n.both("read.kind.xls"),
+        "ods": i18n.both("read.kind.ods"),
+    }[kind]
+    # The library's own words help a maintainer, not a clerk: English only.
+    shown = ("", f" ({detail[:120]})")
     return UnreadableFile(
-        f"这个 {what} 表格已损坏或格式异常，无法读取。{SAVE_AS}",
-        f"This {kind} spreadsheet is damaged or unusual and cannot be read ({detail[:120]}). {SAVE_AS_EN}",
+        *i18n.both("read.workbook_damaged", what=what, detail=shown, save_as=(SAVE_AS, SAVE_AS_EN))
     )
 
 
 def password_protected() -> UnreadableFile:
-    return UnreadableFile(
-        "这个表格设置了打开密码（已加密），无法读取。请在 Excel/WPS 中用密码打开，"
-        "在「文件 → 信息/文档加密」中取消密码，另存为 .xlsx 后再上传。",
-        "This workbook is password-protected (encrypted) and cannot be read. Open it in Excel/WPS with "
-        "its password, remove the password, save it as .xlsx and upload that.",
-    )
+    return UnreadableFile(*i18n.both("read.password"))
 
 
 # ---------------------------------------------------------------------------
@@ -242,22 +242,14 @@ def refuse_zip_bomb(data: bytes) -> None:
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except zipfile.BadZipFile as exc:
-        raise UnreadableFile(
-            "文件已损坏，无法作为表格打开，请重新保存后上传。",
-            "The file is corrupt and cannot be opened as a spreadsheet; save it again and upload.",
-        ) from exc
+        raise UnreadableFile(*i18n.both("read.corrupt")) from exc
     total = sum(i.file_size for i in infos)
     bomb = total > XLSX_MAX_UNCOMPRESSED or any(
         i.file_size > XLSX_RATIO_MIN_BYTES and i.file_size > XLSX_MAX_RATIO * max(i.compress_size, 1)
         for i in infos
     )
     if bomb:
-        raise UnreadableFile(
-            f"这个表格文件解压后过大（约 {total // (1024 * 1024)} MB）或压缩比异常，疑似压缩炸弹，已拒绝。"
-            "请删除多余的工作表和空行，或另存为 CSV 后上传。",
-            f"This spreadsheet would expand to about {total // (1024 * 1024)} MB or is compressed "
-            "suspiciously well (possible zip bomb), so it was refused; save it as CSV instead.",
-        )
+        raise UnreadableFile(*i18n.both("read.zip_bomb", mb=total // (1024 * 1024)))
 
 
 def _xlsx_percent_cells(data: bytes, names: list[str]) -> dict[str, set[Cell]]:
@@ -305,18 +297,12 @@ def parse_xml(xml: bytes) -> ElementTree.Element:
     try:
         return ElementTree.fromstring(xml)
     except ElementTree.ParseError as exc:
-        raise UnreadableFile(
-            "这个表格文件已损坏，无法读取。请在 Excel/WPS 中重新保存后上传。",
-            "This spreadsheet is corrupt; save it again in Excel/WPS and upload.",
-        ) from exc
+        raise UnreadableFile(*i18n.both("read.xml_corrupt")) from exc
 
 
 def _refuse_entities(xml: bytes) -> None:
     if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml[:4096]:
-        raise UnreadableFile(
-            "这个表格文件的结构异常，已拒绝。请在 Excel/WPS 中另存为 .xlsx 或 CSV 后再上传。",
-            "This spreadsheet has an unusual structure and was refused; save it as .xlsx or CSV again.",
-        )
+        raise UnreadableFile(*i18n.both("read.xml_entities"))
 
 
 def _xlsx_sheet_paths(zf: zipfile.ZipFile, parts: set[str]) -> dict[str, str]:
