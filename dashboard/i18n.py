@@ -840,9 +840,9 @@ CATALOGUE |= {
         "'{value}' does not exist in {ref}; add it there first or correct '{column}'.",
     ),
     "check.referenced": _s(
-        "「{key}」仍被「{other}」中的 {n} 行引用，不能从「{dataset}」中删除。"
+        "「{code}」仍被「{other}」中的 {n} 行引用，不能从「{dataset}」中删除。"
         "请在文件中保留这一行，或先更正那些行的「{column}」。",
-        "'{key}' is still used by {n} {other} rows and cannot be removed from "
+        "'{code}' is still used by {n} {other} rows and cannot be removed from "
         "{dataset}; keep its row in the file, or first correct '{column}' in those rows.",
     ),
     "check.restore.foreign_key": _s(
@@ -850,6 +850,119 @@ CATALOGUE |= {
         "但「{ref}」中已没有它，无法恢复。请先在「{ref}」中登记「{value}」，或选择另一版。",
         "{n} rows of this version name '{value}' in '{column}', which "
         "{ref} no longer has; add it to {ref} first or pick another version.",
+    ),
+}
+
+# --- versions, downloads and workbooks (dashboard.store)
+CATALOGUE |= {
+    "check.restore.no_such_version": _s(
+        "「{dataset}」没有第 {version} 版，无法恢复。请从版本列表中选择。",
+        "{dataset} has no version {version} to restore; pick one from the list.",
+    ),
+    "check.storage.duplicate_key": _s(
+        "第 {line} 行的「{headers}」（{shown}）与第 {first} 行相同；"
+        "同一文件中每个键只能出现一次，请删除或合并重复的行。",
+        "Line {line} repeats the key {headers} ({shown}) of line {first}; "
+        "a key may appear once per file, so delete or merge the repeated row.",
+    ),
+    # the error report of a refused upload (CSV and XLSX): bilingual headers "行 line"
+    "uploads.errors.sheet": _s("错误报告", "Errors"),
+    "uploads.errors.col.line": _s("行", "line"),
+    "uploads.errors.col.column": _s("列", "column"),
+    "uploads.errors.col.value": _s("值", "value"),
+    "uploads.errors.col.message": _s("问题", "problem"),
+    # workbooks: templates, dropdowns and the 填表说明 guide sheet
+    "xlsx.required_note": _s("必填列：不能留空。", "Required column: may not be empty."),
+    "xlsx.dropdown_title": _s("请从下拉列表中选择", "Choose from the list"),
+    "xlsx.dropdown_error": _s(
+        "只能填写下拉列表中的值：{choices}", "Only these values are allowed: {choices}"
+    ),
+    "xlsx.guide_sheet": _s("填表说明", "How to fill in"),
+    "xlsx.type.text": _s("文字", "text"),
+    "xlsx.type.int": _s("整数", "whole number"),
+    "xlsx.type.number": _s("数字", "number"),
+    "xlsx.type.percent": _s("百分比", "percentage"),
+    "xlsx.type.bool": _s("是/否", "yes/no"),
+    "xlsx.type.date": _s("日期", "date"),
+    "xlsx.type.enum": _s("下拉选择", "choice"),
+    "xlsx.mode.replace": _s(
+        "整表替换：上传的表就是完整的新台账，表中没有的行会被删除。",
+        "Replace: the file is the whole new ledger; rows not in it are removed.",
+    ),
+    "xlsx.mode.upsert": _s(
+        "按编码更新：编码已有的行被更新，新编码的行被添加。",
+        "Upsert: rows with a known key are updated, new keys are added.",
+    ),
+    "xlsx.mode.append": _s(
+        "追加：表中的行添加到已有记录之后。", "Append: the rows are added to the existing records."
+    ),
+    "xlsx.guide.title": _s("「{title}」填表说明", "How to fill in '{title}'"),
+    "xlsx.guide.where": _s(
+        "请在第一张工作表「{sheet}」中填写，一行一条记录。不要修改、删除第一行表头，"
+        "不要调整工作表的顺序（本说明页放在后面，上传时不会读取）。",
+        "Fill in the first sheet '{sheet}', one record per row. Do not change the header row or the "
+        "order of the sheets (this sheet stays after it and is not read).",
+    ),
+    "xlsx.guide.required": _s("红色表头的列是必填列，不能留空。", "Columns with a red header are required."),
+    "xlsx.guide.dropdown": _s(
+        "带下拉箭头的列只能从列表中选择。", "Columns with a drop-down take only the listed values."
+    ),
+    "xlsx.guide.cells": _s(
+        "日期写成 2024-05-03（或 2024/5/3）；百分比写成 96%；数字不要带单位。",
+        "Write dates as 2024-05-03 (or 2024/5/3), percentages as 96%, numbers without units.",
+    ),
+    "xlsx.guide.key": _s("「{headers}」在表中不能重复。", "'{headers}' must be unique in the file."),
+    "xlsx.guide.check": _s(
+        "上传后系统逐格检查：有错误时什么都不会写入，并可以下载标出问题的本文件，改好后再上传。",
+        "Every cell is checked on upload: with any error nothing is written, and you can download "
+        "this file with the problems marked, fix them and upload again.",
+    ),
+    "xlsx.guide.columns": _s("各列填写规则", "Columns"),
+    "xlsx.guide.col.header": _s("列名", "Column"),
+    "xlsx.guide.col.required": _s("必填", "Required"),
+    "xlsx.guide.col.type": _s("类型", "Type"),
+    "xlsx.guide.col.rule": _s("填写规则", "Rule"),
+    "xlsx.guide.col.example": _s("示例", "Example"),
+    "xlsx.guide.yes": _s("是", "yes"),
+    "xlsx.guide.choices": _s("可选：{choices}", "one of: {choices}"),
+    "xlsx.guide.min_max": _s("{min}–{max}", "{min} to {max}"),
+    "xlsx.guide.min": _s("不小于 {min}", "at least {min}"),
+    "xlsx.guide.unique": _s("不能重复", "unique"),
+    "xlsx.guide.personal": _s(
+        "个人信息：只有管理员能看到全名", "personal data: only admins see the full name"
+    ),
+    "xlsx.guide.default": _s("留空时按「{default}」", "empty means '{default}'"),
+    "xlsx.guide.required_from": _s(
+        "「{status}」为「{label}」及以后时必填", "required once '{status}' reaches '{label}'"
+    ),
+    "xlsx.guide.empty_before": _s("之前必须留空", "empty before that"),
+    "xlsx.guide.not_before": _s("不早于「{earlier}」", "not before '{earlier}'"),
+    "xlsx.guide.foreign_key": _s(
+        "必须是「{ref}」中已有的「{column}」", "must exist as '{column}' in '{ref}'"
+    ),
+    "xlsx.guide.derived": _s("留空时按完成日期加 5 年计算", "when empty: completion date + 5 years"),
+    "sep.rules": _s("；", "; "),  # between the rules of one column in the guide
+    # the user's own workbook with the problems marked: the 问题清单 sheet and the comments
+    "marked.sheet": _s("问题清单", "Problems"),
+    "marked.col.n": _s("序号", "No."),
+    "marked.col.level": _s("级别", "Level"),
+    "marked.col.sheet": _s("工作表", "Sheet"),
+    "marked.col.cell": _s("单元格", "Cell"),
+    "marked.col.line": _s("行", "Line"),
+    "marked.col.column": _s("列", "Column"),
+    "marked.col.value": _s("值", "Value"),
+    "marked.col.message": _s("问题", "Problem"),
+    "marked.col.rule": _s("规则", "Rule"),
+    "marked.error": _s("错误", "error"),
+    "marked.warning": _s("提醒", "warning"),
+    "marked.missing_note": _s(
+        "缺少必填列：{columns}。请在表头行加上这些列。", "Missing required columns: {columns}."
+    ),
+    "marked.summary": _s(
+        "共 {errors} 处错误、{warnings} 条提醒。红色单元格是错误，黄色是提醒；点「单元格」一列可跳到该格。"
+        "改好后请保存并重新上传本文件（本页不会被读取）。",
+        "{errors} error(s), {warnings} warning(s). Red cells are errors, yellow ones warnings; click a cell "
+        "reference to jump there. Fix them, save and upload this file again (this sheet is not read).",
     ),
 }
 

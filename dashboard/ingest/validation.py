@@ -546,7 +546,7 @@ def check_still_referenced(
         for key in sorted(k for k in used if k not in kept):
             message, message_en = i18n.both(
                 "check.referenced",
-                key=key,
+                code=key,
                 n=used[key],
                 other=(other.title, other.name),
                 dataset=(ds.title, ds.name),

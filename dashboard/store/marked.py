@@ -40,6 +40,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dashboard import i18n
 from dashboard.contract import Dataset, get_dataset
 from dashboard.store.xlsx import (
     AUTHOR,
@@ -58,26 +59,22 @@ YELLOW_FILL = PatternFill("solid", fgColor=YELLOW)
 NO_FILL = PatternFill()
 HEADER_SCAN_ROWS = 50  # title rows above a header are few; the header is within the first rows
 
+# The strings of the marked workbook, as (zh, en) templates from the catalogue.
 LABELS: dict[str, tuple[str, str]] = {
-    "sheet": ("问题清单", "Problems"),
-    "col.n": ("序号", "No."),
-    "col.level": ("级别", "Level"),
-    "col.sheet": ("工作表", "Sheet"),
-    "col.cell": ("单元格", "Cell"),
-    "col.line": ("行", "Line"),
-    "col.column": ("列", "Column"),
-    "col.value": ("值", "Value"),
-    "col.message": ("问题", "Problem"),
-    "col.rule": ("规则", "Rule"),
-    "error": ("错误", "error"),
-    "warning": ("提醒", "warning"),
-    "missing_note": ("缺少必填列：{columns}。请在表头行加上这些列。", "Missing required columns: {columns}."),
-    "summary": (
-        "共 {errors} 处错误、{warnings} 条提醒。红色单元格是错误，黄色是提醒；点「单元格」一列可跳到该格。"
-        "改好后请保存并重新上传本文件（本页不会被读取）。",
-        "{errors} error(s), {warnings} warning(s). Red cells are errors, yellow ones warnings; click a cell "
-        "reference to jump there. Fix them, save and upload this file again (this sheet is not read).",
-    ),
+    "sheet": i18n.both("marked.sheet"),
+    "col.n": i18n.both("marked.col.n"),
+    "col.level": i18n.both("marked.col.level"),
+    "col.sheet": i18n.both("marked.col.sheet"),
+    "col.cell": i18n.both("marked.col.cell"),
+    "col.line": i18n.both("marked.col.line"),
+    "col.column": i18n.both("marked.col.column"),
+    "col.value": i18n.both("marked.col.value"),
+    "col.message": i18n.both("marked.col.message"),
+    "col.rule": i18n.both("marked.col.rule"),
+    "error": i18n.both("marked.error"),
+    "warning": i18n.both("marked.warning"),
+    "missing_note": i18n.both("marked.missing_note"),
+    "summary": i18n.both("marked.summary"),
 }
 # Other names of our list sheet (an earlier round in the other language): removed before marking again.
 OUR_SHEETS = {v for pair in (LABELS["sheet"],) for v in pair}
@@ -350,7 +347,7 @@ def mark_workbook(
         if text:
             cell.comment = _comment(text)
     if missing:
-        note = _l("missing_note", lang, columns="、".join(dict.fromkeys(missing)))
+        note = _l("missing_note", lang, columns=i18n.t("sep.list", "zh").join(dict.fromkeys(missing)))
         spot = default.sheet.cell(row=default.row, column=default.last + 1)
         spot.fill = RED_FILL
         spot.comment = _comment(note)

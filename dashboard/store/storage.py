@@ -38,6 +38,7 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection, Engine
 
+from dashboard import i18n
 from dashboard.contract import ColType, Dataset, Mode, get_dataset, referencing
 from dashboard.ingest import corrections as corr
 from dashboard.ingest.corrections import Correction
@@ -359,9 +360,8 @@ def _restore(engine: Engine, ds: Dataset, version: int, upload: _Upload) -> Impo
             problems = Problems()
             problems.add(
                 Problem(
-                    rule="restore.no_such_version",
-                    message=f"「{ds.title}」没有第 {version} 版，无法恢复。请从版本列表中选择。",
-                    message_en=f"{ds.name} has no version {version} to restore; pick one from the list.",
+                    "restore.no_such_version",
+                    *i18n.both("check.restore.no_such_version", dataset=(ds.title, ds.name), version=version),
                     value=str(version),
                 )
             )
@@ -735,14 +735,9 @@ def _duplicate_keys(ds: Dataset, frame: pd.DataFrame, keys: np.ndarray) -> list[
         shown = key.replace(KEY_SEPARATOR, " / ")
         problems.append(
             Problem(
-                rule="storage.duplicate_key",
-                message=(
-                    f"第 {line} 行的「{headers}」（{shown}）与第 {first[key]} 行相同；"
-                    "同一文件中每个键只能出现一次，请删除或合并重复的行。"
-                ),
-                message_en=(
-                    f"Line {line} repeats the key {headers} ({shown}) of line {first[key]}; "
-                    "a key may appear once per file, so delete or merge the repeated row."
+                "storage.duplicate_key",
+                *i18n.both(
+                    "check.storage.duplicate_key", line=line, headers=headers, shown=shown, first=first[key]
                 ),
                 line=line if isinstance(line, int) else None,
                 column=headers,

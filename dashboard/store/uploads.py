@@ -33,6 +33,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from dashboard import i18n
 from dashboard.contract import DATASETS, ColType, Dataset, get_dataset
 from dashboard.ingest import corrections as corr
 from dashboard.ingest.corrections import Correction
@@ -302,7 +303,17 @@ def confirm(engine: Engine, data_dir: Path, pending_id: str, user: Actor | str) 
     return result
 
 
-ERROR_HEADERS = ("行 line", "列 column", "值 value", "问题", "problem")
+def _bilingual(pair: tuple[str, str]) -> str:
+    return " ".join(pair)
+
+
+# Read by staff in either language, so both at once: 行 line, 列 column, 值 value, then 问题 and problem.
+ERROR_HEADERS = (
+    _bilingual(i18n.both("uploads.errors.col.line")),
+    _bilingual(i18n.both("uploads.errors.col.column")),
+    _bilingual(i18n.both("uploads.errors.col.value")),
+    *i18n.both("uploads.errors.col.message"),
+)
 
 
 def errors_table(report: Report) -> list[list[object]]:
@@ -327,7 +338,7 @@ def errors_xlsx(report: Report) -> bytes:
     """The same error report as a workbook (text cells stay text, never formulas)."""
     from dashboard.store.xlsx import table_xlsx
 
-    return table_xlsx("错误报告", ERROR_HEADERS, errors_table(report))
+    return table_xlsx(i18n.t("uploads.errors.sheet", "zh"), ERROR_HEADERS, errors_table(report))
 
 
 def template_xlsx(dataset: str) -> bytes:

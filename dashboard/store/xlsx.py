@@ -38,6 +38,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from dashboard import i18n
 from dashboard.contract import ColType, Column, Dataset, get_dataset
 from dashboard.store.export import FALSE_LABEL, FORMULA_START, TRUE_LABEL, mask_name
 
@@ -50,27 +51,16 @@ MIN_WIDTH, MAX_WIDTH = 6, 60
 REQUIRED_FONT = Font(bold=True, color="C00000")
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-AUTHOR = "党建看板"
+AUTHOR = i18n.t("app.title", "zh")  # also how our own comments are recognised
 MAX_DROPDOWN_ROW = 1048576
 LEDGER_PART = "xl/worksheets/sheet1.xml"  # the first sheet created: the ledger
-
-# Strings a person reads in the workbooks, zh first (the data layer carries its own pairs, like Problem).
-LABELS: dict[str, tuple[str, str]] = {
-    "required_note": ("必填列：不能留空。", "Required column: may not be empty."),
-    "dropdown_title": ("请从下拉列表中选择", "Choose from the list"),
-    "dropdown_error": ("只能填写下拉列表中的值：{choices}", "Only these values are allowed: {choices}"),
-    "guide_sheet": ("填表说明", "How to fill in"),
-}
+# Chinese labels (choices, key headers) are listed the Chinese way in both languages.
+LIST_SEP = i18n.t("sep.list", "zh")
 
 _CJK_WIDE = re.compile(
     r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
 )
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-
-
-def _label(key: str, lang: str = "zh", **fmt: Any) -> str:
-    zh, en = LABELS[key]
-    return (en if lang == "en" else zh).format(**fmt)
 
 
 def display_width(text: str) -> int:
@@ -262,8 +252,8 @@ def write_sheet(
                 formula1=f'"{choices}"',
                 allow_blank=True,
                 showErrorMessage=True,
-                errorTitle=_label("dropdown_title", lang),
-                error=_label("dropdown_error", lang, choices="、".join(col.choices)),
+                errorTitle=i18n.t("xlsx.dropdown_title", lang),
+                error=i18n.t("xlsx.dropdown_error", lang, choices=LIST_SEP.join(col.choices)),
             )
             dv.add(f"{letter}2:{letter}{MAX_DROPDOWN_ROW}")
             sheet.data_validations.append(dv)
@@ -274,7 +264,7 @@ def write_sheet(
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center")
         if mark_required and col.required:
-            cell.comment = Comment(_label("required_note", lang), AUTHOR, width=180, height=40)
+            cell.comment = Comment(i18n.t("xlsx.required_note", lang), AUTHOR, width=180, height=40)
         header.append(cell)
     sheet.append(header)
     makers = [_Cells(sheet, c.kind) for c in columns]
@@ -417,74 +407,16 @@ def table_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
 # ---------------------------------------------------------------------------
 # Templates: blank (header + example) and prefilled (一表通: the current rows to edit)
 
-_TYPE_LABELS: dict[ColType, tuple[str, str]] = {
-    ColType.TEXT: ("文字", "text"),
-    ColType.INT: ("整数", "whole number"),
-    ColType.NUMBER: ("数字", "number"),
-    ColType.PERCENT: ("百分比", "percentage"),
-    ColType.BOOL: ("是/否", "yes/no"),
-    ColType.DATE: ("日期", "date"),
-    ColType.ENUM: ("下拉选择", "choice"),
+_TYPE_KEYS: dict[ColType, str] = {
+    ColType.TEXT: "xlsx.type.text",
+    ColType.INT: "xlsx.type.int",
+    ColType.NUMBER: "xlsx.type.number",
+    ColType.PERCENT: "xlsx.type.percent",
+    ColType.BOOL: "xlsx.type.bool",
+    ColType.DATE: "xlsx.type.date",
+    ColType.ENUM: "xlsx.type.enum",
 }
-_MODE_LABELS = {
-    "replace": (
-        "整表替换：上传的表就是完整的新台账，表中没有的行会被删除。",
-        "Replace: the file is the whole new ledger; rows not in it are removed.",
-    ),
-    "upsert": (
-        "按编码更新：编码已有的行被更新，新编码的行被添加。",
-        "Upsert: rows with a known key are updated, new keys are added.",
-    ),
-    "append": ("追加：表中的行添加到已有记录之后。", "Append: the rows are added to the existing records."),
-}
-GUIDE: dict[str, tuple[str, str]] = {
-    "title": ("「{title}」填表说明", "How to fill in 「{title}」"),
-    "where": (
-        "请在第一张工作表「{sheet}」中填写，一行一条记录。不要修改、删除第一行表头，"
-        "不要调整工作表的顺序（本说明页放在后面，上传时不会读取）。",
-        "Fill in the first sheet 「{sheet}」, one record per row. Do not change the header row or the "
-        "order of the sheets (this sheet stays after it and is not read).",
-    ),
-    "required": ("红色表头的列是必填列，不能留空。", "Columns with a red header are required."),
-    "dropdown": ("带下拉箭头的列只能从列表中选择。", "Columns with a drop-down take only the listed values."),
-    "cells": (
-        "日期写成 2024-05-03（或 2024/5/3）；百分比写成 96%；数字不要带单位。",
-        "Write dates as 2024-05-03 (or 2024/5/3), percentages as 96%, numbers without units.",
-    ),
-    "key": ("「{key}」在表中不能重复。", "「{key}」 must be unique in the file."),
-    "check": (
-        "上传后系统逐格检查：有错误时什么都不会写入，并可以下载标出问题的本文件，改好后再上传。",
-        "Every cell is checked on upload: with any error nothing is written, and you can download "
-        "this file with the problems marked, fix them and upload again.",
-    ),
-    "columns": ("各列填写规则", "Columns"),
-    "col.header": ("列名", "Column"),
-    "col.required": ("必填", "Required"),
-    "col.type": ("类型", "Type"),
-    "col.rule": ("填写规则", "Rule"),
-    "col.example": ("示例", "Example"),
-    "yes": ("是", "yes"),
-    "no": ("", ""),
-    "choices": ("可选：{choices}", "one of: {choices}"),
-    "min_max": ("{min}–{max}", "{min} to {max}"),
-    "min": ("不小于 {min}", "at least {min}"),
-    "unique": ("不能重复", "unique"),
-    "personal": ("个人信息：只有管理员能看到全名", "personal data: only admins see the full name"),
-    "default": ("留空时按「{default}」", "empty means 「{default}」"),
-    "required_from": (
-        "「{status}」为「{label}」及以后时必填",
-        "required once 「{status}」 reaches 「{label}」",
-    ),
-    "empty_before": ("之前必须留空", "empty before that"),
-    "not_before": ("不早于「{earlier}」", "not before 「{earlier}」"),
-    "foreign_key": ("必须是「{ref}」中已有的「{column}」", "must exist as 「{column}」 in 「{ref}」"),
-    "derived": ("留空时按完成日期加 5 年计算", "when empty: completion date + 5 years"),
-}
-
-
-def _g(name: str, lang: str, **fmt: Any) -> str:
-    zh, en = GUIDE[name]
-    return (en if lang == "en" else zh).format(**fmt)
+_MODE_KEYS = {"replace": "xlsx.mode.replace", "upsert": "xlsx.mode.upsert", "append": "xlsx.mode.append"}
 
 
 def _num(value: float | None) -> str:
@@ -493,75 +425,87 @@ def _num(value: float | None) -> str:
 
 def column_rule(ds: Dataset, col: Column, lang: str = "zh") -> str:
     """One column's rule in plain words, from the contract (so the guide never drifts from the checks)."""
-    sep = "；" if lang == "zh" else "; "
+    sep = i18n.t("sep.rules", lang)
     parts: list[str] = []
     if col.enum is not None:
-        parts.append(_g("choices", lang, choices="、".join(col.enum.labels)))
+        parts.append(i18n.t("xlsx.guide.choices", lang, choices=LIST_SEP.join(col.enum.labels)))
     if col.min is not None and col.max is not None:
-        parts.append(_g("min_max", lang, min=_num(col.min), max=_num(col.max)))
+        parts.append(i18n.t("xlsx.guide.min_max", lang, min=_num(col.min), max=_num(col.max)))
     elif col.min is not None:
-        parts.append(_g("min", lang, min=_num(col.min)))
+        parts.append(i18n.t("xlsx.guide.min", lang, min=_num(col.min)))
     if col.unique:
-        parts.append(_g("unique", lang))
+        parts.append(i18n.t("xlsx.guide.unique", lang))
     if col.default is not None:
-        parts.append(_g("default", lang, default=col.default))
+        parts.append(i18n.t("xlsx.guide.default", lang, default=col.default))
     for rule in ds.required_from:
         if rule.column == col.name:
             status = ds.column(rule.status_column)
             assert status.enum is not None
             parts.append(
-                _g("required_from", lang, status=status.header, label=status.enum.label(rule.from_code))
+                i18n.t(
+                    "xlsx.guide.required_from",
+                    lang,
+                    status=status.header,
+                    label=status.enum.label(rule.from_code),
+                )
             )
             if rule.empty_before:
-                parts.append(_g("empty_before", lang))
+                parts.append(i18n.t("xlsx.guide.empty_before", lang))
     for order in ds.date_orders:
         if order.later == col.name:
-            parts.append(_g("not_before", lang, earlier=ds.column(order.earlier).header))
+            parts.append(i18n.t("xlsx.guide.not_before", lang, earlier=ds.column(order.earlier).header))
     for fk in ds.foreign_keys:
         if fk.column == col.name:
             ref = get_dataset(fk.ref_dataset)
-            parts.append(_g("foreign_key", lang, ref=ref.title, column=ref.column(fk.ref_column).header))
+            parts.append(
+                i18n.t("xlsx.guide.foreign_key", lang, ref=ref.title, column=ref.column(fk.ref_column).header)
+            )
     if col.name in ds.derived:
-        parts.append(_g("derived", lang))
+        parts.append(i18n.t("xlsx.guide.derived", lang))
     if col.personal:
-        parts.append(_g("personal", lang))
+        parts.append(i18n.t("xlsx.guide.personal", lang))
     return sep.join(parts)
 
 
 def write_guide(book: Workbook, ds: Dataset, lang: str = "zh") -> None:
     """The 填表说明 sheet: the contract's rules in plain words, after the ledger sheet."""
-    sheet = book.create_sheet(sheet_title(_label("guide_sheet", lang)))
+    sheet = book.create_sheet(sheet_title(i18n.t("xlsx.guide_sheet", lang)))
     widths = (16, 8, 12, 60, 16)
     for i, w in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(i)].width = w
-    title = WriteOnlyCell(sheet, value=_g("title", lang, title=ds.title))
+    title = WriteOnlyCell(sheet, value=i18n.t("xlsx.guide.title", lang, title=ds.title))
     title.font = Font(bold=True, size=14)
     sheet.append([title])
-    key = "、".join(ds.column(k).header for k in ds.key)
-    mode_zh, mode_en = _MODE_LABELS[ds.default_mode.value]
+    key = LIST_SEP.join(ds.column(k).header for k in ds.key)
     notes = [
-        _g("where", lang, sheet=sheet_title(ds.title)),
-        _g("required", lang),
-        _g("dropdown", lang),
-        _g("cells", lang),
-        _g("key", lang, key=key),
-        mode_en if lang == "en" else mode_zh,
-        _g("check", lang),
+        i18n.t("xlsx.guide.where", lang, sheet=sheet_title(ds.title)),
+        i18n.t("xlsx.guide.required", lang),
+        i18n.t("xlsx.guide.dropdown", lang),
+        i18n.t("xlsx.guide.cells", lang),
+        i18n.t("xlsx.guide.key", lang, headers=key),
+        i18n.t(_MODE_KEYS[ds.default_mode.value], lang),
+        i18n.t("xlsx.guide.check", lang),
     ]
     for n, note in enumerate(notes, 1):
         sheet.append([f"{n}.", clean_text(note)])
     sheet.append([])
-    head = WriteOnlyCell(sheet, value=_g("columns", lang))
+    head = WriteOnlyCell(sheet, value=i18n.t("xlsx.guide.columns", lang))
     head.font = HEADER_FONT
     sheet.append([head])
     cells = []
-    for key_ in ("col.header", "col.required", "col.type", "col.rule", "col.example"):
-        cell = WriteOnlyCell(sheet, value=_g(key_, lang))
+    heads = [
+        i18n.t("xlsx.guide.col.header", lang),
+        i18n.t("xlsx.guide.col.required", lang),
+        i18n.t("xlsx.guide.col.type", lang),
+        i18n.t("xlsx.guide.col.rule", lang),
+        i18n.t("xlsx.guide.col.example", lang),
+    ]
+    for text in heads:
+        cell = WriteOnlyCell(sheet, value=text)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cells.append(cell)
     sheet.append(cells)
     for col in ds.columns:
-        zh, en = _TYPE_LABELS[col.type]
         header = WriteOnlyCell(sheet, value=col.header)
         header.font = REQUIRED_FONT if col.required else Font()
         example = WriteOnlyCell(sheet, value=col.example or None)
@@ -570,8 +514,8 @@ def write_guide(book: Workbook, ds: Dataset, lang: str = "zh") -> None:
         sheet.append(
             [
                 header,
-                _g("yes", lang) if col.required else None,
-                en if lang == "en" else zh,
+                i18n.t("xlsx.guide.yes", lang) if col.required else None,
+                i18n.t(_TYPE_KEYS[col.type], lang),
                 column_rule(ds, col, lang) or None,
                 example,
             ]
