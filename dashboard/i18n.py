@@ -966,6 +966,156 @@ CATALOGUE |= {
     ),
 }
 
+# --- ops: `dashboard doctor` checks (doctor.<check id>.*) and `dashboard serve`
+CATALOGUE |= {
+    "doctor.status.ok": _s("通过", "ok"),
+    "doctor.status.warn": _s("提醒", "warn"),
+    "doctor.status.fail": _s("失败", "FAIL"),
+    "doctor.status.skip": _s("跳过", "skip"),
+    "doctor.status.crash": _s("出错", "BUG"),
+    "doctor.fix": _s("处理", "fix"),
+    "doctor.none": _s("无", "none"),
+    "doctor.db.reachable.no_file": _s("数据库文件不存在：{path}", "the database file does not exist: {path}"),
+    "doctor.db.reachable.no_file.fix": _s(
+        "运行 dashboard migrate 创建数据库（或检查 DASHBOARD_DB_URL）",
+        "run `dashboard migrate` to create it (or check DASHBOARD_DB_URL)",
+    ),
+    "doctor.db.reachable.fail": _s(
+        "无法连接数据库 {url}：{reason}", "cannot connect to the database {url}: {reason}"
+    ),
+    "doctor.db.reachable.fix": _s(
+        "检查 DASHBOARD_DB_URL、数据库服务是否在运行、用户名和密码",
+        "check DASHBOARD_DB_URL, that the database server runs, and the user and password",
+    ),
+    "doctor.db.reachable.ok": _s("数据库可以连接：{url}", "the database answers: {url}"),
+    "doctor.db.migrated.ok": _s("数据库结构是最新的（{heads}）", "the schema is up to date ({heads})"),
+    "doctor.db.migrated.fail": _s(
+        "数据库结构不是最新：当前 {have}，应为 {heads}",
+        "the schema is not up to date: at {have}, expected {heads}",
+    ),
+    "doctor.db.migrated.fix": _s(
+        "运行 dashboard migrate（serve 启动时也会自动执行）",
+        "run `dashboard migrate` (serve also does it when it starts)",
+    ),
+    "doctor.accounts.admin.ok": _s("有 {n} 个可用的管理员账户", "{n} active admin account(s)"),
+    "doctor.accounts.admin.fail": _s(
+        "没有可用的管理员账户：无人能管理账户、恢复版本或查看审计日志",
+        "no active admin account: nobody can manage accounts, restore versions or read the audit log",
+    ),
+    "doctor.accounts.admin.fix": _s(
+        "dashboard users add 管理员姓名 --role admin", "dashboard users add NAME --role admin"
+    ),
+    "doctor.secrets.demo.on": _s(
+        "演示模式已开启（DASHBOARD_DEMO）：演示账户可以登录，不要用于真实数据",
+        "demo mode is on (DASHBOARD_DEMO): the demo accounts can sign in; not for real data",
+    ),
+    "doctor.secrets.demo.on.fix": _s(
+        "正式使用前去掉 DASHBOARD_DEMO", "remove DASHBOARD_DEMO before real use"
+    ),
+    "doctor.secrets.demo.ok": _s("没有可登录的演示账户", "no demo account can sign in"),
+    "doctor.secrets.demo.fail": _s(
+        "演示账户仍可登录（{names}），其密码写在 {file}",
+        "demo accounts can still sign in ({names}); their passwords are in {file}",
+    ),
+    "doctor.secrets.env_file.none": _s(
+        "没有环境文件 {path}（使用默认设置）", "no environment file {path} (defaults apply)"
+    ),
+    "doctor.secrets.env_file.fail": _s(
+        "环境文件 {path} 其他用户可读（权限 {mode}），其中可能有数据库密码",
+        "the environment file {path} is readable by others (mode {mode}); it may hold the database password",
+    ),
+    "doctor.secrets.env_file.ok": _s(
+        "环境文件 {path} 仅所有者可读", "the environment file {path} is owner-only"
+    ),
+    "doctor.data_dir.writable.missing": _s(
+        "数据目录不存在：{path}", "the data directory does not exist: {path}"
+    ),
+    "doctor.data_dir.writable.missing.fix": _s(
+        "mkdir -p {path} && chmod 700 {path}（由运行服务的用户执行）",
+        "mkdir -p {path} && chmod 700 {path} (as the user the service runs as)",
+    ),
+    "doctor.data_dir.writable.fail": _s(
+        "数据目录不可写：{path}（{reason}）", "the data directory is not writable: {path} ({reason})"
+    ),
+    "doctor.data_dir.writable.fix": _s("chown 运行服务的用户 {path}", "chown the service's user {path}"),
+    "doctor.data_dir.writable.ok": _s("数据目录可写：{path}", "the data directory is writable: {path}"),
+    "doctor.data_dir.private.fail": _s(
+        "数据目录 {path} 对其他用户开放（权限 {mode}），其中有待确认的上传和账户文件",
+        "the data directory {path} is open to other users (mode {mode}); it holds pending "
+        "uploads and account files",
+    ),
+    "doctor.data_dir.private.ok": _s(
+        "数据目录仅服务用户可用（权限 {mode}）", "the data directory is private (mode {mode})"
+    ),
+    "doctor.disk.space.ok": _s("磁盘剩余 {mb} MB（{path}）", "{mb} MB free on disk ({path})"),
+    "doctor.disk.space.fail": _s(
+        "磁盘剩余空间不足：{path} 只剩 {mb} MB", "low disk space: {mb} MB free at {path}"
+    ),
+    "doctor.disk.space.fix": _s(
+        "清理磁盘或扩容（至少 {warn} MB；低于 {fail} MB 时导入会失败）",
+        "free or add space (at least {warn} MB; imports fail below {fail} MB)",
+    ),
+    "doctor.time.zone.ok": _s("办公时区 {zone} 可用（UTC+8）", "office time zone {zone} loads (UTC+8)"),
+    "doctor.time.zone.fail": _s(
+        "办公时区 {zone} 不可用：所有“今天”都会算错",
+        "the office time zone {zone} is not available: every 'today' would be wrong",
+    ),
+    "doctor.time.zone.fix": _s(
+        "安装 tzdata（apt-get install tzdata，或安装包中的 tzdata wheel）",
+        "install tzdata (apt-get install tzdata, or the tzdata wheel of the bundle)",
+    ),
+    "doctor.frontend.build.ok": _s(
+        "预构建前端已就绪（{built}）：{path}", "the prebuilt frontend is present ({built}): {path}"
+    ),
+    "doctor.frontend.build.incomplete": _s(
+        "安装包的前端构建不完整：{path}", "the bundle's frontend build is incomplete: {path}"
+    ),
+    "doctor.frontend.build.incomplete.fix": _s(
+        "重新解压安装包并运行 ./install.sh --prefix 安装目录",
+        "unpack the bundle again and run ./install.sh --prefix DIR",
+    ),
+    "doctor.frontend.build.source": _s(
+        "源码目录：serve 启动时用 bun 构建前端",
+        "a source checkout: serve builds the frontend with bun when it starts",
+    ),
+    "doctor.frontend.build.fail": _s(
+        "既没有预构建的前端，也没有 bun 可以构建", "no prebuilt frontend, and no bun to build one"
+    ),
+    "doctor.frontend.build.fix": _s(
+        "从安装包安装（make bundle），或在源码目录运行 make run",
+        "install from a bundle (make bundle), or run `make run` in a source checkout",
+    ),
+    "doctor.redis.reachable.fail": _s(
+        "无法连接 Redis（{url}）：{reason}", "cannot reach Redis ({url}): {reason}"
+    ),
+    "doctor.redis.reachable.fix": _s(
+        "启动 Redis，或检查 REDIS_URL（不用多进程时去掉 REDIS_URL）",
+        "start Redis or check REDIS_URL (drop REDIS_URL when running one worker)",
+    ),
+    "doctor.redis.reachable.ok": _s("Redis 可以连接（{url}）", "Redis answers ({url})"),
+    "doctor.skipped": _s("未检查：先解决 {needed}", "not checked: fix {needed} first"),
+    "doctor.crashed": _s(
+        "检查 {check} 本身出错（程序缺陷，不代表安装有问题）：{error}",
+        "the check {check} itself crashed (a bug, not a fault of the installation): {error}",
+    ),
+    "doctor.crashed.fix": _s("请把 {where} 发给维护人员", "please report it (details in {where})"),
+    "doctor.summary.warnings": _s("{n} 项提醒", "{n} warning(s)"),
+    "doctor.summary.bad": _s("有 {n} 项需要处理", "{n} problem(s) to fix"),
+    "doctor.summary.fine": _s("安装正常", "the installation is fine"),
+    # serve's refusals print both languages, one line each
+    "serve.workers_min": _s("--workers 至少为 1", "--workers must be at least 1"),
+    "serve.workers_redis": _s(
+        "多个工作进程需要 Redis 共享页面状态：请设置 REDIS_URL，或去掉 --workers",
+        "several workers share the pages' state through Redis: set REDIS_URL, or drop --workers",
+    ),
+    "serve.no_frontend": _s(
+        "找不到前端构建 {path}：请重新安装安装包",
+        "the frontend build {path} is missing: reinstall the bundle",
+    ),
+    "serve.no_reflex": _s("找不到 {path}", "{path} not found: run `make run` once to install"),
+    "serve.prebuilt": _s("预构建前端", "prebuilt frontend"),
+}
+
 # --- notify: daily digests, the /notify page, the weekly report as a document (issue 13)
 CATALOGUE |= {
     "notify.title": _s("党建看板每日简报 · {day}", "Party-building daily digest · {day}"),

@@ -20,18 +20,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dashboard import i18n
 from dashboard.settings import Settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 OK, WARN, FAIL, SKIP, CRASH = "ok", "warn", "fail", "skip", "crash"
+# "[ 通过 ok ]": both words of each status, padded to one width on a terminal.
 MARK = {
-    OK: "[ 通过 ok ]",
-    WARN: "[提醒 warn]",
-    FAIL: "[失败 FAIL]",
-    SKIP: "[跳过 skip]",
-    CRASH: "[出错 BUG ]",
+    OK: "[ {} {} ]".format(*i18n.both("doctor.status.ok")),
+    WARN: "[{} {}]".format(*i18n.both("doctor.status.warn")),
+    FAIL: "[{} {}]".format(*i18n.both("doctor.status.fail")),
+    SKIP: "[{} {}]".format(*i18n.both("doctor.status.skip")),
+    CRASH: "[{} {} ]".format(*i18n.both("doctor.status.crash")),
 }
 # Free space below which imports (a version is a full copy of a ledger) and backups start failing.
 DISK_FAIL_MB = 500
@@ -70,12 +72,14 @@ def _env_file() -> Path | None:
     return Path(value) if value else None
 
 
-def _ok(cid: str, zh: str, en: str) -> Result:
-    return Result(cid, OK, zh, en)
+def _ok(cid: str, message: tuple[str, str]) -> Result:
+    """``message`` is a catalogue pair: ``i18n.both(key, ...)``."""
+    return Result(cid, OK, *message)
 
 
-def _fail(cid: str, zh: str, en: str, fix: str, fix_en: str, status: str = FAIL) -> Result:
-    return Result(cid, status, zh, en, fix, fix_en)
+def _fail(cid: str, message: tuple[str, str], fix: tuple[str, str], status: str = FAIL) -> Result:
+    """``message`` and ``fix`` are (zh, en) pairs; a command to type is the same in both."""
+    return Result(cid, status, *message, *fix)
 
 
 # ---------------------------------------------------------------------------
@@ -97,10 +101,8 @@ def check_db_reachable(ctx: Context) -> Result:
         if path and path != ":memory:" and not Path(path).exists():
             return _fail(
                 "db.reachable",
-                f"数据库文件不存在：{path}",
-                f"the database file does not exist: {path}",
-                "运行 dashboard migrate 创建数据库（或检查 DASHBOARD_DB_URL）",
-                "run `dashboard migrate` to create it (or check DASHBOARD_DB_URL)",
+                i18n.both("doctor.db.reachable.no_file", path=path),
+                i18n.both("doctor.db.reachable.no_file.fix"),
             )
     try:
         engine = sa.create_engine(ctx.settings.db_url, pool_pre_ping=True)
@@ -110,13 +112,11 @@ def check_db_reachable(ctx: Context) -> Result:
         reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         return _fail(
             "db.reachable",
-            f"无法连接数据库 {url}：{reason}",
-            f"cannot connect to the database {url}: {reason}",
-            "检查 DASHBOARD_DB_URL、数据库服务是否在运行、用户名和密码",
-            "check DASHBOARD_DB_URL, that the database server runs, and the user and password",
+            i18n.both("doctor.db.reachable.fail", url=url, reason=reason),
+            i18n.both("doctor.db.reachable.fix"),
         )
     ctx.engine = engine
-    return _ok("db.reachable", f"数据库可以连接：{url}", f"the database answers: {url}")
+    return _ok("db.reachable", i18n.both("doctor.db.reachable.ok", url=url))
 
 
 def check_db_migrated(ctx: Context) -> Result | None:
@@ -132,15 +132,12 @@ def check_db_migrated(ctx: Context) -> Result | None:
         current = set(MigrationContext.configure(conn).get_current_heads())
     if current == heads:
         ctx.migrated = True
-        return _ok("db.migrated", f"数据库结构是最新的（{', '.join(sorted(heads))}）",
-                   f"the schema is up to date ({', '.join(sorted(heads))})")  # fmt: skip
-    have = ", ".join(sorted(current)) or "无 none"
+        return _ok("db.migrated", i18n.both("doctor.db.migrated.ok", heads=", ".join(sorted(heads))))
+    have = ", ".join(sorted(current)) or i18n.both("doctor.none")
     return _fail(
         "db.migrated",
-        f"数据库结构不是最新：当前 {have}，应为 {', '.join(sorted(heads))}",
-        f"the schema is not up to date: at {have}, expected {', '.join(sorted(heads))}",
-        "运行 dashboard migrate（serve 启动时也会自动执行）",
-        "run `dashboard migrate` (serve also does it when it starts)",
+        i18n.both("doctor.db.migrated.fail", have=have, heads=", ".join(sorted(heads))),
+        i18n.both("doctor.db.migrated.fix"),
     )
 
 
@@ -155,14 +152,9 @@ def check_admin_account(ctx: Context) -> Result | None:
 
     admins = [u for u in auth.list_users(ctx.engine) if u.role == auth.Role.ADMIN and not u.disabled]
     if admins:
-        return _ok("accounts.admin", f"有 {len(admins)} 个可用的管理员账户",
-                   f"{len(admins)} active admin account(s)")  # fmt: skip
+        return _ok("accounts.admin", i18n.both("doctor.accounts.admin.ok", n=len(admins)))
     return _fail(
-        "accounts.admin",
-        "没有可用的管理员账户：无人能管理账户、恢复版本或查看审计日志",
-        "no active admin account: nobody can manage accounts, restore versions or read the audit log",
-        "dashboard users add 管理员姓名 --role admin",
-        "dashboard users add NAME --role admin",
+        "accounts.admin", i18n.both("doctor.accounts.admin.fail"), i18n.both("doctor.accounts.admin.fix")
     )
 
 
@@ -175,24 +167,22 @@ def check_demo_accounts(ctx: Context) -> Result | None:
     if ctx.settings.demo:
         return _fail(
             "secrets.demo",
-            "演示模式已开启（DASHBOARD_DEMO）：演示账户可以登录，不要用于真实数据",
-            "demo mode is on (DASHBOARD_DEMO): the demo accounts can sign in; not for real data",
-            "正式使用前去掉 DASHBOARD_DEMO",
-            "remove DASHBOARD_DEMO before real use",
+            i18n.both("doctor.secrets.demo.on"),
+            i18n.both("doctor.secrets.demo.on.fix"),
             status=WARN,
         )
     demo = {name for name, _role in auth.DEMO_ACCOUNTS}
     active = sorted(u.name for u in auth.list_users(ctx.engine) if u.name in demo and not u.disabled)
     if not active:
-        return _ok("secrets.demo", "没有可登录的演示账户", "no demo account can sign in")
+        return _ok("secrets.demo", i18n.both("doctor.secrets.demo.ok"))
     names = " ".join(active)
+    disable = "; ".join(f"dashboard users disable {n}" for n in active)
     return _fail(
         "secrets.demo",
-        f"演示账户仍可登录（{names}），其密码写在 {auth.demo_accounts_file(ctx.settings.data_dir)}",
-        f"demo accounts can still sign in ({names}); their passwords are in "
-        f"{auth.demo_accounts_file(ctx.settings.data_dir)}",
-        "; ".join(f"dashboard users disable {n}" for n in active),
-        "; ".join(f"dashboard users disable {n}" for n in active),
+        i18n.both(
+            "doctor.secrets.demo.fail", names=names, file=auth.demo_accounts_file(ctx.settings.data_dir)
+        ),
+        (disable, disable),
     )
 
 
@@ -202,20 +192,15 @@ def check_env_file(ctx: Context) -> Result | None:
     if path is None:
         return None
     if not path.exists():
-        return _ok("secrets.env_file", f"没有环境文件 {path}（使用默认设置）",
-                   f"no environment file {path} (defaults apply)")  # fmt: skip
+        return _ok("secrets.env_file", i18n.both("doctor.secrets.env_file.none", path=path))
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         return _fail(
             "secrets.env_file",
-            f"环境文件 {path} 其他用户可读（权限 {mode:o}），其中可能有数据库密码",
-            f"the environment file {path} is readable by others (mode {mode:o}); it may hold the "
-            "database password",
-            f"chmod 600 {path}",
-            f"chmod 600 {path}",
+            i18n.both("doctor.secrets.env_file.fail", path=path, mode=f"{mode:o}"),
+            (f"chmod 600 {path}", f"chmod 600 {path}"),
         )
-    return _ok("secrets.env_file", f"环境文件 {path} 仅所有者可读",
-               f"the environment file {path} is owner-only")  # fmt: skip
+    return _ok("secrets.env_file", i18n.both("doctor.secrets.env_file.ok", path=path))
 
 
 # ---------------------------------------------------------------------------
@@ -227,10 +212,8 @@ def check_data_dir(ctx: Context) -> Result:
     if not path.is_dir():
         return _fail(
             "data_dir.writable",
-            f"数据目录不存在：{path}",
-            f"the data directory does not exist: {path}",
-            f"mkdir -p {path} && chmod 700 {path}（由运行服务的用户执行）",
-            f"mkdir -p {path} && chmod 700 {path} (as the user the service runs as)",
+            i18n.both("doctor.data_dir.writable.missing", path=path),
+            i18n.both("doctor.data_dir.writable.missing.fix", path=path),
         )
     try:
         with tempfile.NamedTemporaryFile(dir=path, prefix=".doctor-"):
@@ -238,12 +221,10 @@ def check_data_dir(ctx: Context) -> Result:
     except OSError as exc:
         return _fail(
             "data_dir.writable",
-            f"数据目录不可写：{path}（{exc.strerror}）",
-            f"the data directory is not writable: {path} ({exc.strerror})",
-            f"chown 运行服务的用户 {path}",
-            f"chown the service's user {path}",
+            i18n.both("doctor.data_dir.writable.fail", path=path, reason=exc.strerror),
+            i18n.both("doctor.data_dir.writable.fix", path=path),
         )
-    return _ok("data_dir.writable", f"数据目录可写：{path}", f"the data directory is writable: {path}")
+    return _ok("data_dir.writable", i18n.both("doctor.data_dir.writable.ok", path=path))
 
 
 def check_data_dir_private(ctx: Context) -> Result | None:
@@ -255,14 +236,10 @@ def check_data_dir_private(ctx: Context) -> Result | None:
     if mode & 0o027:  # any access for others, or write for the group
         return _fail(
             "data_dir.private",
-            f"数据目录 {path} 对其他用户开放（权限 {mode:o}），其中有待确认的上传和账户文件",
-            f"the data directory {path} is open to other users (mode {mode:o}); it holds pending "
-            "uploads and account files",
-            f"chmod 700 {path}",
-            f"chmod 700 {path}",
+            i18n.both("doctor.data_dir.private.fail", path=path, mode=f"{mode:o}"),
+            (f"chmod 700 {path}", f"chmod 700 {path}"),
         )
-    return _ok("data_dir.private", f"数据目录仅服务用户可用（权限 {mode:o}）",
-               f"the data directory is private (mode {mode:o})")  # fmt: skip
+    return _ok("data_dir.private", i18n.both("doctor.data_dir.private.ok", mode=f"{mode:o}"))
 
 
 def _disk_paths(ctx: Context) -> list[Path]:
@@ -284,13 +261,11 @@ def check_disk_space(ctx: Context) -> Result | None:
     least = min(free, key=free.__getitem__)
     mb = free[least]
     if mb >= DISK_WARN_MB:
-        return _ok("disk.space", f"磁盘剩余 {mb} MB（{least}）", f"{mb} MB free on disk ({least})")
+        return _ok("disk.space", i18n.both("doctor.disk.space.ok", mb=mb, path=least))
     return _fail(
         "disk.space",
-        f"磁盘剩余空间不足：{least} 只剩 {mb} MB",
-        f"low disk space: {mb} MB free at {least}",
-        f"清理磁盘或扩容（至少 {DISK_WARN_MB} MB；低于 {DISK_FAIL_MB} MB 时导入会失败）",
-        f"free or add space (at least {DISK_WARN_MB} MB; imports fail below {DISK_FAIL_MB} MB)",
+        i18n.both("doctor.disk.space.fail", mb=mb, path=least),
+        i18n.both("doctor.disk.space.fix", warn=DISK_WARN_MB, fail=DISK_FAIL_MB),
         status=FAIL if mb < DISK_FAIL_MB else WARN,
     )
 
@@ -304,14 +279,9 @@ def check_time_zone(ctx: Context) -> Result:
     except (ZoneInfoNotFoundError, ValueError, OSError):
         offset = None
     if offset is not None and offset.total_seconds() == 8 * 3600:
-        return _ok("time.zone", f"办公时区 {OFFICE_ZONE} 可用（UTC+8）",
-                   f"office time zone {OFFICE_ZONE} loads (UTC+8)")  # fmt: skip
+        return _ok("time.zone", i18n.both("doctor.time.zone.ok", zone=OFFICE_ZONE))
     return _fail(
-        "time.zone",
-        f"办公时区 {OFFICE_ZONE} 不可用：所有“今天”都会算错",
-        f"the office time zone {OFFICE_ZONE} is not available: every 'today' would be wrong",
-        "安装 tzdata（apt-get install tzdata，或安装包中的 tzdata wheel）",
-        "install tzdata (apt-get install tzdata, or the tzdata wheel of the bundle)",
+        "time.zone", i18n.both("doctor.time.zone.fail", zone=OFFICE_ZONE), i18n.both("doctor.time.zone.fix")
     )
 
 
@@ -329,25 +299,19 @@ def check_frontend(ctx: Context) -> Result:
         index, asset = serve.FRONTEND_DIR / "index.html", serve.env_asset()
         if index.is_file() and asset is not None:
             built = record.get("version", "?")
-            return _ok("frontend.build", f"预构建前端已就绪（{built}）：{serve.FRONTEND_DIR}",
-                       f"the prebuilt frontend is present ({built}): {serve.FRONTEND_DIR}")  # fmt: skip
+            return _ok(
+                "frontend.build", i18n.both("doctor.frontend.build.ok", built=built, path=serve.FRONTEND_DIR)
+            )
         return _fail(
             "frontend.build",
-            f"安装包的前端构建不完整：{serve.FRONTEND_DIR}",
-            f"the bundle's frontend build is incomplete: {serve.FRONTEND_DIR}",
-            "重新解压安装包并运行 ./install.sh --prefix 安装目录",
-            "unpack the bundle again and run ./install.sh --prefix DIR",
+            i18n.both("doctor.frontend.build.incomplete", path=serve.FRONTEND_DIR),
+            i18n.both("doctor.frontend.build.incomplete.fix"),
         )
     bin_dir = Path(sys.executable).parent
     if (bin_dir / "bun").exists() or shutil.which("bun"):
-        return _ok("frontend.build", "源码目录：serve 启动时用 bun 构建前端",
-                   "a source checkout: serve builds the frontend with bun when it starts")  # fmt: skip
+        return _ok("frontend.build", i18n.both("doctor.frontend.build.source"))
     return _fail(
-        "frontend.build",
-        "既没有预构建的前端，也没有 bun 可以构建",
-        "no prebuilt frontend, and no bun to build one",
-        "从安装包安装（make bundle），或在源码目录运行 make run",
-        "install from a bundle (make bundle), or run `make run` in a source checkout",
+        "frontend.build", i18n.both("doctor.frontend.build.fail"), i18n.both("doctor.frontend.build.fix")
     )
 
 
@@ -365,12 +329,10 @@ def check_redis(ctx: Context) -> Result | None:
     except (redis.RedisError, OSError, ValueError) as exc:
         return _fail(
             "redis.reachable",
-            f"无法连接 Redis（{safe}）：{exc}",
-            f"cannot reach Redis ({safe}): {exc}",
-            "启动 Redis，或检查 REDIS_URL（不用多进程时去掉 REDIS_URL）",
-            "start Redis or check REDIS_URL (drop REDIS_URL when running one worker)",
+            i18n.both("doctor.redis.reachable.fail", url=safe, reason=exc),
+            i18n.both("doctor.redis.reachable.fix"),
         )
-    return _ok("redis.reachable", f"Redis 可以连接（{safe}）", f"Redis answers ({safe})")
+    return _ok("redis.reachable", i18n.both("doctor.redis.reachable.ok", url=safe))
 
 
 # ---------------------------------------------------------------------------
@@ -409,7 +371,7 @@ def run_checks(settings: Settings, checks: list[tuple[str, Check]] | None = None
         if result is None:
             needed = _NEEDS.get(cid)
             if needed and any(r.id == needed and r.status != OK for r in results):
-                result = Result(cid, SKIP, f"未检查：先解决 {needed}", f"not checked: fix {needed} first")
+                result = Result(cid, SKIP, *i18n.both("doctor.skipped", needed=needed))
             else:
                 continue
         results.append(result)
@@ -432,30 +394,31 @@ def _crashed(cid: str, exc: BaseException) -> Result:
     return Result(
         cid,
         CRASH,
-        f"检查 {cid} 本身出错（程序缺陷，不代表安装有问题）：{type(exc).__name__}",
-        f"the check {cid} itself crashed (a bug, not a fault of the installation): {type(exc).__name__}",
-        f"请把 {where} 发给维护人员",
-        f"please report it (details in {where})",
+        *i18n.both("doctor.crashed", check=cid, error=type(exc).__name__),
+        *i18n.both("doctor.crashed.fix", where=where),
     )
 
 
 def format_report(results: list[Result]) -> str:
     """One line per check (Chinese, then English indented), the fix under each that is not ok."""
     lines: list[str] = []
+    fix_zh, fix_en = i18n.both("doctor.fix")
     for r in results:
         lines.append(f"{MARK[r.status]} {r.id}: {r.message}")
         lines.append(f"{' ' * 13}{r.message_en}")
         if r.fix:
-            lines.append(f"{' ' * 13}→ 处理 fix: {r.fix}")
+            lines.append(f"{' ' * 13}→ {fix_zh} {fix_en}: {r.fix}")
             if r.fix_en != r.fix:
                 lines.append(f"{' ' * 13}         {r.fix_en}")
     bad = [r for r in results if r.status in (FAIL, CRASH)]
     warned = [r for r in results if r.status == WARN]
-    notes = f"；{len(warned)} 项提醒 / {len(warned)} warning(s)" if warned else ""
+    notes = ""
+    if warned:
+        notes = i18n.t("sep.rules", "zh") + " / ".join(i18n.both("doctor.summary.warnings", n=len(warned)))
     if bad:
-        lines.append(f"有 {len(bad)} 项需要处理 / {len(bad)} problem(s) to fix{notes}")
+        lines.append(" / ".join(i18n.both("doctor.summary.bad", n=len(bad))) + notes)
     else:
-        lines.append(f"安装正常 / the installation is fine{notes}")
+        lines.append(" / ".join(i18n.both("doctor.summary.fine")) + notes)
     return "\n".join(lines)
 
 

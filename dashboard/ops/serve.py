@@ -28,6 +28,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
+from dashboard import i18n
 from dashboard.settings import REPO_ROOT
 
 WEB_DIR = REPO_ROOT / ".web"
@@ -110,16 +111,18 @@ def asgi_app() -> ASGIApp:
     return EnvAsset(inner, f"/assets/{asset.name}", asset.read_text(encoding="utf-8"))
 
 
+def _both_lines(key: str, **fmt: object) -> str:
+    """A console message: the Chinese line, then the English one."""
+    return "\n".join(i18n.both(key, **fmt))
+
+
 def check_workers(workers: int | None, redis_url: str | None) -> None:
     if workers is None:
         return
     if workers < 1:
-        raise ServeError("--workers 至少为 1\n--workers must be at least 1")
+        raise ServeError(_both_lines("serve.workers_min"))
     if workers > 1 and not redis_url:
-        raise ServeError(
-            "多个工作进程需要 Redis 共享页面状态：请设置 REDIS_URL，或去掉 --workers\n"
-            "several workers share the pages' state through Redis: set REDIS_URL, or drop --workers"
-        )
+        raise ServeError(_both_lines("serve.workers_redis"))
 
 
 def serve(port: int, host: str, workers: int | None, redis_url: str | None) -> int:
@@ -137,10 +140,7 @@ def serve(port: int, host: str, workers: int | None, redis_url: str | None) -> i
 
 def _serve_prebuilt(port: int, host: str) -> int:
     if not (FRONTEND_DIR / "index.html").is_file():
-        raise ServeError(
-            f"找不到前端构建 {FRONTEND_DIR}：请重新安装安装包\n"
-            f"the frontend build {FRONTEND_DIR} is missing: reinstall the bundle"
-        )
+        raise ServeError(_both_lines("serve.no_frontend", path=FRONTEND_DIR))
     from reflex_base import constants
     from reflex_base.config import get_config
     from reflex_base.environment import environment
@@ -154,7 +154,8 @@ def _serve_prebuilt(port: int, host: str) -> int:
     if str(REPO_ROOT) not in sys.path:
         sys.path.insert(0, str(REPO_ROOT))
     prerequisites.get_app()  # imported once in the supervisor: forked workers share its pages
-    print(f"党建看板 http://{host}:{port}/ (预构建前端 prebuilt frontend)", flush=True)
+    title, prebuilt_ = i18n.t("app.title", "zh"), " ".join(i18n.both("serve.prebuilt"))
+    print(f"{title} http://{host}:{port}/ ({prebuilt_})", flush=True)
     reflex_exec.run_granian_backend_prod(
         host, port, get_config().loglevel.subprocess_level(), app_target=APP_TARGET
     )
@@ -166,7 +167,7 @@ def _serve_source(port: int, host: str) -> int:
     bin_dir = Path(sys.executable).parent
     reflex = bin_dir / "reflex"
     if not reflex.exists():
-        raise ServeError(f"找不到 {reflex}\n{reflex} not found: run `make run` once to install")
+        raise ServeError(_both_lines("serve.no_reflex", path=reflex))
     os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
     args = [str(reflex), "run", "--env", "prod", "--single-port", "--frontend-port", str(port)]
     args += ["--backend-port", str(port), "--backend-host", host]
