@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 from datetime import UTC, date, datetime
@@ -239,3 +240,44 @@ def test_staff_pages_show_times_in_office_time_whatever_the_server_zone() -> Non
     late_utc = datetime(2026, 5, 3, 16, 30, tzinfo=UTC)
     assert clock.office_time(late_utc) == "2026-05-04 00:30"
     assert clock.office_time(late_utc, "%H:%M:%S") == "00:30:00"
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """The ids of the docstring nodes of a module, its classes and functions (they explain, not show)."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def test_ingest_store_and_ops_show_no_chinese_of_their_own() -> None:
+    """A user-facing string there comes from the catalogue: a new inline message fails here.
+
+    What stays is what the code must *recognise* in people's files, never what it says to them.
+    """
+    from dashboard.ingest import cells, reading
+    from dashboard.store import marked
+
+    allowed: dict[str, str] = {
+        "是": "the yes cell the reader accepts and the downloads write (cells.TRUE_WORDS, export)",
+        "否": "the no cell the reader accepts and the downloads write (cells.FALSE_WORDS, export)",
+        cells._DATE_ZH: "dates typed as 2024年5月3日, which the reader parses",
+        marked._UNIT.pattern: "a unit in brackets after a header (党员数（人）), ignored as the reader does",
+        "*＊": "the full-width asterisk some templates put after a required header",
+    }
+    for word in reading._TOTAL_WORDS + reading._FOOTER_WORDS:  # 合计/小计…, 填表人/审核人/填报日期…
+        allowed[word] = "a total or footer row the reader skips"
+    leftovers = []
+    for folder in ("ingest", "store", "ops"):
+        for path in sorted((DASHBOARD / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            skip = _docstrings(tree)
+            for node in ast.walk(tree):
+                if not (isinstance(node, ast.Constant) and isinstance(node.value, str)) or id(node) in skip:
+                    continue
+                if CJK.search(node.value) and node.value not in allowed:
+                    leftovers.append(f"{path.relative_to(DASHBOARD)}:{node.lineno}: {node.value!r}")
+    assert leftovers == [], "move these to dashboard/i18n.py and use i18n.t/both"
