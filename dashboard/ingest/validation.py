@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard import i18n
 from dashboard.contract import TERM_YEARS, ColType, Column, Dataset, get_dataset
 from dashboard.ingest import cells
 from dashboard.ingest.headers import match_header
@@ -129,6 +130,8 @@ def validate(dataset: Dataset | str, raw: RawTable, *, refs: Mapping[str, set[st
             run_check(
                 fk.id, _check_foreign_key, up, fk.column, fk.ref_dataset, refs.get(fk.ref_dataset, set())
             )
+    for rule_id, check in LEDGER_CHECKS.get(ds.name, ()):
+        run_check(rule_id, check, up, rule_id)
     if "term_end" in ds.derived:
         run_check("derived.term_end", _derive_term_end, up)
     frame = run_check("frame", _to_frame, up)
@@ -618,6 +621,45 @@ def check_references_exist(ds: Dataset, frame: pd.DataFrame, refs: Mapping[str, 
                 )
             )
     return problems
+
+
+def _check_attended_over_expected(up: _Upload, rule: str) -> None:
+    """org_life: more people attended than expected is likely a typo, yet guests do come: a warning."""
+    expected, attended = up.typed["expected"], up.typed["attended"]
+    mask = pc.fill_null(pc.greater(attended, expected), False).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(mask)
+    if not len(rows):
+        return
+    taken = pa.array(rows)
+    pairs = zip(attended.take(taken).to_pylist(), expected.take(taken).to_pylist(), strict=True)
+    column, expected_column = up.header("attended"), up.header("expected")
+    for row, (n_attended, n_expected) in zip(rows.tolist(), pairs, strict=True):
+        zh, en = i18n.both(
+            f"check.{rule}",
+            column=column,
+            attended=n_attended,
+            expected_column=expected_column,
+            expected=n_expected,
+        )
+        up.problems.add(
+            Problem(
+                rule,
+                zh,
+                en,
+                line=int(up.lines[row]),
+                column=column,
+                value=up.text("attended")[row].as_py(),
+                severity="warning",
+                sheet=up.sheet(row),
+            )
+        )
+
+
+#: Rules of one ledger that its contract cannot declare: (rule id, check); messages: ``check.<id>``.
+#: Cross-column rules the contract can say (DateOrder, RequiredFrom) stay in the contract.
+LEDGER_CHECKS: dict[str, tuple[tuple[str, Callable[[_Upload, str], None]], ...]] = {
+    "org_life": (("org_life.attended_over_expected", _check_attended_over_expected),),
+}
 
 
 def _derive_term_end(up: _Upload) -> None:
