@@ -23,7 +23,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard import i18n
 from dashboard.contract import TERM_YEARS, ColType, Column, Dataset, get_dataset
 from dashboard.ingest import cells
 from dashboard.ingest.headers import match_header
@@ -625,6 +624,8 @@ def check_references_exist(ds: Dataset, frame: pd.DataFrame, refs: Mapping[str, 
 
 def _check_attended_over_expected(up: _Upload, rule: str) -> None:
     """org_life: more people attended than expected is likely a typo, yet guests do come: a warning."""
+    from dashboard import i18n  # here: insights import this module's typing helpers and stay catalogue-free
+
     expected, attended = up.typed["expected"], up.typed["attended"]
     mask = pc.fill_null(pc.greater(attended, expected), False).to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(mask)
