@@ -441,3 +441,36 @@ def test_the_demo_rhythm_holds_whatever_day_it_is_loaded(engine: sa.Engine) -> N
         )
         assert 0 <= missing <= 3
         assert (life["date"] <= today).all() and (life["date"] > today - timedelta(days=366)).all()
+
+
+# ---------------------------------------------------------------------------
+# The upload page and the drill-down read them from the contract
+
+
+def test_the_upload_page_recognises_each_ledger_by_its_header() -> None:
+    from dashboard.store.uploads import guess_dataset
+
+    for name in ("tasks", "org_life", "meetings", "elections"):
+        assert guess_dataset(template_csv(name), f"{name}.csv") == name
+    english = b"org_code,date,type,topic,attended\nORG-001,2025-06-03,party_day,x,3\n"
+    assert guess_dataset(english, "x.csv") == "org_life"
+
+
+def test_the_boards_frames_carry_both_ledgers_and_their_rows_read_as_a_drill_shows_them(demo_db: str) -> None:
+    from dashboard import board as presenter
+    from dashboard import i18n
+    from dashboard.insights.filters import Filters
+    from dashboard.store.export import to_text_frame
+
+    frames = presenter.CACHE.frames(Filters())
+    for name in ("tasks", "org_life"):
+        assert len(frames[name]) == len(storage.load_current(storage.make_engine(), name)) > 0
+        text = to_text_frame(name, frames[name].head(3), mask_personal=True)
+        assert list(text.columns) == list(get_dataset(name).headers)
+        headers_en = i18n.headers_in(get_dataset(name), list(text.columns), "en")
+        assert headers_en == [c.header_en for c in get_dataset(name).columns]
+    owners = to_text_frame("tasks", frames["tasks"], mask_personal=True)["责任人"]
+    assert not owners.str.endswith("**").any()  # a staff member's name is never masked
+    assert set(to_text_frame("org_life", frames["org_life"])["类型"]) <= set(
+        get_dataset("org_life").column("type").enum.labels
+    )
