@@ -1260,6 +1260,17 @@ CATALOGUE |= {
 }
 
 
+# --- validation rules of the tasks and org_life ledgers the contract cannot declare (issue 10)
+CATALOGUE |= {
+    "check.org_life.attended_over_expected": _s(
+        "「{column}」{attended} 多于「{expected_column}」{expected}：请核对人数"
+        "（列席、旁听的人员可写在备注里）；本行照常导入。",
+        "'{column}' {attended} is more than '{expected_column}' {expected}; check the counts "
+        "(guests may be noted separately). The row is imported as it is.",
+    ),
+}
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **fmt: Any) -> str:
     """The catalogue string ``key`` in ``lang`` (unknown languages fall back to zh).
 

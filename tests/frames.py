@@ -1,6 +1,6 @@
 """Typed frames for metric and chart tests: tiny hand-checkable ones and a city-sized one.
 
-Small frames go through ``validation.coerce_types`` so they have exactly the
+Small frames go through ``frames.coerce_types`` so they have exactly the
 dtypes ``storage.load_current`` returns. The city-sized frames (5,000
 organisations, 100,000 properties, 1,000,000 activities) are built column by
 column with numpy so they cost a second, not a minute.
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import contract
-from dashboard.ingest.validation import coerce_types, typed_empty
+from dashboard.ingest.frames import coerce_types, typed_empty
 from dashboard.insights.metrics import Frames
 
 

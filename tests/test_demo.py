@@ -59,9 +59,12 @@ def test_every_demo_file_validates_without_an_error_or_a_warning(name):
     reading = pytest.importorskip("dashboard.ingest.reading")
     validation = pytest.importorskip("dashboard.ingest.validation")
     brand_codes = set(pd.read_csv(demo_path("brands"), encoding="utf-8-sig")["项目编码"])
+    org_codes = set(pd.read_csv(demo_path("elections"), encoding="utf-8-sig")["组织编码"])
 
     raw = reading.read_table(demo_bytes(name, TODAY), f"{name}.csv")
-    checked = validation.validate(get_dataset(name), raw, refs={"brands": brand_codes})
+    checked = validation.validate(
+        get_dataset(name), raw, refs={"brands": brand_codes, "elections": org_codes}
+    )
 
     assert [p.as_dict() for p in raw.problems.items + checked.problems.items] == []
 

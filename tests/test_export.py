@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.contract import DATASETS, ColType, Dataset, Mode, get_dataset
-from dashboard.ingest.validation import coerce_types
+from dashboard.ingest.frames import coerce_types
 from dashboard.store.export import mask_name, template_csv, to_csv_bytes
 
 BOM = "\ufeff".encode()
@@ -161,6 +161,8 @@ def test_the_template_example_row_is_accepted_by_the_importer(sqlite_url, name):
     storage.migrate(engine)
     if name == "activities":  # its project code must exist in brands
         storage.import_file(engine, "brands", template_csv("brands"), "brands.csv")
+    if name == "org_life":  # its org code must exist in elections
+        storage.import_file(engine, "elections", template_csv("elections"), "elections.csv")
 
     result = storage.import_file(engine, name, template_csv(name), f"{name}.csv", dry_run=True)
 
@@ -224,6 +226,30 @@ def _value(col, draw):
     return draw(DAYS)
 
 
+def text_key(ds: Dataset) -> str:
+    """The last text column of the key (every dataset's key has one; org_life's ends with an enum)."""
+    return next(k for k in reversed(ds.key) if ds.column(k).type is ColType.TEXT)
+
+
+def ref_ledger(dataset: str, codes: list[str]) -> pd.DataFrame:
+    """The fewest valid rows of ``dataset`` (brands, elections) holding the referenced ``codes``."""
+    n = len(codes)
+    if dataset == "brands":
+        return typed(
+            dataset,
+            project_code=codes,
+            community=["社区"] * n,
+            brand_name=["品牌"] * n,
+            category=["other"] * n,
+            status=["launched"] * n,
+        )
+    assert dataset == "elections", dataset
+    return typed(
+        dataset, org_code=codes, org_name=["党支部"] * n, org_type=["village"] * n, members=[1] * n,
+        stage=["not_started"] * n,
+    )  # fmt: skip
+
+
 @st.composite
 def ledgers(draw, ds: Dataset) -> pd.DataFrame:
     """A valid ledger for ``ds``: unique keys and every cross-field rule satisfied."""
@@ -235,7 +261,7 @@ def ledgers(draw, ds: Dataset) -> pd.DataFrame:
             optional = not col.required and col.default is None
             row[col.name] = None if optional and draw(st.booleans()) else _value(col, draw)
         rows.append(row)
-    last_key = ds.key[-1]  # a text column in every dataset: a row number there makes keys unique
+    last_key = text_key(ds)  # a row number there makes keys unique
     for i, row in enumerate(rows):
         row[last_key] = f"{row[last_key]}{i}"
     for row in rows:
@@ -277,18 +303,10 @@ def test_export_then_import_gives_the_same_typed_frame(sqlite_url, name):
     def round_trip(frame: pd.DataFrame) -> None:
         # keys never seen before in this database, so the ledger order is the file's order
         # (a replace keeps an unchanged row where it was: storage's ledger order)
-        key = ds.key[-1]
+        key = text_key(ds)
         frame[key] = f"{next(examples)}." + frame[key]
         for fk in ds.foreign_keys:  # referenced keys must exist first
-            codes = sorted(set(frame[fk.column]))
-            ref = typed(
-                fk.ref_dataset,
-                project_code=codes,
-                community=["社区"] * len(codes),
-                brand_name=["品牌"] * len(codes),
-                category=["other"] * len(codes),
-                status=["launched"] * len(codes),
-            )
+            ref = ref_ledger(fk.ref_dataset, sorted(set(frame[fk.column])))
             # upsert: the brands earlier examples' activities still use must stay
             added = storage.import_file(
                 engine, fk.ref_dataset, to_csv_bytes(fk.ref_dataset, ref), "ref.csv", mode=Mode.UPSERT

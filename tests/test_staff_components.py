@@ -47,15 +47,15 @@ def downloads(page: rx.Component) -> dict[str, str]:
 
 def test_the_upload_page_templates_and_error_report_download_on_click() -> None:
     found = downloads(upload.page())
-    # CSV and XLSX templates and the prefilled XLSX of six datasets; the marked file, the error report twice
-    assert len(found) == 3 * 6 + 3
+    # CSV and XLSX templates and the prefilled XLSX of eight datasets; the marked file, the error report twice
+    assert len(found) == 3 * 8 + 3
     assert set(found.values()) == {"true"}, found
 
 
 def test_the_history_page_exports_and_originals_download_on_click() -> None:
     found = downloads(history.page())
     # the current ledgers (CSV, XLSX); each version's original file and its data (CSV, XLSX)
-    assert len(found) == 2 * 6 + 3
+    assert len(found) == 2 * 8 + 3
     assert set(found.values()) == {"true"}, found
 
 

@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 
 from dashboard.contract import TERM_YEARS, ColType, get_dataset
 from dashboard.ingest import cells
+from dashboard.ingest.frames import coerce_types, typed_empty
 from dashboard.ingest.problems import CheckCrashed
 from dashboard.ingest.reading import read_table
-from dashboard.ingest.validation import Checked, coerce_types, typed_empty, validate
+from dashboard.ingest.validation import Checked, validate
 
 DEMOLITION_HEADER = "房产编号,户主,户类,党小组,当前状态,签约日期,腾空日期,拆除日期,重点户,建筑面积,备注"
 

@@ -38,7 +38,7 @@ from dashboard.store.xlsx import (
     template_xlsx,
     to_xlsx_bytes,
 )
-from tests.test_export import TEXT, ledgers, typed
+from tests.test_export import TEXT, ledgers, ref_ledger, text_key, typed
 
 PASSWORD = "pass-word-1"
 ROOT = Path(__file__).resolve().parents[1]
@@ -179,18 +179,10 @@ def test_export_to_xlsx_then_import_gives_the_same_rows_as_the_csv_path(sqlite_u
     @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(ledgers(ds))
     def round_trip(frame: pd.DataFrame) -> None:
-        key = ds.key[-1]
+        key = text_key(ds)
         frame[key] = f"{next(examples)}." + frame[key]
         for fk in ds.foreign_keys:
-            codes = sorted(set(frame[fk.column]))
-            ref = typed(
-                fk.ref_dataset,
-                project_code=codes,
-                community=["社区"] * len(codes),
-                brand_name=["品牌"] * len(codes),
-                category=["other"] * len(codes),
-                status=["launched"] * len(codes),
-            )
+            ref = ref_ledger(fk.ref_dataset, sorted(set(frame[fk.column])))
             storage.import_file(
                 engine, fk.ref_dataset, to_xlsx_bytes(fk.ref_dataset, ref), "r.xlsx", mode=Mode.UPSERT
             )

@@ -107,7 +107,7 @@ def load_city(engine: Engine, today: date | None = None, seed: int = 11) -> dict
         "meetings": demo_bytes("meetings", today),
     }
     rows = {}
-    for name in contract.LOAD_ORDER:
+    for name in (n for n in contract.LOAD_ORDER if n in files):  # tasks, org_life: not at city size yet
         result = storage.import_file(engine, name, files[name], f"city-{name}.csv", user="bench")
         if not result.accepted:
             raise SystemExit(f"city {name} rejected: {result.to_json()['errors'][:3]}")

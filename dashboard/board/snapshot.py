@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from dashboard import clock, contract
-from dashboard.ingest import validation
+from dashboard.ingest import frames as typed
 from dashboard.insights import trends
 from dashboard.insights.filters import Filters
 from dashboard.insights.metrics import Frames
@@ -35,7 +35,7 @@ class FrameStore:
 
     def get(self, engine: Engine, dataset: str, number: int) -> pd.DataFrame:
         if number <= 0:
-            return validation.typed_empty(contract.get_dataset(dataset))
+            return typed.typed_empty(contract.get_dataset(dataset))
         key = (dataset, number)
         if key not in self._frames:
             self._frames[key] = storage.load_version(engine, dataset, number)
@@ -74,7 +74,7 @@ class Snapshot:
             self._previous = {
                 name: self._read(name, self.latest[name].number - 1)
                 if self._read is not None and name in self.latest
-                else validation.typed_empty(contract.get_dataset(name))
+                else typed.typed_empty(contract.get_dataset(name))
                 for name in contract.DATASETS
             }
         return self._previous

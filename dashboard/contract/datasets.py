@@ -1,4 +1,4 @@
-"""The data contract: the six datasets staff upload, declared once.
+"""The data contract: the eight datasets staff upload, declared once.
 
 Everything else (reading, validation, storage, export, charts, the UI) reads
 column names, headers, types, enum labels (Chinese and English) and keys from here. The source of
@@ -287,10 +287,53 @@ MEETING_TYPE = _enum(
     },
 )
 
+TASK_SOURCE = _enum(
+    "专题调度会 dispatch · 周例会 weekly · 早碰头 morning · 晚研判 evening · 企业座谈 enterprise_forum"
+    " · 走访 visit · 领导交办 assigned · 其他 other",
+    en={
+        "dispatch": "Dispatch meeting",
+        "weekly": "Weekly meeting",
+        "morning": "Morning huddle",
+        "evening": "Evening review",
+        "enterprise_forum": "Enterprise forum",
+        "visit": "Visit",
+        "assigned": "Assigned by a leader",
+        "other": "Other",
+    },
+)
+TASK_DOMAIN = _enum(
+    "拆迁 demolition · 企业服务 enterprise · 品牌创建 brands · 换届 elections"
+    " · 组织生活 org_life · 其他 other",
+    en={
+        "demolition": "Demolition",
+        "enterprise": "Enterprise services",
+        "brands": "Community brands",
+        "elections": "Re-elections",
+        "org_life": "Organisational life",
+        "other": "Other",
+    },
+)
+TASK_STATUS = _enum(
+    "待办 open · 办理中 in_progress · 已办结 closed",
+    ordered=True,
+    en={"open": "Open", "in_progress": "In progress", "closed": "Closed"},
+)
+ORG_LIFE_TYPE = _enum(
+    "支部党员大会 general_meeting · 支委会 committee · 党小组会 group_meeting · 党课 party_lecture"
+    " · 主题党日 party_day",
+    en={
+        "general_meeting": "Branch general meeting",
+        "committee": "Branch committee",
+        "group_meeting": "Party group meeting",
+        "party_lecture": "Party lecture",
+        "party_day": "Party day",
+    },
+)
+
 T = ColType
 
 # ---------------------------------------------------------------------------
-# The six datasets
+# The eight datasets
 
 ELECTIONS = Dataset(
     name="elections",
@@ -429,11 +472,55 @@ MEETINGS = Dataset(
     rhythm_days=7,
 )
 
+TASKS = Dataset(
+    name="tasks",
+    title="督办事项",
+    title_en="Follow-up items",
+    key=("task_code",),
+    default_mode=Mode.UPSERT,  # staff move items on: change and add, never delete
+    columns=(
+        Column("task_code", "事项编码", "Item code", T.TEXT, required=True, unique=True, example="DB-001"),
+        Column("raised_date", "提出日期", "Raised on", T.DATE, required=True, example="2024-05-03"),
+        Column("source", "来源", "Source", T.ENUM, required=True, enum=TASK_SOURCE, example="专题调度会"),
+        Column("domain", "领域", "Domain", T.ENUM, required=True, enum=TASK_DOMAIN, example="拆迁"),
+        Column("title", "事项内容", "Item", T.TEXT, required=True, example="协调重点户签约"),
+        Column("owner", "责任人", "Owner", T.TEXT, required=True, example="责任人甲"),
+        Column("unit", "责任单位", "Responsible unit", T.TEXT, example="第一党小组"),
+        Column("deadline", "办理时限", "Deadline", T.DATE, required=True, example="2024-05-05"),
+        Column("status", "办理状态", "Status", T.ENUM, required=True, enum=TASK_STATUS, example="已办结"),
+        Column("closed_date", "办结日期", "Closed on", T.DATE, example="2024-05-03"),
+        Column("outcome", "办理结果", "Outcome", T.TEXT, example="已签约"),
+        Column("note", "备注", "Note", T.TEXT, example=""),
+    ),
+    required_from=(RequiredFrom("closed_date", "status", "closed", empty_before=True),),
+    date_orders=(DateOrder("raised_date", "deadline"), DateOrder("raised_date", "closed_date")),
+    rhythm_days=7,
+)
+
+ORG_LIFE = Dataset(
+    name="org_life",
+    title="组织生活",
+    title_en="Organisational life",
+    key=("org_code", "date", "type"),
+    default_mode=Mode.APPEND,
+    columns=(
+        Column("org_code", "组织编码", "Org code", T.TEXT, required=True, example="ORG-001"),
+        Column("date", "日期", "Date", T.DATE, required=True, example="2024-05-03"),
+        Column("type", "类型", "Type", T.ENUM, required=True, enum=ORG_LIFE_TYPE, example="主题党日"),
+        Column("topic", "主题", "Topic", T.TEXT, required=True, example="重温入党誓词"),
+        Column("expected", "应到人数", "Expected", T.INT, min=0, example="35"),
+        Column("attended", "实到人数", "Attended", T.INT, min=0, example="32"),
+        Column("chair", "主持人", "Chair", T.TEXT, example="支部书记"),
+    ),
+    foreign_keys=(ForeignKey("org_code", "elections", "org_code"),),
+    rhythm_days=30,
+)
+
 DATASETS: dict[str, Dataset] = {
-    d.name: d for d in (ELECTIONS, BRANDS, ACTIVITIES, DEMOLITION, MILESTONES, MEETINGS)
+    d.name: d for d in (ELECTIONS, BRANDS, ACTIVITIES, DEMOLITION, MILESTONES, MEETINGS, TASKS, ORG_LIFE)
 }
 
-# Load order that satisfies foreign keys (brands before activities).
+# Load order that satisfies foreign keys (brands before activities, elections before org_life).
 LOAD_ORDER: tuple[str, ...] = tuple(DATASETS)
 
 TERM_YEARS = 5  # elections: term_end defaults to completed_date + 5 years

@@ -25,7 +25,7 @@ import pandas as pd
 
 from dashboard.contract import DATASETS, ColType, Dataset
 from dashboard.demo.load import CAMPAIGN_DAY, DEMO_ANCHOR, DEMO_DIR
-from dashboard.ingest.validation import coerce_types
+from dashboard.ingest.frames import coerce_types
 from dashboard.store.export import to_csv_bytes
 
 SEED = 20171102
@@ -362,10 +362,192 @@ def meetings(rng: random.Random, anchor: date) -> list[Row]:
 
 
 # ---------------------------------------------------------------------------
+# 督办事项: items raised at the demo's meetings and at the 创新大厦联合党支部's enterprise forums
+
+TASK_OWNERS = ("责任人甲", "责任人乙", "责任人丙", "责任人丁", "责任人戊", "责任人己", "责任人庚")
+DEMOLITION_UNITS = ("第一党小组", "第二党小组", "第三党小组", "第四党小组", "拆迁指挥部")
+STAGE_ITEMS = {  # campaign stage (as in _stage_topic) -> what a meeting hands out, {p}: a property
+    "入户摸底与分类施策": ("核实{p}户籍与房产信息", "完成{p}分类建档", "入户宣讲{p}补偿政策"),
+    "签约攻坚": ("做通{p}签约工作", "答复{p}补偿疑问", "协调{p}安置房源"),
+    "腾空交房": ("协调{p}腾空交房", "帮助{p}搬家过渡", "核验{p}腾空情况"),
+    "地上物清理与渣土清运": ("组织{p}地上物清理", "安排{p}渣土清运车辆", "验收{p}拆除现场"),
+}
+FORUM_ITEMS = (  # (what the enterprise raised, what was done); "小困难不出门、大问题有人帮"
+    ("资金短缺·申请创业担保贷款", "已对接银行、贷款到位"),
+    ("资金短缺·协调银行续贷", "已协调续贷"),
+    ("人才流失·技术骨干住房困难", "已纳入人才公寓申请"),
+    ("人才流失·对接高校招聘实习生", "已举办校企招聘会"),
+    ("工商注册·办理分公司设立登记", "已帮办完成注册"),
+    ("税务登记·办理税务登记变更", "已帮办完成变更"),
+    ("项目申报·申报科技型中小企业", "已指导完成申报"),
+    ("项目申报·申报区级扶持资金", "已协助提交材料"),
+)
+ENTERPRISES = tuple(f"示例企业{c}" for c in "ABCDEFGHJK")
+OTHER_ITEMS = (  # (source, domain, item, unit)
+    ("visit", "brands", "走访常春藤社区、协调养老服务场地", "常春藤社区党委"),
+    ("visit", "brands", "走访创科社区、对接高校志愿服务队", "创科社区党委"),
+    ("assigned", "elections", "换届资料归档报送", "组织办"),
+    ("assigned", "org_life", "三会一课记录规范化检查", "组织办"),
+    ("visit", "org_life", "指导示例村03党支部规范主题党日", "示例村03党支部"),
+    ("assigned", "brands", "示例品牌F定名方案", "示例社区F党委"),
+)
+
+
+def _task_outcome(rng: random.Random, raised: date, deadline: date, anchor: date) -> tuple[str, date | None]:
+    """(status, closed_date): most closed the same day (日清日结) or by the deadline, a few late or open."""
+    if raised >= anchor - timedelta(days=1) and rng.random() < 0.5:
+        return rng.choice(("open", "in_progress")), None
+    roll = rng.random()
+    if roll < 0.62:
+        closed = raised
+    elif roll < 0.92:
+        closed = raised + timedelta(days=rng.randint(0, (deadline - raised).days))
+    elif roll < 0.97:
+        closed = deadline + timedelta(days=rng.randint(1, 4))  # late
+    else:
+        return ("open" if rng.random() < 0.5 else "in_progress"), None  # still open: overdue when past due
+    return ("closed", closed) if closed <= anchor else (rng.choice(("open", "in_progress")), None)
+
+
+def tasks(rng: random.Random, anchor: date, meeting_rows: list[Row], property_rows: list[Row]) -> list[Row]:
+    """Every meeting's decisions become items (source = the meeting's type); monthly enterprise forums."""
+    properties = [r["property_id"] for r in property_rows]
+    rows: list[Row] = []
+    for meeting in meeting_rows:
+        raised = meeting["date"]
+        stage = _stage_topic(CAMPAIGN_DAY - (anchor - raised).days)
+        for _ in range(meeting["decisions"] or 0):
+            deadline = raised + timedelta(days=rng.choice((0, 0, 1, 1, 2, 3, 5, 7)))
+            status, closed = _task_outcome(rng, raised, deadline, anchor)
+            rows.append(
+                {
+                    "raised_date": raised,
+                    "source": meeting["type"],
+                    "domain": "demolition",
+                    "title": rng.choice(STAGE_ITEMS[stage]).format(p=rng.choice(properties)),
+                    "owner": rng.choice(TASK_OWNERS),
+                    "unit": rng.choice(DEMOLITION_UNITS),
+                    "deadline": deadline,
+                    "status": status,
+                    "closed_date": closed,
+                    "outcome": "已落实" if closed else None,
+                }
+            )
+    for month in range(12):  # a forum a month at the 创新大厦
+        raised = anchor - timedelta(days=12 + 30 * month)
+        for item, done in rng.sample(FORUM_ITEMS, rng.randint(2, 4)):
+            deadline = raised + timedelta(days=rng.choice((7, 14, 15, 30)))
+            status, closed = _task_outcome(rng, raised, deadline, anchor)
+            if closed == raised:  # an enterprise's problem takes more than a day
+                closed = raised + timedelta(days=rng.randint(1, (deadline - raised).days))
+            rows.append(
+                {
+                    "raised_date": raised,
+                    "source": "enterprise_forum",
+                    "domain": "enterprise",
+                    "title": f"{rng.choice(ENTERPRISES)}·{item}",
+                    "owner": rng.choice(TASK_OWNERS),
+                    "unit": "创新大厦联合党支部",
+                    "deadline": deadline,
+                    "status": status,
+                    "closed_date": closed,
+                    "outcome": done if closed else None,
+                }
+            )
+    for i, (source, domain, item, unit) in enumerate(OTHER_ITEMS):
+        raised = anchor - timedelta(days=5 + 17 * i)
+        deadline = raised + timedelta(days=10)
+        status, closed = _task_outcome(rng, raised, deadline, anchor)
+        rows.append(
+            {
+                "raised_date": raised,
+                "source": source,
+                "domain": domain,
+                "title": item,
+                "owner": rng.choice(TASK_OWNERS),
+                "unit": unit,
+                "deadline": deadline,
+                "status": status,
+                "closed_date": closed,
+                "outcome": "已办结" if closed else None,
+            }
+        )
+    rows.sort(key=lambda r: (r["raised_date"], r["source"]))
+    for n, row in enumerate(rows, start=1):
+        row["task_code"] = f"DB-{n:04d}"
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# 组织生活: 三会一课 and 主题党日 of the 33 organisations over the last twelve months
+
+MONTHLY_EVERY = 28  # days: every calendar month holds one, wherever the load day moves the dates
+QUARTERLY_EVERY = 84  # days: every calendar quarter holds one
+ORG_LIFE_EVERY = {
+    "committee": MONTHLY_EVERY,
+    "group_meeting": MONTHLY_EVERY,
+    "party_day": MONTHLY_EVERY,
+    "general_meeting": QUARTERLY_EVERY,
+    "party_lecture": QUARTERLY_EVERY,
+}
+ORG_LIFE_TOPICS = {
+    "general_meeting": ("学习贯彻上级会议精神", "通报支部工作、审议党费收缴情况", "讨论发展党员"),
+    "committee": ("研究本月支部工作安排", "研究党员教育管理", "研究联系服务群众事项"),
+    "group_meeting": ("学习党章党规", "交流学习心得", "讨论为群众办实事"),
+    "party_lecture": ("书记讲党课", "党史专题党课", "基层治理专题党课"),
+    "party_day": ("重温入党誓词", "社区环境整治志愿服务", "走访慰问困难党员"),
+}
+# (org index, type): the few stretches where a meeting was not held (two cycles skipped)
+ORG_LIFE_GAPS = (
+    (4, "committee"),
+    (9, "party_day"),
+    (15, "group_meeting"),
+    (22, "party_lecture"),
+    (27, "committee"),
+)
+
+
+def org_life(rng: random.Random, anchor: date, election_rows: list[Row]) -> list[Row]:
+    """Each organisation on the 三会一课 rhythm for 365 days up to ``anchor``, with a few gaps."""
+    rows: list[Row] = []
+    for i, org in enumerate(election_rows):
+        members = org["members"]
+        for kind, every in ORG_LIFE_EVERY.items():
+            backs = list(range(rng.randint(0, every - 1), 365, every))
+            if (i, kind) in ORG_LIFE_GAPS:
+                skip = rng.randint(1, len(backs) - 3)
+                del backs[skip : skip + 2]
+            for back in backs:
+                if kind == "committee":
+                    expected = rng.randint(5, 7)
+                elif kind == "group_meeting":
+                    expected = max(5, members // rng.randint(3, 5))
+                else:
+                    expected = members
+                rows.append(
+                    {
+                        "org_code": org["org_code"],
+                        "date": anchor - timedelta(days=back),
+                        "type": kind,
+                        "topic": rng.choice(ORG_LIFE_TOPICS[kind]),
+                        "expected": expected,
+                        "attended": expected - rng.randint(0, max(1, expected // 8)),
+                        "chair": "党小组组长" if kind == "group_meeting" else "支部书记",
+                    }
+                )
+    rows.sort(key=lambda r: (r["date"], r["org_code"], r["type"]))
+    return rows
+
+
+# ---------------------------------------------------------------------------
 
 
 def build(anchor: date = DEMO_ANCHOR, seed: int = SEED) -> dict[str, pd.DataFrame]:
-    """The six demo ledgers as typed frames (dates around ``anchor``)."""
+    """The eight demo ledgers as typed frames (dates around ``anchor``).
+
+    tasks and org_life draw from their own random stream, after the six: adding them left
+    the six files (whose figures the tests pin) byte for byte as they were.
+    """
     rng = random.Random(seed)
     brand_rows = brands(rng, anchor)
     rows = {
@@ -376,6 +558,9 @@ def build(anchor: date = DEMO_ANCHOR, seed: int = SEED) -> dict[str, pd.DataFram
         "milestones": milestones(rng, anchor),
         "meetings": meetings(rng, anchor),
     }
+    more = random.Random(seed + 1)
+    rows["tasks"] = tasks(more, anchor, rows["meetings"], rows["demolition"])
+    rows["org_life"] = org_life(more, anchor, rows["elections"])
     return {name: _frame(DATASETS[name], rows[name]) for name in DATASETS}
 
 

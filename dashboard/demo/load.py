@@ -1,4 +1,4 @@
-"""The demo ledgers: six CSV files that make a first screen read as a live situation.
+"""The demo ledgers: eight CSV files that make a first screen read as a live situation.
 
 The files in ``demo/`` (written by ``python -m dashboard.demo.build``) hold
 dates placed around :data:`DEMO_ANCHOR`. :func:`load_demo` moves every date by
@@ -58,7 +58,7 @@ def demo_bytes(dataset: str, today: date | None = None) -> bytes:
 
 
 def load_demo(engine: Engine, today: date | None = None) -> list[ImportResult]:
-    """Import the six demo ledgers (brands before activities); one ImportResult each.
+    """Import the eight demo ledgers (brands before activities, elections before org_life); one each.
 
     Every dataset is imported in replace mode so loading the demo twice (or on
     another day) leaves exactly the demo, never a mix. A rejected demo file is

@@ -54,7 +54,7 @@ _PUBLIC: dict[str, str] = {
     "ReadSummary": "summary",
     "summarise": "summary",
     "T": "validation",
-    "DTYPES": "validation",
+    "DTYPES": "frames",
     "ARROW_TYPES": "validation",
     "Checked": "validation",
     "run_check": "validation",
@@ -63,8 +63,8 @@ _PUBLIC: dict[str, str] = {
     "parse_column": "validation",
     "check_still_referenced": "validation",
     "check_references_exist": "validation",
-    "typed_empty": "validation",
-    "coerce_types": "validation",
+    "typed_empty": "frames",
+    "coerce_types": "frames",
 }
 __all__ = sorted(_PUBLIC)
 

@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 from dashboard import i18n
 from dashboard.contract import TERM_YEARS, ColType, Column, Dataset, get_dataset
 from dashboard.ingest import cells
+from dashboard.ingest.frames import DTYPES
 from dashboard.ingest.headers import match_header
 from dashboard.ingest.problems import CheckCrashed, Problem, Problems, Severity, where_line
 from dashboard.ingest.reading import RawTable
@@ -35,15 +36,6 @@ T = TypeVar("T")
 
 _WORKERS = min(4, os.cpu_count() or 1)
 
-DTYPES: dict[ColType, str] = {
-    ColType.TEXT: "string",
-    ColType.ENUM: "string",
-    ColType.INT: "Int64",
-    ColType.NUMBER: "Float64",
-    ColType.PERCENT: "Float64",
-    ColType.BOOL: "boolean",
-    ColType.DATE: "datetime64[s]",
-}
 
 ARROW_TYPES: dict[ColType, pa.DataType] = {
     ColType.TEXT: pa.large_string(),
@@ -125,6 +117,8 @@ def validate(dataset: Dataset | str, raw: RawTable, *, refs: Mapping[str, set[st
             run_check(
                 fk.id, _check_foreign_key, up, fk.column, fk.ref_dataset, refs.get(fk.ref_dataset, set())
             )
+    for rule_id, check in LEDGER_CHECKS.get(ds.name, ()):
+        run_check(rule_id, check, up, rule_id)
     if "term_end" in ds.derived:
         run_check("derived.term_end", _derive_term_end, up)
     frame = run_check("frame", _to_frame, up)
@@ -597,6 +591,45 @@ def check_references_exist(ds: Dataset, frame: pd.DataFrame, refs: Mapping[str, 
     return problems
 
 
+def _check_attended_over_expected(up: _Upload, rule: str) -> None:
+    """org_life: more people attended than expected is likely a typo, yet guests do come: a warning."""
+    expected, attended = up.typed["expected"], up.typed["attended"]
+    mask = pc.fill_null(pc.greater(attended, expected), False).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(mask)
+    if not len(rows):
+        return
+    taken = pa.array(rows)
+    pairs = zip(attended.take(taken).to_pylist(), expected.take(taken).to_pylist(), strict=True)
+    column, expected_column = up.header("attended"), up.header("expected")
+    for row, (n_attended, n_expected) in zip(rows.tolist(), pairs, strict=True):
+        zh, en = i18n.both(
+            f"check.{rule}",
+            column=column,
+            attended=n_attended,
+            expected_column=expected_column,
+            expected=n_expected,
+        )
+        up.problems.add(
+            Problem(
+                rule,
+                zh,
+                en,
+                line=int(up.lines[row]),
+                column=column,
+                value=up.text("attended")[row].as_py(),
+                severity="warning",
+                sheet=up.sheet(row),
+            )
+        )
+
+
+#: Rules of one ledger that its contract cannot declare: (rule id, check); messages: ``check.<id>``.
+#: Cross-column rules the contract can say (DateOrder, RequiredFrom) stay in the contract.
+LEDGER_CHECKS: dict[str, tuple[tuple[str, Callable[[_Upload, str], None]], ...]] = {
+    "org_life": (("org_life.attended_over_expected", _check_attended_over_expected),),
+}
+
+
 def _derive_term_end(up: _Upload) -> None:
     """Elections: an empty term_end is completed_date + TERM_YEARS years."""
     done, end = up.typed["completed_date"], up.typed["term_end"]
@@ -634,44 +667,3 @@ def _to_frame(up: _Upload) -> pd.DataFrame:
     return pd.DataFrame(data, index=index, copy=False)
 
 
-def typed_empty(dataset: Dataset | str) -> pd.DataFrame:
-    """Zero rows with the agreed dtypes, in contract order."""
-    ds = get_dataset(dataset) if isinstance(dataset, str) else dataset
-    return pd.DataFrame({c.name: pd.Series([], dtype=DTYPES[c.type]) for c in ds.columns})
-
-
-def coerce_types(dataset: Dataset | str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Cast ``frame`` (e.g. rows read back from the database) to the agreed dtypes.
-
-    Every contract column appears, in contract order; absent ones are all
-    missing. Dates may arrive as date objects, strings or timestamps; bools
-    as 0/1.
-    """
-    ds = get_dataset(dataset) if isinstance(dataset, str) else dataset
-    out: dict[str, pd.Series] = {}
-    for col in ds.columns:
-        if col.name in frame.columns:
-            s = frame[col.name]
-        else:
-            s = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-        out[col.name] = _coerce(s, col.type)
-    return pd.DataFrame(out, index=frame.index)
-
-
-def _coerce(s: pd.Series, type_: ColType) -> pd.Series:
-    if type_ in (ColType.TEXT, ColType.ENUM):
-        return s.astype("string")
-    if type_ == ColType.DATE:
-        if s.dtype == "datetime64[s]":
-            return s
-        parsed = pd.to_datetime(s, errors="raise")
-        if getattr(parsed.dt, "tz", None) is not None:
-            parsed = parsed.dt.tz_localize(None)
-        return parsed.astype("datetime64[s]")
-    if type_ == ColType.BOOL:
-        if s.dtype == object:
-            s = s.map(lambda v: None if v is None or v is pd.NA or v != v else bool(v))
-        return s.astype("boolean")
-    if s.dtype == object:
-        s = pd.to_numeric(s)
-    return s.astype(DTYPES[type_])

@@ -71,7 +71,7 @@ def frame(frames: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
     got = frames.get(name)
     if got is not None:
         return got
-    from dashboard.ingest.validation import typed_empty
+    from dashboard.ingest.frames import typed_empty
 
     return typed_empty(contract.get_dataset(name))
 

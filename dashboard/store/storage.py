@@ -42,14 +42,13 @@ from dashboard import i18n
 from dashboard.contract import ColType, Dataset, Mode, get_dataset, referencing
 from dashboard.ingest import corrections as corr
 from dashboard.ingest.corrections import Correction
+from dashboard.ingest.frames import coerce_types, typed_empty
 from dashboard.ingest.problems import Problem, Problems
 from dashboard.ingest.reading import RawTable, read_table
 from dashboard.ingest.validation import (
     check_references_exist,
     check_still_referenced,
-    coerce_types,
     run_check,
-    typed_empty,
     validate,
 )
 from dashboard.settings import get_settings
