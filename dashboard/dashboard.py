@@ -15,6 +15,7 @@ from dashboard.pages import (
     kiosk,
     login,
     overview,
+    password,
     report,
     screen,
     upload,
@@ -22,7 +23,7 @@ from dashboard.pages import (
 )
 from dashboard.state import live, worker  # noqa: F401 (worker: pid probe for the scale-out test)
 from dashboard.state.accounts import Accounts
-from dashboard.state.auth import Login, Session
+from dashboard.state.auth import Login, PasswordChange, Session
 from dashboard.state.board import Board
 from dashboard.state.history import AuditLog, History
 from dashboard.state.prefs import PAGE_TITLES, Prefs, page_title
@@ -38,6 +39,8 @@ for _model in (
     tables.UserAccount,
     tables.UserSession,
     tables.AuditEntry,
+    tables.PasswordHistory,
+    tables.AuditAnchor,
 ):
     rx.ModelRegistry.register(_model)
 
@@ -51,8 +54,9 @@ app = rx.App(
     html_lang="zh-CN",
     head_components=[rx.el.meta(name="theme-color", content="#c8102e")],
     toaster=None,
-    # Sign-in, upload and download routes, in front of Reflex's own (dashboard/api.py).
-    api_transformer=api.build(),
+    # Sign-in, upload and download routes, in front of Reflex's own (dashboard/api.py); then the
+    # 等保 HTTP headers around everything (pages and static files too).
+    api_transformer=[api.build(), api.security_headers],
 )
 
 PAGES = (
@@ -84,6 +88,10 @@ OFF_BOARD = (Board.leave, Prefs.retitle)
 
 # Sign-in and the staff pages (each guard re-checks the role on the server).
 app.add_page(login.page, route="/login", title=_title("/login"), on_load=[Login.open, *OFF_BOARD])
+# 等保: a new password (forced after an admin created or reset the account, or when it expired).
+app.add_page(
+    password.page, route="/password", title=_title("/password"), on_load=[PasswordChange.open, *OFF_BOARD]
+)
 app.add_page(
     upload.page, route="/upload", title=_title("/upload"), on_load=[Session.guard_editor, *OFF_BOARD]
 )
@@ -97,7 +105,7 @@ app.add_page(
     audit.page,
     route="/audit",
     title=_title("/audit"),
-    on_load=[Session.guard_admin, *OFF_BOARD, AuditLog.load],
+    on_load=[Session.guard_audit, *OFF_BOARD, AuditLog.load],
 )
 app.add_page(
     users.page,

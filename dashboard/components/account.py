@@ -27,7 +27,7 @@ PAGE_LINKS: tuple[tuple[str, str, str, str], ...] = (
     ("report", "nav.report", "/report", "viewer"),
     ("upload", "nav.upload", "/upload", "editor"),
     ("history", "nav.history", "/history", "editor"),
-    ("audit", "nav.audit", "/audit", "admin"),
+    ("audit", "nav.audit", "/audit", "auditor"),
     ("users", "nav.users", "/users", "admin"),
     ("kiosk", "nav.kiosk", "/kiosk", "admin"),
 )
@@ -36,7 +36,12 @@ PAGE_LINKS: tuple[tuple[str, str, str, str], ...] = (
 def may_open(page: str) -> rx.Var:
     """Whether the signed-in role opens ``page`` (one of PAGE_LINKS), as the page shows it."""
     role = next(r for p, _, _, r in PAGE_LINKS if p == page)
-    return {"viewer": Session.user != "", "editor": Session.is_editor, "admin": Session.is_admin}[role]
+    return {
+        "viewer": Session.sees_boards,
+        "editor": Session.is_editor,
+        "admin": Session.is_admin,
+        "auditor": Session.reads_audit,  # auditors and admins
+    }[role]
 
 
 def staff_links(current: str = "") -> rx.Component:
@@ -62,7 +67,7 @@ def role_label(role: rx.Var = Session.role) -> rx.Var:
 
 
 def account_bar(current: str = "") -> rx.Component:
-    """Who is signed in and as what; links to the pages their role opens."""
+    """Who is signed in and as what; links to the pages their role opens, and to a new password."""
     sign_out = {lang: rx.html(_logout_form(i18n.t("nav.sign_out", lang))) for lang in i18n.LANGS}
     return rx.cond(
         Session.user != "",
@@ -75,6 +80,13 @@ def account_bar(current: str = "") -> rx.Component:
                 id="whoami",
                 class_name="whoami",
                 size="1",
+            ),
+            rx.link(
+                label("nav.password"),
+                href="/password",
+                id="nav-password",
+                class_name="nav-link",
+                underline="none",
             ),
             rx.cond(Prefs.is_en, sign_out["en"], sign_out["zh"]),
             class_name="account-bar",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from dashboard.components.account import account_bar, demo_mode_notice
+from dashboard.state.auth import Session
 from dashboard.state.board import Board
 from dashboard.state.prefs import Prefs
 from dashboard.state.views import BOARDS, Freshness
@@ -65,7 +66,10 @@ def header(current: str) -> rx.Component:
                 href="/",
                 underline="none",
             ),
-            rx.flex(*(nav_link(b, current) for b in BOARDS), class_name="nav", wrap="wrap"),
+            rx.cond(  # the auditor sees no board, so no link to one
+                Session.sees_boards,
+                rx.flex(*(nav_link(b, current) for b in BOARDS), class_name="nav", wrap="wrap"),
+            ),
             lang_toggle(),
             account_bar(current),
             class_name="header-row",

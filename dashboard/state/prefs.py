@@ -18,6 +18,7 @@ UI_KEYS: tuple[str, ...] = tuple(
 # sets its own when it opens; these set theirs on load and when the language switches.
 PAGE_TITLES: dict[str, str] = {
     "/login": "login.title",
+    "/password": "password.title",
     "/upload": "nav.upload",
     "/history": "nav.history",
     "/audit": "nav.audit",
