@@ -5,6 +5,7 @@ file (SHA-256) and account by account."""
 from __future__ import annotations
 
 import hashlib
+import io
 import subprocess
 import sys
 import tarfile
@@ -83,6 +84,10 @@ def _versions(eng: sa.Engine) -> dict[tuple[str, int], tuple]:
             )
             for r in conn.execute(query)
         }
+
+
+def _sha(content: bytes | None) -> str | None:
+    return None if content is None else hashlib.sha256(content).hexdigest()
 
 
 def _accounts(eng: sa.Engine) -> list[tuple]:
@@ -204,8 +209,6 @@ def _tamper(src: Path, dst: Path, member: str, data: bytes) -> None:
             if m.name == member:
                 content = data
             m.size = len(content)
-            import io
-
             new.addfile(m, io.BytesIO(content))
 
 
