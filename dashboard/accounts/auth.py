@@ -250,7 +250,7 @@ def audit(
     Connection: inside the caller's transaction, so the event commits or rolls back with the
     change it records (on SQLite that transaction should be BEGIN IMMEDIATE, as imports are).
     """
-    values = {
+    values: dict[str, object] = {
         "at": _now(),
         "user": user[:200],
         "action": action[:40],
@@ -262,7 +262,14 @@ def audit(
     with _audit_transaction(bind) as conn:
         _lock_chain(conn)
         prev = _chain_head(conn)
+        if (
+            conn.dialect.name == "sqlite"
+        ):  # SQLite reuses ids once a purge emptied the table: never below the anchor
+            top = conn.execute(sa.select(sa.func.max(_AUDIT.c.id))).scalar()
+            anchored = conn.execute(sa.select(sa.func.max(_ANCHOR.c.last_id))).scalar()
+            values["id"] = max(top or 0, anchored or 0) + 1
         row_id = conn.execute(_AUDIT.insert().values(hash="", **values)).inserted_primary_key[0]
+        values.pop("id", None)
         digest = chain_hash(prev, row_id, **values)  # type: ignore[arg-type]
         conn.execute(_AUDIT.update().where(_AUDIT.c.id == row_id).values(hash=digest))
 
@@ -354,7 +361,8 @@ def check_password(password: str, name: str = "") -> None:
     """The rules a new password must meet (each refusal says which rule, in both languages)."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(
-            f"密码至少需要 {MIN_PASSWORD} 个字符。", f"A password needs at least {MIN_PASSWORD} characters.",
+            f"密码至少需要 {MIN_PASSWORD} 个字符。",
+            f"A password needs at least {MIN_PASSWORD} characters.",
             "length",
         )
     if _classes(password) < MIN_CLASSES:
@@ -366,7 +374,8 @@ def check_password(password: str, name: str = "") -> None:
     folded, who = password.casefold(), name.casefold()
     if who and (folded == who or (len(who) >= 3 and who in folded)):
         raise AccountError(
-            "密码不能是用户名，也不能包含用户名。", "A password may not be or contain the user name.",
+            "密码不能是用户名，也不能包含用户名。",
+            "A password may not be or contain the user name.",
             "name",
         )
 
