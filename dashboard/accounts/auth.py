@@ -372,7 +372,8 @@ def check_password(password: str, name: str = "") -> None:
             "classes",
         )
     folded, who = password.casefold(), name.casefold()
-    if who and (folded == who or (len(who) >= 3 and who in folded)):
+    meaningful = len(who) >= 3 or (len(who) == 2 and not who.isascii())  # 王芳 is a whole name, "li" is not
+    if who and (folded == who or (meaningful and who in folded)):
         raise AccountError(
             "密码不能是用户名，也不能包含用户名。",
             "A password may not be or contain the user name.",
