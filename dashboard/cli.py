@@ -424,9 +424,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
     except backup.BackupError as exc:
         _err(f"{exc.message}\n{exc.message_en}")
         return REJECTED
-    _audit(engine, "backup_restore", args.user, True, str(path.resolve()), f"made {manifest.created_at}")
+    kept = manifest.replaced_audit
+    detail = f"made {manifest.created_at}" + (f"; replaced audit rows kept in {kept}" if kept else "")
+    _audit(engine, "backup_restore", args.user, True, str(path.resolve()), detail)
     rows = sum(manifest.rows.values())
     _say(f"已从 {path} 恢复 {rows} 行及数据目录\nrestored {rows} rows and the data directory from {path}")
+    if kept:
+        _say(f"被替换的审计记录已保存在 {kept}\nthe audit rows it replaced are kept in {kept}")
     return OK
 
 

@@ -21,7 +21,7 @@ from dashboard.pages import (
     upload,
     users,
 )
-from dashboard.state import live, worker  # noqa: F401 (worker: pid probe for the scale-out test)
+from dashboard.state import live, schedule, worker  # noqa: F401 (worker: pid probe for the scale-out test)
 from dashboard.state.accounts import Accounts
 from dashboard.state.auth import Login, PasswordChange, Session
 from dashboard.state.board import Board
@@ -133,3 +133,4 @@ app.add_page(
 )
 
 app.register_lifespan_task(live.watch)
+app.register_lifespan_task(schedule.daily)  # the daily backup and the audit retention

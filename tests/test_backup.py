@@ -4,6 +4,7 @@ file (SHA-256) and account by account."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import subprocess
@@ -188,9 +189,15 @@ def test_restore_refuses_a_non_empty_installation_unless_forced(
     with pytest.raises(backup.BackupError, match="not empty"):
         backup.restore(tmp_path / "b.tar.gz", elsewhere, tmp_path / "d2", head=_head())
     assert _versions(elsewhere) == before and [a[0] for a in _accounts(elsewhere)] == ["someone"]
-    backup.restore(tmp_path / "b.tar.gz", elsewhere, tmp_path / "d2", head=_head(), force=True)
+    replaced = _audit_rows(elsewhere)
+    done = backup.restore(tmp_path / "b.tar.gz", elsewhere, tmp_path / "d2", head=_head(), force=True)
     assert _versions(elsewhere) == _versions(engine)
     assert [a[0] for a in _accounts(elsewhere)] == ["staff"]
+    # The audit rows the forced restore replaced are kept, not lost with the old data.
+    assert done.replaced_audit is not None and done.replaced_audit.parent == tmp_path / "d2" / "audit-archive"
+    with gzip.open(done.replaced_audit, "rt", encoding="utf-8") as kept:
+        lines = kept.read().splitlines()
+    assert len(lines) == 1 + len(replaced) and "someone" in lines[1]
 
 
 def test_a_backup_of_another_schema_revision_is_refused(sqlite_url: str, tmp_path: Path) -> None:
@@ -270,3 +277,22 @@ def test_the_daily_backup_runs_once_per_day_and_keeps_the_newest(sqlite_url: str
     ]
     assert backup.verify(folder / "dashboard-20261205.tar.gz")[1] == []
     assert backup.scheduled_backup(engine, tmp_path / "data", folder, keep=0, day=date(2026, 12, 6)) is None
+
+
+def test_the_server_makes_the_days_backup_once_then_purges_only_rows_past_the_retention(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard.state import schedule
+
+    engine = storage.make_engine(sqlite_url)
+    storage.migrate(engine)
+    auth.audit(engine, "login", user="staff")
+    monkeypatch.setenv("DASHBOARD_BACKUP_DIR", str(tmp_path / "daily"))
+    monkeypatch.setenv("DASHBOARD_BACKUP_AT", "00:00")
+    made = schedule.run_due()
+    assert made is not None and made.parent == tmp_path / "daily" and backup.verify(made)[1] == []
+    assert schedule.run_due() is None  # once a day, whichever worker asks
+    assert [e.action for e in auth.list_audit(engine)] == ["backup", "login"]  # nothing young purged
+    monkeypatch.setenv("DASHBOARD_BACKUP_KEEP", "0")
+    made.unlink()
+    assert schedule.run_due() is None  # turned off

@@ -73,20 +73,20 @@ def account_bar(current: str = "") -> rx.Component:
         Session.user != "",
         rx.flex(
             staff_links(current),
-            rx.text.span(
-                rx.text.span(Session.user, class_name="dv"),
-                " · ",
-                role_label(),
-                id="whoami",
-                class_name="whoami",
-                size="1",
-            ),
-            rx.link(
-                label("nav.password"),
+            rx.link(  # the name opens /password: a new password whenever its owner wants one
+                rx.text.span(
+                    rx.text.span(Session.user, class_name="dv"),
+                    " · ",
+                    role_label(),
+                    id="whoami",
+                    class_name="whoami",
+                    size="1",
+                ),
                 href="/password",
                 id="nav-password",
-                class_name="nav-link",
+                title=rx.cond(Prefs.is_en, i18n.t("nav.password", "en"), i18n.t("nav.password", "zh")),
                 underline="none",
+                color="inherit",
             ),
             rx.cond(Prefs.is_en, sign_out["en"], sign_out["zh"]),
             class_name="account-bar",

@@ -15,6 +15,9 @@ Why this shape:
   Alembic revision: :func:`verify` recomputes them; :func:`restore` verifies first,
   refuses a backup of another schema revision, and refuses a non-empty installation
   unless forced. The restore is one transaction: it lands whole or not at all.
+- A forced restore replaces the audit log too, so it first keeps the rows it replaces in
+  ``<data_dir>/audit-archive/`` (never deleted by a restore, kept in later backups): going
+  back to an old backup cannot make an admin's recent actions disappear.
 
 No Reflex, no accounts import (store is below accounts): callers write the audit rows.
 """
@@ -47,6 +50,8 @@ SQLITE_PART = "db/database.sqlite"
 FILES_PREFIX = "files/"
 #: Directories of the data dir that are never backed up (and never cleared by a restore).
 TRANSIENT_DIRS = frozenset({"pending", "backups", "tmp"})
+#: Kept across restores: the audit rows a forced restore replaced.
+ARCHIVE_DIR = "audit-archive"
 _TRANSIENT_SUFFIXES = (".tmp", ".lock", "-wal", "-shm", "-journal")
 _SKIP_TABLES = frozenset({"alembic_version"})
 _CHUNK = 500
@@ -68,6 +73,7 @@ class Manifest:
     created_at: str
     parts: dict[str, dict[str, Any]] = field(default_factory=dict)  # path -> {sha256, size}
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows
+    replaced_audit: Path | None = None  # set by a forced restore that archived the audit rows it replaced
 
     def to_json(self) -> bytes:
         body = {
@@ -337,7 +343,8 @@ def has_data(engine: Engine, data_dir: Path) -> bool:
         for table in _tables(conn):
             if conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() is not None:
                 return True
-    return any(not rel.startswith("logs/") for rel, _ in data_files(data_dir, engine))
+    kept = ("logs/", ARCHIVE_DIR + "/")
+    return any(not rel.startswith(kept) for rel, _ in data_files(data_dir, engine))
 
 
 def _json_rows(folder: Path, table: str) -> Iterator[dict[str, Any]]:
@@ -419,9 +426,32 @@ def restore(path: Path, engine: Engine, data_dir: Path, *, head: str | None, for
                     target.parent.mkdir(parents=True, exist_ok=True)
                     with tar.extractfile(member) as src, target.open("wb") as dst:  # type: ignore[union-attr]
                         shutil.copyfileobj(src, dst)
+        if force:
+            manifest.replaced_audit = _archive_audit(engine, data_dir)
         _restore_database(engine, folder, manifest)
         _restore_files(engine, folder, manifest, data_dir)
     return manifest
+
+
+def _archive_audit(engine: Engine, data_dir: Path) -> Path | None:
+    """The installation's audit rows, kept before a forced restore replaces them (None: there were none)."""
+    with engine.connect() as conn:
+        try:
+            table = sa.Table("audit_log", sa.MetaData(), autoload_with=conn)
+        except sa.exc.NoSuchTableError:
+            return None
+        rows = conn.execute(sa.select(table).order_by(table.c.id)).all()
+        if not rows:
+            return None
+        folder = data_dir / ARCHIVE_DIR
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = folder / f"replaced-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.jsonl.gz"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as raw, gzip.open(raw, "wt", encoding="utf-8") as out:
+            out.write(json.dumps([c.name for c in table.columns]) + "\n")
+            for row in rows:
+                out.write(json.dumps([_encode(v) for v in row], ensure_ascii=False) + "\n")
+    return path
 
 
 def _tmp_root(engine: Engine, data_dir: Path) -> Path:
@@ -476,8 +506,11 @@ def _rows_of(source: Engine | None, folder: Path, manifest: Manifest, table: str
 
 def _restore_files(engine: Engine, folder: Path, manifest: Manifest, data_dir: Path) -> None:
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for _rel, path in data_files(data_dir, engine):  # --force: the old files go (never the transient ones)
-        path.unlink(missing_ok=True)
+    for rel, path in data_files(
+        data_dir, engine
+    ):  # --force: the old files go (not transient ones, not the archive)
+        if not rel.startswith(ARCHIVE_DIR + "/"):
+            path.unlink(missing_ok=True)
     for name in manifest.parts:
         if not name.startswith(FILES_PREFIX):
             continue
