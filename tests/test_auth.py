@@ -473,3 +473,28 @@ def test_only_the_audit_functions_write_the_audit_table() -> None:
             continue
         text = path.read_text(encoding="utf-8")
         assert "audit_log" not in text and "AuditEntry.__table__" not in text, rel
+
+
+def test_migration_0005_chains_the_audit_rows_an_older_installation_already_has(db_url: str) -> None:
+    from alembic import command
+
+    engine = storage.make_engine(db_url)
+    cfg = storage.alembic_config()
+    with engine.connect() as conn, conn.begin():
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+        old = sa.table(  # the 0002 audit_log, written as the app then wrote it
+            "audit_log",
+            *(sa.column(c, sa.String) for c in ("user", "action", "target", "detail", "address")),
+            sa.column("at", sa.DateTime(timezone=True)),
+            sa.column("ok", sa.Boolean),
+        )
+        for i in range(3):
+            at = datetime(2026, 11, 1, 8, i, 5, 123456, tzinfo=UTC)
+            conn.execute(old.insert().values(at=at, user="staff", action="login", ok=i != 1, target="",
+                                             detail="", address="10.0.0.1"))  # fmt: skip
+    storage.migrate(engine)
+    report = auth.verify_audit(engine)
+    assert report.ok and report.checked == 3
+    auth.audit(engine, "login", user="staff")
+    assert auth.verify_audit(engine).checked == 4

@@ -59,9 +59,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column('hash', sa.String(length=64), server_default='', nullable=False))
 
     conn = op.get_bind()
-    audit = sa.table(
-        'audit_log', *(sa.column(c) for c in ('id', 'at', 'user', 'action', 'ok', 'target', 'detail', 'address',
-                                               'hash'))
+    audit = sa.table(  # typed, so SQLite's stored text comes back as the datetime the app wrote
+        'audit_log',
+        sa.column('id', sa.Integer), sa.column('at', sa.DateTime(timezone=True)), sa.column('user', sa.String),
+        sa.column('action', sa.String), sa.column('ok', sa.Boolean), sa.column('target', sa.String),
+        sa.column('detail', sa.Text), sa.column('address', sa.String), sa.column('hash', sa.String),
     )
     prev = ""
     rows = conn.execute(sa.select(audit).order_by(audit.c.id)).all()
