@@ -424,6 +424,26 @@ def test_concurrent_writers_never_fork_the_chain(engine: sa.Engine) -> None:
     assert report.ok and report.checked == 60
 
 
+def _writes(engine: sa.Engine, n: int, user: str) -> None:
+    """Rows recorded inside plain (deferred on SQLite) write transactions, as the write functions do."""
+    for i in range(n):
+        with engine.begin() as conn:
+            record(conn, "user_role", user, target=f"账户{i}", detail="role=viewer")
+
+
+def test_writes_recording_in_their_own_transactions_and_events_never_fork_the_chain(
+    engine: sa.Engine,
+) -> None:
+    threads = [threading.Thread(target=_writes, args=(engine, 10, f"admin{i}")) for i in range(3)]
+    threads += [threading.Thread(target=_events, args=(engine, 10, "staff"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    report = auth.verify_audit(engine)
+    assert report.ok and report.checked == 40
+
+
 def test_an_audit_row_written_in_the_callers_transaction_commits_or_rolls_back_with_it(
     engine: sa.Engine,
 ) -> None:

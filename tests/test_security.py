@@ -24,8 +24,10 @@ from starlette.testclient import TestClient
 
 from dashboard import api
 from dashboard.accounts import auth
+from dashboard.accounts.auth import Role
 from dashboard.ingest.reading import read_table
 from dashboard.settings import get_settings
+from dashboard.state.auth import Session
 from dashboard.state.history import AuditLog, History
 from dashboard.state.upload import Upload
 from dashboard.store import storage, uploads
@@ -474,6 +476,9 @@ AUDITOR_REFUSED_ROUTES = [
     ("get", "/api/template/demolition.csv"),
     ("get", "/api/original/demolition/1"),
     ("get", "/api/export/demolition.csv"),
+    ("get", "/api/report/weekly.docx"),
+    ("get", "/api/upload/abc/marked.xlsx"),
+    ("get", "/api/prefilled/demolition.xlsx"),
 ]
 
 
@@ -620,3 +625,22 @@ def test_behind_an_https_proxy_cookies_are_secure_and_hsts_is_sent(engine: sa.En
     assert "secure" not in plain.headers["set-cookie"].lower()
     out = client.post("/api/logout", headers={"x-forwarded-proto": "https"})
     assert "secure" in out.headers["set-cookie"].lower()  # the deletion too
+
+
+def test_the_page_table_opens_the_audit_log_alone_to_the_auditor_and_password_to_every_account(
+    engine: sa.Engine,
+) -> None:
+    from dashboard.components import site
+    from dashboard.state.auth import PasswordChange
+
+    guarded = [p for p in site.PAGES if p.role is not None and not p.is_board]
+    assert {p.id for p in guarded if auth.allows(Role.AUDITOR, p.role)} == {"audit"}
+    assert all(auth.allows(Role.ADMIN, p.role) for p in guarded)
+    assert not auth.allows(Role.EDITOR, site.BY_ID["audit"].role)
+    password = site.BY_ID["password"]  # also an account that must change its password opens it
+    assert password.route == "/password" and password.role is None and password.load == (PasswordChange.open,)
+    for page in guarded:  # the guard the table builds, fired for the auditor and for an admin
+        refused = _fire(_state(Session, "auditor"), "guard_role", page.role.value)
+        assert (refused is None) == (page.id == "audit"), page.id
+        assert _fire(_state(Session, "admin"), "guard_role", page.role.value) is None, page.id
+    assert _fire(_state(Session, "auditor"), "guard") is not None  # and no board
