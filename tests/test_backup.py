@@ -21,7 +21,7 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard.accounts import auth
-from dashboard.store import backup, storage
+from dashboard.store import backup, storage, tables
 from dashboard.store.tables import DatasetVersion, UserAccount, VersionFile
 from tests.conftest import PG_BASE
 
@@ -315,27 +315,17 @@ def test_every_table_of_the_schema_comes_back_from_a_backup_as_it_was(
     auth.add_user(engine, "王芳", "editor", PASSWORD)
     storage.import_file(engine, "meetings", _meetings(3), "会议.csv", user="王芳")
     kiosk.create(engine, "admin", "大厅")
-    with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE dataset_version SET corrections = :c"), {"c": '[{"line": 2}]'})
-        conn.execute(
-            sa.text("INSERT INTO notify_channel (kind, target, secret, recipients, label, enabled,"
-                    " created_at, created_by) VALUES ('json', 'http://127.0.0.1:9/hook', 's3cret', '',"
-                    " '值班', true, :t, 'admin')"), {"t": now},
-        )  # fmt: skip
-        conn.execute(
-            sa.text("INSERT INTO notify_digest (office_day, created_at, payload) VALUES (:d, :t, '{}')"),
-            {"d": date(2026, 12, 1), "t": now},
-        )
-        conn.execute(
-            sa.text("INSERT INTO notify_delivery (office_day, channel, status, attempts, parts_sent, reason,"
-                    " owner, updated_at) VALUES (:d, 'json:1', 'sent', 1, 1, '', 'host:1', :t)"),
-            {"d": date(2026, 12, 1), "t": now},
-        )  # fmt: skip
-        conn.execute(
-            sa.text("INSERT INTO notify_log (at, office_day, channel, target, ok, attempt, test, reason)"
-                    " VALUES (:t, :d, 'json:1', 'http://…/hook', true, 1, false, '')"),
-            {"d": date(2026, 12, 1), "t": now},
-        )  # fmt: skip
+    day, channel = date(2026, 12, 1), {"channel": "json:1", "office_day": date(2026, 12, 1)}
+    with engine.begin() as conn:  # written as the app writes them (typed columns)
+        conn.execute(sa.update(DatasetVersion.__table__).values(corrections='[{"line": 2}]'))
+        conn.execute(tables.NotifyChannel.__table__.insert().values(
+            kind="json", target="http://127.0.0.1:9/hook", secret="s3cret", label="值班", created_at=now,
+            created_by="admin"))
+        digest = tables.NotifyDigest.__table__
+        conn.execute(digest.insert().values(office_day=day, created_at=now, payload="{}"))
+        conn.execute(tables.NotifyDelivery.__table__.insert().values(
+            status="sent", attempts=1, parts_sent=1, owner="host:1", updated_at=now, sent_at=now, **channel))
+        conn.execute(tables.NotifyLog.__table__.insert().values(at=now, target="http://…/hook", **channel))
     backup.backup(engine, tmp_path / "data", tmp_path / "b.tar.gz")
     backup.restore(tmp_path / "b.tar.gz", elsewhere, tmp_path / "elsewhere-data", head=_head())
 

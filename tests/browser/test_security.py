@@ -4,7 +4,6 @@ a new account chooses its own password before anything else, and the auditor see
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
@@ -47,6 +46,7 @@ def test_every_page_works_under_the_content_security_policy_without_a_violation(
         ("/audit", "#audit-table tbody tr"),
         ("/users", "#users-table tbody tr"),
         ("/kiosk", "h1"),
+        ("/notify", "h1"),
         ("/password", "#password-form"),
     ):
         page.goto(app_server.url + path)
@@ -57,8 +57,7 @@ def test_every_page_works_under_the_content_security_policy_without_a_violation(
     assert page.evaluate("window.__csp") == [] and console == []
     context.close()
 
-    data_dir = Path(app_server.env["DASHBOARD_DATA_DIR"])
-    token, _ = kiosk.create(None, "admin", "CSP", data_dir=data_dir)
+    token, _ = kiosk.create(app_server.engine(), "admin", "CSP")
     wall = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     screen = wall.new_page()
     console = _watched(screen)
