@@ -46,6 +46,7 @@ from dashboard.store.audit import (  # noqa: F401 (the chain's checks, re-export
     CLI,
     Actor,
     ChainReport,
+    begin_write,
     chain_hash,
     purge_audit,
     record,
@@ -332,7 +333,7 @@ def add_user(
     _check_name(name)
     role = _role(role)
     check_password(password, name)
-    with engine.begin() as conn:
+    with begin_write(engine) as conn:
         if _user_row(conn, name) is not None:
             raise AccountError(f"用户「{name}」已存在。", f"user {name!r} already exists.")
         user_id = conn.execute(
@@ -385,7 +386,7 @@ def _update_user(
     engine: Engine, name: str, action: str, by: Actor | str, detail: str = "", **values: object
 ) -> int:
     """Change an account, end its sessions and record ``action``: one transaction."""
-    with engine.begin() as conn:
+    with begin_write(engine) as conn:
         row = _user_row(conn, name)
         if row is None:
             raise AccountError(f"没有用户「{name}」。", f"no user {name!r}.")
@@ -405,7 +406,7 @@ def set_password(
 ) -> None:
     """New password (an admin's reset passes ``must_change``); clears the lock, ends the sessions."""
     check_password(password, name)
-    with engine.begin() as conn:
+    with begin_write(engine) as conn:
         row = _user_row(conn, name)
         if row is None:
             raise AccountError(f"没有用户「{name}」。", f"no user {name!r}.")
@@ -422,7 +423,7 @@ def change_password(
 ) -> None:
     """The owner replaces their password (knowing the current one); clears ``must_change`` and
     ends every other session of the account (``keep_session``: the one asking stays signed in)."""
-    with engine.begin() as conn:
+    with begin_write(engine) as conn:
         row = _user_row(conn, name)
         try:
             _HASHER.verify(row.password_hash if row is not None else _DUMMY_HASH, current)
@@ -460,7 +461,7 @@ def set_role(engine: Engine, name: str, role: Role | str, *, by: Actor | str = C
 def login(engine: Engine, name: str, password: str, *, address: str = "") -> str | None:
     """A new session token, or None. Every kind of failure looks and costs the same."""
     now = _now()
-    with engine.begin() as conn:
+    with begin_write(engine) as conn:
         row = _user_row(conn, name) if _NAME_RE.match(name or "") else None
         locked = row is not None and (_aware(row.locked_until) or now) > now
         try:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -126,6 +128,21 @@ def record(
     conn.execute(_AUDIT.update().where(_AUDIT.c.id == row_id).values(hash=digest))
 
 
+@contextmanager
+def begin_write(engine: Engine) -> Iterator[Connection]:
+    """A transaction that reads, then writes (and records): BEGIN IMMEDIATE on SQLite.
+
+    A deferred SQLite transaction that read first cannot take the write lock once another
+    writer committed in between ("database is locked", no busy wait); taking it at BEGIN waits
+    its turn instead. PostgreSQL's default transaction is fine as it is.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.execution_options(sqlite_immediate=True)
+        with conn.begin():
+            yield conn
+
+
 def audit(
     engine: Engine,
     action: str,
@@ -136,11 +153,8 @@ def audit(
     detail: str = "",
 ) -> None:
     """One audit row in a short transaction of its own (it survives a refused upload)."""
-    with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.execution_options(sqlite_immediate=True)
-        with conn.begin():
-            record(conn, action, who, ok=ok, target=target, detail=detail)
+    with begin_write(engine) as conn:
+        record(conn, action, who, ok=ok, target=target, detail=detail)
 
 
 @dataclass(frozen=True)
@@ -185,17 +199,14 @@ def purge_audit(engine: Engine, keep_days: int | None = None, *, now: datetime |
     the last removed row's id and hash become the anchor, and the purge itself is an audit row."""
     keep = max(MIN_AUDIT_KEEP_DAYS, keep_days if keep_days is not None else get_settings().audit_keep_days)
     now = now or datetime.now(UTC)
-    with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.execution_options(sqlite_immediate=True)
-        with conn.begin():
-            lock_chain(conn)
-            old = sa.select(_AUDIT.c.id, _AUDIT.c.hash).where(_AUDIT.c.at < now - timedelta(days=keep))
-            last = conn.execute(old.order_by(_AUDIT.c.id.desc()).limit(1)).first()
-            if last is None:
-                return 0
-            gone = conn.execute(_AUDIT.delete().where(_AUDIT.c.id <= last.id)).rowcount
-            conn.execute(_ANCHOR.insert().values(last_id=last.id, last_hash=last.hash, purged=gone, at=now))
-            record(conn, "audit_purge", SYSTEM, target=f"id <= {last.id}",
-                   detail=f"{gone} row(s) older than {keep} days; anchor {last.hash}")  # fmt: skip
+    with begin_write(engine) as conn:
+        lock_chain(conn)
+        old = sa.select(_AUDIT.c.id, _AUDIT.c.hash).where(_AUDIT.c.at < now - timedelta(days=keep))
+        last = conn.execute(old.order_by(_AUDIT.c.id.desc()).limit(1)).first()
+        if last is None:
+            return 0
+        gone = conn.execute(_AUDIT.delete().where(_AUDIT.c.id <= last.id)).rowcount
+        conn.execute(_ANCHOR.insert().values(last_id=last.id, last_hash=last.hash, purged=gone, at=now))
+        record(conn, "audit_purge", SYSTEM, target=f"id <= {last.id}",
+               detail=f"{gone} row(s) older than {keep} days; anchor {last.hash}")  # fmt: skip
     return gone
