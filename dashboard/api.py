@@ -10,13 +10,18 @@ HttpOnly cookie that page scripts cannot read; Reflex event handlers see the
 same cookie in the websocket's handshake headers (server side).
 
 Every route resolves the session from the cookie in the database and checks
-the role itself; nothing the browser says about its role is believed.
+the role itself; nothing the browser says about its role is believed. An
+account that must change its password is refused everything but
+``POST /api/password``. :func:`security_headers` wraps the whole app (pages,
+routes, static files) with the 等保 HTTP headers.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from starlette.applications import Starlette
@@ -50,6 +55,7 @@ def _refuse(status: int, message: str, message_en: str) -> JSONResponse:
 
 NOT_SIGNED_IN = (401, "请先登录。", "Please sign in.")
 FORBIDDEN = (403, "您的账户没有这项权限。", "Your account may not do this.")
+PASSWORD_FIRST = (403, "请先修改密码。", "Change your password first.")
 
 
 def _same_origin(request: Request) -> bool:
@@ -75,6 +81,8 @@ def requires(role: Role, *, post: bool = False) -> Callable[[Callable], Handler]
             who = await identity(request)
             if who is None:
                 return _refuse(*NOT_SIGNED_IN)
+            if who.must_change:
+                return _refuse(*PASSWORD_FIRST)
             if not who.can(role):
                 return _refuse(*FORBIDDEN)
             return await fn(request, who)
@@ -150,17 +158,56 @@ async def login(request: Request) -> Response:
     token = await run_in_threadpool(auth.login, engine(), name, password, address=client_address(request))
     if token is None:
         return RedirectResponse(f"/login?failed=1&next={quote(target)}", status_code=303)
+    who = await run_in_threadpool(auth.resolve, engine(), token)
+    if who is not None and who.must_change:  # 等保: a new password before anything else
+        target = f"/password?next={quote(target)}"
+    elif who is not None and who.role is Role.AUDITOR and target == "/":
+        target = auth.home_path(who.role)  # the auditor has no board
     response = RedirectResponse(target, status_code=303)
+    _session_cookie(request, response, token)
+    return response
+
+
+def is_https(request: Request) -> bool:
+    """Served over HTTPS, directly or behind the proxy (nginx sets X-Forwarded-Proto)."""
+    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+
+
+def _session_cookie(request: Request, response: Response, token: str) -> None:
     response.set_cookie(
         auth.SESSION_COOKIE,
         token,
         max_age=auth.IDLE_HOURS * 3600 * 3,  # the server decides expiry; this only bounds the browser
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https",
+        secure=is_https(request),
         path="/",
     )
-    return response
+
+
+async def change_password(request: Request) -> Response:
+    """The signed-in owner's new password (the only thing an account that must change may do)."""
+    if not _same_origin(request):
+        return _refuse(*FORBIDDEN)
+    who = await identity(request)
+    if who is None:
+        return RedirectResponse("/login?next=/password", status_code=303)
+    form = await request.form(max_files=0, max_fields=6, max_part_size=4096)
+    current, new = str(form.get("current") or ""), str(form.get("new") or "")
+    target = _next_path(str(form.get("next") or ""))
+    back = f"/password?next={quote(target)}&failed="
+    if new != str(form.get("again") or ""):
+        return RedirectResponse(back + "mismatch", status_code=303)
+    try:
+        await run_in_threadpool(
+            auth.change_password, engine(), who.name, current, new, keep_session=who.session_id,
+            address=client_address(request),
+        )  # fmt: skip
+    except auth.AccountError as exc:
+        return RedirectResponse(back + (exc.code or "rules"), status_code=303)
+    if who.role is Role.AUDITOR and target == "/":
+        target = auth.home_path(who.role)
+    return RedirectResponse(target, status_code=303)
 
 
 async def logout(request: Request) -> Response:
@@ -439,6 +486,7 @@ ROUTES = [
     Route("/api/reminders/term-calendar.{kind}", term_calendar, methods=["GET"]),
     Route("/api/login", login, methods=["POST"]),
     Route("/api/logout", logout, methods=["POST"]),
+    Route("/api/password", change_password, methods=["POST"]),
     Route("/api/upload", upload, methods=["POST"]),
     Route("/api/upload/{pending}/errors.{kind}", error_report, methods=["GET"]),
     Route("/api/upload/{pending}/marked.xlsx", marked, methods=["GET"]),
@@ -452,3 +500,83 @@ ROUTES = [
 def build() -> Starlette:
     """Our routes; Reflex mounts its own app (pages, websocket) behind them."""
     return Starlette(routes=ROUTES)
+
+
+# ---------------------------------------------------------------------------
+# HTTP hardening (等保): headers on every response, whoever made it
+
+_HOST_RE = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
+
+
+def content_security_policy(host: str | None) -> str:
+    """What the Reflex frontend needs and nothing more.
+
+    Reflex's pages carry inline scripts and styles (the hydration data, Radix's styles) and
+    run scripts the server sends with ``eval`` (``rx.call_script``), hence 'unsafe-inline'
+    and 'unsafe-eval'; everything else comes from this origin only: no foreign script,
+    style, font or image, no plugin, no framing (the wall screen included), forms post here
+    only. The event websocket is this host's (named, since not every browser reads 'self'
+    as covering ws:/wss:).
+    """
+    sockets = f" ws://{host} wss://{host}" if host and _HOST_RE.match(host) else ""
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            f"connect-src 'self'{sockets}",
+            "worker-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        )
+    )
+
+
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"x-content-type-options", b"nosniff"),
+    # same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on our own form
+    # posts, and the sign-in's CSRF check would refuse them.
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
+)
+
+
+def security_headers(app: Any) -> Any:
+    """ASGI middleware: the hardening headers on every HTTP response (pages, our routes, static
+    files), HSTS and Secure cookies when the request came over HTTPS (directly or through the proxy)."""
+
+    async def wrapped(scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        https = scope.get("scheme") == "https" or headers.get(b"x-forwarded-proto") == b"https"
+        host = headers.get(b"host", b"").decode("latin-1")
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                out = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _OURS]
+                for name, value in message.get("headers", []):
+                    if name.lower() == b"set-cookie" and https and b"secure" not in value.lower():
+                        out.remove((name, value))
+                        out.append((name, value + b"; Secure"))
+                out += SECURITY_HEADERS
+                out.append((b"content-security-policy", content_security_policy(host).encode()))
+                if https:
+                    out.append((b"strict-transport-security", b"max-age=31536000"))
+                message = {**message, "headers": out}
+            await send(message)
+
+        await app(scope, receive, send_with_headers)
+
+    return wrapped
+
+
+_OURS = frozenset(
+    {name for name, _ in SECURITY_HEADERS} | {b"content-security-policy", b"strict-transport-security"}
+)

@@ -1,8 +1,9 @@
 """The command line: ``python -m dashboard COMMAND``.
 
 For the office's admin and for scripts: import a ledger, export or template
-one, see and roll back versions, load the demo, migrate, serve, check the
-installation (doctor). Every command but ``doctor`` (which only looks)
+one, see and roll back versions, load the demo, migrate, back up and restore,
+verify the audit chain, serve, check the installation (doctor). There is no
+command that edits or deletes audit rows. Every command but ``doctor`` (which only looks)
 migrates the database first (idempotent), so a newcomer's first command just
 works. No Reflex on this import path: the CLI must start fast (``serve``
 imports it only once it starts the server).
@@ -391,8 +392,8 @@ def cmd_users(args: argparse.Namespace) -> int:
 
     engine = _engine()
     try:
-        if args.users_command == "add":
-            info = auth.add_user(engine, args.name, args.role, _read_password(args))
+        if args.users_command == "add":  # an admin chose the password: its owner replaces it first
+            info = auth.add_user(engine, args.name, args.role, _read_password(args), must_change=True)
             _say(f"已添加用户 {info.name}（{info.role.label} {info.role.value}）/ added {info.name}")
         elif args.users_command == "list":
             rows = [
@@ -413,11 +414,96 @@ def cmd_users(args: argparse.Namespace) -> int:
             auth.set_disabled(engine, args.name, False)
             _say(f"已启用 {args.name} / enabled {args.name}")
         elif args.users_command == "passwd":
-            auth.set_password(engine, args.name, _read_password(args))
+            auth.set_password(engine, args.name, _read_password(args), must_change=True)
             _say(f"已修改 {args.name} 的密码，其登录已全部失效 / password changed; sessions ended")
     except auth.AccountError as exc:
         raise UsageError(f"{exc.message}\n{exc.message_en}") from None
     return OK
+
+
+def _head() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    from dashboard.store import storage
+
+    return ScriptDirectory.from_config(storage.alembic_config()).get_current_head()
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from dashboard.store import backup
+    from dashboard.store.audit import audit
+
+    if args.verify:
+        manifest, problems = backup.verify(Path(args.verify))
+        if manifest is None or problems:
+            _err(f"备份校验失败 / the backup failed its check: {args.verify}")
+            for problem in problems:
+                _err(f"  {problem}")
+            return REJECTED
+        _say(
+            f"备份完好：{len(manifest.parts)} 个部分，SHA-256 全部一致（{manifest.backend}，"
+            f"结构版本 {manifest.revision}，{manifest.created_at}）\n"
+            f"backup intact: {len(manifest.parts)} part(s), every SHA-256 matches "
+            f"({manifest.backend}, revision {manifest.revision}, {manifest.created_at})"
+        )
+        return OK
+    if not args.output:
+        raise UsageError("请用 -o FILE 指定备份文件，或用 --verify FILE 校验\nuse -o FILE, or --verify FILE")
+    settings = get_settings()
+    engine = _engine()
+    try:
+        manifest = backup.backup(engine, settings.data_dir, Path(args.output), backup_dir=settings.backup_dir)
+    except backup.BackupError as exc:
+        raise UsageError(f"{exc.message}\n{exc.message_en}") from None
+    rows = sum(manifest.rows.values())
+    audit(engine, "backup", _actor(args), target=str(Path(args.output).resolve()), detail=f"{rows} rows")
+    _say(
+        f"已备份到 {args.output}：{rows} 行，{len(manifest.parts)} 个部分\n"
+        f"backed up to {args.output}: {rows} rows in {len(manifest.parts)} part(s)"
+    )
+    return OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from dashboard.store import backup
+    from dashboard.store.audit import audit
+
+    settings = get_settings()
+    engine = _engine()
+    path = Path(args.file)
+    try:
+        manifest = backup.restore(path, engine, settings.data_dir, head=_head(), force=args.force)
+    except backup.BackupError as exc:
+        _err(f"{exc.message}\n{exc.message_en}")
+        return REJECTED
+    kept = manifest.replaced_audit
+    detail = f"made {manifest.created_at}" + (f"; replaced audit rows kept in {kept}" if kept else "")
+    audit(engine, "backup_restore", _actor(args), target=str(path.resolve()), detail=detail)
+    rows = sum(manifest.rows.values())
+    _say(f"已从 {path} 恢复 {rows} 行及数据目录\nrestored {rows} rows and the data directory from {path}")
+    if kept:
+        _say(f"被替换的审计记录已保存在 {kept}\nthe audit rows it replaced are kept in {kept}")
+    return OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from dashboard.store.audit import verify_audit
+
+    report = verify_audit(_engine())
+    if report.ok:
+        _say(
+            f"审计链完整：已核对 {report.checked} 条记录，链尾 {report.head}\n"
+            f"audit chain intact: {report.checked} row(s) checked, head {report.head}"
+        )
+        return OK
+    when = clock.office_time(report.broken_at, "%Y-%m-%d %H:%M:%S") if report.broken_at else "?"
+    _err(
+        f"审计链断裂：第一条不符的记录 id={report.broken_id}（{when}，{report.broken_action}）；"
+        f"此前 {report.checked} 条完好。\n"
+        f"audit chain BROKEN at row id={report.broken_id} ({when}, {report.broken_action}): {report.reason}; "
+        f"{report.checked} row(s) before it are intact."
+    )
+    return REJECTED
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -624,7 +710,7 @@ def build_parser() -> argparse.ArgumentParser:
     users = s.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     u = users.add_parser("add", help="a new account (password typed twice, or --password-stdin)")
     u.add_argument("name")
-    u.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
+    u.add_argument("--role", required=True, choices=["viewer", "editor", "admin", "auditor"])
     u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     users.add_parser("list", help="every account with its role")
     u = users.add_parser("disable", help="stop an account from signing in (ends its sessions)")
@@ -635,6 +721,25 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("name")
     u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     s.set_defaults(func=cmd_users)
+
+    s = sub.add_parser("backup", help="an online backup (database, data directory, manifest) or --verify one")
+    s.add_argument("-o", "--output", help="the .tar.gz to write (owner-only)")
+    s.add_argument("--verify", metavar="FILE", help="check FILE against its manifest (exit 1 on a mismatch)")
+    s.add_argument("--user", default="cli", help="recorded in the audit log (default: cli)")
+    s.set_defaults(func=cmd_backup)
+
+    s = sub.add_parser(
+        "restore", help="restore a backup into an empty installation (--force: a non-empty one)"
+    )
+    s.add_argument("file")
+    s.add_argument("--force", action="store_true", help="replace what the installation holds")
+    s.add_argument("--user", default="cli", help="recorded in the audit log (default: cli)")
+    s.set_defaults(func=cmd_restore)
+
+    s = sub.add_parser("audit", help="the audit log: verify its hash chain (nothing edits or deletes rows)")
+    audit = s.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    audit.add_parser("verify", help="recompute the chain; names the first broken row (exit 1)")
+    s.set_defaults(func=cmd_audit)
 
     s = sub.add_parser("migrate", help="create or upgrade the database tables")
     s.set_defaults(func=cmd_migrate)

@@ -9,7 +9,7 @@ import reflex as rx
 from dashboard import api
 from dashboard.components import site
 from dashboard.i18n import DEFAULT_LANG
-from dashboard.state import live, worker  # noqa: F401 (worker: pid probe for the scale-out test)
+from dashboard.state import live, schedule, worker  # noqa: F401 (worker: pid probe for the scale-out test)
 from dashboard.state.notify import schedule as digest_clock
 from dashboard.state.prefs import page_title
 from dashboard.store import tables
@@ -28,6 +28,8 @@ for _model in (
     tables.NotifyDigest,
     tables.NotifyDelivery,
     tables.NotifyLog,
+    tables.PasswordHistory,
+    tables.AuditAnchor,
 ):
     rx.ModelRegistry.register(_model)
 
@@ -41,8 +43,9 @@ app = rx.App(
     html_lang="zh-CN",
     head_components=[rx.el.meta(name="theme-color", content="#c8102e")],
     toaster=None,
-    # Sign-in, upload and download routes, in front of Reflex's own (dashboard/api.py).
-    api_transformer=api.build(),
+    # Sign-in, upload and download routes, in front of Reflex's own (dashboard/api.py); then the
+    # 等保 HTTP headers around everything (pages and static files too).
+    api_transformer=[api.build(), api.security_headers],
 )
 
 # Every page from the one page table: its module is named after its id. The static <title>
@@ -58,3 +61,4 @@ for _page in site.PAGES:
 app.register_lifespan_task(live.watch)
 # Every worker checks the digest clock; the lease in the database lets one of them send.
 app.register_lifespan_task(digest_clock)
+app.register_lifespan_task(schedule.daily)  # the daily backup and the audit retention

@@ -75,6 +75,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "role.viewer": _s("领导", "Viewer"),
     "role.editor": _s("工作人员", "Staff"),
     "role.admin": _s("管理员", "Admin"),
+    "role.auditor": _s("审计员", "Auditor"),
     "level.ok": _s("正常", "On track"),
     "level.warn": _s("注意", "Watch"),
     "level.bad": _s("落后", "Behind"),
@@ -427,6 +428,37 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "Demo mode: demo accounts and sample data; do not enter real information.",
     ),
     "common.cancel": _s("取消", "Cancel"),
+    "nav.password": _s("修改密码", "Change password"),
+    "password.title": _s("修改密码", "Change your password"),
+    "password.forced": _s(
+        "请先设置新密码：账户由管理员创建或重设，或密码已过期。设置后才能使用其他功能。",
+        "Set a new password first: an administrator created or reset this account, or the password "
+        "expired. Nothing else opens until then.",
+    ),
+    "password.rules": _s(
+        "至少 8 个字符，包含小写字母、大写字母、数字、符号中的至少三类；"
+        "不能是或包含用户名；不能与最近 5 次的密码相同。",
+        "At least 8 characters with 3 of: lower-case, upper-case, digits, symbols; not (containing) the user "
+        "name; not one of your last 5 passwords.",
+    ),
+    "password.current": _s("当前密码", "Current password"),
+    "password.new": _s("新密码", "New password"),
+    "password.again": _s("再输入一次新密码", "New password again"),
+    "password.submit": _s("保存新密码", "Save the new password"),
+    "password.error.mismatch": _s("两次输入的新密码不一致。", "The two new passwords differ."),
+    "password.error.wrong": _s("当前密码不正确。", "The current password is wrong."),
+    "password.error.length": _s("新密码至少需要 8 个字符。", "The new password needs at least 8 characters."),
+    "password.error.classes": _s(
+        "新密码须包含小写字母、大写字母、数字、符号中的至少三类。",
+        "The new password needs 3 of: lower-case, upper-case, digits, symbols.",
+    ),
+    "password.error.name": _s(
+        "新密码不能是或包含用户名。", "The new password may not be or contain the user name."
+    ),
+    "password.error.reused": _s(
+        "新密码不能与最近 5 次使用过的密码相同。", "The new password may not be one of your last 5."
+    ),
+    "password.error.rules": _s("新密码不符合规则。", "The new password breaks a rule."),
     "login.title": _s("登录", "Sign in"),
     "login.name": _s("用户名", "User name"),
     "login.password": _s("密码", "Password"),
@@ -605,6 +637,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "audit.action.user_enable": _s("启用账户", "Account enabled"),
     "audit.action.user_passwd": _s("修改密码", "Password changed"),
     "audit.action.user_role": _s("修改角色", "Role changed"),
+    "audit.action.password_change": _s("本人修改密码", "Own password changed"),
+    "audit.action.audit_purge": _s("清理过期审计记录", "Old audit rows purged"),
+    "audit.action.backup": _s("备份", "Backup"),
+    "audit.action.backup_restore": _s("从备份恢复", "Restored from a backup"),
     "audit.action.kiosk_create": _s("新建大屏链接", "Wall-screen link created"),
     "audit.action.kiosk_revoke": _s("撤销大屏链接", "Wall-screen link revoked"),
     "audit.action.notify_channel_add": _s("添加推送渠道", "Digest channel added"),
@@ -619,6 +655,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "users.role_option.viewer": _s("领导 viewer", "Leader (viewer)"),
     "users.role_option.editor": _s("工作人员 editor", "Staff (editor)"),
     "users.role_option.admin": _s("管理员 admin", "Administrator (admin)"),
+    "users.role_option.auditor": _s("审计员 auditor", "Auditor (auditor)"),
     "users.active": _s("正常", "Active"),
     "users.disabled": _s("停用", "Disabled"),
     "users.enable": _s("启用", "Enable"),
@@ -626,8 +663,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "users.add": _s("添加账户", "Add an account"),
     "users.passwd": _s("重设密码", "Reset a password"),
     "users.name": _s("用户名", "User name"),
-    "users.initial_password": _s("初始密码（至少 8 位）", "Initial password (at least 8 characters)"),
-    "users.new_password": _s("新密码（至少 8 位）", "New password (at least 8 characters)"),
+    "users.initial_password": _s(
+        "初始密码（至少 8 位，三类字符；首次登录须修改）",
+        "Initial password (8+ characters of 3 kinds; changed at first sign-in)",
+    ),
+    "users.new_password": _s(
+        "新密码（至少 8 位，三类字符；登录后须修改）",
+        "New password (8+ characters of 3 kinds; changed at sign-in)",
+    ),
     "users.admin_only": _s("只有管理员可以管理账户。", "Only an administrator may manage accounts."),
     "users.not_self": _s("不能停用自己的账户。", "You cannot disable your own account."),
     "users.added": _s("已添加账户 {name}。", "Added the account {name}."),
@@ -1391,3 +1434,25 @@ def fmt_datetime(value: object, lang: str = DEFAULT_LANG) -> str:
     if d.tzinfo is not None:
         d = d.astimezone(DISPLAY_TZ)
     return f"{fmt_date(d, lang)} {d:%H:%M}"
+
+# Backups (dashboard/store/backup.py).
+CATALOGUE |= {
+    "sep.clauses": _s("；", "; "),
+    "backup.in_memory": _s("内存数据库无法备份。", "An in-memory database cannot be backed up."),
+    "backup.unsupported": _s("不支持的数据库：{dialect}", "unsupported database {dialect}"),
+    "backup.unreadable": _s("无法读取备份文件 {path}：{reason}", "cannot read the backup {path}: {reason}"),
+    "backup.verify_failed": _s(
+        "备份文件校验失败，未恢复任何内容：{problems}",
+        "The backup failed its check; nothing was restored: {problems}",
+    ),
+    "backup.other_revision": _s(
+        "备份的数据库结构版本 {revision} 与本程序的 {head} 不同：请用制作该备份的版本恢复，再升级。",
+        "The backup's schema revision {revision} differs from this program's {head}: "
+        "restore it with the version that made it, then upgrade.",
+    ),
+    "backup.not_empty": _s(
+        "目标安装已有数据（账户、版本或审计记录），未恢复。确认要覆盖时加 --force。",
+        "The target installation is not empty (accounts, versions or audit rows); nothing was restored. "
+        "Add --force to overwrite it.",
+    ),
+}

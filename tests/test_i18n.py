@@ -129,9 +129,9 @@ def test_every_role_and_audit_action_has_a_label() -> None:
     from dashboard.accounts.auth import Role
     from dashboard.state.history import ACTIONS, action_label
 
-    assert [r.label for r in Role] == ["领导", "工作人员", "管理员"]
+    assert [r.label for r in Role] == ["领导", "工作人员", "管理员", "审计员"]
     assert [t(f"role.{r.value}", "zh") for r in Role] == [r.label for r in Role]
-    assert [t(f"role.{r.value}", "en") for r in Role] == ["Viewer", "Staff", "Admin"]
+    assert [t(f"role.{r.value}", "en") for r in Role] == ["Viewer", "Staff", "Admin", "Auditor"]
     # every action the code writes to the audit log (auth.audit(engine, "<action>", ...))
     written: set[str] = set()
     for path in DASHBOARD.rglob("*.py"):

@@ -24,14 +24,16 @@ from starlette.testclient import TestClient
 
 from dashboard import api
 from dashboard.accounts import auth
+from dashboard.accounts.auth import Role
 from dashboard.ingest.reading import read_table
 from dashboard.settings import get_settings
+from dashboard.state.auth import Session
 from dashboard.state.history import AuditLog, History
 from dashboard.state.upload import Upload
 from dashboard.store import storage, uploads
 
 PASSWORD = "pass-word-1"
-USERS = {"leader": "viewer", "staff": "editor", "admin": "admin"}
+USERS = {"leader": "viewer", "staff": "editor", "admin": "admin", "auditor": "auditor"}
 
 DEMOLITION_CSV = (
     "房产编号,户主,户类,党小组,当前状态,签约日期,备注\n"
@@ -59,7 +61,7 @@ def _client(name: str | None) -> TestClient:
     client = TestClient(api.build(), follow_redirects=False)
     if name:
         done = client.post("/api/login", data={"name": name, "password": PASSWORD})
-        assert done.status_code == 303 and done.headers["location"] == "/"
+        assert done.status_code == 303 and done.headers["location"] == auth.home_path(USERS.get(name))
     return client
 
 
@@ -295,7 +297,7 @@ def _two_versions(engine: sa.Engine) -> None:
     )
 
 
-@pytest.mark.parametrize("user", ["leader", "staff", None])
+@pytest.mark.parametrize("user", ["leader", "staff", "auditor", None])
 def test_threat_non_admin_fires_the_restore_event_over_the_websocket(
     engine: sa.Engine, user: str | None
 ) -> None:
@@ -399,7 +401,7 @@ def test_a_tab_is_pushed_the_one_board_it_shows_until_it_leaves_the_boards(engin
     assert _watched("tab-leader") == []
 
 
-@pytest.mark.parametrize("user", ["leader", "staff", None])
+@pytest.mark.parametrize("user", ["leader", "staff", "auditor", None])
 def test_threat_non_admin_fires_the_account_events_over_the_websocket(
     engine: sa.Engine, user: str | None
 ) -> None:
@@ -415,6 +417,7 @@ def test_threat_non_admin_fires_the_account_events_over_the_websocket(
         ("leader", "viewer", False),
         ("staff", "editor", False),
         ("admin", "admin", False),
+        ("auditor", "auditor", False),
     }
     assert auth.login(engine, "admin", PASSWORD)
 
@@ -425,12 +428,12 @@ def test_admin_manages_accounts_and_each_change_is_audited(engine: sa.Engine) ->
     state = _state(Accounts, "admin")
     _fire(state, "add", {"name": "王芳", "role": "editor", "password": "short"})
     assert "至少需要 8 个字符" in state.message and auth.get_user(engine, "王芳") is None
-    _fire(state, "add", {"name": "王芳", "role": "editor", "password": "long-enough"})
+    _fire(state, "add", {"name": "王芳", "role": "editor", "password": "Long-enough"})
     _fire(state, "set_role", "王芳", "viewer")
     _fire(state, "set_disabled", "王芳", True)
     _fire(state, "set_disabled", "admin", True)
     assert "不能停用自己" in state.message
-    assert [r["name"] for r in state.rows] == ["admin", "leader", "staff", "王芳"]
+    assert [r["name"] for r in state.rows] == ["admin", "auditor", "leader", "staff", "王芳"]
     actions = [(e.action, e.user, e.target) for e in auth.list_audit(engine) if e.action.startswith("user_")]
     assert actions[:3] == [
         ("user_disable", "admin", "王芳"),
@@ -460,3 +463,184 @@ def test_a_board_that_failed_to_build_says_so_and_takes_the_next_version(
     assert _watched("tab-unlucky") == [("demolition", "zh", "")]
     # what the live poll checks before it pushes the next version to this tab
     assert state._shows(presenter.CACHE.view("demolition", "zh"))
+
+
+# ---------------------------------------------------------------------------
+# 等保: the auditor, the forced password change, the HTTP headers
+
+AUDITOR_REFUSED_ROUTES = [
+    ("get", "/api/drill.csv?chart=x&label=y"),
+    ("get", "/api/reminders/term-calendar.csv"),
+    ("post", "/api/upload?dataset=demolition&name=a.csv"),
+    ("get", "/api/upload/abc/errors.csv"),
+    ("get", "/api/template/demolition.csv"),
+    ("get", "/api/original/demolition/1"),
+    ("get", "/api/export/demolition.csv"),
+    ("get", "/api/report/weekly.docx"),
+    ("get", "/api/upload/abc/marked.xlsx"),
+    ("get", "/api/prefilled/demolition.xlsx"),
+]
+
+
+def test_every_data_route_of_the_app_is_in_the_auditor_check() -> None:
+    templates = {r.path for r in api.ROUTES} - {"/api/login", "/api/logout", "/api/password"}
+    assert len(templates) == len(AUDITOR_REFUSED_ROUTES)
+
+
+@pytest.mark.parametrize(("method", "path"), AUDITOR_REFUSED_ROUTES)
+def test_threat_the_auditor_calls_a_data_route(engine: sa.Engine, method: str, path: str) -> None:
+    _two_versions(engine)
+    client = _client("auditor")
+    refused = getattr(client, method)(path, **({"content": DEMOLITION_CSV} if method == "post" else {}))
+    assert refused.status_code == 403
+    assert [v.number for v in _versions(engine)] == [2, 1] and _pending() == []
+
+
+def test_threat_the_auditor_fires_board_upload_history_and_admin_events(engine: sa.Engine) -> None:
+    from dashboard.demo.load import load_demo
+    from dashboard.state.accounts import Accounts
+    from dashboard.state.board import Board
+    from dashboard.state.report import KioskAdmin, WeeklyReport
+
+    load_demo(engine)
+    before = _versions(engine)
+    board = _state(Board, "auditor")
+    board.rx_router_session = SessionData(client_token="tab-auditor")
+    _fire(board, "open", "demolition")
+    assert board.stamp == -1 and board.grid == [] and not _watched("tab-auditor")
+    history = _state(History, "auditor")
+    _fire(history, "load")
+    assert history.rows == []
+    upload = _state(Upload, "auditor")
+    _fire(upload, "received", {"id": "x", "dataset": "demolition", "accepted": True})
+    _fire(upload, "confirm")
+    accounts = _state(Accounts, "auditor")
+    _fire(accounts, "load")
+    assert accounts.rows == []
+    kiosk_admin = _state(KioskAdmin, "auditor")
+    _fire(kiosk_admin, "create")
+    report = _state(WeeklyReport, "auditor")
+    _fire(report, "load")
+    assert _versions(engine) == before
+    assert kiosk_admin.new_link == ""
+    refusals = [e for e in auth.list_audit(engine, action="forbidden") if e.user == "auditor"]
+    assert len(refusals) >= 5
+
+
+def test_the_auditor_reads_the_audit_log_and_no_role_can_change_it(engine: sa.Engine) -> None:
+    auth.login(engine, "leader", PASSWORD, address="10.0.0.9")
+    log = _state(AuditLog, "auditor")
+    _fire(log, "load")
+    assert any(r["user"] == "leader" and r["address"] == "10.0.0.9" for r in log.rows)
+    for user in ("leader", "staff"):
+        other = _state(AuditLog, user)
+        _fire(other, "load")
+        assert other.rows == []
+    # The page's only event reads; no route touches the audit log.
+    assert [h for h in AuditLog.event_handlers if not h.startswith("set")] == ["load"]
+    assert not any("audit" in r.path for r in api.ROUTES)
+
+
+def _must_change_client(engine: sa.Engine) -> TestClient:
+    auth.add_user(engine, "新人", "editor", "Initial-pass-1", by="admin", must_change=True)
+    client = TestClient(api.build(), follow_redirects=False)
+    done = client.post("/api/login", data={"name": "新人", "password": "Initial-pass-1", "next": "/upload"})
+    assert done.status_code == 303 and done.headers["location"] == "/password?next=/upload"
+    return client
+
+
+def test_an_account_that_must_change_its_password_is_refused_everything_else(engine: sa.Engine) -> None:
+    client = _must_change_client(engine)
+    refused = _upload(client)
+    assert refused.status_code == 403 and refused.json()["message"] == "请先修改密码。"
+    assert client.get("/api/export/demolition.csv").status_code == 403
+    cookie = f"{auth.SESSION_COOKIE}={client.cookies[auth.SESSION_COOKIE]}"
+    state = _state(Upload, None)
+    state.rx_router_headers = HeaderData(cookie=cookie)
+    _fire(state, "received", {"id": "x", "dataset": "demolition", "accepted": True})
+    _fire(state, "confirm")
+    assert _versions(engine) == [] and _pending() == []
+
+
+def test_the_change_password_form_names_the_rule_then_lets_the_account_in(engine: sa.Engine) -> None:
+    client = _must_change_client(engine)
+
+    def change(current: str, new: str, again: str | None = None) -> str:
+        form = {"current": current, "new": new, "again": new if again is None else again, "next": "/upload"}
+        done = client.post("/api/password", data=form)
+        assert done.status_code == 303
+        return done.headers["location"]
+
+    assert change("Initial-pass-1", "Fresh-pass-2", "Fresh-pass-3").endswith("failed=mismatch")
+    assert change("wrong", "Fresh-pass-2").endswith("failed=wrong")
+    assert change("Initial-pass-1", "freshpass").endswith("failed=classes")
+    assert change("Initial-pass-1", "Fresh-2").endswith("failed=length")
+    assert change("Initial-pass-1", "x新人-Pass-2").endswith("failed=name")
+    assert change("Initial-pass-1", "Initial-pass-1").endswith("failed=reused")
+    assert _upload(client).status_code == 403  # still nothing else
+    assert change("Initial-pass-1", "Fresh-pass-2") == "/upload"
+    assert _upload(client).status_code == 200  # the same session, now let in
+    assert auth.login(engine, "新人", "Fresh-pass-2") is not None
+
+
+def test_threat_a_cross_site_form_changes_a_password(engine: sa.Engine) -> None:
+    client = _client("staff")
+    form = {"current": PASSWORD, "new": "Mallory-9x", "again": "Mallory-9x"}
+    refused = client.post("/api/password", data=form, headers={"origin": "http://evil.example"})
+    assert refused.status_code == 403 and auth.login(engine, "staff", PASSWORD)
+
+
+def _hardened() -> TestClient:
+    return TestClient(api.security_headers(api.build()), follow_redirects=False)
+
+
+@pytest.mark.parametrize("path", ["/api/export/demolition.csv", "/api/template/x.csv", "/screen", "/nowhere"])
+def test_every_response_carries_the_hardening_headers(engine: sa.Engine, path: str) -> None:
+    headers = _hardened().get(path, headers={"host": "dash.example:8443"}).headers
+    csp = headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp and "object-src 'none'" in csp
+    assert "connect-src 'self' ws://dash.example:8443 wss://dash.example:8443" in csp
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
+    assert headers["x-frame-options"] == "DENY"
+    assert "strict-transport-security" not in headers  # plain HTTP: no HSTS
+    assert len(headers.get_list("content-security-policy")) == 1
+    assert len(headers.get_list("x-content-type-options")) == 1
+
+
+def test_threat_a_forged_host_header_widens_the_policy() -> None:
+    csp = api.content_security_policy("evil.example; script-src *")
+    assert "evil" not in csp and "script-src *" not in csp
+
+
+def test_behind_an_https_proxy_cookies_are_secure_and_hsts_is_sent(engine: sa.Engine) -> None:
+    client = _hardened()
+    done = client.post(
+        "/api/login", data={"name": "staff", "password": PASSWORD}, headers={"x-forwarded-proto": "https"}
+    )
+    cookie = done.headers["set-cookie"].lower()
+    assert "secure" in cookie and "httponly" in cookie and "samesite=strict" in cookie
+    assert done.headers["strict-transport-security"].startswith("max-age=")
+    plain = _hardened().post("/api/login", data={"name": "staff", "password": PASSWORD})
+    assert "secure" not in plain.headers["set-cookie"].lower()
+    out = client.post("/api/logout", headers={"x-forwarded-proto": "https"})
+    assert "secure" in out.headers["set-cookie"].lower()  # the deletion too
+
+
+def test_the_page_table_opens_the_audit_log_alone_to_the_auditor_and_password_to_every_account(
+    engine: sa.Engine,
+) -> None:
+    from dashboard.components import site
+    from dashboard.state.auth import PasswordChange
+
+    guarded = [p for p in site.PAGES if p.role is not None and not p.is_board]
+    assert {p.id for p in guarded if auth.allows(Role.AUDITOR, p.role)} == {"audit"}
+    assert all(auth.allows(Role.ADMIN, p.role) for p in guarded)
+    assert not auth.allows(Role.EDITOR, site.BY_ID["audit"].role)
+    password = site.BY_ID["password"]  # also an account that must change its password opens it
+    assert password.route == "/password" and password.role is None and password.load == (PasswordChange.open,)
+    for page in guarded:  # the guard the table builds, fired for the auditor and for an admin
+        refused = _fire(_state(Session, "auditor"), "guard_role", page.role.value)
+        assert (refused is None) == (page.id == "audit"), page.id
+        assert _fire(_state(Session, "admin"), "guard_role", page.role.value) is None, page.id
+    assert _fire(_state(Session, "auditor"), "guard") is not None  # and no board

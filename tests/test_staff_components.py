@@ -64,7 +64,7 @@ def test_the_history_page_exports_and_originals_download_on_click() -> None:
     [
         (upload, Session.is_editor),
         (history, Session.is_editor),
-        (audit, Session.is_admin),
+        (audit, Session.reads_audit),  # auditors and admins
         (users, Session.is_admin),
         (kiosk, Session.is_admin),
     ],

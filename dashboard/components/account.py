@@ -51,19 +51,26 @@ def role_label(role: rx.Var = Session.role) -> rx.Var:
 
 
 def account_bar(current: str = "") -> rx.Component:
-    """Who is signed in and as what; links to the pages their role opens."""
+    """Who is signed in and as what; links to the pages their role opens, and to a new password."""
     sign_out = {lang: rx.html(_logout_form(i18n.t("nav.sign_out", lang))) for lang in i18n.LANGS}
     return rx.cond(
         Session.user != "",
         rx.flex(
             staff_links(current),
-            rx.text.span(
-                rx.text.span(Session.user, class_name="dv"),
-                " · ",
-                role_label(),
-                id="whoami",
-                class_name="whoami",
-                size="1",
+            rx.link(  # the name opens /password: a new password whenever its owner wants one
+                rx.text.span(
+                    rx.text.span(Session.user, class_name="dv"),
+                    " · ",
+                    role_label(),
+                    id="whoami",
+                    class_name="whoami",
+                    size="1",
+                ),
+                href="/password",
+                id="nav-password",
+                title=rx.cond(Prefs.is_en, i18n.t("nav.password", "en"), i18n.t("nav.password", "zh")),
+                underline="none",
+                color="inherit",
             ),
             rx.cond(Prefs.is_en, sign_out["en"], sign_out["zh"]),
             class_name="account-bar",

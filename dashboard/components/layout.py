@@ -12,6 +12,7 @@ import reflex as rx
 from dashboard.board.views import Freshness
 from dashboard.components import site
 from dashboard.components.account import account_bar, demo_mode_notice
+from dashboard.state.auth import Session
 from dashboard.state.board import Board
 from dashboard.state.prefs import Prefs
 
@@ -60,7 +61,10 @@ def header(current: str) -> rx.Component:
                 href="/",
                 underline="none",
             ),
-            rx.flex(*(nav_link(p, current) for p in site.board_pages()), class_name="nav", wrap="wrap"),
+            rx.cond(  # the auditor sees no board, so no link to one
+                Session.sees_boards,
+                rx.flex(*(nav_link(p, current) for p in site.board_pages()), class_name="nav", wrap="wrap"),
+            ),
             lang_toggle(current),
             account_bar(current),
             class_name="header-row",

@@ -17,7 +17,7 @@ from reflex.event import EventSpec
 
 from dashboard.accounts.auth import Role
 from dashboard.state.accounts import Accounts
-from dashboard.state.auth import Login, Session
+from dashboard.state.auth import Login, PasswordChange, Session
 from dashboard.state.board import Board
 from dashboard.state.history import AuditLog, History
 from dashboard.state.notify import NotifyAdmin
@@ -31,8 +31,11 @@ Event = EventSpec | rx.event.EventHandler
 class Page:
     """One page: where it lives, who opens it, what it loads, and what it redoes in another language.
 
-    ``role`` None: no session (sign-in, the kiosk-token wall screen). ``nav``: where the header links
-    it ("board": the board links, "staff": the account bar for the roles that open it, None: nowhere).
+    ``role`` None: no role guard (sign-in, the kiosk-token wall screen, /password: any signed-in
+    account, also one that must change its password, checked by its own load). ``Role.AUDITOR``:
+    the audit log's readers, auditors and admins (:func:`dashboard.accounts.auth.allows`). ``nav``:
+    where the header links it ("board": the board links, "staff": the account bar for the roles that
+    open it, None: nowhere).
     ``load`` runs after the guard; ``relang`` after a language switch (the tab title is redone for
     every page that is not a board; a board re-opens itself in the new language).
     """
@@ -69,13 +72,15 @@ PAGES: tuple[Page, ...] = (
          load=(WeeklyReport.load,), relang=(WeeklyReport.load,)),
     Page("upload", "/upload", "nav.upload", Role.EDITOR, nav="staff"),
     Page("history", "/history", "nav.history", Role.EDITOR, nav="staff", load=(History.load,)),
-    Page("audit", "/audit", "nav.audit", Role.ADMIN, nav="staff", load=(AuditLog.load,)),
+    Page("audit", "/audit", "nav.audit", Role.AUDITOR, nav="staff", load=(AuditLog.load,)),
     Page("users", "/users", "nav.users", Role.ADMIN, nav="staff", load=(Accounts.load,)),
     Page("kiosk", "/kiosk", "kiosk.title", Role.ADMIN, nav="staff", nav_label="nav.kiosk",
          load=(KioskAdmin.load,)),
     Page("notify", "/notify", "notify.page", Role.ADMIN, nav="staff", nav_label="nav.notify",
          load=(NotifyAdmin.load,)),
     Page("login", "/login", "login.title", None, load=(Login.open,)),
+    # 等保: a new password (forced after an admin created or reset the account, or when it expired).
+    Page("password", "/password", "password.title", None, load=(PasswordChange.open,)),
     # The wall screen opens with a kiosk token; Screen.open retitles it in the link's language.
     Page("screen", "/screen", "app.page.screen", None, load=(Screen.open,), titled=False),
 )  # fmt: skip
@@ -114,7 +119,15 @@ def after_lang_switch(page_id: str) -> list[Event]:
 
 
 def shown_to(role: Role | None) -> rx.Var:
-    """Whether the signed-in role opens a page that needs ``role``, as the page chrome shows it."""
-    if role is None or role == Role.VIEWER:
+    """Whether the signed-in role opens a page that needs ``role``, as the page chrome shows it.
+
+    The auditor sees no board (nor the report): only the audit log, which admins read too.
+    """
+    if role is None:
         return Session.user != ""
-    return {Role.EDITOR: Session.is_editor, Role.ADMIN: Session.is_admin}[role]
+    return {
+        Role.VIEWER: Session.sees_boards,
+        Role.EDITOR: Session.is_editor,
+        Role.ADMIN: Session.is_admin,
+        Role.AUDITOR: Session.reads_audit,
+    }[role]

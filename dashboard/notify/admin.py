@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from dashboard.notify import channels as ch
 from dashboard.settings import addresses
-from dashboard.store.audit import Actor, as_actor, record
+from dashboard.store.audit import Actor, as_actor, begin_write, record
 from dashboard.store.tables import NotifyChannel
 
 _CHANNEL = NotifyChannel.__table__
@@ -87,14 +87,14 @@ def _masked(conn: Connection, channel_id: int) -> str:
 
 
 def set_enabled(engine: Engine, channel_id: int, enabled: bool, by: Actor | str) -> None:
-    with engine.begin() as conn:
+    with begin_write(engine) as conn:
         shown = _masked(conn, channel_id)
         conn.execute(sa.update(_CHANNEL).where(_CHANNEL.c.id == channel_id).values(enabled=enabled))
         record(conn, "notify_channel_enable" if enabled else "notify_channel_disable", by, target=shown)
 
 
 def remove(engine: Engine, channel_id: int, by: Actor | str) -> None:
-    with engine.begin() as conn:
+    with begin_write(engine) as conn:
         shown = _masked(conn, channel_id)
         conn.execute(sa.delete(_CHANNEL).where(_CHANNEL.c.id == channel_id))
         record(conn, "notify_channel_remove", by, target=shown)

@@ -1,4 +1,4 @@
-"""/audit (admin): sign-ins with address, uploads, rejections, restores, account changes."""
+"""/audit (auditors and admins): sign-ins with address, uploads, rejections, restores, account changes."""
 
 from __future__ import annotations
 

@@ -46,13 +46,13 @@ class Accounts(rx.State):
             for u in users
         ]
 
-    async def _change(self, what: tuple[str, str], fn: Any, *args: Any) -> None:
+    async def _change(self, what: tuple[str, str], fn: Any, *args: Any, **kwargs: Any) -> None:
         who = await require(self, Role.ADMIN)
         if who is None:
             self._say(False, i18n.both("users.admin_only"))
             return
         try:
-            await asyncio.to_thread(fn, engine(), *args, by=Actor(who.name, client_address(self)))
+            await asyncio.to_thread(fn, engine(), *args, by=Actor(who.name, client_address(self)), **kwargs)
         except auth.AccountError as exc:
             self._say(False, (exc.message, exc.message_en))
             return
@@ -63,7 +63,10 @@ class Accounts(rx.State):
     async def add(self, form: dict[str, Any]) -> None:
         name, role = str(form.get("name") or "").strip(), str(form.get("role") or "viewer")
         password = str(form.get("password") or "")
-        await self._change(i18n.both("users.added", name=name), auth.add_user, name, role, password)
+        # 等保: the admin chose this password, so its owner must replace it at first sign-in.
+        await self._change(
+            i18n.both("users.added", name=name), auth.add_user, name, role, password, must_change=True
+        )
 
     @rx.event
     async def set_disabled(self, name: str, disabled: bool) -> None:
@@ -82,4 +85,4 @@ class Accounts(rx.State):
     async def reset_password(self, form: dict[str, Any]) -> None:
         name = str(form.get("name") or "").strip()
         text = i18n.both("users.passwd_msg", name=name)
-        await self._change(text, auth.set_password, name, str(form.get("password") or ""))
+        await self._change(text, auth.set_password, name, str(form.get("password") or ""), must_change=True)

@@ -6,6 +6,9 @@ session and its role are looked up in the database on every check, so a
 logout, an idle expiry or a disabled account takes effect at the next event.
 Page guards redirect; every event handler that reads or writes data calls
 :func:`require` itself, because a client can fire any event over the socket.
+An account that must change its password is sent to /password by every guard
+and refused by every :func:`require` (``Identity.can`` is False for it); the
+auditor passes only the audit guard.
 """
 
 from __future__ import annotations
@@ -63,15 +66,28 @@ class Session(rx.State):
     def is_admin(self) -> bool:
         return auth.allows(self.role or None, Role.ADMIN)
 
+    @rx.var
+    def sees_boards(self) -> bool:
+        """Every role but the auditor (and nobody signed out) sees the boards and the weekly report."""
+        return auth.allows(self.role or None, Role.VIEWER)
+
+    @rx.var
+    def reads_audit(self) -> bool:
+        return auth.allows(self.role or None, Role.AUDITOR)
+
     async def _guard(self, role: Role):  # noqa: ANN202 (Reflex event chain)
         self.demo_mode = get_settings().demo
         who = await current_identity(self)
+        path = self.router.url.path or "/"
         if who is None:
             self.user = self.role = ""
-            return rx.redirect(f"/login?next={quote(self.router.url.path or '/')}")
+            return rx.redirect(f"/login?next={quote(path)}")
         self.user, self.role = who.name, who.role.value
+        if who.must_change:
+            return rx.redirect(f"/password?next={quote(path)}")
         if not who.can(role):
-            return rx.redirect("/")
+            home = auth.home_path(who.role)
+            return rx.redirect(home if home != path else "/login")
         return None
 
     @rx.event
@@ -81,7 +97,8 @@ class Session(rx.State):
 
     @rx.event
     async def guard_role(self, role: str):  # noqa: ANN201
-        """on_load of a page that needs ``role`` (a Role code, from the page table)."""
+        """on_load of a page that needs ``role`` (a Role code, from the page table; "auditor": the
+        audit log's readers, auditors and admins)."""
         return await self._guard(Role(role))
 
 
@@ -97,5 +114,29 @@ class Login(rx.State):
         self.demo_mode = get_settings().demo
         return rx.call_script(
             "document.getElementById('login-next') && (document.getElementById('login-next').value ="
+            " new URLSearchParams(location.search).get('next') || '/')"
+        )
+
+
+#: Why a new password was refused (``?failed=`` of /password), each a catalogue key "password.error.<code>".
+PASSWORD_ERRORS = ("mismatch", "wrong", "length", "classes", "name", "reused", "rules")
+
+
+class PasswordChange(rx.State):
+    """/password: the form posts to /api/password; this only says why the last try failed."""
+
+    failed: str = ""
+    forced: bool = False  # an admin chose the password, or it expired
+
+    @rx.event
+    async def open(self):  # noqa: ANN201
+        who = await current_identity(self)
+        if who is None:
+            return rx.redirect("/login?next=/password")
+        self.forced = who.must_change
+        failed = self.router.url.query_parameters.get("failed", "")
+        self.failed = failed if failed in PASSWORD_ERRORS else ""
+        return rx.call_script(
+            "document.getElementById('password-next') && (document.getElementById('password-next').value ="
             " new URLSearchParams(location.search).get('next') || '/')"
         )

@@ -125,11 +125,29 @@ class UserAccount(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_type=sa.String(100), unique=True)
-    role: str = Field(sa_type=sa.String(16))  # viewer | editor | admin
+    role: str = Field(sa_type=sa.String(16))  # viewer | editor | admin | auditor
     password_hash: str = Field(sa_type=sa.String(200))
     disabled: bool = False
     failed_logins: int = 0
     locked_until: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    # 等保: an account an admin created or reset changes its password before anything else.
+    must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    password_changed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class PasswordHistory(SQLModel, table=True):
+    """The argon2 hashes of an account's last passwords (a new one may not repeat them)."""
+
+    __tablename__ = "password_history"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    password_hash: str = Field(sa_type=sa.String(200))
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
 
 
@@ -163,6 +181,21 @@ class AuditEntry(SQLModel, table=True):
     target: str = Field(default="", sa_type=sa.String(500))
     detail: str = Field(default="", sa_type=sa.Text)
     address: str = Field(default="", sa_type=sa.String(100))
+    # SHA-256 over the previous row's hash and this row's fields (dashboard.store.audit.record):
+    # an edited, removed or reordered row breaks the chain from there on.
+    hash: str = Field(default="", sa_type=sa.String(64), sa_column_kwargs={"server_default": ""})
+
+
+class AuditAnchor(SQLModel, table=True):
+    """Where the chain starts after old rows were purged: the last purged row's id and hash."""
+
+    __tablename__ = "audit_anchor"
+
+    id: int | None = Field(default=None, primary_key=True)
+    last_id: int
+    last_hash: str = Field(sa_type=sa.String(64))
+    purged: int  # rows removed by that purge
+    at: datetime = Field(sa_type=sa.DateTime(timezone=True))
 
 
 class KioskLink(SQLModel, table=True):

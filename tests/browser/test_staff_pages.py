@@ -250,10 +250,19 @@ def test_an_admin_adds_an_account_that_can_sign_in_until_it_is_disabled(
     expect(mine.locator("select")).to_have_value("editor")
     expect(mine).to_contain_text("正常")
 
-    # the new account signs in through the form and reaches a staff page
+    # the new account signs in through the form, must choose its own password first (等保: the
+    # admin typed this one), then reaches a staff page
     newcomer = browser.new_context(locale="zh-CN").new_page()
     submit_login(newcomer, app_server, name, password)
-    assert "/login" not in newcomer.url
+    newcomer.wait_for_url(re.compile(r"/password"), timeout=READY_MS)
+    newcomer.goto(app_server.url + "/upload")
+    newcomer.wait_for_url(re.compile(r"/password"), timeout=READY_MS)
+    newcomer.fill("#password-current", password)
+    password = "Wangfang-own-1"
+    newcomer.fill("#password-new", password)
+    newcomer.fill("#password-again", password)
+    with newcomer.expect_navigation():
+        newcomer.click("#password-submit")
     newcomer.goto(app_server.url + "/upload")
     expect(newcomer.locator("#upload-file")).to_be_visible(timeout=READY_MS)
 
