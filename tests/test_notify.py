@@ -30,6 +30,7 @@ from dashboard.settings import get_settings
 from dashboard.store import storage
 from dashboard.store.audit import Actor
 from dashboard.store.tables import NotifyDelivery, NotifyLog
+from tests.reflex_events import run
 from tests.robots import Robots, serve
 
 FAST = delivery.Options(retries=2, backoff=0.01, timeout=1.0)
@@ -490,5 +491,5 @@ def test_the_servers_digest_clock_sends_once_at_digest_at_however_many_workers_c
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    asyncio.run(two_workers())
+    run(two_workers())
     assert len(robots.of("wecom")) == 1

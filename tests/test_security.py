@@ -31,6 +31,7 @@ from dashboard.state.auth import Session
 from dashboard.state.history import AuditLog, History
 from dashboard.state.upload import Upload
 from dashboard.store import storage, uploads
+from tests.reflex_events import fire, state_for
 
 PASSWORD = "pass-word-1"
 USERS = {"leader": "viewer", "staff": "editor", "admin": "admin", "auditor": "auditor"}
@@ -86,17 +87,10 @@ def _state(cls: type[rx.State], user: str | None) -> rx.State:
     if user:
         token = auth.login(storage.make_engine(), user, PASSWORD)
         cookie = f"{auth.SESSION_COOKIE}={token}"
-    root = rx.State(_reflex_internal_init=True)
-    state = root.get_substate(cls.get_full_name().split(".")[1:])
-    state.rx_router_headers = HeaderData(cookie=cookie)
-    return state
+    return state_for(cls, cookie)
 
 
-def _fire(state: rx.State, handler: str, *args: object) -> object:
-    """Run the handler as the event processor would, on a loop of its own (the browser tests
-    leave Playwright's loop running in this thread)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, getattr(type(state), handler).fn(state, *args)).result()
+_fire = fire
 
 
 # ---------------------------------------------------------------------------

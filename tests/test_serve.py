@@ -7,13 +7,13 @@ installed bundle, is exercised in tests/test_bundle.py.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 from dashboard.ops.serve import EnvAsset, rewrite_env
+from tests.reflex_events import run
 
 REPO = Path(__file__).resolve().parent.parent
 BUILT = (
@@ -44,7 +44,7 @@ def _get(app: EnvAsset, path: str, host: str) -> tuple[int, dict[bytes, bytes], 
         sent.append(message)
 
     scope = {"type": "http", "method": "GET", "path": path, "headers": [(b"host", host.encode())]}
-    asyncio.run(app(scope, receive, send))
+    run(app(scope, receive, send))
     return sent[0]["status"], dict(sent[0]["headers"]), b"".join(m.get("body", b"") for m in sent[1:])
 
 
