@@ -33,6 +33,7 @@ from starlette.routing import Route
 from dashboard.accounts import auth
 from dashboard.accounts.auth import Identity, Role
 from dashboard.contract import DATASETS
+from dashboard.i18n import both, t
 from dashboard.ingest.reading import UnreadableFile
 from dashboard.settings import get_settings
 from dashboard.store import storage, uploads
@@ -53,9 +54,9 @@ def _refuse(status: int, message: str, message_en: str) -> JSONResponse:
     return JSONResponse({"message": message, "message_en": message_en}, status_code=status)
 
 
-NOT_SIGNED_IN = (401, "请先登录。", "Please sign in.")
-FORBIDDEN = (403, "您的账户没有这项权限。", "Your account may not do this.")
-PASSWORD_FIRST = (403, "请先修改密码。", "Change your password first.")
+NOT_SIGNED_IN = (401, *both("api.refused.not_signed_in"))
+FORBIDDEN = (403, *both("api.refused.forbidden"))
+PASSWORD_FIRST = (403, *both("api.refused.password_first"))
 
 
 def _same_origin(request: Request) -> bool:
@@ -249,33 +250,25 @@ async def upload(request: Request, who: Identity) -> Response:
     dataset = request.query_params.get("dataset") or ""
     address = client_address(request)
     if dataset and dataset not in DATASETS:
-        return _refuse(404, "没有这个数据集。", "No such dataset.")
+        return _refuse(404, *both("api.refused.no_dataset"))
     try:
         data = await read_limited(request, settings.upload_max_bytes)
     except ClientDisconnect:  # the staff member pressed 取消上传: nothing arrived, nothing is kept
-        return _refuse(400, "上传已取消。", "The upload was cancelled.")
+        return _refuse(400, *both("api.refused.cancelled"))
     except TooLarge:
         mb = settings.upload_max_bytes / (1024 * 1024)
         await run_in_threadpool(
             auth.audit, engine(), "upload_rejected", user=who.name, ok=False, target=file_name,
             detail=f"too large (limit {mb:g} MB)", address=address,
         )  # fmt: skip
-        response = _refuse(
-            413,
-            f"文件超过 {mb:g} MB 上限，已拒绝，什么都没有写入。请删去多余的工作表或行后再上传。",
-            f"The file is larger than the {mb:g} MB limit and was refused; nothing was written.",
-        )
+        response = _refuse(413, *both("api.refused.too_large", mb=f"{mb:g}"))
         response.headers["connection"] = "close"
         return response
     try:
         if not dataset:
             dataset = await run_in_threadpool(uploads.guess_dataset, data, file_name) or ""
             if not dataset:
-                return _refuse(
-                    422,
-                    "无法从表头判断是哪张台账，请先选择数据集。",
-                    "The headers match no dataset; choose the dataset first.",
-                )
+                return _refuse(422, *both("api.refused.no_dataset_guess"))
         report = await run_in_threadpool(
             uploads.check_upload, engine(), settings.data_dir, data, file_name, dataset,
             user=Actor(who.name, address), reveal_names=who.is_admin,
@@ -285,7 +278,7 @@ async def upload(request: Request, who: Identity) -> Response:
     return JSONResponse({"id": report.id, "dataset": dataset, "accepted": report.accepted})
 
 
-NO_UPLOAD = (404, "找不到这次上传（可能已过期）。", "No such upload (it may have expired).")
+NO_UPLOAD = (404, *both("api.refused.no_upload"))
 
 
 @requires(Role.EDITOR)
@@ -300,7 +293,8 @@ async def error_report(request: Request, who: Identity) -> Response:
         return _refuse(*NO_UPLOAD)
     stem = report.file_name.rsplit(".", 1)[0]
     data = uploads.errors_xlsx(report) if kind == "xlsx" else uploads.errors_csv(report)
-    return _attachment(data, f"{stem}-错误报告.{kind}", KINDS[kind], f"{report.dataset}-errors.{kind}")
+    shown, fallback = both("api.file.error_report", stem=(stem, report.dataset), kind=kind)
+    return _attachment(data, shown, KINDS[kind], fallback)
 
 
 @requires(Role.EDITOR)
@@ -313,11 +307,12 @@ async def marked(request: Request, who: Identity) -> Response:
     except uploads.PendingNotFound:
         return _refuse(*NO_UPLOAD)
     if report.accepted:
-        return _refuse(404, "这次上传没有问题，不需要标注。", "This upload has no problems to mark.")
+        return _refuse(404, *both("api.refused.nothing_to_mark"))
     problems = report_problems(report.result)
     book = await run_in_threadpool(mark_workbook, data, report.dataset, problems, lang=_lang(request))
     stem = report.file_name.rsplit(".", 1)[0]
-    return _attachment(book, f"{stem}-问题标注.xlsx", XLSX_MEDIA, f"{report.dataset}-marked.xlsx")
+    shown, fallback = both("api.file.marked", stem=(stem, report.dataset))
+    return _attachment(book, shown, XLSX_MEDIA, fallback)
 
 
 # ---------------------------------------------------------------------------
@@ -337,9 +332,10 @@ async def template(request: Request, who: Identity) -> Response:
     name = _dataset_or_404(request)
     kind = request.path_params["kind"]
     if name is None or kind not in KINDS:
-        return _refuse(404, "没有这个模板。", "No such template.")
+        return _refuse(404, *both("api.refused.no_template"))
     data = template_xlsx(name) if kind == "xlsx" else template_csv(name)
-    return _attachment(data, f"{DATASETS[name].title}-模板.{kind}", KINDS[kind], f"{name}-template.{kind}")
+    shown, fallback = both("api.file.template", title=(DATASETS[name].title, name), kind=kind)
+    return _attachment(data, shown, KINDS[kind], fallback)
 
 
 @requires(Role.EDITOR)
@@ -353,17 +349,13 @@ async def prefilled(request: Request, who: Identity) -> Response:
 
     name = _dataset_or_404(request)
     if name is None:
-        return _refuse(404, "没有这个数据集。", "No such dataset.")
+        return _refuse(404, *both("api.refused.no_dataset"))
     if any(c.personal for c in DATASETS[name].columns) and not who.is_admin:
-        return _refuse(
-            403,
-            "这张台账含有户主姓名，只有管理员能下载可编辑的完整版；请用自己的台账文件或空白模板。",
-            "This ledger holds household names: only an admin may download it to edit; use your own file.",
-        )
+        return _refuse(403, *both("api.refused.personal_ledger"))
     frame = await run_in_threadpool(storage.load_current, engine(), name)
     day = await run_in_threadpool(_data_day, name)
     data = await run_in_threadpool(prefilled_xlsx, name, frame)
-    title = f"{DATASETS[name].title}-一表通"
+    title = t("api.file.prefilled", "zh", title=DATASETS[name].title)  # the fallback is the bare ASCII name
     return _attachment(data, download_name(title, day, "xlsx"), XLSX_MEDIA, download_name(name, day, "xlsx"))
 
 
@@ -376,7 +368,7 @@ async def original(request: Request, who: Identity) -> Response:
         version = -1
     found = None if name is None else await run_in_threadpool(storage.original_file, engine(), name, version)
     if found is None:
-        return _refuse(404, "没有这个版本的原始文件。", "No original file for this version.")
+        return _refuse(404, *both("api.refused.no_original"))
     file_name, data = found
     await run_in_threadpool(
         auth.audit, engine(), "download_original", user=who.name, target=f"{name} v{version}",
@@ -391,7 +383,7 @@ async def export(request: Request, who: Identity) -> Response:
     name = _dataset_or_404(request)
     kind = request.path_params["kind"]
     if name is None or kind not in KINDS:
-        return _refuse(404, "没有这个数据集。", "No such dataset.")
+        return _refuse(404, *both("api.refused.no_dataset"))
     raw_version = request.query_params.get("version")
     if raw_version is None:
         frame = await run_in_threadpool(storage.load_current, engine(), name)
@@ -402,7 +394,7 @@ async def export(request: Request, who: Identity) -> Response:
         numbers = {v.number for v in await run_in_threadpool(storage.list_versions, engine(), name)}
         version = int(raw_version) if raw_version.isdigit() else -1
         if version not in numbers:
-            return _refuse(404, "没有这个版本。", "No such version.")
+            return _refuse(404, *both("api.refused.no_version"))
         frame = await run_in_threadpool(storage.load_version, engine(), name, version)
     day = await run_in_threadpool(_data_day, name, version)
     return await run_in_threadpool(lambda: _ledger_download(name, frame, kind, day, mask=not who.is_admin))
@@ -417,7 +409,7 @@ async def term_calendar(request: Request, who: Identity) -> Response:
 
     kind = request.path_params["kind"]
     if kind not in KINDS:
-        return _refuse(404, "没有这个文件。", "No such file.")
+        return _refuse(404, *both("api.refused.no_file"))
     lang = _lang(request)
     today = clock.office_today()
     frames = {"elections": await run_in_threadpool(storage.load_current, engine(), "elections")}
@@ -445,7 +437,7 @@ async def drill_download(request: Request, who: Identity) -> Response:
     frames = await run_in_threadpool(CACHE.frames, filters)
     got = drill.rows_behind(frames, params.get("chart", ""), params.get("label", ""))
     if got is None or kind not in KINDS:
-        return _refuse(404, "没有这些行。", "No such rows.")
+        return _refuse(404, *both("api.refused.no_rows"))
     dataset, rows = got
     day = await run_in_threadpool(_data_day, dataset)
     return await run_in_threadpool(lambda: _ledger_download(dataset, rows, kind, day, mask=not who.is_admin))
@@ -461,22 +453,20 @@ async def weekly_report(request: Request, who: Identity) -> Response:
 
     fmt = request.path_params["kind"]
     if fmt not in ("docx", "pdf"):
-        return _refuse(404, "没有这种格式。", "No such format.")
+        return _refuse(404, *both("api.refused.no_format"))
     params = request.query_params
     lang = params.get("lang") if params.get("lang") in ("zh", "en") else get_settings().digest_lang
     try:
         day = date.fromisoformat(params["week_ending"]) if params.get("week_ending") else clock.office_today()
     except ValueError:
-        return _refuse(400, "日期应写成 2026-12-04。", "The date must look like 2026-12-04.")
+        return _refuse(400, *both("api.refused.bad_date"))
     try:
         doc = await run_in_threadpool(document.build, engine(), day, fmt, lang)
     except Exception:  # no PDF maker on this server: say so, no trace
         import logging
 
         logging.getLogger(__name__).exception("weekly report %s failed", fmt)
-        return _refuse(
-            503, "暂时无法生成该文件，请联系管理员。", "The file cannot be made now; ask the administrator."
-        )
+        return _refuse(503, *both("api.refused.cannot_make"))
     return _attachment(doc.content, document.file_name(day, fmt), doc.mime)
 
 

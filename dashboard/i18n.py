@@ -1456,3 +1456,71 @@ CATALOGUE |= {
         "Add --force to overwrite it.",
     ),
 }
+
+# Accounts, the HTTP routes and the CLI (issue 12): what auth.py, api.py and cli.py say to people.
+CATALOGUE |= {
+    # accounts/auth.py
+    "auth.login_failed": _s(
+        "登录失败：用户名或密码不正确，或连续失败次数过多已暂时锁定，请稍后再试。",
+        "Sign-in failed: wrong name or password, or too many failures (locked for a while).",
+    ),
+    "auth.password.too_short": _s("密码至少需要 {n} 个字符。", "A password needs at least {n} characters."),
+    "auth.password.classes": _s(
+        "密码须包含小写字母、大写字母、数字、符号四类中的至少三类。",
+        "A password needs at least 3 of: lower-case letters, upper-case letters, digits, symbols.",
+    ),
+    "auth.password.has_name": _s(
+        "密码不能是用户名，也不能包含用户名。", "A password may not be or contain the user name."
+    ),
+    "auth.password.reused": _s(
+        "新密码不能与最近 {n} 次使用过的密码相同。",
+        "The new password may not be one of the last {n} passwords.",
+    ),
+    "auth.password.wrong_current": _s("当前密码不正确。", "The current password is wrong."),
+    "auth.name.invalid": _s(
+        "用户名只能包含文字、数字和 . - _ @，最长 100 个字符。",
+        "A user name may hold letters, digits and . - _ @ only, at most 100 characters.",
+    ),
+    "auth.role.unknown": _s(
+        "未知角色「{role}」，可选：viewer、editor、admin、auditor。",
+        "unknown role {role!r}; choose viewer, editor, admin or auditor.",
+    ),
+    "auth.user.exists": _s("用户「{name}」已存在。", "user {name!r} already exists."),
+    "auth.user.missing": _s("没有用户「{name}」。", "no user {name!r}."),
+    # api.py: what a refused request answers ({"message", "message_en"}) and the download names
+    "api.refused.not_signed_in": _s("请先登录。", "Please sign in."),
+    "api.refused.forbidden": _s("您的账户没有这项权限。", "Your account may not do this."),
+    "api.refused.password_first": _s("请先修改密码。", "Change your password first."),
+    "api.refused.no_upload": _s("找不到这次上传（可能已过期）。", "No such upload (it may have expired)."),
+    "api.refused.too_large": _s(
+        "文件超过 {mb} MB 上限，已拒绝，什么都没有写入。请删去多余的工作表或行后再上传。",
+        "The file is larger than the {mb} MB limit and was refused; nothing was written.",
+    ),
+    "api.refused.no_dataset_guess": _s(
+        "无法从表头判断是哪张台账，请先选择数据集。",
+        "The headers match no dataset; choose the dataset first.",
+    ),
+    "api.refused.personal_ledger": _s(
+        "这张台账含有户主姓名，只有管理员能下载可编辑的完整版；请用自己的台账文件或空白模板。",
+        "This ledger holds household names: only an admin may download it to edit; use your own file.",
+    ),
+    "api.refused.cannot_make": _s(
+        "暂时无法生成该文件，请联系管理员。", "The file cannot be made now; ask the administrator."
+    ),
+    "api.refused.no_dataset": _s("没有这个数据集。", "No such dataset."),
+    "api.refused.cancelled": _s("上传已取消。", "The upload was cancelled."),
+    "api.refused.no_template": _s("没有这个模板。", "No such template."),
+    "api.refused.no_original": _s("没有这个版本的原始文件。", "No original file for this version."),
+    "api.refused.no_version": _s("没有这个版本。", "No such version."),
+    "api.refused.no_file": _s("没有这个文件。", "No such file."),
+    "api.refused.no_rows": _s("没有这些行。", "No such rows."),
+    "api.refused.no_format": _s("没有这种格式。", "No such format."),
+    "api.refused.bad_date": _s("日期应写成 2026-12-04。", "The date must look like 2026-12-04."),
+    "api.refused.nothing_to_mark": _s(
+        "这次上传没有问题，不需要标注。", "This upload has no problems to mark."
+    ),
+    "api.file.error_report": _s("{stem}-错误报告.{kind}", "{stem}-errors.{kind}"),
+    "api.file.marked": _s("{stem}-问题标注.xlsx", "{stem}-marked.xlsx"),
+    "api.file.template": _s("{title}-模板.{kind}", "{title}-template.{kind}"),
+    "api.file.prefilled": _s("{title}-一表通", "{title}-editable"),
+}

@@ -40,6 +40,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Connection, Engine
 
+from dashboard.i18n import both
 from dashboard.settings import get_settings
 from dashboard.store import audit as store_audit
 from dashboard.store.audit import (  # noqa: F401 (the chain's checks, re-exported for the CLI and tests)
@@ -71,8 +72,9 @@ _HISTORY = PasswordHistory.__table__
 _HASHER = PasswordHasher()
 _DUMMY_HASH = _HASHER.hash("not a password of anyone " + secrets.token_hex(8))
 
-LOGIN_FAILED = "登录失败：用户名或密码不正确，或连续失败次数过多已暂时锁定，请稍后再试。"
-LOGIN_FAILED_EN = "Sign-in failed: wrong name or password, or too many failures (locked for a while)."
+LOGIN_FAILED, LOGIN_FAILED_EN = both("auth.login_failed")
+# The first line of the demo passwords file: a comment for whoever opens it, in both languages at once.
+DEMO_FILE_HEADER = "# 演示账户 demo accounts: name role password (random per database; never for real data)"
 
 
 class Role(StrEnum):
@@ -234,25 +236,13 @@ def _classes(password: str) -> int:
 def check_password(password: str, name: str = "") -> None:
     """The rules a new password must meet (each refusal says which rule, in both languages)."""
     if len(password) < MIN_PASSWORD:
-        raise AccountError(
-            f"密码至少需要 {MIN_PASSWORD} 个字符。",
-            f"A password needs at least {MIN_PASSWORD} characters.",
-            "length",
-        )
+        raise AccountError(*both("auth.password.too_short", n=MIN_PASSWORD), "length")
     if _classes(password) < MIN_CLASSES:
-        raise AccountError(
-            "密码须包含小写字母、大写字母、数字、符号四类中的至少三类。",
-            "A password needs at least 3 of: lower-case letters, upper-case letters, digits, symbols.",
-            "classes",
-        )
+        raise AccountError(*both("auth.password.classes"), "classes")
     folded, who = password.casefold(), name.casefold()
     meaningful = len(who) >= 3 or (len(who) == 2 and not who.isascii())  # 王芳 is a whole name, "li" is not
     if who and (folded == who or (meaningful and who in folded)):
-        raise AccountError(
-            "密码不能是用户名，也不能包含用户名。",
-            "A password may not be or contain the user name.",
-            "name",
-        )
+        raise AccountError(*both("auth.password.has_name"), "name")
 
 
 def _reused(conn: Connection, user_id: int, password: str) -> bool:
@@ -274,11 +264,7 @@ def _reused(conn: Connection, user_id: int, password: str) -> bool:
 def _store_password(conn: Connection, user_id: int, password: str, *, must_change: bool) -> None:
     """New hash on the account and in its history (only the last HISTORY are kept)."""
     if _reused(conn, user_id, password):
-        raise AccountError(
-            f"新密码不能与最近 {HISTORY} 次使用过的密码相同。",
-            f"The new password may not be one of the last {HISTORY} passwords.",
-            "reused",
-        )
+        raise AccountError(*both("auth.password.reused", n=HISTORY), "reused")
     digest, now = _HASHER.hash(password), _now()
     conn.execute(
         _USERS.update()
@@ -304,20 +290,14 @@ def _store_password(conn: Connection, user_id: int, password: str, *, must_chang
 
 def _check_name(name: str) -> None:
     if not _NAME_RE.match(name):
-        raise AccountError(
-            "用户名只能包含文字、数字和 . - _ @，最长 100 个字符。",
-            "A user name may hold letters, digits and . - _ @ only, at most 100 characters.",
-        )
+        raise AccountError(*both("auth.name.invalid"))
 
 
 def _role(role: Role | str) -> Role:
     try:
         return Role(role)
     except ValueError:
-        raise AccountError(
-            f"未知角色「{role}」，可选：viewer、editor、admin、auditor。",
-            f"unknown role {role!r}; choose viewer, editor, admin or auditor.",
-        ) from None
+        raise AccountError(*both("auth.role.unknown", role=role)) from None
 
 
 def _user_row(conn: sa.Connection, name: str) -> sa.Row | None:
@@ -335,7 +315,7 @@ def add_user(
     check_password(password, name)
     with begin_write(engine) as conn:
         if _user_row(conn, name) is not None:
-            raise AccountError(f"用户「{name}」已存在。", f"user {name!r} already exists.")
+            raise AccountError(*both("auth.user.exists", name=name))
         user_id = conn.execute(
             _USERS.insert().values(
                 name=name,
@@ -389,7 +369,7 @@ def _update_user(
     with begin_write(engine) as conn:
         row = _user_row(conn, name)
         if row is None:
-            raise AccountError(f"没有用户「{name}」。", f"no user {name!r}.")
+            raise AccountError(*both("auth.user.missing", name=name))
         conn.execute(_USERS.update().where(_USERS.c.id == row.id).values(**values))
         conn.execute(_SESSIONS.delete().where(_SESSIONS.c.user_id == row.id))  # sign out everywhere
         record(conn, action, by, target=name, detail=detail)
@@ -409,13 +389,13 @@ def set_password(
     with begin_write(engine) as conn:
         row = _user_row(conn, name)
         if row is None:
-            raise AccountError(f"没有用户「{name}」。", f"no user {name!r}.")
+            raise AccountError(*both("auth.user.missing", name=name))
         _store_password(conn, row.id, password, must_change=must_change)
         conn.execute(_SESSIONS.delete().where(_SESSIONS.c.user_id == row.id))  # sign out everywhere
         record(conn, "user_passwd", by, target=name)
 
 
-WRONG_CURRENT = AccountError("当前密码不正确。", "The current password is wrong.", "wrong")
+WRONG_CURRENT = AccountError(*both("auth.password.wrong_current"), "wrong")
 
 
 def change_password(
@@ -604,7 +584,7 @@ def ensure_demo_accounts(engine: Engine, data_dir: Path) -> dict[str, str]:
         elif name in known:
             out[name] = known[name]
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["# 演示账户 demo accounts: name role password (random per database; never for real data)"]
+    lines = [DEMO_FILE_HEADER]
     lines += [f"{name} {role.value} {out[name]}" for name, role in DEMO_ACCOUNTS if name in out]
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
