@@ -28,6 +28,7 @@ from typing import IO, TYPE_CHECKING
 
 from dashboard import clock
 from dashboard.contract import DATASETS, Mode
+from dashboard.i18n import both, t
 from dashboard.ingest.problems import CheckCrashed, Problem
 from dashboard.settings import get_settings
 
@@ -60,12 +61,14 @@ def _err(text: str) -> None:
     print(text, file=sys.stderr)
 
 
+def _pair(key: str, sep: str = "\n", **fmt: object) -> str:
+    """A catalogue entry as the CLI prints it: Chinese, then English (on the next line or after ``sep``)."""
+    return sep.join(both(key, **fmt))
+
+
 def _dataset_name(name: str) -> str:
     if name not in DATASETS:
-        raise UsageError(
-            f"未知的数据集「{name}」，可选：{', '.join(DATASETS)}\n"
-            f"unknown dataset {name!r}; choose one of: {', '.join(DATASETS)}"
-        )
+        raise UsageError(_pair("cli.dataset.unknown", name=name, choices=", ".join(DATASETS)))
     return name
 
 
@@ -85,7 +88,7 @@ def _write_bytes(data: bytes, target: str | None) -> None:
         sys.stdout.buffer.flush()
     else:
         Path(target).write_bytes(data)
-        _err(f"已写入 {target} / wrote {target} ({len(data)} bytes)")
+        _err(_pair("cli.wrote", " / ", target=target) + t("cli.bytes", "en", size=len(data)))
 
 
 def log_internal_error(exc: BaseException) -> Path:
@@ -135,34 +138,22 @@ def format_result(result: ImportResult) -> str:
     lines = []
     errors, warnings = result.problems.errors, result.problems.warnings
     if errors:
-        lines.append(f"错误 {len(errors)} 处 / {len(errors)} error(s):")
+        lines.append(_pair("cli.result.errors", " / ", n=len(errors)))
         lines += [format_problem(p) for p in _by_line(errors)]
     if warnings:
-        lines.append(f"提醒 {len(warnings)} 条 / {len(warnings)} warning(s):")
+        lines.append(_pair("cli.result.warnings", " / ", n=len(warnings)))
         lines += [format_problem(p) for p in _by_line(warnings)]
-    counts = (
-        f"{result.rows} rows: added {result.added}, changed {result.changed}, "
-        f"removed {result.removed}, skipped {result.skipped}; {len(warnings)} warning(s)"
-    )
-    counts_zh = (
-        f"{result.rows} 行：新增 {result.added}，修改 {result.changed}，"
-        f"删除 {result.removed}，跳过 {result.skipped}；提醒 {len(warnings)} 条"
-    )
+    counts = both(
+        "cli.result.counts", rows=result.rows, added=result.added, changed=result.changed,
+        removed=result.removed, skipped=result.skipped, warnings=len(warnings),
+    )  # fmt: skip
     if not result.accepted:
-        lines.append(
-            f"未导入 {result.dataset}：有 {len(errors)} 处错误，什么都没有写入。请改正后重新上传。\n"
-            f"rejected {result.dataset}: {len(errors)} error(s), nothing was written. "
-            "Fix them and upload again."
-        )
+        lines.append(_pair("cli.result.rejected", dataset=result.dataset, n=len(errors)))
     elif result.dry_run:
-        lines.append(
-            f"试运行 {result.dataset}：可以导入，未写入。{counts_zh}\n"
-            f"dry run {result.dataset}: would be accepted, nothing written. {counts}"
-        )
+        lines.append(_pair("cli.result.dry_run", dataset=result.dataset, counts=counts))
     else:
         lines.append(
-            f"已导入 {result.dataset}，版本 {result.version}。{counts_zh}\n"
-            f"accepted {result.dataset} as version {result.version}. {counts}"
+            _pair("cli.result.accepted", dataset=result.dataset, version=result.version, counts=counts)
         )
     return "\n".join(lines)
 
@@ -178,14 +169,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     name = _dataset_name(args.dataset)
     path = Path(args.file)
     if args.marked and Path(args.marked).suffix.lower() != ".xlsx":
-        raise UsageError(
-            f"--marked 写的是 Excel 工作簿，文件名请以 .xlsx 结尾（{args.marked}）。\n"
-            f"--marked writes a workbook: its name must end in .xlsx ({args.marked})."
-        )
+        raise UsageError(_pair("cli.import.marked_not_xlsx", path=args.marked))
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"无法读取文件 {path}：{exc.strerror}\ncannot read {path}: {exc.strerror}") from None
+        raise UsageError(_pair("cli.import.unreadable", path=path, reason=exc.strerror)) from None
     engine = _engine()
     mode = Mode(args.mode) if args.mode else None
     try:
@@ -203,7 +191,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
         marked = mark_workbook(data, name, result.problems.items, lang=args.lang)
         Path(args.marked).write_bytes(marked)
-        _err(f"已写入标出问题的文件 {args.marked} / wrote the marked workbook {args.marked}")
+        _err(_pair("cli.import.wrote_marked", " / ", path=args.marked))
     return OK if result.accepted else REJECTED
 
 

@@ -1523,4 +1523,34 @@ CATALOGUE |= {
     "api.file.marked": _s("{stem}-问题标注.xlsx", "{stem}-marked.xlsx"),
     "api.file.template": _s("{title}-模板.{kind}", "{title}-template.{kind}"),
     "api.file.prefilled": _s("{title}-一表通", "{title}-editable"),
+    # cli.py: what `python -m dashboard ...` prints (Chinese line first, then English)
+    "cli.dataset.unknown": _s(
+        "未知的数据集「{name}」，可选：{choices}", "unknown dataset {name!r}; choose one of: {choices}"
+    ),
+    "cli.wrote": _s("已写入 {target}", "wrote {target}"),
+    "cli.bytes": _s("（{size} 字节）", " ({size} bytes)"),
+    "cli.result.errors": _s("错误 {n} 处", "{n} error(s):"),
+    "cli.result.warnings": _s("提醒 {n} 条", "{n} warning(s):"),
+    "cli.result.counts": _s(
+        "{rows} 行：新增 {added}，修改 {changed}，删除 {removed}，跳过 {skipped}；提醒 {warnings} 条",
+        "{rows} rows: added {added}, changed {changed}, removed {removed}, skipped {skipped}; "
+        "{warnings} warning(s)",
+    ),
+    "cli.result.rejected": _s(
+        "未导入 {dataset}：有 {n} 处错误，什么都没有写入。请改正后重新上传。",
+        "rejected {dataset}: {n} error(s), nothing was written. Fix them and upload again.",
+    ),
+    "cli.result.dry_run": _s(
+        "试运行 {dataset}：可以导入，未写入。{counts}",
+        "dry run {dataset}: would be accepted, nothing written. {counts}",
+    ),
+    "cli.result.accepted": _s(
+        "已导入 {dataset}，版本 {version}。{counts}", "accepted {dataset} as version {version}. {counts}"
+    ),
+    "cli.import.marked_not_xlsx": _s(
+        "--marked 写的是 Excel 工作簿，文件名请以 .xlsx 结尾（{path}）。",
+        "--marked writes a workbook: its name must end in .xlsx ({path}).",
+    ),
+    "cli.import.unreadable": _s("无法读取文件 {path}：{reason}", "cannot read {path}: {reason}"),
+    "cli.import.wrote_marked": _s("已写入标出问题的文件 {path}", "wrote the marked workbook {path}"),
 }
