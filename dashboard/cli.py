@@ -217,17 +217,11 @@ def output_format(target: str | None, fmt: str | None) -> tuple[str, str | None]
     ext = Path(target).suffix.lower().lstrip(".")
     if ext in FORMATS:
         if fmt and fmt != ext:
-            raise UsageError(
-                f"文件名 {target} 是 .{ext}，但 --format 是 {fmt}：请让两者一致（或去掉 --format）。\n"
-                f"{target} is a .{ext} name but --format is {fmt}: make them agree (or drop --format)."
-            )
+            raise UsageError(_pair("cli.format.disagree", target=target, ext=ext, fmt=fmt))
         return ext, target
     if fmt:
         return fmt, f"{target}.{fmt}"
-    raise UsageError(
-        f"无法从文件名 {target} 判断格式：请用 .csv 或 .xlsx 结尾，或加上 --format csv|xlsx。\n"
-        f"cannot tell the format from {target}: end it with .csv or .xlsx, or add --format csv|xlsx."
-    )
+    raise UsageError(_pair("cli.format.unknown", target=target))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -250,8 +244,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _no_version(name: str, version: int, numbers: set[int]) -> str:
-    have = ", ".join(str(n) for n in sorted(numbers)) or "无 none"
-    return f"{name} 没有版本 {version}（现有：{have}）\n{name} has no version {version} (existing: {have})"
+    have = ", ".join(str(n) for n in sorted(numbers)) or _pair("cli.word.none", " ")
+    return _pair("cli.version.missing", name=name, version=version, have=have)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -262,9 +256,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     fmt, target = output_format(args.output, args.format or ("xlsx" if args.prefilled else None))
     if args.prefilled:
         if fmt != "xlsx":
-            raise UsageError(
-                "--prefilled 只能生成 .xlsx（带下拉列表和填表说明）。\n--prefilled writes .xlsx only."
-            )
+            raise UsageError(_pair("cli.template.prefilled_xlsx_only"))
         from dashboard.store import storage
 
         data = prefilled_xlsx(name, storage.load_current(_engine(), name))
@@ -292,15 +284,10 @@ def _history_row(v: VersionInfo) -> list[str]:
 
 
 HISTORY_HEADER = (
-    "数据集 dataset",
-    "版本 version",
-    "时间 time",
-    "用户 user",
-    "文件 file",
-    "行数 rows",
-    "+新增 ~修改 -删除 =跳过",
-    "方式 mode",
-    "恢复自 restored from",
+    *(
+        _pair(f"cli.col.{col}", " ")
+        for col in ("dataset", "version", "time", "user", "file", "rows", "counts", "mode", "restored_from")
+    ),
 )
 
 
@@ -310,7 +297,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     name = _dataset_name(args.dataset) if args.dataset else None
     versions = storage.list_versions(_engine(), name)
     if not versions:
-        _say("还没有任何版本 / no versions yet")
+        _say(_pair("cli.history.empty", " / "))
         return OK
     _say(format_table(HISTORY_HEADER, [_history_row(v) for v in versions]))
     return OK
@@ -328,11 +315,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     if not result.accepted:  # the old content no longer fits (e.g. a brand it references is gone)
         _say(format_result(result))
         return REJECTED
-    _say(
-        f"已将 {name} 恢复为版本 {args.version} 的内容，新版本 {result.version}（{result.rows} 行）\n"
-        f"restored {name} to the content of version {args.version} as new version {result.version} "
-        f"({result.rows} rows)"
-    )
+    _say(_pair("cli.rollback.done", name=name, version=args.version, new=result.version, rows=result.rows))
     return OK
 
 
@@ -342,10 +325,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     engine = _engine()
     if args.if_empty and not storage.is_empty(engine):
-        _say("数据库已有数据，未加载示例数据 / the database already has data; demo not loaded")
+        _say(_pair("cli.demo.not_empty", " / "))
     else:
         for r in load_demo(engine):
-            _say(f"示例数据 demo {r.dataset}: {r.rows} 行 rows → 版本 version {r.version}")
+            demo, rows, version = (_pair(f"cli.{k}", " ") for k in ("word.demo", "word.rows", "col.version"))
+            _say(f"{demo} {r.dataset}: {r.rows} {rows} → {version} {r.version}")
     _say_demo_accounts(engine)
     return OK
 
@@ -357,10 +341,11 @@ def _say_demo_accounts(engine: Engine) -> None:
     data_dir = get_settings().data_dir
     accounts = auth.ensure_demo_accounts(engine, data_dir)
     roles = dict(auth.DEMO_ACCOUNTS)
-    _say("演示账户 demo accounts (仅用于演示 / demo only):")
+    _say(f"{_pair('cli.demo.accounts', ' ')} ({_pair('cli.demo.only', ' / ')}):")
+    word = _pair("cli.word.password", " ")
     for name, password in accounts.items():
-        _say(f"  {name:<7} {roles[name].label} {roles[name].value:<7} 密码 password: {password}")
-    _say(f"  (也保存在 also kept in {auth.demo_accounts_file(data_dir)})")
+        _say(f"  {name:<7} {roles[name].label} {roles[name].value:<7} {word}: {password}")
+    _say(f"  ({_pair('cli.demo.kept_in', ' ')} {auth.demo_accounts_file(data_dir)})")
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -369,9 +354,9 @@ def _read_password(args: argparse.Namespace) -> str:
 
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("密码 password: ")
-    if getpass.getpass("再输入一次 again: ") != first:
-        raise UsageError("两次输入的密码不一致\nthe two passwords differ")
+    first = getpass.getpass(f"{_pair('cli.word.password', ' ')}: ")
+    if getpass.getpass(f"{_pair('cli.password.again', ' ')}: ") != first:
+        raise UsageError(_pair("cli.password.differ"))
     return first
 
 
@@ -382,28 +367,29 @@ def cmd_users(args: argparse.Namespace) -> int:
     try:
         if args.users_command == "add":  # an admin chose the password: its owner replaces it first
             info = auth.add_user(engine, args.name, args.role, _read_password(args), must_change=True)
-            _say(f"已添加用户 {info.name}（{info.role.label} {info.role.value}）/ added {info.name}")
+            role = (f"{info.role.label} {info.role.value}", info.role.value)
+            _say(_pair("cli.users.added", "/ ", name=info.name, role=role))
         elif args.users_command == "list":
             rows = [
                 [
                     u.name,
                     f"{u.role.label} {u.role.value}",
-                    "停用 disabled" if u.disabled else "正常 active",
+                    _pair("cli.users.disabled" if u.disabled else "cli.users.active", " "),
                     clock.office_time(u.created_at),
                 ]
                 for u in auth.list_users(engine)
             ]
-            header = ("用户 user", "角色 role", "状态 status", "创建 created")
-            _say(format_table(header, rows) if rows else "还没有用户 / no users yet")
+            header = tuple(_pair(f"cli.users.col.{c}", " ") for c in ("user", "role", "status", "created"))
+            _say(format_table(header, rows) if rows else _pair("cli.users.none", " / "))
         elif args.users_command == "disable":
             auth.set_disabled(engine, args.name, True)
-            _say(f"已停用 {args.name}，其登录已全部失效 / disabled {args.name}; its sessions ended")
+            _say(_pair("cli.users.disable", " / ", name=args.name))
         elif args.users_command == "enable":
             auth.set_disabled(engine, args.name, False)
-            _say(f"已启用 {args.name} / enabled {args.name}")
+            _say(_pair("cli.users.enable", " / ", name=args.name))
         elif args.users_command == "passwd":
             auth.set_password(engine, args.name, _read_password(args), must_change=True)
-            _say(f"已修改 {args.name} 的密码，其登录已全部失效 / password changed; sessions ended")
+            _say(_pair("cli.users.passwd", " / ", name=args.name))
     except auth.AccountError as exc:
         raise UsageError(f"{exc.message}\n{exc.message_en}") from None
     return OK

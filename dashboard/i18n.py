@@ -1553,4 +1553,57 @@ CATALOGUE |= {
     ),
     "cli.import.unreadable": _s("无法读取文件 {path}：{reason}", "cannot read {path}: {reason}"),
     "cli.import.wrote_marked": _s("已写入标出问题的文件 {path}", "wrote the marked workbook {path}"),
+    "cli.format.disagree": _s(
+        "文件名 {target} 是 .{ext}，但 --format 是 {fmt}：请让两者一致（或去掉 --format）。",
+        "{target} is a .{ext} name but --format is {fmt}: make them agree (or drop --format).",
+    ),
+    "cli.format.unknown": _s(
+        "无法从文件名 {target} 判断格式：请用 .csv 或 .xlsx 结尾，或加上 --format csv|xlsx。",
+        "cannot tell the format from {target}: end it with .csv or .xlsx, or add --format csv|xlsx.",
+    ),
+    "cli.word.none": _s("无", "none"),
+    "cli.version.missing": _s(
+        "{name} 没有版本 {version}（现有：{have}）", "{name} has no version {version} (existing: {have})"
+    ),
+    "cli.template.prefilled_xlsx_only": _s(
+        "--prefilled 只能生成 .xlsx（带下拉列表和填表说明）。", "--prefilled writes .xlsx only."
+    ),
+    "cli.col.dataset": _s("数据集", "dataset"),
+    "cli.col.version": _s("版本", "version"),
+    "cli.col.time": _s("时间", "time"),
+    "cli.col.user": _s("用户", "user"),
+    "cli.col.file": _s("文件", "file"),
+    "cli.col.rows": _s("行数", "rows"),
+    "cli.col.counts": _s("+新增 ~修改 -删除 =跳过", "+added ~changed -removed =skipped"),
+    "cli.col.mode": _s("方式", "mode"),
+    "cli.col.restored_from": _s("恢复自", "restored from"),
+    "cli.history.empty": _s("还没有任何版本", "no versions yet"),
+    "cli.rollback.done": _s(
+        "已将 {name} 恢复为版本 {version} 的内容，新版本 {new}（{rows} 行）",
+        "restored {name} to the content of version {version} as new version {new} ({rows} rows)",
+    ),
+    "cli.demo.not_empty": _s(
+        "数据库已有数据，未加载示例数据", "the database already has data; demo not loaded"
+    ),
+    "cli.word.demo": _s("示例数据", "demo"),
+    "cli.word.rows": _s("行", "rows"),
+    "cli.demo.accounts": _s("演示账户", "demo accounts"),
+    "cli.demo.only": _s("仅用于演示", "demo only"),
+    "cli.demo.kept_in": _s("也保存在", "also kept in"),
+    "cli.word.password": _s("密码", "password"),
+    "cli.password.again": _s("再输入一次", "again"),
+    "cli.password.differ": _s("两次输入的密码不一致", "the two passwords differ"),
+    "cli.users.added": _s("已添加用户 {name}（{role}）", "added {name} ({role})"),
+    "cli.users.disabled": _s("停用", "disabled"),
+    "cli.users.active": _s("正常", "active"),
+    "cli.users.col.user": _s("用户", "user"),
+    "cli.users.col.role": _s("角色", "role"),
+    "cli.users.col.status": _s("状态", "status"),
+    "cli.users.col.created": _s("创建", "created"),
+    "cli.users.none": _s("还没有用户", "no users yet"),
+    "cli.users.disable": _s("已停用 {name}，其登录已全部失效", "disabled {name}; its sessions ended"),
+    "cli.users.enable": _s("已启用 {name}", "enabled {name}"),
+    "cli.users.passwd": _s(
+        "已修改 {name} 的密码，其登录已全部失效", "password of {name} changed; sessions ended"
+    ),
 }
