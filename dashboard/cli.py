@@ -410,19 +410,19 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if args.verify:
         manifest, problems = backup.verify(Path(args.verify))
         if manifest is None or problems:
-            _err(f"备份校验失败 / the backup failed its check: {args.verify}")
+            _err(_pair("cli.backup.verify_failed", " / ", path=args.verify))
             for problem in problems:
                 _err(f"  {problem}")
             return REJECTED
         _say(
-            f"备份完好：{len(manifest.parts)} 个部分，SHA-256 全部一致（{manifest.backend}，"
-            f"结构版本 {manifest.revision}，{manifest.created_at}）\n"
-            f"backup intact: {len(manifest.parts)} part(s), every SHA-256 matches "
-            f"({manifest.backend}, revision {manifest.revision}, {manifest.created_at})"
-        )
+            _pair(
+                "cli.backup.intact", parts=len(manifest.parts), backend=manifest.backend,
+                revision=manifest.revision, created=manifest.created_at,
+            )
+        )  # fmt: skip
         return OK
     if not args.output:
-        raise UsageError("请用 -o FILE 指定备份文件，或用 --verify FILE 校验\nuse -o FILE, or --verify FILE")
+        raise UsageError(_pair("cli.backup.no_output"))
     settings = get_settings()
     engine = _engine()
     try:
@@ -431,10 +431,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         raise UsageError(f"{exc.message}\n{exc.message_en}") from None
     rows = sum(manifest.rows.values())
     audit(engine, "backup", _actor(args), target=str(Path(args.output).resolve()), detail=f"{rows} rows")
-    _say(
-        f"已备份到 {args.output}：{rows} 行，{len(manifest.parts)} 个部分\n"
-        f"backed up to {args.output}: {rows} rows in {len(manifest.parts)} part(s)"
-    )
+    _say(_pair("cli.backup.done", path=args.output, rows=rows, parts=len(manifest.parts)))
     return OK
 
 
@@ -454,9 +451,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     detail = f"made {manifest.created_at}" + (f"; replaced audit rows kept in {kept}" if kept else "")
     audit(engine, "backup_restore", _actor(args), target=str(path.resolve()), detail=detail)
     rows = sum(manifest.rows.values())
-    _say(f"已从 {path} 恢复 {rows} 行及数据目录\nrestored {rows} rows and the data directory from {path}")
+    _say(_pair("cli.restore.done", path=path, rows=rows))
     if kept:
-        _say(f"被替换的审计记录已保存在 {kept}\nthe audit rows it replaced are kept in {kept}")
+        _say(_pair("cli.restore.audit_kept", path=kept))
     return OK
 
 
@@ -465,24 +462,21 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     report = verify_audit(_engine())
     if report.ok:
-        _say(
-            f"审计链完整：已核对 {report.checked} 条记录，链尾 {report.head}\n"
-            f"audit chain intact: {report.checked} row(s) checked, head {report.head}"
-        )
+        _say(_pair("cli.audit.intact", checked=report.checked, head=report.head))
         return OK
     when = clock.office_time(report.broken_at, "%Y-%m-%d %H:%M:%S") if report.broken_at else "?"
     _err(
-        f"审计链断裂：第一条不符的记录 id={report.broken_id}（{when}，{report.broken_action}）；"
-        f"此前 {report.checked} 条完好。\n"
-        f"audit chain BROKEN at row id={report.broken_id} ({when}, {report.broken_action}): {report.reason}; "
-        f"{report.checked} row(s) before it are intact."
-    )
+        _pair(
+            "cli.audit.broken", id=report.broken_id, when=when, action=report.broken_action,
+            reason=report.reason, checked=report.checked,
+        )
+    )  # fmt: skip
     return REJECTED
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     _engine()
-    _say("数据库已是最新结构 / database schema is up to date")
+    _say(_pair("cli.migrate.done", " / "))
     return OK
 
 
@@ -513,25 +507,6 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------
 # digest and weekly report (dashboard.notify)
 
-_PROBLEM_TEXT = {
-    "notify.webhook_kind": (
-        "DASHBOARD_WEBHOOKS 中的条目种类不对（应为 wecom、dingtalk、feishu 或 json）",
-        "DASHBOARD_WEBHOOKS entry has an unknown kind (use wecom, dingtalk, feishu or json)",
-    ),
-    "notify.webhook_url": (
-        "DASHBOARD_WEBHOOKS 中的地址不是 http(s)",
-        "DASHBOARD_WEBHOOKS address is not http(s)",
-    ),
-    "notify.email_incomplete": (
-        "邮件需要同时设置 DASHBOARD_SMTP_URL 和 DASHBOARD_DIGEST_EMAIL",
-        "email needs both DASHBOARD_SMTP_URL and DASHBOARD_DIGEST_EMAIL",
-    ),
-    "notify.smtp_url": (
-        "DASHBOARD_SMTP_URL 应以 smtp:// 或 smtps:// 开头",
-        "DASHBOARD_SMTP_URL must start with smtp:// or smtps://",
-    ),
-}
-
 
 def cmd_digest(args: argparse.Namespace) -> int:
     from dataclasses import asdict
@@ -542,8 +517,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     settings = get_settings()
     channels, problems = delivery.configured(engine, settings)
     for p in problems:
-        zh, en = _PROBLEM_TEXT[p.id]
-        _err(f"{zh}：{p.entry}\n{en}: {p.entry}")
+        _err(_pair(f"cli.{p.id}", entry=p.entry))
     if problems and args.send:  # nothing is sent while the configuration is wrong
         return USAGE
     if not args.send:
@@ -554,22 +528,13 @@ def cmd_digest(args: argparse.Namespace) -> int:
             _say(messages.render(digest, settings.digest_lang, settings.public_url).plain())
         return OK
     if not channels:
-        raise UsageError(
-            "没有配置任何渠道：请设置 DASHBOARD_WEBHOOKS 或 DASHBOARD_SMTP_URL + DASHBOARD_DIGEST_EMAIL，"
-            "或由管理员在 /notify 页面添加。\n"
-            "no channel configured: set DASHBOARD_WEBHOOKS, or DASHBOARD_SMTP_URL and "
-            "DASHBOARD_DIGEST_EMAIL, or add one on /notify."
-        )
+        raise UsageError(_pair("cli.digest.no_channel"))
     results = delivery.run(engine, force=args.force, channels=channels, settings=settings)
     if args.json:
         _say(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=2))
     else:
-        words = {
-            "sent": "已发送 / sent",
-            "failed": "发送失败 / failed",
-            "already_sent": "今天已发送过（--force 可重发） / already sent today (--force sends again)",
-            "busy": "另一进程正在发送 / another worker is sending it",
-        }
+        statuses = ("sent", "failed", "already_sent", "busy")
+        words = {status: _pair(f"cli.digest.{status}", " / ") for status in statuses}
         for r in results:
             reason = f" — {r.reason}" if r.reason else ""
             _say(f"{r.day}  {r.target}  {words[r.status]}{reason}")
@@ -582,9 +547,7 @@ def _day_arg(text: str | None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError(
-            f"日期应写成 2026-12-04：{text}\nthe date must look like 2026-12-04: {text!r}"
-        ) from None
+        raise UsageError(_pair("cli.report.bad_date", text=text)) from None
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -600,12 +563,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         doc = document.build(_engine(), day, fmt, lang, charts=not args.no_charts)
     except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
         log = log_internal_error(exc)
-        _err(f"无法生成 {fmt.upper()}（详见 {log}）\ncould not build the {fmt.upper()} (details in {log})")
+        _err(_pair("cli.report.failed", fmt=fmt.upper(), log=log))
         return REJECTED
     if not doc.charts_drawn and not args.no_charts:
-        _err("本机没有图表渲染器，文档只含表格 / no chart renderer here: the document has the tables only")
+        _err(_pair("cli.report.no_charts", " / "))
     if fmt == "pdf":
-        _err(f"PDF 由 {doc.engine} 生成 / PDF made by {doc.engine}")
+        _err(_pair("cli.report.pdf_engine", " / ", engine=doc.engine))
     _write_bytes(doc.content, args.output)
     return OK
 
@@ -757,9 +720,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE
     except CheckCrashed as exc:
         log = log_internal_error(exc)
-        _err(
-            f"内部错误：检查「{exc.rule}」出错，什么都没有写入。请把 {log} 发给维护人员。\n"
-            f"internal error in check {exc.rule}, nothing was written; please report it "
-            f"(details in {log})."
-        )
+        _err(_pair("cli.internal_error", rule=exc.rule, log=log))
         return INTERNAL

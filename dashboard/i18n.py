@@ -1606,4 +1606,77 @@ CATALOGUE |= {
     "cli.users.passwd": _s(
         "已修改 {name} 的密码，其登录已全部失效", "password of {name} changed; sessions ended"
     ),
+    "cli.backup.verify_failed": _s("备份校验失败 {path}", "the backup failed its check: {path}"),
+    "cli.backup.intact": _s(
+        "备份完好：{parts} 个部分，SHA-256 全部一致（{backend}，结构版本 {revision}，{created}）",
+        "backup intact: {parts} part(s), every SHA-256 matches ({backend}, revision {revision}, {created})",
+    ),
+    "cli.backup.no_output": _s(
+        "请用 -o FILE 指定备份文件，或用 --verify FILE 校验",
+        "use -o FILE, or --verify FILE",
+    ),
+    "cli.backup.done": _s(
+        "已备份到 {path}：{rows} 行，{parts} 个部分", "backed up to {path}: {rows} rows in {parts} part(s)"
+    ),
+    "cli.restore.done": _s(
+        "已从 {path} 恢复 {rows} 行及数据目录",
+        "restored {rows} rows and the data directory from {path}",
+    ),
+    "cli.restore.audit_kept": _s(
+        "被替换的审计记录已保存在 {path}",
+        "the audit rows it replaced are kept in {path}",
+    ),
+    "cli.audit.intact": _s(
+        "审计链完整：已核对 {checked} 条记录，链尾 {head}",
+        "audit chain intact: {checked} row(s) checked, head {head}",
+    ),
+    "cli.audit.broken": _s(
+        "审计链断裂：第一条不符的记录 id={id}（{when}，{action}）：{reason}；此前 {checked} 条完好。",
+        "audit chain BROKEN at row id={id} ({when}, {action}): "
+        "{reason}; {checked} row(s) before it are intact.",
+    ),
+    "cli.migrate.done": _s("数据库已是最新结构", "database schema is up to date"),
+    "cli.notify.webhook_kind": _s(
+        "DASHBOARD_WEBHOOKS 中的条目种类不对（应为 wecom、dingtalk、feishu 或 json）：{entry}",
+        "DASHBOARD_WEBHOOKS entry has an unknown kind (use wecom, dingtalk, feishu or json): {entry}",
+    ),
+    "cli.notify.webhook_url": _s(
+        "DASHBOARD_WEBHOOKS 中的地址不是 http(s)：{entry}",
+        "DASHBOARD_WEBHOOKS address is not http(s): {entry}",
+    ),
+    "cli.notify.email_incomplete": _s(
+        "邮件需要同时设置 DASHBOARD_SMTP_URL 和 DASHBOARD_DIGEST_EMAIL：{entry}",
+        "email needs both DASHBOARD_SMTP_URL and DASHBOARD_DIGEST_EMAIL: {entry}",
+    ),
+    "cli.notify.smtp_url": _s(
+        "DASHBOARD_SMTP_URL 应以 smtp:// 或 smtps:// 开头：{entry}",
+        "DASHBOARD_SMTP_URL must start with smtp:// or smtps://: {entry}",
+    ),
+    "cli.digest.no_channel": _s(
+        "没有配置任何渠道：请设置 DASHBOARD_WEBHOOKS 或 DASHBOARD_SMTP_URL + DASHBOARD_DIGEST_EMAIL，"
+        "或由管理员在 /notify 页面添加。",
+        "no channel configured: set DASHBOARD_WEBHOOKS, or DASHBOARD_SMTP_URL and "
+        "DASHBOARD_DIGEST_EMAIL, or add one on /notify.",
+    ),
+    "cli.digest.sent": _s("已发送", "sent"),
+    "cli.digest.failed": _s("发送失败", "failed"),
+    "cli.digest.already_sent": _s(
+        "今天已发送过（--force 可重发）",
+        "already sent today (--force sends again)",
+    ),
+    "cli.digest.busy": _s("另一进程正在发送", "another worker is sending it"),
+    "cli.report.bad_date": _s(
+        "日期应写成 2026-12-04：{text}",
+        "the date must look like 2026-12-04: {text!r}",
+    ),
+    "cli.report.failed": _s("无法生成 {fmt}（详见 {log}）", "could not build the {fmt} (details in {log})"),
+    "cli.report.no_charts": _s(
+        "本机没有图表渲染器，文档只含表格",
+        "no chart renderer here: the document has the tables only",
+    ),
+    "cli.report.pdf_engine": _s("PDF 由 {engine} 生成", "PDF made by {engine}"),
+    "cli.internal_error": _s(
+        "内部错误：检查「{rule}」出错，什么都没有写入。请把 {log} 发给维护人员。",
+        "internal error in check {rule}, nothing was written; please report it (details in {log}).",
+    ),
 }
