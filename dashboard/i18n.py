@@ -1679,4 +1679,6 @@ CATALOGUE |= {
         "内部错误：检查「{rule}」出错，什么都没有写入。请把 {log} 发给维护人员。",
         "internal error in check {rule}, nothing was written; please report it (details in {log}).",
     ),
+    # notify/messages.py: a section heading in the plain-text digest
+    "notify.heading": _s("【{text}】", "[{text}]"),
 }

@@ -316,3 +316,13 @@ def test_the_command_line_prints_no_chinese_of_its_own() -> None:
     }
     assert len(allowed) > 10  # the parser is still read, not skipped
     assert _inline_chinese([path], allowed) == [], "move these to dashboard/i18n.py and use i18n.both"
+
+
+def test_the_digest_messages_show_no_chinese_of_their_own() -> None:
+    """The digest's words come from the catalogue; only the Feishu heading brackets stay inline."""
+    allowed = {
+        "【": "Feishu posts have no heading tag: 【…】 marks a heading whatever the language",
+        "】": "Feishu posts have no heading tag: 【…】 marks a heading whatever the language",
+    }
+    paths = sorted((DASHBOARD / "notify").rglob("*.py"))
+    assert _inline_chinese(paths, allowed) == [], "move these to dashboard/i18n.py and use i18n.t/both"

@@ -59,7 +59,7 @@ class Message:
         rows = [self.title, ""]
         for kind, line in self.lines():
             if kind == "heading":
-                rows += ["", f"【{line.text}】" if self.lang == "zh" else f"[{line.text}]"]
+                rows += ["", i18n.t("notify.heading", self.lang, text=line.text)]
             else:
                 rows.append(f"{line.text}  {line.href}" if line.href else line.text)
         return "\n".join(rows).strip() + "\n"
