@@ -284,10 +284,9 @@ def _history_row(v: VersionInfo) -> list[str]:
 
 
 HISTORY_HEADER = (
-    *(
-        _pair(f"cli.col.{col}", " ")
-        for col in ("dataset", "version", "time", "user", "file", "rows", "counts", "mode", "restored_from")
-    ),
+    *(_pair(f"cli.col.{col}", " ") for col in ("dataset", "version", "time", "user", "file", "rows")),
+    t("cli.col.counts", "zh"),  # the +/~/-/= signs explain themselves: the Chinese words alone, as before
+    *(_pair(f"cli.col.{col}", " ") for col in ("mode", "restored_from")),
 )
 
 
