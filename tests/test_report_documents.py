@@ -224,11 +224,11 @@ def test_the_report_downloads_need_a_session_and_come_as_word_in_the_asked_langu
     eng = storage.make_engine(sqlite_url)
     storage.migrate(eng)
     load_demo(eng, clock.office_today())
-    auth.add_user(eng, "leader", "viewer", "correct horse 9")
+    auth.add_user(eng, "leader", "viewer", "Correct-horse-9")
     anonymous = TestClient(api.build())
     assert anonymous.get("/api/report/weekly.docx").status_code == 401
     client = TestClient(api.build(), follow_redirects=False)
-    assert client.post("/api/login", data={"name": "leader", "password": "correct horse 9"}).status_code in (
+    assert client.post("/api/login", data={"name": "leader", "password": "Correct-horse-9"}).status_code in (
         200,
         303,
     )
