@@ -8,75 +8,56 @@ from __future__ import annotations
 
 import reflex as rx
 
-from dashboard.components.layout import lang_toggle
+from dashboard.components.forms import both_html, form_card
 from dashboard.components.text import label
-from dashboard.pages.login import _both
 from dashboard.state.auth import PASSWORD_ERRORS, PasswordChange
-from dashboard.state.prefs import Prefs
 
 FORM = f"""
 <form method="post" action="/api/password" id="password-form" class="login-form" autocomplete="off">
   <input type="hidden" name="next" id="password-next" value="/">
-  <label for="password-current">{_both("password.current")}</label>
+  <label for="password-current">{both_html("password.current")}</label>
   <input id="password-current" name="current" type="password" autocomplete="current-password" required>
-  <label for="password-new">{_both("password.new")}</label>
+  <label for="password-new">{both_html("password.new")}</label>
   <input id="password-new" name="new" type="password" autocomplete="new-password" required minlength="8">
-  <label for="password-again">{_both("password.again")}</label>
+  <label for="password-again">{both_html("password.again")}</label>
   <input id="password-again" name="again" type="password" autocomplete="new-password" required minlength="8">
-  <button type="submit" id="password-submit">{_both("password.submit")}</button>
+  <button type="submit" id="password-submit">{both_html("password.submit")}</button>
 </form>
 """
 
 
 def page() -> rx.Component:
-    return rx.center(
-        rx.card(
-            rx.flex(
-                rx.flex(
-                    rx.heading(label("app.title"), " · ", label("password.title"), size="6", as_="h1"),
-                    lang_toggle("password"),
-                    justify="between",
-                    align="center",
-                    spacing="2",
-                    wrap="wrap",
-                ),
-                rx.cond(
-                    PasswordChange.forced,
-                    rx.callout(
-                        label("password.forced"),
-                        icon="key-round",
-                        color_scheme="amber",
-                        size="1",
-                        id="password-forced",
-                    ),
-                ),
-                rx.match(
-                    PasswordChange.failed,
-                    *(
-                        (
-                            code,
-                            rx.callout(
-                                label(f"password.error.{code}"),
-                                icon="triangle-alert",
-                                color_scheme="red",
-                                size="1",
-                                id="password-failed",
-                            ),
-                        )
-                        for code in PASSWORD_ERRORS
-                    ),
-                    rx.fragment(),
-                ),
-                rx.text(label("password.rules"), size="1", color_scheme="gray", id="password-rules"),
-                rx.html(FORM),
-                direction="column",
-                spacing="3",
+    return form_card(
+        "password",
+        "password.title",
+        rx.cond(
+            PasswordChange.forced,
+            rx.callout(
+                label("password.forced"),
+                icon="key-round",
+                color_scheme="amber",
+                size="1",
+                id="password-forced",
             ),
-            class_name="login-card",
-            width="100%",
-            max_width="26rem",
-            data_lang=rx.cond(Prefs.is_en, "en", "zh"),
         ),
-        min_height="80vh",
-        padding="1rem",
+        rx.match(
+            PasswordChange.failed,
+            *(
+                (
+                    code,
+                    rx.callout(
+                        label(f"password.error.{code}"),
+                        icon="triangle-alert",
+                        color_scheme="red",
+                        size="1",
+                        id="password-failed",
+                    ),
+                )
+                for code in PASSWORD_ERRORS
+            ),
+            rx.fragment(),
+        ),
+        rx.text(label("password.rules"), size="1", color_scheme="gray", id="password-rules"),
+        rx.html(FORM),
+        max_width="26rem",
     )

@@ -62,7 +62,8 @@ def corrections_both(v: storage.VersionInfo) -> tuple[str, str]:
         return "", ""
     head = i18n.both("staff.history.corrections", n=len(v.corrections))
     rows = correction_rows(v.corrections)
-    return head[0] + "；".join(r["zh"] for r in rows), head[1] + "; ".join(r["en"] for r in rows)
+    zh_sep, en_sep = i18n.both("sep.clauses")
+    return head[0] + zh_sep.join(r["zh"] for r in rows), head[1] + en_sep.join(r["en"] for r in rows)
 
 
 def _version_row(v: storage.VersionInfo) -> dict[str, str]:
@@ -73,6 +74,7 @@ def _version_row(v: storage.VersionInfo) -> dict[str, str]:
         if v.restored_from is None
         else i18n.both("staff.history.restored_from", version=v.restored_from)
     )
+    corrections = corrections_both(v)
     return {
         "dataset": v.dataset,
         "title": title,
@@ -85,8 +87,8 @@ def _version_row(v: storage.VersionInfo) -> dict[str, str]:
         "counts": f"+{v.added} ~{v.changed} -{v.removed} ={v.skipped}",
         "restored": restored[0],
         "restored_en": restored[1],
-        "corrections": corrections_both(v)[0],
-        "corrections_en": corrections_both(v)[1],
+        "corrections": corrections[0],
+        "corrections_en": corrections[1],
         "href": f"/api/original/{v.dataset}/{v.number}",
         "csv_href": f"/api/export/{v.dataset}.csv?version={v.number}",
         "xlsx_href": f"/api/export/{v.dataset}.xlsx?version={v.number}",
