@@ -1341,6 +1341,13 @@ def both(key: str, **fmt: Any) -> tuple[str, str]:
     return t(key, "zh", **values(0)), t(key, "en", **values(1))
 
 
+def join_both(sep_key: str, pairs: Iterable[tuple[str, str]]) -> tuple[str, str]:
+    """(zh, en) pairs joined per language by the separator ``sep_key`` ('、' and ', ' for sep.list)."""
+    items = list(pairs)
+    zh_sep, en_sep = both(sep_key)
+    return zh_sep.join(zh for zh, _ in items), en_sep.join(en for _, en in items)
+
+
 def dataset_title(dataset: Titled, lang: str = DEFAULT_LANG) -> str:
     """A dataset's title in ``lang`` (both live in the contract)."""
     return dataset.title if lang == "zh" else dataset.title_en
@@ -1681,4 +1688,14 @@ CATALOGUE |= {
     ),
     # notify/messages.py: a section heading in the plain-text digest
     "notify.heading": _s("【{text}】", "[{text}]"),
+}
+
+
+# The last literal pairs of state/, components/ and pages/ (issue 12): punctuation and names that
+# differ by language.
+CATALOGUE |= {
+    "lang.self": _s("中文", "English"),  # each language's own name (the toggle names the other one)
+    "sep.comma": _s("，", ", "),  # between the clauses of one fact
+    "staff.upload.read.sheet": _s("「{sheet}」", "'{sheet}'"),  # a sheet named in a list of sheets
+    "app.in_parens": _s("（{text}）", " ({text})"),  # a remark after a sentence (since when)
 }

@@ -326,3 +326,20 @@ def test_the_digest_messages_show_no_chinese_of_their_own() -> None:
     }
     paths = sorted((DASHBOARD / "notify").rglob("*.py"))
     assert _inline_chinese(paths, allowed) == [], "move these to dashboard/i18n.py and use i18n.t/both"
+
+
+def test_states_components_and_pages_show_no_chinese_of_their_own() -> None:
+    """What the pages show comes from the catalogue (or the contract, or data): no inline Chinese.
+
+    Punctuation that differs by language (：/: , （）/() , 、/, ) is catalogue text too
+    (app.label, app.in_parens, sep.*), and so is the toggle's name of each language (lang.self).
+    Nothing is allowed here: a reason would have to be written next to any literal added below.
+    """
+    allowed: dict[str, str] = {}
+    paths = [
+        p for folder in ("state", "components", "pages") for p in sorted((DASHBOARD / folder).rglob("*.py"))
+    ]
+    assert len(paths) > 30  # the three packages are read, not skipped
+    assert _inline_chinese(paths, allowed) == [], (
+        "move these to dashboard/i18n.py and use i18n.t/both or label"
+    )

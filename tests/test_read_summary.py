@@ -73,3 +73,5 @@ def test_skipped_lines_are_listed_with_the_readers_reason_and_sheet() -> None:
     assert ReadSummary.from_json(summary.to_json()) == summary
     facts = {f["label"]: f["value"] for f in read_facts(summary)}
     assert facts["工作表"] == "「3月」、「4月」" and facts["表头行"] == "「3月」第 3 行，「4月」第 2 行"
+    facts_en = {f["label_en"]: f["value_en"] for f in read_facts(summary)}
+    assert facts_en["Sheet(s)"] == "'3月', '4月'" and facts_en["Header row"] == "'3月' line 3, '4月' line 2"

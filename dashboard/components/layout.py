@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from dashboard import i18n
 from dashboard.board.views import Freshness
 from dashboard.components import site
 from dashboard.components.account import account_bar, demo_mode_notice
@@ -44,7 +45,11 @@ def lang_toggle(current: str) -> rx.Component:
     page ``current`` declares it redoes in the new language."""
     return rx.button(
         rx.icon("languages", size=16),
-        rx.cond(Prefs.is_en, rx.text.span("中文", lang="zh"), rx.text.span("English", lang="en")),
+        rx.cond(
+            Prefs.is_en,
+            rx.text.span(i18n.t("lang.self", "zh"), lang="zh"),
+            rx.text.span(i18n.t("lang.self", "en"), lang="en"),
+        ),
         on_click=[Prefs.toggle_lang, *site.after_lang_switch(current)],
         variant="soft",
         size="2",

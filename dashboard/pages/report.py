@@ -34,9 +34,7 @@ def _warning(w: WarningRow) -> rx.Component:
         w.before,
         data_value(w.name),
         w.after,
-        rx.cond(Prefs.is_en, " (", "（"),
-        w.since,
-        rx.cond(Prefs.is_en, ")", "）"),
+        label("app.in_parens", text=w.since),
         class_name="report-warning",
     )
 

@@ -309,7 +309,7 @@ def read_summary() -> rx.Component:
                 Upload.facts,
                 lambda f: rx.text(
                     pick(f["label"], f["label_en"]),
-                    rx.cond(Prefs.is_en, ": ", "："),
+                    label("app.label", label=""),
                     rx.text.span(pick(f["value"], f["value_en"]), class_name="dv"),  # may name sheets
                     size="2",
                 ),

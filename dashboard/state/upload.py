@@ -170,8 +170,8 @@ def read_facts(summary: ReadSummary) -> list[dict[str, str]]:
                 )
             )
     if summary.sheets:
-        zh = "、".join(f"「{s}」" for s in summary.sheets)
-        facts.append(_fact("staff.upload.read.sheets", (zh, ", ".join(f"'{s}'" for s in summary.sheets))))
+        names = (i18n.both("staff.upload.read.sheet", sheet=s) for s in summary.sheets)
+        facts.append(_fact("staff.upload.read.sheets", i18n.join_both("sep.list", names)))
     lines = summary.header_lines or {"": 1}
     several = len(lines) > 1
     parts = [
@@ -180,9 +180,7 @@ def read_facts(summary: ReadSummary) -> list[dict[str, str]]:
         else i18n.both("staff.upload.read.header_line", line=line)
         for sheet, line in lines.items()
     ]
-    facts.append(
-        _fact("staff.upload.read.header", ("，".join(z for z, _ in parts), ", ".join(e for _, e in parts)))
-    )
+    facts.append(_fact("staff.upload.read.header", i18n.join_both("sep.comma", parts)))
     return facts
 
 
