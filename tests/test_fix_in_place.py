@@ -24,6 +24,7 @@ from dashboard.state.history import History
 from dashboard.state.upload import Upload
 from dashboard.store import storage, uploads
 from tests import test_security as security
+from tests.messages import said
 from tests.test_security import PASSWORD, _client, _fire, _state, _upload
 
 engine = security.engine  # the fixture: a migrated database with a viewer, an editor and an admin
@@ -143,7 +144,7 @@ def test_threat_a_viewer_or_a_signed_out_client_fires_check_again(engine: sa.Eng
         state.pending = pending
         _fire(state, "check_again")
         _fire(state, "recheck", [["3", "户类", "2"], ["4", "签约日期", "2024-03-01"]])
-        assert "没有上传权限" in state.message and not state.accepted
+        assert said(state, "staff.upload.forbidden") == {} and not state.accepted
     report = uploads.load_report(get_settings().data_dir, pending, "staff")
     assert report.corrections == [] and not report.accepted  # the pending upload is as it was
     assert storage.list_versions(engine) == []
@@ -155,7 +156,7 @@ def test_threat_another_editor_corrects_someone_elses_pending_upload(engine: sa.
     state = _state(Upload, "staff2")
     state.pending = pending
     _fire(state, "recheck", [["3", "户类", "2"], ["4", "签约日期", "2024-03-01"]])
-    assert "找不到这次上传" in state.message
+    assert said(state, "staff.upload.not_found") == {}
     _fire(state, "confirm")
     assert uploads.load_report(get_settings().data_dir, pending, "staff").corrections == []
     assert storage.list_versions(engine) == []

@@ -24,9 +24,11 @@ from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import CoveredTableCell, Table, TableCell, TableRow
 from odf.text import P
 
+from dashboard import i18n
 from dashboard.ingest.problems import Problem, UnreadableFile
 from dashboard.ingest.reading import read_table
 from dashboard.ingest.validation import Checked, validate
+from tests.messages import fields_in, said
 from tests.test_cli import dashboard
 
 Rows = list[list[object]]
@@ -265,7 +267,10 @@ def test_monthly_sheets_with_the_same_header_are_one_ledger_and_locations_name_t
     assert list(raw.sheet_of_row) == list(checked.sheet_of_row) == ["3月", "3月", "4月", "4月"]
     [error] = checked.problems.errors
     assert (error.rule, error.sheet, error.line) == ("key.duplicate", "4月", 3)
-    assert "「3月」第 3 行" in error.message
+    assert fields_in(said(error, "check.key.duplicate")["first"], "where.sheet_line") == {
+        "sheet": "3月",
+        "line": "3",
+    }
     assert error.where("zh") == "「4月」第 3 行，列「房产编号」"
 
 
@@ -484,22 +489,27 @@ def _ole_with_stream(name: str) -> bytes:
     return bytes(data)
 
 
+WORD_DOC = {"what": i18n.t("read.kind.doc"), "save_as": i18n.t("read.save_as")}
+
+
 @pytest.mark.parametrize(
-    ("data", "name", "says"),
+    ("data", "name", "key", "fields"),
     [
-        (_ole_with_stream("EncryptedPackage"), "台账.xlsx", "密码"),
-        (_ole_with_stream("EncryptionInfo"), "台账.xls", "密码"),
-        (_ole_with_stream("WpsBook"), "台账.et", "WPS"),
-        (b"\x00\x01\x02WPS binary" * 50, "台账.et", "WPS"),
-        (_ole_with_stream("WordDocument"), "台账.doc", "Word"),
+        (_ole_with_stream("EncryptedPackage"), "台账.xlsx", "read.password", {}),
+        (_ole_with_stream("EncryptionInfo"), "台账.xls", "read.password", {}),
+        (_ole_with_stream("WpsBook"), "台账.et", "read.wps_et", {}),
+        (b"\x00\x01\x02WPS binary" * 50, "台账.et", "read.wps_et", {}),
+        (_ole_with_stream("WordDocument"), "台账.doc", "read.not_a_table", WORD_DOC),
     ],
 )
-def test_a_file_that_cannot_be_read_says_what_it_is_and_to_save_it_as_xlsx(data: bytes, name: str, says: str):
+def test_a_file_that_cannot_be_read_says_what_it_is_and_to_save_it_as_xlsx(
+    data: bytes, name: str, key: str, fields: dict[str, str]
+):
+    """Each message names what the file is and says 另存为 .xlsx (tests/test_messages.py)."""
     with pytest.raises(UnreadableFile) as caught:
         read_table(data, name)
 
-    assert says in caught.value.message
-    assert "另存为" in caught.value.message and ".xlsx" in caught.value.message
+    assert said(caught.value, key) == fields
 
 
 def test_a_word_document_zip_is_not_mistaken_for_a_workbook():
@@ -511,7 +521,10 @@ def test_a_word_document_zip_is_not_mistaken_for_a_workbook():
     with pytest.raises(UnreadableFile) as caught:
         read_table(out.getvalue(), "台账.xlsx")
 
-    assert "文字文档" in caught.value.message
+    assert said(caught.value, "read.not_a_table") == {
+        "what": i18n.t("read.kind.text"),
+        "save_as": i18n.t("read.save_as"),
+    }
 
 
 # --- through the command line, as a new user tries it --------------------------------------
@@ -557,7 +570,7 @@ def test_cli_says_what_an_encrypted_workbook_is_and_exits_2(tmp_path: Path, sqli
     done = dashboard("import", "demolition", str(path))
 
     assert done.returncode == 2
-    assert "密码" in done.stderr and "另存为" in done.stderr and "Traceback" not in done.stderr
+    assert i18n.t("read.password", "zh") in done.stderr and "Traceback" not in done.stderr
 
 
 def test_cli_lists_errors_sheet_by_sheet_naming_each_sheet(tmp_path: Path, sqlite_url: str):
@@ -569,7 +582,8 @@ def test_cli_lists_errors_sheet_by_sheet_naming_each_sheet(tmp_path: Path, sqlit
     done = dashboard("import", "demolition", str(path))
 
     assert done.returncode == 1
-    march_at, april_at = done.stdout.find("sheet 3月, line 3"), done.stdout.find("sheet 4月, line 2")
+    march_at = done.stdout.find(i18n.t("where.sheet_line", "en", sheet="3月", line=3))
+    april_at = done.stdout.find(i18n.t("where.sheet_line", "en", sheet="4月", line=2))
     assert -1 < march_at < april_at, done.stdout
 
 

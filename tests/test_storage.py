@@ -22,6 +22,7 @@ from dashboard.ingest.reading import read_table
 from dashboard.ingest.validation import validate
 from dashboard.store import storage
 from dashboard.store.tables import ledger_name
+from tests.messages import said
 
 
 def csv(dataset: str, rows: list[dict[str, str]], encoding: str = "utf-8") -> bytes:
@@ -401,7 +402,8 @@ def test_replacing_the_brands_without_one_that_activities_still_use_is_refused(e
         "项目编码",
         "BR-01",
     )
-    assert "仍被「品牌活动记录」中的 2 行引用" in problem.message
+    fields = said(problem, "check.referenced")  # still used by 2 rows of 品牌活动记录
+    assert (fields["code"], fields["other"], fields["n"]) == ("BR-01", "品牌活动记录", "2")
     assert [v.number for v in storage.list_versions(engine, "brands")] == [1]  # nothing written
     # Keeping the used brand, the same change goes in; upsert never removes one.
     assert storage.import_file(engine, "brands", csv("brands", [brand("BR-01")]), "v2.csv").accepted
@@ -439,7 +441,7 @@ def test_restoring_activities_of_a_brand_removed_since_is_refused(engine: sa.Eng
     assert not result.accepted
     (problem,) = result.problems.errors
     assert (problem.rule, problem.column, problem.value) == ("foreign_key.project_code", "项目编码", "BR-01")
-    assert "这一版有 2 行" in problem.message
+    assert said(problem, "check.restore.foreign_key")["n"] == "2"
     assert [v.number for v in storage.list_versions(engine, "activities")] == [2, 1]  # nothing written
 
 

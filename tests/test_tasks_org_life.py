@@ -29,6 +29,7 @@ from dashboard.store import storage
 from dashboard.store.export import template_csv, to_csv_bytes
 from dashboard.store.xlsx import prefilled_xlsx, template_xlsx
 from tests.conftest import DEMO_DAY
+from tests.messages import said
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -165,7 +166,7 @@ def test_a_closed_item_needs_its_closed_date_and_an_open_one_has_none() -> None:
         ("required_from.closed_date", 2, "办结日期", "error"),
         ("empty_before.closed_date", 3, "办结日期", "error"),
     ]
-    assert "已办结" in checked.problems.errors[0].message
+    assert said(checked.problems.errors[0], "check.required_from")["label"] == "已办结"
 
 
 def test_required_task_cells_and_enumerations_are_checked_by_the_contract() -> None:
@@ -188,8 +189,12 @@ def test_more_attended_than_expected_is_a_warning_that_lets_the_row_in(attended:
     assert rules(checked) == expected
     if warned:
         problem = checked.problems.warnings[0]
-        assert "31" in problem.message and "30" in problem.message and "应到人数" in problem.message
-        assert "31" in problem.message_en and "30" in problem.message_en
+        assert said(problem, "check.org_life.attended_over_expected") == {
+            "column": "实到人数",
+            "attended": "31",
+            "expected_column": "应到人数",
+            "expected": "30",
+        }
 
 
 def test_attendance_is_optional_and_a_missing_count_warns_of_nothing() -> None:
@@ -246,7 +251,7 @@ def test_a_meeting_of_an_organisation_not_in_the_elections_is_refused_at_its_lin
     assert [(p.rule, p.line, p.column, p.value) for p in result.problems.errors] == [
         ("foreign_key.org_code", 3, "组织编码", "ORG-099")
     ]
-    assert "换届选举进度" in result.problems.errors[0].message
+    assert said(result.problems.errors[0], "check.foreign_key")["ref"] == "换届选举进度"
     assert storage.list_versions(engine, "org_life") == []  # nothing written
 
 
@@ -264,8 +269,14 @@ def test_replacing_elections_without_an_organisation_org_life_uses_is_refused(en
         "ORG-002",
         "组织编码",
     )
-    assert "ORG-002" in problem.message and "2 行" in problem.message and "组织生活" in problem.message
-    assert "2 org_life rows" in problem.message_en
+    assert said(problem, "check.referenced") == {
+        "code": "ORG-002",
+        "other": "组织生活",
+        "n": "2",
+        "dataset": "换届选举进度",
+        "column": "组织编码",
+    }
+    assert said(problem, "check.referenced", "en")["other"] == "org_life"
     assert len(storage.list_versions(engine, "elections")) == 1
 
 

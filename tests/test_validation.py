@@ -22,6 +22,7 @@ from dashboard.ingest.frames import coerce_types, typed_empty
 from dashboard.ingest.problems import CheckCrashed
 from dashboard.ingest.reading import read_table
 from dashboard.ingest.validation import Checked, validate
+from tests.messages import fields_in, said
 
 DEMOLITION_HEADER = "房产编号,户主,户类,党小组,当前状态,签约日期,腾空日期,拆除日期,重点户,建筑面积,备注"
 
@@ -122,7 +123,7 @@ def test_extra_columns_are_ignored_with_a_warning():
     assert checked.ok
     [warning] = checked.problems.warnings
     assert (warning.rule, warning.column) == ("header.ignored", "联系电话")
-    assert "已忽略" in warning.message
+    assert said(warning, "check.header.ignored") == {"written": "联系电话", "dataset": "一社区一品牌"}
 
 
 def test_missing_required_column_is_reported_by_its_chinese_name():
@@ -130,7 +131,7 @@ def test_missing_required_column_is_reported_by_its_chinese_name():
 
     problem = only_error(checked)
     assert (problem.rule, problem.line, problem.column) == ("header.missing", 1, "品牌名称")
-    assert "请在第 1 行加上" in problem.message
+    assert said(problem, "check.header.missing") == {"header": "品牌名称", "line": "1", "name": "brand_name"}
 
 
 def test_absent_optional_columns_are_all_missing():
@@ -146,7 +147,11 @@ def test_the_same_column_twice_is_an_error():
 
     problem = only_error(checked)
     assert (problem.rule, problem.column) == ("header.duplicate", "category")
-    assert "户类" in problem.message
+    assert said(problem, "check.header.duplicate.two_names") == {
+        "written": "category",
+        "first": "户类",
+        "header": "户类",
+    }
 
 
 def test_the_same_header_written_twice_is_an_error():
@@ -154,7 +159,7 @@ def test_the_same_header_written_twice_is_an_error():
 
     problem = only_error(checked)
     assert (problem.rule, problem.column) == ("header.duplicate", "户类")
-    assert "出现了两次" in problem.message
+    assert said(problem, "check.header.duplicate") == {"written": "户类"}
 
 
 def test_a_column_with_cells_but_no_header_is_ignored_with_a_warning():
@@ -163,7 +168,7 @@ def test_a_column_with_cells_but_no_header_is_ignored_with_a_warning():
     assert checked.ok
     [warning] = checked.problems.warnings
     assert (warning.rule, warning.column) == ("header.ignored", "")
-    assert "第 12 列" in warning.message
+    assert said(warning, "check.header.ignored.unnamed") == {"pos": "12", "line": "1"}
 
 
 def test_a_file_with_only_a_header_has_no_rows():
@@ -195,7 +200,7 @@ def test_an_empty_required_cell_is_reported():
     problem = only_error(demolition("DX-001,,1,2,已摸底,,,,,,"))
 
     assert (problem.rule, problem.line, problem.column, problem.value) == ("cell.required", 2, "户主", None)
-    assert "必须填写" in problem.message
+    assert said(problem, "check.cell.required") == {"column": "户主"}
 
 
 @pytest.mark.parametrize("written", ["2024-05-03", "2024/5/3", "2024.5.3", "2024年5月3日", "2024-5-03"])
@@ -223,7 +228,7 @@ def test_anything_else_is_not_a_date(written):
         "签约日期",
         written,
     )
-    assert "2024-05-03" in problem.message  # shows how to write it
+    assert said(problem, "check.cell.date")["value"] == written  # the message shows how to write it
 
 
 @pytest.mark.parametrize("written", ["85", "85%", "85.0", "85 %", "８５％"])
@@ -291,8 +296,10 @@ def test_unknown_enum_value_lists_the_allowed_labels():
     problem = only_error(demolition("DX-001,张三,1,2,签了,,,,,,"))
 
     assert (problem.rule, problem.column, problem.value) == ("cell.enum", "当前状态", "签了")
-    assert "已摸底、已评估、已签约、已腾空、已拆除、已清运" in problem.message
-    assert "signed" in problem.message_en
+    assert said(problem, "check.cell.enum")["choices"] == "已摸底、已评估、已签约、已腾空、已拆除、已清运"
+    assert said(problem, "check.cell.enum", "en")["choices"].startswith(
+        "已摸底 (surveyed), 已评估 (appraised)"
+    )
 
 
 @pytest.mark.parametrize("written", ["3", "3.0", "+3", "３"])
@@ -308,14 +315,14 @@ def test_not_an_int(written):
     problem = only_error(demolition(f"DX-001,张三,{written},2,已摸底,,,,,,"))
 
     assert (problem.rule, problem.column, problem.value) == ("cell.int", "户类", written)
-    assert "整数" in problem.message
+    assert said(problem, "check.cell.int") == {"value": written}
 
 
 def test_int_outside_its_range():
     problem = only_error(demolition("DX-001,张三,7,2,已摸底,,,,,,"))
 
     assert (problem.rule, problem.value) == ("cell.range", "7")
-    assert "1 到 6" in problem.message
+    assert said(problem, "check.cell.range.between") == {"value": "7", "column": "户类", "lo": "1", "hi": "6"}
 
 
 @pytest.mark.parametrize(("written", "rule"), [("大", "cell.number"), ("-1", "cell.range")])
@@ -338,7 +345,7 @@ def test_a_repeated_key_cites_the_line_of_its_first_use():
         "房产编号",
         "DX-001",
     )
-    assert "第 2 行" in problem.message
+    assert fields_in(said(problem, "check.key.duplicate")["first"], "where.line") == {"line": "2"}
 
 
 def test_a_repeated_composite_key_counts_dates_written_differently_as_the_same():
@@ -351,7 +358,7 @@ def test_a_repeated_composite_key_counts_dates_written_differently_as_the_same()
 
     problem = only_error(checked)
     assert (problem.rule, problem.line) == ("key.duplicate", 3)
-    assert "第 2 行" in problem.message
+    assert fields_in(said(problem, "check.key.duplicate")["first"], "where.line") == {"line": "2"}
 
 
 def test_a_later_date_before_an_earlier_one():
@@ -362,7 +369,11 @@ def test_a_later_date_before_an_earlier_one():
         2,
         "腾空日期",
     )
-    assert "签约日期" in problem.message
+    assert said(problem, "check.date_order") == {
+        "column": "腾空日期",
+        "value": "2024-05-01",
+        "other": "签约日期",
+    }
 
 
 def test_milestone_cannot_end_before_it_starts():
@@ -381,7 +392,11 @@ def test_dates_become_required_as_the_status_advances():
         ("required_from.vacated_date", 2, "腾空日期"),
         ("required_from.demolished_date", 2, "拆除日期"),
     ]
-    assert "已腾空" in checked.problems.errors[0].message
+    assert said(checked.problems.errors[0], "check.required_from") == {
+        "status": "当前状态",
+        "label": "已腾空",
+        "column": "腾空日期",
+    }
 
 
 ELECTIONS_HEADER = "组织编码,党组织名称,组织类型,党员数,当前阶段,完成日期,任期届满日期"
@@ -398,7 +413,11 @@ def test_completion_date_must_stay_empty_before_the_election_is_completed():
 
     problem = only_error(checked)
     assert (problem.rule, problem.line, problem.column) == ("empty_before.completed_date", 2, "完成日期")
-    assert "应为空" in problem.message
+    assert said(problem, "check.empty_before") == {
+        "status": "当前阶段",
+        "label": "已完成",
+        "column": "完成日期",
+    }
 
 
 def test_term_end_defaults_to_completion_plus_five_years():
@@ -430,7 +449,11 @@ def test_activity_must_belong_to_an_existing_brand():
         "项目编码",
         "BR-09",
     )
-    assert "一社区一品牌" in problem.message
+    assert said(problem, "check.foreign_key") == {
+        "value": "BR-09",
+        "ref": "一社区一品牌",
+        "column": "项目编码",
+    }
 
 
 def test_foreign_keys_are_skipped_without_refs():
