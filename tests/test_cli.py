@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.contract import DATASETS
+from tests.messages import said
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -114,7 +115,7 @@ def test_a_gbk_file_with_a_bad_cell_is_rejected_citing_line_and_column(db, tmp_p
     assert report["error_count"] == 1
     (error,) = report["errors"]
     assert (error["line"], error["column"], error["value"]) == (3, "户类", "7")
-    assert error["message"] and error["message_en"] and error["rule"]
+    assert error["rule"] == "cell.range" and said(error, "check.cell.range.between")["value"] == "7"
     assert "户类" in as_json.stdout  # ensure_ascii=False: Chinese stays readable
     assert dashboard("history").stdout.strip() == "还没有任何版本 / no versions yet"
 
