@@ -88,7 +88,7 @@ def test_every_contract_column_and_dataset_has_a_header_in_both_languages() -> N
 
 # Calls taking a literal catalogue key: t("k"), label("k"), both("k"), self._say("k"), self._say(False, "k").
 KEY_CALL = re.compile(
-    r"""(?<![.\w])(?:i18n\.|self\.)?(?:t|label|both|_say|_done)\(\s*(?:(?:True|False),\s*)?["']([\w.]+)["']"""
+    r"""(?<![.\w])(?:i18n\.|self\.)?(?:t|label|both|join_both|_say|_done)\(\s*(?:(?:True|False),\s*)?["']([\w.]+)["']"""
 )
 STAFF_TITLE = re.compile(r"""\bstaff_page\(\s*["'][\w-]+["'],\s*["']([\w.]+)["']""")
 
