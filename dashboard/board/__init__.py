@@ -5,10 +5,9 @@ Reads insights and store, never Reflex; states, api and cli show what it builds.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from dashboard.lazy import exports
 
-# Public names and the module that defines them; imported on first use (the CLI imports little).
+# Public names and the module that defines each (dashboard.lazy: imported on first use).
 _PUBLIC: dict[str, str] = {
     "BOARDS": "views",
     "BoardView": "views",
@@ -66,10 +65,4 @@ _PUBLIC: dict[str, str] = {
     "ViewCache": "cache",
     "CACHE": "cache",
 }
-__all__ = sorted(_PUBLIC)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _PUBLIC:
-        return getattr(import_module(f"{__name__}.{_PUBLIC[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__, __getattr__ = exports(__name__, _PUBLIC)

@@ -5,11 +5,9 @@ build.py rewrites the CSVs from the seed article's facts.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from dashboard.lazy import exports
 
-# Public names and the module that defines them; imported on first use so that
-# importing the package (the CLI does) stays cheap.
+# Public names and the module that defines each (dashboard.lazy: imported on first use).
 _PUBLIC: dict[str, str] = {
     "SEED": "build",
     "Row": "build",
@@ -41,10 +39,4 @@ _PUBLIC: dict[str, str] = {
     "demo_bytes": "load",
     "load_demo": "load",
 }
-__all__ = sorted(_PUBLIC)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _PUBLIC:
-        return getattr(import_module(f"{__name__}.{_PUBLIC[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__, __getattr__ = exports(__name__, _PUBLIC)

@@ -5,11 +5,9 @@ Language-free results (rule ids, lines, columns); nothing here touches the datab
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from dashboard.lazy import exports
 
-# Public names and the module that defines them; imported on first use so that
-# importing the package (the CLI does) stays cheap.
+# Public names and the module that defines each (dashboard.lazy: imported on first use).
 _PUBLIC: dict[str, str] = {
     "TRUE_WORDS": "cells",
     "FALSE_WORDS": "cells",
@@ -66,10 +64,4 @@ _PUBLIC: dict[str, str] = {
     "typed_empty": "frames",
     "coerce_types": "frames",
 }
-__all__ = sorted(_PUBLIC)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _PUBLIC:
-        return getattr(import_module(f"{__name__}.{_PUBLIC[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__, __getattr__ = exports(__name__, _PUBLIC)

@@ -5,11 +5,9 @@ Language-free (codes, numbers and dates; dashboard.board writes them out); no Re
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from dashboard.lazy import exports
 
-# Public names and the module that defines them; imported on first use so that
-# importing the package (the CLI does) stays cheap.
+# Public names and the module that defines each (dashboard.lazy: imported on first use).
 _PUBLIC: dict[str, str] = {
     "FILTER_KEYS": "filters",
     "Filters": "filters",
@@ -83,10 +81,4 @@ _PUBLIC: dict[str, str] = {
     "term_calendar": "warnings",
     "evaluate": "warnings",
 }
-__all__ = sorted(_PUBLIC)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _PUBLIC:
-        return getattr(import_module(f"{__name__}.{_PUBLIC[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__, __getattr__ = exports(__name__, _PUBLIC)

@@ -8,10 +8,9 @@ in the database, retries, the log); document: the weekly report as .docx /
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from dashboard.lazy import exports
 
-# Public names and the module that defines them; imported on first use (the CLI starts fast).
+# Public names and the module that defines each (dashboard.lazy: imported on first use).
 _PUBLIC: dict[str, str] = {
     "Digest": "digest",
     "Section": "digest",
@@ -33,10 +32,4 @@ _PUBLIC: dict[str, str] = {
     "Document": "document",
     "build": "document",
 }
-__all__ = sorted(_PUBLIC)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _PUBLIC:
-        return getattr(import_module(f"{__name__}.{_PUBLIC[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__, __getattr__ = exports(__name__, _PUBLIC)

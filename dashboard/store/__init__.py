@@ -1,21 +1,24 @@
-"""Versioned storage: engine, tables, migrations, versions and their writes, pending uploads, export
-(CSV and XLSX), marked workbooks.
+"""Versioned storage: engine, tables, migrations, versions and their writes, the hash-chained audit
+log, pending uploads, export (CSV and XLSX), marked workbooks, backups.
 
 Every write is one transaction; reading a version never changes it.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from dashboard.lazy import exports
 
-# Public names and the module that defines them; imported on first use so that
-# importing the package (the CLI does) stays cheap.
+# Public names and the module that defines each (dashboard.lazy: imported on first use).
 _PUBLIC: dict[str, str] = {
     "Actor": "audit",
     "CLI": "audit",
     "as_actor": "audit",
     "record": "audit",
+    "begin_write": "audit",
+    "chain_hash": "audit",
+    "ChainReport": "audit",
+    "verify_audit": "audit",
+    "purge_audit": "audit",
     "BOM": "export",
     "FORMULA_START": "export",
     "mask_name": "export",
@@ -57,6 +60,7 @@ _PUBLIC: dict[str, str] = {
     "ledger_name": "tables",
     "LEDGERS": "tables",
     "UserAccount": "tables",
+    "PasswordHistory": "tables",
     "UserSession": "tables",
     "AuditEntry": "tables",
     "KioskLink": "tables",
@@ -86,10 +90,4 @@ _PUBLIC: dict[str, str] = {
     "report_problems": "marked",
     "template_xlsx": "uploads",
 }
-__all__ = sorted(_PUBLIC)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _PUBLIC:
-        return getattr(import_module(f"{__name__}.{_PUBLIC[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__, __getattr__ = exports(__name__, _PUBLIC)
