@@ -30,14 +30,12 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from dashboard.accounts import auth
-from dashboard.accounts.auth import Identity, Role
+from dashboard.accounts import Identity, Role, auth
 from dashboard.contract import DATASETS
 from dashboard.i18n import both, t
-from dashboard.ingest.reading import UnreadableFile
+from dashboard.ingest import UnreadableFile
 from dashboard.settings import get_settings
-from dashboard.store import storage, uploads
-from dashboard.store.audit import Actor
+from dashboard.store import Actor, storage, uploads
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -100,7 +98,7 @@ KINDS = {"csv": CSV_MEDIA, "xlsx": XLSX_MEDIA}
 
 def _attachment(data: bytes, file_name: str, media_type: str, fallback: str | None = None) -> Response:
     """A download: the Chinese name in RFC 5987 ``filename*``, an ASCII ``filename`` for old clients."""
-    from dashboard.store.xlsx import content_disposition
+    from dashboard.store import content_disposition
 
     ext = file_name.rsplit(".", 1)[-1] if "." in file_name else ""
     disposition = content_disposition(file_name, fallback or f"download.{ext}")
@@ -129,8 +127,7 @@ def _data_day(name: str, version: int | None = None) -> date:
 
 def _ledger_download(name: str, frame: object, kind: str, day: date, *, mask: bool) -> Response:
     """One ledger frame as CSV or XLSX, named 拆迁房产进度_2026-12-02.xlsx (ASCII: demolition_...)."""
-    from dashboard.store.export import to_csv_bytes
-    from dashboard.store.xlsx import download_name, to_xlsx_bytes
+    from dashboard.store import download_name, to_csv_bytes, to_xlsx_bytes
 
     build = to_xlsx_bytes if kind == "xlsx" else to_csv_bytes
     data = build(name, frame, mask_personal=mask)  # type: ignore[arg-type]
@@ -300,7 +297,7 @@ async def error_report(request: Request, who: Identity) -> Response:
 @requires(Role.EDITOR)
 async def marked(request: Request, who: Identity) -> Response:
     """ "My file with the problems marked": the refused upload's own bytes, read on the server."""
-    from dashboard.store.marked import mark_workbook, report_problems
+    from dashboard.store import mark_workbook, report_problems
 
     try:
         report, data = uploads.load_upload(get_settings().data_dir, request.path_params["pending"], who.name)
@@ -326,8 +323,7 @@ def _dataset_or_404(request: Request) -> str | None:
 
 @requires(Role.EDITOR)
 async def template(request: Request, who: Identity) -> Response:
-    from dashboard.store.export import template_csv
-    from dashboard.store.xlsx import template_xlsx
+    from dashboard.store import template_csv, template_xlsx
 
     name = _dataset_or_404(request)
     kind = request.path_params["kind"]
@@ -345,7 +341,7 @@ async def prefilled(request: Request, who: Identity) -> Response:
     A ledger with personal data (户主) is only handed out whole to admins: a masked copy uploaded
     back would overwrite every name with 张**, so editors are refused rather than given one.
     """
-    from dashboard.store.xlsx import download_name, prefilled_xlsx
+    from dashboard.store import download_name, prefilled_xlsx
 
     name = _dataset_or_404(request)
     if name is None:
@@ -405,7 +401,7 @@ async def term_calendar(request: Request, who: Identity) -> Response:
     """换届提醒: every organisation's term end with the 180-day window, as CSV or XLSX."""
     from dashboard import clock, i18n
     from dashboard.board import warnings
-    from dashboard.store.xlsx import download_name, table_xlsx
+    from dashboard.store import download_name, table_xlsx
 
     kind = request.path_params["kind"]
     if kind not in KINDS:

@@ -29,14 +29,13 @@ from typing import IO, TYPE_CHECKING
 from dashboard import clock
 from dashboard.contract import DATASETS, Mode
 from dashboard.i18n import both, t
-from dashboard.ingest.problems import CheckCrashed, Problem
+from dashboard.ingest import CheckCrashed, Problem
 from dashboard.settings import get_settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from dashboard.store.audit import Actor
-    from dashboard.store.storage import ImportResult, VersionInfo
+    from dashboard.store import Actor, ImportResult, VersionInfo
 
 OK, REJECTED, USAGE, INTERNAL = 0, 1, 2, 3
 
@@ -163,7 +162,7 @@ def format_result(result: ImportResult) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from dashboard.ingest.reading import UnreadableFile
+    from dashboard.ingest import UnreadableFile
     from dashboard.store import storage
 
     name = _dataset_name(args.dataset)
@@ -187,7 +186,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         _say(format_result(result))
     if args.marked and not result.accepted:
-        from dashboard.store.marked import mark_workbook
+        from dashboard.store import mark_workbook
 
         marked = mark_workbook(data, name, result.problems.items, lang=args.lang)
         Path(args.marked).write_bytes(marked)
@@ -197,7 +196,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _actor(args: argparse.Namespace) -> Actor:
     """CLI writes are audited as --user from address "cli" (someone with a shell on the server)."""
-    from dashboard.store.audit import Actor
+    from dashboard.store import Actor
 
     return Actor(args.user, "cli")
 
@@ -225,9 +224,7 @@ def output_format(target: str | None, fmt: str | None) -> tuple[str, str | None]
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from dashboard.store import storage
-    from dashboard.store.export import to_csv_bytes
-    from dashboard.store.xlsx import to_xlsx_bytes
+    from dashboard.store import storage, to_csv_bytes, to_xlsx_bytes
 
     name = _dataset_name(args.dataset)
     fmt, target = output_format(args.output, args.format)
@@ -249,8 +246,7 @@ def _no_version(name: str, version: int, numbers: set[int]) -> str:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from dashboard.store.export import template_csv
-    from dashboard.store.xlsx import prefilled_xlsx, template_xlsx
+    from dashboard.store import prefilled_xlsx, template_csv, template_xlsx
 
     name = _dataset_name(args.dataset)
     fmt, target = output_format(args.output, args.format or ("xlsx" if args.prefilled else None))
@@ -319,7 +315,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from dashboard.demo.load import load_demo
+    from dashboard.demo import load_demo
     from dashboard.store import storage
 
     engine = _engine()
@@ -457,7 +453,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from dashboard.store.audit import verify_audit
+    from dashboard.store import verify_audit
 
     report = verify_audit(_engine())
     if report.ok:

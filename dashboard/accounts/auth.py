@@ -42,18 +42,21 @@ from sqlalchemy.engine import Connection, Engine
 
 from dashboard.i18n import both
 from dashboard.settings import get_settings
-from dashboard.store import audit as store_audit
-from dashboard.store.audit import (  # noqa: F401 (the chain's checks, re-exported for the CLI and tests)
+from dashboard.store import (  # noqa: F401 (the chain's checks, re-exported for the CLI and tests)
     CLI,
     Actor,
+    AuditEntry,
     ChainReport,
+    PasswordHistory,
+    UserAccount,
+    UserSession,
     begin_write,
     chain_hash,
     purge_audit,
     record,
     verify_audit,
 )
-from dashboard.store.tables import AuditEntry, PasswordHistory, UserAccount, UserSession
+from dashboard.store import audit as store_audit
 
 MIN_PASSWORD = 8
 MIN_CLASSES = 3  # of lower, upper, digit, symbol

@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from dashboard.store.audit import Actor, as_actor, record
-from dashboard.store.tables import KioskLink as _Row
+from dashboard.store import Actor, as_actor, record
+from dashboard.store import KioskLink as _Row
 
 _LINKS = _Row.__table__  # type: ignore[attr-defined]
 

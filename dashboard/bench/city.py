@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from dashboard import clock, contract
 from dashboard.bench.synthetic import demolition_csv
-from dashboard.demo.load import demo_bytes
+from dashboard.demo import demo_bytes
 from dashboard.store import storage
 
 ORGANISATIONS = 5_000

@@ -161,7 +161,7 @@ def _prepare(size: str, db_url: str) -> dict[str, int]:
     engine = storage.make_engine(db_url)
     storage.migrate(engine)
     if size == "demo":
-        from dashboard.demo.load import load_demo
+        from dashboard.demo import load_demo
 
         return {r.dataset: r.rows for r in load_demo(engine, clock.office_today())}
     from dashboard.bench.city import load_city

@@ -18,8 +18,7 @@ from dashboard import clock, i18n
 from dashboard.board.present import build_view
 from dashboard.board.snapshot import FrameStore, Snapshot, filtered, load_snapshot
 from dashboard.board.views import BoardView
-from dashboard.insights.filters import Filters
-from dashboard.insights.metrics import Frames
+from dashboard.insights import Filters, Frames
 from dashboard.store import storage
 
 

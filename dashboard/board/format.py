@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from dashboard import i18n
-from dashboard.insights.metrics import CAMPAIGN_DAYS, Forecast, Kpi
+from dashboard.insights import CAMPAIGN_DAYS, Forecast, Kpi
 
 
 def kpi_label(kpi: Kpi, lang: str) -> str:

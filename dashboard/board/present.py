@@ -24,10 +24,8 @@ from dashboard.board.views import (
 )
 from dashboard.board.warnings import warning_row
 from dashboard.charts import registry
-from dashboard.insights import metrics, warnings
-from dashboard.insights.filters import FILTER_KEYS, Filters
-from dashboard.insights.filters import options as filter_choices
-from dashboard.insights.metrics import Frames
+from dashboard.insights import FILTER_KEYS, Filters, Frames, metrics, warnings
+from dashboard.insights import options as filter_choices
 
 # The datasets each board reads: its "数据截至" lines and its demo banner.
 BOARD_DATASETS: dict[str, tuple[str, ...]] = {

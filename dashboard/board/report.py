@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 
 from dashboard import contract, i18n
 from dashboard.board import format as fmt
-from dashboard.insights import metrics
-from dashboard.insights.report import REPORT_KPIS, Report, Upload
+from dashboard.insights import REPORT_KPIS, Report, Upload, metrics
 
 
 @dataclass

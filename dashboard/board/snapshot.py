@@ -15,9 +15,7 @@ from sqlalchemy import Engine
 
 from dashboard import clock, contract
 from dashboard.ingest import frames as typed
-from dashboard.insights import trends
-from dashboard.insights.filters import Filters
-from dashboard.insights.metrics import Frames
+from dashboard.insights import Filters, Frames, trends
 from dashboard.store import storage
 
 

@@ -17,9 +17,8 @@ import pandas as pd
 
 from dashboard import contract, i18n
 from dashboard.board.views import WarningRow
-from dashboard.insights import warnings
-from dashboard.insights.warnings import Warning
-from dashboard.store.export import BOM, make_inert
+from dashboard.insights import Warning, warnings
+from dashboard.store import BOM, make_inert
 
 # How each figure a rule quotes is written; dates are written as dates, anything else as it is.
 _PARAMS: dict[str, Callable[[Any, str], str]] = {

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from dashboard import contract
 from dashboard.charts.common import PALETTE, PARTY_RED, date_axis, empty_figure, ints, iso, style, title
 from dashboard.i18n import enum_label, t
-from dashboard.insights.metrics import Frames, frame
+from dashboard.insights import Frames, frame
 
 MAX_MONTHS = 24  # the monthly charts show at most the last two years of data
 

@@ -27,7 +27,7 @@ from dashboard.charts.common import (
     today_line,
 )
 from dashboard.i18n import enum_label, fmt_date, fmt_pct, t
-from dashboard.insights.metrics import (
+from dashboard.insights import (
     GRID_LIMIT,
     PROPERTY_STATUS_COLOURS,
     RAG_COLOURS,
@@ -37,7 +37,7 @@ from dashboard.insights.metrics import (
     frame,
     milestone_status,
 )
-from dashboard.store.export import mask_name
+from dashboard.store import mask_name
 
 STATUS = contract.PROPERTY_STATUS
 DAY_MS = 86_400_000

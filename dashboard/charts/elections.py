@@ -21,7 +21,7 @@ from dashboard.charts.common import (
     today_line,
 )
 from dashboard.i18n import enum_label, fmt_pct, t
-from dashboard.insights.metrics import Frames, cumulative, frame
+from dashboard.insights import Frames, cumulative, frame
 
 
 def by_type(frames: Frames, lang: str, today: date) -> go.Figure:

@@ -18,7 +18,7 @@ import plotly.io as pio
 
 from dashboard.charts import brands, demolition, elections, trends
 from dashboard.i18n import t
-from dashboard.insights.metrics import Frames
+from dashboard.insights import Frames
 
 Build = Callable[[Frames, str, date], go.Figure]
 

@@ -25,8 +25,7 @@ from dashboard.charts.common import (
     title,
 )
 from dashboard.i18n import t
-from dashboard.insights import trends
-from dashboard.insights.metrics import PROPERTY_STATUS_COLOURS, Frames
+from dashboard.insights import PROPERTY_STATUS_COLOURS, Frames, trends
 
 
 def _source_labels(curve_source: list[str], lang: str) -> list[str]:

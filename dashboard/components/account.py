@@ -9,7 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from dashboard import i18n
-from dashboard.accounts.auth import Role
+from dashboard.accounts import Role
 from dashboard.components import site
 from dashboard.components.text import label
 from dashboard.state.auth import Session

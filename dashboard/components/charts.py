@@ -12,7 +12,7 @@ import reflex as rx
 from plotly.graph_objects import Figure
 from plotly.graph_objs.layout import Template
 
-from dashboard.board.views import ChartView
+from dashboard.board import ChartView
 from dashboard.state.board import Board
 from dashboard.state.drill import Drill
 

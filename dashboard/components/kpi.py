@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from dashboard.board.views import KpiGroup, KpiView
+from dashboard.board import KpiGroup, KpiView
 from dashboard.state.board import Board
 
 LEVEL_COLOUR = {"ok": "gray", "warn": "amber", "bad": "red"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from dashboard import i18n
-from dashboard.board.views import Freshness
+from dashboard.board import Freshness
 from dashboard.components import site
 from dashboard.components.account import account_bar, demo_mode_notice
 from dashboard.state.auth import Session

@@ -15,7 +15,7 @@ from typing import Literal
 import reflex as rx
 from reflex.event import EventSpec
 
-from dashboard.accounts.auth import Role
+from dashboard.accounts import Role
 from dashboard.state.accounts import Accounts
 from dashboard.state.auth import Login, PasswordChange, Session
 from dashboard.state.board import Board

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from dashboard.board.views import BrandCard, ExpiryRow, GridCell, GridGroup, OrgRow, Swatch
+from dashboard.board import BrandCard, ExpiryRow, GridCell, GridGroup, OrgRow, Swatch
 from dashboard.components.layout import data_value, ui
-from dashboard.insights.metrics import PROPERTY_STATUS_COLOURS
+from dashboard.insights import PROPERTY_STATUS_COLOURS
 from dashboard.state.board import Board
 from dashboard.state.drill import Drill
 

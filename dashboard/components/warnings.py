@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from dashboard.board.views import WarningRow
+from dashboard.board import WarningRow
 from dashboard.components.layout import data_value, ui
 from dashboard.components.tables import more_note
 from dashboard.state.board import Board

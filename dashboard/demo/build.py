@@ -25,8 +25,8 @@ import pandas as pd
 
 from dashboard.contract import DATASETS, ColType, Dataset
 from dashboard.demo.load import CAMPAIGN_DAY, DEMO_ANCHOR, DEMO_DIR
-from dashboard.ingest.frames import coerce_types
-from dashboard.store.export import to_csv_bytes
+from dashboard.ingest import coerce_types
+from dashboard.store import to_csv_bytes
 
 SEED = 20171102
 Row = dict[str, Any]

@@ -23,7 +23,7 @@ from dashboard import clock
 from dashboard.contract import LOAD_ORDER, ColType, Mode, get_dataset
 
 if TYPE_CHECKING:
-    from dashboard.store.storage import ImportResult
+    from dashboard.store import ImportResult
 
 DEMO_DIR = Path(__file__).resolve().parent / "ledgers"
 DEMO_ANCHOR = date(2025, 6, 30)  # the day the demo files are written for ("today" in the files)

@@ -35,7 +35,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from dashboard import contract
-from dashboard.store.export import mask_name
+from dashboard.store import mask_name
 
 Frames = dict[str, pd.DataFrame]
 Unit = Literal["pct", "count", "day", "pp"]
@@ -71,7 +71,7 @@ def frame(frames: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
     got = frames.get(name)
     if got is not None:
         return got
-    from dashboard.ingest.frames import typed_empty
+    from dashboard.ingest import typed_empty
 
     return typed_empty(contract.get_dataset(name))
 

@@ -35,8 +35,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard import clock, contract
 from dashboard.insights.metrics import Frames, at_least, campaign_start, frame
-from dashboard.store import storage
-from dashboard.store.tables import LEDGERS
+from dashboard.store import LEDGERS, storage
 
 TREND_PREFIX = "trend."
 MAX_DAYS = 400  # a daily curve never grows past this (older days are dropped)

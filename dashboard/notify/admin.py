@@ -15,8 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from dashboard.notify import channels as ch
 from dashboard.settings import addresses
-from dashboard.store.audit import Actor, as_actor, begin_write, record
-from dashboard.store.tables import NotifyChannel
+from dashboard.store import Actor, NotifyChannel, as_actor, begin_write, record
 
 _CHANNEL = NotifyChannel.__table__
 

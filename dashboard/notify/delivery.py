@@ -35,7 +35,7 @@ from dashboard.notify import channels as ch
 from dashboard.notify import messages
 from dashboard.notify.digest import Digest, compute
 from dashboard.settings import Settings, get_settings
-from dashboard.store.tables import NotifyChannel, NotifyDelivery, NotifyDigest, NotifyLog
+from dashboard.store import NotifyChannel, NotifyDelivery, NotifyDigest, NotifyLog
 
 log = logging.getLogger(__name__)
 

@@ -33,8 +33,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard import clock, contract
 from dashboard.insights import metrics, report, warnings
-from dashboard.store import storage
-from dashboard.store.export import mask_name
+from dashboard.store import mask_name, storage
 
 TERM_DAYS = 30  # 换届 terms ending within this many days are listed
 SIGNED_LIST = 20  # newly signed properties listed one by one; beyond, counted

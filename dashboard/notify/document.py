@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from dashboard import i18n
-from dashboard.board.weekly import WeeklyPage, weekly_page
+from dashboard.board import WeeklyPage, weekly_page
 
 log = logging.getLogger(__name__)
 

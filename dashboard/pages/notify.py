@@ -6,7 +6,7 @@ import reflex as rx
 
 from dashboard.components.staff import header_row, staff_page
 from dashboard.components.text import label, pick
-from dashboard.notify.channels import KINDS
+from dashboard.notify import KINDS
 from dashboard.state.notify import ChannelRow, LogRow, NotifyAdmin
 
 CHANNEL_HEADERS = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from dashboard.board.views import ChartView, WarningRow
+from dashboard.board import ChartView, WarningRow
 from dashboard.components.layout import data_value, header, ui
 from dashboard.components.text import label
 from dashboard.state.prefs import Prefs

@@ -11,7 +11,7 @@ import reflex as rx
 from plotly.graph_objects import Figure
 from plotly.graph_objs.layout import Template
 
-from dashboard.board.views import ChartView, KpiGroup, KpiView, WarningRow
+from dashboard.board import ChartView, KpiGroup, KpiView, WarningRow
 from dashboard.components.layout import ui
 from dashboard.state.report import Screen
 

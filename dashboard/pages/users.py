@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from dashboard.accounts.auth import Role
+from dashboard.accounts import Role
 from dashboard.components.staff import header_row, staff_page
 from dashboard.components.text import label, pick
 from dashboard.state.accounts import Accounts

@@ -12,10 +12,9 @@ from typing import Any
 import reflex as rx
 
 from dashboard import clock, i18n
-from dashboard.accounts import auth
-from dashboard.accounts.auth import Role
+from dashboard.accounts import Role, auth
 from dashboard.state.auth import client_address, engine, require
-from dashboard.store.audit import Actor
+from dashboard.store import Actor
 
 
 class Accounts(rx.State):

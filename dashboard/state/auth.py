@@ -18,8 +18,7 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from dashboard.accounts import auth
-from dashboard.accounts.auth import Identity, Role
+from dashboard.accounts import Identity, Role, auth
 from dashboard.settings import get_settings
 from dashboard.store import storage
 

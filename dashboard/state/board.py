@@ -24,8 +24,8 @@ import threading
 import reflex as rx
 
 from dashboard import board as presenter
-from dashboard.accounts.auth import Role
-from dashboard.board.views import (
+from dashboard.accounts import Role
+from dashboard.board import (
     BoardView,
     BrandCard,
     ChartView,
@@ -37,7 +37,7 @@ from dashboard.board.views import (
     Swatch,
     WarningRow,
 )
-from dashboard.insights.filters import Filters
+from dashboard.insights import Filters
 from dashboard.state import prefs
 from dashboard.state.auth import require
 from dashboard.state.prefs import Prefs, valid_lang

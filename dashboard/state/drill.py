@@ -18,11 +18,11 @@ import reflex as rx
 
 from dashboard import board as presenter
 from dashboard import clock, contract, i18n
-from dashboard.accounts.auth import Role
+from dashboard.accounts import Role
 from dashboard.board import drill
 from dashboard.charts import registry
+from dashboard.insights import Filters
 from dashboard.insights import filters as flt
-from dashboard.insights.filters import Filters
 from dashboard.state.auth import require
 from dashboard.state.prefs import Prefs, valid_lang
 from dashboard.store import export

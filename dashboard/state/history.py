@@ -9,13 +9,11 @@ import asyncio
 import reflex as rx
 
 from dashboard import clock, i18n
-from dashboard.accounts import auth
-from dashboard.accounts.auth import Role
+from dashboard.accounts import Role, auth
 from dashboard.contract import DATASETS
 from dashboard.state.auth import client_address, engine, require
 from dashboard.state.upload import correction_rows
-from dashboard.store import storage
-from dashboard.store.audit import Actor
+from dashboard.store import Actor, storage
 
 # Audit actions: each has its label in the catalogue ("audit.action.<action>").
 ACTIONS: tuple[str, ...] = (

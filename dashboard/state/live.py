@@ -21,7 +21,7 @@ import reflex as rx
 
 from dashboard import board as presenter
 from dashboard import clock, i18n
-from dashboard.board.views import BoardView
+from dashboard.board import BoardView
 from dashboard.state.board import WATCHERS, Board
 
 log = logging.getLogger(__name__)

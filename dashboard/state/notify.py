@@ -19,12 +19,12 @@ from typing import Any
 import reflex as rx
 
 from dashboard import clock, i18n
-from dashboard.accounts.auth import Role
+from dashboard.accounts import Role
 from dashboard.notify import admin, delivery
 from dashboard.notify import channels as ch
 from dashboard.settings import get_settings
 from dashboard.state.auth import client_address, engine, require
-from dashboard.store.audit import Actor
+from dashboard.store import Actor
 
 log = logging.getLogger(__name__)
 

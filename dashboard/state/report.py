@@ -17,16 +17,13 @@ import reflex as rx
 
 from dashboard import board as presenter
 from dashboard import clock, i18n
-from dashboard.accounts import kiosk
-from dashboard.accounts.auth import Role
-from dashboard.board.views import ChartView, KpiGroup, WarningRow
-from dashboard.board.weekly import weekly_page
+from dashboard.accounts import Role, kiosk
+from dashboard.board import ChartView, KpiGroup, WarningRow, weekly_page
 from dashboard.charts.common import dark_wall
 from dashboard.state import live
 from dashboard.state.auth import client_address, require
 from dashboard.state.prefs import Prefs, document_script, valid_lang
-from dashboard.store import storage
-from dashboard.store.audit import Actor
+from dashboard.store import Actor, storage
 
 SCREEN_BOARDS: tuple[str, ...] = presenter.BOARDS
 SCREEN_SECONDS = 20

@@ -20,14 +20,12 @@ from typing import Any
 import reflex as rx
 
 from dashboard import i18n
-from dashboard.accounts.auth import Role
+from dashboard.accounts import Role
 from dashboard.contract import DATASETS, Enum, get_dataset
-from dashboard.ingest.corrections import Correction
-from dashboard.ingest.summary import ReadSummary
+from dashboard.ingest import Correction, ReadSummary
 from dashboard.settings import get_settings
 from dashboard.state.auth import client_address, engine, require
-from dashboard.store import uploads
-from dashboard.store.audit import Actor
+from dashboard.store import Actor, uploads
 
 UPLOAD_JS = """
 (async () => {

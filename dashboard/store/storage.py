@@ -40,17 +40,20 @@ from sqlalchemy.engine import Connection, Engine
 
 from dashboard import i18n
 from dashboard.contract import ColType, Dataset, Mode, get_dataset, referencing
-from dashboard.ingest import corrections as corr
-from dashboard.ingest.corrections import Correction
-from dashboard.ingest.frames import coerce_types, typed_empty
-from dashboard.ingest.problems import Problem, Problems
-from dashboard.ingest.reading import RawTable, read_table
-from dashboard.ingest.validation import (
+from dashboard.ingest import (
+    Correction,
+    Problem,
+    Problems,
+    RawTable,
     check_references_exist,
     check_still_referenced,
+    coerce_types,
+    read_table,
     run_check,
+    typed_empty,
     validate,
 )
+from dashboard.ingest import corrections as corr
 from dashboard.settings import get_settings
 from dashboard.store.audit import CLI, Actor, as_actor, audit, record
 from dashboard.store.tables import LEDGERS, DatasetHead, DatasetVersion, VersionFile

@@ -35,11 +35,8 @@ from sqlalchemy.engine import Engine
 
 from dashboard import i18n
 from dashboard.contract import DATASETS, ColType, Dataset, get_dataset
+from dashboard.ingest import Correction, RawTable, UnreadableFile, header_map, read_table, summarise, validate
 from dashboard.ingest import corrections as corr
-from dashboard.ingest.corrections import Correction
-from dashboard.ingest.reading import RawTable, UnreadableFile, read_table
-from dashboard.ingest.summary import summarise
-from dashboard.ingest.validation import header_map, validate
 from dashboard.store import storage
 from dashboard.store.audit import Actor, as_actor, audit
 from dashboard.store.export import BOM, make_inert, to_text_frame
