@@ -1734,6 +1734,7 @@ CATALOGUE |= {
     ),
     "app.section.tasks_overdue": _s("超期事项（超期最久的在前）", "Overdue items (longest overdue first)"),
     "app.tasks.days_overdue": _s("超期", "Overdue"),
+    "app.tasks.days_over": _s("超期 {days} 天", "{days} days overdue"),
     "app.tasks.no_overdue": _s("没有超期事项", "No overdue items"),
     "app.section.dispatch_tasks": _s("调度会与督办事项", "Dispatch meetings and their follow-ups"),
     "app.dispatch.tasks_n": _s("督办 {n} 项", "{n} follow-ups"),
@@ -1743,12 +1744,12 @@ CATALOGUE |= {
     "app.filter.source": _s("来源", "Source"),
     "app.filter.type_unit": _s("输入责任单位", "Type a unit"),
     "warn.task_overdue": _s(
-        "督办事项“{name}”（责任人 {owner}）办理时限 {date}，已超期 {days} 天",
-        "Follow-up {name} (owner {owner}) was due {date}; {days} days overdue",
+        "督办事项“{name}”办理时限 {date}，已超期 {days} 天",
+        "Follow-up {name} was due {date}; {days} days overdue",
     ),
     "warn.task_due_soon": _s(
-        "督办事项“{name}”（责任人 {owner}）将于 {date} 到期，剩 {days} 天",
-        "Follow-up {name} (owner {owner}) is due {date}, in {days} days",
+        "督办事项“{name}”将于 {date} 到期，剩 {days} 天",
+        "Follow-up {name} is due {date}, in {days} days",
     ),
     "warn.task_same_day_rate_low": _s(
         "近 {window} 天提出的督办事项当日办结率 {rate}（{count} / {total}），低于 {threshold}",

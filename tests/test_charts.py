@@ -75,7 +75,22 @@ def town() -> dict:
         {"date": "2025-06-10", "type": "weekly", "topic": "T4"},
         {"date": "2025-06-11", "type": "morning", "topic": "T5"},  # not counted
     ]
-    return frames(elections=el, brands=br, activities=act, demolition=dem, milestones=ms, meetings=mt)
+    tk = [
+        {"task_code": "K1", "raised_date": "2025-06-02", "source": "dispatch", "domain": "demolition",
+         "title": "Sign P1", "owner": "Owner A", "unit": "Group 1", "deadline": "2025-06-04",
+         "status": "closed", "closed_date": "2025-06-02"},
+        {"task_code": "K2", "raised_date": "2025-06-04", "source": "dispatch", "domain": "demolition",
+         "title": "Vacate P3", "owner": "Owner B", "unit": "Group 2", "deadline": "2025-06-06",
+         "status": "in_progress"},  # overdue
+        {"task_code": "K3", "raised_date": "2025-06-10", "source": "enterprise_forum", "domain": "enterprise",
+         "title": "Loan", "owner": "Owner A", "deadline": "2025-07-10", "status": "open"},  # no unit
+        {"task_code": "K4", "raised_date": "2025-06-11", "source": "morning", "domain": "demolition",
+         "title": "Trucks", "owner": "Owner C", "unit": "Group 2", "deadline": "2025-06-12",
+         "status": "closed", "closed_date": "2025-06-13"},  # late
+    ]  # fmt: skip
+    return frames(
+        elections=el, brands=br, activities=act, demolition=dem, milestones=ms, meetings=mt, tasks=tk
+    )
 
 
 def as_json(fig: go.Figure | dict) -> str:
@@ -276,7 +291,7 @@ def city() -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("board", ["elections", "brands", "demolition"])
+@pytest.mark.parametrize("board", ["elections", "brands", "demolition", "tasks"])
 def test_figures_of_a_city_stay_under_300_kb_per_board(city: dict, board: str) -> None:
     for lang in ("zh", "en"):
         size = sum(
@@ -297,7 +312,7 @@ def test_english_demo_figures_hold_chinese_only_in_data_values() -> None:
             if str(df[col].dtype) == "string":
                 texts = df[col].dropna()
                 values |= set(texts) | {v[:1] + "**" for v in texts}  # masked household names too
-    for board in ("elections", "brands", "demolition"):
+    for board in ("elections", "brands", "demolition", "tasks"):
         for cid, title, fig in render_board(board, demo, "en", today):
             text = json.dumps(fig, ensure_ascii=False) + title
             for v in sorted(values, key=len, reverse=True):

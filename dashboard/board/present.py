@@ -25,6 +25,7 @@ from dashboard.board.views import (
 from dashboard.board.warnings import warning_row
 from dashboard.charts import registry
 from dashboard.insights import metrics, warnings
+from dashboard.insights import tasks as insight_tasks
 from dashboard.insights.filters import FILTER_KEYS, Filters
 from dashboard.insights.filters import options as filter_choices
 from dashboard.insights.metrics import Frames
@@ -35,6 +36,7 @@ BOARD_DATASETS: dict[str, tuple[str, ...]] = {
     "elections": ("elections",),
     "brands": ("brands", "activities"),
     "demolition": ("demolition", "milestones", "meetings"),
+    "tasks": ("tasks", "meetings"),
 }
 
 # Rows beyond these are summarised as "另有 N 条未显示" so a city-sized ledger
@@ -79,6 +81,7 @@ KPI_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "board.demolition",
         ("signed_rate", "vacated_rate", "demolished_rate", "time_progress", "progress_gap"),
     ),
+    ("board.tasks", ("tasks_open", "tasks_overdue", "tasks_on_time_rate", "tasks_same_day_rate")),
 )
 
 
@@ -145,6 +148,25 @@ def _grid(view: BoardView, snapshot: Snapshot, lang: str) -> None:
     ]
 
 
+DISPATCH_LIMIT = 10  # the latest dispatch meetings listed under the meetings chart
+
+
+def _demolition(view: BoardView, snapshot: Snapshot, lang: str) -> None:
+    """The property grid, and the latest dispatch meetings each linking to the 督办 items it raised."""
+    _grid(view, snapshot, lang)
+    rows, total = insight_tasks.meetings_with_tasks(snapshot.current, DISPATCH_LIMIT)
+    view.dispatch_meetings = [board_rows.meeting_row(r, lang) for r in rows]
+    view.dispatch_meetings_more = _more(total, len(rows), lang)
+
+
+def _tasks(view: BoardView, snapshot: Snapshot, lang: str) -> None:
+    """督办: the overdue items, longest overdue first (the first TABLE_LIMIT; the rest counted)."""
+    rows, total = insight_tasks.overdue_items(snapshot.current, snapshot.today, TABLE_LIMIT)
+    view.task_headers = board_rows.task_headers(lang)
+    view.overdue_tasks = [board_rows.task_row(r, lang) for r in rows]
+    view.overdue_tasks_more = _more(total, len(rows), lang)
+
+
 def filter_options(frames: Frames) -> tuple[dict[str, list[str]], list[str]]:
     """The filter bar's choices from the unfiltered data, and the filters to type instead.
 
@@ -173,7 +195,8 @@ def open_warnings(snapshot: Snapshot, lang: str) -> tuple[list[WarningRow], int]
 _EXTRAS: dict[str, Callable[[BoardView, Snapshot, str], None]] = {
     "elections": _elections,
     "brands": _brands,
-    "demolition": _grid,
+    "demolition": _demolition,
+    "tasks": _tasks,
 }
 
 

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import reflex as rx
 
-from dashboard.board.views import BrandCard, ExpiryRow, GridCell, GridGroup, OrgRow, Swatch
+from dashboard.board.views import (
+    BrandCard,
+    ExpiryRow,
+    GridCell,
+    GridGroup,
+    MeetingRow,
+    OrgRow,
+    Swatch,
+    TaskRow,
+)
 from dashboard.components.layout import data_value, ui
 from dashboard.insights.metrics import PROPERTY_STATUS_COLOURS
 from dashboard.state.board import Board
@@ -188,6 +197,66 @@ def property_grid() -> rx.Component:
             rx.text(ui("app.grid_note"), size="1", color_scheme="gray", class_name="grid-note"),
             class_name="property-grid",
             id="property-grid",
+        ),
+        _empty(),
+    )
+
+
+# --- 督办 (tasks): the overdue list, and the dispatch meetings that lead to their items
+
+
+def _task_row(row: TaskRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(data_value(row.task_code)),
+        rx.table.cell(data_value(row.title)),
+        rx.table.cell(data_value(row.owner)),
+        rx.table.cell(data_value(row.unit)),
+        rx.table.cell(row.domain),
+        rx.table.cell(row.status),
+        rx.table.cell(row.deadline),
+        rx.table.cell(rx.badge(row.days_text, color_scheme="red")),
+        class_name="task-row",
+    )
+
+
+def overdue_tasks() -> rx.Component:
+    return rx.cond(
+        Board.overdue_tasks.length() > 0,
+        rx.box(
+            rx.table.root(
+                rx.table.header(rx.table.row(rx.foreach(Board.task_headers, rx.table.column_header_cell))),
+                rx.table.body(rx.foreach(Board.overdue_tasks, _task_row)),
+                size="1",
+                variant="surface",
+            ),
+            more_note(Board.overdue_tasks_more),
+            class_name="table-wrap",
+            id="overdue-tasks",
+        ),
+        rx.text(ui("app.tasks.no_overdue"), size="2", color_scheme="gray", id="overdue-tasks-none"),
+    )
+
+
+def _meeting_row(row: MeetingRow) -> rx.Component:
+    return rx.flex(
+        rx.text(row.date, size="2", weight="medium"),
+        data_value(row.topic, size="2"),
+        rx.link(row.tasks_text, href=row.link, size="2", class_name="dispatch-link"),
+        spacing="3",
+        align="baseline",
+        wrap="wrap",
+        class_name="dispatch-row",
+    )
+
+
+def dispatch_meetings() -> rx.Component:
+    """The latest dispatch meetings, each linking to the 督办 items raised at it (/tasks filtered)."""
+    return rx.cond(
+        Board.dispatch_meetings.length() > 0,
+        rx.box(
+            rx.flex(rx.foreach(Board.dispatch_meetings, _meeting_row), direction="column", spacing="1"),
+            more_note(Board.dispatch_meetings_more),
+            id="dispatch-meetings",
         ),
         _empty(),
     )

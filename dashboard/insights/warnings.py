@@ -389,8 +389,8 @@ def task_warnings(frames: Mapping[str, pd.DataFrame], today: date) -> list[Warni
                 rule,
                 min(since, today),
                 str(r.task_code),
-                name=str(r.title),
-                owner="" if pd.isna(r.owner) else str(r.owner),
+                # the item and its owner (a staff member, not masked), quoted together as data
+                name=str(r.title) if pd.isna(r.owner) else f"{r.title} · {r.owner}",
                 date=deadline,
                 days=days,
             )
