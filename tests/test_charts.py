@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard import contract
-from dashboard.charts import brands, demolition, elections
+from dashboard.charts import brands, demolition, elections, tasks
 from dashboard.charts.registry import BOARDS, figure_dict, render_board
 from dashboard.i18n import enum_label, t
 from tests.frames import city_frames, demo_frames, frames
@@ -234,6 +234,35 @@ def test_meetings_per_week_counts_dispatch_and_weekly() -> None:
     assert by_name["专题调度会"]["y"] == [2, 0]
     assert by_name["周例会"]["y"] == [1, 1]
     assert "早碰头" not in by_name
+
+
+def test_open_items_by_domain_stack_overdue_over_within_deadline() -> None:
+    # TODAY 15 June: K2 (due 6 June) is overdue, K3 (due 10 July) is not; K1 and K4 are closed
+    by_name = {tr["name"]: tr for tr in traces(tasks.by_domain(town(), "en", TODAY))}
+    assert by_name["Overdue"]["y"][:2] == ["Demolition", "Enterprise services"]
+    assert by_name["Overdue"]["x"][:2] == [1, 0]
+    assert by_name["Within deadline"]["x"][:2] == [0, 1]
+    assert by_name["Overdue"]["customdata"][0] == ["Demolition", 1]
+
+
+def test_open_items_by_unit_name_the_missing_unit() -> None:
+    by_name = {tr["name"]: tr for tr in traces(tasks.by_unit(town(), "zh", TODAY))}
+    assert by_name["超期"]["y"] == ["Group 2", "未填单位"]
+    assert by_name["超期"]["x"] == [1, 0] and by_name["未超期"]["x"] == [0, 1]
+
+
+def test_raised_and_closed_per_week_with_the_backlog() -> None:
+    by_name = {tr["name"]: tr for tr in traces(tasks.flow(town(), "en", TODAY))}
+    assert by_name["Raised"]["x"] == ["2025-06-02", "2025-06-09"]
+    assert by_name["Raised"]["y"] == [2, 2] and by_name["Closed"]["y"] == [1, 1]
+    assert by_name["Open at the week's end"]["y"] == [1, 2]
+    assert by_name["Open at the week's end"]["type"] == "scatter"
+
+
+def test_ages_of_open_items_in_buckets() -> None:
+    data = traces(tasks.ages(town(), "en", TODAY))
+    assert data[0]["x"] == ["0–2 days", "3–7 days", "8–30 days", "31–90 days", "91+ days"]
+    assert [sum(v) for v in zip(data[0]["y"], data[1]["y"], strict=True)] == [0, 1, 1, 0, 0]
 
 
 # --- every chart: both languages, empty state, only basic trace types ---------------------------
