@@ -1767,7 +1767,8 @@ CATALOGUE |= {
     ),
     "notify.overdue_tasks": _s("超期督办事项：{n} 项", "Overdue follow-up items: {n}"),
     "notify.overdue_task_line": _s(
-        "{name} · {owner} · {unit} · 超期 {days} 天", "{name} · {owner} · {unit} · {days} days overdue"
+        "{tag} · {name} · {owner} · {unit} · 超期 {days} 天",
+        "{tag} · {name} · {owner} · {unit} · {days} days overdue",
     ),
     "notify.overdue_tasks_more": _s("另有 {n} 项，详见看板", "{n} more on the dashboard"),
 }
