@@ -1734,6 +1734,7 @@ CATALOGUE |= {
     ),
     "app.section.tasks_overdue": _s("超期事项（超期最久的在前）", "Overdue items (longest overdue first)"),
     "app.tasks.days_overdue": _s("超期", "Overdue"),
+    "app.section.tasks_recent": _s("最近提出的事项", "Latest items raised"),
     "app.tasks.days_over": _s("超期 {days} 天", "{days} days overdue"),
     "app.tasks.no_overdue": _s("没有超期事项", "No overdue items"),
     "app.section.dispatch_tasks": _s("调度会与督办事项", "Dispatch meetings and their follow-ups"),

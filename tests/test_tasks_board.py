@@ -259,8 +259,11 @@ def test_the_board_lists_overdue_items_and_filters_by_day_raised_and_source() ->
     assert [c.id for c in view.charts] == ["tasks_by_domain", "tasks_by_unit", "tasks_flow", "tasks_ages"]
     day = (TODAY - timedelta(days=10)).isoformat()
     narrowed = Filters.from_query({"from": day, "to": day, "source": "dispatch"})
+    assert [r.task_code for r in view.recent_tasks] == ["C", "A", "B"]  # newest first
+    assert view.recent_tasks[0].days_text == "1 days overdue"
     view = build_view(snapshot, "tasks", "zh", narrowed)
     assert [r.task_code for r in view.overdue_tasks] == ["A"]
+    assert [r.task_code for r in view.recent_tasks] == ["A"]  # what that day's dispatch meeting raised
     assert Filters.from_query({"unit": "拆迁指挥部"}).apply(snapshot.current)["tasks"][
         "task_code"
     ].tolist() == ["C"]

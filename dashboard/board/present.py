@@ -160,11 +160,15 @@ def _demolition(view: BoardView, snapshot: Snapshot, lang: str) -> None:
 
 
 def _tasks(view: BoardView, snapshot: Snapshot, lang: str) -> None:
-    """督办: the overdue items, longest overdue first (the first TABLE_LIMIT; the rest counted)."""
-    rows, total = insight_tasks.overdue_items(snapshot.current, snapshot.today, TABLE_LIMIT)
+    """督办: the overdue items, longest overdue first, and the latest raised (newest first; on a
+    board filtered to one day, that day's items); the first TABLE_LIMIT of each, the rest counted."""
     view.task_headers = board_rows.task_headers(lang)
+    rows, total = insight_tasks.overdue_items(snapshot.current, snapshot.today, TABLE_LIMIT)
     view.overdue_tasks = [board_rows.task_row(r, lang) for r in rows]
     view.overdue_tasks_more = _more(total, len(rows), lang)
+    rows, total = insight_tasks.recent_items(snapshot.current, snapshot.today, TABLE_LIMIT)
+    view.recent_tasks = [board_rows.task_row(r, lang) for r in rows]
+    view.recent_tasks_more = _more(total, len(rows), lang)
 
 
 def filter_options(frames: Frames) -> tuple[dict[str, list[str]], list[str]]:

@@ -104,17 +104,26 @@ def grid_group(group: dict[str, Any], lang: str) -> GridGroup:
 
 # --- 督办 (tasks)
 
-TASK_COLUMNS: tuple[str, ...] = ("task_code", "title", "owner", "unit", "domain", "status", "deadline")
+TASK_COLUMNS: tuple[str, ...] = (
+    "task_code",
+    "title",
+    "owner",
+    "unit",
+    "domain",
+    "status",
+    "raised_date",
+    "deadline",
+)
 
 
 def task_headers(lang: str) -> list[str]:
-    """The overdue list's headers: the ledger's own column names, then 超期."""
+    """The item lists' headers: the ledger's own column names, then 超期."""
     cols = [i18n.column_header(contract.TASKS.column(c), lang) for c in TASK_COLUMNS]
     return [*cols, i18n.t("app.tasks.days_overdue", lang)]
 
 
 def task_row(row: dict[str, Any], lang: str) -> TaskRow:
-    """One overdue item (``insights.tasks.overdue_items``); the owner is shown as entered."""
+    """One item (``insights.tasks.overdue_items`` / ``recent_items``); the owner is shown as entered."""
     return TaskRow(
         task_code=_text(row["task_code"]),
         title=_text(row["title"]),
@@ -122,8 +131,9 @@ def task_row(row: dict[str, Any], lang: str) -> TaskRow:
         unit=_text(row["unit"]) or i18n.MISSING,
         domain=i18n.enum_label(contract.TASK_DOMAIN, row["domain"], lang),
         status=i18n.enum_label(contract.TASK_STATUS, row["status"], lang),
+        raised_date=i18n.fmt_date(row["raised_date"], lang),
         deadline=i18n.fmt_date(row["deadline"], lang),
-        days_text=i18n.t("app.tasks.days_over", lang, days=int(row["days"])),
+        days_text=i18n.t("app.tasks.days_over", lang, days=int(row["days"])) if row["days"] else "",
     )
 
 

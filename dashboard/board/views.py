@@ -130,7 +130,7 @@ class WarningRow:
 
 @dataclass
 class TaskRow:
-    """One overdue 督办 item (``insights.tasks.overdue_items``); title, owner and unit are data."""
+    """One 督办 item of the overdue or latest list (``insights.tasks``); title, owner, unit are data."""
 
     task_code: str = ""
     title: str = ""
@@ -138,8 +138,9 @@ class TaskRow:
     unit: str = ""
     domain: str = ""
     status: str = ""
+    raised_date: str = ""
     deadline: str = ""
-    days_text: str = ""  # "超期 12 天"
+    days_text: str = ""  # "超期 12 天" ("" when not overdue)
 
 
 @dataclass
@@ -182,6 +183,8 @@ class BoardView:
     task_headers: list[str] = field(default_factory=list)  # 督办: the overdue list
     overdue_tasks: list[TaskRow] = field(default_factory=list)
     overdue_tasks_more: str = ""
+    recent_tasks: list[TaskRow] = field(default_factory=list)  # newest first (a day's, filtered)
+    recent_tasks_more: str = ""
     dispatch_meetings: list[MeetingRow] = field(default_factory=list)  # 拆迁: meetings -> 督办
     dispatch_meetings_more: str = ""
     filter_query: str = ""  # the URL query of the filters applied ("" = whole board)

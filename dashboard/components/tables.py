@@ -213,28 +213,39 @@ def _task_row(row: TaskRow) -> rx.Component:
         rx.table.cell(data_value(row.unit)),
         rx.table.cell(row.domain),
         rx.table.cell(row.status),
+        rx.table.cell(row.raised_date),
         rx.table.cell(row.deadline),
-        rx.table.cell(rx.badge(row.days_text, color_scheme="red")),
+        rx.table.cell(rx.cond(row.days_text != "", rx.badge(row.days_text, color_scheme="red"))),
         class_name="task-row",
     )
 
 
-def overdue_tasks() -> rx.Component:
+def _task_table(rows: rx.Var, more: rx.Var, id: str, none_key: str) -> rx.Component:
     return rx.cond(
-        Board.overdue_tasks.length() > 0,
+        rows.length() > 0,
         rx.box(
             rx.table.root(
                 rx.table.header(rx.table.row(rx.foreach(Board.task_headers, rx.table.column_header_cell))),
-                rx.table.body(rx.foreach(Board.overdue_tasks, _task_row)),
+                rx.table.body(rx.foreach(rows, _task_row)),
                 size="1",
                 variant="surface",
             ),
-            more_note(Board.overdue_tasks_more),
+            more_note(more),
             class_name="table-wrap",
-            id="overdue-tasks",
+            id=id,
         ),
-        rx.text(ui("app.tasks.no_overdue"), size="2", color_scheme="gray", id="overdue-tasks-none"),
+        rx.text(ui(none_key), size="2", color_scheme="gray", id=f"{id}-none"),
     )
+
+
+def overdue_tasks() -> rx.Component:
+    """Overdue items, longest overdue first."""
+    return _task_table(Board.overdue_tasks, Board.overdue_tasks_more, "overdue-tasks", "app.tasks.no_overdue")
+
+
+def recent_tasks() -> rx.Component:
+    """The latest items raised (a dispatch meeting's link filters them to its day)."""
+    return _task_table(Board.recent_tasks, Board.recent_tasks_more, "recent-tasks", "empty")
 
 
 def _meeting_row(row: MeetingRow) -> rx.Component:

@@ -63,6 +63,7 @@ _PUBLIC: dict[str, str] = {
     "weekly_flow": "tasks",
     "open_ages": "tasks",
     "overdue_items": "tasks",
+    "recent_items": "tasks",
     "meetings_with_tasks": "tasks",
     "REPORT_DAYS": "report",
     "REPORT_KPIS": "report",

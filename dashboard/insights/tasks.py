@@ -118,12 +118,27 @@ def overdue_items(
     """
     tk = frame(frames, "tasks")
     over = tk[task_overdue(tk, today)]
-    total = len(over)
-    order = over.sort_values(["deadline", "raised_date", "task_code"])
+    return _rows(over.sort_values(["deadline", "raised_date", "task_code"]), today, limit), len(over)
+
+
+def recent_items(
+    frames: Mapping[str, pd.DataFrame], today: date, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The items raised last, newest first (filtered to a day: that day's items), and how many in all.
+
+    Rows as :func:`overdue_items`; ``days`` is 0 for an item not overdue.
+    """
+    tk = frame(frames, "tasks")
+    order = tk.sort_values(["raised_date", "task_code"], ascending=[False, True])
+    return _rows(order, today, limit), len(tk)
+
+
+def _rows(order: pd.DataFrame, today: date, limit: int | None) -> list[dict[str, Any]]:
     if limit is not None:
         order = order.head(limit)
+    over = task_overdue(order, today)
     now = _ts(today)
-    rows = [
+    return [
         {
             "task_code": str(r.task_code),
             "title": str(r.title),
@@ -133,20 +148,10 @@ def overdue_items(
             "status": None if pd.isna(r.status) else str(r.status),
             "raised_date": pd.Timestamp(r.raised_date).date(),
             "deadline": pd.Timestamp(r.deadline).date(),
-            "days": int((now - r.deadline).days),
+            "days": int((now - r.deadline).days) if late else 0,
         }
-        for r in order.itertuples(index=False)
+        for r, late in zip(order.itertuples(index=False), over, strict=True)
     ]
-    return rows, total
-
-
-def raised_on(frames: Mapping[str, pd.DataFrame], day: date, source: str | None = None) -> int:
-    """How many items were raised on ``day`` (at a ``source`` such as a dispatch meeting)."""
-    tk = frame(frames, "tasks")
-    mask = tk["raised_date"].eq(_ts(day)).fillna(False).astype(bool)
-    if source is not None:
-        mask &= tk["source"].eq(source).fillna(False).astype(bool)
-    return int(mask.sum())
 
 
 def meetings_with_tasks(

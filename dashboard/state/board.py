@@ -117,6 +117,8 @@ class Board(rx.State):
     task_headers: list[str] = rx.field(default_factory=list)
     overdue_tasks: list[TaskRow] = rx.field(default_factory=list)
     overdue_tasks_more: str = ""
+    recent_tasks: list[TaskRow] = rx.field(default_factory=list)
+    recent_tasks_more: str = ""
     dispatch_meetings: list[MeetingRow] = rx.field(default_factory=list)
     dispatch_meetings_more: str = ""
     filter_query: str = ""
@@ -150,6 +152,8 @@ class Board(rx.State):
         self.task_headers = view.task_headers
         self.overdue_tasks = view.overdue_tasks
         self.overdue_tasks_more = view.overdue_tasks_more
+        self.recent_tasks = view.recent_tasks
+        self.recent_tasks_more = view.recent_tasks_more
         self.dispatch_meetings = view.dispatch_meetings
         self.dispatch_meetings_more = view.dispatch_meetings_more
         self.filter_query = view.filter_query
