@@ -149,6 +149,7 @@ def _grid(view: BoardView, snapshot: Snapshot, lang: str) -> None:
 
 
 DISPATCH_LIMIT = 10  # the latest dispatch meetings listed under the meetings chart
+RECENT_LIMIT = 20  # the latest 督办 items listed (a dispatch meeting raises a handful)
 
 
 def _demolition(view: BoardView, snapshot: Snapshot, lang: str) -> None:
@@ -161,12 +162,12 @@ def _demolition(view: BoardView, snapshot: Snapshot, lang: str) -> None:
 
 def _tasks(view: BoardView, snapshot: Snapshot, lang: str) -> None:
     """督办: the overdue items, longest overdue first, and the latest raised (newest first; on a
-    board filtered to one day, that day's items); the first TABLE_LIMIT of each, the rest counted."""
+    board filtered to one day, that day's items); the first TABLE_LIMIT / RECENT_LIMIT, the rest counted."""
     view.task_headers = board_rows.task_headers(lang)
     rows, total = insight_tasks.overdue_items(snapshot.current, snapshot.today, TABLE_LIMIT)
     view.overdue_tasks = [board_rows.task_row(r, lang) for r in rows]
     view.overdue_tasks_more = _more(total, len(rows), lang)
-    rows, total = insight_tasks.recent_items(snapshot.current, snapshot.today, TABLE_LIMIT)
+    rows, total = insight_tasks.recent_items(snapshot.current, snapshot.today, RECENT_LIMIT)
     view.recent_tasks = [board_rows.task_row(r, lang) for r in rows]
     view.recent_tasks_more = _more(total, len(rows), lang)
 

@@ -8,6 +8,7 @@ from datetime import date
 
 from playwright.sync_api import Page, expect
 
+from dashboard.board.present import RECENT_LIMIT
 from dashboard.clock import office_today
 from tests.browser.conftest import Server
 from tests.browser.helpers import (
@@ -54,7 +55,7 @@ def test_tasks_draws_its_charts_and_lists_the_overdue_items_longest_first(
     oldest = min(overdue, key=lambda t: (t["办理时限"], t["提出日期"], t["事项编码"]))
     expect(rows.first).to_contain_text(oldest["事项编码"])
     expect(rows.first).to_contain_text(oldest["责任人"])  # a staff member's name: shown as entered
-    expect(page.locator("#recent-tasks tbody tr")).to_have_count(min(60, len(_tasks())))
+    expect(page.locator("#recent-tasks tbody tr")).to_have_count(min(RECENT_LIMIT, len(_tasks())))
 
 
 def test_a_cli_import_of_the_tasks_ledger_redraws_the_open_board(page: Page, app_server: Server) -> None:
