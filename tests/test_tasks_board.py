@@ -256,6 +256,10 @@ def test_the_board_lists_overdue_items_and_filters_by_day_raised_and_source() ->
     assert [r.task_code for r in view.overdue_tasks] == ["A", "B", "C"]
     assert view.overdue_tasks[0].days_text == "5 days overdue" and view.overdue_tasks[0].owner == "责任人甲"
     assert view.task_headers[-1] == "Overdue"
+    # the filter bar offers codes, each shown in the viewer's language
+    assert view.filter_labels["domain"]["enterprise"] == "Enterprise services"
+    assert view.filter_labels["source"]["dispatch"] == "Dispatch meeting"
+    assert view.filter_labels["unit"] == {"拆迁指挥部": "拆迁指挥部", "第一党小组": "第一党小组"}
     assert [c.id for c in view.charts] == ["tasks_by_domain", "tasks_by_unit", "tasks_flow", "tasks_ages"]
     day = (TODAY - timedelta(days=10)).isoformat()
     narrowed = Filters.from_query({"from": day, "to": day, "source": "dispatch"})

@@ -186,6 +186,32 @@ def filter_options(frames: Frames) -> tuple[dict[str, list[str]], list[str]]:
     return options, typed
 
 
+# Filters whose choices are codes or numbers: what the filter bar shows for each, in the viewer's language.
+_OPTION_ENUMS: dict[str, contract.Enum] = {
+    "org_type": contract.ORG_TYPE,
+    "domain": contract.TASK_DOMAIN,
+    "source": contract.TASK_SOURCE,
+}
+_OPTION_NUMBERS: dict[str, str] = {
+    "party_group": "party_group_n",
+    "category": "category_n",
+    "phase": "phase_n",
+}
+
+
+def filter_labels(options: dict[str, list[str]], lang: str) -> dict[str, dict[str, str]]:
+    """Each filter choice's label: an enum's label, '第2党小组' for a number, a name as it is."""
+    out: dict[str, dict[str, str]] = {}
+    for key, values in options.items():
+        if key in _OPTION_ENUMS:
+            out[key] = {v: i18n.enum_label(_OPTION_ENUMS[key], v, lang) for v in values}
+        elif key in _OPTION_NUMBERS:
+            out[key] = {v: i18n.t(_OPTION_NUMBERS[key], lang, n=int(v)) for v in values}
+        else:
+            out[key] = {v: v for v in values}
+    return out
+
+
 def warning_rows(snapshot: Snapshot, lang: str) -> list[WarningRow]:
     """Open warnings, most severe then newest first, each linking to its board."""
     return open_warnings(snapshot, lang)[0]
@@ -222,6 +248,7 @@ def build_view(snapshot: Snapshot, board: str, lang: str, filters: Filters | Non
         freshness=lines,
         filter_query=filters.query_string() if filters is not None else "",
         filter_options=options,
+        filter_labels=filter_labels(options, lang),
         filter_typed=typed,
         filter_values={k: (filters.query() if filters else {}).get(k, "all") for k in FILTER_KEYS},
     )

@@ -189,5 +189,6 @@ class BoardView:
     dispatch_meetings_more: str = ""
     filter_query: str = ""  # the URL query of the filters applied ("" = whole board)
     filter_options: dict[str, list[str]] = field(default_factory=dict)
+    filter_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> value -> label
     filter_values: dict[str, str] = field(default_factory=dict)  # key -> value, "all" when not set
     filter_typed: list[str] = field(default_factory=list)  # filters typed, not picked (too many)

@@ -27,10 +27,11 @@ TYPED_FILTERS: tuple[str, ...] = ("community", "unit")
 
 def _choice(key: str) -> rx.Component:
     options = Board.filter_options[key].to(list[str])
+    labels = Board.filter_labels[key].to(dict[str, str])  # a code's label in the viewer's language
     current = Board.filter_values[key].to(str)
     select = rx.el.select(
         rx.el.option(ui("app.filter.all"), value="all"),
-        rx.foreach(options, lambda v: rx.el.option(v, value=v)),
+        rx.foreach(options, lambda v: rx.el.option(labels[v].to(str), value=v)),
         value=current,
         on_change=lambda v: FilterBar.set_filter(key, v),
         name=key,

@@ -123,6 +123,7 @@ class Board(rx.State):
     dispatch_meetings_more: str = ""
     filter_query: str = ""
     filter_options: dict[str, list[str]] = rx.field(default_factory=dict)
+    filter_labels: dict[str, dict[str, str]] = rx.field(default_factory=dict)
     filter_values: dict[str, str] = rx.field(default_factory=dict)
     filter_typed: list[str] = rx.field(default_factory=list)
 
@@ -158,6 +159,7 @@ class Board(rx.State):
         self.dispatch_meetings_more = view.dispatch_meetings_more
         self.filter_query = view.filter_query
         self.filter_options = view.filter_options
+        self.filter_labels = view.filter_labels
         self.filter_values = view.filter_values
         self.filter_typed = view.filter_typed
 

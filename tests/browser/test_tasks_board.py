@@ -94,3 +94,4 @@ def test_a_dispatch_meeting_leads_to_the_items_raised_at_it_that_day(page: Page,
     assert set(listed.all_inner_texts()) == raised
     expect(page.locator("#filter-from")).to_have_value(date.fromisoformat(day).isoformat())
     expect(page.locator("#filter-source")).to_have_value("dispatch")
+    expect(page.locator("#filter-source option[value=dispatch]")).to_have_text("专题调度会")
