@@ -1699,3 +1699,94 @@ CATALOGUE |= {
     "staff.upload.read.sheet": _s("「{sheet}」", "'{sheet}'"),  # a sheet named in a list of sheets
     "app.in_parens": _s("（{text}）", " ({text})"),  # a remark after a sentence (since when)
 }
+
+
+# --- the 督办 board (/tasks, issue 10): its titles, KPIs, charts, overdue list, warnings, report, digest
+CATALOGUE |= {
+    "board.tasks": _s("督办", "Follow-ups"),
+    "app.page.tasks": _s("督办事项", "Follow-up items"),
+    "kpi.tasks_open": _s("未办结事项", "Open items"),
+    "kpi.tasks_open.formula": _s(
+        "办理状态为待办或办理中的事项 {count}（全部事项 {total}）",
+        "Items open or in progress {count} (of all {total} items)",
+    ),
+    "kpi.tasks_overdue": _s("超期事项", "Overdue items"),
+    "kpi.tasks_overdue.formula": _s(
+        "未办结且办理时限早于今天的事项 {count}（未办结 {total}）",
+        "Open items whose deadline is before today {count} (of {total} open)",
+    ),
+    "kpi.tasks_on_time_rate": _s("按时办结率", "Closed on time"),
+    "kpi.tasks_on_time_rate.formula": _s(
+        "在办理时限当天或之前办结的事项 {count} ÷ 已办结事项 {total}",
+        "Items closed on or before their deadline {count} ÷ closed items {total}",
+    ),
+    "kpi.tasks_same_day_rate": _s("当日办结率", "Closed the same day"),
+    "kpi.tasks_same_day_rate.formula": _s(
+        "提出当天即办结的事项 {count} ÷ 全部事项 {total}（日事日毕、日清日结）",
+        "Items closed the day they were raised {count} ÷ all items {total}",
+    ),
+    "chart.tasks_by_domain": _s("各领域未办结事项", "Open items by domain"),
+    "chart.tasks_by_unit": _s("各责任单位未办结事项", "Open items by responsible unit"),
+    "chart.tasks_flow": _s(
+        "每周提出与办结（及未办结存量）", "Raised and closed per week, with the open backlog"
+    ),
+    "chart.tasks_ages": _s("未办结事项已历时", "Ages of open items"),
+    "axis.tasks": _s("事项数", "Items"),
+    "series.tasks_overdue": _s("超期", "Overdue"),
+    "series.tasks_in_time": _s("未超期", "Within deadline"),
+    "series.tasks_raised": _s("提出", "Raised"),
+    "series.tasks_closed": _s("办结", "Closed"),
+    "series.tasks_backlog": _s("未办结存量（周末）", "Open at the week's end"),
+    "series.tasks_no_unit": _s("未填单位", "No unit given"),
+    "series.tasks_other_units": _s("其他 {n} 个单位", "{n} other units"),
+    "tasks.age_range": _s("{lo}–{hi} 天", "{lo}–{hi} days"),
+    "tasks.age_from": _s("{lo} 天以上", "{lo}+ days"),
+    "hover.tasks_open": _s(
+        "%{customdata[0]}<br>%{fullData.name}：%{customdata[1]} 项",
+        "%{customdata[0]}<br>%{fullData.name}: %{customdata[1]} items",
+    ),
+    "hover.tasks_week": _s(
+        "%{x|%Y年%-m月%-d日}起一周<br>%{fullData.name} %{y} 项",
+        "Week of %{x|%d %b %Y}<br>%{fullData.name}: %{y}",
+    ),
+    "app.section.tasks_overdue": _s("超期事项（超期最久的在前）", "Overdue items (longest overdue first)"),
+    "app.tasks.days_overdue": _s("超期", "Overdue"),
+    "app.section.tasks_recent": _s("最近提出的事项", "Latest items raised"),
+    "app.tasks.days_over": _s("超期 {days} 天", "{days} days overdue"),
+    "app.tasks.no_overdue": _s("没有超期事项", "No overdue items"),
+    "app.section.dispatch_tasks": _s("调度会与督办事项", "Dispatch meetings and their follow-ups"),
+    "app.dispatch.tasks_n": _s("督办 {n} 项", "{n} follow-ups"),
+    "app.dispatch.none": _s("无督办事项", "No follow-ups"),
+    "app.filter.domain": _s("领域", "Domain"),
+    "app.filter.unit": _s("责任单位", "Responsible unit"),
+    "app.filter.source": _s("来源", "Source"),
+    "app.filter.type_unit": _s("输入责任单位", "Type a unit"),
+    "warn.task_overdue": _s(
+        "督办事项“{name}”办理时限 {date}，已超期 {days} 天",
+        "Follow-up {name} was due {date}; {days} days overdue",
+    ),
+    "warn.task_due_soon": _s(
+        "督办事项“{name}”将于 {date} 到期，剩 {days} 天",
+        "Follow-up {name} is due {date}, in {days} days",
+    ),
+    "warn.task_same_day_rate_low": _s(
+        "近 {window} 天提出的督办事项当日办结率 {rate}（{count} / {total}），低于 {threshold}",
+        "Items raised in the last {window} days closed the same day: {rate} ({count} of {total}), "
+        "below {threshold}",
+    ),
+    "notify.rule.task_overdue": _s("督办事项超期", "Follow-up overdue"),
+    "notify.rule.task_due_soon": _s("督办事项即将到期", "Follow-up due soon"),
+    "notify.rule.task_same_day_rate_low": _s("当日办结率偏低", "Few items closed the same day"),
+    "report.sentence.tasks": _s(
+        "四、督办事项。共 {total} 项，未办结 {open} 项，其中超期 {overdue} 项；"
+        "按时办结率 {on_time}，当日办结率 {same_day}。",
+        "4. Follow-up items. {open} of {total} items open, {overdue} of them overdue; "
+        "closed on time {on_time}, closed the same day {same_day}.",
+    ),
+    "notify.overdue_tasks": _s("超期督办事项：{n} 项", "Overdue follow-up items: {n}"),
+    "notify.overdue_task_line": _s(
+        "{tag} · {name} · {owner} · {unit} · 超期 {days} 天",
+        "{tag} · {name} · {owner} · {unit} · {days} days overdue",
+    ),
+    "notify.overdue_tasks_more": _s("另有 {n} 项，详见看板", "{n} more on the dashboard"),
+}

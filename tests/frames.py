@@ -52,7 +52,7 @@ def _codes(rng: np.random.Generator, enum: contract.Enum, n: int) -> pd.Series:
 
 def city_frames(today: date, seed: int = 0) -> Frames:
     """A city: 5,000 organisations, 500 brands, 1,000,000 activities over two years,
-    100,000 properties, 30 milestones, 3,000 meetings."""
+    100,000 properties, 30 milestones, 3,000 meetings, 20,000 督办 items."""
     rng = np.random.default_rng(seed)
     start = today - timedelta(days=85)
     n = 5_000
@@ -149,6 +149,27 @@ def city_frames(today: date, seed: int = 0) -> Frames:
             "decisions": pd.Series(rng.integers(0, 8, nm), dtype="Int64"),
         }
     )
+    nt = 20_000  # 督办 items over two years, most closed, a few hundred open
+    raised = pd.Series(_dates(rng, today - timedelta(days=729), 730, nt))
+    deadline = raised + pd.to_timedelta(rng.integers(0, 15, nt), unit="D")
+    closed = raised + pd.to_timedelta(rng.integers(0, 20, nt), unit="D")
+    done = (rng.random(nt) < 0.97) & (closed <= pd.Timestamp(today)).to_numpy()
+    tasks = pd.DataFrame(
+        {
+            "task_code": _text("DB-", nt),
+            "raised_date": raised,
+            "source": _codes(rng, contract.TASK_SOURCE, nt),
+            "domain": _codes(rng, contract.TASK_DOMAIN, nt),
+            "title": _text("Item ", nt),
+            "owner": pd.Series([f"Owner {i % 300}" for i in range(nt)], dtype="string"),
+            "unit": pd.Series([f"Unit {i % 400}" for i in range(nt)], dtype="string"),
+            "deadline": deadline.astype("datetime64[s]"),
+            "status": pd.Series(np.where(done, "closed", "in_progress"), dtype="string"),
+            "closed_date": closed.where(done).astype("datetime64[s]"),
+            "outcome": pd.Series(pd.NA, index=range(nt), dtype="string"),
+            "note": pd.Series(pd.NA, index=range(nt), dtype="string"),
+        }
+    )
     return {
         "elections": elections,
         "brands": brands,
@@ -156,6 +177,7 @@ def city_frames(today: date, seed: int = 0) -> Frames:
         "demolition": demolition,
         "milestones": milestones,
         "meetings": meetings,
+        "tasks": tasks,
     }
 
 

@@ -68,6 +68,21 @@ CASES: list[tuple[Warning, str, str]] = [
         "东辛村党支部 任期已于 2026年6月29日 届满（已过 1 天）",
         "东辛村党支部: term ended 29 Jun 2026 (1 days ago)",
     ),
+    (
+        warning("task_overdue", name="做通DX-080签约工作 · 责任人庚", date=date(2026, 6, 29), days=1),
+        "督办事项“做通DX-080签约工作 · 责任人庚”办理时限 2026年6月29日，已超期 1 天",
+        "Follow-up 做通DX-080签约工作 · 责任人庚 was due 29 Jun 2026; 1 days overdue",
+    ),
+    (
+        warning("task_due_soon", name="安排渣土清运车辆 · 责任人丁", date=date(2026, 7, 2), days=2),
+        "督办事项“安排渣土清运车辆 · 责任人丁”将于 2026年7月2日 到期，剩 2 天",
+        "Follow-up 安排渣土清运车辆 · 责任人丁 is due 2 Jul 2026, in 2 days",
+    ),
+    (
+        warning("task_same_day_rate_low", rate=16 / 29, count=16, total=29, threshold=0.6, window=7),
+        "近 7 天提出的督办事项当日办结率 55%（16 / 29），低于 60%",
+        "Items raised in the last 7 days closed the same day: 55% (16 of 29), below 60%",
+    ),
 ]
 
 

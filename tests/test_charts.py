@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard import contract
-from dashboard.charts import brands, demolition, elections
+from dashboard.charts import brands, demolition, elections, tasks
 from dashboard.charts.registry import BOARDS, figure_dict, render_board
 from dashboard.i18n import enum_label, t
 from tests.frames import city_frames, demo_frames, frames
@@ -75,7 +75,22 @@ def town() -> dict:
         {"date": "2025-06-10", "type": "weekly", "topic": "T4"},
         {"date": "2025-06-11", "type": "morning", "topic": "T5"},  # not counted
     ]
-    return frames(elections=el, brands=br, activities=act, demolition=dem, milestones=ms, meetings=mt)
+    tk = [
+        {"task_code": "K1", "raised_date": "2025-06-02", "source": "dispatch", "domain": "demolition",
+         "title": "Sign P1", "owner": "Owner A", "unit": "Group 1", "deadline": "2025-06-04",
+         "status": "closed", "closed_date": "2025-06-02"},
+        {"task_code": "K2", "raised_date": "2025-06-04", "source": "dispatch", "domain": "demolition",
+         "title": "Vacate P3", "owner": "Owner B", "unit": "Group 2", "deadline": "2025-06-06",
+         "status": "in_progress"},  # overdue
+        {"task_code": "K3", "raised_date": "2025-06-10", "source": "enterprise_forum", "domain": "enterprise",
+         "title": "Loan", "owner": "Owner A", "deadline": "2025-07-10", "status": "open"},  # no unit
+        {"task_code": "K4", "raised_date": "2025-06-11", "source": "morning", "domain": "demolition",
+         "title": "Trucks", "owner": "Owner C", "unit": "Group 2", "deadline": "2025-06-12",
+         "status": "closed", "closed_date": "2025-06-13"},  # late
+    ]  # fmt: skip
+    return frames(
+        elections=el, brands=br, activities=act, demolition=dem, milestones=ms, meetings=mt, tasks=tk
+    )
 
 
 def as_json(fig: go.Figure | dict) -> str:
@@ -221,6 +236,35 @@ def test_meetings_per_week_counts_dispatch_and_weekly() -> None:
     assert "早碰头" not in by_name
 
 
+def test_open_items_by_domain_stack_overdue_over_within_deadline() -> None:
+    # TODAY 15 June: K2 (due 6 June) is overdue, K3 (due 10 July) is not; K1 and K4 are closed
+    by_name = {tr["name"]: tr for tr in traces(tasks.by_domain(town(), "en", TODAY))}
+    assert by_name["Overdue"]["y"][:2] == ["Demolition", "Enterprise services"]
+    assert by_name["Overdue"]["x"][:2] == [1, 0]
+    assert by_name["Within deadline"]["x"][:2] == [0, 1]
+    assert by_name["Overdue"]["customdata"][0] == ["Demolition", 1]
+
+
+def test_open_items_by_unit_name_the_missing_unit() -> None:
+    by_name = {tr["name"]: tr for tr in traces(tasks.by_unit(town(), "zh", TODAY))}
+    assert by_name["超期"]["y"] == ["Group 2", "未填单位"]
+    assert by_name["超期"]["x"] == [1, 0] and by_name["未超期"]["x"] == [0, 1]
+
+
+def test_raised_and_closed_per_week_with_the_backlog() -> None:
+    by_name = {tr["name"]: tr for tr in traces(tasks.flow(town(), "en", TODAY))}
+    assert by_name["Raised"]["x"] == ["2025-06-02", "2025-06-09"]
+    assert by_name["Raised"]["y"] == [2, 2] and by_name["Closed"]["y"] == [1, 1]
+    assert by_name["Open at the week's end"]["y"] == [1, 2]
+    assert by_name["Open at the week's end"]["type"] == "scatter"
+
+
+def test_ages_of_open_items_in_buckets() -> None:
+    data = traces(tasks.ages(town(), "en", TODAY))
+    assert data[0]["x"] == ["0–2 days", "3–7 days", "8–30 days", "31–90 days", "91+ days"]
+    assert [sum(v) for v in zip(data[0]["y"], data[1]["y"], strict=True)] == [0, 1, 1, 0, 0]
+
+
 # --- every chart: both languages, empty state, only basic trace types ---------------------------
 
 
@@ -276,7 +320,7 @@ def city() -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("board", ["elections", "brands", "demolition"])
+@pytest.mark.parametrize("board", ["elections", "brands", "demolition", "tasks"])
 def test_figures_of_a_city_stay_under_300_kb_per_board(city: dict, board: str) -> None:
     for lang in ("zh", "en"):
         size = sum(
@@ -297,7 +341,7 @@ def test_english_demo_figures_hold_chinese_only_in_data_values() -> None:
             if str(df[col].dtype) == "string":
                 texts = df[col].dropna()
                 values |= set(texts) | {v[:1] + "**" for v in texts}  # masked household names too
-    for board in ("elections", "brands", "demolition"):
+    for board in ("elections", "brands", "demolition", "tasks"):
         for cid, title, fig in render_board(board, demo, "en", today):
             text = json.dumps(fig, ensure_ascii=False) + title
             for v in sorted(values, key=len, reverse=True):

@@ -295,6 +295,10 @@ def test_every_kpi_of_empty_ledgers_without_crashing() -> None:
         "demolished_rate",
         "time_progress",
         "progress_gap",
+        "tasks_open",
+        "tasks_overdue",
+        "tasks_on_time_rate",
+        "tasks_same_day_rate",
     ]
     for k in got:
         assert k.level == "ok"

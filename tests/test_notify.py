@@ -310,7 +310,9 @@ def test_the_digest_counts_changes_since_the_previous_digest(engine, robots, mon
     second = digest.compute(engine, today, first)
     assert second.previous_day == first.office_day
     warnings = second.section("warnings")
-    assert warnings is not None and warnings.items and not any(w["new"] for w in warnings.items)
+    assert warnings is not None and warnings.items
+    # nothing changed in the data; only 督办 deadlines come a day closer (a due-soon item may be new)
+    assert not any(w["new"] for w in warnings.items if w["board"] != "tasks")
     kpis = {i["id"]: i for i in second.section("kpis").items}  # type: ignore[union-attr]
     assert kpis["signed_rate"]["delta"] == 0 and kpis["signed_rate"]["previous"] is not None
     ledgers = second.section("ledgers")
@@ -493,3 +495,43 @@ def test_the_servers_digest_clock_sends_once_at_digest_at_however_many_workers_c
 
     run(two_workers())
     assert len(robots.of("wecom")) == 1
+
+
+# ---------------------------------------------------------------------------
+# the 督办 section (issue 10 / 13)
+
+
+def test_the_digest_lists_overdue_tasks_longest_first_new_since_the_previous_digest(engine) -> None:
+    today = clock.office_today()
+    first = digest.compute(engine, today)
+    section = first.section("overdue_tasks")
+    assert section is not None and len(section.items) == min(section.total, digest.OVERDUE_LIST) > 0
+    days = [i["days"] for i in section.items]
+    assert days == sorted(days, reverse=True) and all(d >= 1 for d in days)
+    assert all(i["new"] and i["owner"].startswith("责任人") for i in section.items)  # staff: not masked
+    # each overdue item is one line of its own section, not a line of the warnings too
+    rules = {w["rule"] for w in first.section("warnings").items}  # type: ignore[union-attr]
+    assert not rules & digest.PER_ITEM_TASK_RULES and "task_same_day_rate_low" in rules
+    again = digest.compute(engine, today, first)
+    assert not any(i["new"] for i in again.section("overdue_tasks").items)  # type: ignore[union-attr]
+    text = messages.render(first, "zh", "http://localhost:3000").plain()
+    assert f"超期督办事项：{section.total} 项" in text
+    assert f"新增 · {section.items[0]['title']} · {section.items[0]['owner']}" in text
+    assert "http://localhost:3000/tasks" in text
+    en = messages.render(again, "en", "http://localhost:3000").plain()
+    assert f"Overdue follow-up items: {section.total}" in en and "days overdue" in en
+
+
+def test_beyond_the_list_the_overdue_tasks_are_counted_with_a_link() -> None:
+    items = [
+        {"task_code": f"T{i}", "title": f"事项{i}", "owner": "责任人甲", "unit": "", "deadline": "2026-06-01",
+         "days": 30 - i, "new": False}
+        for i in range(digest.OVERDUE_LIST)
+    ]  # fmt: skip
+    block = messages.RENDERERS["overdue_tasks"](
+        digest.Section("overdue_tasks", items, digest.OVERDUE_LIST + 5), "en", "http://h"
+    )
+    assert block is not None and len(block.lines) == digest.OVERDUE_LIST + 1
+    assert block.lines[0].text == "Open · 事项0 · 责任人甲 · — · 30 days overdue"
+    assert (block.lines[-1].text, block.lines[-1].href) == ("5 more on the dashboard", "http://h/tasks")
+    assert messages.RENDERERS["overdue_tasks"](digest.Section("overdue_tasks"), "zh", "http://h") is None

@@ -96,6 +96,8 @@ def test_english_views_carry_no_chinese_except_data(demo_db: str) -> None:
     data_fields = {"org_name", "supervisor", "note", "community", "brand_name", "org_code", "title"}
     # Warning reasons quote names as entered; the panel shows them apart as data (.dv).
     data_fields |= {"reason", "name"}
+    # 督办: item codes, owners (staff names), units and meeting topics are data too.
+    data_fields |= {"task_code", "owner", "unit", "topic", "chair"}
 
     def labels(value: object, field: str = "") -> list[str]:
         if field in data_fields:
@@ -127,13 +129,14 @@ def test_a_city_sized_board_stays_small() -> None:
         assert len(view.orgs) <= presenter.TABLE_LIMIT
         assert len(view.expiries) <= presenter.TABLE_LIMIT
         assert len(view.brands) <= presenter.CARD_LIMIT
+        assert len(view.overdue_tasks) <= presenter.TABLE_LIMIT
     elections = build_view(snapshot, "elections", "zh")
     assert elections.orgs_more == f"另有 {5_000 - presenter.TABLE_LIMIT} 条未显示"
     overview = build_view(snapshot, "overview", "zh")
     assert len(overview.warnings) == presenter.TABLE_LIMIT  # a city has hundreds open
     assert overview.warnings_more.startswith("另有 ") and overview.warnings_more.endswith(" 条未显示")
     # Thousands of communities: the filter is typed, its choices are not sent.
-    assert elections.filter_typed == ["community"]
+    assert elections.filter_typed == ["community", "unit"]  # and a city's hundreds of 督办 units
     assert elections.filter_options["community"] == []
     assert elections.filter_options["party_group"] == ["1", "2", "3", "4"]
 

@@ -18,7 +18,6 @@ from tests.conftest import DEMO_DAY
 TODAY = DEMO_DAY  # the day tests/conftest.py's demo_db loads the demo on
 
 
-
 def test_overview_lists_open_warnings_most_severe_then_newest_each_linking_to_its_board(demo_db: str) -> None:
     view = ViewCache().view("overview", "zh", today=TODAY)
     rows = view.warnings
@@ -27,7 +26,13 @@ def test_overview_lists_open_warnings_most_severe_then_newest_each_linking_to_it
     assert levels == sorted(levels, key=warnings.SEVERITY.__getitem__)
     for r in rows:
         assert (
-            r.link == {"demolition": "/demolition", "elections": "/elections", "brands": "/brands"}[r.board]
+            r.link
+            == {
+                "demolition": "/demolition",
+                "elections": "/elections",
+                "brands": "/brands",
+                "tasks": "/tasks",
+            }[r.board]
         )
         assert r.level_label in ("红色预警", "黄色预警") and r.since.startswith("自 ")
     # the demo has organisations whose term ends within 180 days

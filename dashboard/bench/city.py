@@ -1,5 +1,5 @@
 """A city's ledgers as upload files: 5,000 organisations, 1,250 brands, 1,000,000 activities,
-100,000 properties (plus the demo's milestones and meetings, dated for today).
+100,000 properties, 20,000 督办 items (plus the demo's milestones and meetings, dated for today).
 
 Deterministic (seeded) and valid against the contract, so they go through
 ``storage.import_file`` like any staff upload; the page benchmark serves them.
@@ -24,6 +24,7 @@ ORGANISATIONS = 5_000
 BRANDS = 1_250
 ACTIVITIES = 1_000_000
 PROPERTIES = 100_000
+TASKS = 20_000
 
 
 def _csv(dataset: str, columns: dict[str, np.ndarray]) -> bytes:
@@ -94,8 +95,33 @@ def activities_csv(today: date, rng: np.random.Generator, n: int = ACTIVITIES, b
     )
 
 
+def tasks_csv(today: date, rng: np.random.Generator, n: int = TASKS) -> bytes:
+    """督办 items over two years: most closed within days of being raised, a few hundred open."""
+    raised_ago = rng.integers(0, 730, n)
+    due_in = rng.integers(0, 15, n)
+    took = rng.integers(0, 20, n)
+    closed = (rng.random(n) < 0.97) & (took <= raised_ago)
+    status = np.where(closed, 2, rng.integers(0, 2, n))  # 已办结, else 待办 / 办理中
+    units = np.char.add("第", np.char.add((np.arange(n) % 400).astype(str), "责任单位"))
+    return _csv(
+        "tasks",
+        {
+            "task_code": np.char.add("DB", np.char.zfill(np.arange(n).astype(str), 6)),
+            "raised_date": _days(today, raised_ago),
+            "source": _labels(contract.TASK_SOURCE, rng.integers(0, len(contract.TASK_SOURCE.codes), n)),
+            "domain": _labels(contract.TASK_DOMAIN, rng.integers(0, len(contract.TASK_DOMAIN.codes), n)),
+            "title": np.char.add("督办事项", np.arange(n).astype(str)),
+            "owner": np.char.add("责任人", (np.arange(n) % 300).astype(str)),
+            "unit": units,
+            "deadline": _days(today, raised_ago - due_in),
+            "status": _labels(contract.TASK_STATUS, status),
+            "closed_date": np.where(closed, _days(today, raised_ago - took), ""),
+        },
+    )
+
+
 def load_city(engine: Engine, today: date | None = None, seed: int = 11) -> dict[str, int]:
-    """Import the city's six ledgers (brands before activities); rows per dataset."""
+    """Import the city's ledgers (brands before activities); rows per dataset."""
     today = today or clock.office_today()
     rng = np.random.default_rng(seed)
     files = {
@@ -105,9 +131,10 @@ def load_city(engine: Engine, today: date | None = None, seed: int = 11) -> dict
         "demolition": demolition_csv(PROPERTIES, seed=seed),
         "milestones": demo_bytes("milestones", today),
         "meetings": demo_bytes("meetings", today),
+        "tasks": tasks_csv(today, rng),
     }
     rows = {}
-    for name in (n for n in contract.LOAD_ORDER if n in files):  # tasks, org_life: not at city size yet
+    for name in (n for n in contract.LOAD_ORDER if n in files):  # org_life: not at city size yet
         result = storage.import_file(engine, name, files[name], f"city-{name}.csv", user="bench")
         if not result.accepted:
             raise SystemExit(f"city {name} rejected: {result.to_json()['errors'][:3]}")

@@ -1,7 +1,7 @@
 """Page benchmark: cold load to all charts drawn, and bytes sent, per board page.
 
 For each data size (the demo ledgers; a city: 5,000 organisations, 1,000,000
-activities, 100,000 properties) it builds a temporary SQLite database, serves
+activities, 100,000 properties, 20,000 督办 items) it builds a temporary SQLite database, serves
 the PRODUCTION app on a free port over loopback, and opens every board in a
 fresh Chromium context (empty browser cache) three times:
 
@@ -38,7 +38,13 @@ from dashboard.store import storage
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("DASHBOARD_TEST_CHROMIUM", "/usr/bin/chromium")
-PAGES = {"overview": "/", "elections": "/elections", "brands": "/brands", "demolition": "/demolition"}
+PAGES = {
+    "overview": "/",
+    "elections": "/elections",
+    "brands": "/brands",
+    "demolition": "/demolition",
+    "tasks": "/tasks",
+}
 TARGET_LOAD_S = 1.5
 TARGET_WS_BYTES = 300_000
 RUNS = 3

@@ -27,6 +27,8 @@ def value_of(chart_id: str, label: str) -> str | int | None:
     label = str(label).strip()
     if spec.kind == "key":
         return label
+    if spec.kind == "text":  # a value as entered; the "no unit" bar stands for the empty value
+        return "" if label in (i18n.t("series.tasks_no_unit", lang) for lang in i18n.LANGS) else label
     if spec.kind == "int":
         key = _INT_LABELS[spec.column]
         return next(

@@ -26,6 +26,7 @@ from dashboard.board.warnings import warning_row
 from dashboard.charts import registry
 from dashboard.insights import FILTER_KEYS, Filters, Frames, metrics, warnings
 from dashboard.insights import options as filter_choices
+from dashboard.insights import tasks as insight_tasks
 
 # The datasets each board reads: its "数据截至" lines and its demo banner.
 BOARD_DATASETS: dict[str, tuple[str, ...]] = {
@@ -33,6 +34,7 @@ BOARD_DATASETS: dict[str, tuple[str, ...]] = {
     "elections": ("elections",),
     "brands": ("brands", "activities"),
     "demolition": ("demolition", "milestones", "meetings"),
+    "tasks": ("tasks", "meetings"),
 }
 
 # Rows beyond these are summarised as "另有 N 条未显示" so a city-sized ledger
@@ -77,6 +79,7 @@ KPI_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "board.demolition",
         ("signed_rate", "vacated_rate", "demolished_rate", "time_progress", "progress_gap"),
     ),
+    ("board.tasks", ("tasks_open", "tasks_overdue", "tasks_on_time_rate", "tasks_same_day_rate")),
 )
 
 
@@ -143,6 +146,30 @@ def _grid(view: BoardView, snapshot: Snapshot, lang: str) -> None:
     ]
 
 
+DISPATCH_LIMIT = 10  # the latest dispatch meetings listed under the meetings chart
+RECENT_LIMIT = 20  # the latest 督办 items listed (a dispatch meeting raises a handful)
+
+
+def _demolition(view: BoardView, snapshot: Snapshot, lang: str) -> None:
+    """The property grid, and the latest dispatch meetings each linking to the 督办 items it raised."""
+    _grid(view, snapshot, lang)
+    rows, total = insight_tasks.meetings_with_tasks(snapshot.current, DISPATCH_LIMIT)
+    view.dispatch_meetings = [board_rows.meeting_row(r, lang) for r in rows]
+    view.dispatch_meetings_more = _more(total, len(rows), lang)
+
+
+def _tasks(view: BoardView, snapshot: Snapshot, lang: str) -> None:
+    """督办: the overdue items, longest overdue first, and the latest raised (newest first; on a
+    board filtered to one day, that day's items); the first TABLE_LIMIT / RECENT_LIMIT, the rest counted."""
+    view.task_headers = board_rows.task_headers(lang)
+    rows, total = insight_tasks.overdue_items(snapshot.current, snapshot.today, TABLE_LIMIT)
+    view.overdue_tasks = [board_rows.task_row(r, lang) for r in rows]
+    view.overdue_tasks_more = _more(total, len(rows), lang)
+    rows, total = insight_tasks.recent_items(snapshot.current, snapshot.today, RECENT_LIMIT)
+    view.recent_tasks = [board_rows.task_row(r, lang) for r in rows]
+    view.recent_tasks_more = _more(total, len(rows), lang)
+
+
 def filter_options(frames: Frames) -> tuple[dict[str, list[str]], list[str]]:
     """The filter bar's choices from the unfiltered data, and the filters to type instead.
 
@@ -155,6 +182,32 @@ def filter_options(frames: Frames) -> tuple[dict[str, list[str]], list[str]]:
     for key in typed:
         options[key] = []
     return options, typed
+
+
+# Filters whose choices are codes or numbers: what the filter bar shows for each, in the viewer's language.
+_OPTION_ENUMS: dict[str, contract.Enum] = {
+    "org_type": contract.ORG_TYPE,
+    "domain": contract.TASK_DOMAIN,
+    "source": contract.TASK_SOURCE,
+}
+_OPTION_NUMBERS: dict[str, str] = {
+    "party_group": "party_group_n",
+    "category": "category_n",
+    "phase": "phase_n",
+}
+
+
+def filter_labels(options: dict[str, list[str]], lang: str) -> dict[str, dict[str, str]]:
+    """Each filter choice's label: an enum's label, '第2党小组' for a number, a name as it is."""
+    out: dict[str, dict[str, str]] = {}
+    for key, values in options.items():
+        if key in _OPTION_ENUMS:
+            out[key] = {v: i18n.enum_label(_OPTION_ENUMS[key], v, lang) for v in values}
+        elif key in _OPTION_NUMBERS:
+            out[key] = {v: i18n.t(_OPTION_NUMBERS[key], lang, n=int(v)) for v in values}
+        else:
+            out[key] = {v: v for v in values}
+    return out
 
 
 def warning_rows(snapshot: Snapshot, lang: str) -> list[WarningRow]:
@@ -171,7 +224,8 @@ def open_warnings(snapshot: Snapshot, lang: str) -> tuple[list[WarningRow], int]
 _EXTRAS: dict[str, Callable[[BoardView, Snapshot, str], None]] = {
     "elections": _elections,
     "brands": _brands,
-    "demolition": _grid,
+    "demolition": _demolition,
+    "tasks": _tasks,
 }
 
 
@@ -192,6 +246,7 @@ def build_view(snapshot: Snapshot, board: str, lang: str, filters: Filters | Non
         freshness=lines,
         filter_query=filters.query_string() if filters is not None else "",
         filter_options=options,
+        filter_labels=filter_labels(options, lang),
         filter_typed=typed,
         filter_values={k: (filters.query() if filters else {}).get(k, "all") for k in FILTER_KEYS},
     )

@@ -37,7 +37,7 @@ def change_text(kpi: metrics.Kpi, lang: str) -> str:
 
 
 def summary(kpis: dict[str, metrics.Kpi], lang: str) -> list[str]:
-    """One sentence per board: elections, brands, demolition."""
+    """One sentence per board: elections, brands, demolition, 督办."""
     d = {k: v.detail for k, v in kpis.items()}
 
     def value(kid: str) -> str:
@@ -69,6 +69,15 @@ def summary(kpis: dict[str, metrics.Kpi], lang: str) -> list[str]:
             vacated=d["vacated_rate"].get("count", 0),
             demolished=d["demolished_rate"].get("count", 0),
             gap=value("progress_gap"),
+        ),
+        i18n.t(
+            "report.sentence.tasks",
+            lang,
+            total=d["tasks_open"].get("total", 0),
+            open=d["tasks_open"].get("count", 0),
+            overdue=d["tasks_overdue"].get("count", 0),
+            on_time=value("tasks_on_time_rate"),
+            same_day=value("tasks_same_day_rate"),
         ),
     ]
 

@@ -7,9 +7,10 @@ strings a page shows: enum labels, dates, "剩 5 天", "今年活动 6 / 目标 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from dashboard import contract, i18n
-from dashboard.board.views import BrandCard, ExpiryRow, GridCell, GridGroup, OrgRow
+from dashboard.board.views import BrandCard, ExpiryRow, GridCell, GridGroup, MeetingRow, OrgRow, TaskRow
 
 SIGNED_CODES = contract.PROPERTY_STATUS.codes[contract.PROPERTY_STATUS.rank("signed") :]
 
@@ -98,4 +99,52 @@ def grid_group(group: dict[str, Any], lang: str) -> GridGroup:
         summary=summary,
         cells=cells,
         hidden_text=i18n.t("series.more", lang, n=i18n.fmt_int(hidden, lang)) if hidden else "",
+    )
+
+
+# --- 督办 (tasks)
+
+TASK_COLUMNS: tuple[str, ...] = (
+    "task_code",
+    "title",
+    "owner",
+    "unit",
+    "domain",
+    "status",
+    "raised_date",
+    "deadline",
+)
+
+
+def task_headers(lang: str) -> list[str]:
+    """The item lists' headers: the ledger's own column names, then 超期."""
+    cols = [i18n.column_header(contract.TASKS.column(c), lang) for c in TASK_COLUMNS]
+    return [*cols, i18n.t("app.tasks.days_overdue", lang)]
+
+
+def task_row(row: dict[str, Any], lang: str) -> TaskRow:
+    """One item (``insights.tasks.overdue_items`` / ``recent_items``); the owner is shown as entered."""
+    return TaskRow(
+        task_code=_text(row["task_code"]),
+        title=_text(row["title"]),
+        owner=_text(row["owner"]) or i18n.MISSING,
+        unit=_text(row["unit"]) or i18n.MISSING,
+        domain=i18n.enum_label(contract.TASK_DOMAIN, row["domain"], lang),
+        status=i18n.enum_label(contract.TASK_STATUS, row["status"], lang),
+        raised_date=i18n.fmt_date(row["raised_date"], lang),
+        deadline=i18n.fmt_date(row["deadline"], lang),
+        days_text=i18n.t("app.tasks.days_over", lang, days=int(row["days"])) if row["days"] else "",
+    )
+
+
+def meeting_row(row: dict[str, Any], lang: str) -> MeetingRow:
+    """A meeting (``insights.tasks.meetings_with_tasks``) and the link to that day's items from it."""
+    day = row["date"].isoformat()
+    n = int(row["tasks"])
+    return MeetingRow(
+        date=i18n.fmt_date(row["date"], lang),
+        topic=_text(row["topic"]),
+        chair=_text(row["chair"]),
+        tasks_text=i18n.t("app.dispatch.tasks_n", lang, n=n) if n else i18n.t("app.dispatch.none", lang),
+        link=f"/tasks?{urlencode({'from': day, 'to': day, 'source': row['type']})}",
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from dashboard import i18n
 
-BOARDS: tuple[str, ...] = ("overview", "elections", "brands", "demolition")
+BOARDS: tuple[str, ...] = ("overview", "elections", "brands", "demolition", "tasks")
 
 
 @dataclass
@@ -129,6 +129,32 @@ class WarningRow:
 
 
 @dataclass
+class TaskRow:
+    """One 督办 item of the overdue or latest list (``insights.tasks``); title, owner, unit are data."""
+
+    task_code: str = ""
+    title: str = ""
+    owner: str = ""  # a staff member's name: never masked
+    unit: str = ""
+    domain: str = ""
+    status: str = ""
+    raised_date: str = ""
+    deadline: str = ""
+    days_text: str = ""  # "超期 12 天" ("" when not overdue)
+
+
+@dataclass
+class MeetingRow:
+    """A dispatch meeting on the demolition board and the link to the 督办 items raised at it."""
+
+    date: str = ""
+    topic: str = ""
+    chair: str = ""
+    tasks_text: str = ""  # "督办 4 项"
+    link: str = ""  # /tasks?from=<day>&to=<day>&source=dispatch
+
+
+@dataclass
 class BoardView:
     """Everything one board shows in one language for one data version."""
 
@@ -154,7 +180,15 @@ class BoardView:
     grid_legend: list[Swatch] = field(default_factory=list)
     warnings: list[WarningRow] = field(default_factory=list)
     warnings_more: str = ""
+    task_headers: list[str] = field(default_factory=list)  # 督办: the overdue list
+    overdue_tasks: list[TaskRow] = field(default_factory=list)
+    overdue_tasks_more: str = ""
+    recent_tasks: list[TaskRow] = field(default_factory=list)  # newest first (a day's, filtered)
+    recent_tasks_more: str = ""
+    dispatch_meetings: list[MeetingRow] = field(default_factory=list)  # 拆迁: meetings -> 督办
+    dispatch_meetings_more: str = ""
     filter_query: str = ""  # the URL query of the filters applied ("" = whole board)
     filter_options: dict[str, list[str]] = field(default_factory=dict)
+    filter_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> value -> label
     filter_values: dict[str, str] = field(default_factory=dict)  # key -> value, "all" when not set
     filter_typed: list[str] = field(default_factory=list)  # filters typed, not picked (too many)

@@ -29,6 +29,8 @@ _PARAMS: dict[str, Callable[[Any, str], str]] = {
     "expected": i18n.fmt_int,
     "stage": lambda code, lang: i18n.enum_label(contract.ELECTION_STAGE, code, lang),
     "dataset": lambda name, lang: i18n.dataset_title(contract.get_dataset(name), lang),
+    "rate": lambda v, lang: i18n.fmt_pct(v, lang, digits=0),  # 督办 当日办结率 and its threshold
+    "threshold": lambda v, lang: i18n.fmt_pct(v, lang, digits=0),
 }
 
 

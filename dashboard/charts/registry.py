@@ -16,7 +16,7 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.charts import brands, demolition, elections, trends
+from dashboard.charts import brands, demolition, elections, tasks, trends
 from dashboard.i18n import t
 from dashboard.insights import Frames
 
@@ -61,6 +61,12 @@ BOARDS: dict[str, tuple[ChartSpec, ...]] = {
         _spec("demolition_gantt", demolition.gantt),
         _spec("demolition_meetings", demolition.meetings_per_week),
     ),
+    "tasks": (
+        _spec("tasks_by_domain", tasks.by_domain),
+        _spec("tasks_by_unit", tasks.by_unit),
+        _spec("tasks_flow", tasks.flow),
+        _spec("tasks_ages", tasks.ages),
+    ),
 }
 
 # The weekly report's main charts, in order: the /report page and the Word/PDF report draw these.
@@ -70,6 +76,7 @@ REPORT: tuple[tuple[str, str], ...] = (
     ("demolition", "demolition_burnup"),
     ("demolition", "demolition_trend"),
     ("demolition", "demolition_funnel"),
+    ("tasks", "tasks_flow"),
 )
 
 

@@ -19,31 +19,35 @@ BOARD_FILTERS: dict[str, tuple[str, ...]] = {
     "elections": ("community", "org_type", "from", "to"),
     "brands": ("community", "from", "to"),
     "demolition": ("party_group", "category", "phase", "from", "to"),
+    "tasks": ("domain", "unit", "source", "from", "to"),
 }
+# Filters with a value per row of data (a city's thousands): typed instead of picked when too many.
+TYPED_FILTERS: tuple[str, ...] = ("community", "unit")
 
 
 def _choice(key: str) -> rx.Component:
     options = Board.filter_options[key].to(list[str])
+    labels = Board.filter_labels[key].to(dict[str, str])  # a code's label in the viewer's language
     current = Board.filter_values[key].to(str)
     select = rx.el.select(
         rx.el.option(ui("app.filter.all"), value="all"),
-        rx.foreach(options, lambda v: rx.el.option(v, value=v)),
+        rx.foreach(options, lambda v: rx.el.option(labels[v].to(str), value=v)),
         value=current,
         on_change=lambda v: FilterBar.set_filter(key, v),
         name=key,
         id=f"filter-{key}",
         class_name="filter-select",
     )
-    if key != "community":
+    if key not in TYPED_FILTERS:
         return rx.el.label(
             rx.text(ui(f"app.filter.{key}"), size="1", color_scheme="gray"), select, class_name="filter"
         )
-    # Too many communities to list (a city): type the name; leaving the field applies it.
+    # Too many communities or units to list (a city): type the name; leaving the field applies it.
     typed = rx.el.input(
         type="search",
         default_value=rx.cond(current == "all", "", current),
         key=current,
-        placeholder=ui("app.filter.type_community"),
+        placeholder=ui(f"app.filter.type_{key}"),
         on_blur=lambda v: FilterBar.set_filter(key, v),
         name=key,
         id=f"filter-{key}",

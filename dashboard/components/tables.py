@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from dashboard.board import BrandCard, ExpiryRow, GridCell, GridGroup, OrgRow, Swatch
+from dashboard.board import BrandCard, ExpiryRow, GridCell, GridGroup, MeetingRow, OrgRow, Swatch, TaskRow
 from dashboard.components.layout import data_value, ui
 from dashboard.insights import PROPERTY_STATUS_COLOURS
 from dashboard.state.board import Board
@@ -188,6 +188,77 @@ def property_grid() -> rx.Component:
             rx.text(ui("app.grid_note"), size="1", color_scheme="gray", class_name="grid-note"),
             class_name="property-grid",
             id="property-grid",
+        ),
+        _empty(),
+    )
+
+
+# --- 督办 (tasks): the overdue list, and the dispatch meetings that lead to their items
+
+
+def _task_row(row: TaskRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(data_value(row.task_code)),
+        rx.table.cell(data_value(row.title)),
+        rx.table.cell(data_value(row.owner)),
+        rx.table.cell(data_value(row.unit)),
+        rx.table.cell(row.domain),
+        rx.table.cell(row.status),
+        rx.table.cell(row.raised_date),
+        rx.table.cell(row.deadline),
+        rx.table.cell(rx.cond(row.days_text != "", rx.badge(row.days_text, color_scheme="red"))),
+        class_name="task-row",
+    )
+
+
+def _task_table(rows: rx.Var, more: rx.Var, id: str, none_key: str) -> rx.Component:
+    return rx.cond(
+        rows.length() > 0,
+        rx.box(
+            rx.table.root(
+                rx.table.header(rx.table.row(rx.foreach(Board.task_headers, rx.table.column_header_cell))),
+                rx.table.body(rx.foreach(rows, _task_row)),
+                size="1",
+                variant="surface",
+            ),
+            more_note(more),
+            class_name="table-wrap",
+            id=id,
+        ),
+        rx.text(ui(none_key), size="2", color_scheme="gray", id=f"{id}-none"),
+    )
+
+
+def overdue_tasks() -> rx.Component:
+    """Overdue items, longest overdue first."""
+    return _task_table(Board.overdue_tasks, Board.overdue_tasks_more, "overdue-tasks", "app.tasks.no_overdue")
+
+
+def recent_tasks() -> rx.Component:
+    """The latest items raised (a dispatch meeting's link filters them to its day)."""
+    return _task_table(Board.recent_tasks, Board.recent_tasks_more, "recent-tasks", "empty")
+
+
+def _meeting_row(row: MeetingRow) -> rx.Component:
+    return rx.flex(
+        rx.text(row.date, size="2", weight="medium"),
+        data_value(row.topic, size="2"),
+        rx.link(row.tasks_text, href=row.link, size="2", class_name="dispatch-link"),
+        spacing="3",
+        align="baseline",
+        wrap="wrap",
+        class_name="dispatch-row",
+    )
+
+
+def dispatch_meetings() -> rx.Component:
+    """The latest dispatch meetings, each linking to the 督办 items raised at it (/tasks filtered)."""
+    return rx.cond(
+        Board.dispatch_meetings.length() > 0,
+        rx.box(
+            rx.flex(rx.foreach(Board.dispatch_meetings, _meeting_row), direction="column", spacing="1"),
+            more_note(Board.dispatch_meetings_more),
+            id="dispatch-meetings",
         ),
         _empty(),
     )

@@ -12,8 +12,10 @@ What each filter narrows:
 - org_type: elections.org_type (code).
 - party_group / category: demolition.party_group / demolition.category (户类).
 - phase: milestones.phase.
+- domain / source: tasks.domain / tasks.source (codes); unit: tasks.unit (as entered).
 - from / to (dates, inclusive): activities.date, meetings.date,
-  elections.completed_date, demolition.signed_date (rows without that date drop out).
+  elections.completed_date, demolition.signed_date, tasks.raised_date (rows
+  without that date drop out): /tasks?from=D&to=D lists the items raised on D.
 
 Drill-down: ``drill(frames, chart_id, value)`` returns (dataset, rows) behind
 one category of a chart (an enum code, a party group or 户类 number, a property
@@ -33,9 +35,20 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from dashboard import contract
-from dashboard.insights.metrics import Frames, at_least, community_name, frame
+from dashboard.insights.metrics import Frames, at_least, community_name, frame, task_open
 
-FILTER_KEYS: tuple[str, ...] = ("community", "org_type", "party_group", "category", "phase", "from", "to")
+FILTER_KEYS: tuple[str, ...] = (
+    "community",
+    "org_type",
+    "party_group",
+    "category",
+    "phase",
+    "from",
+    "to",
+    "domain",
+    "unit",
+    "source",
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,9 @@ class Filters:
     phase: int | None = None
     start: date | None = None  # query key "from"
     end: date | None = None  # query key "to"
+    domain: str | None = None  # 督办 (tasks)
+    unit: str | None = None
+    source: str | None = None
 
     @classmethod
     def from_query(cls, params: Mapping[str, str]) -> Filters:
@@ -64,6 +80,10 @@ class Filters:
             except ValueError:
                 return None
 
+        def code(key: str, enum: contract.Enum) -> str | None:
+            v = str(params.get(key) or "").strip()
+            return v if v in enum.codes else None
+
         org_type = str(params.get("org_type") or "").strip()
         community = str(params.get("community") or "").strip()[:100]
         return cls(
@@ -74,6 +94,9 @@ class Filters:
             phase=num("phase", 1, 3),
             start=day("from"),
             end=day("to"),
+            domain=code("domain", contract.TASK_DOMAIN),
+            unit=str(params.get("unit") or "").strip()[:100] or None,
+            source=code("source", contract.TASK_SOURCE),
         )
 
     @property
@@ -127,6 +150,12 @@ class Filters:
             keep("demolition", out["demolition"]["category"].eq(self.category))
         if self.phase is not None:
             keep("milestones", out["milestones"]["phase"].eq(self.phase))
+        if self.domain is not None:
+            keep("tasks", out["tasks"]["domain"].eq(self.domain))
+        if self.unit is not None:
+            keep("tasks", out["tasks"]["unit"].eq(self.unit))
+        if self.source is not None:
+            keep("tasks", out["tasks"]["source"].eq(self.source))
         if self.start is not None or self.end is not None:
             lo = pd.Timestamp(self.start) if self.start else pd.Timestamp.min
             hi = pd.Timestamp(self.end) if self.end else pd.Timestamp.max
@@ -135,6 +164,7 @@ class Filters:
                 ("meetings", "date"),
                 ("elections", "completed_date"),
                 ("demolition", "signed_date"),
+                ("tasks", "raised_date"),
             ):
                 d = out[name][col]
                 keep(name, (d >= lo) & (d <= hi))
@@ -154,6 +184,9 @@ def options(frames: Mapping[str, pd.DataFrame]) -> dict[str, list[str]]:
         "party_group": [str(int(v)) for v in sorted(dem["party_group"].dropna().unique())],
         "category": [str(int(v)) for v in sorted(dem["category"].dropna().unique())],
         "phase": [str(int(v)) for v in sorted(ms["phase"].dropna().unique())],
+        "domain": list(contract.TASK_DOMAIN.codes),
+        "unit": sorted(frame(frames, "tasks")["unit"].dropna().unique()),
+        "source": list(contract.TASK_SOURCE.codes),
     }
 
 
@@ -168,7 +201,8 @@ class DrillSpec:
     dataset: str
     column: str
     kind: str  # "enum": equal code; "at_least": ordered enum at or past; "int": party group/category n;
-    # "key": the property id
+    # "key": the property id; "text": a value as entered ("" = empty)
+    open_only: bool = False  # 督办 charts count open items only: so do their rows
 
 
 def _enum_for(dataset: str, column: str) -> contract.Enum:
@@ -185,6 +219,8 @@ DRILLS: dict[str, DrillSpec] = {
     "demolition_by_category": DrillSpec("demolition", "category", "int"),
     "demolition_by_group": DrillSpec("demolition", "party_group", "int"),
     "demolition_grid": DrillSpec("demolition", "property_id", "key"),
+    "tasks_by_domain": DrillSpec("tasks", "domain", "enum", open_only=True),
+    "tasks_by_unit": DrillSpec("tasks", "unit", "text", open_only=True),
 }
 
 
@@ -208,6 +244,8 @@ def drill(
     values = rows[spec.column]
     if spec.kind == "key":
         mask = values.eq(str(value))
+    elif spec.kind == "text":
+        mask = values.fillna("").eq(str(value))
     elif spec.kind == "int":
         if isinstance(value, str) and not value.strip().isdigit():
             return None
@@ -217,4 +255,6 @@ def drill(
         if value not in enum.codes:
             return None
         mask = at_least(values, enum, str(value)) if spec.kind == "at_least" else values.eq(value)
+    if spec.open_only:
+        mask = mask & task_open(rows)
     return spec.dataset, rows[mask.fillna(False).astype(bool)].reset_index(drop=True)

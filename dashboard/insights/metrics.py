@@ -20,6 +20,9 @@ Definitions (the formula texts in ``dashboard.i18n`` say the same):
 - 时间进度: day N of CAMPAIGN_DAYS, N = today − campaign start + 1 clipped to
   0..100, as N/100; campaign start = earliest milestones planned_start.
 - 进度差: (签约率 − 时间进度) × 100 in pp; warn below 0, bad below −10.
+- 督办 (tasks): 未办结 = items not 已办结; 超期 = open items whose 办理时限 is
+  before today; 按时办结率 = items closed on or before their deadline / closed
+  items; 当日办结率 (日清日结) = items closed the day they were raised / items raised.
 - Deltas: the same KPI on the previous version of its dataset(s).
 """
 
@@ -155,6 +158,11 @@ _DEFS: tuple[_Def, ...] = (
     _Def("demolished_rate", "pct", ("demolition",)),
     _Def("time_progress", "pct", ("milestones",)),
     _Def("progress_gap", "pp", ("demolition", "milestones")),
+    # 督办 (tasks)
+    _Def("tasks_open", "count", ("tasks",)),
+    _Def("tasks_overdue", "count", ("tasks",)),
+    _Def("tasks_on_time_rate", "pct", ("tasks",)),
+    _Def("tasks_same_day_rate", "pct", ("tasks",)),
 )
 
 _Values = dict[str, tuple[float | None, dict[str, Any]]]
@@ -222,7 +230,45 @@ def _values(frames: Mapping[str, pd.DataFrame], today: date) -> _Values:
     signed = out["signed_rate"][0]
     gap = None if signed is None or time is None else (signed - time) * 100
     out["progress_gap"] = (gap, {"signed": signed, "time": time})
+    out.update(_task_values(frame(frames, "tasks"), today))
     return out
+
+
+# --- 督办 (tasks): what is open, overdue, closed on time, closed the day raised
+
+
+def task_open(tk: pd.DataFrame) -> pd.Series:
+    """Items not yet 已办结 (待办 or 办理中)."""
+    return tk["status"].ne("closed").fillna(True).astype(bool)
+
+
+def task_overdue(tk: pd.DataFrame, today: date) -> pd.Series:
+    """Open items whose deadline is before ``today`` (office day)."""
+    return task_open(tk) & tk["deadline"].lt(_ts(today)).fillna(False).astype(bool)
+
+
+def task_same_day(tk: pd.DataFrame) -> pd.Series:
+    """Items closed the day they were raised (日清日结)."""
+    closed = tk["status"].eq("closed").fillna(False).astype(bool)
+    return closed & tk["closed_date"].eq(tk["raised_date"]).fillna(False).astype(bool)
+
+
+def _task_values(tk: pd.DataFrame, today: date) -> _Values:
+    open_ = task_open(tk)
+    closed = ~open_
+    on_time = closed & tk["closed_date"].le(tk["deadline"]).fillna(False).astype(bool)
+    n_open, n_closed, n_all = int(open_.sum()), int(closed.sum()), len(tk)
+    n_over, n_on_time, n_same = (
+        int(task_overdue(tk, today).sum()),
+        int(on_time.sum()),
+        int(task_same_day(tk).sum()),
+    )
+    return {
+        "tasks_open": (float(n_open), {"count": n_open, "total": n_all}),
+        "tasks_overdue": (float(n_over), {"count": n_over, "total": n_open}),
+        "tasks_on_time_rate": (_ratio(n_on_time, n_closed), {"count": n_on_time, "total": n_closed}),
+        "tasks_same_day_rate": (_ratio(n_same, n_all), {"count": n_same, "total": n_all}),
+    }
 
 
 def _level(kid: str, value: float | None, frames: Mapping[str, pd.DataFrame], today: date) -> Level:
@@ -230,6 +276,8 @@ def _level(kid: str, value: float | None, frames: Mapping[str, pd.DataFrame], to
         return "ok"
     if kid == "progress_gap":
         return "bad" if value < GAP_BAD_PP else "warn" if value < 0 else "ok"
+    if kid == "tasks_overdue":
+        return "bad" if value > 0 else "ok"
     if kid == "election_completion":
         el = frame(frames, "elections")
         late = el["planned_date"].lt(_ts(today)).fillna(False) & el["stage"].ne("completed").fillna(True)

@@ -36,6 +36,11 @@ REPORT_KPIS: tuple[str, ...] = (
     "demolished_rate",
     "time_progress",
     "progress_gap",
+    # 督办 (tasks)
+    "tasks_open",
+    "tasks_overdue",
+    "tasks_on_time_rate",
+    "tasks_same_day_rate",
 )
 
 

@@ -20,6 +20,10 @@ Rules (threshold units in brackets):
   ago (contract ``Dataset.rhythm_days``, overridable with
   DASHBOARD_RHYTHM_DAYS, e.g. ``demolition=2,activities=14``).
 - term_expiring (yellow, days) / term_expired (red): term_end within 180 days / passed.
+- task_overdue (red, days): an open 督办 item more than N days past its deadline.
+- task_due_soon (yellow, days): an open item due within N days (today included).
+- task_same_day_rate_low (yellow, percent): 当日办结率 of the items raised in the last
+  SAME_DAY_WINDOW_DAYS days below N%.
 
 ``since`` is the first day the condition held (e.g. the day after a missed
 planned_end), so the panel can show the newest problems first.
@@ -70,6 +74,10 @@ RULES: dict[str, Rule] = {
         Rule("dataset_stale", "yellow", 0, ""),  # threshold: the dataset's rhythm (rhythm_days)
         Rule("term_expiring", "yellow", metrics.TERM_WARN_DAYS, "elections"),
         Rule("term_expired", "red", 0, "elections"),
+        # 督办 (tasks)
+        Rule("task_overdue", "red", 0, "tasks"),
+        Rule("task_due_soon", "yellow", 2, "tasks"),
+        Rule("task_same_day_rate_low", "yellow", 60, "tasks"),
     )
 }
 
@@ -81,7 +89,9 @@ DATASET_BOARD: dict[str, str] = {
     "demolition": "demolition",
     "milestones": "demolition",
     "meetings": "demolition",
+    "tasks": "tasks",
 }
+SAME_DAY_WINDOW_DAYS = 7  # task_same_day_rate_low looks at the items raised in the last 7 days
 
 
 @dataclass(frozen=True)
@@ -358,6 +368,58 @@ def term_calendar(frames: Mapping[str, pd.DataFrame], today: date) -> list[dict[
     return rows
 
 
+def task_warnings(frames: Mapping[str, pd.DataFrame], today: date) -> list[Warning]:
+    """督办: each open item overdue (red) or due soon (yellow); 当日办结率 of the last week low (yellow)."""
+    out = []
+    tk = frame(frames, "tasks")
+    grace = RULES["task_overdue"].threshold
+    soon = RULES["task_due_soon"].threshold
+    open_ = tk[metrics.task_open(tk) & tk["deadline"].notna()]
+    for r in open_.itertuples(index=False):
+        deadline = _day(r.deadline)
+        late = (today - deadline).days
+        if late > grace:
+            rule, since, days = "task_overdue", deadline + timedelta(days=int(grace) + 1), late
+        elif -late <= soon:
+            rule, since, days = "task_due_soon", deadline - timedelta(days=int(soon)), -late
+        else:
+            continue
+        out.append(
+            _warn(
+                rule,
+                min(since, today),
+                str(r.task_code),
+                # the item and its owner (a staff member, not masked), quoted together as data
+                name=str(r.title) if pd.isna(r.owner) else f"{r.title} · {r.owner}",
+                date=deadline,
+                days=days,
+            )
+        )
+    first = _ts(today - timedelta(days=SAME_DAY_WINDOW_DAYS - 1))
+    week = tk[tk["raised_date"].between(first, _ts(today)).fillna(False).astype(bool)]
+    if len(week):
+        same = int(metrics.task_same_day(week).sum())
+        rate = 100 * same / len(week)
+        if rate < RULES["task_same_day_rate_low"].threshold:
+            out.append(
+                _warn(
+                    "task_same_day_rate_low",
+                    today,
+                    "tasks_same_day_rate",
+                    rate=rate / 100,
+                    count=same,
+                    total=len(week),
+                    threshold=RULES["task_same_day_rate_low"].threshold / 100,
+                    window=SAME_DAY_WINDOW_DAYS,
+                )
+            )
+    return out
+
+
+def _ts(d: date) -> pd.Timestamp:
+    return pd.Timestamp(d.year, d.month, d.day)
+
+
 def evaluate(
     frames: Mapping[str, pd.DataFrame],
     latest: Mapping[str, object],
@@ -372,5 +434,6 @@ def evaluate(
         *brand_warnings(frames, today),
         *stale_warnings(latest, today, rhythms),
         *term_warnings(frames, today),
+        *task_warnings(frames, today),
     ]
     return sorted(found, key=lambda w: (SEVERITY[w.level], -w.since.toordinal(), w.rule, w.subject))

@@ -8,16 +8,19 @@ day's digest counts its changes from it ("since the previous digest").
 
 Sections, in reading order (:data:`SECTIONS`; one function each):
 - ``warnings``: open red and yellow warnings (insights.warnings), each marked
-  new or still open since the previous digest, with its board link;
+  new or still open since the previous digest, with its board link (per-item
+  督办 warnings excepted: the overdue items have their own section);
+- ``overdue_tasks``: 督办 items past their deadline, longest overdue first, each
+  marked new since the previous digest; owner and unit as entered (staff, not masked);
 - ``terms``: 换届 terms ending within TERM_DAYS;
 - ``kpis``: the overview KPIs with their change since the previous digest;
 - ``signed``: properties signed since the previous digest (户主 masked, as on the boards);
 - ``ledgers``: which ledgers got a version since the previous digest, which are stale.
 
-Where the 督办 (``tasks``) and 组织生活 (``org_life``) ledgers plug in once
-the contract has them: one function each here (``overdue_tasks``,
-``org_life_behind``: ``(Context) -> Section | None``), added to SECTIONS
-after ``warnings``, and one renderer each in ``messages.RENDERERS``.
+Where the 组织生活 (``org_life``) ledger plugs in once the contract has it:
+one function here (``org_life_behind``: ``(Context) -> Section | None``),
+added to SECTIONS after ``warnings``, and one renderer in ``messages.RENDERERS``
+(as ``overdue_tasks`` did for 督办).
 """
 
 from __future__ import annotations
@@ -32,12 +35,16 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from dashboard import clock, contract
-from dashboard.insights import metrics, report, warnings
+from dashboard.insights import metrics, report, tasks, warnings
 from dashboard.store import mask_name, storage
 
 TERM_DAYS = 30  # 换届 terms ending within this many days are listed
 SIGNED_LIST = 20  # newly signed properties listed one by one; beyond, counted
+OVERDUE_LIST = 5  # overdue 督办 items listed one by one (longest overdue); beyond, counted and linked
 DIGEST_KPIS: tuple[str, ...] = report.REPORT_KPIS
+# One warning per 督办 item would crowd a phone's message: the overdue ones have their own
+# section; items due soon are on the board (and its warnings panel).
+PER_ITEM_TASK_RULES = frozenset({"task_overdue", "task_due_soon"})
 
 
 @dataclass
@@ -99,6 +106,8 @@ def warning_section(ctx: Context) -> Section:
         before = {(w["rule"], w["subject"]) for w in prev.items}
     items = []
     for w in warnings.evaluate(ctx.current, ctx.latest, ctx.today, ctx.rhythms):
+        if w.rule in PER_ITEM_TASK_RULES:  # 督办 items: the overdue_tasks section lists them
+            continue
         items.append(
             {
                 "rule": w.rule,
@@ -113,6 +122,28 @@ def warning_section(ctx: Context) -> Section:
         )
     items.sort(key=lambda i: (not i["new"], warnings.SEVERITY[i["level"]]))  # stable: newest first within
     return Section("warnings", items, len(items))
+
+
+def overdue_task_section(ctx: Context) -> Section | None:
+    """督办 items past their deadline, longest overdue first (the first OVERDUE_LIST; all counted)."""
+    rows, total = tasks.overdue_items(ctx.current, ctx.today, OVERDUE_LIST)
+    if not total:
+        return None
+    prev = ctx.previous.section("overdue_tasks") if ctx.previous else None
+    before = {i["task_code"] for i in prev.items} if prev is not None else set()
+    items = [
+        {
+            "task_code": r["task_code"],
+            "title": r["title"],
+            "owner": r["owner"],
+            "unit": r["unit"],
+            "deadline": r["deadline"].isoformat(),
+            "days": r["days"],
+            "new": ctx.previous is None or r["task_code"] not in before,
+        }
+        for r in rows
+    ]
+    return Section("overdue_tasks", items, total)
 
 
 def term_section(ctx: Context) -> Section:
@@ -198,6 +229,7 @@ def ledger_section(ctx: Context) -> Section:
 # The digest's sections in reading order. 督办 / 组织生活 sections go after "warnings".
 SECTIONS: tuple[Callable[[Context], Section | None], ...] = (
     warning_section,
+    overdue_task_section,
     term_section,
     kpi_section,
     signed_section,

@@ -108,6 +108,36 @@ def warnings_block(section: Section, lang: str, base: str) -> Block:
     return block
 
 
+def overdue_tasks_block(section: Section, lang: str, base: str) -> Block | None:
+    """督办 items past their deadline, longest overdue first; the rest counted, linking to /tasks."""
+    if not section.total:
+        return None
+    block = Block(i18n.t("notify.overdue_tasks", lang, n=section.total))
+    for item in section.items:
+        block.lines.append(
+            Line(
+                i18n.t(
+                    "notify.overdue_task_line",
+                    lang,
+                    tag=i18n.t("notify.new" if item["new"] else "notify.still_open", lang),
+                    name=item["title"],
+                    owner=item["owner"] or i18n.MISSING,
+                    unit=item["unit"] or i18n.MISSING,
+                    days=item["days"],
+                ),
+                level="red",
+            )
+        )
+    if section.total > len(section.items):
+        block.lines.append(
+            Line(
+                i18n.t("notify.overdue_tasks_more", lang, n=section.total - len(section.items)),
+                _url(base, "/tasks"),
+            )
+        )
+    return block
+
+
 def terms_block(section: Section, lang: str, base: str) -> Block | None:
     if not section.items:
         return None
@@ -221,6 +251,7 @@ def ledgers_block(section: Section, lang: str, base: str) -> Block:
 # One renderer per digest section id; a section without one is not shown.
 RENDERERS: dict[str, Callable[[Section, str, str], Block | None]] = {
     "warnings": warnings_block,
+    "overdue_tasks": overdue_tasks_block,
     "terms": terms_block,
     "kpis": kpis_block,
     "signed": signed_block,

@@ -33,8 +33,10 @@ from dashboard.board import (
     Freshness,
     GridGroup,
     KpiGroup,
+    MeetingRow,
     OrgRow,
     Swatch,
+    TaskRow,
     WarningRow,
 )
 from dashboard.insights import Filters
@@ -112,8 +114,16 @@ class Board(rx.State):
     grid_legend: list[Swatch] = rx.field(default_factory=list)
     warnings: list[WarningRow] = rx.field(default_factory=list)
     warnings_more: str = ""
+    task_headers: list[str] = rx.field(default_factory=list)
+    overdue_tasks: list[TaskRow] = rx.field(default_factory=list)
+    overdue_tasks_more: str = ""
+    recent_tasks: list[TaskRow] = rx.field(default_factory=list)
+    recent_tasks_more: str = ""
+    dispatch_meetings: list[MeetingRow] = rx.field(default_factory=list)
+    dispatch_meetings_more: str = ""
     filter_query: str = ""
     filter_options: dict[str, list[str]] = rx.field(default_factory=dict)
+    filter_labels: dict[str, dict[str, str]] = rx.field(default_factory=dict)
     filter_values: dict[str, str] = rx.field(default_factory=dict)
     filter_typed: list[str] = rx.field(default_factory=list)
 
@@ -140,8 +150,16 @@ class Board(rx.State):
         self.grid_legend = view.grid_legend
         self.warnings = view.warnings
         self.warnings_more = view.warnings_more
+        self.task_headers = view.task_headers
+        self.overdue_tasks = view.overdue_tasks
+        self.overdue_tasks_more = view.overdue_tasks_more
+        self.recent_tasks = view.recent_tasks
+        self.recent_tasks_more = view.recent_tasks_more
+        self.dispatch_meetings = view.dispatch_meetings
+        self.dispatch_meetings_more = view.dispatch_meetings_more
         self.filter_query = view.filter_query
         self.filter_options = view.filter_options
+        self.filter_labels = view.filter_labels
         self.filter_values = view.filter_values
         self.filter_typed = view.filter_typed
 

@@ -165,7 +165,7 @@ def test_the_overview_lists_warnings_that_link_to_their_boards(page: Page, app_s
     levels = [rows.nth(i).get_attribute("data-level") for i in range(rows.count())]
     assert levels == sorted(levels, key=["red", "yellow"].index)
     first = rows.first.get_attribute("href") or ""
-    assert first in ("/elections", "/brands", "/demolition")
+    assert first in ("/elections", "/brands", "/demolition", "/tasks")
     rows.first.click()
     page.wait_for_url(re.compile(re.escape(first) + "/?$"))
 
@@ -213,7 +213,7 @@ def test_an_admin_gets_the_wall_screen_link_in_both_languages_and_the_english_on
     screen.wait_for_timeout(1500)
     screen.screenshot(path=str(screens / "screen-en-1920x1080.png"))
     # it stays English as it rotates, and every board fits the wall: nothing to scroll, no title cut
-    for board in ("elections", "brands", "demolition"):
+    for board in ("elections", "brands", "demolition", "tasks"):
         title = i18n.t(f"app.page.{board}", "en")
         expect(screen.locator("#screen-title")).to_contain_text(title, timeout=15_000)
         screen.wait_for_function(DRAWN_JS, timeout=15_000)
