@@ -16,8 +16,8 @@ import plotly.graph_objects as go
 from dashboard import contract
 from dashboard.charts.common import GREY, PARTY_RED, date_axis, empty_figure, ints, iso, style, title
 from dashboard.i18n import enum_label, t
+from dashboard.insights import Frames, frame
 from dashboard.insights import tasks as insight
-from dashboard.insights.metrics import Frames, frame
 
 CLOSED_COLOUR = "#31a354"
 BACKLOG_COLOUR = "#1f77b4"
