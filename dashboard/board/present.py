@@ -24,6 +24,7 @@ from dashboard.board.views import (
 )
 from dashboard.board.warnings import warning_row
 from dashboard.charts import registry
+from dashboard.demo import load as demo_load
 from dashboard.insights import metrics, warnings
 from dashboard.insights.filters import FILTER_KEYS, Filters
 from dashboard.insights.filters import options as filter_choices
@@ -42,7 +43,7 @@ BOARD_DATASETS: dict[str, tuple[str, ...]] = {
 TABLE_LIMIT = 60
 FILTER_CHOICES_LIMIT = 200  # more than this and the filter is typed, not picked
 CARD_LIMIT = 48
-DEMO_USER = "demo"
+DEMO_USERS = demo_load.DEMO_USERS  # the banner shows while one of these made a board's latest version
 # Charts the pages draw as HTML instead: the property grid (战果图) is crisper,
 # wraps on a phone and carries the masked names as native tooltips.
 HTML_INSTEAD: frozenset[str] = frozenset({"demolition_grid"})
@@ -58,7 +59,7 @@ def freshness(snapshot: Snapshot, board: str, lang: str) -> list[Freshness]:
             out.append(Freshness(dataset=title, text=i18n.t("app.not_imported", lang)))
             continue
         text = i18n.t("app.data_as_of", lang, time=i18n.fmt_datetime(info.created_at, lang), user=info.user)
-        out.append(Freshness(dataset=title, text=text, demo=info.user == DEMO_USER))
+        out.append(Freshness(dataset=title, text=text, demo=info.user in DEMO_USERS))
     return out
 
 

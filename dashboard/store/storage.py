@@ -239,6 +239,7 @@ def import_file(
     user: Actor | str = CLI,
     dry_run: bool = False,
     corrections: Sequence[Correction] = (),
+    at: datetime | None = None,
 ) -> ImportResult:
     """Read, validate and store one upload as a new version: all or nothing.
 
@@ -251,10 +252,15 @@ def import_file(
     import's transaction, against the referenced keys as they are then.
     ``corrections`` (cells fixed on the upload page) are applied to the rows
     as read; the version keeps ``data`` unchanged and the list of corrections.
+
+    ``at`` stamps the version with a past time instead of now: only the demo
+    loader, which replays weeks of uploads (:mod:`dashboard.demo.history`),
+    passes it. It must be aware and not before the dataset's newest version
+    (a version's number and time increase together), else ValueError.
     """
     return import_table(
         engine, dataset, read_table(data, file_name), data, file_name,
-        mode=mode, user=user, dry_run=dry_run, corrections=corrections,
+        mode=mode, user=user, dry_run=dry_run, corrections=corrections, at=at,
     )  # fmt: skip
 
 
@@ -269,12 +275,13 @@ def import_table(
     user: Actor | str = CLI,
     dry_run: bool = False,
     corrections: Sequence[Correction] = (),
+    at: datetime | None = None,
 ) -> ImportResult:
     """:func:`import_file` for a file already read (``raw = read_table(data)``): read once per check."""
     ds = get_dataset(dataset)
     mode = Mode(mode) if mode else ds.default_mode
     raw = corr.apply(raw, corrections)
-    upload = _Upload(who=as_actor(user), file_name=file_name, data=data, corrections=list(corrections))
+    upload = _Upload(who=as_actor(user), file_name=file_name, data=data, corrections=list(corrections), at=at)
     result = _import(engine, ds, raw, mode, upload, dry_run)
     if not result.accepted and not dry_run:
         _audit_refusal(engine, upload, ds, result)
@@ -550,8 +557,11 @@ class _Upload:
     restored_from: int | None = None
     action: Literal["upload", "restore"] = "upload"  # what its audit row says
     corrections: list[Correction] = field(default_factory=list)
+    at: datetime | None = None  # the version's time when not now (the demo's replayed history)
 
     def __post_init__(self) -> None:
+        if self.at is not None and self.at.tzinfo is None:
+            raise ValueError("a version's time must be timezone-aware")
         if self.data is not None and not self.sha256:
             self.sha256 = hashlib.sha256(self.data).hexdigest()
 
@@ -626,6 +636,14 @@ def _write_version(
         close_rows = np.concatenate([close_rows, np.flatnonzero(gone)])
 
     number = tx.previous + 1
+    created_at = upload.at or datetime.now(UTC)
+    if upload.at is not None and tx.previous:
+        newest = _info(_version_row(conn, ds.name, tx.previous)).created_at
+        if created_at < newest:
+            tx.rollback()
+            raise ValueError(
+                f"{ds.name} version {number} at {created_at} would be older than version {tx.previous}"
+            )
     # A changed row keeps its place in the ledger order; new rows go to the end.
     start = int(current["position"].max()) + 1 if len(current) else 0
     if positions is None:
@@ -655,7 +673,7 @@ def _write_version(
         .values(
             dataset=ds.name,
             number=number,
-            created_at=datetime.now(UTC),
+            created_at=created_at,
             user=upload.who.name,
             file_name=upload.file_name,
             sha256=upload.sha256,
@@ -678,6 +696,8 @@ def _write_version(
         conn.execute(sa.insert(_FILE).values(version_id=version_id, content=upload.data))
     conn.execute(sa.update(_HEAD).where(_HEAD.c.dataset == ds.name).values(current_version=number))
     detail = f"{'new ' if upload.action == 'restore' else ''}version {number}, {result.rows} rows"
+    if upload.at is not None:  # the audit row itself is written now, as it happened
+        detail += f", dated {upload.at.astimezone(UTC).isoformat(timespec='seconds')}"
     if upload.corrections:
         detail += "; " + corr.describe(upload.corrections)
     record(conn, upload.action, upload.who, target=upload.target(ds), detail=detail)
