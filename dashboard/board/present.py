@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pandas as pd
+
 from dashboard import contract, i18n
 from dashboard.board import format as fmt
 from dashboard.board import rows as board_rows
@@ -94,8 +96,8 @@ def _kpi_sub(k: metrics.Kpi, lang: str) -> str:
     return ""
 
 
-def _kpi_view(k: metrics.Kpi, lang: str) -> KpiView:
-    return KpiView(
+def _kpi_view(k: metrics.Kpi, lang: str, history: pd.DataFrame) -> KpiView:
+    view = KpiView(
         id=k.id,
         label=fmt.kpi_label(k, lang),
         value=fmt.kpi_value_text(k, lang),
@@ -105,13 +107,20 @@ def _kpi_view(k: metrics.Kpi, lang: str) -> KpiView:
         level=k.level,
         formula=fmt.kpi_formula_text(k, lang),
     )
+    if k.id in history.columns:  # any KPI overview_kpis returns has its line (sparklines.kpi_history)
+        values = history[k.id].tolist()
+        view.spark = fmt.spark_points(values)
+        if view.spark:
+            view.spark_label = fmt.spark_label(k, values, history.index[0].date(), lang)
+    return view
 
 
 def kpi_groups(snapshot: Snapshot, lang: str) -> list[KpiGroup]:
     kpis = {k.id: k for k in metrics.overview_kpis(snapshot.current, snapshot.previous(), snapshot.today)}
+    history = snapshot.kpi_trends()
     groups = []
     for title_key, ids in KPI_GROUPS:
-        cards = [_kpi_view(kpis[kid], lang) for kid in ids if kid in kpis]
+        cards = [_kpi_view(kpis[kid], lang, history) for kid in ids if kid in kpis]
         groups.append(KpiGroup(title=i18n.t(title_key, lang), kpis=cards))
     return groups
 

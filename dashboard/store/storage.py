@@ -407,6 +407,57 @@ def load_version(engine: Engine, dataset: str, version: int) -> pd.DataFrame:
         return _load(conn, ds, version)
 
 
+@dataclass
+class VersionRows:
+    """The rows of every version from ``first`` to ``last`` of one dataset, read in one query.
+
+    A row belongs to the versions ``version_from <= v < version_to``; :meth:`at` slices out one
+    version's content, so N versions cost one read of the rows alive over the span (the current
+    rows plus those changed or removed since ``first``), not N whole reads.
+    """
+
+    frame: pd.DataFrame  # typed like load_version, ordered by position then version_from
+    version_from: np.ndarray
+    version_to: np.ndarray  # 0: still current
+
+    def at(self, number: int) -> pd.DataFrame:
+        """The content of version ``number`` (within the span read), in ledger order."""
+        alive = (self.version_from <= number) & ((self.version_to == 0) | (self.version_to > number))
+        return self.frame[alive].reset_index(drop=True)
+
+
+def count_rows_between(engine: Engine, dataset: str, first: int, last: int) -> int:
+    """How many rows :func:`load_versions_between` would read (to keep a caller within a budget)."""
+    table = LEDGERS[get_dataset(dataset).name]
+    alive = sa.and_(
+        table.c.version_from <= last, sa.or_(table.c.version_to.is_(None), table.c.version_to > first)
+    )
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(table).where(alive)).scalar_one())
+
+
+def load_versions_between(engine: Engine, dataset: str, first: int, last: int) -> VersionRows:
+    """Every version from ``first`` to ``last`` of ``dataset`` at once (see :class:`VersionRows`)."""
+    ds = get_dataset(dataset)
+    with engine.connect() as conn:
+        names = ", ".join(_quote(conn, n) for n in ds.column_names)
+        table = _quote(conn, LEDGERS[ds.name].name)
+        sql = (
+            f"SELECT position, version_from, COALESCE(version_to, 0), {names} FROM {table}"
+            " WHERE version_from <= ? AND (version_to IS NULL OR version_to > ?)"
+        )
+        rows = _fetchall(conn, _sql(conn, sql), (last, first))
+    if not rows:
+        empty = np.empty(0, dtype=np.int64)
+        return VersionRows(typed_empty(ds), empty, empty)
+    grid = np.array(rows, dtype=object)
+    del rows
+    order = np.lexsort((grid[:, 1].astype(np.int64), grid[:, 0].astype(np.int64)))
+    grid = grid[order]
+    frame = pd.DataFrame({c.name: _decode(grid[:, i + 3], c.type) for i, c in enumerate(ds.columns)})
+    return VersionRows(coerce_types(ds, frame), grid[:, 1].astype(np.int64), grid[:, 2].astype(np.int64))
+
+
 def list_versions(engine: Engine, dataset: str | None = None) -> list[VersionInfo]:
     """Versions newest first, of one dataset or all."""
     query = sa.select(_VERSION)
