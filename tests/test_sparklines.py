@@ -132,6 +132,24 @@ def test_a_ledger_too_big_to_read_again_shortens_the_line_instead_of_slowing_the
     assert got["signed_rate"].tolist() == [2 / 40, 3 / 40, 3 / 40]
 
 
+def test_a_build_evaluates_a_bounded_number_of_points_newest_first_the_line_fills_in_later(
+    engine, monkeypatch
+):
+    for n in range(4):  # days 8, 6, 4 and 2 before today
+        upload(engine, "demolition", properties(n + 1), TODAY - timedelta(days=8 - 2 * n))
+    monkeypatch.setattr(sparklines, "SPARK_EVAL_ROWS", 8)  # 4 rows now: two points per build
+    memo: sparklines.Memo = {}
+    back = [TODAY - timedelta(days=n) for n in (8, 6, 4, 2, 0)]
+
+    first = history(engine, memo=memo)
+    second = history(engine, memo=memo)
+    third = history(engine, memo=memo)
+
+    assert list(first.index.date) == back[3:]
+    assert list(second.index.date) == back[1:]
+    assert list(third.index.date) == back and third["signed_rate"].tolist() == [0.25, 0.5, 0.75, 1.0, 1.0]
+
+
 def test_versions_between_read_once_give_each_version_as_load_version_does(engine):
     upload(engine, "demolition", properties(1), TODAY - timedelta(days=6))
     upload(engine, "demolition", properties(2, total=3), TODAY - timedelta(days=4))
