@@ -60,6 +60,7 @@ def test_every_kpi_card_draws_its_trend_line_across_the_demo_s_versions(
     expect(lines).to_have_count(cards.count())  # one per card, whatever KPI groups the overview has
     points = lines.evaluate_all("ls => ls.map(l => l.points.numberOfItems)")
     assert all(n > 1 for n in points), points  # the demo's history: real movement, not one dot
+    expect(page.locator(".kpi-delta", has_text=i18n.t("delta.none", "zh"))).to_have_count(0)  # all compared
     label = page.locator("#kpi-signed_rate svg.kpi-spark")
     expect(label).to_have_attribute(
         "aria-label",

@@ -150,12 +150,13 @@ def test_a_filtered_board_redraws_live_too(page: Page, app_server: Server) -> No
     open_board(page, app_server.url + f"/?party_group={g}")
     sub = page.locator("#kpi-signed_rate .kpi-sub")
     expect(sub).not_to_have_text(f"{len(group)} / {len(group)}")
+    demo = newest_version(app_server, "demolition")
     done = app_server.cli("import", "demolition", str(all_signed(app_server.tmp)))
     assert done.returncode == 0, done.stdout + done.stderr
     try:
         expect(sub).to_have_text(f"{len(group)} / {len(group)}", timeout=REDRAW_MS)
     finally:
-        _back_to_demo(app_server)
+        _back_to_demo(app_server, demo)
 
 
 def test_the_overview_lists_warnings_that_link_to_their_boards(page: Page, app_server: Server) -> None:
