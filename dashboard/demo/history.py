@@ -55,18 +55,20 @@ SLOTS: dict[str, time] = {
     "tasks": time(17, 50),
     "org_life": time(15, 10),
 }
-# The demo's staff (fictional, like every name in the demo) who take turns uploading each ledger.
-# dashboard.board tells demo data apart by these names (the "示例数据" banner).
-DEMO_STAFF: tuple[str, ...] = ("示例干事甲", "示例干事乙", "示例干事丙")
+# The demo's staff accounts (fictional, like every name in the demo) who take turns uploading
+# each ledger. Account names, so ASCII like the demo's leader/staff/admin: an English page shows
+# them as they are. dashboard.board tells demo data apart by these names (the "示例数据" banner).
+DEMO_STAFF: tuple[str, ...] = ("demo.wang", "demo.li", "demo.zhao")
+WANG, LI, ZHAO = DEMO_STAFF
 UPLOADERS: dict[str, tuple[str, ...]] = {
-    "elections": ("示例干事甲",),
-    "brands": ("示例干事丙",),
-    "activities": ("示例干事丙", "示例干事甲"),
-    "demolition": ("示例干事乙", "示例干事甲"),
-    "milestones": ("示例干事乙",),
-    "meetings": ("示例干事乙",),
-    "tasks": ("示例干事丙", "示例干事乙"),
-    "org_life": ("示例干事甲",),
+    "elections": (WANG,),
+    "brands": (ZHAO,),
+    "activities": (ZHAO, WANG),
+    "demolition": (LI, WANG),
+    "milestones": (LI,),
+    "meetings": (LI,),
+    "tasks": (ZHAO, LI),
+    "org_life": (WANG,),
 }
 KEY_SIGNED_NOTE = "街道主要领导亲自做工作后签约的重点户"  # as build.py writes it
 KEY_HOLDOUT_NOTE = "街道主要领导包保的重点户、持续做工作"
