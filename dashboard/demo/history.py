@@ -242,7 +242,8 @@ AS_OF: dict[str, Callable[[list[Row], str, str, str], list[Row]]] = {
 def as_of(dataset: str, data: bytes, day: date, start: date, today: date) -> bytes:
     """The final demo file ``data`` (loaded on ``today``) as the ledger stood on ``day``."""
     header, rows = read_rows(data)
-    return write_rows(header, AS_OF[dataset](rows, _iso(day), _iso(start), _iso(today)))
+    replay = AS_OF.get(dataset, AS_OF["brands"])  # a ledger with no rule here: as it is today
+    return write_rows(header, replay(rows, _iso(day), _iso(start), _iso(today)))
 
 
 # ---------------------------------------------------------------------------
@@ -269,13 +270,13 @@ def uploads(
     out: list[Upload] = []
     for order, name in enumerate(LOAD_ORDER):
         title = get_dataset(name).title
-        staff = UPLOADERS[name]
-        days = [d for d in SCHEDULE[name] if d < campaign_day]
+        staff = UPLOADERS.get(name, DEMO_STAFF[:1])
+        days = [d for d in SCHEDULE.get(name, range(1, 85, 30)) if d < campaign_day]
         for n, k in enumerate([*days, campaign_day]):
             day = start + timedelta(days=k - 1)
             final = k == campaign_day
             jitter = _rng("slot", name, k).randint(-8, 8)
-            at = _office(day, SLOTS[name], jitter)
+            at = _office(day, SLOTS.get(name, time(10, 0)), jitter)
             if final:
                 at = min(at, now - timedelta(seconds=len(LOAD_ORDER) - order))
             data = files[name] if final else as_of(name, files[name], day, start, today)
