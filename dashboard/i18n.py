@@ -95,6 +95,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "board.brands": _s("品牌", "Brands"),
     "board.demolition": _s("拆迁", "Demolition"),
     # --- KPIs: label and formula (formula placeholders come from Kpi.detail)
+    # -- KPI trend lines (issue 10) --
+    "kpi.spark": _s(
+        "走势：{since} 以来 {n} 个更新日，{first} → {last}",
+        "Trend over {n} update days since {since}: {first} → {last}",
+    ),
     "kpi.election_completion": _s("换届完成率", "Re-elections completed"),
     "kpi.election_completion.formula": _s(
         "已完成换届的党组织 {completed} ÷ 全部党组织 {total}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -237,7 +238,10 @@ def test_demo_loads_every_ledger_and_if_empty_leaves_existing_data_alone(db):
     assert "91 行 rows" in first.stdout
     assert again.returncode == 0
     assert "demo not loaded" in again.stdout
-    assert len(dashboard("history").stdout.strip().splitlines()) == 2 + len(DATASETS)
+    # with its history: each ledger's last version number is how many versions it has
+    finals = {name: int(n) for name, n in re.findall(r"demo (\w+): .*?(\d+)\s*$", first.stdout, re.M)}
+    assert set(finals) == set(DATASETS) and min(finals.values()) > 1
+    assert len(dashboard("history").stdout.strip().splitlines()) == 2 + sum(finals.values())
 
 
 def test_migrate_is_idempotent(db):

@@ -9,7 +9,7 @@ dispatch meetings and a weekly meeting behind it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
 import pandas as pd
@@ -88,16 +88,19 @@ def test_the_committed_files_are_what_the_generator_writes(tmp_path):
 # loaded into an empty database
 
 
-def test_demo_is_imported_like_any_upload_by_user_demo_brands_before_activities(loaded):
+def test_demo_ends_with_its_committed_files_uploaded_by_demo_staff_brands_before_activities(loaded):
     engine, results, _ = loaded
     storage = _storage()
+    from dashboard.demo.history import DEMO_STAFF
+
     assert [r.dataset for r in results] == list(LOAD_ORDER)
     assert LOAD_ORDER.index("brands") < LOAD_ORDER.index("activities")
-    assert all(r.accepted and r.version == 1 and not r.problems for r in results)
+    assert all(r.accepted and r.version > 1 and not r.problems for r in results)
     latest = storage.latest_versions(engine)
-    assert {name: (v.user, v.file_name) for name, v in latest.items()} == {
-        name: ("demo", f"{name}.csv") for name in DATASETS
-    }
+    assert {name: v.number for name, v in latest.items()} == {r.dataset: r.version for r in results}
+    assert {v.user for v in latest.values()} <= set(DEMO_STAFF)
+    for name, v in latest.items():  # the last upload is the committed file as moved to the load day
+        assert storage.original_file(engine, name, v.number)[1] == demo_bytes(name, TODAY), name
 
 
 def test_elections_33_organisations_25_village_or_residential_and_8_communities_all_done(frames):
@@ -320,3 +323,125 @@ def test_the_demo_loads_whole_on_sqlite_and_postgresql(db_url):
     rows = {name: len(storage.load_current(engine, name)) for name in DATASETS}
     assert rows == {name: len(pd.read_csv(demo_path(name), encoding="utf-8-sig")) for name in DATASETS}
     assert rows["elections"] == 33 and rows["demolition"] == 91
+
+
+# ---------------------------------------------------------------------------
+# the history: every ledger uploaded again and again over the 100 days
+
+# Columns that record something that happened (planned dates and deadlines may lie ahead).
+HAPPENED = {
+    "elections": ("completed_date",),
+    "activities": ("date",),
+    "demolition": ("signed_date", "vacated_date", "demolished_date"),
+    "milestones": ("actual_end",),
+    "meetings": ("date",),
+    "tasks": ("raised_date", "closed_date"),
+    "org_life": ("date",),
+}
+
+
+def office_day(moment: datetime) -> date:
+    from dashboard.clock import OFFICE_TZ
+
+    return moment.astimezone(OFFICE_TZ).date()
+
+
+def test_every_ledger_has_several_versions_in_its_own_mode_the_demolition_ledger_most(loaded):
+    engine = loaded[0]
+    versions = _storage().list_versions(engine)
+    counts = {name: sum(v.dataset == name for v in versions) for name in DATASETS}
+    assert all(n >= 4 for n in counts.values()), counts
+    assert counts["demolition"] >= 20 and counts["demolition"] == max(counts.values())
+    assert {(v.dataset, v.mode) for v in versions} == {
+        (name, get_dataset(name).default_mode.value) for name in DATASETS
+    }
+
+
+def test_every_version_lies_in_the_100_days_before_now_numbers_and_times_increase_together(loaded):
+    engine, _, frames = loaded
+    versions = sorted(_storage().list_versions(engine), key=lambda v: v.id)
+    start = day(frames["milestones"]["planned_start"].min())
+    assert all(start <= office_day(v.created_at) <= TODAY for v in versions)
+    assert all(v.created_at <= datetime.now(UTC) for v in versions)
+    assert [v.created_at for v in versions] == sorted(v.created_at for v in versions)  # ids in time order
+    for name in DATASETS:
+        mine = [v for v in versions if v.dataset == name]
+        assert [v.number for v in mine] == list(range(1, len(mine) + 1))
+    uploaders = {v.user for v in versions}
+    assert len(uploaders) >= 3 and "demo" not in uploaders
+    assert len({(v.dataset, v.user) for v in versions}) > len(DATASETS)  # some ledgers change hands
+
+
+def test_nothing_a_version_shows_happens_after_its_day_and_states_only_move_forward(loaded):
+    from dashboard.contract.datasets import ELECTION_STAGE, PROPERTY_STATUS, TASK_STATUS
+
+    engine = loaded[0]
+    storage = _storage()
+    ranks = {
+        "demolition": ("property_id", "status", PROPERTY_STATUS),
+        "elections": ("org_code", "stage", ELECTION_STAGE),
+        "tasks": ("task_code", "status", TASK_STATUS),
+    }
+    for name in DATASETS:
+        seen: dict[str, int] = {}
+        rows_before = 0
+        for v in sorted(storage.list_versions(engine, name), key=lambda v: v.number):
+            data = storage.load_version(engine, name, v.number)
+            for col in HAPPENED.get(name, ()):
+                assert all(d <= office_day(v.created_at) for d in data[col].dropna().map(day)), (name, v)
+            if name in ranks:
+                key, col, enum = ranks[name]
+                now = {k: enum.rank(c) for k, c in zip(data[key], data[col], strict=True)}
+                assert all(now[k] >= r for k, r in seen.items()), (name, v.number)
+                seen = now
+            if get_dataset(name).default_mode.value != "replace" or name == "demolition":
+                assert len(data) >= rows_before, (name, v.number)  # ledgers grow
+            rows_before = len(data)
+
+
+def test_the_history_ends_on_the_committed_files_a_past_day_replayed_agrees_with_them():
+    from dashboard.demo.history import as_of
+
+    start = TODAY - timedelta(days=CAMPAIGN_DAY - 1)
+    for name in DATASETS:  # the load day "as of" itself is the file: the history leads to it
+        assert as_of(name, demo_bytes(name, TODAY), TODAY, start, TODAY) == demo_bytes(name, TODAY), name
+
+
+def test_the_first_screen_shows_movement_deltas_last_week_and_recorded_trends(loaded):
+    from dashboard.board.snapshot import load_snapshot
+    from dashboard.insights import metrics, report, trends
+
+    engine = loaded[0]
+    snap = load_snapshot(engine, TODAY)
+    kpis = metrics.overview_kpis(snap.current, snap.previous(), TODAY)
+    assert all(k.delta is not None for k in kpis), [k.id for k in kpis if k.delta is None]  # no "无上一版本"
+    assert any(k.delta for k in kpis)
+
+    week = report.build(engine, snap.current, snap.latest, TODAY)
+    assert all(week.kpis[k].delta is not None for k in report.REPORT_KPIS)  # last week's figures exist
+    assert {u.dataset for u in week.uploads} == set(DATASETS)
+
+    rates = trends.get(snap.current, TODAY, "demolition_rates")
+    recorded = rates[rates["source"] == "history"]
+    assert recorded["signed"].nunique() >= 5  # the curve is rebuilt from many versions
+    assert recorded["signed"].is_monotonic_increasing
+    weekly = trends.get(snap.current, TODAY, "elections_weekly")
+    assert weekly.loc[weekly["source"] == "history", "completed"].nunique() >= 3
+
+
+def test_this_month_is_never_empty_even_loaded_on_the_first_of_a_month(sqlite_url):
+    from dashboard.demo.load import load_demo
+    from dashboard.insights import metrics
+
+    storage = _storage()
+    engine = storage.make_engine(sqlite_url)
+    storage.migrate(engine)
+    first = date(2026, 11, 1)
+
+    load_demo(engine, first)
+
+    frames = {name: storage.load_current(engine, name) for name in DATASETS}
+    kpis = {k.id: k for k in metrics.overview_kpis(frames, {}, first)}
+    assert kpis["activities_month"].value >= 2 and kpis["participants_month"].value > 0
+    assert (frames["org_life"]["date"].map(day) == first).any()
+    assert (frames["activities"]["date"].map(day) == first - timedelta(days=1)).any()

@@ -15,7 +15,7 @@ import pytest
 from dashboard import board as presenter
 from dashboard import i18n
 from dashboard.board import BOARDS, Snapshot, ViewCache, build_view
-from dashboard.demo.load import demo_bytes
+from dashboard.demo.load import DEMO_USERS, demo_bytes
 from dashboard.store import storage
 from tests.conftest import DEMO_DAY
 from tests.frames import city_frames
@@ -57,7 +57,7 @@ def test_every_board_says_when_and_by_whom_each_dataset_was_last_updated(demo_db
         assert len(view.freshness) == len(presenter.BOARD_DATASETS[board])
         for line in view.freshness:
             assert line.dataset.endswith("：")
-            assert line.text.startswith("数据截至 ") and line.text.endswith(" · demo")
+            assert line.text.startswith("数据截至 ") and line.text.rsplit(" · ", 1)[1] in DEMO_USERS
         assert view.demo, board
 
 
@@ -85,8 +85,10 @@ def test_kpi_cards_show_the_counts_behind_each_rate_and_the_change_since_the_las
     assert kpis["election_completion_community"].sub == "8 / 8"
     assert kpis["signed_rate"].sub.endswith(" / 91")
     assert kpis["time_progress"].sub == "第 85 天 / 共 100 天"
-    assert kpis["signed_rate"].trend == "none"
-    assert kpis["signed_rate"].delta == "无上一版本"
+    # the demo's history: the load day's upload signed two more properties than the one before it
+    assert kpis["signed_rate"].trend == "up"
+    assert kpis["signed_rate"].delta == "较上一版本 +2.2 个百分点"
+    assert all(k.delta != "无上一版本" and len(k.spark.split()) > 1 for k in kpis.values())
     assert "÷ 全部房产 91" in kpis["signed_rate"].formula
 
 

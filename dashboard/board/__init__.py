@@ -35,7 +35,7 @@ _PUBLIC: dict[str, str] = {
     "TABLE_LIMIT": "present",
     "FILTER_CHOICES_LIMIT": "present",
     "CARD_LIMIT": "present",
-    "DEMO_USER": "present",
+    "DEMO_USERS": "present",
     "HTML_INSTEAD": "present",
     "KPI_GROUPS": "present",
     "build_view": "present",

@@ -6,6 +6,9 @@ text (catalogue keys ``kpi.<id>``, ``kpi.<id>.formula``, ``delta.*``, ``forecast
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from dashboard import i18n
@@ -69,3 +72,34 @@ def forecast_text(fc: Forecast, lang: str) -> str:
     if fc.finish is None:
         return i18n.t("forecast.none", lang)
     return i18n.t("forecast.finish", lang, date=i18n.fmt_date(fc.finish, lang))
+
+
+# The KPI trend line's drawing box (an SVG viewBox, stretched to the card's width by CSS).
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 100, 24, 2
+
+
+def spark_points(values: Sequence[float | None]) -> str:
+    """An SVG polyline's ``points`` for the values, oldest left: '0,22 3.4,18 …'.
+
+    Scaled to the line's own range (a flat line sits mid-height); missing values are skipped;
+    '' with fewer than two values (nothing to draw).
+    """
+    known = [(i, v) for i, v in enumerate(values) if v is not None and not math.isnan(v)]
+    if len(known) < 2:
+        return ""
+    lo, hi = min(v for _, v in known), max(v for _, v in known)
+    span = hi - lo
+    inner = SPARK_HEIGHT - 2 * SPARK_PAD
+    step = SPARK_WIDTH / max(1, len(values) - 1)
+
+    def y(v: float) -> float:
+        return SPARK_HEIGHT / 2 if span == 0 else SPARK_PAD + inner * (hi - v) / span
+
+    return " ".join(f"{i * step:.1f},{y(v):.1f}" for i, v in known)
+
+
+def spark_label(kpi: Kpi, values: Sequence[float | None], since: date, lang: str) -> str:
+    """What the line shows, for screen readers and the hover title: '近 12 个更新日走势：61.5% → 85.7%'."""
+    known = [v for v in values if v is not None and not math.isnan(v)]
+    first, last = (kpi_value_text(replace(kpi, value=v), lang) for v in (known[0], known[-1]))
+    return i18n.t("kpi.spark", lang, n=len(values), since=i18n.fmt_date(since, lang), first=first, last=last)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pandas as pd
+
 from dashboard import contract, i18n
 from dashboard.board import format as fmt
 from dashboard.board import rows as board_rows
@@ -24,6 +26,7 @@ from dashboard.board.views import (
 )
 from dashboard.board.warnings import warning_row
 from dashboard.charts import registry
+from dashboard.demo import load as demo_load
 from dashboard.insights import FILTER_KEYS, Filters, Frames, metrics, warnings
 from dashboard.insights import options as filter_choices
 from dashboard.insights import tasks as insight_tasks
@@ -42,7 +45,7 @@ BOARD_DATASETS: dict[str, tuple[str, ...]] = {
 TABLE_LIMIT = 60
 FILTER_CHOICES_LIMIT = 200  # more than this and the filter is typed, not picked
 CARD_LIMIT = 48
-DEMO_USER = "demo"
+DEMO_USERS = demo_load.DEMO_USERS  # the banner shows while one of these made a board's latest version
 # Charts the pages draw as HTML instead: the property grid (战果图) is crisper,
 # wraps on a phone and carries the masked names as native tooltips.
 HTML_INSTEAD: frozenset[str] = frozenset({"demolition_grid"})
@@ -58,7 +61,7 @@ def freshness(snapshot: Snapshot, board: str, lang: str) -> list[Freshness]:
             out.append(Freshness(dataset=title, text=i18n.t("app.not_imported", lang)))
             continue
         text = i18n.t("app.data_as_of", lang, time=i18n.fmt_datetime(info.created_at, lang), user=info.user)
-        out.append(Freshness(dataset=title, text=text, demo=info.user == DEMO_USER))
+        out.append(Freshness(dataset=title, text=text, demo=info.user in DEMO_USERS))
     return out
 
 
@@ -94,8 +97,8 @@ def _kpi_sub(k: metrics.Kpi, lang: str) -> str:
     return ""
 
 
-def _kpi_view(k: metrics.Kpi, lang: str) -> KpiView:
-    return KpiView(
+def _kpi_view(k: metrics.Kpi, lang: str, history: pd.DataFrame) -> KpiView:
+    view = KpiView(
         id=k.id,
         label=fmt.kpi_label(k, lang),
         value=fmt.kpi_value_text(k, lang),
@@ -105,13 +108,20 @@ def _kpi_view(k: metrics.Kpi, lang: str) -> KpiView:
         level=k.level,
         formula=fmt.kpi_formula_text(k, lang),
     )
+    if k.id in history.columns:  # any KPI overview_kpis returns has its line (sparklines.kpi_history)
+        values = history[k.id].tolist()
+        view.spark = fmt.spark_points(values)
+        if view.spark:
+            view.spark_label = fmt.spark_label(k, values, history.index[0].date(), lang)
+    return view
 
 
 def kpi_groups(snapshot: Snapshot, lang: str) -> list[KpiGroup]:
     kpis = {k.id: k for k in metrics.overview_kpis(snapshot.current, snapshot.previous(), snapshot.today)}
+    history = snapshot.kpi_trends()
     groups = []
     for title_key, ids in KPI_GROUPS:
-        cards = [_kpi_view(kpis[kid], lang) for kid in ids if kid in kpis]
+        cards = [_kpi_view(kpis[kid], lang, history) for kid in ids if kid in kpis]
         groups.append(KpiGroup(title=i18n.t(title_key, lang), kpis=cards))
     return groups
 

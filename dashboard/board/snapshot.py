@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from dashboard import clock, contract
 from dashboard.ingest import frames as typed
-from dashboard.insights import Filters, Frames, trends
+from dashboard.insights import Filters, Frames, sparklines, trends
 from dashboard.store import storage
 
 
@@ -30,6 +30,7 @@ class FrameStore:
 
     def __init__(self) -> None:
         self._frames: dict[tuple[str, int], pd.DataFrame] = {}
+        self.kpi_memo: sparklines.Memo = {}  # the KPI trend lines' points, kept across versions
 
     def get(self, engine: Engine, dataset: str, number: int) -> pd.DataFrame:
         if number <= 0:
@@ -54,6 +55,8 @@ class Snapshot:
     current: Frames
     _read: Callable[[str, int], pd.DataFrame] | None = None
     _previous: Frames | None = None
+    _history: Callable[[], pd.DataFrame] | None = None
+    _kpi_trends: pd.DataFrame | None = None
 
     @property
     def stamp(self) -> int:
@@ -77,6 +80,13 @@ class Snapshot:
             }
         return self._previous
 
+    def kpi_trends(self) -> pd.DataFrame:
+        """Each overview KPI at recent version days (``sparklines.kpi_history``), read on first use;
+        empty for a filtered snapshot (the versions hold whole ledgers, not a filter's share)."""
+        if self._kpi_trends is None:
+            self._kpi_trends = self._history() if self._history is not None else pd.DataFrame()
+        return self._kpi_trends
+
 
 def load_snapshot(engine: Engine, today: date, store: FrameStore | None = None) -> Snapshot:
     """Read the newest version of every dataset (the database is the truth)."""
@@ -90,7 +100,11 @@ def load_snapshot(engine: Engine, today: date, store: FrameStore | None = None) 
 
     current = {name: read(name, numbers[name]) for name in contract.DATASETS}
     current.update(trends.history(engine, today, current))  # trend.<id> curves for the trend charts
-    return Snapshot(today=today, latest=latest, current=current, _read=read)
+
+    def history() -> pd.DataFrame:
+        return sparklines.kpi_history(engine, today, current, latest, store.kpi_memo)
+
+    return Snapshot(today=today, latest=latest, current=current, _read=read, _history=history)
 
 
 def snapshot_as_of(engine: Engine, day: date) -> Snapshot:

@@ -32,6 +32,8 @@ class KpiView:
     trend: str = "none"  # up | down | flat | none
     level: str = "ok"  # ok | warn | bad
     formula: str = ""
+    spark: str = ""  # the trend line across recent versions: SVG polyline points ("" = none)
+    spark_label: str = ""  # what the line shows, in words
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """KPI cards: the figure, its formula (with the actual counts) in a tooltip, the change since
-the previous version, and a warning colour when the KPI is behind (e.g. 进度差 < 0)."""
+the previous version, its trend line across recent versions, and a warning colour when the KPI
+is behind (e.g. 进度差 < 0)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,28 @@ def _trend_icon(kpi: KpiView) -> rx.Component:
         ("down", rx.icon("arrow-down-right", size=14)),
         ("flat", rx.icon("arrow-right", size=14)),
         rx.fragment(),
+    )
+
+
+def kpi_spark(kpi: KpiView, class_name: str = "kpi-spark") -> rx.Component:
+    """The KPI's value across recent versions as a small line (none with fewer than two points).
+
+    An inline SVG polyline rather than a plotly figure: a few hundred bytes per card, drawn with
+    the card's first paint (the overview loads no plotly bundle), crisp at any size. The board
+    computes the points in a 100 x 24 box; the SVG stretches to the card's width, and the
+    stroke keeps its width however it is stretched.
+    """
+    return rx.cond(
+        kpi.spark != "",
+        rx.el.svg(
+            rx.el.svg.title(kpi.spark_label),
+            rx.el.svg.polyline(points=kpi.spark, class_name="kpi-spark-line"),
+            view_box="0 0 100 24",
+            preserve_aspect_ratio="none",
+            role="img",
+            aria_label=kpi.spark_label,
+            class_name=class_name,
+        ),
     )
 
 
@@ -42,6 +65,7 @@ def kpi_card(kpi: KpiView) -> rx.Component:
                 spacing="1",
                 class_name="kpi-delta kpi-trend-" + kpi.trend,
             ),
+            kpi_spark(kpi),
             direction="column",
             spacing="1",
         ),

@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.contract import DATASETS, ColType, Dataset
+from dashboard.demo.history import KEY_HOLDOUT_NOTE, KEY_SIGNED_NOTE
 from dashboard.demo.load import CAMPAIGN_DAY, DEMO_ANCHOR, DEMO_DIR
 from dashboard.ingest import coerce_types
 from dashboard.store import to_csv_bytes
@@ -222,6 +223,27 @@ def activities(rng: random.Random, anchor: date, brand_rows: list[Row]) -> list[
     return rows
 
 
+# (project code, activity type, days back): activities on the load day and the day before, so
+# "this month" is never empty, even when the demo is loaded on the 1st of a month.
+TODAYS_ACTIVITIES = (("BR-05", "health", 0), ("BR-02", "volunteer", 0), ("BR-01", "party_day", 1))
+
+
+def todays_activities(rng: random.Random, anchor: date, rows: list[Row]) -> list[Row]:
+    """``rows`` with TODAYS_ACTIVITIES added (a title not already held that day by the brand)."""
+    taken = {(r["date"], r["project_code"], r["title"]) for r in rows}
+    out = list(rows)
+    for code, kind, back in TODAYS_ACTIVITIES:
+        day = anchor - timedelta(days=back)
+        title = next(t for t in TITLES[kind] if (day, code, t) not in taken)
+        (plo, phi), vol = PEOPLE[kind]
+        participants = rng.randint(plo, phi)
+        volunteers = min(rng.randint(*vol), participants) if vol else None
+        out.append({"date": day, "project_code": code, "title": title, "type": kind,
+                    "participants": participants, "volunteers": volunteers})  # fmt: skip
+    out.sort(key=lambda r: (r["date"], r["project_code"]))
+    return out
+
+
 # ---------------------------------------------------------------------------
 # 东辛村拆迁
 
@@ -256,10 +278,10 @@ def demolition(rng: random.Random, anchor: date) -> list[Row]:
         rows[idx] = row
     # three households resolved late after leaders' visits (key households that did sign)
     for idx in signed_ids[n_signed - 7 : n_signed - 4]:
-        rows[idx].update(key_household=True, note="街道主要领导亲自做工作后签约的重点户")
+        rows[idx].update(key_household=True, note=KEY_SIGNED_NOTE)
     unsigned_status = [s for s, c in UNSIGNED for _ in range(c)]
     for idx, status in zip(unsigned_ids, unsigned_status, strict=True):
-        rows[idx] = {"status": status, "key_household": True, "note": "街道主要领导包保的重点户、持续做工作"}
+        rows[idx] = {"status": status, "key_household": True, "note": KEY_HOLDOUT_NOTE}
     out = []
     for i in range(n):
         row = rows[i]
@@ -546,7 +568,8 @@ def build(anchor: date = DEMO_ANCHOR, seed: int = SEED) -> dict[str, pd.DataFram
     """The eight demo ledgers as typed frames (dates around ``anchor``).
 
     tasks and org_life draw from their own random stream, after the six: adding them left
-    the six files (whose figures the tests pin) byte for byte as they were.
+    the six files (whose figures the tests pin) byte for byte as they were; the load day's
+    activities (TODAYS_ACTIVITIES) likewise from a third, adding three rows to activities.
     """
     rng = random.Random(seed)
     brand_rows = brands(rng, anchor)
@@ -561,6 +584,7 @@ def build(anchor: date = DEMO_ANCHOR, seed: int = SEED) -> dict[str, pd.DataFram
     more = random.Random(seed + 1)
     rows["tasks"] = tasks(more, anchor, rows["meetings"], rows["demolition"])
     rows["org_life"] = org_life(more, anchor, rows["elections"])
+    rows["activities"] = todays_activities(random.Random(seed + 2), anchor, rows["activities"])
     return {name: _frame(DATASETS[name], rows[name]) for name in DATASETS}
 
 

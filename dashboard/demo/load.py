@@ -5,8 +5,15 @@ dates placed around :data:`DEMO_ANCHOR`. :func:`load_demo` moves every date by
 ``today - DEMO_ANCHOR`` days (today in office time, as the boards count), so on
 load day the 100-day campaign is at day 85, activities run up to this week and
 the elections finished recently. The files
-then go through :func:`storage.import_file`, the same code as any upload, with
-user ``"demo"`` (the app shows a "示例数据" banner while that is the latest user).
+then go through :func:`storage.import_file`, the same code as any upload.
+
+Into an empty database the demo comes with its history (:mod:`dashboard.demo.history`):
+every ledger uploaded several times over the 100 days, in its dataset's mode, each
+version stamped with its past office time and one of the demo's staff
+(``history.DEMO_STAFF``), the committed files last. Into a database that already
+has versions (the demo loaded again, another day) it is one replace per ledger by
+user ``"demo"``, now, so versions never go back in time. The app shows a "示例数据"
+banner while a demo name (:data:`DEMO_USERS`) made the latest version.
 """
 
 from __future__ import annotations
@@ -21,13 +28,15 @@ from sqlalchemy import Engine
 
 from dashboard import clock
 from dashboard.contract import LOAD_ORDER, ColType, Mode, get_dataset
+from dashboard.demo.history import DEMO_STAFF
 
 if TYPE_CHECKING:
     from dashboard.store import ImportResult
 
 DEMO_DIR = Path(__file__).resolve().parent / "ledgers"
 DEMO_ANCHOR = date(2025, 6, 30)  # the day the demo files are written for ("today" in the files)
-DEMO_USER = "demo"
+DEMO_USER = "demo"  # the demo loaded again over data: one replace per ledger
+DEMO_USERS: tuple[str, ...] = (DEMO_USER, *DEMO_STAFF)  # versions made by these are demo data
 CAMPAIGN_DAY = 85  # the demolition campaign's day number on load day (of 100)
 
 
@@ -58,26 +67,37 @@ def demo_bytes(dataset: str, today: date | None = None) -> bytes:
 
 
 def load_demo(engine: Engine, today: date | None = None) -> list[ImportResult]:
-    """Import the eight demo ledgers (brands before activities, elections before org_life); one each.
+    """Import the eight demo ledgers; returns the last import of each, in LOAD_ORDER.
 
-    Every dataset is imported in replace mode so loading the demo twice (or on
-    another day) leaves exactly the demo, never a mix. A rejected demo file is
-    a bug in the committed files: RuntimeError with the first problems.
+    An empty database gets the history (see the module docstring); otherwise every dataset
+    is imported once in replace mode so loading the demo twice (or on another day) leaves
+    exactly the demo, never a mix. A rejected demo file is a bug in the committed files (or
+    in the history replayed from them): RuntimeError with the first problems.
     """
     from dashboard.store import storage  # storage pulls in SQLModel; keep this module light
 
-    results = []
-    for name in LOAD_ORDER:
-        result = storage.import_file(
-            engine,
-            name,
-            demo_bytes(name, today),
-            demo_path(name).name,
-            mode=Mode.REPLACE,
-            user=DEMO_USER,
-        )
-        if not result.accepted:
-            first = "; ".join(f"{p.where('en')}: {p.message_en}" for p in result.problems.errors[:5])
-            raise RuntimeError(f"demo ledger {name} rejected (a bug in the demo files): {first}")
-        results.append(result)
-    return results
+    today = today or clock.office_today()
+    files = {name: demo_bytes(name, today) for name in LOAD_ORDER}
+    last: dict[str, ImportResult] = {}
+    if storage.is_empty(engine):
+        from dashboard.demo.history import uploads
+
+        for up in uploads(files, today, CAMPAIGN_DAY):
+            last[up.dataset] = _checked(
+                up.dataset,
+                storage.import_file(engine, up.dataset, up.data, up.file_name, user=up.user, at=up.at),
+            )
+    else:
+        for name in LOAD_ORDER:
+            result = storage.import_file(
+                engine, name, files[name], demo_path(name).name, mode=Mode.REPLACE, user=DEMO_USER
+            )
+            last[name] = _checked(name, result)
+    return [last[name] for name in LOAD_ORDER]
+
+
+def _checked(name: str, result: ImportResult) -> ImportResult:
+    if not result.accepted:
+        first = "; ".join(f"{p.where('en')}: {p.message_en}" for p in result.problems.errors[:5])
+        raise RuntimeError(f"demo ledger {name} rejected (a bug in the demo files): {first}")
+    return result

@@ -12,6 +12,7 @@ from plotly.graph_objects import Figure
 from plotly.graph_objs.layout import Template
 
 from dashboard.board import ChartView, KpiGroup, KpiView, WarningRow
+from dashboard.components.kpi import kpi_spark
 from dashboard.components.layout import ui
 from dashboard.state.report import Screen
 
@@ -21,6 +22,7 @@ def _kpi(k: KpiView) -> rx.Component:
         rx.text(k.label, class_name="screen-kpi-label"),
         rx.text(k.value, class_name="screen-kpi-value"),
         rx.text(k.sub, class_name="screen-kpi-sub"),
+        kpi_spark(k, "screen-kpi-spark"),
         class_name="screen-kpi screen-" + k.level,
         id="screen-kpi-" + k.id,
     )

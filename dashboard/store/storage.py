@@ -242,6 +242,7 @@ def import_file(
     user: Actor | str = CLI,
     dry_run: bool = False,
     corrections: Sequence[Correction] = (),
+    at: datetime | None = None,
 ) -> ImportResult:
     """Read, validate and store one upload as a new version: all or nothing.
 
@@ -254,10 +255,15 @@ def import_file(
     import's transaction, against the referenced keys as they are then.
     ``corrections`` (cells fixed on the upload page) are applied to the rows
     as read; the version keeps ``data`` unchanged and the list of corrections.
+
+    ``at`` stamps the version with a past time instead of now: only the demo
+    loader, which replays weeks of uploads (:mod:`dashboard.demo.history`),
+    passes it. It must be aware and not before the dataset's newest version
+    (a version's number and time increase together), else ValueError.
     """
     return import_table(
         engine, dataset, read_table(data, file_name), data, file_name,
-        mode=mode, user=user, dry_run=dry_run, corrections=corrections,
+        mode=mode, user=user, dry_run=dry_run, corrections=corrections, at=at,
     )  # fmt: skip
 
 
@@ -272,12 +278,13 @@ def import_table(
     user: Actor | str = CLI,
     dry_run: bool = False,
     corrections: Sequence[Correction] = (),
+    at: datetime | None = None,
 ) -> ImportResult:
     """:func:`import_file` for a file already read (``raw = read_table(data)``): read once per check."""
     ds = get_dataset(dataset)
     mode = Mode(mode) if mode else ds.default_mode
     raw = corr.apply(raw, corrections)
-    upload = _Upload(who=as_actor(user), file_name=file_name, data=data, corrections=list(corrections))
+    upload = _Upload(who=as_actor(user), file_name=file_name, data=data, corrections=list(corrections), at=at)
     result = _import(engine, ds, raw, mode, upload, dry_run)
     if not result.accepted and not dry_run:
         _audit_refusal(engine, upload, ds, result)
@@ -401,6 +408,57 @@ def load_version(engine: Engine, dataset: str, version: int) -> pd.DataFrame:
         if _version_row(conn, ds.name, version) is None:
             raise KeyError(f"{dataset} has no version {version}")
         return _load(conn, ds, version)
+
+
+@dataclass
+class VersionRows:
+    """The rows of every version from ``first`` to ``last`` of one dataset, read in one query.
+
+    A row belongs to the versions ``version_from <= v < version_to``; :meth:`at` slices out one
+    version's content, so N versions cost one read of the rows alive over the span (the current
+    rows plus those changed or removed since ``first``), not N whole reads.
+    """
+
+    frame: pd.DataFrame  # typed like load_version, ordered by position then version_from
+    version_from: np.ndarray
+    version_to: np.ndarray  # 0: still current
+
+    def at(self, number: int) -> pd.DataFrame:
+        """The content of version ``number`` (within the span read), in ledger order."""
+        alive = (self.version_from <= number) & ((self.version_to == 0) | (self.version_to > number))
+        return self.frame[alive].reset_index(drop=True)
+
+
+def count_rows_between(engine: Engine, dataset: str, first: int, last: int) -> int:
+    """How many rows :func:`load_versions_between` would read (to keep a caller within a budget)."""
+    table = LEDGERS[get_dataset(dataset).name]
+    alive = sa.and_(
+        table.c.version_from <= last, sa.or_(table.c.version_to.is_(None), table.c.version_to > first)
+    )
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(table).where(alive)).scalar_one())
+
+
+def load_versions_between(engine: Engine, dataset: str, first: int, last: int) -> VersionRows:
+    """Every version from ``first`` to ``last`` of ``dataset`` at once (see :class:`VersionRows`)."""
+    ds = get_dataset(dataset)
+    with engine.connect() as conn:
+        names = ", ".join(_quote(conn, n) for n in ds.column_names)
+        table = _quote(conn, LEDGERS[ds.name].name)
+        sql = (
+            f"SELECT position, version_from, COALESCE(version_to, 0), {names} FROM {table}"
+            " WHERE version_from <= ? AND (version_to IS NULL OR version_to > ?)"
+        )
+        rows = _fetchall(conn, _sql(conn, sql), (last, first))
+    if not rows:
+        empty = np.empty(0, dtype=np.int64)
+        return VersionRows(typed_empty(ds), empty, empty)
+    grid = np.array(rows, dtype=object)
+    del rows
+    order = np.lexsort((grid[:, 1].astype(np.int64), grid[:, 0].astype(np.int64)))
+    grid = grid[order]
+    frame = pd.DataFrame({c.name: _decode(grid[:, i + 3], c.type) for i, c in enumerate(ds.columns)})
+    return VersionRows(coerce_types(ds, frame), grid[:, 1].astype(np.int64), grid[:, 2].astype(np.int64))
 
 
 def list_versions(engine: Engine, dataset: str | None = None) -> list[VersionInfo]:
@@ -553,8 +611,11 @@ class _Upload:
     restored_from: int | None = None
     action: Literal["upload", "restore"] = "upload"  # what its audit row says
     corrections: list[Correction] = field(default_factory=list)
+    at: datetime | None = None  # the version's time when not now (the demo's replayed history)
 
     def __post_init__(self) -> None:
+        if self.at is not None and self.at.tzinfo is None:
+            raise ValueError("a version's time must be timezone-aware")
         if self.data is not None and not self.sha256:
             self.sha256 = hashlib.sha256(self.data).hexdigest()
 
@@ -629,6 +690,14 @@ def _write_version(
         close_rows = np.concatenate([close_rows, np.flatnonzero(gone)])
 
     number = tx.previous + 1
+    created_at = upload.at or datetime.now(UTC)
+    if upload.at is not None and tx.previous:
+        newest = _info(_version_row(conn, ds.name, tx.previous)).created_at
+        if created_at < newest:
+            tx.rollback()
+            raise ValueError(
+                f"{ds.name} version {number} at {created_at} would be older than version {tx.previous}"
+            )
     # A changed row keeps its place in the ledger order; new rows go to the end.
     start = int(current["position"].max()) + 1 if len(current) else 0
     if positions is None:
@@ -658,7 +727,7 @@ def _write_version(
         .values(
             dataset=ds.name,
             number=number,
-            created_at=datetime.now(UTC),
+            created_at=created_at,
             user=upload.who.name,
             file_name=upload.file_name,
             sha256=upload.sha256,
@@ -681,6 +750,8 @@ def _write_version(
         conn.execute(sa.insert(_FILE).values(version_id=version_id, content=upload.data))
     conn.execute(sa.update(_HEAD).where(_HEAD.c.dataset == ds.name).values(current_version=number))
     detail = f"{'new ' if upload.action == 'restore' else ''}version {number}, {result.rows} rows"
+    if upload.at is not None:  # the audit row itself is written now, as it happened
+        detail += f", dated {upload.at.astimezone(UTC).isoformat(timespec='seconds')}"
     if upload.corrections:
         detail += "; " + corr.describe(upload.corrections)
     record(conn, upload.action, upload.who, target=upload.target(ds), detail=detail)

@@ -7,6 +7,7 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Page
 
@@ -149,3 +150,11 @@ def all_signed(tmp: Path) -> Path:
         if row[status] in ("已摸底", "已评估"):
             row[status], row[signed] = "已签约", office_today().isoformat()
     return write_ledger(rows, tmp, "all_signed.csv")
+
+
+def newest_version(server: Any, dataset: str) -> str:
+    """The dataset's newest version number (``history DATASET``): what a test that imports
+    over the demo restores when it is done (the demo's history has many versions)."""
+    done = server.cli("history", dataset)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout.splitlines()[2].split()[1]  # header, dashes, newest first: dataset, version, ...

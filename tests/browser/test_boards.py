@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from dashboard import i18n
-from dashboard.demo.load import CAMPAIGN_DAY
+from dashboard.demo.load import CAMPAIGN_DAY, DEMO_USERS
 from tests.browser.conftest import PAGES, Server
 from tests.browser.helpers import chart_ids, demo_facts, drawn_charts, open_board
 
@@ -48,6 +50,28 @@ def test_overview_shows_the_demo_kpis_with_their_counts(page: Page, app_server: 
     expect(page.locator(card("progress_gap") + " .kpi-value")).to_contain_text("+")
 
 
+def test_every_kpi_card_draws_its_trend_line_across_the_demo_s_versions(
+    page: Page, app_server: Server
+) -> None:
+    open_board(page, app_server.url + "/")
+    cards = page.locator(".kpi-card")
+    expect(cards.first).to_be_visible()
+    lines = page.locator(".kpi-card svg.kpi-spark polyline")
+    expect(lines).to_have_count(cards.count())  # one per card, whatever KPI groups the overview has
+    points = lines.evaluate_all("ls => ls.map(l => l.points.numberOfItems)")
+    assert all(n > 1 for n in points), points  # the demo's history: real movement, not one dot
+    expect(page.locator(".kpi-delta", has_text=i18n.t("delta.none", "zh"))).to_have_count(0)  # all compared
+    label = page.locator("#kpi-signed_rate svg.kpi-spark")
+    expect(label).to_have_attribute(
+        "aria-label",
+        re.compile(r"^走势：.* → " + re.escape(i18n.fmt_pct(FACTS.signed / FACTS.properties)) + "$"),
+    )
+    box = lines.first.bounding_box()
+    assert box is not None and box["width"] > 50  # drawn across the card, not collapsed
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: still one line per card, drawn
+    assert page.locator("#kpi-signed_rate svg.kpi-spark").bounding_box()["width"] > 50
+
+
 def test_a_kpi_s_formula_shows_its_counts_on_hover(page: Page, app_server: Server) -> None:
     open_board(page, app_server.url + "/")
     page.locator("#kpi-signed_rate .kpi-info").hover()
@@ -64,8 +88,8 @@ def test_every_board_says_how_fresh_its_data_is_and_that_it_is_sample_data(
     expect(page.locator("#demo-banner")).to_contain_text("示例数据")
     lines = page.locator(".freshness-item")
     expect(lines.first).to_contain_text("数据截至")
-    for text in lines.all_inner_texts():
-        assert "数据截至" in text and text.endswith("· demo"), text
+    for text in lines.all_inner_texts():  # the demo's staff uploaded them (or "demo", putting one back)
+        assert "数据截至" in text and text.rsplit("· ", 1)[1] in DEMO_USERS, text
 
 
 @pytest.mark.parametrize("board", list(PAGES))

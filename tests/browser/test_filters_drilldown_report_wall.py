@@ -18,7 +18,7 @@ from dashboard import i18n
 from dashboard.accounts import kiosk
 from dashboard.store import storage
 from tests.browser.conftest import Server
-from tests.browser.helpers import all_signed, demo_ledger_rows, open_board, write_ledger
+from tests.browser.helpers import all_signed, demo_ledger_rows, newest_version, open_board, write_ledger
 
 
 def demolition(server: Server) -> pd.DataFrame:
@@ -150,12 +150,13 @@ def test_a_filtered_board_redraws_live_too(page: Page, app_server: Server) -> No
     open_board(page, app_server.url + f"/?party_group={g}")
     sub = page.locator("#kpi-signed_rate .kpi-sub")
     expect(sub).not_to_have_text(f"{len(group)} / {len(group)}")
+    demo = newest_version(app_server, "demolition")
     done = app_server.cli("import", "demolition", str(all_signed(app_server.tmp)))
     assert done.returncode == 0, done.stdout + done.stderr
     try:
         expect(sub).to_have_text(f"{len(group)} / {len(group)}", timeout=REDRAW_MS)
     finally:
-        _back_to_demo(app_server)
+        _back_to_demo(app_server, demo)
 
 
 def test_the_overview_lists_warnings_that_link_to_their_boards(page: Page, app_server: Server) -> None:
@@ -237,13 +238,16 @@ def test_the_wall_screen_redraws_a_new_version_and_goes_dark_when_revoked_withou
     screen.goto(f"{app_server.url}/screen?k={token}&s=300")  # no rotation during the test
     signed = screen.locator("#screen-kpi-signed_rate .screen-kpi-value")
     expect(signed).to_have_text(i18n.fmt_pct(facts.signed / facts.properties), timeout=20_000)
+    # every figure on the wall carries its trend line across the demo's versions
+    expect(screen.locator("#screen-kpi-signed_rate svg.screen-kpi-spark polyline")).to_have_count(1)
+    demo = newest_version(app_server, "demolition")
 
     done = app_server.cli("import", "demolition", str(all_signed(app_server.tmp)))
     assert done.returncode == 0, done.stdout + done.stderr
     try:
         expect(signed).to_have_text("100%", timeout=REDRAW_MS)
     finally:
-        _back_to_demo(app_server)
+        _back_to_demo(app_server, demo)
     expect(signed).to_have_text(i18n.fmt_pct(facts.signed / facts.properties), timeout=REDRAW_MS)
 
     assert kiosk.revoke(app_server.engine(), link.id, "admin")
@@ -266,6 +270,7 @@ def test_with_more_communities_than_a_list_can_offer_the_community_filter_is_typ
         extra[code], extra[community], extra[name] = f"BR-T{i:03d}", f"测试社区{i:03d}", f"测试品牌{i:03d}"
         rows.append(extra)
     path = write_ledger(rows, app_server.tmp, "many_communities.csv")
+    demo = newest_version(app_server, "brands")
     done = app_server.cli("import", "brands", str(path))
     assert done.returncode == 0, done.stdout + done.stderr
     try:
@@ -279,5 +284,5 @@ def test_with_more_communities_than_a_list_can_offer_the_community_filter_is_typ
         expect(page.locator(".brand-card")).to_contain_text("测试品牌123")
         expect(page.locator("#filter-community")).to_have_value("测试社区123")
     finally:
-        done = app_server.cli("rollback", "brands", "1", "--user", "demo")
+        done = app_server.cli("rollback", "brands", demo, "--user", "demo")
         assert done.returncode == 0, done.stdout + done.stderr

@@ -8,7 +8,14 @@ from playwright.sync_api import Page, expect
 
 from dashboard import i18n
 from tests.browser.conftest import Server
-from tests.browser.helpers import all_signed, demo_facts, demo_ledger_rows, open_board, write_ledger
+from tests.browser.helpers import (
+    all_signed,
+    demo_facts,
+    demo_ledger_rows,
+    newest_version,
+    open_board,
+    write_ledger,
+)
 
 # The issue's promise: redrawn within 2 s of the import's commit (the target is 1 s).
 REDRAW_MS = 2_000
@@ -30,9 +37,9 @@ def _signing_lags(tmp: Path, back: int) -> Path:
     return write_ledger(rows, tmp, "signing_lags.csv")
 
 
-def _back_to_demo(app_server: Server) -> None:
-    """Back to the demo ledger, still marked as demo data for the other tests."""
-    done = app_server.cli("rollback", "demolition", "1", "--user", "demo")
+def _back_to_demo(app_server: Server, version: str) -> None:
+    """Back to the demo ledger (its newest ``version`` before the test), still marked as demo data."""
+    done = app_server.cli("rollback", "demolition", version, "--user", "demo")
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -42,6 +49,7 @@ def test_cli_import_changes_the_open_overview_without_reload(page: Page, app_ser
     signed = page.locator("#kpi-signed_rate .kpi-value")
     expect(signed).to_have_text(i18n.fmt_pct(facts.signed / facts.properties))
     page.evaluate("window.__not_reloaded = true")
+    demo = newest_version(app_server, "demolition")
 
     done = app_server.cli("import", "demolition", str(all_signed(app_server.tmp)))
     assert done.returncode == 0, done.stdout + done.stderr
@@ -50,7 +58,7 @@ def test_cli_import_changes_the_open_overview_without_reload(page: Page, app_ser
         expect(page.locator("#kpi-signed_rate .kpi-delta")).to_contain_text("+")
         assert page.evaluate("window.__not_reloaded") is True
     finally:
-        _back_to_demo(app_server)
+        _back_to_demo(app_server, demo)
     expect(signed).to_have_text(i18n.fmt_pct(facts.signed / facts.properties), timeout=REDRAW_MS)
 
 
@@ -60,6 +68,7 @@ def test_signing_behind_the_calendar_turns_the_progress_gap_red(page: Page, app_
     expect(gap).to_have_attribute("data-level", "ok")
     ok_colour = gap.locator(".kpi-value").evaluate("e => getComputedStyle(e).color")
 
+    demo = newest_version(app_server, "demolition")
     # 20 signed properties back to 已评估 on day 85 of 100: signing falls more than 10 points behind.
     done = app_server.cli("import", "demolition", str(_signing_lags(app_server.tmp, back=20)))
     assert done.returncode == 0, done.stdout + done.stderr
@@ -68,5 +77,5 @@ def test_signing_behind_the_calendar_turns_the_progress_gap_red(page: Page, app_
         expect(gap.locator(".kpi-value")).to_contain_text("−")
         assert gap.locator(".kpi-value").evaluate("e => getComputedStyle(e).color") != ok_colour
     finally:
-        _back_to_demo(app_server)
+        _back_to_demo(app_server, demo)
     expect(gap).to_have_attribute("data-level", "ok", timeout=REDRAW_MS)
