@@ -29,7 +29,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from dashboard import clock, contract
-from dashboard.ingest.frames import typed_empty
+from dashboard.ingest import typed_empty
 from dashboard.insights import metrics
 from dashboard.store import storage
 
