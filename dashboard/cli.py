@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from dashboard import clock
 from dashboard.contract import DATASETS, Mode
@@ -178,7 +178,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     mode = Mode(args.mode) if args.mode else None
     try:
         result = storage.import_file(
-            engine, name, data, path.name, mode=mode, user=_actor(args), dry_run=args.dry_run
+            engine, name, data, path.name, mode=mode, user=_actor(args), dry_run=args.dry_run,
+            scope=_account_scope(engine, args.user),
         )  # the import audits itself
     except UnreadableFile as exc:
         raise UsageError(f"{exc.message}\n{exc.message_en}") from None
@@ -193,6 +194,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         Path(args.marked).write_bytes(marked)
         _err(_pair("cli.import.wrote_marked", " / ", path=args.marked))
     return OK if result.accepted else REJECTED
+
+
+def _account_scope(engine: Any, user: str) -> Any:
+    """``--user NAME`` acts as that account, scope included; a name that is no account is office-wide."""
+    from dashboard.accounts import auth
+
+    info = auth.get_user(engine, user)
+    return info.scope if info is not None else None
 
 
 def _actor(args: argparse.Namespace) -> Actor:
@@ -365,9 +374,17 @@ def cmd_users(args: argparse.Namespace) -> int:
     engine = _engine()
     try:
         if args.users_command == "add":  # an admin chose the password: its owner replaces it first
-            info = auth.add_user(engine, args.name, args.role, _read_password(args), must_change=True)
+            scope = auth.parse_scope(args.scope)  # a typo is refused before the password is asked
+            info = auth.add_user(
+                engine, args.name, args.role, _read_password(args), must_change=True, scope=scope
+            )
             role = (f"{info.role.label} {info.role.value}", info.role.value)
             _say(_pair("cli.users.added", "/ ", name=info.name, role=role))
+            if info.scope is not None:
+                _say(_pair("cli.users.scope", " / ", name=info.name, scope=info.scope.text))
+        elif args.users_command == "scope":
+            auth.set_scope(engine, args.name, args.scope)
+            _say(_pair("cli.users.scope", " / ", name=args.name, scope=args.scope or "-"))
         elif args.users_command == "list":
             rows = [
                 [
@@ -375,10 +392,12 @@ def cmd_users(args: argparse.Namespace) -> int:
                     f"{u.role.label} {u.role.value}",
                     _pair("cli.users.disabled" if u.disabled else "cli.users.active", " "),
                     clock.office_time(u.created_at),
+                    u.scope.text if u.scope is not None else "-",
                 ]
                 for u in auth.list_users(engine)
             ]
-            header = tuple(_pair(f"cli.users.col.{c}", " ") for c in ("user", "role", "status", "created"))
+            columns = ("user", "role", "status", "created", "scope")
+            header = tuple(_pair(f"cli.users.col.{c}", " ") for c in columns)
             _say(format_table(header, rows) if rows else _pair("cli.users.none", " / "))
         elif args.users_command == "disable":
             auth.set_disabled(engine, args.name, True)
@@ -642,13 +661,21 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--if-empty", action="store_true", help="do nothing when any version exists")
     s.set_defaults(func=cmd_demo)
 
-    s = sub.add_parser("users", help="accounts: add, list, disable, enable, passwd")
+    s = sub.add_parser("users", help="accounts: add, list, scope, disable, enable, passwd")
     users = s.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     u = users.add_parser("add", help="a new account (password typed twice, or --password-stdin)")
     u.add_argument("name")
     u.add_argument("--role", required=True, choices=["viewer", "editor", "admin", "auditor"])
     u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    users.add_parser("list", help="every account with its role")
+    u.add_argument(
+        "--scope", default=None, metavar="KIND=V[,V…]",
+        help="what a viewer or editor reports and sees: community=示例社区A[,…], organisation=ORG-001[,…] "
+        "or party_group=1[,…] (default: the whole sub-district)",
+    )  # fmt: skip
+    u = users.add_parser("scope", help="set an account's scope ('' = whole sub-district; ends its sessions)")
+    u.add_argument("name")
+    u.add_argument("--scope", required=True, metavar="KIND=V[,V…]")
+    users.add_parser("list", help="every account with its role and scope")
     u = users.add_parser("disable", help="stop an account from signing in (ends its sessions)")
     u.add_argument("name")
     u = users.add_parser("enable", help="let a disabled account sign in again")

@@ -1682,3 +1682,48 @@ CATALOGUE |= {
     # notify/messages.py: a section heading in the plain-text digest
     "notify.heading": _s("【{text}】", "[{text}]"),
 }
+
+
+# --- scoped accounts (issue 15): the upload's scope checks, the scope's words on /users and in the CLI
+CATALOGUE |= {
+    "check.scope.outside": _s(
+        "{column}「{value}」不在您的填报范围：请删去这一行，或交由负责它的账户上传。",
+        "{column} '{value}' is outside your reporting scope: remove the row, or leave it to the "
+        "account that reports it.",
+    ),
+    "check.scope.dataset": _s(
+        "「{dataset}」不在您的填报范围（{scope}）：请交由街道工作人员上传。",
+        "{dataset} is outside your reporting scope ({scope}): leave it to the office staff.",
+    ),
+    "check.scope.key_outside": _s(
+        "{column}「{value}」已登记在其他填报范围内，您的账户不能修改它。",
+        "{column} '{value}' belongs to another reporting scope; your account cannot change it.",
+    ),
+    "scope.kind.community": _s("社区", "community"),
+    "scope.kind.organisation": _s("组织", "organisation"),
+    "scope.kind.party_group": _s("党小组", "party group"),
+    "scope.whole": _s("全街道", "whole sub-district"),
+    "scope.text": _s("{kind}：{values}", "{kind}: {values}"),
+    "scope.label": _s("填报/查看范围", "Scope"),
+    "scope.hint": _s(
+        "空＝全街道；community=社区A,社区B · organisation=ORG-001 · party_group=1,2",
+        "empty = whole sub-district; community=A,B · organisation=ORG-001 · party_group=1,2",
+    ),
+    "scope.save": _s("保存范围", "Save scope"),
+    "scope.saved": _s("已保存 {name} 的范围：{scope}", "Scope of {name} saved: {scope}"),
+    "scope.banner": _s("您看到的是：{scope}", "You are viewing: {scope}"),
+    "cli.users.col.scope": _s("范围", "scope"),
+    "cli.users.scope": _s("{name} 的范围：{scope}", "scope of {name}: {scope}"),
+    "auth.scope.invalid": _s(
+        "范围写法不对：「{text}」。应写成 community=社区A,社区B、organisation=ORG-001 或 party_group=1,2。",
+        "Scope not understood: '{text}'. Write community=A,B, organisation=ORG-001 or party_group=1,2.",
+    ),
+    "auth.scope.role": _s(
+        "只有领导（viewer）和工作人员（editor）账户可以设定范围。",
+        "Only viewer and editor accounts can have a scope.",
+    ),
+    "api.refused.scoped": _s(
+        "您的账户只能查看其范围内的数据，这项内容是全街道的。",
+        "Your account sees its scope only; this is office-wide.",
+    ),
+}

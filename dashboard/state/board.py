@@ -157,10 +157,12 @@ class Board(rx.State):
         """Page load (and reconnect): show the board in the viewer's language and filters."""
         if board not in presenter.BOARDS:
             return None
-        if await require(self, Role.VIEWER) is None:  # a socket without a session sees no figures
+        who = await require(self, Role.VIEWER)
+        if who is None:  # a socket without a session sees no figures
             return None
         lang = valid_lang((await self.get_state(Prefs)).lang)
-        filters = Filters.from_query(self.router.url.query_parameters)  # a link reproduces the view
+        # A link reproduces the view; the scope comes from the session, never from the link.
+        filters = Filters.from_query(self.router.url.query_parameters, who.scope)
         WATCHERS.watch(self.router.session.client_token, (board, lang, filters))
         try:
             view = await asyncio.to_thread(presenter.CACHE.view, board, lang, filters=filters)

@@ -47,6 +47,8 @@ class DatasetVersion(SQLModel, table=True):
     # Cells corrected on the upload page, as JSON (dashboard.ingest.corrections): the kept
     # original file plus this list is the version's content. NULL: none.
     corrections: str | None = Field(default=None, sa_type=sa.Text)
+    # The scope it was made under (contract.scopes ``community=…``); '' = office-wide.
+    scope: str = Field(default="", sa_type=sa.String(2000), sa_column_kwargs={"server_default": ""})
 
 
 class VersionFile(SQLModel, table=True):
@@ -134,6 +136,8 @@ class UserAccount(SQLModel, table=True):
     # 等保: an account an admin created or reset changes its password before anything else.
     must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     password_changed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # What the account reports and sees (contract.scopes ``community=…``); '' = the whole sub-district.
+    scope: str = Field(default="", sa_type=sa.String(2000), sa_column_kwargs={"server_default": ""})
 
 
 class PasswordHistory(SQLModel, table=True):
