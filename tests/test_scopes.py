@@ -3,6 +3,11 @@ other scope's rows exactly as they were (SQLite and PostgreSQL); a scoped viewer
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
@@ -23,6 +28,7 @@ ACTIVITIES = (
     "2026-11-02,BR-01,主题党日,主题党日,30\n"
     "2026-11-03,BR-02,健康讲座,健康讲座,20\n"
 )
+REPO = Path(__file__).resolve().parents[1]
 COMMUNITY_A = Scope(ScopeKind.COMMUNITY, ("示例社区A",))
 OTHERS = Scope(ScopeKind.COMMUNITY, ("示例社区B", "示例社区C"))
 
@@ -133,3 +139,61 @@ def test_accounts_carry_their_scope_into_the_session(engine: sa.Engine) -> None:
         auth.add_user(engine, "boss", "admin", "Pass-word-1", scope="community=示例社区A")
     with pytest.raises(auth.AccountError):
         auth.set_scope(engine, "a-staff", "county=X")
+
+
+def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", *args], cwd=REPO, input=stdin, capture_output=True, text=True
+    )
+
+
+def test_cli_adds_a_scoped_account_and_imports_as_it(sqlite_url: str, tmp_path: Path) -> None:
+    engine = storage.make_engine(sqlite_url)
+    storage.migrate(engine)
+    storage.import_file(engine, "brands", BRANDS.encode(), "brands.csv")
+    added = _cli("users", "add", "a-staff", "--role", "editor", "--scope", "community=示例社区A",
+                 "--password-stdin", stdin="Pass-word-1\n")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "community=示例社区A" in _cli("users", "list").stdout
+    bad = _cli("users", "scope", "a-staff", "--scope", "county=X")
+    assert bad.returncode == 2 and "范围写法不对" in bad.stderr
+    upload = tmp_path / "b.csv"
+    upload.write_text(BRANDS, encoding="utf-8")
+    as_account = _cli("import", "brands", str(upload), "--user", "a-staff", "--json")
+    assert as_account.returncode == 1
+    assert {e["rule"] for e in json.loads(as_account.stdout)["errors"]} == {"scope.outside"}
+    office = _cli("import", "brands", str(upload), "--user", "王芳")  # no such account: office-wide
+    assert office.returncode == 0, office.stdout
+    assert _cli("users", "scope", "a-staff", "--scope", "").returncode == 0
+    assert auth.get_user(engine, "a-staff").scope is None
+
+
+TASKS = (
+    "事项编码,提出日期,来源,领域,事项内容,责任人,责任单位,办理时限,办理状态\n"
+    "T-1,2026-11-02,早碰头,拆迁,入户,甲,第二党小组,2026-11-05,待办\n"
+    "T-2,2026-11-02,早碰头,拆迁,入户,乙,第三党小组,2026-11-05,待办\n"
+    "T-3,2026-11-02,走访,品牌创建,走访,丙,示例社区A党委,2026-11-05,待办\n"
+)
+
+
+def test_tasks_are_in_scope_by_their_unit_and_demolition_by_party_group(engine: sa.Engine) -> None:
+    storage.import_file(engine, "tasks", TASKS.encode(), "t.csv")
+    frames = {"tasks": storage.load_current(engine, "tasks")}
+    group_2 = scoping.restrict(frames, Scope.parse("party_group=2"))
+    assert list(group_2["tasks"]["task_code"]) == ["T-1"]
+    assert list(scoping.restrict(frames, COMMUNITY_A)["tasks"]["task_code"]) == ["T-3"]
+    edit = TASKS.replace("T-2,2026-11-02,早碰头,拆迁,入户,乙", "T-2,2026-11-02,早碰头,拆迁,入户,丁")
+    result = storage.import_file(engine, "tasks", edit.encode(), "t.csv", scope=Scope.parse("party_group=2"))
+    assert [(p.rule, p.line) for p in result.problems.errors] == [("scope.outside", 3), ("scope.outside", 4)]
+
+
+def test_an_organisations_editor_reports_its_own_elections_row(engine: sa.Engine) -> None:
+    head = "组织编码,党组织名称,组织类型,党员数,当前阶段\n"
+    rows = "ORG-001,示例村01党支部,村,30,摸底调研\nORG-002,示例村02党支部,村,25,未启动\n"
+    assert storage.import_file(engine, "elections", (head + rows).encode(), "e.csv").accepted
+    mine = head + "ORG-001,示例村01党支部,村,31,推荐提名\n"
+    scope = Scope.parse("organisation=ORG-001")
+    result = storage.import_file(engine, "elections", mine.encode(), "e.csv", scope=scope)
+    assert result.accepted and (result.changed, result.removed) == (1, 0)
+    now = storage.load_current(engine, "elections").set_index("org_code")
+    assert now.loc["ORG-001", "stage"] == "nomination" and now.loc["ORG-002", "stage"] == "not_started"
