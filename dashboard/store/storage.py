@@ -54,6 +54,7 @@ from dashboard.ingest.validation import (
     validate,
 )
 from dashboard.settings import get_settings
+from dashboard.store import rounds
 from dashboard.store.audit import CLI, Actor, as_actor, audit, record
 from dashboard.store.tables import LEDGERS, DatasetHead, DatasetVersion, VersionFile
 
@@ -108,6 +109,7 @@ class ImportResult:
     removed: int = 0
     skipped: int = 0
     problems: Problems = field(default_factory=Problems)
+    rounds: list[int] = field(default_factory=list)  # the reporting rounds this upload reported in
 
     @property
     def error_count(self) -> int:
@@ -734,13 +736,14 @@ def _write_version(
     _close(
         conn, table, current["id"].to_numpy()[close_rows], number, everything=len(close_rows) == len(current)
     )
+    created = datetime.now(UTC)
     _insert_rows(conn, ds, table, frame[write], number, positions[write], keys[write], hashes[write])
     version_id = conn.execute(
         sa.insert(_VERSION)
         .values(
             dataset=ds.name,
             number=number,
-            created_at=datetime.now(UTC),
+            created_at=created,
             user=upload.who.name,
             file_name=upload.file_name,
             sha256=upload.sha256,
@@ -763,6 +766,8 @@ def _write_version(
     if upload.data is not None:
         conn.execute(sa.insert(_FILE).values(version_id=version_id, content=upload.data))
     conn.execute(sa.update(_HEAD).where(_HEAD.c.dataset == ds.name).values(current_version=number))
+    if upload.scope is not None and upload.action == "upload":  # a scope's report in its open rounds
+        result.rounds = rounds.mark_reported(conn, ds.name, upload.scope, upload.who.name, number, created)
     detail = f"{'new ' if upload.action == 'restore' else ''}version {number}, {result.rows} rows"
     if upload.corrections:
         detail += "; " + corr.describe(upload.corrections)

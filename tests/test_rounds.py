@@ -1,0 +1,105 @@
+"""Reporting rounds (填报任务): an admin asks scopes to report a ledger by a deadline; a scoped
+editor's accepted upload is its scope's report; lateness is counted in office days."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from dashboard import clock
+from dashboard.contract.scopes import Scope
+from dashboard.store import rounds, storage
+from dashboard.store.rounds import RoundScope
+
+BRANDS = (
+    "项目编码,社区,品牌名称,类别,状态\n"
+    "BR-01,示例社区A,连心网络,网络管理,示范\n"
+    "BR-02,示例社区B,先锋驿站,服务实效,已挂牌\n"
+)
+ACTIVITY = "活动日期,项目编码,活动名称,活动类型,参与人数\n2026-11-20,{code},主题党日,主题党日,30\n"
+A, B = Scope.parse("community=示例社区A"), Scope.parse("community=示例社区B")
+
+
+@pytest.fixture
+def engine(db_url: str) -> sa.Engine:
+    eng = storage.make_engine(db_url)
+    storage.migrate(eng)
+    assert storage.import_file(eng, "brands", BRANDS.encode(), "brands.csv").accepted
+    return eng
+
+
+def _report(engine: sa.Engine, scope: Scope, code: str, user: str) -> storage.ImportResult:
+    data = ACTIVITY.format(code=code).encode()
+    return storage.import_file(engine, "activities", data, f"{user}.csv", scope=scope, user=user)
+
+
+def test_a_scoped_upload_during_the_round_is_that_scopes_report(engine: sa.Engine) -> None:
+    today = clock.office_today()
+    round_id = rounds.open_round(
+        engine, "activities", ["community=示例社区A,示例社区B"], today + timedelta(days=3), "11月品牌活动",
+        by="admin",
+    )  # fmt: skip
+    result = _report(engine, A, "BR-01", "a-staff")
+    assert result.accepted and result.rounds == [round_id]
+    [got] = rounds.list_rounds(engine)
+    by_scope = {s.scope: s for s in got.scopes}
+    mine = by_scope["community=示例社区A"]
+    assert (mine.reported_by, mine.version) == ("a-staff", result.version)
+    assert mine.state(got.deadline, today) == "reported"
+    assert by_scope["community=示例社区B"].state(got.deadline, today) == "pending"
+    assert got.counts(today) == {"reported": 1, "late": 0, "overdue": 0, "pending": 1}
+    # three office days later B is still missing: overdue on the day after the deadline, not before
+    assert got.counts(today + timedelta(days=3))["overdue"] == 0
+    assert got.counts(today + timedelta(days=4)) == {"reported": 1, "late": 0, "overdue": 1, "pending": 0}
+
+
+def test_a_report_after_the_deadline_is_late_and_a_refused_upload_reports_nothing(engine: sa.Engine) -> None:
+    yesterday = clock.office_today() - timedelta(days=1)
+    rounds.open_round(engine, "activities", ["community=示例社区A", "community=示例社区B"], yesterday)
+    assert not _report(engine, A, "BR-02", "a-staff").accepted  # another community's brand: refused
+    [got] = rounds.list_rounds(engine)
+    assert got.counts(clock.office_today())["overdue"] == 2
+    assert _report(engine, B, "BR-02", "b-staff").accepted
+    [got] = rounds.list_rounds(engine)
+    assert got.counts(clock.office_today()) == {"reported": 0, "late": 1, "overdue": 1, "pending": 0}
+
+
+def test_the_deadline_is_an_office_day() -> None:
+    deadline = date(2026, 11, 30)
+    before_midnight = RoundScope("community=A", datetime(2026, 11, 30, 15, 59, tzinfo=UTC), "a", 3)
+    after_midnight = RoundScope("community=A", datetime(2026, 11, 30, 16, 1, tzinfo=UTC), "a", 3)
+    assert before_midnight.state(deadline, date(2026, 12, 5)) == "reported"  # 23:59 in Beijing
+    assert after_midnight.state(deadline, date(2026, 12, 5)) == "late"  # 00:01 on 1 December
+
+
+def test_closing_keeps_the_record_and_later_uploads_report_nothing(engine: sa.Engine) -> None:
+    round_id = rounds.open_round(engine, "activities", ["community=示例社区A"], clock.office_today())
+    rounds.close_round(engine, round_id, by="admin")
+    assert rounds.list_rounds(engine, open_only=True) == []
+    assert _report(engine, A, "BR-01", "a-staff").rounds == []
+    [kept] = rounds.list_rounds(engine)
+    assert not kept.is_open and kept.closed_by == "admin" and kept.scopes[0].reported_at is None
+    with pytest.raises(rounds.RoundError):
+        rounds.close_round(engine, round_id)
+
+
+def test_a_round_asks_only_scopes_that_can_report_its_ledger(engine: sa.Engine) -> None:
+    for dataset, scopes in (
+        ("meetings", ["community=示例社区A"]),  # office-wide
+        ("demolition", ["community=示例社区A"]),  # by party group
+        ("activities", ["county=X"]),
+        ("activities", []),
+        ("nothing", ["community=示例社区A"]),
+    ):
+        with pytest.raises(rounds.RoundError):
+            rounds.open_round(engine, dataset, scopes, clock.office_today())
+    assert rounds.list_rounds(engine) == []
+
+
+def test_a_scoped_editor_sees_the_open_rounds_that_ask_its_scope(engine: sa.Engine) -> None:
+    asked = rounds.open_round(engine, "activities", ["community=示例社区A"], clock.office_today())
+    rounds.open_round(engine, "brands", ["community=示例社区B"], clock.office_today())
+    assert [r.id for r in rounds.rounds_for(engine, A)] == [asked]
+    assert rounds.rounds_for(engine, None) == []
