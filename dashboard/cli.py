@@ -413,6 +413,58 @@ def cmd_users(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_rounds(args: argparse.Namespace) -> int:
+    """填报任务: list the rounds with each scope's state, open one, close one (as /rounds does)."""
+    from datetime import date
+
+    from dashboard.store import rounds
+
+    engine = _engine()
+    who = _actor(args) if hasattr(args, "user") else None
+    try:
+        if args.rounds_command == "open":
+            try:
+                deadline = date.fromisoformat(args.deadline)
+            except ValueError:
+                raise UsageError(_pair("cli.report.bad_date", text=args.deadline)) from None
+            round_id = rounds.open_round(
+                engine, _dataset_name(args.dataset), args.scope, deadline, args.note or "", by=who or "cli"
+            )
+            _say(_pair("cli.rounds.opened", " / ", id=round_id))
+        elif args.rounds_command == "close":
+            rounds.close_round(engine, args.id, by=who or "cli")
+            _say(_pair("cli.rounds.closed", " / ", id=args.id))
+        else:
+            _say(format_rounds(rounds.list_rounds(engine, open_only=args.open), clock.office_today()))
+    except rounds.RoundError as exc:
+        raise UsageError(_pair(exc.key, **exc.values)) from None
+    return OK
+
+
+def format_rounds(found: Sequence[Any], today: Any) -> str:
+    """One block per round: its line, then one line per asked scope with its state, time and uploader."""
+    if not found:
+        return _pair("cli.rounds.none", " / ")
+    blocks = []
+    for r in found:
+        status = _pair("rounds.open" if r.is_open else "rounds.closed", " ")
+        deadline = f"{_pair('rounds.deadline', ' ')} {r.deadline.isoformat()}"
+        head = f"#{r.id} {r.dataset} {deadline} [{status}] {r.note}"
+        rows = [
+            [
+                s.scope,
+                _pair(f"rounds.state.{s.state(r.deadline, today)}", " "),
+                clock.office_time(s.reported_at) if s.reported_at else "-",
+                s.reported_by or "-",
+                str(s.version or "-"),
+            ]
+            for s in r.scopes
+        ]
+        header = tuple(_pair(f"rounds.col.{c}", " ") for c in ("scope", "state", "at", "by", "version"))
+        blocks.append(head.rstrip() + "\n" + format_table(header, rows))
+    return "\n\n".join(blocks)
+
+
 def _head() -> str | None:
     from alembic.script import ScriptDirectory
 
@@ -684,6 +736,24 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("name")
     u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     s.set_defaults(func=cmd_users)
+
+    s = sub.add_parser("rounds", help="reporting rounds (填报任务): list, open, close")
+    rounds_cmd = s.add_subparsers(dest="rounds_command", required=True, metavar="ACTION")
+    r = rounds_cmd.add_parser("list", help="every round with each scope: reported, late, overdue or pending")
+    r.add_argument("--open", action="store_true", help="open rounds only")
+    r = rounds_cmd.add_parser("open", help="ask scopes to report a ledger by a deadline")
+    r.add_argument("dataset", help=names)
+    r.add_argument(
+        "--scope", action="append", required=True, metavar="KIND=V[,V…]",
+        help="the scopes asked (repeat it, or several values: community=示例社区A,示例社区B)",
+    )  # fmt: skip
+    r.add_argument("--deadline", required=True, metavar="YYYY-MM-DD", help="the last office day on time")
+    r.add_argument("--note", default="", help="what is asked (11月品牌活动，请于30日前上报)")
+    r.add_argument("--user", default="cli", help="recorded in the audit log (default: cli)")
+    r = rounds_cmd.add_parser("close", help="close a round (it stays listed with its reports)")
+    r.add_argument("id", type=int)
+    r.add_argument("--user", default="cli", help="recorded in the audit log (default: cli)")
+    s.set_defaults(func=cmd_rounds)
 
     s = sub.add_parser("backup", help="an online backup (database, data directory, manifest) or --verify one")
     s.add_argument("-o", "--output", help="the .tar.gz to write (owner-only)")

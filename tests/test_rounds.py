@@ -3,7 +3,10 @@ editor's accepted upload is its scope's report; lateness is counted in office da
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -19,6 +22,7 @@ BRANDS = (
     "BR-02,示例社区B,先锋驿站,服务实效,已挂牌\n"
 )
 ACTIVITY = "活动日期,项目编码,活动名称,活动类型,参与人数\n2026-11-20,{code},主题党日,主题党日,30\n"
+REPO = Path(__file__).resolve().parents[1]
 A, B = Scope.parse("community=示例社区A"), Scope.parse("community=示例社区B")
 
 
@@ -103,3 +107,28 @@ def test_a_scoped_editor_sees_the_open_rounds_that_ask_its_scope(engine: sa.Engi
     rounds.open_round(engine, "brands", ["community=示例社区B"], clock.office_today())
     assert [r.id for r in rounds.rounds_for(engine, A)] == [asked]
     assert rounds.rounds_for(engine, None) == []
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "dashboard", *args]
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+
+
+def test_cli_rounds_open_list_close(sqlite_url: str) -> None:
+    engine = storage.make_engine(sqlite_url)
+    storage.migrate(engine)
+    storage.import_file(engine, "brands", BRANDS.encode(), "brands.csv")
+    deadline = (clock.office_today() + timedelta(days=2)).isoformat()
+    opened = _cli("rounds", "open", "activities", "--scope", "community=示例社区A,示例社区B",
+                  "--deadline", deadline, "--note", "11月品牌活动，请于30日前上报")  # fmt: skip
+    assert opened.returncode == 0, opened.stderr
+    _report(engine, A, "BR-01", "a-staff")
+    listed = _cli("rounds", "list").stdout
+    assert "11月品牌活动" in listed and "a-staff" in listed and "已报 reported" in listed and "未报" in listed
+    round_id = str(rounds.list_rounds(engine)[0].id)
+    assert _cli("rounds", "close", round_id).returncode == 0
+    assert "已关闭" in _cli("rounds", "list").stdout and "还没有" in _cli("rounds", "list", "--open").stdout
+    again = _cli("rounds", "close", round_id)
+    assert again.returncode == 2 and "已经关闭" in again.stderr
+    bad = _cli("rounds", "open", "meetings", "--scope", "community=示例社区A", "--deadline", deadline)
+    assert bad.returncode == 2 and "不能上报" in bad.stderr
