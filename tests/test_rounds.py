@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -132,3 +133,35 @@ def test_cli_rounds_open_list_close(sqlite_url: str) -> None:
     assert again.returncode == 2 and "已经关闭" in again.stderr
     bad = _cli("rounds", "open", "meetings", "--scope", "community=示例社区A", "--deadline", deadline)
     assert bad.returncode == 2 and "不能上报" in bad.stderr
+
+
+def _open(deadline: date, reported: tuple[bool, ...]) -> dict[str, pd.DataFrame]:
+    rows = [
+        {"round": 7, "dataset": "activities", "deadline": deadline, "scope": f"community=社区{i}",
+         "reported": r}
+        for i, r in enumerate(reported)
+    ]
+    return {rounds.OPEN_FRAME: pd.DataFrame(rows)}
+
+
+def test_an_overdue_round_warns_from_the_office_day_after_its_deadline() -> None:
+    from dashboard.board.warnings import reason
+    from dashboard.insights import warnings
+
+    deadline = date(2026, 11, 30)
+    assert warnings.round_warnings(_open(deadline, (True, False)), deadline) == []  # the deadline day
+    [w] = warnings.round_warnings(_open(deadline, (True, False, False)), deadline + timedelta(days=1))
+    day_after = deadline + timedelta(days=1)
+    assert (w.rule, w.level, w.since, w.params["n"]) == ("round_overdue", "red", day_after, 2)
+    assert "社区1, 社区2" in reason(w, "zh") and "品牌活动" in reason(w, "zh")
+    assert warnings.round_warnings(_open(deadline, (True, True)), deadline + timedelta(days=9)) == []
+
+
+def test_the_overview_warns_of_an_overdue_round_as_soon_as_it_is_opened(engine: sa.Engine) -> None:
+    from dashboard.board import CACHE
+
+    before = CACHE.view("overview", "zh")
+    assert not any(w.rule == "round_overdue" for w in before.warnings)
+    rounds.open_round(engine, "activities", ["community=示例社区A"], clock.office_today() - timedelta(days=2))
+    after = CACHE.view("overview", "zh")  # no new version: the round's own stamp rebuilt the view
+    assert [w.rule for w in after.warnings if w.rule == "round_overdue"] == ["round_overdue"]

@@ -18,7 +18,7 @@ from dashboard.ingest import frames as typed
 from dashboard.insights import trends
 from dashboard.insights.filters import Filters
 from dashboard.insights.metrics import Frames
-from dashboard.store import storage
+from dashboard.store import rounds, storage
 
 
 class FrameStore:
@@ -56,6 +56,7 @@ class Snapshot:
     current: Frames
     _read: Callable[[str, int], pd.DataFrame] | None = None
     _previous: Frames | None = None
+    rounds: str = ""  # store.rounds.stamp when read: opening or closing a round rebuilds the views
 
     @property
     def stamp(self) -> int:
@@ -92,7 +93,8 @@ def load_snapshot(engine: Engine, today: date, store: FrameStore | None = None) 
 
     current = {name: read(name, numbers[name]) for name in contract.DATASETS}
     current.update(trends.history(engine, today, current))  # trend.<id> curves for the trend charts
-    return Snapshot(today=today, latest=latest, current=current, _read=read)
+    current[rounds.OPEN_FRAME] = rounds.open_frame(engine)  # overdue reporting rounds warn
+    return Snapshot(today=today, latest=latest, current=current, _read=read, rounds=rounds.stamp(engine))
 
 
 def snapshot_as_of(engine: Engine, day: date) -> Snapshot:

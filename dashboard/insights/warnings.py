@@ -70,6 +70,7 @@ RULES: dict[str, Rule] = {
         Rule("dataset_stale", "yellow", 0, ""),  # threshold: the dataset's rhythm (rhythm_days)
         Rule("term_expiring", "yellow", metrics.TERM_WARN_DAYS, "elections"),
         Rule("term_expired", "red", 0, "elections"),
+        Rule("round_overdue", "red", 0, "overview"),  # days past a reporting round's deadline
     )
 }
 
@@ -358,6 +359,27 @@ def term_calendar(frames: Mapping[str, pd.DataFrame], today: date) -> list[dict[
     return rows
 
 
+ROUND_FRAME = "round.open"  # store.rounds.OPEN_FRAME: the open rounds' asked scopes, in the snapshot
+
+
+def round_warnings(frames: Mapping[str, pd.DataFrame], today: date) -> list[Warning]:
+    """Open reporting rounds past their deadline with scopes that have not reported (red), one per round."""
+    rows = frames.get(ROUND_FRAME)
+    if rows is None or rows.empty:
+        return []
+    out = []
+    threshold = int(RULES["round_overdue"].threshold)
+    for (round_id, dataset, deadline), group in rows.groupby(["round", "dataset", "deadline"], sort=True):
+        missing = group.loc[~group["reported"].astype(bool), "scope"]
+        if len(missing) and (today - deadline).days > threshold:
+            out.append(_warn(
+                "round_overdue", deadline + timedelta(days=1), f"round {round_id}",
+                round=int(round_id), dataset=dataset, deadline=deadline, n=len(missing),
+                scopes=", ".join(str(s).partition("=")[2] for s in missing),
+            ))  # fmt: skip
+    return out
+
+
 def evaluate(
     frames: Mapping[str, pd.DataFrame],
     latest: Mapping[str, object],
@@ -372,5 +394,6 @@ def evaluate(
         *brand_warnings(frames, today),
         *stale_warnings(latest, today, rhythms),
         *term_warnings(frames, today),
+        *round_warnings(frames, today),
     ]
     return sorted(found, key=lambda w: (SEVERITY[w.level], -w.since.toordinal(), w.rule, w.subject))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Literal
 
+import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
@@ -187,3 +188,32 @@ def rounds_for(engine: Engine, scope: Scope | None) -> list[Round]:
         return []
     mine = {Scope(scope.kind, (v,)).text for v in scope.values}
     return [r for r in list_rounds(engine, open_only=True) if any(s.scope in mine for s in r.scopes)]
+
+
+OPEN_FRAME = "round.open"  # the snapshot's frame of open rounds' asked scopes (warnings read it)
+
+
+def open_frame(engine: Engine) -> pd.DataFrame:
+    """Every asked scope of every open round, one row each (round, dataset, deadline, scope, reported)."""
+    rows = [
+        {
+            "round": r.id,
+            "dataset": r.dataset,
+            "deadline": r.deadline,
+            "scope": s.scope,
+            "reported": s.reported_at is not None,
+        }
+        for r in list_rounds(engine, open_only=True)
+        for s in r.scopes
+    ]
+    return pd.DataFrame(rows, columns=["round", "dataset", "deadline", "scope", "reported"])
+
+
+def stamp(engine: Engine) -> str:
+    """Changes when a round is opened, closed or reported in (the view cache rebuilds on it)."""
+    with engine.connect() as conn:
+        opened, closed = conn.execute(
+            sa.select(sa.func.coalesce(sa.func.max(_ROUND.c.id), 0), sa.func.count(_ROUND.c.closed_at))
+        ).one()
+        reported = conn.execute(sa.select(sa.func.count(_ASKED.c.reported_at))).scalar_one()
+    return f"{opened}:{closed}:{reported}"
