@@ -1732,6 +1732,7 @@ CATALOGUE |= {
 # --- reporting rounds (填报任务, issue 15): /rounds, the /upload panel, the CLI, the warning
 CATALOGUE |= {
     "rounds.title": _s("填报任务", "Reporting rounds"),
+    "nav.rounds": _s("填报任务", "Rounds"),
     "rounds.open": _s("进行中", "open"),
     "rounds.closed": _s("已关闭", "closed"),
     "rounds.deadline": _s("截止", "deadline"),

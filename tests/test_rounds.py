@@ -165,3 +165,58 @@ def test_the_overview_warns_of_an_overdue_round_as_soon_as_it_is_opened(engine: 
     rounds.open_round(engine, "activities", ["community=示例社区A"], clock.office_today() - timedelta(days=2))
     after = CACHE.view("overview", "zh")  # no new version: the round's own stamp rebuilt the view
     assert [w.rule for w in after.warnings if w.rule == "round_overdue"] == ["round_overdue"]
+
+
+PASSWORD = "Pass-word-1"
+
+
+def _as(cls: type, user: str) -> object:
+    from dashboard.accounts import auth
+    from tests.reflex_events import state_for
+
+    token = auth.login(storage.make_engine(), user, PASSWORD)
+    return state_for(cls, f"{auth.SESSION_COOKIE}={token}")
+
+
+def test_the_office_opens_follows_and_closes_a_round_on_its_page(engine: sa.Engine) -> None:
+    from dashboard.accounts import auth
+    from dashboard.state.rounds import MyRounds, RoundsAdmin
+    from tests.reflex_events import fire
+
+    auth.add_user(engine, "admin", "admin", PASSWORD)
+    auth.add_user(engine, "a-staff", "editor", PASSWORD, scope="community=示例社区A")
+    admin = _as(RoundsAdmin, "admin")
+    deadline = (clock.office_today() + timedelta(days=5)).isoformat()
+    form = {"dataset": "activities", "scopes": "community=示例社区A,示例社区B", "deadline": deadline,
+            "note": "11月品牌活动，请于30日前上报"}  # fmt: skip
+    fire(admin, "open_round", form)
+    assert admin.ok and [s.state for s in admin.rows[0].scopes] == ["pending", "pending"]
+    mine = _as(MyRounds, "a-staff")
+    fire(mine, "load")
+    assert [s.scope for s in mine.rows[0].scopes] == ["community=示例社区A"]  # its own line only
+    assert _report(engine, A, "BR-01", "a-staff").accepted
+    fire(admin, "load")
+    first = admin.rows[0].scopes[0]
+    assert (first.state, first.colour, first.by) == ("reported", "green", "a-staff") and first.at
+    fire(admin, "close", admin.rows[0].id)
+    assert not admin.rows[0].is_open
+    actions = [a.action for a in auth.list_audit(engine, limit=10)]
+    assert "round_open" in actions and "round_close" in actions
+
+
+def test_threat_a_scoped_editor_fires_the_round_events(engine: sa.Engine) -> None:
+    from dashboard.accounts import auth
+    from dashboard.state.rounds import RoundsAdmin
+    from tests.reflex_events import fire
+
+    auth.add_user(engine, "a-staff", "editor", PASSWORD, scope="community=示例社区A")
+    round_id = rounds.open_round(engine, "activities", ["community=示例社区B"], clock.office_today())
+    state = _as(RoundsAdmin, "a-staff")
+    asked = {"dataset": "activities", "scopes": "community=示例社区A", "deadline": "2027-01-01"}
+    fire(state, "open_round", asked)
+    fire(state, "close", str(round_id))
+    fire(state, "load")
+    assert not state.ok and state.rows == []
+    [kept] = rounds.list_rounds(engine)
+    assert kept.id == round_id and kept.is_open
+    assert auth.list_audit(engine, limit=1)[0].action == "forbidden"
