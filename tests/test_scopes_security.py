@@ -172,3 +172,16 @@ def test_a_scoped_viewers_overview_figures_are_its_scopes_own(engine: sa.Engine)
     cards = {k.id: k.sub for g in mine.kpi_groups for k in g.kpis}
     everyone = {k.id: k.sub for g in whole.kpi_groups for k in g.kpis}
     assert cards["brand_coverage"] != everyone["brand_coverage"]
+
+
+def test_an_organisations_viewer_gets_its_own_term_calendar_and_weekly_report(engine: sa.Engine) -> None:
+    from dashboard.board.weekly import weekly_page
+    from dashboard.contract.scopes import Scope
+
+    auth.add_user(engine, "org-leader", "viewer", PASSWORD, scope="organisation=ORG-001,ORG-002")
+    answer = _client("org-leader").get("/api/reminders/term-calendar.csv")
+    assert answer.status_code == 200
+    assert sorted(_csv_rows(answer)["组织编码"]) == ["ORG-001", "ORG-002"]
+    mine = weekly_page("zh", scope=Scope.parse("organisation=ORG-001,ORG-002"))
+    whole = weekly_page("zh")
+    assert [f.value for f in mine.figures] != [f.value for f in whole.figures]
