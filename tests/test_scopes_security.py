@@ -185,3 +185,17 @@ def test_an_organisations_viewer_gets_its_own_term_calendar_and_weekly_report(en
     mine = weekly_page("zh", scope=Scope.parse("organisation=ORG-001,ORG-002"))
     whole = weekly_page("zh")
     assert [f.value for f in mine.figures] != [f.value for f in whole.figures]
+
+
+def test_a_scoped_editors_history_lists_its_ledgers_office_and_own_versions_only(engine: sa.Engine) -> None:
+    from dashboard.state.history import History
+
+    rows = storage.load_current(engine, "brands")
+    b = rows[rows["community"] == "示例社区B"].iloc[0]
+    data = f"{BRANDS_HEAD}{b.project_code},示例社区B,{b.brand_name},{b.category},{b.status}\n".encode()
+    b_scope = auth.parse_scope("community=示例社区B")
+    assert storage.import_file(engine, "brands", data, "b.csv", scope=b_scope, user="b-staff").accepted
+    state = _state(History, "a-staff")
+    fire(state, "load")
+    assert state.rows and {r["dataset"] for r in state.rows} <= {"brands", "activities", "tasks"}
+    assert "b-staff" not in {r["user"] for r in state.rows}  # another community's upload is not listed
