@@ -1779,6 +1779,7 @@ CATALOGUE |= {
     "rounds.error.missing": _s("没有编号为 {id} 的填报任务。", "No round #{id}."),
     "rounds.error.closed": _s("填报任务 #{id} 已经关闭。", "Round #{id} is already closed."),
     "rounds.error.deadline": _s("截止日期应写成 2026-11-30。", "The deadline must look like 2026-11-30."),
+    "notify.rule.round_overdue": _s("填报任务逾期未报", "Reporting round overdue"),
     "cli.rounds.none": _s("还没有填报任务", "no reporting rounds yet"),
     "cli.rounds.opened": _s("已发起填报任务 #{id}", "opened round #{id}"),
     "cli.rounds.closed": _s("已关闭填报任务 #{id}", "closed round #{id}"),

@@ -220,3 +220,11 @@ def test_threat_a_scoped_editor_fires_the_round_events(engine: sa.Engine) -> Non
     [kept] = rounds.list_rounds(engine)
     assert kept.id == round_id and kept.is_open
     assert auth.list_audit(engine, limit=1)[0].action == "forbidden"
+
+
+def test_the_digest_names_the_scopes_overdue_in_a_round(engine: sa.Engine) -> None:
+    from dashboard.notify import digest, messages
+
+    rounds.open_round(engine, "activities", ["community=示例社区B"], clock.office_today() - timedelta(days=1))
+    text = messages.render(digest.compute(engine, clock.office_today()), "zh", "http://localhost:3000").plain()
+    assert "填报任务逾期未报：示例社区B" in text

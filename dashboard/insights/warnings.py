@@ -372,10 +372,11 @@ def round_warnings(frames: Mapping[str, pd.DataFrame], today: date) -> list[Warn
     for (round_id, dataset, deadline), group in rows.groupby(["round", "dataset", "deadline"], sort=True):
         missing = group.loc[~group["reported"].astype(bool), "scope"]
         if len(missing) and (today - deadline).days > threshold:
+            scopes = ", ".join(str(s).partition("=")[2] for s in missing)  # the values, as entered
             out.append(_warn(
                 "round_overdue", deadline + timedelta(days=1), f"round {round_id}",
-                round=int(round_id), dataset=dataset, deadline=deadline, n=len(missing),
-                scopes=", ".join(str(s).partition("=")[2] for s in missing),
+                round=int(round_id), dataset=dataset, deadline=deadline, n=len(missing), scopes=scopes,
+                name=scopes,
             ))  # fmt: skip
     return out
 
