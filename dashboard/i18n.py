@@ -1699,6 +1699,9 @@ CATALOGUE |= {
         "{column}「{value}」已登记在其他填报范围内，您的账户不能修改它。",
         "{column} '{value}' belongs to another reporting scope; your account cannot change it.",
     ),
+    "audit.action.user_scope": _s("修改范围", "Scope changed"),
+    "audit.action.round_open": _s("发起填报任务", "Round opened"),
+    "audit.action.round_close": _s("关闭填报任务", "Round closed"),
     "scope.kind.community": _s("社区", "community"),
     "scope.kind.organisation": _s("组织", "organisation"),
     "scope.kind.party_group": _s("党小组", "party group"),
@@ -1711,7 +1714,6 @@ CATALOGUE |= {
     ),
     "scope.save": _s("保存范围", "Save scope"),
     "scope.saved": _s("已保存 {name} 的范围：{scope}", "Scope of {name} saved: {scope}"),
-    "scope.banner": _s("您看到的是：{scope}", "You are viewing: {scope}"),
     "cli.users.col.scope": _s("范围", "scope"),
     "cli.users.scope": _s("{name} 的范围：{scope}", "scope of {name}: {scope}"),
     "auth.scope.invalid": _s(

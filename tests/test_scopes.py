@@ -197,3 +197,13 @@ def test_an_organisations_editor_reports_its_own_elections_row(engine: sa.Engine
     assert result.accepted and (result.changed, result.removed) == (1, 0)
     now = storage.load_current(engine, "elections").set_index("org_code")
     assert now.loc["ORG-001", "stage"] == "nomination" and now.loc["ORG-002", "stage"] == "not_started"
+
+
+def test_the_header_names_a_scope_in_both_languages() -> None:
+    from dashboard.state.auth import scope_both
+
+    assert scope_both(Scope.parse("community=示例社区A,示例社区B")) == (
+        "社区：示例社区A, 示例社区B",
+        "community: 示例社区A, 示例社区B",
+    )
+    assert scope_both(None) == ("", "")

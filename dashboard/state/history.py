@@ -42,6 +42,9 @@ ACTIONS: tuple[str, ...] = (
     "audit_purge",
     "backup",
     "backup_restore",
+    "user_scope",
+    "round_open",
+    "round_close",
 )
 
 

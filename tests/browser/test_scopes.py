@@ -123,6 +123,7 @@ def test_a_scoped_viewers_boards_show_its_community_alone(browser: Browser, app_
         cards = page.locator(".brand-card")
         expect(cards).to_have_count(1, timeout=READY_MS)
         expect(cards).to_contain_text("示例社区A")
+        expect(page.locator("#whoami-scope")).to_contain_text("社区：示例社区A")  # it knows what it sees
         page.goto(app_server.url + "/brands?community=示例社区B")  # a hand-made link
         wait_drawn(page)
         expect(page.locator(".brand-card")).to_have_count(0)
