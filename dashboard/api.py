@@ -409,6 +409,8 @@ async def export(request: Request, who: Identity) -> Response:
     kind = request.path_params["kind"]
     if name is None or kind not in KINDS:
         return _refuse(404, *both("api.refused.no_dataset"))
+    if who.scope is not None and not scoping.visible(name, who.scope):
+        return await _refuse_scoped(request, who, f"export {name}")
     raw_version = request.query_params.get("version")
     if raw_version is None:
         frame = await run_in_threadpool(storage.load_current, engine(), name)
@@ -461,6 +463,8 @@ async def drill_download(request: Request, who: Identity) -> Response:
     kind = request.path_params["kind"]
     params = request.query_params
     filters = flt.Filters.from_query(params, who.scope)  # the session's scope, never the link's
+    if filters.asks_outside:
+        return await _refuse_scoped(request, who, f"drill {params.get('chart', '')} {filters.community}")
     frames = await run_in_threadpool(CACHE.frames, filters)
     got = drill.rows_behind(frames, params.get("chart", ""), params.get("label", ""))
     if got is None or kind not in KINDS:

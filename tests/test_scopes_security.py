@@ -135,11 +135,16 @@ def test_threat_a_scoped_viewer_asks_for_another_communitys_export_or_drill_by_u
     assert set(brands["社区"]) == {"示例社区A"}
     activities = _csv_rows(viewer.get("/api/export/activities.csv"))
     assert set(activities["项目编码"]) <= set(brands["项目编码"]) and len(activities)
-    assert _csv_rows(viewer.get("/api/export/demolition.csv")).empty  # a party-group ledger: not its scope
+    assert _csv_rows(viewer.get("/api/export/meetings.csv")).shape[0]  # office-wide: read whole
+    assert viewer.get("/api/export/demolition.csv").status_code == 403  # a party-group ledger: not its scope
+    assert _last_audit(engine).action == "forbidden"
     drill = viewer.get("/api/drill.csv?chart=brands_by_category&label=服务实效&community=示例社区B")
-    assert drill.status_code in (200, 404)
-    if drill.status_code == 200:
-        assert _csv_rows(drill).empty
+    assert drill.status_code == 403
+    audit = _last_audit(engine)
+    assert (audit.action, audit.ok, audit.user) == ("forbidden", False, "a-leader")
+    assert "示例社区B" in audit.target
+    mine = viewer.get("/api/drill.csv?chart=brands_by_category&label=网络管理")
+    assert set(_csv_rows(mine)["社区"]) == {"示例社区A"}
     whole = _csv_rows(_client("leader").get("/api/export/brands.csv"))
     assert set(whole["社区"]) > {"示例社区A"}  # an unscoped leader still sees everything
 
@@ -156,6 +161,7 @@ def test_threat_a_scoped_viewer_opens_another_communitys_board_by_url(engine: sa
     state = _state(Board, "a-leader", "http://localhost/brands?community=示例社区B")
     fire(state, "open", "brands")
     assert state.brands == []  # community B's cards never reach the tab
+    assert _last_audit(engine).action == "forbidden"
     state = _state(Board, "a-leader", "http://localhost/brands")
     fire(state, "open", "brands")
     assert state.brands and state.filter_options["community"] == ["示例社区A"]

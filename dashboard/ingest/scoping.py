@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from dashboard import contract
-from dashboard.contract.scopes import OFFICE_WIDE, SCOPE_COLUMNS, SCOPE_VIA, Scope, unit_names
+from dashboard.contract.scopes import OFFICE_WIDE, SCOPE_COLUMNS, SCOPE_VIA, Scope, covers, unit_names
 from dashboard.ingest.frames import typed_empty
 
 
@@ -61,6 +61,11 @@ def allowed(
 def in_scope(frame: pd.DataFrame, column: str, values: frozenset[str]) -> pd.Series:
     """True for the rows whose ``column`` is one of ``values``."""
     return as_text(frame[column]).isin(values).fillna(False).astype(bool)
+
+
+def visible(dataset: str, scope: Scope) -> bool:
+    """Whether a scoped account reads any of ``dataset``: its scope reaches it, or it is office-wide."""
+    return dataset in OFFICE_WIDE or covers(dataset, scope.kind)
 
 
 def restrict(frames: Mapping[str, pd.DataFrame], scope: Scope | None) -> dict[str, pd.DataFrame]:

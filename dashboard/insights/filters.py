@@ -85,6 +85,16 @@ class Filters:
             scope=scope,
         )
 
+    @property
+    def asks_outside(self) -> bool:
+        """A link naming a community outside a community scope: shown empty, and worth an audit row."""
+        return (
+            self.scope is not None
+            and self.scope.kind.value == "community"
+            and self.community is not None
+            and self.community not in self.scope.values
+        )
+
     def within(self, scope: Scope | None) -> Filters:
         """The same filters inside ``scope`` (the session's)."""
         return replace(self, scope=scope)

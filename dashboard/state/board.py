@@ -24,7 +24,7 @@ import threading
 import reflex as rx
 
 from dashboard import board as presenter
-from dashboard.accounts.auth import Role
+from dashboard.accounts.auth import Role, audit
 from dashboard.board.views import (
     BoardView,
     BrandCard,
@@ -39,7 +39,7 @@ from dashboard.board.views import (
 )
 from dashboard.insights.filters import Filters
 from dashboard.state import prefs
-from dashboard.state.auth import require
+from dashboard.state.auth import client_address, engine, require
 from dashboard.state.prefs import Prefs, valid_lang
 
 log = logging.getLogger(__name__)
@@ -163,6 +163,12 @@ class Board(rx.State):
         lang = valid_lang((await self.get_state(Prefs)).lang)
         # A link reproduces the view; the scope comes from the session, never from the link.
         filters = Filters.from_query(self.router.url.query_parameters, who.scope)
+        if filters.asks_outside:  # shown empty all the same; the attempt is on record
+            target = f"board {board} {filters.community}"
+            await asyncio.to_thread(
+                audit, engine(), "forbidden", user=who.name, ok=False, target=target,
+                detail=f"scope {who.scope.text if who.scope else ''}", address=client_address(self),
+            )  # fmt: skip
         WATCHERS.watch(self.router.session.client_token, (board, lang, filters))
         try:
             view = await asyncio.to_thread(presenter.CACHE.view, board, lang, filters=filters)
