@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from starlette.applications import Starlette
@@ -33,9 +33,12 @@ from starlette.routing import Route
 from dashboard.accounts import Identity, Role, auth
 from dashboard.contract import DATASETS
 from dashboard.i18n import both, t
-from dashboard.ingest import UnreadableFile
+from dashboard.ingest import UnreadableFile, scoping
 from dashboard.settings import get_settings
 from dashboard.store import Actor, storage, uploads
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -138,6 +141,24 @@ def _ledger_download(name: str, frame: object, kind: str, day: date, *, mask: bo
 
 # ---------------------------------------------------------------------------
 # Sign in / out
+
+
+def _within(who: Identity, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (a ledger of ``name``) narrowed to the account's scope: a scoped account downloads
+    its own rows only (activities through the brands as they are now)."""
+    if who.scope is None:
+        return frame
+    frames = {name: frame} | {other: storage.load_current(engine(), other) for other in scoping.needs(name)}
+    return scoping.restrict(frames, who.scope)[name]
+
+
+async def _refuse_scoped(request: Request, who: Identity, target: str) -> Response:
+    """An office-wide file asked for by a scoped account: refused and audited."""
+    await run_in_threadpool(
+        auth.audit, engine(), "forbidden", user=who.name, ok=False, target=target,
+        detail=f"scope {who.scope.text if who.scope else ''}", address=client_address(request),
+    )  # fmt: skip
+    return _refuse(403, *both("api.refused.scoped"))
 
 
 def _next_path(value: str | None) -> str:
@@ -268,7 +289,7 @@ async def upload(request: Request, who: Identity) -> Response:
                 return _refuse(422, *both("api.refused.no_dataset_guess"))
         report = await run_in_threadpool(
             uploads.check_upload, engine(), settings.data_dir, data, file_name, dataset,
-            user=Actor(who.name, address), reveal_names=who.is_admin,
+            user=Actor(who.name, address), reveal_names=who.is_admin, scope=who.scope,
         )  # fmt: skip
     except UnreadableFile as exc:  # check_upload audited it
         return _refuse(422, exc.message, exc.message_en)
@@ -349,6 +370,7 @@ async def prefilled(request: Request, who: Identity) -> Response:
     if any(c.personal for c in DATASETS[name].columns) and not who.is_admin:
         return _refuse(403, *both("api.refused.personal_ledger"))
     frame = await run_in_threadpool(storage.load_current, engine(), name)
+    frame = await run_in_threadpool(_within, who, name, frame)  # a scoped editor fills in its own rows
     day = await run_in_threadpool(_data_day, name)
     data = await run_in_threadpool(prefilled_xlsx, name, frame)
     title = t("api.file.prefilled", "zh", title=DATASETS[name].title)  # the fallback is the bare ASCII name
@@ -362,6 +384,8 @@ async def original(request: Request, who: Identity) -> Response:
         version = int(request.path_params["version"])
     except ValueError:
         version = -1
+    if who.scope is not None:  # an original file holds every scope's rows
+        return await _refuse_scoped(request, who, f"original {name} v{version}")
     found = None if name is None else await run_in_threadpool(storage.original_file, engine(), name, version)
     if found is None:
         return _refuse(404, *both("api.refused.no_original"))
@@ -380,6 +404,8 @@ async def export(request: Request, who: Identity) -> Response:
     kind = request.path_params["kind"]
     if name is None or kind not in KINDS:
         return _refuse(404, *both("api.refused.no_dataset"))
+    if who.scope is not None and not scoping.visible(name, who.scope):
+        return await _refuse_scoped(request, who, f"export {name}")
     raw_version = request.query_params.get("version")
     if raw_version is None:
         frame = await run_in_threadpool(storage.load_current, engine(), name)
@@ -392,6 +418,7 @@ async def export(request: Request, who: Identity) -> Response:
         if version not in numbers:
             return _refuse(404, *both("api.refused.no_version"))
         frame = await run_in_threadpool(storage.load_version, engine(), name, version)
+    frame = await run_in_threadpool(_within, who, name, frame)
     day = await run_in_threadpool(_data_day, name, version)
     return await run_in_threadpool(lambda: _ledger_download(name, frame, kind, day, mask=not who.is_admin))
 
@@ -408,7 +435,8 @@ async def term_calendar(request: Request, who: Identity) -> Response:
         return _refuse(404, *both("api.refused.no_file"))
     lang = _lang(request)
     today = clock.office_today()
-    frames = {"elections": await run_in_threadpool(storage.load_current, engine(), "elections")}
+    elections = await run_in_threadpool(storage.load_current, engine(), "elections")
+    frames = {"elections": await run_in_threadpool(_within, who, "elections", elections)}
     title = i18n.t("term_calendar.file", lang)
     if kind == "csv":
         data = await run_in_threadpool(warnings.term_calendar_csv, frames, today, lang)
@@ -429,7 +457,9 @@ async def drill_download(request: Request, who: Identity) -> Response:
 
     kind = request.path_params["kind"]
     params = request.query_params
-    filters = flt.Filters.from_query(params)
+    filters = flt.Filters.from_query(params, who.scope)  # the session's scope, never the link's
+    if filters.asks_outside:
+        return await _refuse_scoped(request, who, f"drill {params.get('chart', '')} {filters.community}")
     frames = await run_in_threadpool(CACHE.frames, filters)
     got = drill.rows_behind(frames, params.get("chart", ""), params.get("label", ""))
     if got is None or kind not in KINDS:
@@ -457,7 +487,7 @@ async def weekly_report(request: Request, who: Identity) -> Response:
     except ValueError:
         return _refuse(400, *both("api.refused.bad_date"))
     try:
-        doc = await run_in_threadpool(document.build, engine(), day, fmt, lang)
+        doc = await run_in_threadpool(lambda: document.build(engine(), day, fmt, lang, scope=who.scope))
     except Exception:  # no PDF maker on this server: say so, no trace
         import logging
 

@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from dashboard import clock
 from dashboard.contract import DATASETS, Mode
@@ -177,7 +177,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     mode = Mode(args.mode) if args.mode else None
     try:
         result = storage.import_file(
-            engine, name, data, path.name, mode=mode, user=_actor(args), dry_run=args.dry_run
+            engine, name, data, path.name, mode=mode, user=_actor(args), dry_run=args.dry_run,
+            scope=_account_scope(engine, args.user),
         )  # the import audits itself
     except UnreadableFile as exc:
         raise UsageError(f"{exc.message}\n{exc.message_en}") from None
@@ -192,6 +193,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         Path(args.marked).write_bytes(marked)
         _err(_pair("cli.import.wrote_marked", " / ", path=args.marked))
     return OK if result.accepted else REJECTED
+
+
+def _account_scope(engine: Any, user: str) -> Any:
+    """``--user NAME`` acts as that account, scope included; a name that is no account is office-wide."""
+    from dashboard.accounts import auth
+
+    info = auth.get_user(engine, user)
+    return info.scope if info is not None else None
 
 
 def _actor(args: argparse.Namespace) -> Actor:
@@ -361,9 +370,17 @@ def cmd_users(args: argparse.Namespace) -> int:
     engine = _engine()
     try:
         if args.users_command == "add":  # an admin chose the password: its owner replaces it first
-            info = auth.add_user(engine, args.name, args.role, _read_password(args), must_change=True)
+            scope = auth.parse_scope(args.scope)  # a typo is refused before the password is asked
+            info = auth.add_user(
+                engine, args.name, args.role, _read_password(args), must_change=True, scope=scope
+            )
             role = (f"{info.role.label} {info.role.value}", info.role.value)
             _say(_pair("cli.users.added", "/ ", name=info.name, role=role))
+            if info.scope is not None:
+                _say(_pair("cli.users.scope", " / ", name=info.name, scope=info.scope.text))
+        elif args.users_command == "scope":
+            auth.set_scope(engine, args.name, args.scope)
+            _say(_pair("cli.users.scope", " / ", name=args.name, scope=args.scope or "-"))
         elif args.users_command == "list":
             rows = [
                 [
@@ -371,10 +388,12 @@ def cmd_users(args: argparse.Namespace) -> int:
                     f"{u.role.label} {u.role.value}",
                     _pair("cli.users.disabled" if u.disabled else "cli.users.active", " "),
                     clock.office_time(u.created_at),
+                    u.scope.text if u.scope is not None else "-",
                 ]
                 for u in auth.list_users(engine)
             ]
-            header = tuple(_pair(f"cli.users.col.{c}", " ") for c in ("user", "role", "status", "created"))
+            columns = ("user", "role", "status", "created", "scope")
+            header = tuple(_pair(f"cli.users.col.{c}", " ") for c in columns)
             _say(format_table(header, rows) if rows else _pair("cli.users.none", " / "))
         elif args.users_command == "disable":
             auth.set_disabled(engine, args.name, True)
@@ -388,6 +407,58 @@ def cmd_users(args: argparse.Namespace) -> int:
     except auth.AccountError as exc:
         raise UsageError(f"{exc.message}\n{exc.message_en}") from None
     return OK
+
+
+def cmd_rounds(args: argparse.Namespace) -> int:
+    """填报任务: list the rounds with each scope's state, open one, close one (as /rounds does)."""
+    from datetime import date
+
+    from dashboard.store import rounds
+
+    engine = _engine()
+    who = _actor(args) if hasattr(args, "user") else None
+    try:
+        if args.rounds_command == "open":
+            try:
+                deadline = date.fromisoformat(args.deadline)
+            except ValueError:
+                raise UsageError(_pair("cli.report.bad_date", text=args.deadline)) from None
+            round_id = rounds.open_round(
+                engine, _dataset_name(args.dataset), args.scope, deadline, args.note or "", by=who or "cli"
+            )
+            _say(_pair("cli.rounds.opened", " / ", id=round_id))
+        elif args.rounds_command == "close":
+            rounds.close_round(engine, args.id, by=who or "cli")
+            _say(_pair("cli.rounds.closed", " / ", id=args.id))
+        else:
+            _say(format_rounds(rounds.list_rounds(engine, open_only=args.open), clock.office_today()))
+    except rounds.RoundError as exc:
+        raise UsageError(_pair(exc.key, **exc.values)) from None
+    return OK
+
+
+def format_rounds(found: Sequence[Any], today: Any) -> str:
+    """One block per round: its line, then one line per asked scope with its state, time and uploader."""
+    if not found:
+        return _pair("cli.rounds.none", " / ")
+    blocks = []
+    for r in found:
+        status = _pair("rounds.open" if r.is_open else "rounds.closed", " ")
+        deadline = f"{_pair('rounds.deadline', ' ')} {r.deadline.isoformat()}"
+        head = f"#{r.id} {r.dataset} {deadline} [{status}] {r.note}"
+        rows = [
+            [
+                s.scope,
+                _pair(f"rounds.state.{s.state(r.deadline, today)}", " "),
+                clock.office_time(s.reported_at) if s.reported_at else "-",
+                s.reported_by or "-",
+                str(s.version or "-"),
+            ]
+            for s in r.scopes
+        ]
+        header = tuple(_pair(f"rounds.col.{c}", " ") for c in ("scope", "state", "at", "by", "version"))
+        blocks.append(head.rstrip() + "\n" + format_table(header, rows))
+    return "\n\n".join(blocks)
 
 
 def _head() -> str | None:
@@ -638,13 +709,21 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--if-empty", action="store_true", help="do nothing when any version exists")
     s.set_defaults(func=cmd_demo)
 
-    s = sub.add_parser("users", help="accounts: add, list, disable, enable, passwd")
+    s = sub.add_parser("users", help="accounts: add, list, scope, disable, enable, passwd")
     users = s.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     u = users.add_parser("add", help="a new account (password typed twice, or --password-stdin)")
     u.add_argument("name")
     u.add_argument("--role", required=True, choices=["viewer", "editor", "admin", "auditor"])
     u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    users.add_parser("list", help="every account with its role")
+    u.add_argument(
+        "--scope", default=None, metavar="KIND=V[,V…]",
+        help="what a viewer or editor reports and sees: community=示例社区A[,…], organisation=ORG-001[,…] "
+        "or party_group=1[,…] (default: the whole sub-district)",
+    )  # fmt: skip
+    u = users.add_parser("scope", help="set an account's scope ('' = whole sub-district; ends its sessions)")
+    u.add_argument("name")
+    u.add_argument("--scope", required=True, metavar="KIND=V[,V…]")
+    users.add_parser("list", help="every account with its role and scope")
     u = users.add_parser("disable", help="stop an account from signing in (ends its sessions)")
     u.add_argument("name")
     u = users.add_parser("enable", help="let a disabled account sign in again")
@@ -653,6 +732,24 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("name")
     u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     s.set_defaults(func=cmd_users)
+
+    s = sub.add_parser("rounds", help="reporting rounds (填报任务): list, open, close")
+    rounds_cmd = s.add_subparsers(dest="rounds_command", required=True, metavar="ACTION")
+    r = rounds_cmd.add_parser("list", help="every round with each scope: reported, late, overdue or pending")
+    r.add_argument("--open", action="store_true", help="open rounds only")
+    r = rounds_cmd.add_parser("open", help="ask scopes to report a ledger by a deadline")
+    r.add_argument("dataset", help=names)
+    r.add_argument(
+        "--scope", action="append", required=True, metavar="KIND=V[,V…]",
+        help="the scopes asked (repeat it, or several values: community=示例社区A,示例社区B)",
+    )  # fmt: skip
+    r.add_argument("--deadline", required=True, metavar="YYYY-MM-DD", help="the last office day on time")
+    r.add_argument("--note", default="", help="what is asked (11月品牌活动，请于30日前上报)")
+    r.add_argument("--user", default="cli", help="recorded in the audit log (default: cli)")
+    r = rounds_cmd.add_parser("close", help="close a round (it stays listed with its reports)")
+    r.add_argument("id", type=int)
+    r.add_argument("--user", default="cli", help="recorded in the audit log (default: cli)")
+    s.set_defaults(func=cmd_rounds)
 
     s = sub.add_parser("backup", help="an online backup (database, data directory, manifest) or --verify one")
     s.add_argument("-o", "--output", help="the .tar.gz to write (owner-only)")

@@ -1795,3 +1795,111 @@ CATALOGUE |= {
     ),
     "notify.overdue_tasks_more": _s("另有 {n} 项，详见看板", "{n} more on the dashboard"),
 }
+
+
+# --- scoped accounts (issue 15): the upload's scope checks, the scope's words on /users and in the CLI
+CATALOGUE |= {
+    "check.scope.outside": _s(
+        "{column}「{value}」不在您的填报范围：请删去这一行，或交由负责它的账户上传。",
+        "{column} '{value}' is outside your reporting scope: remove the row, or leave it to the "
+        "account that reports it.",
+    ),
+    "check.scope.dataset": _s(
+        "「{dataset}」不在您的填报范围（{scope}）：请交由街道工作人员上传。",
+        "{dataset} is outside your reporting scope ({scope}): leave it to the office staff.",
+    ),
+    "check.scope.key_outside": _s(
+        "{column}「{value}」已登记在其他填报范围内，您的账户不能修改它。",
+        "{column} '{value}' belongs to another reporting scope; your account cannot change it.",
+    ),
+    "audit.action.user_scope": _s("修改范围", "Scope changed"),
+    "audit.action.round_open": _s("发起填报任务", "Round opened"),
+    "audit.action.round_close": _s("关闭填报任务", "Round closed"),
+    "scope.kind.community": _s("社区", "community"),
+    "scope.kind.organisation": _s("组织", "organisation"),
+    "scope.kind.party_group": _s("党小组", "party group"),
+    "scope.whole": _s("全街道", "whole sub-district"),
+    "scope.text": _s("{kind}：{values}", "{kind}: {values}"),
+    "scope.label": _s("填报/查看范围", "Scope"),
+    "scope.hint": _s(
+        "空＝全街道；community=社区A,社区B · organisation=ORG-001 · party_group=1,2",
+        "empty = whole sub-district; community=A,B · organisation=ORG-001 · party_group=1,2",
+    ),
+    "scope.save": _s("保存范围", "Save scope"),
+    "scope.saved": _s("已保存 {name} 的范围：{scope}", "Scope of {name} saved: {scope}"),
+    "cli.users.col.scope": _s("范围", "scope"),
+    "cli.users.scope": _s("{name} 的范围：{scope}", "scope of {name}: {scope}"),
+    "auth.scope.invalid": _s(
+        "范围写法不对：「{text}」。应写成 community=社区A,社区B、organisation=ORG-001 或 party_group=1,2。",
+        "Scope not understood: '{text}'. Write community=A,B, organisation=ORG-001 or party_group=1,2.",
+    ),
+    "auth.scope.role": _s(
+        "只有领导（viewer）和工作人员（editor）账户可以设定范围。",
+        "Only viewer and editor accounts can have a scope.",
+    ),
+    "api.refused.scoped": _s(
+        "您的账户只能查看其范围内的数据，这项内容是全街道的。",
+        "Your account sees its scope only; this is office-wide.",
+    ),
+}
+
+
+# --- reporting rounds (填报任务, issue 15): /rounds, the /upload panel, the CLI, the warning
+CATALOGUE |= {
+    "rounds.title": _s("填报任务", "Reporting rounds"),
+    "nav.rounds": _s("填报任务", "Rounds"),
+    "rounds.open": _s("进行中", "open"),
+    "rounds.closed": _s("已关闭", "closed"),
+    "rounds.deadline": _s("截止", "deadline"),
+    "rounds.state.reported": _s("已报", "reported"),
+    "rounds.state.late": _s("逾期已报", "reported late"),
+    "rounds.state.overdue": _s("逾期未报", "overdue"),
+    "rounds.state.pending": _s("未报", "not yet"),
+    "rounds.col.scope": _s("范围", "scope"),
+    "rounds.col.state": _s("状态", "state"),
+    "rounds.col.at": _s("上报时间", "reported at"),
+    "rounds.col.by": _s("上报人", "by"),
+    "rounds.col.version": _s("版本", "version"),
+    "rounds.progress": _s(
+        "已报 {reported} · 逾期已报 {late} · 逾期未报 {overdue} · 未报 {pending}",
+        "reported {reported} · late {late} · overdue {overdue} · not yet {pending}",
+    ),
+    "rounds.new": _s("发起填报任务", "Open a round"),
+    "rounds.dataset": _s("台账", "Ledger"),
+    "rounds.scopes_hint": _s(
+        "要求上报的范围，如 community=示例社区A,示例社区B", "Scopes asked, e.g. community=A,B"
+    ),
+    "rounds.note_hint": _s(
+        "说明，如：11月品牌活动，请于30日前上报", "Note, e.g. November activities by the 30th"
+    ),
+    "rounds.open_button": _s("发起", "Open"),
+    "rounds.close_button": _s("关闭任务", "Close round"),
+    "rounds.opened": _s("已发起填报任务 #{id}", "Round #{id} opened"),
+    "rounds.closed_msg": _s("已关闭填报任务 #{id}（记录保留）", "Round #{id} closed (its record is kept)"),
+    "rounds.none": _s("还没有填报任务", "No reporting rounds yet"),
+    "rounds.mine": _s("待我上报", "Asked of you"),
+    "rounds.mine_item": _s(
+        "{dataset}：截止 {deadline}（{state}）{note}", "{dataset}: due {deadline} ({state}) {note}"
+    ),
+    "rounds.admin_only": _s("只有管理员可以发起或关闭填报任务。", "Only an admin opens or closes rounds."),
+    "rounds.error.dataset": _s("没有这个台账：{dataset}", "no such ledger: {dataset}"),
+    "rounds.error.no_scope": _s("请至少写一个要求上报的范围。", "Name at least one scope to ask."),
+    "rounds.error.scope": _s(
+        "范围写法不对：「{text}」（应写成 community=社区A 等）。",
+        "Scope not understood: '{text}' (write community=A etc.).",
+    ),
+    "rounds.error.not_covered": _s(
+        "范围 {scope} 不能上报「{dataset}」。", "Scope {scope} cannot report {dataset}."
+    ),
+    "rounds.error.missing": _s("没有编号为 {id} 的填报任务。", "No round #{id}."),
+    "rounds.error.closed": _s("填报任务 #{id} 已经关闭。", "Round #{id} is already closed."),
+    "rounds.error.deadline": _s("截止日期应写成 2026-11-30。", "The deadline must look like 2026-11-30."),
+    "notify.rule.round_overdue": _s("填报任务逾期未报", "Reporting round overdue"),
+    "cli.rounds.none": _s("还没有填报任务", "no reporting rounds yet"),
+    "cli.rounds.opened": _s("已发起填报任务 #{id}", "opened round #{id}"),
+    "cli.rounds.closed": _s("已关闭填报任务 #{id}", "closed round #{id}"),
+    "warn.round_overdue": _s(
+        "填报任务 #{round}「{dataset}」已过截止日 {deadline}，{n} 个范围未上报：{scopes}",
+        "Round #{round} ({dataset}) passed its deadline {deadline}; {n} scope(s) have not reported: {scopes}",
+    ),
+}

@@ -310,11 +310,13 @@ def test_every_table_of_the_schema_comes_back_from_a_backup_as_it_was(
     from datetime import UTC, datetime
 
     from dashboard.accounts import kiosk
+    from dashboard.store import rounds
 
     now = datetime.now(UTC)
     auth.add_user(engine, "王芳", "editor", PASSWORD)
     storage.import_file(engine, "meetings", _meetings(3), "会议.csv", user="王芳")
     kiosk.create(engine, "admin", "大厅")
+    rounds.open_round(engine, "brands", ["community=示例社区A"], date(2026, 12, 1))  # 填报任务 and its scope
     day, channel = date(2026, 12, 1), {"channel": "json:1", "office_day": date(2026, 12, 1)}
     with engine.begin() as conn:  # written as the app writes them (typed columns)
         conn.execute(sa.update(DatasetVersion.__table__).values(corrections='[{"line": 2}]'))
@@ -341,4 +343,5 @@ def test_every_table_of_the_schema_comes_back_from_a_backup_as_it_was(
     source, restored = everything(engine), everything(elsewhere)
     assert {"kiosk_link", "notify_channel", "notify_digest", "notify_delivery", "notify_log"} <= set(source)
     assert all(source[name] for name in ("kiosk_link", "notify_channel", "notify_digest", "notify_log"))
+    assert source["report_round"] and source["report_round_scope"]
     assert restored == source

@@ -40,6 +40,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Connection, Engine
 
+from dashboard.contract.scopes import Scope, ScopeError, ScopeKind, scope_text
 from dashboard.i18n import both
 from dashboard.settings import get_settings
 from dashboard.store import (  # noqa: F401 (the chain's checks, re-exported for the CLI and tests)
@@ -142,6 +143,7 @@ class UserInfo:
     locked_until: datetime | None
     created_at: datetime
     must_change: bool = False
+    scope: Scope | None = None  # None: the whole sub-district
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,7 @@ class Identity:
     role: Role
     session_id: int
     must_change: bool = False  # created/reset by an admin, or expired: nothing but a new password
+    scope: Scope | None = None  # what this account reports and sees; None: the whole sub-district
 
     @property
     def is_admin(self) -> bool:
@@ -307,14 +310,32 @@ def _user_row(conn: sa.Connection, name: str) -> sa.Row | None:
     return conn.execute(sa.select(_USERS).where(_USERS.c.name == name)).first()
 
 
+def parse_scope(text: str | Scope | None) -> Scope | None:
+    """A scope as typed (``community=示例社区A,示例社区B``), or AccountError saying how to write it."""
+    if text is None or isinstance(text, Scope):
+        return text
+    try:
+        return Scope.parse(text)
+    except ScopeError:
+        raise AccountError(*both("auth.scope.invalid", text=text)) from None
+
+
+def _check_scope(role: Role, scope: Scope | None) -> None:
+    if scope is not None and role not in (Role.VIEWER, Role.EDITOR):
+        raise AccountError(*both("auth.scope.role"))
+
+
 def add_user(
     engine: Engine, name: str, role: Role | str, password: str, *, by: Actor | str = CLI,
-    must_change: bool = False,
+    must_change: bool = False, scope: Scope | str | None = None,
 ) -> UserInfo:
     """A new account. ``must_change``: an admin chose the password (the /users page and the CLI
-    pass True), so its owner must replace it at first sign-in."""
+    pass True), so its owner must replace it at first sign-in. ``scope``: what a viewer or
+    editor reports and sees (None: the whole sub-district)."""
     _check_name(name)
     role = _role(role)
+    scope = parse_scope(scope)
+    _check_scope(role, scope)
     check_password(password, name)
     with begin_write(engine) as conn:
         if _user_row(conn, name) is not None:
@@ -327,10 +348,12 @@ def add_user(
                 disabled=False,
                 failed_logins=0,
                 created_at=_now(),
+                scope=scope_text(scope),
             )
         ).inserted_primary_key[0]
         _store_password(conn, user_id, password, must_change=must_change)
-        record(conn, "user_add", by, target=name, detail=f"role={role.value}")
+        detail = f"role={role.value}" + (f" scope={scope.text}" if scope is not None else "")
+        record(conn, "user_add", by, target=name, detail=detail)
     return get_user(engine, name)  # type: ignore[return-value]
 
 
@@ -348,7 +371,16 @@ def _info(row: sa.Row) -> UserInfo:
         _aware(row.locked_until),
         _aware(row.created_at),  # type: ignore[arg-type]
         row.must_change_password or _expired(row),
+        _stored_scope(row.scope),
     )
+
+
+def _stored_scope(text: str | None) -> Scope | None:
+    """A stored scope; one that no longer parses narrows to nothing rather than widening to everything."""
+    try:
+        return Scope.parse(text)
+    except ScopeError:
+        return Scope(ScopeKind.COMMUNITY, ("\x00",))
 
 
 def _expired(row: sa.Row, now: datetime | None = None) -> bool:
@@ -434,7 +466,22 @@ def change_password(
 
 def set_role(engine: Engine, name: str, role: Role | str, *, by: Actor | str = CLI) -> None:
     role = _role(role)
+    info = get_user(engine, name)
+    if info is not None:
+        _check_scope(role, info.scope)
     _update_user(engine, name, "user_role", by, detail=f"role={role.value}", role=role.value)
+
+
+def set_scope(engine: Engine, name: str, scope: Scope | str | None, *, by: Actor | str = CLI) -> None:
+    """A new scope ('' or None: the whole sub-district); the account's sessions end, so every open
+    tab of it signs in again and sees the new scope at once."""
+    scope = parse_scope(scope or None)
+    info = get_user(engine, name)
+    if info is None:
+        raise AccountError(*both("auth.user.missing", name=name))
+    _check_scope(info.role, scope)
+    text = scope_text(scope)
+    _update_user(engine, name, "user_scope", by, detail=f"scope={text or '-'}", scope=text)
 
 
 # ---------------------------------------------------------------------------
@@ -497,6 +544,7 @@ def resolve(engine: Engine, token: str | None) -> Identity | None:
         _USERS.c.must_change_password,
         _USERS.c.password_changed_at,
         _USERS.c.created_at,
+        _USERS.c.scope,
     )
     with engine.connect() as conn:
         row = conn.execute(query.select_from(j).where(_SESSIONS.c.token_hash == _token_hash(token))).first()
@@ -510,7 +558,10 @@ def resolve(engine: Engine, token: str | None) -> Identity | None:
     if (now - last_seen).total_seconds() > _TOUCH_SECONDS:
         with engine.begin() as conn:
             conn.execute(_SESSIONS.update().where(_SESSIONS.c.id == row.id).values(last_seen=now))
-    return Identity(row.name, Role(row.role), row.id, bool(row.must_change_password) or _expired(row, now))
+    return Identity(
+        row.name, Role(row.role), row.id, bool(row.must_change_password) or _expired(row, now),
+        _stored_scope(row.scope),
+    )  # fmt: skip
 
 
 def logout(engine: Engine, token: str | None, *, address: str = "") -> None:

@@ -19,7 +19,7 @@ from dashboard.board.present import build_view
 from dashboard.board.snapshot import FrameStore, Snapshot, filtered, load_snapshot
 from dashboard.board.views import BoardView
 from dashboard.insights import Filters, Frames
-from dashboard.store import storage
+from dashboard.store import rounds, storage
 
 
 class ViewCache:
@@ -59,7 +59,8 @@ class ViewCache:
             if str(engine.url) != self._url:  # another database (tests): nothing carries over
                 self._url, self._store, self._snapshot = str(engine.url), FrameStore(), None
             snap = self._snapshot
-            if snap is None or snap.stamp != stamp or snap.today != today:
+            stale = snap is None or snap.stamp != stamp or snap.today != today
+            if stale or snap.rounds != rounds.stamp(engine):  # type: ignore[union-attr]
                 snap = load_snapshot(engine, today, self._store)
                 self._snapshot = snap
                 self._views = {}

@@ -243,7 +243,9 @@ def build_view(snapshot: Snapshot, board: str, lang: str, filters: Filters | Non
     """The whole board in ``lang``: charts from the registry, KPIs, rows, freshness."""
     if board not in BOARDS:
         raise KeyError(f"unknown board {board!r}; choose one of: {', '.join(BOARDS)}")
-    options, typed = filter_options(snapshot.current)
+    scope = filters.scope if filters is not None else None
+    # A scoped viewer's choices are its scope's own: no other community's name reaches the page.
+    options, typed = filter_options(filtered(snapshot, Filters(scope=scope)).current)
     snapshot = filtered(snapshot, filters)
     lines = freshness(snapshot, board, lang)
     view = BoardView(

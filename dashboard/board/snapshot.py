@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from dashboard import clock, contract
 from dashboard.ingest import frames as typed
 from dashboard.insights import Filters, Frames, sparklines, trends
-from dashboard.store import storage
+from dashboard.store import rounds, storage
 
 
 class FrameStore:
@@ -57,6 +57,7 @@ class Snapshot:
     _previous: Frames | None = None
     _history: Callable[[], pd.DataFrame] | None = None
     _kpi_trends: pd.DataFrame | None = None
+    rounds: str = ""  # store.rounds.stamp when read: opening or closing a round rebuilds the views
 
     @property
     def stamp(self) -> int:
@@ -100,11 +101,14 @@ def load_snapshot(engine: Engine, today: date, store: FrameStore | None = None) 
 
     current = {name: read(name, numbers[name]) for name in contract.DATASETS}
     current.update(trends.history(engine, today, current))  # trend.<id> curves for the trend charts
+    current[rounds.OPEN_FRAME] = rounds.open_frame(engine)  # overdue reporting rounds warn
 
     def history() -> pd.DataFrame:
         return sparklines.kpi_history(engine, today, current, latest, store.kpi_memo)
 
-    return Snapshot(today=today, latest=latest, current=current, _read=read, _history=history)
+    return Snapshot(
+        today=today, latest=latest, current=current, _read=read, _history=history, rounds=rounds.stamp(engine)
+    )
 
 
 def snapshot_as_of(engine: Engine, day: date) -> Snapshot:

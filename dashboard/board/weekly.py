@@ -17,10 +17,12 @@ from dashboard.board import report as weekly_text
 from dashboard.board.cache import CACHE
 from dashboard.board.present import build_view, warning_rows
 from dashboard.board.report import Figure
-from dashboard.board.snapshot import Snapshot, load_snapshot, snapshot_as_of
+from dashboard.board.snapshot import Snapshot, filtered, load_snapshot, snapshot_as_of
 from dashboard.board.views import BoardView, ChartView, WarningRow
 from dashboard.charts import registry
+from dashboard.contract.scopes import Scope
 from dashboard.insights import report
+from dashboard.insights.filters import Filters
 from dashboard.store import storage
 
 
@@ -43,24 +45,32 @@ def _as_of(snap: Snapshot, lang: str) -> str:
     return i18n.t("report.doc.as_of", lang, time=i18n.fmt_datetime(newest, lang))
 
 
-def weekly_page(lang: str, engine: Engine | None = None, today: date | None = None) -> WeeklyPage:
+def weekly_page(
+    lang: str, engine: Engine | None = None, today: date | None = None, scope: Scope | None = None
+) -> WeeklyPage:
     """Everything the weekly report shows, in ``lang``, for the week ending ``today`` (office day).
 
     Without ``engine`` and ``today`` it is the live /report page: the newest data, charts from this
     worker's view cache. With either (the Word/PDF documents, the CLI) it reads that database as it
     stood at the end of ``today`` and draws the charts from that snapshot, so a past week's report
-    shows that week's data.
+    shows that week's data. ``scope``: a scoped viewer's report, its scope's rows only.
     """
     live = engine is None and today is None
     engine = engine or storage.make_engine()
     today = today or clock.office_today()
-    snap = load_snapshot(engine, today) if live else snapshot_as_of(engine, today)
-    text = weekly_text.write(report.build(engine, snap.current, snap.latest, today), lang)
+    whole = load_snapshot(engine, today) if live else snapshot_as_of(engine, today)
+    within = Filters(scope=scope)
+    snap = filtered(whole, within)
+    text = weekly_text.write(report.build(engine, snap.current, snap.latest, today, scope), lang)
     views: dict[str, BoardView] = {}
     charts = []
     for board, chart_id in registry.REPORT:  # the report's charts: one list, the documents' too
         if board not in views:
-            views[board] = CACHE.view(board, lang, today=today) if live else build_view(snap, board, lang)
+            views[board] = (
+                CACHE.view(board, lang, today=today, filters=within)
+                if live
+                else build_view(whole, board, lang, within)
+            )
         charts += [ChartView(c.id, c.title, c.figure) for c in views[board].charts if c.id == chart_id]
     return WeeklyPage(
         title=text.title,

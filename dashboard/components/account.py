@@ -11,7 +11,7 @@ import reflex as rx
 from dashboard import i18n
 from dashboard.accounts import Role
 from dashboard.components import site
-from dashboard.components.text import label
+from dashboard.components.text import label, pick
 from dashboard.state.auth import Session
 from dashboard.state.prefs import Prefs
 
@@ -50,6 +50,12 @@ def role_label(role: rx.Var = Session.role) -> rx.Var:
     return rx.match(role, *((r.value, label(f"role.{r.value}")) for r in Role), "")
 
 
+def scope_label() -> rx.Component:
+    """A scoped account's scope beside its name: its boards hold that scope alone."""
+    scope = rx.text.span(" · ", pick(Session.scope, Session.scope_en), id="whoami-scope")
+    return rx.cond(Session.scope != "", scope)
+
+
 def account_bar(current: str = "") -> rx.Component:
     """Who is signed in and as what; links to the pages their role opens, and to a new password."""
     sign_out = {lang: rx.html(_logout_form(i18n.t("nav.sign_out", lang))) for lang in i18n.LANGS}
@@ -62,6 +68,7 @@ def account_bar(current: str = "") -> rx.Component:
                     rx.text.span(Session.user, class_name="dv"),
                     " · ",
                     role_label(),
+                    scope_label(),
                     id="whoami",
                     class_name="whoami",
                     size="1",

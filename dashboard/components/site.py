@@ -23,6 +23,7 @@ from dashboard.state.history import AuditLog, History
 from dashboard.state.notify import NotifyAdmin
 from dashboard.state.prefs import Prefs
 from dashboard.state.report import KioskAdmin, Screen, WeeklyReport
+from dashboard.state.rounds import MyRounds, RoundsAdmin
 
 Event = EventSpec | rx.event.EventHandler
 
@@ -71,7 +72,7 @@ PAGES: tuple[Page, ...] = (
     _board("tasks", "/tasks"),
     Page("report", "/report", "app.page.report", nav="staff", nav_label="nav.report",
          load=(WeeklyReport.load,), relang=(WeeklyReport.load,)),
-    Page("upload", "/upload", "nav.upload", Role.EDITOR, nav="staff"),
+    Page("upload", "/upload", "nav.upload", Role.EDITOR, nav="staff", load=(MyRounds.load,)),
     Page("history", "/history", "nav.history", Role.EDITOR, nav="staff", load=(History.load,)),
     Page("audit", "/audit", "nav.audit", Role.AUDITOR, nav="staff", load=(AuditLog.load,)),
     Page("users", "/users", "nav.users", Role.ADMIN, nav="staff", load=(Accounts.load,)),
@@ -79,6 +80,8 @@ PAGES: tuple[Page, ...] = (
          load=(KioskAdmin.load,)),
     Page("notify", "/notify", "notify.page", Role.ADMIN, nav="staff", nav_label="nav.notify",
          load=(NotifyAdmin.load,)),
+    Page("rounds", "/rounds", "rounds.title", Role.ADMIN, nav="staff", nav_label="nav.rounds",
+         load=(RoundsAdmin.load,)),
     Page("login", "/login", "login.title", None, load=(Login.open,)),
     # 等保: a new password (forced after an admin created or reset the account, or when it expired).
     Page("password", "/password", "password.title", None, load=(PasswordChange.open,)),

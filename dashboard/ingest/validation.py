@@ -78,11 +78,18 @@ def run_check(rule: str, check: Callable[..., T], *args: Any) -> T:
         raise CheckCrashed(rule, exc) from exc
 
 
-def validate(dataset: Dataset | str, raw: RawTable, *, refs: Mapping[str, set[str]] | None = None) -> Checked:
+def validate(
+    dataset: Dataset | str,
+    raw: RawTable,
+    *,
+    refs: Mapping[str, set[str]] | None = None,
+    scope: tuple[str, frozenset[str]] | None = None,
+) -> Checked:
     """Check ``raw`` against ``dataset``'s contract and return typed rows.
 
     ``refs`` maps each foreign key's ref_dataset to the keys that exist now;
-    None skips foreign-key checks.
+    None skips foreign-key checks. ``scope``: (column, values) a scoped editor may
+    report (``ingest.scoping.allowed``); a row outside is an error at its cell.
     """
     ds = get_dataset(dataset) if isinstance(dataset, str) else dataset
     up = _Upload(ds)
@@ -119,6 +126,8 @@ def validate(dataset: Dataset | str, raw: RawTable, *, refs: Mapping[str, set[st
             )
     for rule_id, check in LEDGER_CHECKS.get(ds.name, ()):
         run_check(rule_id, check, up, rule_id)
+    if scope is not None:
+        run_check(SCOPE_RULE, _check_scope, up, *scope)
     if "term_end" in ds.derived:
         run_check("derived.term_end", _derive_term_end, up)
     frame = run_check("frame", _to_frame, up)
@@ -621,6 +630,18 @@ def _check_attended_over_expected(up: _Upload, rule: str) -> None:
                 sheet=up.sheet(row),
             )
         )
+
+
+SCOPE_RULE = "scope.outside"  # message: check.scope.outside
+
+
+def _check_scope(up: _Upload, column: str, values: frozenset[str]) -> None:
+    """A scoped editor's row whose scope column (社区, 组织编码, 党小组, 责任单位…) is not the scope's."""
+    typed = up.typed[column]
+    text = typed if pa.types.is_large_string(typed.type) else pc.cast(typed, pa.large_string())
+    inside = pc.fill_null(pc.is_in(text, value_set=pa.array(sorted(values), pa.large_string())), False)
+    up.cell_problems(SCOPE_RULE, column, pc.invert(inside).to_numpy(zero_copy_only=False),
+                     i18n.both("check.scope.outside"))  # fmt: skip
 
 
 #: Rules of one ledger that its contract cannot declare: (rule id, check); messages: ``check.<id>``.

@@ -17,6 +17,11 @@ What each filter narrows:
   elections.completed_date, demolition.signed_date, tasks.raised_date (rows
   without that date drop out): /tasks?from=D&to=D lists the items raised on D.
 
+Scope: a scoped account's filter (``Filters.scope``), set on the server from the session and
+never from the URL. It narrows the frames first (``ingest.scoping.restrict``), it is part of
+the view's cache key, and it appears in no link: every board, KPI, warning and drill built
+through these filters is the scope's own.
+
 Drill-down: ``drill(frames, chart_id, value)`` returns (dataset, rows) behind
 one category of a chart (an enum code, a party group or 户类 number, a property
 id) so the page can list them (masked) and offer a CSV. Mapping the label as
@@ -28,13 +33,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from urllib.parse import urlencode
 
 import pandas as pd
 
 from dashboard import contract
+from dashboard.contract.scopes import Scope
+from dashboard.ingest.scoping import restrict
 from dashboard.insights.metrics import Frames, at_least, community_name, frame, task_open
 
 FILTER_KEYS: tuple[str, ...] = (
@@ -65,10 +72,11 @@ class Filters:
     domain: str | None = None  # 督办 (tasks)
     unit: str | None = None
     source: str | None = None
+    scope: Scope | None = None  # the signed-in account's scope (from the session, never the URL)
 
     @classmethod
-    def from_query(cls, params: Mapping[str, str]) -> Filters:
-        """Filters from query parameters; malformed values are dropped."""
+    def from_query(cls, params: Mapping[str, str], scope: Scope | None = None) -> Filters:
+        """Filters from query parameters (malformed values are dropped), within ``scope``."""
 
         def num(key: str, lo: int, hi: int) -> int | None:
             v = str(params.get(key) or "").strip()
@@ -97,7 +105,22 @@ class Filters:
             domain=code("domain", contract.TASK_DOMAIN),
             unit=str(params.get("unit") or "").strip()[:100] or None,
             source=code("source", contract.TASK_SOURCE),
+            scope=scope,
         )
+
+    @property
+    def asks_outside(self) -> bool:
+        """A link naming a community outside a community scope: shown empty, and worth an audit row."""
+        return (
+            self.scope is not None
+            and self.scope.kind.value == "community"
+            and self.community is not None
+            and self.community not in self.scope.values
+        )
+
+    def within(self, scope: Scope | None) -> Filters:
+        """The same filters inside ``scope`` (the session's)."""
+        return replace(self, scope=scope)
 
     @property
     def empty(self) -> bool:
@@ -107,7 +130,7 @@ class Filters:
         """The query parameters that reproduce these filters (only the set ones)."""
         out = {}
         for key, value in asdict(self).items():
-            if value is not None:
+            if value is not None and key != "scope":
                 out[{"start": "from", "end": "to"}.get(key, key)] = (
                     value.isoformat() if isinstance(value, date) else str(value)
                 )
@@ -121,11 +144,12 @@ class Filters:
         """A short stable id (shared-state tokens, cache keys): '' when not filtered."""
         if self.empty:
             return ""
-        return hashlib.sha256(self.query_string().encode()).hexdigest()[:12]
+        scope = "" if self.scope is None else "|" + self.scope.text
+        return hashlib.sha256((self.query_string() + scope).encode()).hexdigest()[:12]
 
     def apply(self, frames: Mapping[str, pd.DataFrame]) -> Frames:
         """The frames narrowed by these filters (datasets not concerned are kept as they are)."""
-        out: Frames = {name: frame(frames, name) for name in contract.DATASETS}
+        out: Frames = restrict(frames, self.scope)
         if self.empty:
             return out
 

@@ -19,7 +19,9 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from dashboard import clock, contract
+from dashboard.contract.scopes import Scope
 from dashboard.ingest import typed_empty
+from dashboard.ingest.scoping import restrict
 from dashboard.insights import metrics, warnings
 from dashboard.insights.metrics import Frames
 from dashboard.store import storage
@@ -90,16 +92,22 @@ def build(
     current: Mapping[str, pd.DataFrame],
     latest: Mapping[str, storage.VersionInfo],
     today: date,
+    scope: Scope | None = None,
 ) -> Report:
-    """The report for the week ending ``today``."""
+    """The report for the week ending ``today`` (``scope``: a scoped viewer's, its rows and uploads only;
+    ``current`` is then already the scope's)."""
     week_ago = today - timedelta(days=REPORT_DAYS)
     before = frames_as_of(engine, week_ago)
+    if scope is not None:
+        before = restrict(before, scope)
     # a dataset with no version a week ago gives no change (not "everything is new")
     previous = {name: f for name, f in before.items() if not f.empty}
     kpis = {k.id: k for k in metrics.overview_kpis(dict(current), previous, today)}
     uploads = []
     for name in contract.DATASETS:
         week = [v for v in storage.list_versions(engine, name) if week_ago < _office_day(v) <= today]
+        if scope is not None:
+            week = [v for v in week if v.scope == scope.text]
         if week:
             uploads.append(
                 Upload(

@@ -78,6 +78,7 @@ RULES: dict[str, Rule] = {
         Rule("task_overdue", "red", 0, "tasks"),
         Rule("task_due_soon", "yellow", 2, "tasks"),
         Rule("task_same_day_rate_low", "yellow", 60, "tasks"),
+        Rule("round_overdue", "red", 0, "overview"),  # days past a reporting round's deadline
     )
 }
 
@@ -420,6 +421,28 @@ def _ts(d: date) -> pd.Timestamp:
     return pd.Timestamp(d.year, d.month, d.day)
 
 
+ROUND_FRAME = "round.open"  # store.rounds.OPEN_FRAME: the open rounds' asked scopes, in the snapshot
+
+
+def round_warnings(frames: Mapping[str, pd.DataFrame], today: date) -> list[Warning]:
+    """Open reporting rounds past their deadline with scopes that have not reported (red), one per round."""
+    rows = frames.get(ROUND_FRAME)
+    if rows is None or rows.empty:
+        return []
+    out = []
+    threshold = int(RULES["round_overdue"].threshold)
+    for (round_id, dataset, deadline), group in rows.groupby(["round", "dataset", "deadline"], sort=True):
+        missing = group.loc[~group["reported"].astype(bool), "scope"]
+        if len(missing) and (today - deadline).days > threshold:
+            scopes = ", ".join(str(s).partition("=")[2] for s in missing)  # the values, as entered
+            out.append(_warn(
+                "round_overdue", deadline + timedelta(days=1), f"round {round_id}",
+                round=int(round_id), dataset=dataset, deadline=deadline, n=len(missing), scopes=scopes,
+                name=scopes,
+            ))  # fmt: skip
+    return out
+
+
 def evaluate(
     frames: Mapping[str, pd.DataFrame],
     latest: Mapping[str, object],
@@ -435,5 +458,6 @@ def evaluate(
         *stale_warnings(latest, today, rhythms),
         *term_warnings(frames, today),
         *task_warnings(frames, today),
+        *round_warnings(frames, today),
     ]
     return sorted(found, key=lambda w: (SEVERITY[w.level], -w.since.toordinal(), w.rule, w.subject))

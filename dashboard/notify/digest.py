@@ -36,7 +36,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard import clock, contract
 from dashboard.insights import metrics, report, tasks, warnings
-from dashboard.store import mask_name, storage
+from dashboard.store import mask_name, rounds, storage
 
 TERM_DAYS = 30  # 换届 terms ending within this many days are listed
 SIGNED_LIST = 20  # newly signed properties listed one by one; beyond, counted
@@ -260,6 +260,7 @@ def compute(
     now = now or datetime.now(UTC)
     latest = storage.latest_versions(engine)
     current = {name: storage.load_current(engine, name) for name in contract.DATASETS}
+    current[rounds.OPEN_FRAME] = rounds.open_frame(engine)  # overdue reporting rounds are warnings too
     baseline = dict(previous.versions) if previous else _numbers_at(engine, now - timedelta(days=1))
     ctx = Context(
         engine=engine,

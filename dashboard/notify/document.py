@@ -36,6 +36,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard import i18n
 from dashboard.board import WeeklyPage, weekly_page
+from dashboard.contract.scopes import Scope
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +117,13 @@ def chart_pngs(figures: list[dict[str, Any]]) -> list[bytes]:
         return [f.read_bytes() for f in files]
 
 
-def content(engine: Engine, week_ending: date, lang: str = i18n.DEFAULT_LANG, charts: bool = True) -> Content:
-    """The report of the week ending ``week_ending``, from the data as it stood that day."""
-    page = weekly_page(lang, engine, week_ending)
+def content(
+    engine: Engine, week_ending: date, lang: str = i18n.DEFAULT_LANG, charts: bool = True,
+    scope: Scope | None = None,
+) -> Content:
+    """The report of the week ending ``week_ending``, from the data as it stood that day (``scope``:
+    a scoped viewer's, its rows only)."""
+    page = weekly_page(lang, engine, week_ending, scope)
     out = Content(page=page, lang=lang, charts=[Chart(c.id, c.title) for c in page.charts])
     if not charts:
         out.charts_missing = i18n.t("report.doc.no_charts", lang)
@@ -373,12 +378,13 @@ def to_pdf(c: Content) -> tuple[bytes, str]:
 
 
 def build(
-    engine: Engine, week_ending: date, fmt: str = "docx", lang: str = i18n.DEFAULT_LANG, charts: bool = True
+    engine: Engine, week_ending: date, fmt: str = "docx", lang: str = i18n.DEFAULT_LANG, charts: bool = True,
+    scope: Scope | None = None,
 ) -> Document:
-    """The weekly report ending ``week_ending`` as ``fmt`` (docx | pdf | html)."""
+    """The weekly report ending ``week_ending`` as ``fmt`` (docx | pdf | html), within ``scope``."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    c = content(engine, week_ending, lang, charts)
+    c = content(engine, week_ending, lang, charts, scope)
     drawn = not c.charts_missing
     if fmt == "docx":
         return Document(to_docx(c), fmt, "python-docx", drawn)

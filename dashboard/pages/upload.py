@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from dashboard.components.rounds import round_card
 from dashboard.components.staff import header_row, staff_page
 from dashboard.components.text import dataset_label, dataset_title, label, pick
 from dashboard.contract import DATASETS
 from dashboard.state.auth import Session
 from dashboard.state.prefs import Prefs
+from dashboard.state.rounds import MyRounds
 from dashboard.state.upload import DROP_JS, Upload
 
 ACCEPT = ".csv,.xlsx,.xls,.ods,.txt,.tsv"
@@ -177,7 +179,7 @@ def accepted() -> rx.Component:
         rx.flex(
             rx.button(
                 label("staff.upload.confirm"),
-                on_click=Upload.confirm,
+                on_click=[Upload.confirm, MyRounds.load],  # a report turns its round green at once
                 id="upload-confirm",
                 color_scheme="red",
             ),
@@ -396,10 +398,24 @@ def report() -> rx.Component:
     )
 
 
+def my_rounds() -> rx.Component:
+    """A scoped editor's open rounds (填报任务): what is asked of its scope, by when, and its state."""
+    return rx.cond(
+        MyRounds.rows.length() > 0,
+        rx.vstack(
+            rx.heading(label("rounds.mine"), size="3"),
+            rx.foreach(MyRounds.rows, lambda r: round_card(r, closable=False)),
+            spacing="2",
+            id="my-rounds",
+        ),
+    )
+
+
 def page() -> rx.Component:
     return staff_page(
         "upload",
         "staff.upload.title",
+        my_rounds(),
         templates(),
         prefilled(),
         rx.flex(

@@ -9,7 +9,7 @@ from dashboard.components.staff import header_row, staff_page
 from dashboard.components.text import label, pick
 from dashboard.state.accounts import Accounts
 
-HEADERS = ["users.col.name", "users.col.role", "users.col.status", "users.col.created", ""]
+HEADERS = ["users.col.name", "users.col.role", "users.col.status", "users.col.created", "scope.label", ""]
 
 
 def _role_options() -> list[rx.Component]:
@@ -32,6 +32,7 @@ def row(r: rx.Var) -> rx.Component:
         ),
         rx.table.cell(pick(r["status"], r["status_en"])),
         rx.table.cell(r["created"]),
+        rx.table.cell(rx.cond(r["scope"] != "", r["scope"], label("scope.whole")), class_name="dv"),
         rx.table.cell(
             rx.cond(
                 r["disabled"] == "1",
@@ -61,6 +62,7 @@ def add_form() -> rx.Component:
             rx.input(
                 name="password", type="password", placeholder=label("users.initial_password"), required=True
             ),
+            rx.input(name="scope", placeholder=label("scope.hint"), max_length=2000, min_width="18em"),
             rx.button(label("users.add"), type="submit"),
             spacing="2",
             wrap="wrap",
@@ -68,6 +70,22 @@ def add_form() -> rx.Component:
         on_submit=Accounts.add,
         reset_on_submit=True,
         id="user-add",
+    )
+
+
+def scope_form() -> rx.Component:
+    """An account's scope: what a viewer or editor reports and sees (empty: the whole sub-district)."""
+    return rx.form(
+        rx.flex(
+            rx.input(name="name", placeholder=label("users.name"), required=True),
+            rx.input(name="scope", placeholder=label("scope.hint"), max_length=2000, min_width="18em"),
+            rx.button(label("scope.save"), type="submit", variant="soft"),
+            spacing="2",
+            wrap="wrap",
+        ),
+        on_submit=Accounts.set_scope,
+        reset_on_submit=True,
+        id="user-scope",
     )
 
 
@@ -111,6 +129,8 @@ def page() -> rx.Component:
         ),
         rx.heading(label("users.add"), size="3"),
         add_form(),
+        rx.heading(label("scope.label"), size="3"),
+        scope_form(),
         rx.heading(label("users.passwd"), size="3"),
         password_form(),
     )

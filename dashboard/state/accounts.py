@@ -41,6 +41,7 @@ class Accounts(rx.State):
                 "status_en": i18n.t("users.disabled" if u.disabled else "users.active", "en"),
                 "disabled": "1" if u.disabled else "",
                 "created": clock.office_time(u.created_at),
+                "scope": u.scope.text if u.scope is not None else "",
             }
             for u in users
         ]
@@ -62,10 +63,19 @@ class Accounts(rx.State):
     async def add(self, form: dict[str, Any]) -> None:
         name, role = str(form.get("name") or "").strip(), str(form.get("role") or "viewer")
         password = str(form.get("password") or "")
+        scope = str(form.get("scope") or "").strip() or None
         # 等保: the admin chose this password, so its owner must replace it at first sign-in.
         await self._change(
-            i18n.both("users.added", name=name), auth.add_user, name, role, password, must_change=True
-        )
+            i18n.both("users.added", name=name), auth.add_user, name, role, password, must_change=True,
+            scope=scope,
+        )  # fmt: skip
+
+    @rx.event
+    async def set_scope(self, form: dict[str, Any]) -> None:
+        """A new scope for an account ('' = the whole sub-district); its sessions end."""
+        name, scope = str(form.get("name") or "").strip(), str(form.get("scope") or "").strip()
+        shown = scope or i18n.both("scope.whole")
+        await self._change(i18n.both("scope.saved", name=name, scope=shown), auth.set_scope, name, scope)
 
     @rx.event
     async def set_disabled(self, name: str, disabled: bool) -> None:

@@ -18,7 +18,9 @@ from urllib.parse import quote
 
 import reflex as rx
 
+from dashboard import i18n
 from dashboard.accounts import Identity, Role, auth
+from dashboard.contract.scopes import Scope
 from dashboard.settings import get_settings
 from dashboard.store import storage
 
@@ -50,11 +52,22 @@ async def require(state: rx.State, role: Role) -> Identity | None:
     return None
 
 
+def scope_both(scope: Scope | None) -> tuple[str, str]:
+    """An account's scope as the header names it, in both languages ("" for the whole sub-district)."""
+    if scope is None:
+        return "", ""
+    values = ", ".join(scope.values)
+    kind = i18n.both(f"scope.kind.{scope.kind.value}")
+    return i18n.both("scope.text", kind=kind, values=values)
+
+
 class Session(rx.State):
     """The signed-in user as the page chrome shows it (display only; never trusted)."""
 
     user: str = ""
     role: str = ""  # the code; the header shows its label from the catalogue
+    scope: str = ""  # "社区：示例社区A" for a scoped account (display only; the server applies it)
+    scope_en: str = ""
     demo_mode: bool = False
 
     @rx.var
@@ -79,9 +92,10 @@ class Session(rx.State):
         who = await current_identity(self)
         path = self.router.url.path or "/"
         if who is None:
-            self.user = self.role = ""
+            self.user = self.role = self.scope = self.scope_en = ""
             return rx.redirect(f"/login?next={quote(path)}")
         self.user, self.role = who.name, who.role.value
+        self.scope, self.scope_en = scope_both(who.scope)
         if who.must_change:
             return rx.redirect(f"/password?next={quote(path)}")
         if not who.can(role):

@@ -25,6 +25,7 @@ import reflex as rx
 
 from dashboard import board as presenter
 from dashboard.accounts import Role
+from dashboard.accounts.auth import audit
 from dashboard.board import (
     BoardView,
     BrandCard,
@@ -41,7 +42,7 @@ from dashboard.board import (
 )
 from dashboard.insights import Filters
 from dashboard.state import prefs
-from dashboard.state.auth import require
+from dashboard.state.auth import client_address, engine, require
 from dashboard.state.prefs import Prefs, valid_lang
 
 log = logging.getLogger(__name__)
@@ -175,10 +176,18 @@ class Board(rx.State):
         """Page load (and reconnect): show the board in the viewer's language and filters."""
         if board not in presenter.BOARDS:
             return None
-        if await require(self, Role.VIEWER) is None:  # a socket without a session sees no figures
+        who = await require(self, Role.VIEWER)
+        if who is None:  # a socket without a session sees no figures
             return None
         lang = valid_lang((await self.get_state(Prefs)).lang)
-        filters = Filters.from_query(self.router.url.query_parameters)  # a link reproduces the view
+        # A link reproduces the view; the scope comes from the session, never from the link.
+        filters = Filters.from_query(self.router.url.query_parameters, who.scope)
+        if filters.asks_outside:  # shown empty all the same; the attempt is on record
+            target = f"board {board} {filters.community}"
+            await asyncio.to_thread(
+                audit, engine(), "forbidden", user=who.name, ok=False, target=target,
+                detail=f"scope {who.scope.text if who.scope else ''}", address=client_address(self),
+            )  # fmt: skip
         WATCHERS.watch(self.router.session.client_token, (board, lang, filters))
         try:
             view = await asyncio.to_thread(presenter.CACHE.view, board, lang, filters=filters)

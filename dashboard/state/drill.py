@@ -77,6 +77,7 @@ class Drill(rx.State):
         who = await require(self, Role.VIEWER)
         if who is None or label is None:
             return
+        filters = filters.within(who.scope)  # the rows behind a click are the scope's own
         got = await asyncio.to_thread(drill_rows, chart_id, label, lang, filters, not who.is_admin)
         if got is None:
             return
@@ -95,8 +96,11 @@ class Drill(rx.State):
         """A click on a chart: the first clicked point's category."""
         if not points:
             return
+        who = await require(self, Role.VIEWER)
+        if who is None:
+            return
         lang = valid_lang((await self.get_state(Prefs)).lang)
-        filters = Filters.from_query(self.router.url.query_parameters)
+        filters = Filters.from_query(self.router.url.query_parameters, who.scope)
         frames = await asyncio.to_thread(presenter.CACHE.frames, filters)
         label = clicked_label(chart_id, frames, lang, points[0])
         await self._show(chart_id, label, lang, filters)

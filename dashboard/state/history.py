@@ -11,6 +11,7 @@ import reflex as rx
 from dashboard import clock, i18n
 from dashboard.accounts import Role, auth
 from dashboard.contract import DATASETS
+from dashboard.contract.scopes import covers
 from dashboard.state.auth import client_address, engine, require
 from dashboard.state.upload import correction_rows
 from dashboard.store import Actor, storage
@@ -39,6 +40,9 @@ ACTIONS: tuple[str, ...] = (
     "audit_purge",
     "backup",
     "backup_restore",
+    "user_scope",
+    "round_open",
+    "round_close",
 )
 
 
@@ -111,10 +115,14 @@ class History(rx.State):
 
     @rx.event
     async def load(self) -> None:
-        if await require(self, Role.EDITOR) is None:
+        who = await require(self, Role.EDITOR)
+        if who is None:
             self.rows = []
             return
         versions = await asyncio.to_thread(storage.list_versions, engine())
+        if who.scope is not None:  # its ledgers: the office's versions and its own, no other scope's
+            kind, own = who.scope.kind, who.scope.text
+            versions = [v for v in versions if covers(v.dataset, kind) and v.scope in ("", own)]
         self.rows = [_version_row(v) for v in versions[:1000]]
 
     @rx.event

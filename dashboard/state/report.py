@@ -52,10 +52,11 @@ class WeeklyReport(rx.State):
 
     @rx.event
     async def load(self):  # noqa: ANN201
-        if await require(self, Role.VIEWER) is None:
+        who = await require(self, Role.VIEWER)
+        if who is None:
             return None
         lang = valid_lang((await self.get_state(Prefs)).lang)
-        got = await asyncio.to_thread(weekly_page, lang)
+        got = await asyncio.to_thread(weekly_page, lang, None, None, who.scope)
         self.title, self.period, self.summary, self.uploads = got.title, got.period, got.summary, got.uploads
         self.as_of = got.as_of
         self.figures = [ReportFigure(label=f.label, value=f.value, change=f.change) for f in got.figures]

@@ -384,7 +384,7 @@ class Upload(rx.State):
         try:
             report = await asyncio.to_thread(
                 uploads.correct, engine(), get_settings().data_dir, self.pending, who.name, cells,
-                reveal_names=who.is_admin,
+                reveal_names=who.is_admin, scope=who.scope,
             )  # fmt: skip
         except uploads.PendingNotFound:
             self._clear()
@@ -403,7 +403,9 @@ class Upload(rx.State):
         data_dir = get_settings().data_dir
         try:
             actor = Actor(who.name, client_address(self))
-            result = await asyncio.to_thread(uploads.confirm, engine(), data_dir, self.pending, actor)
+            result = await asyncio.to_thread(
+                uploads.confirm, engine(), data_dir, self.pending, actor, who.scope
+            )  # the account's scope as it is now, not as it was at the check
         except uploads.PendingNotFound:
             self._say("staff.upload.not_found")
             return

@@ -40,6 +40,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from dashboard import i18n
 from dashboard.contract import ColType, Dataset, Mode, get_dataset, referencing
+from dashboard.contract.scopes import Scope, covers, scope_text
 from dashboard.ingest import (
     Correction,
     Problem,
@@ -55,6 +56,7 @@ from dashboard.ingest import (
 )
 from dashboard.ingest import corrections as corr
 from dashboard.settings import get_settings
+from dashboard.store import rounds
 from dashboard.store.audit import CLI, Actor, as_actor, audit, record
 from dashboard.store.tables import LEDGERS, DatasetHead, DatasetVersion, VersionFile
 
@@ -92,6 +94,7 @@ class VersionInfo:
     restored_from: int | None
     id: int
     corrections: list[Correction] = field(default_factory=list)  # cells fixed on the upload page
+    scope: str = ""  # the scope it was made under (contract.scopes text); "" = office-wide
 
 
 @dataclass
@@ -108,6 +111,7 @@ class ImportResult:
     removed: int = 0
     skipped: int = 0
     problems: Problems = field(default_factory=Problems)
+    rounds: list[int] = field(default_factory=list)  # the reporting rounds this upload reported in
 
     @property
     def error_count(self) -> int:
@@ -243,6 +247,7 @@ def import_file(
     dry_run: bool = False,
     corrections: Sequence[Correction] = (),
     at: datetime | None = None,
+    scope: Scope | None = None,
 ) -> ImportResult:
     """Read, validate and store one upload as a new version: all or nothing.
 
@@ -260,10 +265,13 @@ def import_file(
     loader, which replays weeks of uploads (:mod:`dashboard.demo.history`),
     passes it. It must be aware and not before the dataset's newest version
     (a version's number and time increase together), else ValueError.
+
+    ``scope``: a scoped editor's upload (:func:`_scoped_frame`): only the scope's rows, and
+    a replace replaces the scope's rows only.
     """
     return import_table(
         engine, dataset, read_table(data, file_name), data, file_name,
-        mode=mode, user=user, dry_run=dry_run, corrections=corrections, at=at,
+        mode=mode, user=user, dry_run=dry_run, corrections=corrections, at=at, scope=scope,
     )  # fmt: skip
 
 
@@ -279,13 +287,20 @@ def import_table(
     dry_run: bool = False,
     corrections: Sequence[Correction] = (),
     at: datetime | None = None,
+    scope: Scope | None = None,
 ) -> ImportResult:
     """:func:`import_file` for a file already read (``raw = read_table(data)``): read once per check."""
     ds = get_dataset(dataset)
     mode = Mode(mode) if mode else ds.default_mode
     raw = corr.apply(raw, corrections)
-    upload = _Upload(who=as_actor(user), file_name=file_name, data=data, corrections=list(corrections), at=at)
-    result = _import(engine, ds, raw, mode, upload, dry_run)
+    upload = _Upload(
+        who=as_actor(user), file_name=file_name, data=data, corrections=list(corrections), at=at,
+        scope=scope,
+    )
+    if scope is not None and not covers(ds.name, scope.kind):  # an office-wide ledger, or another kind's
+        result = _refused(ds, _outside_dataset(ds, scope), 0, dry_run)
+    else:
+        result = _import(engine, ds, raw, mode, upload, dry_run)
     if not result.accepted and not dry_run:
         _audit_refusal(engine, upload, ds, result)
     return result
@@ -295,6 +310,8 @@ def _import(
     engine: Engine, ds: Dataset, raw: RawTable, mode: Mode, upload: _Upload, dry_run: bool
 ) -> ImportResult:
     checked = None
+    if upload.scope is not None:
+        return _import_scoped(engine, ds, raw, mode, upload, dry_run)
     if not ds.foreign_keys:  # validate before taking the lock: keeps the lock short
         checked = validate(ds, raw)
         if not checked.ok:
@@ -314,10 +331,80 @@ def _import(
         )
 
 
+def _import_scoped(
+    engine: Engine, ds: Dataset, raw: RawTable, mode: Mode, upload: _Upload, dry_run: bool
+) -> ImportResult:
+    """A scoped editor's upload: validated against the scope inside the write lock, as the
+    scope's rows depend on the ledgers as they are then (activities: the brands' communities)."""
+    assert upload.scope is not None
+    share = tuple(dict.fromkeys(
+        _ref_datasets(ds) + scoping.needs(ds.name)
+        + (_referencing_datasets(ds) if mode is Mode.REPLACE else ())
+    ))  # fmt: skip
+    with _write_transaction(engine, ds.name, share=share) as tx:
+        around = {name: _load(tx.conn, get_dataset(name), None) for name in scoping.needs(ds.name)}
+        rule = scoping.allowed(upload.scope, ds.name, around)
+        assert rule is not None  # covers() said the scope reaches this ledger
+        checked = validate(ds, raw, refs=_current_refs(tx.conn, ds) if ds.foreign_keys else None, scope=rule)
+        if not checked.ok:
+            tx.rollback()
+            return _refused(ds, checked.problems, len(checked.frame), dry_run)
+        frame, problems = _scoped_frame(tx.conn, ds, checked.frame, mode, rule)
+        if problems:
+            tx.rollback()
+            return _refused(ds, problems, len(checked.frame), dry_run)
+        if mode is Mode.REPLACE and (dropped := _still_referenced(tx.conn, ds, frame)):
+            tx.rollback()
+            return _refused(ds, dropped, len(checked.frame), dry_run)
+        return _write_version(
+            tx, ds, frame, mode, upload, dry_run=dry_run, problems=checked.problems, keys_checked=True
+        )
+
+
+def _scoped_frame(
+    conn: Connection, ds: Dataset, frame: pd.DataFrame, mode: Mode, rule: tuple[str, frozenset[str]]
+) -> tuple[pd.DataFrame, Problems]:
+    """What a scoped upload writes: a replace keeps every current row outside the scope as it is
+    (unchanged rows are never rewritten, so they stay byte-identical) and replaces the scope's;
+    a key that already belongs to another scope is refused at its line in every mode."""
+    current = _load(conn, ds, None)
+    outside = current[~scoping.in_scope(current, *rule).to_numpy()]
+    problems = Problems()
+    if len(outside):
+        taken = pd.Index(row_keys(ds, outside))
+        clash = taken.get_indexer(row_keys(ds, frame)) >= 0
+        column = ds.key[0]
+        for line, value in zip(frame.index[clash], frame.loc[clash, column].astype(str), strict=True):
+            header = ds.column(column).header
+            problems.add(Problem(
+                "scope.key_outside", *i18n.both("check.scope.key_outside", column=header, value=value),
+                line=int(line), column=header, value=value,
+            ))  # fmt: skip
+    if problems or mode is not Mode.REPLACE:
+        return frame, problems
+    kept = pd.concat([outside.reset_index(drop=True), frame.reset_index(drop=True)], ignore_index=True)
+    return coerce_types(ds, kept), problems
+
+
+def _outside_dataset(ds: Dataset, scope: Scope) -> Problems:
+    """The whole ledger is outside the scope (milestones, meetings; demolition for a community)."""
+    problems = Problems()
+    problems.add(Problem(
+        "scope.dataset",
+        *i18n.both("check.scope.dataset", dataset=(ds.title, ds.title_en), scope=scope.text),
+        value=ds.name,
+    ))  # fmt: skip
+    return problems
+
+
 def _audit_refusal(engine: Engine, upload: _Upload, ds: Dataset, result: ImportResult) -> None:
     """A refused write leaves only its audit row (in a transaction of its own)."""
     action = "upload_rejected" if upload.action == "upload" else upload.action
     detail = f"{result.error_count} error(s)"
+    if upload.scope is not None:
+        detail += f"; scope {upload.scope.text}"
+        if any(p.rule.startswith("scope.") for p in result.problems.errors):
+            detail += "; outside the scope"
     audit(engine, action, upload.who, ok=False, target=upload.target(ds), detail=detail)
 
 
@@ -612,6 +699,7 @@ class _Upload:
     action: Literal["upload", "restore"] = "upload"  # what its audit row says
     corrections: list[Correction] = field(default_factory=list)
     at: datetime | None = None  # the version's time when not now (the demo's replayed history)
+    scope: Scope | None = None  # a scoped editor's upload
 
     def __post_init__(self) -> None:
         if self.at is not None and self.at.tzinfo is None:
@@ -743,17 +831,22 @@ def _write_version(
                 if upload.corrections
                 else None
             ),
+            scope=scope_text(upload.scope),
         )
         .returning(_VERSION.c.id)
     ).scalar_one()
     if upload.data is not None:
         conn.execute(sa.insert(_FILE).values(version_id=version_id, content=upload.data))
     conn.execute(sa.update(_HEAD).where(_HEAD.c.dataset == ds.name).values(current_version=number))
+    if upload.scope is not None and upload.action == "upload":  # a scope's report in its open rounds
+        result.rounds = rounds.mark_reported(conn, ds.name, upload.scope, upload.who.name, number, created_at)
     detail = f"{'new ' if upload.action == 'restore' else ''}version {number}, {result.rows} rows"
     if upload.at is not None:  # the audit row itself is written now, as it happened
         detail += f", dated {upload.at.astimezone(UTC).isoformat(timespec='seconds')}"
     if upload.corrections:
         detail += "; " + corr.describe(upload.corrections)
+    if upload.scope is not None:
+        detail += f"; scope {upload.scope.text}"
     record(conn, upload.action, upload.who, target=upload.target(ds), detail=detail)
     return result
 
@@ -1020,6 +1113,7 @@ def _info(row: Any) -> VersionInfo:
         restored_from=row.restored_from,
         id=row.id,
         corrections=[Correction.from_json(c) for c in json.loads(row.corrections or "[]")],
+        scope=getattr(row, "scope", "") or "",
     )
 
 

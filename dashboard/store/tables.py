@@ -47,6 +47,8 @@ class DatasetVersion(SQLModel, table=True):
     # Cells corrected on the upload page, as JSON (dashboard.ingest.corrections): the kept
     # original file plus this list is the version's content. NULL: none.
     corrections: str | None = Field(default=None, sa_type=sa.Text)
+    # The scope it was made under (contract.scopes ``community=…``); '' = office-wide.
+    scope: str = Field(default="", sa_type=sa.String(2000), sa_column_kwargs={"server_default": ""})
 
 
 class VersionFile(SQLModel, table=True):
@@ -134,6 +136,8 @@ class UserAccount(SQLModel, table=True):
     # 等保: an account an admin created or reset changes its password before anything else.
     must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     password_changed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # What the account reports and sees (contract.scopes ``community=…``); '' = the whole sub-district.
+    scope: str = Field(default="", sa_type=sa.String(2000), sa_column_kwargs={"server_default": ""})
 
 
 class PasswordHistory(SQLModel, table=True):
@@ -210,6 +214,39 @@ class KioskLink(SQLModel, table=True):
     created_by: str = Field(default="", sa_type=sa.String(200))
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+# ---------------------------------------------------------------------------
+# Reporting rounds (填报任务, dashboard.store.rounds)
+
+
+class ReportRound(SQLModel, table=True):
+    """A round an admin opened: a dataset the listed scopes are asked to report by a deadline."""
+
+    __tablename__ = "report_round"
+
+    id: int | None = Field(default=None, primary_key=True)
+    dataset: str = Field(sa_type=sa.String(40))
+    note: str = Field(default="", sa_type=sa.String(500))
+    deadline: date  # the last office day a report is on time
+    opened_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    opened_by: str = Field(default="", sa_type=sa.String(200))
+    closed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    closed_by: str = Field(default="", sa_type=sa.String(200))
+
+
+class ReportRoundScope(SQLModel, table=True):
+    """One scope asked to report in a round (``community=示例社区A``), and its report once made."""
+
+    __tablename__ = "report_round_scope"
+    __table_args__ = (sa.UniqueConstraint("round_id", "scope", name="uq_report_round_scope"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="report_round.id", index=True)
+    scope: str = Field(sa_type=sa.String(200))  # one kind=value
+    reported_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    reported_by: str = Field(default="", sa_type=sa.String(200))
+    version: int | None = None  # the dataset version that was the report
 
 
 # ---------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from sqlalchemy.engine import Engine
 
 from dashboard import i18n
 from dashboard.contract import DATASETS, ColType, Dataset, get_dataset
+from dashboard.contract.scopes import Scope
 from dashboard.ingest import Correction, RawTable, UnreadableFile, header_map, read_table, summarise, validate
 from dashboard.ingest import corrections as corr
 from dashboard.store import storage
@@ -134,22 +135,27 @@ def check_upload(
     *,
     user: Actor | str,
     reveal_names: bool,
+    scope: Scope | None = None,
 ) -> Report:
     """Dry-run the upload and keep it pending, bytes and report (a refused one can be corrected,
     and its marked workbook is made from the bytes).
 
     A file that cannot be read or is refused is audited here ("upload_rejected"), once: checking
-    it again with corrections is the same upload.
+    it again with corrections is the same upload. ``scope``: a scoped editor's upload (its rows only).
     """
     file_name = safe_file_name(file_name)
     target = f"{dataset} {file_name}"
     try:
-        report = _checked(engine, data, file_name, dataset, as_actor(user).name, reveal_names, [])
+        who = as_actor(user).name
+        report = _checked(engine, data, file_name, dataset, who, reveal_names, [], scope=scope)
     except UnreadableFile as exc:
         audit(engine, "upload_rejected", user, ok=False, target=target, detail=exc.message_en)
         raise
     if not report.accepted:
         detail = f"{report.result['error_count']} error(s)"
+        if scope is not None:
+            outside = any(str(e["rule"]).startswith("scope.") for e in report.result["errors"])
+            detail += f"; scope {scope.text}" + ("; outside the scope" if outside else "")
         audit(engine, "upload_rejected", user, ok=False, target=target, detail=detail)
     report.id = secrets.token_urlsafe(24)
     _save(data_dir, report, data)
@@ -164,6 +170,7 @@ def correct(
     edits: list[tuple[int, str, str]],
     *,
     reveal_names: bool,
+    scope: Scope | None = None,
 ) -> Report:
     """Check the pending upload again with ``edits`` ((line, column, new text)) on its cells.
 
@@ -174,7 +181,9 @@ def correct(
     data = _pending_bytes(data_dir, report)
     raw = read_table(data, report.file_name)
     corrections = corr.merge(raw, report.correction_list(), edits, user)
-    again = _checked(engine, data, report.file_name, report.dataset, user, reveal_names, corrections, raw)
+    again = _checked(
+        engine, data, report.file_name, report.dataset, user, reveal_names, corrections, raw, scope=scope
+    )
     again.id = report.id
     (data_dir / "pending" / report.id / "report.json").write_text(
         json.dumps(again.to_json(), ensure_ascii=False), encoding="utf-8"
@@ -191,12 +200,14 @@ def _checked(
     reveal_names: bool,
     corrections: list[Correction],
     raw: RawTable | None = None,
+    *,
+    scope: Scope | None = None,
 ) -> Report:
     """Read once, apply the corrections, dry-run the import; summary, moves and sample for the page."""
     ds = get_dataset(dataset)
     raw = raw if raw is not None else read_table(data, file_name)
     result = storage.import_table(
-        engine, dataset, raw, data, file_name, user=user, dry_run=True, corrections=corrections
+        engine, dataset, raw, data, file_name, user=user, dry_run=True, corrections=corrections, scope=scope
     )
     fixed = corr.apply(raw, corrections)
     moves: list[str] = []
@@ -288,14 +299,18 @@ def _pending_bytes(data_dir: Path, report: Report) -> bytes:
         raise PendingNotFound(report.id) from None
 
 
-def confirm(engine: Engine, data_dir: Path, pending_id: str, user: Actor | str) -> storage.ImportResult:
+def confirm(
+    engine: Engine, data_dir: Path, pending_id: str, user: Actor | str, scope: Scope | None = None
+) -> storage.ImportResult:
     """Import the pending bytes with their corrections for real (checked again: the data may have
-    moved on). Either way the pending upload is done; the import audits itself."""
+    moved on; ``scope``: the confirming account's, as it is now). Either way the pending upload is
+    done; the import audits itself."""
     report = load_report(data_dir, pending_id, user)
     data = _pending_bytes(data_dir, report)
     result = storage.import_file(
-        engine, report.dataset, data, report.file_name, user=user, corrections=report.correction_list()
-    )
+        engine, report.dataset, data, report.file_name, user=user, corrections=report.correction_list(),
+        scope=scope,
+    )  # fmt: skip
     shutil.rmtree(data_dir / "pending" / report.id, ignore_errors=True)
     return result
 
