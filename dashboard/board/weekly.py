@@ -21,8 +21,7 @@ from dashboard.board.snapshot import Snapshot, filtered, load_snapshot, snapshot
 from dashboard.board.views import BoardView, ChartView, WarningRow
 from dashboard.charts import registry
 from dashboard.contract.scopes import Scope
-from dashboard.insights import report
-from dashboard.insights.filters import Filters
+from dashboard.insights import Filters, report
 from dashboard.store import storage
 
 

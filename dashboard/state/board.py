@@ -24,8 +24,7 @@ import threading
 import reflex as rx
 
 from dashboard import board as presenter
-from dashboard.accounts import Role
-from dashboard.accounts.auth import audit
+from dashboard.accounts import Role, audit
 from dashboard.board import (
     BoardView,
     BrandCard,

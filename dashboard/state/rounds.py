@@ -14,10 +14,9 @@ from typing import Any
 import reflex as rx
 
 from dashboard import clock, contract, i18n
-from dashboard.accounts.auth import Role
+from dashboard.accounts import Role
 from dashboard.state.auth import client_address, engine, require
-from dashboard.store import rounds
-from dashboard.store.audit import Actor
+from dashboard.store import Actor, rounds
 
 STATE_COLOURS = {"reported": "green", "late": "orange", "overdue": "red", "pending": "gray"}
 

@@ -51,6 +51,7 @@ from dashboard.ingest import (
     coerce_types,
     read_table,
     run_check,
+    scoping,
     typed_empty,
     validate,
 )
