@@ -85,6 +85,12 @@ _PUBLIC: dict[str, str] = {
     "mark_workbook": "marked",
     "report_problems": "marked",
     "template_xlsx": "uploads",
+    "VersionDiff": "diff",
+    "KeyState": "diff",
+    "diff_versions": "diff",
+    "version_changes": "diff",
+    "key_history": "diff",
+    "key_texts": "diff",
 }
 __all__ = sorted(_PUBLIC)
 

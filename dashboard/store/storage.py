@@ -89,6 +89,7 @@ class VersionInfo:
     restored_from: int | None
     id: int
     corrections: list[Correction] = field(default_factory=list)  # cells fixed on the upload page
+    note: str = ""  # the uploader's 更新说明
 
 
 @dataclass
@@ -239,6 +240,7 @@ def import_file(
     user: Actor | str = CLI,
     dry_run: bool = False,
     corrections: Sequence[Correction] = (),
+    note: str = "",
 ) -> ImportResult:
     """Read, validate and store one upload as a new version: all or nothing.
 
@@ -250,11 +252,12 @@ def import_file(
     nothing written. Datasets with foreign keys are validated inside the
     import's transaction, against the referenced keys as they are then.
     ``corrections`` (cells fixed on the upload page) are applied to the rows
-    as read; the version keeps ``data`` unchanged and the list of corrections.
+    as read; the version keeps ``data`` unchanged and the list of corrections. ``note``: the
+    uploader's 更新说明, kept with the version.
     """
     return import_table(
         engine, dataset, read_table(data, file_name), data, file_name,
-        mode=mode, user=user, dry_run=dry_run, corrections=corrections,
+        mode=mode, user=user, dry_run=dry_run, corrections=corrections, note=note,
     )  # fmt: skip
 
 
@@ -269,12 +272,15 @@ def import_table(
     user: Actor | str = CLI,
     dry_run: bool = False,
     corrections: Sequence[Correction] = (),
+    note: str = "",
 ) -> ImportResult:
     """:func:`import_file` for a file already read (``raw = read_table(data)``): read once per check."""
     ds = get_dataset(dataset)
     mode = Mode(mode) if mode else ds.default_mode
     raw = corr.apply(raw, corrections)
-    upload = _Upload(who=as_actor(user), file_name=file_name, data=data, corrections=list(corrections))
+    upload = _Upload(
+        who=as_actor(user), file_name=file_name, data=data, corrections=list(corrections), note=note.strip()
+    )
     result = _import(engine, ds, raw, mode, upload, dry_run)
     if not result.accepted and not dry_run:
         _audit_refusal(engine, upload, ds, result)
@@ -550,6 +556,7 @@ class _Upload:
     restored_from: int | None = None
     action: Literal["upload", "restore"] = "upload"  # what its audit row says
     corrections: list[Correction] = field(default_factory=list)
+    note: str = ""  # the uploader's 更新说明
 
     def __post_init__(self) -> None:
         if self.data is not None and not self.sha256:
@@ -671,6 +678,7 @@ def _write_version(
                 if upload.corrections
                 else None
             ),
+            note=upload.note or None,
         )
         .returning(_VERSION.c.id)
     ).scalar_one()
@@ -946,6 +954,7 @@ def _info(row: Any) -> VersionInfo:
         restored_from=row.restored_from,
         id=row.id,
         corrections=[Correction.from_json(c) for c in json.loads(row.corrections or "[]")],
+        note=row.note or "",
     )
 
 

@@ -47,6 +47,8 @@ class DatasetVersion(SQLModel, table=True):
     # Cells corrected on the upload page, as JSON (dashboard.ingest.corrections): the kept
     # original file plus this list is the version's content. NULL: none.
     corrections: str | None = Field(default=None, sa_type=sa.Text)
+    # The uploader's 更新说明 typed at confirm (or `import --note`); NULL: none.
+    note: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class VersionFile(SQLModel, table=True):
