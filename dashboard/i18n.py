@@ -1681,4 +1681,10 @@ CATALOGUE |= {
     ),
     # notify/messages.py: a section heading in the plain-text digest
     "notify.heading": _s("【{text}】", "[{text}]"),
+    # ---- diffprop: what each version changed (/history/<dataset>/<version>, `diff`) and the
+    # property page (/property/<id>, 一户一档)
+    "cli.diff.summary": _s(
+        "{name} 版本 {old} → {new}：新增 {added} 行，删除 {removed} 行，修改 {changed} 行",
+        "{name} version {old} → {new}: {added} added, {removed} removed, {changed} changed",
+    ),
 }

@@ -5,7 +5,12 @@ version (key_history).
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -19,6 +24,7 @@ from dashboard.store.export import to_text_frame
 from tests.frames import typed
 
 DS = get_dataset("demolition")
+REPO = Path(__file__).resolve().parent.parent
 STATUSES = ("surveyed", "appraised", "signed", "vacated")
 
 
@@ -179,3 +185,68 @@ def test_a_note_is_kept_with_the_version(engine) -> None:
     data = "房产编号,户主,户类,党小组,当前状态\nA,张三,1,1,已摸底\n".encode()
     storage.import_file(engine, "demolition", data, "a.csv", note="  第一批摸底  ")
     assert storage.list_versions(engine, "demolition")[0].note == "第一批摸底"
+
+
+# ---------------------------------------------------------------------------
+# python -m dashboard diff
+
+HEAD = "房产编号,户主,户类,党小组,当前状态,签约日期\n"
+V1 = HEAD + "DX-001,张某某,1,1,已摸底,\nDX-002,李某某,2,3,已摸底,\n"
+V2 = HEAD + "DX-001,张某某,1,1,已签约,2024-05-03\nDX-003,王某某,6,4,已评估,\n"
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", *args], capture_output=True, cwd=REPO,
+        env=os.environ | {"PYTHONIOENCODING": "utf-8"}, encoding="utf-8", timeout=120,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def two_versions(sqlite_url: str, tmp_path: Path) -> str:
+    for i, text in enumerate((V1, V2), 1):
+        path = tmp_path / f"v{i}.csv"
+        path.write_text(text, encoding="utf-8")
+        run = cli("import", "demolition", str(path), "--note", f"第{i}批")
+        assert run.returncode == 0, run.stderr
+    return sqlite_url
+
+
+def test_cli_diff_prints_added_removed_and_changed_cells(two_versions) -> None:
+    run = cli("diff", "demolition", "1", "2")
+
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert "新增 1 行，删除 1 行，修改 1 行" in lines[0] and "1 added, 1 removed, 1 changed" in lines[0]
+    assert any(line.startswith("+ DX-003") and "户主=王某某" in line for line in lines)
+    assert any(line.startswith("- DX-002") for line in lines)
+    assert "~ DX-001  当前状态: 已摸底 → 已签约" in lines
+    assert "~ DX-001  签约日期: — → 2024-05-03" in lines
+
+
+def test_cli_diff_json_has_rows_and_cells_as_the_export_writes_them(two_versions) -> None:
+    run = cli("diff", "demolition", "1", "2", "--json")
+
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout)
+    assert [r["property_id"] for r in got["added"]] == ["DX-003"]
+    assert got["added"][0]["status"] == "已评估"
+    assert [r["property_id"] for r in got["removed"]] == ["DX-002"]
+    assert got["changed"] == [
+        {"key": "DX-001", "column": "status", "old": "已摸底", "new": "已签约"},
+        {"key": "DX-001", "column": "signed_date", "old": None, "new": "2024-05-03"},
+    ]
+
+
+def test_cli_diff_refuses_an_unknown_version_or_dataset_with_exit_2(two_versions) -> None:
+    run = cli("diff", "demolition", "1", "9")
+    assert run.returncode == 2
+    assert "9" in run.stderr and "Traceback" not in run.stderr
+    run = cli("diff", "nosuch", "1", "2")
+    assert run.returncode == 2
+    assert "nosuch" in run.stderr
+
+
+def test_cli_import_note_is_kept_with_the_version(two_versions) -> None:
+    engine = storage.make_engine(two_versions)
+    assert [v.note for v in storage.list_versions(engine, "demolition")] == ["第2批", "第1批"]
