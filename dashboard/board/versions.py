@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +51,8 @@ class DiffView:
 
 
 def _cell(value: object) -> str:
-    return i18n.MISSING if value is None or value == "" else str(value)
+    """Export text for display: missing (None, NA) and empty cells as '—'."""
+    return i18n.MISSING if value is None or pd.isna(value) or value == "" else str(value)
 
 
 def _more(total: int, lang: str) -> str:
@@ -134,12 +134,11 @@ def diff_table(got: VersionDiff, lang: str, *, mask: bool) -> tuple[list[str], l
         *(i18n.column_header(c, lang) for c in ds.columns),
     ]
 
-    def lines(kind: str, frame: object, columns: Sequence[str] = ()) -> list[list[str | None]]:
-        text = to_text_frame(ds, frame, mask_personal=mask)  # type: ignore[arg-type]
+    def lines(kind: str, frame: pd.DataFrame) -> list[list[str | None]]:
+        text = to_text_frame(ds, frame, mask_personal=mask)
         label = i18n.t(f"version.change.{kind}", lang)
-        named = i18n.t("sep.list", lang).join(columns)
         return [
-            [label, named, *(None if v is None or v != v else str(v) for v in r)]
+            [label, "", *(None if v is None or pd.isna(v) else str(v) for v in r)]
             for r in text.itertuples(index=False, name=None)
         ]
 
@@ -286,6 +285,10 @@ def version_page(engine: Engine, dataset: str, spec: str, *, mask: bool) -> dict
     return out
 
 
+def _flag(value: object) -> bool:
+    return False if value is None or pd.isna(value) else bool(value)
+
+
 def _note(value: str) -> str:
     return "" if value == i18n.MISSING else value
 
@@ -299,13 +302,13 @@ def property_page(engine: Engine, pid: str, *, mask: bool) -> dict[str, Any] | N
         return None
     last = states[-1]
     text = to_text_frame(ds, pd.DataFrame([last.row]), mask_personal=mask)
-    values = [_cell(v if v is None or v == v else None) for v in text.iloc[0].tolist()]
+    values = [_cell(v) for v in text.iloc[0].tolist()]
     zh, en = timeline(ds, states, "zh", mask=mask), timeline(ds, states, "en", mask=mask)
     return {
         "heading": i18n.t("property.heading", "zh", pid=pid),
         "heading_en": i18n.t("property.heading", "en", pid=pid),
         "current": last.until is None,
-        "key_household": bool(last.row.get("key_household") is True),
+        "key_household": _flag(last.row.get("key_household")),
         "note": _note(values[list(ds.column_names).index("note")]),
         "fields": [
             {"label": c.header, "label_en": c.header_en, "value": v}
