@@ -67,15 +67,21 @@ class VersionDiff:
         ds = get_dataset(self.dataset)
         if not self.cells:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in ("key", "column", "old", "new")})
-        before = _named_text(ds, self.before, mask_personal)
-        after = _named_text(ds, self.after, mask_personal)
-        keys = key_texts(ds, self.after)
-        rows = [
-            (keys[i], col, _plain(before.iat[i, before.columns.get_loc(col)]),
-             _plain(after.iat[i, after.columns.get_loc(col)]))
-            for i, col in self.cells
-        ]  # fmt: skip
-        return pd.DataFrame(rows, columns=["key", "column", "old", "new"], dtype=object)
+        # Vectorised: a version may change every cell of 100,000 rows.
+        before = _named_text(ds, self.before, mask_personal).to_numpy(dtype=object, na_value=None)
+        after = _named_text(ds, self.after, mask_personal).to_numpy(dtype=object, na_value=None)
+        at = {name: i for i, name in enumerate(ds.column_names)}
+        rows = np.fromiter((i for i, _ in self.cells), dtype=np.int64, count=len(self.cells))
+        cols = np.fromiter((at[c] for _, c in self.cells), dtype=np.int64, count=len(self.cells))
+        return pd.DataFrame(
+            {
+                "key": np.array(key_texts(ds, self.after), dtype=object)[rows],
+                "column": np.array(ds.column_names, dtype=object)[cols],
+                "old": before[rows, cols],
+                "new": after[rows, cols],
+            },
+            dtype=object,
+        )
 
     def to_json(self, *, mask_personal: bool = False) -> dict[str, Any]:
         """The CLI's ``--json``: rows as {column name: export text}; changes as key/column/old/new."""
@@ -86,8 +92,13 @@ class VersionDiff:
             "to": self.new,
             "added": _records(ds, self.added, mask_personal),
             "removed": _records(ds, self.removed, mask_personal),
-            "changed": self.changes(mask_personal=mask_personal).to_dict("records"),
+            "changed": _change_records(self.changes(mask_personal=mask_personal)),
         }
+
+
+def _change_records(changes: pd.DataFrame) -> list[dict[str, str | None]]:
+    names = ("key", "column", "old", "new")
+    return [dict(zip(names, r, strict=True)) for r in zip(*(changes[n].tolist() for n in names), strict=True)]
 
 
 def _named_text(ds: Dataset, frame: pd.DataFrame, mask_personal: bool) -> pd.DataFrame:
@@ -103,8 +114,9 @@ def _plain(value: Any) -> str | None:
 
 
 def _records(ds: Dataset, frame: pd.DataFrame, mask_personal: bool) -> list[dict[str, str | None]]:
-    text = _named_text(ds, frame, mask_personal)
-    return [{k: _plain(v) for k, v in row.items()} for row in text.to_dict("records")]
+    values = _named_text(ds, frame, mask_personal).to_numpy(dtype=object, na_value=None)
+    names = list(ds.column_names)
+    return [dict(zip(names, row, strict=True)) for row in values.tolist()]
 
 
 def key_texts(ds: Dataset, frame: pd.DataFrame) -> list[str]:
