@@ -77,10 +77,11 @@ def diff_heading(ds: Dataset, old: int, new: int, lang: str) -> str:
     return i18n.t("version.heading_compare", lang, title=title, old=old, new=new)
 
 
-def diff_view(got: VersionDiff, lang: str, *, mask: bool) -> DiffView:
-    """``got`` for the page: rows and cells as the export writes them (户主 masked when ``mask``)."""
+def diff_view(got: VersionDiff, lang: str, *, mask: bool, data: dict[str, Any] | None = None) -> DiffView:
+    """``got`` for the page: rows and cells as the export writes them (户主 masked when ``mask``).
+    ``data``: ``got.to_json(mask_personal=mask)`` if already made (it is the same in every language)."""
     ds = get_dataset(got.dataset)
-    data = got.to_json(mask_personal=mask)
+    data = data if data is not None else got.to_json(mask_personal=mask)
     changes = [
         {
             "key": str(c["key"]),
@@ -246,7 +247,8 @@ def version_page(engine: Engine, dataset: str, spec: str, *, mask: bool) -> dict
     if any(n != 0 and n not in versions for n in span) or new == 0:
         return None
     got = diff_versions(engine, dataset, old, new)
-    zh, en = diff_view(got, "zh", mask=mask), diff_view(got, "en", mask=mask)
+    data = got.to_json(mask_personal=mask)
+    zh, en = (diff_view(got, lang, mask=mask, data=data) for lang in ("zh", "en"))
     info = versions[new]
     facts_zh, facts_en = version_facts(info, "zh"), version_facts(info, "en")
     latest = max(versions)
