@@ -179,6 +179,8 @@ def test_key_history_gives_each_state_with_its_version_user_and_changed_columns(
     assert states[1].changed == ["status", "signed_date"]
     assert states[1].row["status"] == "signed"
     assert diff.key_history(engine, "demolition", "nobody") == []
+    (b,) = diff.key_history(engine, "demolition", "B")[-1:]
+    assert (b.until, b.removed_by) == (3, "cli") and b.removed_at is not None
 
 
 def test_a_note_is_kept_with_the_version(engine) -> None:

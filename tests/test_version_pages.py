@@ -106,6 +106,7 @@ def test_a_removed_property_keeps_its_file_and_an_unknown_one_is_not_found(engin
     gone = opened(PropertyPage, "admin", "/property/DX-002")
     fire(gone, "load")
     assert gone.found and not gone.current
+    assert (gone.timeline[0]["version"], gone.timeline[0]["user"]) == ("2", "staff")
     assert gone.timeline[0]["text"] == "从台账中删除"
     assert {f["label"]: f["value"] for f in gone.fields}["户主"] == "李四"  # admin: unmasked
 

@@ -210,13 +210,16 @@ def timeline(ds: Dataset, states: list[KeyState], lang: str, *, mask: bool) -> l
                 href=f"/history/{ds.name}/{s.first}",
             )
         )
-    last = states[-1]
-    if last.until is not None:  # the row is no longer in the ledger
-        out.append(
-            TimelineEntry(
-                str(last.until), "", "", i18n.t("property.removed", lang), f"/history/{ds.name}/{last.until}"
+        if s.removed_at is not None and s.until is not None:  # the row left the ledger here
+            out.append(
+                TimelineEntry(
+                    version=str(s.until),
+                    time=clock.office_time(s.removed_at),
+                    user=s.removed_by,
+                    text=i18n.t("property.removed", lang),
+                    href=f"/history/{ds.name}/{s.until}",
+                )
             )
-        )
     return out[::-1]
 
 

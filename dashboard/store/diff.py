@@ -230,6 +230,8 @@ class KeyState:
     user: str  # who made it
     changed: list[str]  # columns that differ from the stretch before (all of them for the first)
     gap_before: bool  # the row was absent just before ``first`` (removed, then back)
+    removed_at: datetime | None = None  # the row left the ledger at version ``until`` (then, by whom)
+    removed_by: str = ""
 
 
 def key_history(engine: Engine, dataset: str, key: str | list[str]) -> list[KeyState]:
@@ -248,7 +250,9 @@ def key_history(engine: Engine, dataset: str, key: str | list[str]) -> list[KeyS
         stored = conn.execute(query).all()
         if not stored:
             return []
-        numbers = {r.version_from for r in stored}
+        numbers = {r.version_from for r in stored} | {
+            r.version_to for r in stored if r.version_to is not None
+        }
         made = {
             v.number: (v.created_at, v.user)
             for v in conn.execute(
@@ -260,9 +264,17 @@ def key_history(engine: Engine, dataset: str, key: str | list[str]) -> list[KeyS
     frame = coerce_types(ds, pd.DataFrame([{n: getattr(r, n) for n in ds.column_names} for r in stored]))
     text = _named_text(ds, frame, False)
     states: list[KeyState] = []
+
+    def when(number: int) -> tuple[datetime, str]:
+        at, user = made.get(number, (datetime.fromtimestamp(0, UTC), ""))
+        return (at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)), user
+
     for i, r in enumerate(stored):
-        at, user = made.get(r.version_from, (datetime.fromtimestamp(0, UTC), ""))
-        at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+        at, user = when(r.version_from)
+        removed = r.version_to is not None and (
+            i + 1 == len(stored) or stored[i + 1].version_from != r.version_to
+        )
+        removed_at, removed_by = when(r.version_to) if removed else (None, "")
         if i == 0:
             changed = list(ds.column_names)
         else:
@@ -276,6 +288,8 @@ def key_history(engine: Engine, dataset: str, key: str | list[str]) -> list[KeyS
                 user=user,
                 changed=changed,
                 gap_before=i > 0 and stored[i - 1].version_to != r.version_from,
+                removed_at=removed_at,
+                removed_by=removed_by,
             )
         )
     return states
