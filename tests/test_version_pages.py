@@ -93,11 +93,15 @@ def test_the_property_page_shows_the_record_flag_note_and_timeline(engine) -> No
     assert page.found and page.current and page.key_household and page.note == "独居老人"
     fields = {f["label"]: f["value"] for f in page.fields}
     assert fields["户主"] == "张**" and fields["当前状态"] == "已签约"
+    assert {f["label_en"]: f["value_en"] for f in page.fields}["Key household"] == "yes"
     assert [e["version"] for e in page.timeline] == ["2", "1"]  # newest first
     assert page.timeline[0]["user"] == "staff"
     assert page.timeline[0]["text"] == "当前状态：已摸底 → 已签约；签约日期：— → 2024-05-03"
-    status_en = get_dataset("demolition").column("status").header_en
-    assert page.timeline[0]["text_en"].startswith(f"{status_en}: 已摸底 → 已签约; ")
+    status = get_dataset("demolition").column("status")
+    surveyed, signed = (status.enum.label_en(code) for code in ("surveyed", "signed"))
+    assert page.timeline[0]["text_en"].startswith(
+        f"{status.header_en}: {surveyed} → {signed}; "
+    )  # English labels
     assert page.timeline[1]["text"] == "首次录入：已摸底"
     assert page.timeline[0]["href"] == "/history/demolition/2"
 

@@ -18,9 +18,9 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from dashboard import clock, i18n
-from dashboard.contract import DATASETS, Dataset, get_dataset
+from dashboard.contract import DATASETS, ColType, Dataset, get_dataset
 from dashboard.store.diff import KeyState, VersionDiff, diff_versions, key_history
-from dashboard.store.export import BOM, make_inert, to_text_frame
+from dashboard.store.export import BOM, TRUE_LABEL, make_inert, to_text_frame
 from dashboard.store.storage import VersionInfo, list_versions
 
 SHOWN = 200  # rows (and changed cells) listed on the page; the download has them all
@@ -55,6 +55,18 @@ def _cell(value: object) -> str:
     return i18n.MISSING if value is None or pd.isna(value) or value == "" else str(value)
 
 
+def in_lang(ds: Dataset, column: str, text: str, lang: str) -> str:
+    """An exported cell (enum labels and 是/否 in Chinese, as the CSV has them) in ``lang``."""
+    if lang == "zh" or text == i18n.MISSING:
+        return text
+    col = ds.column(column)
+    if col.type is ColType.ENUM and col.enum is not None:
+        return next((c.label_en for c in col.enum.choices if c.label == text), text)
+    if col.type is ColType.BOOL:
+        return i18n.t("version.yes" if text == TRUE_LABEL else "version.no", lang)
+    return text
+
+
 def _more(total: int, lang: str) -> str:
     left = total - SHOWN
     return i18n.t("version.more", lang, n=i18n.fmt_int(left, lang)) if left > 0 else ""
@@ -86,8 +98,8 @@ def diff_view(got: VersionDiff, lang: str, *, mask: bool, data: dict[str, Any] |
         {
             "key": str(c["key"]),
             "column": i18n.column_header(ds.column(c["column"]), lang),
-            "old": _cell(c["old"]),
-            "new": _cell(c["new"]),
+            "old": in_lang(ds, c["column"], _cell(c["old"]), lang),
+            "new": in_lang(ds, c["column"], _cell(c["new"]), lang),
         }
         for c in data["changed"][:SHOWN]
     ]
@@ -187,7 +199,9 @@ def timeline(ds: Dataset, states: list[KeyState], lang: str, *, mask: bool) -> l
     sep = i18n.t("sep.clauses", lang)
     out = []
     for i, s in enumerate(states):
-        status = _cell(text.at[i, "status"]) if "status" in ds.column_names else ""
+        status = (
+            in_lang(ds, "status", _cell(text.at[i, "status"]), lang) if "status" in ds.column_names else ""
+        )
         if i == 0 or s.gap_before:
             said = i18n.t("property.first" if i == 0 else "property.again", lang, status=status)
         else:
@@ -196,8 +210,8 @@ def timeline(ds: Dataset, states: list[KeyState], lang: str, *, mask: bool) -> l
                     "property.change",
                     lang,
                     column=i18n.column_header(ds.column(n), lang),
-                    old=_cell(text.at[i - 1, n]),
-                    new=_cell(text.at[i, n]),
+                    old=in_lang(ds, n, _cell(text.at[i - 1, n]), lang),
+                    new=in_lang(ds, n, _cell(text.at[i, n]), lang),
                 )
                 for n in s.changed
             ) or i18n.t("property.same", lang)
@@ -268,7 +282,10 @@ def version_page(engine: Engine, dataset: str, spec: str, *, mask: bool) -> dict
             {"label": a[0], "label_en": b[0], "value": a[1], "value_en": b[1]}
             for a, b in zip(facts_zh, facts_en, strict=True)
         ],
-        "changes": [{**c, "column_en": e["column"]} for c, e in zip(zh.changes, en.changes, strict=True)],
+        "changes": [
+            {**c, "column_en": e["column"], "old_en": e["old"], "new_en": e["new"]}
+            for c, e in zip(zh.changes, en.changes, strict=True)
+        ],
         "changes_more": zh.changes_more,
         "changes_more_en": en.changes_more,
         "nothing": got.empty,
@@ -316,7 +333,7 @@ def property_page(engine: Engine, pid: str, *, mask: bool) -> dict[str, Any] | N
         "key_household": _flag(last.row.get("key_household")),
         "note": _note(values[list(ds.column_names).index("note")]),
         "fields": [
-            {"label": c.header, "label_en": c.header_en, "value": v}
+            {"label": c.header, "label_en": c.header_en, "value": v, "value_en": in_lang(ds, c.name, v, "en")}
             for c, v in zip(ds.columns, values, strict=True)
         ],
         "timeline": [

@@ -15,7 +15,7 @@ P = PropertyPage
 def _field(f: rx.Var) -> rx.Component:
     return rx.data_list.item(
         rx.data_list.label(pick(f["label"], f["label_en"])),
-        rx.data_list.value(f["value"], class_name="dv"),
+        rx.data_list.value(pick(f["value"], f["value_en"]), class_name="dv"),
     )
 
 

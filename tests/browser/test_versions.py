@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from dashboard.contract import PROPERTY_STATUS
 from dashboard.store import storage
 from tests.browser.conftest import Server
 from tests.browser.helpers import READY_MS, all_signed, demo_ledger_rows, open_board, write_ledger
@@ -112,3 +113,4 @@ def test_a_click_on_the_grid_opens_the_propertys_page_with_its_timeline(
     page.locator("#lang-toggle").click()
     expect(page.locator("#property-heading")).to_contain_text("property file")
     expect(timeline.last).to_contain_text("First recorded")
+    expect(timeline.first).to_contain_text(f"→ {PROPERTY_STATUS.label_en('signed')}")  # labels in English too
