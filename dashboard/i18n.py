@@ -1722,6 +1722,7 @@ CATALOGUE |= {
     "version.previous": _s("上一版本", "Previous version"),
     "version.next": _s("下一版本", "Next version"),
     "version.vs_latest": _s("与最新版本比较", "Compare with the latest"),
+    "version.compare_with": _s("与另一版本比较…", "Compare with another version…"),
     "version.yes": _s("是", "yes"),
     "version.no": _s("否", "no"),
     "version.back": _s("返回版本历史", "Back to the history"),

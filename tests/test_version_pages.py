@@ -62,6 +62,10 @@ def test_the_version_page_shows_added_removed_and_changed_rows_and_the_note(engi
     assert page.added_rows[0][:2] == ["DX-003", "王**"]  # masked for an editor
     assert page.removed_rows[0][:2] == ["DX-002", "李**"]
     assert page.previous_href == "/history/demolition/1" and page.next_href == ""
+    assert page.numbers == ["1"]  # to compare with
+    compare = VersionPage.compare_with.fn  # a plain handler: what the event processor runs
+    assert "/history/demolition/1..2" in str(compare(page, "1"))
+    assert compare(page, "../../api") is None  # only a version of this dataset
 
 
 def test_an_admin_sees_names_and_two_versions_compare_with_v1_dot_dot_v2(engine) -> None:

@@ -294,6 +294,9 @@ def version_page(engine: Engine, dataset: str, spec: str, *, mask: bool) -> dict
         "previous_href": f"{base}/{new - 1}" if new - 1 in versions else "",
         "next_href": f"{base}/{new + 1}" if new + 1 in versions else "",
         "latest_href": f"{base}/{new}..{latest}" if latest != new else "",
+        "dataset": dataset,
+        "shown_version": str(new),
+        "numbers": [str(n) for n in sorted(versions) if n != new],  # to compare with
     }
     for part in ("added", "removed"):
         a, b = getattr(zh, part), getattr(en, part)

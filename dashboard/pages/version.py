@@ -109,6 +109,17 @@ def links() -> rx.Component:
         go(P.previous_href, "version.previous", "version-previous"),
         go(P.next_href, "version.next", "version-next"),
         go(P.latest_href, "version.vs_latest", "version-latest"),
+        rx.cond(
+            P.numbers.length() > 0,
+            rx.el.select(
+                rx.el.option(label("version.compare_with"), value=""),
+                rx.foreach(P.numbers, lambda n: rx.el.option(n, value=n)),
+                value="",
+                on_change=P.compare_with,
+                id="version-compare",
+                class_name="version-compare",
+            ),
+        ),
         rx.text.span(
             label("version.download"),
             " ",

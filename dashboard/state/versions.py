@@ -9,6 +9,7 @@ every role but admin.
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 from urllib.parse import unquote
 
@@ -57,6 +58,9 @@ class VersionPage(rx.State):
     previous_href: str = ""
     next_href: str = ""
     latest_href: str = ""
+    dataset: str = ""
+    shown_version: str = ""
+    numbers: list[str] = rx.field(default_factory=list)  # the dataset's other versions
 
     def _keep(self, page: dict[str, Any]) -> None:
         info = page.pop("info")
@@ -79,6 +83,15 @@ class VersionPage(rx.State):
             self._keep(page)
             self.found = True
         self.loaded = True
+
+    @rx.event
+    def compare_with(self, number: str):  # noqa: ANN201
+        """Open ``/history/<dataset>/<number>..<this version>`` (a version of this dataset only)."""
+        if number not in self.numbers or not self.shown_version:
+            return None
+        return rx.call_script(
+            f"window.location.assign({json.dumps(f'/history/{self.dataset}/{number}..{self.shown_version}')})"
+        )
 
 
 class PropertyPage(rx.State):

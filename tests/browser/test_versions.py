@@ -85,6 +85,10 @@ def test_staff_type_a_note_at_confirm_and_the_version_page_shows_what_changed(
 
         page.locator("#lang-toggle").click()
         expect(page.locator("#version-changed")).to_contain_text("Cells changed")
+
+        page.select_option("#version-compare", index=1)  # any other version of the ledger
+        page.wait_for_url(re.compile(r"/history/demolition/\d+\.\.\d+$"))
+        expect(page.locator("#version-heading")).to_contain_text(" → ", timeout=READY_MS)
     finally:
         context.close()
 
