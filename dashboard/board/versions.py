@@ -266,6 +266,15 @@ def version_page(engine: Engine, dataset: str, spec: str, *, mask: bool) -> dict
     got = diff_versions(engine, dataset, old, new)
     data = got.to_json(mask_personal=mask)
     zh, en = (diff_view(got, lang, mask=mask, data=data) for lang in ("zh", "en"))
+    if ".." in spec:  # asked to compare: say so, even for neighbours (1..2)
+        for view, lang in ((zh, "zh"), (en, "en")):
+            view.heading = i18n.t(
+                "version.heading_compare",
+                lang,
+                title=i18n.dataset_title(get_dataset(dataset), lang),
+                old=old,
+                new=new,
+            )
     info = versions[new]
     facts_zh, facts_en = version_facts(info, "zh"), version_facts(info, "en")
     latest = max(versions)
