@@ -496,6 +496,35 @@ async def weekly_report(request: Request, who: Identity) -> Response:
     return _attachment(doc.content, document.file_name(day, fmt), doc.mime)
 
 
+@requires(Role.EDITOR)
+async def diff_download(request: Request, who: Identity) -> Response:
+    """Every change between two versions (``/api/diff/<dataset>/<v1>..<v2>.csv|xlsx``) as one table,
+    headers in ``?lang``; 户主 masked but for admins. The version page lists only the first ones."""
+    from dashboard.board import versions
+    from dashboard.store.diff import diff_versions
+    from dashboard.store.xlsx import download_name, table_xlsx
+
+    name = _dataset_or_404(request)
+    kind = request.path_params["kind"]
+    span = versions.parse_span(request.path_params["span"])
+    if name is None or kind not in KINDS or span is None:
+        return _refuse(404, *both("api.refused.no_version"))
+    try:
+        got = await run_in_threadpool(diff_versions, engine(), name, *span)
+    except KeyError:
+        return _refuse(404, *both("api.refused.no_version"))
+    lang, mask = _lang(request), not who.is_admin
+    title = f"{DATASETS[name].title}_v{span[0]}-v{span[1]}"
+    if kind == "csv":
+        data = await run_in_threadpool(lambda: versions.diff_csv(got, lang, mask=mask))
+    else:
+        headers, rows = await run_in_threadpool(lambda: versions.diff_table(got, lang, mask=mask))
+        data = await run_in_threadpool(table_xlsx, DATASETS[name].title, headers, rows)
+    day = await run_in_threadpool(_data_day, name, span[1])
+    fallback = download_name(f"{name}_v{span[0]}-v{span[1]}", day, kind)
+    return _attachment(data, download_name(title, day, kind), KINDS[kind], fallback)
+
+
 ROUTES = [
     Route("/api/report/weekly.{kind}", weekly_report, methods=["GET"]),
     Route("/api/drill.{kind}", drill_download, methods=["GET"]),
@@ -510,6 +539,7 @@ ROUTES = [
     Route("/api/prefilled/{dataset}.xlsx", prefilled, methods=["GET"]),
     Route("/api/original/{dataset}/{version}", original, methods=["GET"]),
     Route("/api/export/{dataset}.{kind}", export, methods=["GET"]),
+    Route("/api/diff/{dataset}/{span}.{kind}", diff_download, methods=["GET"]),
 ]
 
 

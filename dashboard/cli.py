@@ -1,7 +1,7 @@
 """The command line: ``python -m dashboard COMMAND``.
 
 For the office's admin and for scripts: import a ledger, export or template
-one, see and roll back versions, load the demo, migrate, back up and restore,
+one, see, compare and roll back versions, load the demo, migrate, back up and restore,
 verify the audit chain, serve, check the installation (doctor). There is no
 command that edits or deletes audit rows. Every command but ``doctor`` (which only looks)
 migrates the database first (idempotent), so a newcomer's first command just
@@ -23,12 +23,13 @@ import traceback
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from dashboard import clock
-from dashboard.contract import DATASETS, Mode
-from dashboard.i18n import both, t
+from dashboard.contract import DATASETS, Dataset, Mode, get_dataset
+from dashboard.i18n import MISSING, both, t
 from dashboard.ingest import CheckCrashed, Problem
 from dashboard.settings import get_settings
 
@@ -178,7 +179,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         result = storage.import_file(
             engine, name, data, path.name, mode=mode, user=_actor(args), dry_run=args.dry_run,
-            scope=_account_scope(engine, args.user),
+            scope=_account_scope(engine, args.user), note=args.note,
         )  # the import audits itself
     except UnreadableFile as exc:
         raise UsageError(f"{exc.message}\n{exc.message_en}") from None
@@ -642,6 +643,50 @@ def cmd_report(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------
 
 
+def _row_text(ds: Dataset, row: dict[str, str | None]) -> str:
+    """A row as 'header=value' pairs, empty cells left out."""
+    return ", ".join(f"{c.header}={row[c.name]}" for c in ds.columns if row.get(c.name) not in (None, ""))
+
+
+def format_diff(ds: Dataset, got: dict[str, Any]) -> str:
+    """The diff as text: a summary line, then '+' added, '-' removed, '~' changed cells (old → new)."""
+    lines = [
+        _pair(
+            "cli.diff.summary", " / ", name=ds.name, old=got["from"], new=got["to"],
+            added=len(got["added"]), removed=len(got["removed"]),
+            changed=len({c["key"] for c in got["changed"]}),
+        )
+    ]  # fmt: skip
+    key_of = partial(_key_text, ds)
+    lines += [f"+ {key_of(r)}  {_row_text(ds, r)}" for r in got["added"]]
+    lines += [f"- {key_of(r)}  {_row_text(ds, r)}" for r in got["removed"]]
+    for c in got["changed"]:
+        old, new = (MISSING if v is None else v for v in (c["old"], c["new"]))
+        lines.append(f"~ {c['key']}  {ds.column(c['column']).header}: {old} → {new}")
+    return "\n".join(lines)
+
+
+def _key_text(ds: Dataset, row: dict[str, str | None]) -> str:
+    return " / ".join(row[k] or "" for k in ds.key)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from dashboard.store import diff, storage
+
+    name = _dataset_name(args.dataset)
+    engine = _engine()
+    numbers = {v.number for v in storage.list_versions(engine, name)}
+    for number in (args.v1, args.v2):
+        if number != 0 and number not in numbers:
+            raise UsageError(_no_version(name, number, numbers))
+    got = diff.diff_versions(engine, name, args.v1, args.v2).to_json()
+    if args.json:
+        _say(json.dumps(got, ensure_ascii=False))
+    else:
+        _say(format_diff(get_dataset(name), got))
+    return OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     names = ", ".join(DATASETS)
     p = argparse.ArgumentParser(
@@ -665,6 +710,9 @@ def build_parser() -> argparse.ArgumentParser:
         "sheet); nothing is written when the import is accepted",
     )
     s.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the marks (default zh)")
+    s.add_argument(
+        "--note", default="", metavar="TEXT", help="更新说明: what this upload changes, kept with the version"
+    )
     s.set_defaults(func=cmd_import)
 
     s = sub.add_parser("export", help="current (or an earlier) version as CSV or XLSX for Excel")
@@ -704,6 +752,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("version", type=int)
     s.add_argument("--user", default="cli", help="recorded with the new version (default: cli)")
     s.set_defaults(func=cmd_rollback)
+
+    s = sub.add_parser("diff", help="what changed from version V1 to V2: rows added, removed, cells old→new")
+    s.add_argument("dataset", help=names)
+    s.add_argument("v1", type=int, help="the version compared from (0: before the first)")
+    s.add_argument("v2", type=int, help="the version compared to")
+    s.add_argument("--json", action="store_true", help='{"added": [rows], "removed": [rows], "changed": '
+                   '[{"key", "column", "old", "new"}]}, values as the export writes them')
+    s.set_defaults(func=cmd_diff)
 
     s = sub.add_parser("demo", help="load the demo ledgers (dates moved to today)")
     s.add_argument("--if-empty", action="store_true", help="do nothing when any version exists")

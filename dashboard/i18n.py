@@ -1903,3 +1903,63 @@ CATALOGUE |= {
         "Round #{round} ({dataset}) passed its deadline {deadline}; {n} scope(s) have not reported: {scopes}",
     ),
 }
+
+
+# diffprop: what each version changed (/history/<dataset>/<version>, `diff`) and the property page
+# (/property/<id>, 一户一档).
+CATALOGUE |= {
+    "cli.diff.summary": _s(
+        "{name} 版本 {old} → {new}：新增 {added} 行，删除 {removed} 行，修改 {changed} 行",
+        "{name} version {old} → {new}: {added} added, {removed} removed, {changed} changed",
+    ),
+    "version.title": _s("版本变更", "Version changes"),
+    "version.heading": _s("{title} · 版本 {version}", "{title} · version {version}"),
+    "version.heading_compare": _s("{title} · 版本 {old} → {new}", "{title} · versions {old} → {new}"),
+    "version.summary": _s(
+        "新增 {added} 行，删除 {removed} 行，修改 {changed} 行",
+        "{added} added, {removed} removed, {changed} changed",
+    ),
+    "version.more": _s("另有 {n} 条", "{n} more"),
+    "version.restored": _s("恢复", "Restore"),
+    "version.note": _s("更新说明", "Update note"),
+    "version.note_hint": _s(
+        "更新说明（选填）：这次更新了什么", "Update note (optional): what this upload changes"
+    ),
+    "version.corrections": _s("页面更正", "Corrected on the page"),
+    "version.added": _s("新增的行", "Rows added"),
+    "version.removed": _s("删除的行", "Rows removed"),
+    "version.changed": _s("修改的内容", "Cells changed"),
+    "version.col.column": _s("列", "Column"),
+    "version.col.old": _s("原值", "Was"),
+    "version.col.new": _s("新值", "Now"),
+    "version.col.change": _s("变更", "Change"),
+    "version.col.columns": _s("变更列", "Changed columns"),
+    "version.change.added": _s("新增", "added"),
+    "version.change.removed": _s("删除", "removed"),
+    "version.change.before": _s("修改前", "before"),
+    "version.change.after": _s("修改后", "after"),
+    "version.download": _s("下载全部变更：", "Download every change:"),
+    "version.not_found": _s("没有这个版本。", "There is no such version."),
+    "version.nothing": _s("两个版本内容相同。", "The two versions hold the same rows."),
+    "version.previous": _s("上一版本", "Previous version"),
+    "version.next": _s("下一版本", "Next version"),
+    "version.vs_latest": _s("与最新版本比较", "Compare with the latest"),
+    "version.compare_with": _s("与另一版本比较…", "Compare with another version…"),
+    "version.yes": _s("是", "yes"),
+    "version.no": _s("否", "no"),
+    "version.back": _s("返回版本历史", "Back to the history"),
+    "property.title": _s("一户一档", "Property file"),
+    "property.heading": _s("{pid} · 一户一档", "{pid} · property file"),
+    "property.current": _s("当前信息", "Current record"),
+    "property.gone": _s("该房产已不在当前台账中。", "This property is no longer in the current ledger."),
+    "property.not_found": _s("台账中没有房产 {pid}。", "No property {pid} in the ledger."),
+    "property.timeline": _s("状态变化", "Timeline"),
+    "property.col.change": _s("变化", "What changed"),
+    "property.first": _s("首次录入：{status}", "First recorded: {status}"),
+    "property.again": _s("重新录入：{status}", "Recorded again: {status}"),
+    "property.change": _s("{column}：{old} → {new}", "{column}: {old} → {new}"),
+    "property.same": _s("无变化", "no change"),
+    "property.removed": _s("从台账中删除", "removed from the ledger"),
+    "property.key_household": _s("重点户", "Key household"),
+    "property.back": _s("返回战果图", "Back to the demolition board"),
+}

@@ -470,6 +470,7 @@ AUDITOR_REFUSED_ROUTES = [
     ("get", "/api/upload/abc/errors.csv"),
     ("get", "/api/template/demolition.csv"),
     ("get", "/api/original/demolition/1"),
+    ("get", "/api/diff/demolition/0..1.csv"),
     ("get", "/api/export/demolition.csv"),
     ("get", "/api/report/weekly.docx"),
     ("get", "/api/upload/abc/marked.xlsx"),

@@ -19,7 +19,7 @@ import pytest
 import reflex as rx
 from reflex_components_core.react_router.dom import ReactRouterLink
 
-from dashboard.pages import audit, history, kiosk, upload, users
+from dashboard.pages import audit, history, kiosk, upload, users, version
 from dashboard.state.auth import Session
 
 
@@ -54,9 +54,22 @@ def test_the_upload_page_templates_and_error_report_download_on_click() -> None:
 
 def test_the_history_page_exports_and_originals_download_on_click() -> None:
     found = downloads(history.page())
-    # the current ledgers (CSV, XLSX); each version's original file and its data (CSV, XLSX)
-    assert len(found) == 2 * 8 + 3
-    assert set(found.values()) == {"true"}, found
+    # each version's own page (what it changed) opens in the app; everything else downloads:
+    # the current ledgers (CSV, XLSX), each version's original file and its data (CSV, XLSX)
+    in_app = [href for href, reload in found.items() if reload != "true"]
+    assert len(in_app) == 1 and "page_href" in in_app[0], found
+    assert len(found) == 2 * 8 + 3 + 1
+
+
+def test_the_version_page_offers_the_whole_diff_as_downloads_and_moves_between_versions_in_app() -> None:
+    found = downloads(version.page())
+    files = {
+        href: reload
+        for href, reload in found.items()
+        if href.endswith(("csv_href_rx_state_", "xlsx_href_rx_state_"))
+    }
+    assert len(files) == 2 and set(files.values()) == {"true"}, found
+    assert len(found) == 5  # previous, next, compare with the latest: pages of the app
 
 
 @pytest.mark.parametrize(

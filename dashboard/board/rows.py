@@ -7,7 +7,7 @@ strings a page shows: enum labels, dates, "剩 5 天", "今年活动 6 / 目标 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from dashboard import contract, i18n
 from dashboard.board.views import BrandCard, ExpiryRow, GridCell, GridGroup, MeetingRow, OrgRow, TaskRow
@@ -91,6 +91,7 @@ def grid_group(group: dict[str, Any], lang: str) -> GridGroup:
                 title=" · ".join(
                     str(v or i18n.MISSING) for v in (c.get("property_id"), c.get("household"), status)
                 ),
+                href="/property/" + quote(str(c.get("property_id") or ""), safe=""),
             )
         )
     hidden = int(group.get("hidden") or 0)

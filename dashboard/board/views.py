@@ -96,6 +96,7 @@ class GridCell:
 
     css: str = "cell"  # "cell s-<status code>" (+ " key" for a key household)
     title: str = ""  # "DX-001 · 李** · 已拆除"
+    href: str = ""  # the property's own page (一户一档): /property/<id>
 
 
 @dataclass

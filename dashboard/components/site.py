@@ -24,6 +24,7 @@ from dashboard.state.notify import NotifyAdmin
 from dashboard.state.prefs import Prefs
 from dashboard.state.report import KioskAdmin, Screen, WeeklyReport
 from dashboard.state.rounds import MyRounds, RoundsAdmin
+from dashboard.state.versions import PropertyPage, VersionPage
 
 Event = EventSpec | rx.event.EventHandler
 
@@ -74,6 +75,9 @@ PAGES: tuple[Page, ...] = (
          load=(WeeklyReport.load,), relang=(WeeklyReport.load,)),
     Page("upload", "/upload", "nav.upload", Role.EDITOR, nav="staff", load=(MyRounds.load,)),
     Page("history", "/history", "nav.history", Role.EDITOR, nav="staff", load=(History.load,)),
+    # What a version changed (or two compared, <v1>..<v2>); 一户一档, opened from the 战果图.
+    Page("version", "/history/[ledger]/[span]", "version.title", Role.EDITOR, load=(VersionPage.load,)),
+    Page("property", "/property/[house_id]", "property.title", load=(PropertyPage.load,)),
     Page("audit", "/audit", "nav.audit", Role.AUDITOR, nav="staff", load=(AuditLog.load,)),
     Page("users", "/users", "nav.users", Role.ADMIN, nav="staff", load=(Accounts.load,)),
     Page("kiosk", "/kiosk", "kiosk.title", Role.ADMIN, nav="staff", nav_label="nav.kiosk",

@@ -12,7 +12,6 @@ from dashboard.board import BrandCard, ExpiryRow, GridCell, GridGroup, MeetingRo
 from dashboard.components.layout import data_value, ui
 from dashboard.insights import PROPERTY_STATUS_COLOURS
 from dashboard.state.board import Board
-from dashboard.state.drill import Drill
 
 
 def more_note(text: rx.Var) -> rx.Component:
@@ -141,9 +140,9 @@ def brand_cards() -> rx.Component:
 
 
 def _cell(cell: GridCell) -> rx.Component:
-    # A plain div with a class and a native title (no per-cell style, no Radix tooltip):
-    # hundreds of cells stay cheap to send and to draw.
-    return rx.el.div(class_name=cell.css, title=cell.title, on_click=Drill.show_cell(cell.title))
+    # A plain link with a class and a native title (no per-cell style, no Radix tooltip):
+    # hundreds of cells stay cheap to send and to draw. It opens the property's page (一户一档).
+    return rx.el.a(class_name=cell.css, title=cell.title, href=cell.href)
 
 
 def _status_colours() -> rx.Component:

@@ -26,7 +26,7 @@ HEADERS = [
 def row(r: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(pick(r["title"], r["title_en"])),
-        rx.table.cell(r["number"]),
+        rx.table.cell(rx.link(r["number"], href=r["page_href"], class_name="version-link")),
         rx.table.cell(r["time"]),
         rx.table.cell(r["user"], class_name="dv"),
         rx.table.cell(rx.link(r["file"], href=r["href"], class_name="original dv", reload_document=True)),
@@ -35,6 +35,7 @@ def row(r: rx.Var) -> rx.Component:
             r["counts"],
             " ",
             pick(r["restored"], r["restored_en"]),
+            rx.cond(r["note"] != "", rx.text(r["note"], size="1", class_name="version-note dv")),
             rx.cond(
                 r["corrections"] != "",
                 rx.text(pick(r["corrections"], r["corrections_en"]), size="1", class_name="corrections dv"),

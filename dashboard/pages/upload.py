@@ -176,6 +176,14 @@ def accepted() -> rx.Component:
             id="upload-moves",
         ),
         _sample(),
+        rx.text_area(
+            value=Upload.note,
+            on_change=Upload.set_note,
+            placeholder=label("version.note_hint"),
+            max_length=500,
+            rows="2",
+            id="upload-note",
+        ),
         rx.flex(
             rx.button(
                 label("staff.upload.confirm"),

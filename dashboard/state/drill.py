@@ -106,13 +106,6 @@ class Drill(rx.State):
         await self._show(chart_id, label, lang, filters)
 
     @rx.event
-    async def show_cell(self, cell_title: str):  # noqa: ANN201
-        """A click on a property of the 战果图: its title starts with the property id."""
-        lang = valid_lang((await self.get_state(Prefs)).lang)
-        filters = Filters.from_query(self.router.url.query_parameters)
-        await self._show("demolition_grid", cell_title.split(" · ")[0], lang, filters)
-
-    @rx.event
     def set_is_open(self, value: bool) -> None:
         self.is_open = value
 

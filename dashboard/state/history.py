@@ -92,6 +92,8 @@ def _version_row(v: storage.VersionInfo) -> dict[str, str]:
         "corrections": corrections[0],
         "corrections_en": corrections[1],
         "href": f"/api/original/{v.dataset}/{v.number}",
+        "page_href": f"/history/{v.dataset}/{v.number}",  # what this version changed
+        "note": v.note,
         "csv_href": f"/api/export/{v.dataset}.csv?version={v.number}",
         "xlsx_href": f"/api/export/{v.dataset}.xlsx?version={v.number}",
     }

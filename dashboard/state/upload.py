@@ -108,6 +108,7 @@ COLLECT_JS = """
 SCRIPT_KEYS = ("staff.upload.no_file", "staff.upload.network", "staff.upload.aborted")
 
 MAX_EDITS = uploads.SHOWN_ERRORS
+NOTE_LIMIT = 500  # characters of 更新说明 kept
 
 
 def chosen_name(value: str) -> str:
@@ -232,8 +233,10 @@ class Upload(rx.State):
     ignored: list[str] = rx.field(default_factory=list)
     corrections: list[dict[str, str]] = rx.field(default_factory=list)  # {"zh", "en"}
     fixable: int = 0  # errors with an input for their cell
+    note: str = ""  # 更新说明 typed before confirming, kept with the version
 
     def _clear(self) -> None:
+        self.note = ""
         self.pending = self.checked_dataset = self.file_name = ""
         self.counts = self.counts_en = self.message = self.message_en = ""
         self.accepted, self.error_count, self.removed, self.fixable = False, 0, 0, 0
@@ -246,6 +249,10 @@ class Upload(rx.State):
 
     def _done(self, key: str, **fmt: object) -> None:
         self.done, self.done_en = i18n.both(key, **fmt)
+
+    @rx.event
+    def set_note(self, value: str) -> None:
+        self.note = value[:NOTE_LIMIT]
 
     @rx.event
     def set_dataset(self, value: str) -> None:
@@ -404,7 +411,7 @@ class Upload(rx.State):
         try:
             actor = Actor(who.name, client_address(self))
             result = await asyncio.to_thread(
-                uploads.confirm, engine(), data_dir, self.pending, actor, who.scope
+                uploads.confirm, engine(), data_dir, self.pending, actor, who.scope, self.note[:NOTE_LIMIT]
             )  # the account's scope as it is now, not as it was at the check
         except uploads.PendingNotFound:
             self._say("staff.upload.not_found")

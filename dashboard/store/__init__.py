@@ -92,5 +92,11 @@ _PUBLIC: dict[str, str] = {
     "mark_workbook": "marked",
     "report_problems": "marked",
     "template_xlsx": "uploads",
+    "VersionDiff": "diff",
+    "KeyState": "diff",
+    "diff_versions": "diff",
+    "version_changes": "diff",
+    "key_history": "diff",
+    "key_texts": "diff",
 }
 __all__, __getattr__ = exports(__name__, _PUBLIC)

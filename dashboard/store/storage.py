@@ -96,6 +96,7 @@ class VersionInfo:
     id: int
     corrections: list[Correction] = field(default_factory=list)  # cells fixed on the upload page
     scope: str = ""  # the scope it was made under (contract.scopes text); "" = office-wide
+    note: str = ""  # the uploader's 更新说明
 
 
 @dataclass
@@ -249,6 +250,7 @@ def import_file(
     corrections: Sequence[Correction] = (),
     at: datetime | None = None,
     scope: Scope | None = None,
+    note: str = "",
 ) -> ImportResult:
     """Read, validate and store one upload as a new version: all or nothing.
 
@@ -260,7 +262,8 @@ def import_file(
     nothing written. Datasets with foreign keys are validated inside the
     import's transaction, against the referenced keys as they are then.
     ``corrections`` (cells fixed on the upload page) are applied to the rows
-    as read; the version keeps ``data`` unchanged and the list of corrections.
+    as read; the version keeps ``data`` unchanged and the list of corrections. ``note``: the
+    uploader's 更新说明, kept with the version.
 
     ``at`` stamps the version with a past time instead of now: only the demo
     loader, which replays weeks of uploads (:mod:`dashboard.demo.history`),
@@ -272,7 +275,7 @@ def import_file(
     """
     return import_table(
         engine, dataset, read_table(data, file_name), data, file_name,
-        mode=mode, user=user, dry_run=dry_run, corrections=corrections, at=at, scope=scope,
+        mode=mode, user=user, dry_run=dry_run, corrections=corrections, at=at, scope=scope, note=note,
     )  # fmt: skip
 
 
@@ -289,6 +292,7 @@ def import_table(
     corrections: Sequence[Correction] = (),
     at: datetime | None = None,
     scope: Scope | None = None,
+    note: str = "",
 ) -> ImportResult:
     """:func:`import_file` for a file already read (``raw = read_table(data)``): read once per check."""
     ds = get_dataset(dataset)
@@ -296,7 +300,7 @@ def import_table(
     raw = corr.apply(raw, corrections)
     upload = _Upload(
         who=as_actor(user), file_name=file_name, data=data, corrections=list(corrections), at=at,
-        scope=scope,
+        scope=scope, note=note.strip(),
     )
     if scope is not None and not covers(ds.name, scope.kind):  # an office-wide ledger, or another kind's
         result = _refused(ds, _outside_dataset(ds, scope), 0, dry_run)
@@ -701,6 +705,7 @@ class _Upload:
     corrections: list[Correction] = field(default_factory=list)
     at: datetime | None = None  # the version's time when not now (the demo's replayed history)
     scope: Scope | None = None  # a scoped editor's upload
+    note: str = ""  # the uploader's 更新说明
 
     def __post_init__(self) -> None:
         if self.at is not None and self.at.tzinfo is None:
@@ -833,6 +838,7 @@ def _write_version(
                 else None
             ),
             scope=scope_text(upload.scope),
+            note=upload.note or None,
         )
         .returning(_VERSION.c.id)
     ).scalar_one()
@@ -1115,6 +1121,7 @@ def _info(row: Any) -> VersionInfo:
         id=row.id,
         corrections=[Correction.from_json(c) for c in json.loads(row.corrections or "[]")],
         scope=getattr(row, "scope", "") or "",
+        note=row.note or "",
     )
 
 

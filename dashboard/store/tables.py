@@ -49,6 +49,8 @@ class DatasetVersion(SQLModel, table=True):
     corrections: str | None = Field(default=None, sa_type=sa.Text)
     # The scope it was made under (contract.scopes ``community=…``); '' = office-wide.
     scope: str = Field(default="", sa_type=sa.String(2000), sa_column_kwargs={"server_default": ""})
+    # The uploader's 更新说明 typed at confirm (or `import --note`); NULL: none.
+    note: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class VersionFile(SQLModel, table=True):

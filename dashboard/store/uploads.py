@@ -300,16 +300,21 @@ def _pending_bytes(data_dir: Path, report: Report) -> bytes:
 
 
 def confirm(
-    engine: Engine, data_dir: Path, pending_id: str, user: Actor | str, scope: Scope | None = None
+    engine: Engine,
+    data_dir: Path,
+    pending_id: str,
+    user: Actor | str,
+    scope: Scope | None = None,
+    note: str = "",
 ) -> storage.ImportResult:
     """Import the pending bytes with their corrections for real (checked again: the data may have
-    moved on; ``scope``: the confirming account's, as it is now). Either way the pending upload is
-    done; the import audits itself."""
+    moved on; ``scope``: the confirming account's, as it is now), with the uploader's 更新说明
+    ``note``. Either way the pending upload is done; the import audits itself."""
     report = load_report(data_dir, pending_id, user)
     data = _pending_bytes(data_dir, report)
     result = storage.import_file(
         engine, report.dataset, data, report.file_name, user=user, corrections=report.correction_list(),
-        scope=scope,
+        scope=scope, note=note,
     )  # fmt: skip
     shutil.rmtree(data_dir / "pending" / report.id, ignore_errors=True)
     return result
