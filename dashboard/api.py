@@ -501,8 +501,7 @@ async def diff_download(request: Request, who: Identity) -> Response:
     """Every change between two versions (``/api/diff/<dataset>/<v1>..<v2>.csv|xlsx``) as one table,
     headers in ``?lang``; 户主 masked but for admins. The version page lists only the first ones."""
     from dashboard.board import versions
-    from dashboard.store.diff import diff_versions
-    from dashboard.store.xlsx import download_name, table_xlsx
+    from dashboard.store import diff_versions, download_name, table_xlsx
 
     name = _dataset_or_404(request)
     kind = request.path_params["kind"]

@@ -19,9 +19,18 @@ from sqlalchemy.engine import Engine
 
 from dashboard import clock, i18n
 from dashboard.contract import DATASETS, ColType, Dataset, get_dataset
-from dashboard.store.diff import KeyState, VersionDiff, diff_versions, key_history
-from dashboard.store.export import BOM, TRUE_LABEL, make_inert, to_text_frame
-from dashboard.store.storage import VersionInfo, list_versions
+from dashboard.store import (
+    BOM,
+    KeyState,
+    VersionDiff,
+    VersionInfo,
+    diff_versions,
+    key_history,
+    list_versions,
+    make_inert,
+    to_text_frame,
+)
+from dashboard.store.export import TRUE_LABEL
 
 SHOWN = 200  # rows (and changed cells) listed on the page; the download has them all
 

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 import reflex as rx
 
-from dashboard.accounts.auth import Role
+from dashboard.accounts import Role
 from dashboard.board import versions
 from dashboard.state.auth import engine, require
 from dashboard.state.history import corrections_both

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard.contract import Dataset, get_dataset
-from dashboard.ingest.frames import coerce_types, typed_empty
+from dashboard.ingest import coerce_types, typed_empty
 from dashboard.store.export import to_text_frame
 from dashboard.store.storage import (
     _VERSION,
