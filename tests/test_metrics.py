@@ -295,6 +295,9 @@ def test_every_kpi_of_empty_ledgers_without_crashing() -> None:
         "demolished_rate",
         "time_progress",
         "progress_gap",
+        "org_life_rate",
+        "org_life_gap_orgs",
+        "org_life_attendance",
     ]
     for k in got:
         assert k.level == "ok"

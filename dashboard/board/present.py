@@ -23,8 +23,9 @@ from dashboard.board.views import (
     WarningRow,
 )
 from dashboard.board.warnings import warning_row
+from dashboard.charts import org_life as org_life_text
 from dashboard.charts import registry
-from dashboard.insights import metrics, warnings
+from dashboard.insights import metrics, org_life, warnings
 from dashboard.insights.filters import FILTER_KEYS, Filters
 from dashboard.insights.filters import options as filter_choices
 from dashboard.insights.metrics import Frames
@@ -35,6 +36,7 @@ BOARD_DATASETS: dict[str, tuple[str, ...]] = {
     "elections": ("elections",),
     "brands": ("brands", "activities"),
     "demolition": ("demolition", "milestones", "meetings"),
+    "org_life": ("org_life", "elections"),
 }
 
 # Rows beyond these are summarised as "另有 N 条未显示" so a city-sized ledger
@@ -79,6 +81,7 @@ KPI_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "board.demolition",
         ("signed_rate", "vacated_rate", "demolished_rate", "time_progress", "progress_gap"),
     ),
+    ("board.org_life", ("org_life_rate", "org_life_gap_orgs", "org_life_attendance")),
 )
 
 
@@ -87,7 +90,9 @@ def _kpi_sub(k: metrics.Kpi, lang: str) -> str:
     d = k.detail
     if k.id == "time_progress":
         return "" if d.get("day") is None else i18n.t("day_n_of", lang, day=d["day"], days=d.get("days"))
-    for num, den in (("count", "total"), ("completed", "total"), ("covered", "communities")):
+    pairs = (("count", "total"), ("completed", "total"), ("covered", "communities"))
+    pairs += (("held", "due"), ("orgs_gap", "orgs"), ("attended", "expected"))  # 组织生活
+    for num, den in pairs:
         if d.get(num) is not None and d.get(den) is not None:
             return f"{i18n.fmt_int(d[num], lang)} / {i18n.fmt_int(d[den], lang)}"
     return ""
@@ -145,6 +150,18 @@ def _grid(view: BoardView, snapshot: Snapshot, lang: str) -> None:
     ]
 
 
+def _org_life(view: BoardView, snapshot: Snapshot, lang: str) -> None:
+    """The compliance grid: the worst GRID_ROWS organisations, "另有 N 条" for the rest."""
+    got = org_life.grid(snapshot.current, snapshot.today)
+    view.org_life_columns = [org_life_text.period_short(c["period"], lang) for c in got["columns"]]
+    view.org_life_rows = [board_rows.org_life_row(r, lang) for r in got["rows"]]
+    view.org_life_more = _more(got["total"], len(view.org_life_rows), lang)
+    view.org_life_legend = [
+        Swatch(label=i18n.t(f"org_life.status.{s}", lang), colour=colour)
+        for s, colour in org_life.STATUS_COLOURS.items()
+    ]
+
+
 def filter_options(frames: Frames) -> tuple[dict[str, list[str]], list[str]]:
     """The filter bar's choices from the unfiltered data, and the filters to type instead.
 
@@ -174,6 +191,7 @@ _EXTRAS: dict[str, Callable[[BoardView, Snapshot, str], None]] = {
     "elections": _elections,
     "brands": _brands,
     "demolition": _grid,
+    "org_life": _org_life,
 }
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from dashboard import contract, i18n
 from dashboard.board.views import WarningRow
+from dashboard.charts import org_life as org_life_text
 from dashboard.insights import warnings
 from dashboard.insights.warnings import Warning
 from dashboard.store.export import BOM, make_inert
@@ -30,6 +31,12 @@ _PARAMS: dict[str, Callable[[Any, str], str]] = {
     "expected": i18n.fmt_int,
     "stage": lambda code, lang: i18n.enum_label(contract.ELECTION_STAGE, code, lang),
     "dataset": lambda name, lang: i18n.dataset_title(contract.get_dataset(name), lang),
+    # 组织生活: the meeting types missing, the period(s) they were due in
+    "types": org_life_text.types_text,
+    "period": org_life_text.period_text,
+    "periods": lambda codes, lang: i18n.t("sep.list", lang).join(
+        org_life_text.period_text(c, lang) for c in codes
+    ),
 }
 
 

@@ -19,6 +19,7 @@ BOARD_FILTERS: dict[str, tuple[str, ...]] = {
     "elections": ("community", "org_type", "from", "to"),
     "brands": ("community", "from", "to"),
     "demolition": ("party_group", "category", "phase", "from", "to"),
+    "org_life": ("org_type", "meeting_type"),
 }
 
 

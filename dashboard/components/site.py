@@ -68,6 +68,7 @@ PAGES: tuple[Page, ...] = (
     _board("elections", "/elections"),
     _board("brands", "/brands"),
     _board("demolition", "/demolition"),
+    _board("org_life", "/org-life"),
     Page("report", "/report", "app.page.report", nav="staff", nav_label="nav.report",
          load=(WeeklyReport.load,), relang=(WeeklyReport.load,)),
     Page("upload", "/upload", "nav.upload", Role.EDITOR, nav="staff"),

@@ -82,11 +82,23 @@ _PUBLIC: dict[str, str] = {
     "term_warnings": "warnings",
     "term_calendar": "warnings",
     "evaluate": "warnings",
+    "org_life_warnings": "warnings",
+    # 组织生活 (org_life): the rhythm each organisation owes, and what it held
+    "RHYTHM": "org_life",
+    "Period": "org_life",
+    "periods": "org_life",
+    "compliance": "org_life",
+    "org_life_grid": "org_life",
+    "cell_meetings": "org_life",
 }
 __all__ = sorted(_PUBLIC)
 
 
+# Names re-exported under another name than the module's own (the grid is not the property grid).
+_ALIASES: dict[str, str] = {"org_life_grid": "grid"}
+
+
 def __getattr__(name: str) -> Any:
     if name in _PUBLIC:
-        return getattr(import_module(f"{__name__}.{_PUBLIC[name]}"), name)
+        return getattr(import_module(f"{__name__}.{_PUBLIC[name]}"), _ALIASES.get(name, name))
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,6 +12,9 @@ What each filter narrows:
 - org_type: elections.org_type (code).
 - party_group / category: demolition.party_group / demolition.category (户类).
 - phase: milestones.phase.
+- meeting_type: org_life.type (code): the board counts only that type against its rhythm
+  (carried on the org_life frame as ``attrs[org_life.TYPES_ATTR]``). community and org_type
+  also narrow org_life to the organisations they keep.
 - from / to (dates, inclusive): activities.date, meetings.date,
   elections.completed_date, demolition.signed_date (rows without that date drop out).
 
@@ -34,8 +37,18 @@ import pandas as pd
 
 from dashboard import contract
 from dashboard.insights.metrics import Frames, at_least, community_name, frame
+from dashboard.insights.org_life import TYPES_ATTR, cell_meetings
 
-FILTER_KEYS: tuple[str, ...] = ("community", "org_type", "party_group", "category", "phase", "from", "to")
+FILTER_KEYS: tuple[str, ...] = (
+    "community",
+    "org_type",
+    "party_group",
+    "category",
+    "phase",
+    "from",
+    "to",
+    "meeting_type",
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,7 @@ class Filters:
     phase: int | None = None
     start: date | None = None  # query key "from"
     end: date | None = None  # query key "to"
+    meeting_type: str | None = None  # org_life.type code
 
     @classmethod
     def from_query(cls, params: Mapping[str, str]) -> Filters:
@@ -65,6 +79,7 @@ class Filters:
                 return None
 
         org_type = str(params.get("org_type") or "").strip()
+        meeting_type = str(params.get("meeting_type") or "").strip()
         community = str(params.get("community") or "").strip()[:100]
         return cls(
             community=community or None,
@@ -74,6 +89,7 @@ class Filters:
             phase=num("phase", 1, 3),
             start=day("from"),
             end=day("to"),
+            meeting_type=meeting_type if meeting_type in contract.ORG_LIFE_TYPE.codes else None,
         )
 
     @property
@@ -138,6 +154,11 @@ class Filters:
             ):
                 d = out[name][col]
                 keep(name, (d >= lo) & (d <= hi))
+        if self.community is not None or self.org_type is not None:
+            keep("org_life", out["org_life"]["org_code"].isin(set(out["elections"]["org_code"])))
+        if self.meeting_type is not None:
+            keep("org_life", out["org_life"]["type"].eq(self.meeting_type))
+            out["org_life"].attrs[TYPES_ATTR] = (self.meeting_type,)  # a fresh frame: keep() copied
         return out
 
 
@@ -154,6 +175,7 @@ def options(frames: Mapping[str, pd.DataFrame]) -> dict[str, list[str]]:
         "party_group": [str(int(v)) for v in sorted(dem["party_group"].dropna().unique())],
         "category": [str(int(v)) for v in sorted(dem["category"].dropna().unique())],
         "phase": [str(int(v)) for v in sorted(ms["phase"].dropna().unique())],
+        "meeting_type": list(contract.ORG_LIFE_TYPE.codes),
     }
 
 
@@ -168,7 +190,7 @@ class DrillSpec:
     dataset: str
     column: str
     kind: str  # "enum": equal code; "at_least": ordered enum at or past; "int": party group/category n;
-    # "key": the property id
+    # "key": the property id; "org_period": an org_life grid cell, "<org_code> <period>"
 
 
 def _enum_for(dataset: str, column: str) -> contract.Enum:
@@ -185,6 +207,8 @@ DRILLS: dict[str, DrillSpec] = {
     "demolition_by_category": DrillSpec("demolition", "category", "int"),
     "demolition_by_group": DrillSpec("demolition", "party_group", "int"),
     "demolition_grid": DrillSpec("demolition", "property_id", "key"),
+    "org_life_by_org_type": DrillSpec("elections", "org_type", "enum"),
+    "org_life_grid": DrillSpec("org_life", "org_code", "org_period"),
 }
 
 
@@ -206,6 +230,9 @@ def drill(
         return None
     rows = frame(frames, spec.dataset)
     values = rows[spec.column]
+    if spec.kind == "org_period":  # "ORG-001 2026-03": that organisation's meetings in that period
+        org_code, _, period = str(value).strip().rpartition(" ")
+        return spec.dataset, cell_meetings(frames, org_code.strip(), period)
     if spec.kind == "key":
         mask = values.eq(str(value))
     elif spec.kind == "int":

@@ -20,6 +20,7 @@ Definitions (the formula texts in ``dashboard.i18n`` say the same):
 - 时间进度: day N of CAMPAIGN_DAYS, N = today − campaign start + 1 clipped to
   0..100, as N/100; campaign start = earliest milestones planned_start.
 - 进度差: (签约率 − 时间进度) × 100 in pp; warn below 0, bad below −10.
+- 组织生活达标率 / 有缺项的组织 / 组织生活到会率: see ``dashboard.insights.org_life``.
 - Deltas: the same KPI on the previous version of its dataset(s).
 """
 
@@ -35,6 +36,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from dashboard import contract
+from dashboard.insights import org_life
 from dashboard.store.export import mask_name
 
 Frames = dict[str, pd.DataFrame]
@@ -46,6 +48,7 @@ TERM_WARN_DAYS = 180
 PACE_WINDOW_DAYS = 7
 GAP_BAD_PP = -10.0
 MAX_POINTS = 400  # time series longer than this are thinned to weekly, then monthly
+ORG_LIFE_RATE_BAD = 0.9  # 组织生活达标率 below this: "bad" (below 100%: "warn")
 GRID_LIMIT = 500  # property cells drawn one by one up to this many; above, aggregated/capped
 
 # Status colours shared by the property grid (HTML) and the charts: a sequence
@@ -155,6 +158,10 @@ _DEFS: tuple[_Def, ...] = (
     _Def("demolished_rate", "pct", ("demolition",)),
     _Def("time_progress", "pct", ("milestones",)),
     _Def("progress_gap", "pp", ("demolition", "milestones")),
+    # 组织生活 (insights.org_life): 达标率, organisations with a gap, 到会率
+    _Def("org_life_rate", "pct", ("org_life", "elections")),
+    _Def("org_life_gap_orgs", "count", ("org_life", "elections")),
+    _Def("org_life_attendance", "pct", ("org_life", "elections")),
 )
 
 _Values = dict[str, tuple[float | None, dict[str, Any]]]
@@ -222,6 +229,8 @@ def _values(frames: Mapping[str, pd.DataFrame], today: date) -> _Values:
     signed = out["signed_rate"][0]
     gap = None if signed is None or time is None else (signed - time) * 100
     out["progress_gap"] = (gap, {"signed": signed, "time": time})
+
+    out.update(org_life.kpi_values(frames, today))
     return out
 
 
@@ -234,6 +243,10 @@ def _level(kid: str, value: float | None, frames: Mapping[str, pd.DataFrame], to
         el = frame(frames, "elections")
         late = el["planned_date"].lt(_ts(today)).fillna(False) & el["stage"].ne("completed").fillna(True)
         return "warn" if bool(late.any()) else "ok"
+    if kid == "org_life_rate":
+        return "bad" if value < ORG_LIFE_RATE_BAD else "warn" if value < 1 else "ok"
+    if kid == "org_life_gap_orgs":
+        return "warn" if value > 0 else "ok"
     return "ok"
 
 
