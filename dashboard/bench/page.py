@@ -38,7 +38,13 @@ from dashboard.store import storage
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("DASHBOARD_TEST_CHROMIUM", "/usr/bin/chromium")
-PAGES = {"overview": "/", "elections": "/elections", "brands": "/brands", "demolition": "/demolition"}
+PAGES = {
+    "overview": "/",
+    "elections": "/elections",
+    "brands": "/brands",
+    "demolition": "/demolition",
+    "org_life": "/org-life",
+}
 TARGET_LOAD_S = 1.5
 TARGET_WS_BYTES = 300_000
 RUNS = 3

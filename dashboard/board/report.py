@@ -38,7 +38,7 @@ def change_text(kpi: metrics.Kpi, lang: str) -> str:
 
 
 def summary(kpis: dict[str, metrics.Kpi], lang: str) -> list[str]:
-    """One sentence per board: elections, brands, demolition."""
+    """One sentence per board: elections, brands, demolition, 组织生活 (with its 7-day change)."""
     d = {k: v.detail for k, v in kpis.items()}
 
     def value(kid: str) -> str:
@@ -70,6 +70,17 @@ def summary(kpis: dict[str, metrics.Kpi], lang: str) -> list[str]:
             vacated=d["vacated_rate"].get("count", 0),
             demolished=d["demolished_rate"].get("count", 0),
             gap=value("progress_gap"),
+        ),
+        i18n.t(
+            "report.sentence.org_life",
+            lang,
+            orgs=d["org_life_gap_orgs"].get("orgs", 0),
+            due=d["org_life_rate"].get("due", 0),
+            held=d["org_life_rate"].get("held", 0),
+            rate=value("org_life_rate"),
+            change=change_text(kpis["org_life_rate"], lang),
+            gaps=value("org_life_gap_orgs"),
+            attendance=value("org_life_attendance"),
         ),
     ]
 

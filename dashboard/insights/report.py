@@ -36,6 +36,10 @@ REPORT_KPIS: tuple[str, ...] = (
     "demolished_rate",
     "time_progress",
     "progress_gap",
+    # 组织生活 (its change against a week ago, like every figure here)
+    "org_life_rate",
+    "org_life_gap_orgs",
+    "org_life_attendance",
 )
 
 
