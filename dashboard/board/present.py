@@ -162,6 +162,18 @@ def _org_life(view: BoardView, snapshot: Snapshot, lang: str) -> None:
     ]
 
 
+# Filters whose values are an enumeration's codes: the bar shows their labels.
+FILTER_ENUMS: dict[str, contract.Enum] = {
+    "org_type": contract.ORG_TYPE,
+    "meeting_type": contract.ORG_LIFE_TYPE,
+}
+
+
+def filter_labels(lang: str) -> dict[str, dict[str, str]]:
+    """code -> label of every enumeration filter, in ``lang`` (the bar would show codes otherwise)."""
+    return {key: {c: i18n.enum_label(e, c, lang) for c in e.codes} for key, e in FILTER_ENUMS.items()}
+
+
 def filter_options(frames: Frames) -> tuple[dict[str, list[str]], list[str]]:
     """The filter bar's choices from the unfiltered data, and the filters to type instead.
 
@@ -214,6 +226,7 @@ def build_view(snapshot: Snapshot, board: str, lang: str, filters: Filters | Non
         filter_options=options,
         filter_typed=typed,
         filter_values={k: (filters.query() if filters else {}).get(k, "all") for k in FILTER_KEYS},
+        filter_labels=filter_labels(lang),
     )
     if board in registry.BOARDS:
         view.charts = [

@@ -180,3 +180,5 @@ class BoardView:
     org_life_rows: list[OrgLifeRow] = field(default_factory=list)
     org_life_more: str = ""
     org_life_legend: list[Swatch] = field(default_factory=list)
+    # what the filter bar shows for an enumeration's codes (key -> code -> label in the language)
+    filter_labels: dict[str, dict[str, str]] = field(default_factory=dict)

@@ -26,9 +26,10 @@ BOARD_FILTERS: dict[str, tuple[str, ...]] = {
 def _choice(key: str) -> rx.Component:
     options = Board.filter_options[key].to(list[str])
     current = Board.filter_values[key].to(str)
+    labels = Board.filter_labels[key].to(dict[str, str])  # an enumeration's codes shown as labels
     select = rx.el.select(
         rx.el.option(ui("app.filter.all"), value="all"),
-        rx.foreach(options, lambda v: rx.el.option(v, value=v)),
+        rx.foreach(options, lambda v: rx.el.option(rx.cond(labels.contains(v), labels[v], v), value=v)),
         value=current,
         on_change=lambda v: FilterBar.set_filter(key, v),
         name=key,

@@ -121,6 +121,7 @@ class Board(rx.State):
     org_life_rows: list[OrgLifeRow] = rx.field(default_factory=list)
     org_life_more: str = ""
     org_life_legend: list[Swatch] = rx.field(default_factory=list)
+    filter_labels: dict[str, dict[str, str]] = rx.field(default_factory=dict)
 
     def _apply(self, view: BoardView) -> None:
         """Copy a computed view into this (shared) state; Reflex pushes the delta."""
@@ -153,6 +154,7 @@ class Board(rx.State):
         self.org_life_rows = view.org_life_rows
         self.org_life_more = view.org_life_more
         self.org_life_legend = view.org_life_legend
+        self.filter_labels = view.filter_labels
 
     def _shows(self, view: BoardView) -> bool:
         """Whether this tab shows that board, language and filters (at any version)."""

@@ -41,6 +41,7 @@ PAGES: dict[str, str] = {
     "elections": "/elections",
     "brands": "/brands",
     "demolition": "/demolition",
+    "org_life": "/org-life",
 }
 
 
