@@ -19,6 +19,7 @@ from dashboard.board.views import (
     Freshness,
     KpiGroup,
     KpiView,
+    OrgLifeColumn,
     Swatch,
     WarningRow,
 )
@@ -153,7 +154,13 @@ def _grid(view: BoardView, snapshot: Snapshot, lang: str) -> None:
 def _org_life(view: BoardView, snapshot: Snapshot, lang: str) -> None:
     """The compliance grid: the worst GRID_ROWS organisations, "另有 N 条" for the rest."""
     got = org_life.grid(snapshot.current, snapshot.today)
-    view.org_life_columns = [org_life_text.period_short(c["period"], lang) for c in got["columns"]]
+    view.org_life_columns = [
+        OrgLifeColumn(
+            label=org_life_text.period_short(c["period"], lang),
+            css="olg-col q" if c["kind"] == "quarter" else "olg-col",
+        )
+        for c in got["columns"]
+    ]
     view.org_life_rows = [board_rows.org_life_row(r, lang) for r in got["rows"]]
     view.org_life_more = _more(got["total"], len(view.org_life_rows), lang)
     view.org_life_legend = [

@@ -114,6 +114,12 @@ class OrgLifeCell:
 
 
 @dataclass
+class OrgLifeColumn:
+    label: str = ""  # "3月" / "Mar", "1季" / "Q1"
+    css: str = "olg-col"  # + " q" for a quarter
+
+
+@dataclass
 class OrgLifeRow:
     org_name: str = ""
     org_type: str = ""
@@ -176,7 +182,7 @@ class BoardView:
     filter_values: dict[str, str] = field(default_factory=dict)  # key -> value, "all" when not set
     filter_typed: list[str] = field(default_factory=list)  # filters typed, not picked (too many)
     # 组织生活: the compliance grid (organisations × months, then quarters), worst first
-    org_life_columns: list[str] = field(default_factory=list)
+    org_life_columns: list[OrgLifeColumn] = field(default_factory=list)
     org_life_rows: list[OrgLifeRow] = field(default_factory=list)
     org_life_more: str = ""
     org_life_legend: list[Swatch] = field(default_factory=list)

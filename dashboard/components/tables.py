@@ -242,7 +242,7 @@ def org_life_grid() -> rx.Component:
                 rx.el.div(
                     rx.el.div(ui("app.org_life_org"), class_name="olg-name"),
                     rx.el.div(
-                        rx.foreach(Board.org_life_columns, lambda c: rx.el.div(c, class_name="olg-col")),
+                        rx.foreach(Board.org_life_columns, lambda c: rx.el.div(c.label, class_name=c.css)),
                         class_name="olg-cells",
                     ),
                     class_name="olg-row olg-head",

@@ -33,6 +33,7 @@ from dashboard.board.views import (
     Freshness,
     GridGroup,
     KpiGroup,
+    OrgLifeColumn,
     OrgLifeRow,
     OrgRow,
     Swatch,
@@ -117,7 +118,7 @@ class Board(rx.State):
     filter_options: dict[str, list[str]] = rx.field(default_factory=dict)
     filter_values: dict[str, str] = rx.field(default_factory=dict)
     filter_typed: list[str] = rx.field(default_factory=list)
-    org_life_columns: list[str] = rx.field(default_factory=list)
+    org_life_columns: list[OrgLifeColumn] = rx.field(default_factory=list)
     org_life_rows: list[OrgLifeRow] = rx.field(default_factory=list)
     org_life_more: str = ""
     org_life_legend: list[Swatch] = rx.field(default_factory=list)
