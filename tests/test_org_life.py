@@ -372,3 +372,13 @@ def test_the_city_grid_stays_bounded() -> None:
     assert view.org_life_more == i18n.t("app.more_rows", "zh", n=1500 - org_life.GRID_ROWS)
     assert len(figure_dict(charts.gaps(data, "zh", TODAY))["data"][0]["y"]) == org_life.GAP_ORGS
     assert figure_dict(charts.attendance(data, "zh", TODAY))["data"] == []  # no counts recorded
+
+
+def test_the_board_has_its_page_and_joins_the_wall_screens_rotation() -> None:
+    from dashboard.components.site import BY_ID
+    from dashboard.state.report import SCREEN_BOARDS
+
+    assert BY_ID["org_life"].route == "/org-life" and BY_ID["org_life"].is_board
+    assert "org_life" in SCREEN_BOARDS
+    assert present.BOARD_DATASETS["org_life"] == ("org_life", "elections")
+    assert warnings.DATASET_BOARD["org_life"] == "org_life"  # a stale org_life ledger links here
