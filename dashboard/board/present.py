@@ -177,8 +177,12 @@ FILTER_ENUMS: dict[str, contract.Enum] = {
 
 
 def filter_labels(lang: str) -> dict[str, dict[str, str]]:
-    """code -> label of every enumeration filter, in ``lang`` (the bar would show codes otherwise)."""
-    return {key: {c: i18n.enum_label(e, c, lang) for c in e.codes} for key, e in FILTER_ENUMS.items()}
+    """code -> label of every enumeration filter, in ``lang`` (the bar would show codes otherwise);
+    every filter has an entry (empty: shown as it is), as the page looks each one up."""
+    out: dict[str, dict[str, str]] = {key: {} for key in FILTER_KEYS}
+    for key, e in FILTER_ENUMS.items():
+        out[key] = {c: i18n.enum_label(e, c, lang) for c in e.codes}
+    return out
 
 
 def filter_options(frames: Frames) -> tuple[dict[str, list[str]], list[str]]:
