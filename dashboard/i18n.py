@@ -1319,6 +1319,91 @@ CATALOGUE |= {
 }
 
 
+# --- 组织生活 board (/org-life): 三会一课 and 主题党日 against their rhythm (issue 10)
+CATALOGUE |= {
+    "board.org_life": _s("组织生活", "Party meetings"),
+    "app.page.org_life": _s("三会一课 · 主题党日", "Party meetings on rhythm"),
+    "app.section.org_life_grid": _s("组织生活达标情况", "Meetings held against the rhythm"),
+    "app.org_life_grid_note": _s(
+        "每行一个党组织（缺项多的在前），每格一个月（支委会、党小组会、主题党日）或一个季度"
+        "（支部党员大会、党课）。点击格子查看当期会议。只统计会议召开情况，不记录个人签到、积分或排名。",
+        "One row per organisation (most gaps first), one square per month (committee, party group "
+        "meeting, party day) or quarter (general meeting, party lecture). Click a square for that "
+        "period's meetings. Meetings held are counted; no personal sign-ins, points or rankings.",
+    ),
+    "app.org_life_org": _s("党组织", "Organisation"),
+    "app.filter.meeting_type": _s("会议类型", "Type of meeting"),
+    "kpi.org_life_rate": _s("组织生活达标率", "Meetings on rhythm"),
+    "kpi.org_life_rate.formula": _s(
+        "近 12 个月按规定应开并已召开的会议 {held} ÷ 应开的会议 {due}（支委会、党小组会、主题党日"
+        "每月一次，支部党员大会、党课每季度一次；本月、本季度尚未召开的不计入）",
+        "Required meetings held in the last 12 months {held} ÷ required meetings due {due} "
+        "(committee, party group meeting and party day monthly; general meeting and party lecture "
+        "quarterly; the current month or quarter counts once its meeting is held)",
+    ),
+    "kpi.org_life_gap_orgs": _s("组织生活有缺项的组织", "Organisations with a gap"),
+    "kpi.org_life_gap_orgs.formula": _s(
+        "近 12 个月至少缺开一次规定会议的党组织 {orgs_gap}（共 {orgs} 个）",
+        "Organisations that missed at least one required meeting in the last 12 months "
+        "{orgs_gap} (of {orgs})",
+    ),
+    "kpi.org_life_attendance": _s("组织生活到会率", "Meeting attendance"),
+    "kpi.org_life_attendance.formula": _s(
+        "近 12 个月会议实到人数之和 {attended} ÷ 应到人数之和 {expected}",
+        "Attended {attended} ÷ expected {expected}, summed over the last 12 months' meetings",
+    ),
+    "chart.org_life_by_org_type": _s("按组织类型的达标情况", "On rhythm by organisation type"),
+    "chart.org_life_by_period": _s("每月达标情况", "On rhythm per month"),
+    "chart.org_life_gaps": _s("缺项最多的党组织", "Organisations with the most gaps"),
+    "chart.org_life_attendance": _s("到会率最低的党组织", "Lowest attendance"),
+    "org_life.status.held": _s("已召开", "Held"),
+    "org_life.status.missing": _s("未召开", "Missing"),
+    "org_life.status.not_due": _s("本期未到", "Not yet due"),
+    "org_life.quarter": _s("{year}年第{q}季度", "Q{q} {year}"),
+    "org_life.quarter_short": _s("{q}季", "Q{q}"),
+    # {m}: the month's number in zh, its abbreviation in en (charts.org_life.period_short)
+    "org_life.month_short": _s("{m}月", "{m}"),
+    "org_life.month_short_year": _s("{yy}年{m}月", "{m} {yy}"),
+    "org_life.missing_n": _s("缺 {n} 次", "{n} missing"),
+    "org_life.more_orgs": _s("另有 {n} 个组织未显示", "{n} more organisations not shown"),
+    "hover.org_life_status": _s(
+        "%{x}<br>%{customdata[0]} 次<br>达标率 %{customdata[1]}",
+        "%{x}<br>%{customdata[0]} meetings<br>On rhythm %{customdata[1]}",
+    ),
+    "hover.org_life_gaps": _s(
+        "%{y}<br>缺开 %{customdata[0]} 次 / 应开 %{customdata[1]} 次<br>达标率 %{customdata[2]}",
+        "%{y}<br>%{customdata[0]} missing of %{customdata[1]} due<br>On rhythm %{customdata[2]}",
+    ),
+    "hover.org_life_attendance": _s(
+        "%{y}<br>实到 %{customdata[0]} / 应到 %{customdata[1]}（%{x:.1%}）<br>%{customdata[2]} 次会议",
+        "%{y}<br>Attended %{customdata[0]} of %{customdata[1]} (%{x:.1%})<br>%{customdata[2]} meetings",
+    ),
+    "axis.meetings_required": _s("应开会议（次）", "Required meetings"),
+    "axis.meetings_missing": _s("缺开会议（次）", "Meetings missing"),
+    "axis.attendance": _s("到会率（实到 ÷ 应到）", "Attendance (attended ÷ expected)"),
+    "series.org_life_overall": _s("全部 {rate}", "All {rate}"),
+    "warn.org_life_due_soon": _s(
+        "{name} {period}还剩 {days} 天结束，尚未召开：{types}",
+        "{name}: {period} ends in {days} days and no {types} yet",
+    ),
+    "warn.org_life_missing": _s(
+        "{name} {periods}未召开：{types}",
+        "{name}: no {types} in {periods}",
+    ),
+    "notify.rule.org_life_due_soon": _s("组织生活本期即将结束", "Party meeting due this period"),
+    "notify.rule.org_life_missing": _s("组织生活缺项", "Party meeting missed"),
+    "report.sentence.org_life": _s(
+        "五、组织生活。近 12 个月 {orgs} 个党组织应开会议 {due} 次，已召开 {held} 次，达标率 {rate}"
+        "（{change}）；{gaps} 个党组织有缺项；到会率 {attendance}。",
+        "5. Party meetings. In the last 12 months {orgs} organisations held {held} of {due} required "
+        "meetings, {rate} on rhythm ({change}); {gaps} organisations have a gap; attendance {attendance}.",
+    ),
+    "notify.org_life": _s("组织生活落后的党组织：{n} 个", "Organisations behind on party meetings: {n}"),
+    "notify.org_life_line": _s("{name}：{periods}未召开{types}", "{name}: no {types} in {periods}"),
+    "notify.org_life_more": _s("……另有 {n} 个，详见看板", "… {n} more on the dashboard"),
+}
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **fmt: Any) -> str:
     """The catalogue string ``key`` in ``lang`` (unknown languages fall back to zh).
 

@@ -83,6 +83,21 @@ CASES: list[tuple[Warning, str, str]] = [
         "近 7 天提出的督办事项当日办结率 55%（16 / 29），低于 60%",
         "Items raised in the last 7 days closed the same day: 55% (16 of 29), below 60%",
     ),
+    (
+        warning("org_life_due_soon", name="东辛村党支部", period="2026-06", days=3, types=["committee"]),
+        "东辛村党支部 2026年6月还剩 3 天结束，尚未召开：支委会",
+        "东辛村党支部: June 2026 ends in 3 days and no Branch committee yet",
+    ),
+    (
+        warning(
+            "org_life_missing",
+            name="东辛村党支部",
+            periods=["2026-05", "2026-Q1"],
+            types=["group_meeting", "party_lecture"],
+        ),
+        "东辛村党支部 2026年5月、2026年第1季度未召开：党小组会、党课",
+        "东辛村党支部: no Party group meeting, Party lecture in May 2026, Q1 2026",
+    ),
 ]
 
 

@@ -88,8 +88,19 @@ def town() -> dict:
          "title": "Trucks", "owner": "Owner C", "unit": "Group 2", "deadline": "2025-06-12",
          "status": "closed", "closed_date": "2025-06-13"},  # late
     ]  # fmt: skip
+    ol = [  # 组织生活: O1 on rhythm in May and June, O2 held only a party day, O3 a committee
+        *({"org_code": "O1", "date": f"2025-{m:02d}-05", "type": kind, "topic": "T", "expected": 9,
+           "attended": 8} for m in (5, 6) for kind in ("committee", "group_meeting", "party_day")),
+        {"org_code": "O1", "date": "2025-05-20", "type": "general_meeting", "topic": "T", "expected": 9,
+         "attended": 9},
+        {"org_code": "O2", "date": "2025-05-06", "type": "party_day", "topic": "T", "expected": 9,
+         "attended": 6},
+        {"org_code": "O3", "date": "2025-06-03", "type": "committee", "topic": "T", "expected": 5,
+         "attended": 5},
+    ]  # fmt: skip
     return frames(
-        elections=el, brands=br, activities=act, demolition=dem, milestones=ms, meetings=mt, tasks=tk
+        elections=el, brands=br, activities=act, demolition=dem, milestones=ms, meetings=mt, tasks=tk,
+        org_life=ol,
     )
 
 

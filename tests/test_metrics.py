@@ -299,6 +299,9 @@ def test_every_kpi_of_empty_ledgers_without_crashing() -> None:
         "tasks_overdue",
         "tasks_on_time_rate",
         "tasks_same_day_rate",
+        "org_life_rate",
+        "org_life_gap_orgs",
+        "org_life_attendance",
     ]
     for k in got:
         assert k.level == "ok"

@@ -61,7 +61,7 @@ def test_the_word_report_is_a4_in_a_chinese_font_with_page_numbers_stamp_tables_
     cells = {c.text for t in word.tables for row in t.rows for c in row.cells}
     for figure in rep.figures:  # every key figure, with its value, is in the figures table
         assert figure.label in cells and figure.value in cells
-    assert len(word.inline_shapes) == len(rep.charts) == 6  # the six main charts (督办 included) as images
+    assert len(word.inline_shapes) == len(rep.charts) == 7  # the seven main charts (督办, 组织生活) as images
     xml = zipfile.ZipFile(io.BytesIO(doc.content))
     styles = xml.read("word/styles.xml").decode()
     assert 'w:eastAsia="Noto Sans CJK SC"' in styles

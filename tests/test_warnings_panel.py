@@ -25,15 +25,9 @@ def test_overview_lists_open_warnings_most_severe_then_newest_each_linking_to_it
     levels = [r.level for r in rows]
     assert levels == sorted(levels, key=warnings.SEVERITY.__getitem__)
     for r in rows:
-        assert (
-            r.link
-            == {
-                "demolition": "/demolition",
-                "elections": "/elections",
-                "brands": "/brands",
-                "tasks": "/tasks",
-            }[r.board]
-        )
+        routes = {"demolition": "/demolition", "elections": "/elections", "brands": "/brands"}
+        routes |= {"tasks": "/tasks"}
+        assert r.link == (routes | {"org_life": "/org-life"})[r.board]
         assert r.level_label in ("红色预警", "黄色预警") and r.since.startswith("自 ")
     # the demo has organisations whose term ends within 180 days
     assert any(r.rule == "term_expiring" for r in rows)

@@ -1,5 +1,6 @@
 """A city's ledgers as upload files: 5,000 organisations, 1,250 brands, 1,000,000 activities,
-100,000 properties, 20,000 督办 items (plus the demo's milestones and meetings, dated for today).
+100,000 properties, 20,000 督办 items, a year of the 5,000 organisations' 组织生活 (about 215,000
+meetings; plus the demo's milestones and meetings, dated for today).
 
 Deterministic (seeded) and valid against the contract, so they go through
 ``storage.import_file`` like any staff upload; the page benchmark serves them.
@@ -18,6 +19,7 @@ from sqlalchemy import Engine
 from dashboard import clock, contract
 from dashboard.bench.synthetic import demolition_csv
 from dashboard.demo import demo_bytes
+from dashboard.insights import RHYTHM
 from dashboard.store import storage
 
 ORGANISATIONS = 5_000
@@ -120,8 +122,46 @@ def tasks_csv(today: date, rng: np.random.Generator, n: int = TASKS) -> bytes:
     )
 
 
+ORG_LIFE_SKIP = 0.03  # share of required meetings not held: the gaps the board ranks
+
+
+def org_life_csv(today: date, rng: np.random.Generator, n: int = ORGANISATIONS) -> bytes:
+    """Each organisation's 三会一课 over the last twelve months, on rhythm but for a few gaps:
+    one meeting per month of each monthly type and per quarter of each quarterly type, on a
+    random day of the period up to today (``insights.org_life.RHYTHM``)."""
+    month = np.datetime64(today, "M")
+    quarter_start = np.datetime64(f"{today.year}-{3 * ((today.month - 1) // 3) + 1:02d}", "M")
+    starts = {
+        "month": month - np.arange(12),
+        "quarter": quarter_start - 3 * np.arange(4),
+    }
+    span = {"month": 28, "quarter": 89}
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("org", "date", "type")}
+    for code, kind in RHYTHM.items():
+        periods = starts[kind].astype("datetime64[D]")
+        org = np.repeat(np.arange(n), len(periods))
+        day = np.tile(periods, n) + rng.integers(0, span[kind], org.size).astype("timedelta64[D]")
+        keep = (rng.random(org.size) >= ORG_LIFE_SKIP) & (day <= np.datetime64(today))
+        parts["org"].append(org[keep])
+        parts["date"].append(day[keep])
+        parts["type"].append(np.full(int(keep.sum()), contract.ORG_LIFE_TYPE.codes.index(code)))
+    org, day, kind_idx = (np.concatenate(parts[k]) for k in ("org", "date", "type"))
+    expected = rng.integers(5, 60, org.size)
+    return _csv(
+        "org_life",
+        {
+            "org_code": np.char.add("ORG", np.char.zfill(org.astype(str), 5)),
+            "date": np.datetime_as_string(day, unit="D"),
+            "type": _labels(contract.ORG_LIFE_TYPE, kind_idx),
+            "topic": np.char.add("会议", kind_idx.astype(str)),
+            "expected": expected.astype(str),
+            "attended": (expected - rng.integers(0, 5, org.size).clip(0, expected)).astype(str),
+        },
+    )
+
+
 def load_city(engine: Engine, today: date | None = None, seed: int = 11) -> dict[str, int]:
-    """Import the city's ledgers (brands before activities); rows per dataset."""
+    """Import the city's ledgers (brands before activities, elections before org_life); rows per dataset."""
     today = today or clock.office_today()
     rng = np.random.default_rng(seed)
     files = {
@@ -132,9 +172,10 @@ def load_city(engine: Engine, today: date | None = None, seed: int = 11) -> dict
         "milestones": demo_bytes("milestones", today),
         "meetings": demo_bytes("meetings", today),
         "tasks": tasks_csv(today, rng),
+        "org_life": org_life_csv(today, rng),
     }
     rows = {}
-    for name in (n for n in contract.LOAD_ORDER if n in files):  # org_life: not at city size yet
+    for name in (n for n in contract.LOAD_ORDER if n in files):
         result = storage.import_file(engine, name, files[name], f"city-{name}.csv", user="bench")
         if not result.accepted:
             raise SystemExit(f"city {name} rejected: {result.to_json()['errors'][:3]}")

@@ -44,6 +44,7 @@ PAGES = {
     "brands": "/brands",
     "demolition": "/demolition",
     "tasks": "/tasks",
+    "org_life": "/org-life",
 }
 TARGET_LOAD_S = 1.5
 TARGET_WS_BYTES = 300_000

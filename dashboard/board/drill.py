@@ -25,7 +25,7 @@ def value_of(chart_id: str, label: str) -> str | int | None:
     if spec is None:
         return None
     label = str(label).strip()
-    if spec.kind == "key":
+    if spec.kind in ("key", "org_period"):  # a property id; "<org_code> <period>" of the org_life grid
         return label
     if spec.kind == "text":  # a value as entered; the "no unit" bar stands for the empty value
         return "" if label in (i18n.t("series.tasks_no_unit", lang) for lang in i18n.LANGS) else label

@@ -21,13 +21,15 @@ from dashboard.board.views import (
     Freshness,
     KpiGroup,
     KpiView,
+    OrgLifeColumn,
     Swatch,
     WarningRow,
 )
 from dashboard.board.warnings import warning_row
+from dashboard.charts import org_life as org_life_text
 from dashboard.charts import registry
 from dashboard.demo import load as demo_load
-from dashboard.insights import FILTER_KEYS, Filters, Frames, metrics, warnings
+from dashboard.insights import FILTER_KEYS, Filters, Frames, metrics, org_life, warnings
 from dashboard.insights import options as filter_choices
 from dashboard.insights import tasks as insight_tasks
 
@@ -38,6 +40,7 @@ BOARD_DATASETS: dict[str, tuple[str, ...]] = {
     "brands": ("brands", "activities"),
     "demolition": ("demolition", "milestones", "meetings"),
     "tasks": ("tasks", "meetings"),
+    "org_life": ("org_life", "elections"),
 }
 
 # Rows beyond these are summarised as "另有 N 条未显示" so a city-sized ledger
@@ -83,6 +86,7 @@ KPI_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("signed_rate", "vacated_rate", "demolished_rate", "time_progress", "progress_gap"),
     ),
     ("board.tasks", ("tasks_open", "tasks_overdue", "tasks_on_time_rate", "tasks_same_day_rate")),
+    ("board.org_life", ("org_life_rate", "org_life_gap_orgs", "org_life_attendance")),
 )
 
 
@@ -91,7 +95,9 @@ def _kpi_sub(k: metrics.Kpi, lang: str) -> str:
     d = k.detail
     if k.id == "time_progress":
         return "" if d.get("day") is None else i18n.t("day_n_of", lang, day=d["day"], days=d.get("days"))
-    for num, den in (("count", "total"), ("completed", "total"), ("covered", "communities")):
+    pairs = (("count", "total"), ("completed", "total"), ("covered", "communities"))
+    pairs += (("held", "due"), ("orgs_gap", "orgs"), ("attended", "expected"))  # 组织生活
+    for num, den in pairs:
         if d.get(num) is not None and d.get(den) is not None:
             return f"{i18n.fmt_int(d[num], lang)} / {i18n.fmt_int(d[den], lang)}"
     return ""
@@ -180,6 +186,25 @@ def _tasks(view: BoardView, snapshot: Snapshot, lang: str) -> None:
     view.recent_tasks_more = _more(total, len(rows), lang)
 
 
+def _org_life(view: BoardView, snapshot: Snapshot, lang: str) -> None:
+    """The compliance grid: the worst GRID_ROWS organisations, "另有 N 条" for the rest."""
+    got = org_life.grid(snapshot.current, snapshot.today)
+    view.org_life_columns = [
+        OrgLifeColumn(
+            label=org_life_text.period_short(c["period"], lang),
+            css="olg-col q" if c["kind"] == "quarter" else "olg-col",
+        )
+        for c in got["columns"]
+    ]
+    view.org_life_rows = [board_rows.org_life_row(r, lang) for r in got["rows"]]
+    view.org_life_more = _more(got["total"], len(view.org_life_rows), lang)
+    view.org_life_legend = [
+        Swatch(label=i18n.t(f"org_life.status.{s}", lang), colour=colour)
+        for s, colour in org_life.STATUS_COLOURS.items()
+    ]
+
+
+
 def filter_options(frames: Frames) -> tuple[dict[str, list[str]], list[str]]:
     """The filter bar's choices from the unfiltered data, and the filters to type instead.
 
@@ -199,6 +224,7 @@ _OPTION_ENUMS: dict[str, contract.Enum] = {
     "org_type": contract.ORG_TYPE,
     "domain": contract.TASK_DOMAIN,
     "source": contract.TASK_SOURCE,
+    "meeting_type": contract.ORG_LIFE_TYPE,
 }
 _OPTION_NUMBERS: dict[str, str] = {
     "party_group": "party_group_n",
@@ -208,8 +234,9 @@ _OPTION_NUMBERS: dict[str, str] = {
 
 
 def filter_labels(options: dict[str, list[str]], lang: str) -> dict[str, dict[str, str]]:
-    """Each filter choice's label: an enum's label, '第2党小组' for a number, a name as it is."""
-    out: dict[str, dict[str, str]] = {}
+    """Each filter choice's label: an enum's label, '第2党小组' for a number, a name as it is; every
+    filter has an entry (the page looks each one up)."""
+    out: dict[str, dict[str, str]] = {key: {} for key in FILTER_KEYS}
     for key, values in options.items():
         if key in _OPTION_ENUMS:
             out[key] = {v: i18n.enum_label(_OPTION_ENUMS[key], v, lang) for v in values}
@@ -236,6 +263,7 @@ _EXTRAS: dict[str, Callable[[BoardView, Snapshot, str], None]] = {
     "brands": _brands,
     "demolition": _demolition,
     "tasks": _tasks,
+    "org_life": _org_life,
 }
 
 

@@ -37,7 +37,7 @@ def change_text(kpi: metrics.Kpi, lang: str) -> str:
 
 
 def summary(kpis: dict[str, metrics.Kpi], lang: str) -> list[str]:
-    """One sentence per board: elections, brands, demolition, 督办."""
+    """One sentence per board: elections, brands, demolition, 督办, 组织生活 (with its 7-day change)."""
     d = {k: v.detail for k, v in kpis.items()}
 
     def value(kid: str) -> str:
@@ -78,6 +78,17 @@ def summary(kpis: dict[str, metrics.Kpi], lang: str) -> list[str]:
             overdue=d["tasks_overdue"].get("count", 0),
             on_time=value("tasks_on_time_rate"),
             same_day=value("tasks_same_day_rate"),
+        ),
+        i18n.t(
+            "report.sentence.org_life",
+            lang,
+            orgs=d["org_life_gap_orgs"].get("orgs", 0),
+            due=d["org_life_rate"].get("due", 0),
+            held=d["org_life_rate"].get("held", 0),
+            rate=value("org_life_rate"),
+            change=change_text(kpis["org_life_rate"], lang),
+            gaps=value("org_life_gap_orgs"),
+            attendance=value("org_life_attendance"),
         ),
     ]
 

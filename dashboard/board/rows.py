@@ -10,7 +10,18 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from dashboard import contract, i18n
-from dashboard.board.views import BrandCard, ExpiryRow, GridCell, GridGroup, MeetingRow, OrgRow, TaskRow
+from dashboard.board.views import (
+    BrandCard,
+    ExpiryRow,
+    GridCell,
+    GridGroup,
+    MeetingRow,
+    OrgLifeCell,
+    OrgLifeRow,
+    OrgRow,
+    TaskRow,
+)
+from dashboard.charts import org_life as org_life_text
 
 SIGNED_CODES = contract.PROPERTY_STATUS.codes[contract.PROPERTY_STATUS.rank("signed") :]
 
@@ -148,4 +159,31 @@ def meeting_row(row: dict[str, Any], lang: str) -> MeetingRow:
         chair=_text(row["chair"]),
         tasks_text=i18n.t("app.dispatch.tasks_n", lang, n=n) if n else i18n.t("app.dispatch.none", lang),
         link=f"/tasks?{urlencode({'from': day, 'to': day, 'source': row['type']})}",
+    )
+
+
+def org_life_row(row: dict[str, Any], lang: str) -> OrgLifeRow:
+    """One organisation of the 组织生活 grid (``insights.org_life.grid``): a cell per period."""
+    name = _text(row["org_name"])
+    sep = i18n.t("sep.clauses", lang)
+    cells = []
+    for c in row["cells"]:
+        types = sep.join(
+            i18n.t("app.label", lang, label=i18n.enum_label(contract.ORG_LIFE_TYPE, code, lang))
+            + i18n.t(f"org_life.status.{status}", lang)
+            for code, status in c["types"].items()
+        )
+        cells.append(
+            OrgLifeCell(
+                css=f"olc s-{c['status']}" + (" q" if c["kind"] == "quarter" else ""),
+                title=" · ".join(x for x in (name, org_life_text.period_text(c["period"], lang), types) if x),
+                key=f"{row['org_code']} {c['period']}",
+            )
+        )
+    missing = int(row.get("missing") or 0)
+    return OrgLifeRow(
+        org_name=name,
+        org_type=i18n.enum_label(contract.ORG_TYPE, row["org_type"], lang),
+        summary=i18n.t("org_life.missing_n", lang, n=missing) if missing else "",
+        cells=cells,
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from dashboard import i18n
 
-BOARDS: tuple[str, ...] = ("overview", "elections", "brands", "demolition", "tasks")
+BOARDS: tuple[str, ...] = ("overview", "elections", "brands", "demolition", "tasks", "org_life")
 
 
 @dataclass
@@ -108,6 +108,29 @@ class GridGroup:
 
 
 @dataclass
+class OrgLifeCell:
+    """One organisation × period of the 组织生活 grid: its CSS class (status), tooltip, drill key."""
+
+    css: str = "olc s-not_due"  # "olc s-held" | "olc s-missing" | "olc s-not_due"
+    title: str = ""  # "示例村04党支部 · 2026年3月 · 支委会：未召开；党小组会：已召开"
+    key: str = ""  # "ORG-005 2026-03": what a click lists (insights.filters DRILLS["org_life_grid"])
+
+
+@dataclass
+class OrgLifeColumn:
+    label: str = ""  # "3月" / "Mar", "1季" / "Q1"
+    css: str = "olg-col"  # + " q" for a quarter
+
+
+@dataclass
+class OrgLifeRow:
+    org_name: str = ""
+    org_type: str = ""
+    summary: str = ""  # "缺 2 次" / "2 missing" ("" when none)
+    cells: list[OrgLifeCell] = field(default_factory=list)
+
+
+@dataclass
 class Swatch:
     label: str = ""
     colour: str = ""
@@ -195,3 +218,8 @@ class BoardView:
     filter_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> value -> label
     filter_values: dict[str, str] = field(default_factory=dict)  # key -> value, "all" when not set
     filter_typed: list[str] = field(default_factory=list)  # filters typed, not picked (too many)
+    # 组织生活: the compliance grid (organisations × months, then quarters), worst first
+    org_life_columns: list[OrgLifeColumn] = field(default_factory=list)
+    org_life_rows: list[OrgLifeRow] = field(default_factory=list)
+    org_life_more: str = ""
+    org_life_legend: list[Swatch] = field(default_factory=list)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from dashboard import contract, i18n
 from dashboard.board.views import WarningRow
+from dashboard.charts import org_life as org_life_text
 from dashboard.insights import Warning, warnings
 from dashboard.store import BOM, make_inert
 
@@ -31,6 +32,12 @@ _PARAMS: dict[str, Callable[[Any, str], str]] = {
     "dataset": lambda name, lang: i18n.dataset_title(contract.get_dataset(name), lang),
     "rate": lambda v, lang: i18n.fmt_pct(v, lang, digits=0),  # 督办 当日办结率 and its threshold
     "threshold": lambda v, lang: i18n.fmt_pct(v, lang, digits=0),
+    # 组织生活: the meeting types missing, the period(s) they were due in
+    "types": org_life_text.types_text,
+    "period": org_life_text.period_text,
+    "periods": lambda codes, lang: i18n.t("sep.list", lang).join(
+        org_life_text.period_text(c, lang) for c in codes
+    ),
 }
 
 

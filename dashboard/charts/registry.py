@@ -16,7 +16,7 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.charts import brands, demolition, elections, tasks, trends
+from dashboard.charts import brands, demolition, elections, org_life, tasks, trends
 from dashboard.i18n import t
 from dashboard.insights import Frames
 
@@ -67,6 +67,13 @@ BOARDS: dict[str, tuple[ChartSpec, ...]] = {
         _spec("tasks_flow", tasks.flow),
         _spec("tasks_ages", tasks.ages),
     ),
+    # 组织生活: its compliance grid is HTML (board.present), not a chart
+    "org_life": (
+        _spec("org_life_by_org_type", org_life.by_org_type),
+        _spec("org_life_by_period", org_life.by_period),
+        _spec("org_life_gaps", org_life.gaps),
+        _spec("org_life_attendance", org_life.attendance),
+    ),
 }
 
 # The weekly report's main charts, in order: the /report page and the Word/PDF report draw these.
@@ -77,6 +84,7 @@ REPORT: tuple[tuple[str, str], ...] = (
     ("demolition", "demolition_trend"),
     ("demolition", "demolition_funnel"),
     ("tasks", "tasks_flow"),
+    ("org_life", "org_life_by_period"),
 )
 
 

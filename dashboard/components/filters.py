@@ -20,6 +20,7 @@ BOARD_FILTERS: dict[str, tuple[str, ...]] = {
     "brands": ("community", "from", "to"),
     "demolition": ("party_group", "category", "phase", "from", "to"),
     "tasks": ("domain", "unit", "source", "from", "to"),
+    "org_life": ("org_type", "meeting_type"),
 }
 # Filters with a value per row of data (a city's thousands): typed instead of picked when too many.
 TYPED_FILTERS: tuple[str, ...] = ("community", "unit")
@@ -31,7 +32,7 @@ def _choice(key: str) -> rx.Component:
     current = Board.filter_values[key].to(str)
     select = rx.el.select(
         rx.el.option(ui("app.filter.all"), value="all"),
-        rx.foreach(options, lambda v: rx.el.option(labels[v].to(str), value=v)),
+        rx.foreach(options, lambda v: rx.el.option(rx.cond(labels.contains(v), labels[v], v), value=v)),
         value=current,
         on_change=lambda v: FilterBar.set_filter(key, v),
         name=key,

@@ -71,6 +71,7 @@ PAGES: tuple[Page, ...] = (
     _board("brands", "/brands"),
     _board("demolition", "/demolition"),
     _board("tasks", "/tasks"),
+    _board("org_life", "/org-life"),
     Page("report", "/report", "app.page.report", nav="staff", nav_label="nav.report",
          load=(WeeklyReport.load,), relang=(WeeklyReport.load,)),
     Page("upload", "/upload", "nav.upload", Role.EDITOR, nav="staff", load=(MyRounds.load,)),

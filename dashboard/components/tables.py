@@ -8,10 +8,23 @@ from __future__ import annotations
 
 import reflex as rx
 
-from dashboard.board import BrandCard, ExpiryRow, GridCell, GridGroup, MeetingRow, OrgRow, Swatch, TaskRow
+from dashboard.board import (
+    BrandCard,
+    ExpiryRow,
+    GridCell,
+    GridGroup,
+    MeetingRow,
+    OrgLifeCell,
+    OrgLifeRow,
+    OrgRow,
+    Swatch,
+    TaskRow,
+)
 from dashboard.components.layout import data_value, ui
 from dashboard.insights import PROPERTY_STATUS_COLOURS
+from dashboard.insights.org_life import STATUS_COLOURS as ORG_LIFE_COLOURS
 from dashboard.state.board import Board
+from dashboard.state.drill import Drill
 
 
 def more_note(text: rx.Var) -> rx.Component:
@@ -258,6 +271,62 @@ def dispatch_meetings() -> rx.Component:
             rx.flex(rx.foreach(Board.dispatch_meetings, _meeting_row), direction="column", spacing="1"),
             more_note(Board.dispatch_meetings_more),
             id="dispatch-meetings",
+        ),
+        _empty(),
+    )
+
+
+# --- the 组织生活 grid (organisations × months, then quarters)
+
+
+def _olc(cell: OrgLifeCell) -> rx.Component:
+    # Plain divs with a class and a native title, as the property grid: bounded rows, cheap cells.
+    return rx.el.div(
+        class_name=cell.css, title=cell.title, data_key=cell.key, on_click=Drill.show_org_life_cell(cell.key)
+    )
+
+
+def _olr(row: OrgLifeRow) -> rx.Component:
+    return rx.el.div(
+        rx.el.div(
+            data_value(row.org_name, size="1"),
+            rx.text(row.org_type, " ", row.summary, size="1", color_scheme="gray", class_name="olg-sub"),
+            class_name="olg-name",
+        ),
+        rx.el.div(rx.foreach(row.cells, _olc), class_name="olg-cells"),
+        class_name="olg-row",
+    )
+
+
+def _org_life_colours() -> rx.Component:
+    """One CSS rule per status, from the colours the charts use (org_life.STATUS_COLOURS)."""
+    return rx.el.style("".join(f".olc.s-{s}{{background:{c}}}" for s, c in ORG_LIFE_COLOURS.items()))
+
+
+def org_life_grid() -> rx.Component:
+    return rx.cond(
+        Board.org_life_rows.length() > 0,
+        rx.card(
+            _org_life_colours(),
+            rx.flex(
+                rx.foreach(Board.org_life_legend, _swatch), wrap="wrap", spacing="3", class_name="legend"
+            ),
+            rx.el.div(
+                rx.el.div(
+                    rx.el.div(ui("app.org_life_org"), class_name="olg-name"),
+                    rx.el.div(
+                        rx.foreach(Board.org_life_columns, lambda c: rx.el.div(c.label, class_name=c.css)),
+                        class_name="olg-cells",
+                    ),
+                    class_name="olg-row olg-head",
+                ),
+                rx.foreach(Board.org_life_rows, _olr),
+                class_name="olg",
+            ),
+            more_note(Board.org_life_more),
+            rx.text(ui("app.org_life_grid_note"), size="1", color_scheme="gray", class_name="grid-note"),
+            class_name="org-life-grid",
+            id="org-life-grid",
         ),
         _empty(),
     )

@@ -97,5 +97,13 @@ _PUBLIC: dict[str, str] = {
     "task_warnings": "warnings",
     "term_calendar": "warnings",
     "evaluate": "warnings",
+    "org_life_warnings": "warnings",
+    # 组织生活 (org_life): the rhythm each organisation owes, and what it held
+    "RHYTHM": "org_life",
+    "Period": "org_life",
+    "periods": "org_life",
+    "compliance": "org_life",
+    "org_life_grid": "org_life",
+    "cell_meetings": "org_life",
 }
 __all__, __getattr__ = exports(__name__, _PUBLIC)

@@ -13,6 +13,9 @@ What each filter narrows:
 - party_group / category: demolition.party_group / demolition.category (户类).
 - phase: milestones.phase.
 - domain / source: tasks.domain / tasks.source (codes); unit: tasks.unit (as entered).
+- meeting_type: org_life.type (code): the board counts only that type against its rhythm
+  (carried on the org_life frame as ``attrs[org_life.TYPES_ATTR]``). community and org_type
+  also narrow org_life to the organisations they keep.
 - from / to (dates, inclusive): activities.date, meetings.date,
   elections.completed_date, demolition.signed_date, tasks.raised_date (rows
   without that date drop out): /tasks?from=D&to=D lists the items raised on D.
@@ -43,6 +46,7 @@ from dashboard import contract
 from dashboard.contract.scopes import Scope
 from dashboard.ingest.scoping import restrict
 from dashboard.insights.metrics import Frames, at_least, community_name, frame, task_open
+from dashboard.insights.org_life import TYPES_ATTR, cell_meetings
 
 FILTER_KEYS: tuple[str, ...] = (
     "community",
@@ -55,6 +59,7 @@ FILTER_KEYS: tuple[str, ...] = (
     "domain",
     "unit",
     "source",
+    "meeting_type",
 )
 
 
@@ -73,6 +78,7 @@ class Filters:
     unit: str | None = None
     source: str | None = None
     scope: Scope | None = None  # the signed-in account's scope (from the session, never the URL)
+    meeting_type: str | None = None  # org_life.type code
 
     @classmethod
     def from_query(cls, params: Mapping[str, str], scope: Scope | None = None) -> Filters:
@@ -93,6 +99,7 @@ class Filters:
             return v if v in enum.codes else None
 
         org_type = str(params.get("org_type") or "").strip()
+        meeting_type = str(params.get("meeting_type") or "").strip()
         community = str(params.get("community") or "").strip()[:100]
         return cls(
             community=community or None,
@@ -106,6 +113,7 @@ class Filters:
             unit=str(params.get("unit") or "").strip()[:100] or None,
             source=code("source", contract.TASK_SOURCE),
             scope=scope,
+            meeting_type=meeting_type if meeting_type in contract.ORG_LIFE_TYPE.codes else None,
         )
 
     @property
@@ -192,6 +200,11 @@ class Filters:
             ):
                 d = out[name][col]
                 keep(name, (d >= lo) & (d <= hi))
+        if self.community is not None or self.org_type is not None:
+            keep("org_life", out["org_life"]["org_code"].isin(set(out["elections"]["org_code"])))
+        if self.meeting_type is not None:
+            keep("org_life", out["org_life"]["type"].eq(self.meeting_type))
+            out["org_life"].attrs[TYPES_ATTR] = (self.meeting_type,)  # a fresh frame: keep() copied
         return out
 
 
@@ -211,6 +224,7 @@ def options(frames: Mapping[str, pd.DataFrame]) -> dict[str, list[str]]:
         "domain": list(contract.TASK_DOMAIN.codes),
         "unit": sorted(frame(frames, "tasks")["unit"].dropna().unique()),
         "source": list(contract.TASK_SOURCE.codes),
+        "meeting_type": list(contract.ORG_LIFE_TYPE.codes),
     }
 
 
@@ -227,6 +241,7 @@ class DrillSpec:
     kind: str  # "enum": equal code; "at_least": ordered enum at or past; "int": party group/category n;
     # "key": the property id; "text": a value as entered ("" = empty)
     open_only: bool = False  # 督办 charts count open items only: so do their rows
+    # "key": the property id; "org_period": an org_life grid cell, "<org_code> <period>"
 
 
 def _enum_for(dataset: str, column: str) -> contract.Enum:
@@ -245,6 +260,8 @@ DRILLS: dict[str, DrillSpec] = {
     "demolition_grid": DrillSpec("demolition", "property_id", "key"),
     "tasks_by_domain": DrillSpec("tasks", "domain", "enum", open_only=True),
     "tasks_by_unit": DrillSpec("tasks", "unit", "text", open_only=True),
+    "org_life_by_org_type": DrillSpec("elections", "org_type", "enum"),
+    "org_life_grid": DrillSpec("org_life", "org_code", "org_period"),
 }
 
 
@@ -266,6 +283,9 @@ def drill(
         return None
     rows = frame(frames, spec.dataset)
     values = rows[spec.column]
+    if spec.kind == "org_period":  # "ORG-001 2026-03": that organisation's meetings in that period
+        org_code, _, period = str(value).strip().rpartition(" ")
+        return spec.dataset, cell_meetings(frames, org_code.strip(), period)
     if spec.kind == "key":
         mask = values.eq(str(value))
     elif spec.kind == "text":

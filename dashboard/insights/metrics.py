@@ -23,6 +23,7 @@ Definitions (the formula texts in ``dashboard.i18n`` say the same):
 - 督办 (tasks): 未办结 = items not 已办结; 超期 = open items whose 办理时限 is
   before today; 按时办结率 = items closed on or before their deadline / closed
   items; 当日办结率 (日清日结) = items closed the day they were raised / items raised.
+- 组织生活达标率 / 有缺项的组织 / 组织生活到会率: see ``dashboard.insights.org_life``.
 - Deltas: the same KPI on the previous version of its dataset(s).
 """
 
@@ -38,6 +39,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from dashboard import contract
+from dashboard.insights import org_life
 from dashboard.store import mask_name
 
 Frames = dict[str, pd.DataFrame]
@@ -49,6 +51,7 @@ TERM_WARN_DAYS = 180
 PACE_WINDOW_DAYS = 7
 GAP_BAD_PP = -10.0
 MAX_POINTS = 400  # time series longer than this are thinned to weekly, then monthly
+ORG_LIFE_RATE_BAD = 0.9  # 组织生活达标率 below this: "bad" (below 100%: "warn")
 GRID_LIMIT = 500  # property cells drawn one by one up to this many; above, aggregated/capped
 
 # Status colours shared by the property grid (HTML) and the charts: a sequence
@@ -163,6 +166,10 @@ _DEFS: tuple[_Def, ...] = (
     _Def("tasks_overdue", "count", ("tasks",)),
     _Def("tasks_on_time_rate", "pct", ("tasks",)),
     _Def("tasks_same_day_rate", "pct", ("tasks",)),
+    # 组织生活 (insights.org_life): 达标率, organisations with a gap, 到会率
+    _Def("org_life_rate", "pct", ("org_life", "elections")),
+    _Def("org_life_gap_orgs", "count", ("org_life", "elections")),
+    _Def("org_life_attendance", "pct", ("org_life", "elections")),
 )
 
 _Values = dict[str, tuple[float | None, dict[str, Any]]]
@@ -231,6 +238,7 @@ def _values(frames: Mapping[str, pd.DataFrame], today: date) -> _Values:
     gap = None if signed is None or time is None else (signed - time) * 100
     out["progress_gap"] = (gap, {"signed": signed, "time": time})
     out.update(_task_values(frame(frames, "tasks"), today))
+    out.update(org_life.kpi_values(frames, today))
     return out
 
 
@@ -282,6 +290,10 @@ def _level(kid: str, value: float | None, frames: Mapping[str, pd.DataFrame], to
         el = frame(frames, "elections")
         late = el["planned_date"].lt(_ts(today)).fillna(False) & el["stage"].ne("completed").fillna(True)
         return "warn" if bool(late.any()) else "ok"
+    if kid == "org_life_rate":
+        return "bad" if value < ORG_LIFE_RATE_BAD else "warn" if value < 1 else "ok"
+    if kid == "org_life_gap_orgs":
+        return "warn" if value > 0 else "ok"
     return "ok"
 
 

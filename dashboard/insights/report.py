@@ -43,6 +43,10 @@ REPORT_KPIS: tuple[str, ...] = (
     "tasks_overdue",
     "tasks_on_time_rate",
     "tasks_same_day_rate",
+    # 组织生活 (its change against a week ago, like every figure here)
+    "org_life_rate",
+    "org_life_gap_orgs",
+    "org_life_attendance",
 )
 
 

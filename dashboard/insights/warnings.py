@@ -24,6 +24,13 @@ Rules (threshold units in brackets):
 - task_due_soon (yellow, days): an open item due within N days (today included).
 - task_same_day_rate_low (yellow, percent): 当日办结率 of the items raised in the last
   SAME_DAY_WINDOW_DAYS days below N%.
+- org_life_due_soon (yellow, days): the current month or quarter ends within N days (N = 7:
+  on its last day 0 days are left) and an organisation has not yet held a meeting of a type due
+  in it; one warning per organisation, naming the types.
+- org_life_missing (red, periods): an organisation held no meeting of a required type in one of
+  its last N closed periods (N = 1: the last closed month for the monthly types, the last closed
+  quarter for the quarterly ones). Older gaps stay on the board's grid, not on the panel, so a
+  year-old gap does not flood it; one warning per organisation.
 
 ``since`` is the first day the condition held (e.g. the day after a missed
 planned_end), so the panel can show the newest problems first.
@@ -41,7 +48,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from dashboard import clock, contract
-from dashboard.insights import metrics
+from dashboard.insights import metrics, org_life
 from dashboard.insights.metrics import frame
 
 Level = Literal["red", "yellow"]
@@ -79,6 +86,8 @@ RULES: dict[str, Rule] = {
         Rule("task_due_soon", "yellow", 2, "tasks"),
         Rule("task_same_day_rate_low", "yellow", 60, "tasks"),
         Rule("round_overdue", "red", 0, "overview"),  # days past a reporting round's deadline
+        Rule("org_life_due_soon", "yellow", 7, "org_life"),
+        Rule("org_life_missing", "red", 1, "org_life"),
     )
 }
 
@@ -91,6 +100,7 @@ DATASET_BOARD: dict[str, str] = {
     "milestones": "demolition",
     "meetings": "demolition",
     "tasks": "tasks",
+    "org_life": "org_life",
 }
 SAME_DAY_WINDOW_DAYS = 7  # task_same_day_rate_low looks at the items raised in the last 7 days
 
@@ -129,7 +139,8 @@ def rhythm_days(env: Mapping[str, str] | None = None) -> dict[str, int]:
 
 
 def _link(board: str) -> str:
-    return "/" if board == "overview" else f"/{board}"
+    """The board's route (components/site.py): '/org-life' for the org_life board."""
+    return "/" if board == "overview" else "/" + board.replace("_", "-")
 
 
 def _warn(rule_id: str, since: date, subject: str = "", board: str = "", **params: Any) -> Warning:
@@ -343,6 +354,36 @@ def term_warnings(frames: Mapping[str, pd.DataFrame], today: date) -> list[Warni
     return out
 
 
+def org_life_warnings(frames: Mapping[str, pd.DataFrame], today: date) -> list[Warning]:
+    """Organisations behind on 组织生活: a period about to close (yellow), a recent one missed (red)."""
+    out = []
+    for row in org_life.missing_recent(frames, today, RULES["org_life_missing"].threshold):
+        out.append(
+            _warn(
+                "org_life_missing",
+                row["end"] + timedelta(days=1),
+                row["org_code"],
+                name=row["org_name"],
+                types=row["types"],
+                periods=row["periods"],
+            )
+        )
+    window = RULES["org_life_due_soon"].threshold
+    for row in org_life.due_soon(frames, today, window):
+        out.append(
+            _warn(
+                "org_life_due_soon",
+                min(today, row["end"] - timedelta(days=int(window))),
+                row["org_code"],
+                name=row["org_name"],
+                types=row["types"],
+                period=row["period"],
+                days=row["days_left"],
+            )
+        )
+    return out
+
+
 def term_calendar(frames: Mapping[str, pd.DataFrame], today: date) -> list[dict[str, object]]:
     """Every organisation's term end (term_end, or completed_date + 5 years), soonest first.
 
@@ -459,5 +500,6 @@ def evaluate(
         *term_warnings(frames, today),
         *task_warnings(frames, today),
         *round_warnings(frames, today),
+        *org_life_warnings(frames, today),
     ]
     return sorted(found, key=lambda w: (SEVERITY[w.level], -w.since.toordinal(), w.rule, w.subject))

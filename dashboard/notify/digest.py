@@ -16,6 +16,9 @@ Sections, in reading order (:data:`SECTIONS`; one function each):
 - ``kpis``: the overview KPIs with their change since the previous digest;
 - ``signed``: properties signed since the previous digest (户主 masked, as on the boards);
 - ``ledgers``: which ledgers got a version since the previous digest, which are stale.
+- ``org_life``: organisations behind on 组织生活 (a required meeting missing in the last closed
+  month or quarter, as the red warning ``org_life_missing``), after ``warnings``; absent until
+  the org_life ledger has a version.
 
 Where the 组织生活 (``org_life``) ledger plugs in once the contract has it:
 one function here (``org_life_behind``: ``(Context) -> Section | None``),
@@ -35,7 +38,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from dashboard import clock, contract
-from dashboard.insights import metrics, report, tasks, warnings
+from dashboard.insights import metrics, org_life, report, tasks, warnings
 from dashboard.store import mask_name, rounds, storage
 
 TERM_DAYS = 30  # 换届 terms ending within this many days are listed
@@ -226,10 +229,32 @@ def ledger_section(ctx: Context) -> Section:
     return Section("ledgers", items, len(items))
 
 
+ORG_LIFE_LIST = 20  # organisations behind on 组织生活 listed one by one; beyond, counted
+
+
+def org_life_behind(ctx: Context) -> Section | None:
+    """Organisations with a required meeting missing in their last closed period (None: no ledger)."""
+    if "org_life" not in ctx.latest:
+        return None
+    back = warnings.RULES["org_life_missing"].threshold
+    behind = org_life.missing_recent(ctx.current, ctx.today, back)
+    items = [
+        {
+            "org_code": str(r["org_code"]),
+            "org_name": str(r["org_name"]),
+            "periods": list(r["periods"]),
+            "types": list(r["types"]),
+        }
+        for r in behind[:ORG_LIFE_LIST]
+    ]
+    return Section("org_life", items, len(behind))
+
+
 # The digest's sections in reading order. 督办 / 组织生活 sections go after "warnings".
 SECTIONS: tuple[Callable[[Context], Section | None], ...] = (
     warning_section,
     overdue_task_section,
+    org_life_behind,
     term_section,
     kpi_section,
     signed_section,

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from dashboard import contract, i18n
 from dashboard.board import format as fmt
+from dashboard.charts import org_life as org_life_text
 from dashboard.insights import metrics
 from dashboard.notify.digest import TERM_DAYS, Digest, Section
 
@@ -248,10 +249,37 @@ def ledgers_block(section: Section, lang: str, base: str) -> Block:
     return block
 
 
+def org_life_block(section: Section, lang: str, base: str) -> Block | None:
+    """Organisations behind on 组织生活: what each missed, and when; nothing when none is behind."""
+    if not section.total:
+        return None
+    block = Block(i18n.t("notify.org_life", lang, n=section.total))
+    sep = i18n.t("sep.list", lang)
+    for item in section.items:
+        block.lines.append(
+            Line(
+                i18n.t(
+                    "notify.org_life_line",
+                    lang,
+                    name=item["org_name"],
+                    periods=sep.join(org_life_text.period_text(p, lang) for p in item["periods"]),
+                    types=org_life_text.types_text(item["types"], lang),
+                ),
+                href=_url(base, "/org-life"),
+                level="red",
+            )
+        )
+    if section.total > len(section.items):
+        more = i18n.t("notify.org_life_more", lang, n=section.total - len(section.items))
+        block.lines.append(Line(more, _url(base, "/org-life")))
+    return block
+
+
 # One renderer per digest section id; a section without one is not shown.
 RENDERERS: dict[str, Callable[[Section, str, str], Block | None]] = {
     "warnings": warnings_block,
     "overdue_tasks": overdue_tasks_block,
+    "org_life": org_life_block,
     "terms": terms_block,
     "kpis": kpis_block,
     "signed": signed_block,

@@ -34,6 +34,8 @@ from dashboard.board import (
     GridGroup,
     KpiGroup,
     MeetingRow,
+    OrgLifeColumn,
+    OrgLifeRow,
     OrgRow,
     Swatch,
     TaskRow,
@@ -126,6 +128,10 @@ class Board(rx.State):
     filter_labels: dict[str, dict[str, str]] = rx.field(default_factory=dict)
     filter_values: dict[str, str] = rx.field(default_factory=dict)
     filter_typed: list[str] = rx.field(default_factory=list)
+    org_life_columns: list[OrgLifeColumn] = rx.field(default_factory=list)
+    org_life_rows: list[OrgLifeRow] = rx.field(default_factory=list)
+    org_life_more: str = ""
+    org_life_legend: list[Swatch] = rx.field(default_factory=list)
 
     def _apply(self, view: BoardView) -> None:
         """Copy a computed view into this (shared) state; Reflex pushes the delta."""
@@ -162,6 +168,10 @@ class Board(rx.State):
         self.filter_labels = view.filter_labels
         self.filter_values = view.filter_values
         self.filter_typed = view.filter_typed
+        self.org_life_columns = view.org_life_columns
+        self.org_life_rows = view.org_life_rows
+        self.org_life_more = view.org_life_more
+        self.org_life_legend = view.org_life_legend
 
     def _shows(self, view: BoardView) -> bool:
         """Whether this tab shows that board, language and filters (at any version)."""

@@ -106,6 +106,13 @@ class Drill(rx.State):
         await self._show(chart_id, label, lang, filters)
 
     @rx.event
+    async def show_org_life_cell(self, key: str):  # noqa: ANN201
+        """A click on a square of the 组织生活 grid: its key is "<org_code> <period>"."""
+        lang = valid_lang((await self.get_state(Prefs)).lang)
+        filters = Filters.from_query(self.router.url.query_parameters)
+        await self._show("org_life_grid", key, lang, filters)
+
+    @rx.event
     def set_is_open(self, value: bool) -> None:
         self.is_open = value
 

@@ -42,6 +42,7 @@ PAGES: dict[str, str] = {
     "brands": "/brands",
     "demolition": "/demolition",
     "tasks": "/tasks",
+    "org_life": "/org-life",
 }
 
 

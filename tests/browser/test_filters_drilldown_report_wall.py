@@ -166,7 +166,7 @@ def test_the_overview_lists_warnings_that_link_to_their_boards(page: Page, app_s
     levels = [rows.nth(i).get_attribute("data-level") for i in range(rows.count())]
     assert levels == sorted(levels, key=["red", "yellow"].index)
     first = rows.first.get_attribute("href") or ""
-    assert first in ("/elections", "/brands", "/demolition", "/tasks")
+    assert first in ("/elections", "/brands", "/demolition", "/tasks", "/org-life")
     rows.first.click()
     page.wait_for_url(re.compile(re.escape(first) + "/?$"))
 
