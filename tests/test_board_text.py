@@ -98,6 +98,13 @@ CASES: list[tuple[Warning, str, str]] = [
         "东辛村党支部 2026年5月、2026年第1季度未召开：党小组会、党课",
         "东辛村党支部: no Party group meeting, Party lecture in May 2026, Q1 2026",
     ),
+    (
+        warning("round_overdue", round=3, dataset="activities", deadline=date(2026, 11, 30), n=2,
+                scopes="示例社区A, 示例社区B", name="示例社区A, 示例社区B"),
+        "填报任务 #3「品牌活动记录」已过截止日 2026年11月30日，2 个范围未上报：示例社区A, 示例社区B",
+        "Round #3 (Brand activities) passed its deadline 30 Nov 2026; 2 scope(s) have not reported: "
+        "示例社区A, 示例社区B",
+    ),
 ]
 
 

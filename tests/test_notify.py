@@ -518,6 +518,11 @@ def test_the_digest_lists_overdue_tasks_longest_first_new_since_the_previous_dig
     assert f"超期督办事项：{section.total} 项" in text
     assert f"新增 · {section.items[0]['title']} · {section.items[0]['owner']}" in text
     assert "http://localhost:3000/tasks" in text
+    # a figure's warning names the figure in the reader's language, never its id
+    assert "当日办结率偏低：当日办结率" in text and "tasks_same_day_rate" not in text
+    assert "Closed the same day" in messages.render(first, "en", "http://localhost:3000").plain()
+    # the organisations behind on 组织生活 are their own section's lines, not warnings as well
+    assert "org_life_missing" not in rules and first.section("org_life") is not None
     en = messages.render(again, "en", "http://localhost:3000").plain()
     assert f"Overdue follow-up items: {section.total}" in en and "days overdue" in en
 

@@ -48,6 +48,9 @@ DIGEST_KPIS: tuple[str, ...] = report.REPORT_KPIS
 # One warning per 督办 item would crowd a phone's message: the overdue ones have their own
 # section; items due soon are on the board (and its warnings panel).
 PER_ITEM_TASK_RULES = frozenset({"task_overdue", "task_due_soon"})
+# Warnings their own section lists (so a phone's message names each once): the 督办 items above, and
+# the organisations behind on 组织生活 (org_life_behind).
+OWN_SECTION_RULES = PER_ITEM_TASK_RULES | {"org_life_missing"}
 
 
 @dataclass
@@ -109,7 +112,7 @@ def warning_section(ctx: Context) -> Section:
         before = {(w["rule"], w["subject"]) for w in prev.items}
     items = []
     for w in warnings.evaluate(ctx.current, ctx.latest, ctx.today, ctx.rhythms):
-        if w.rule in PER_ITEM_TASK_RULES:  # 督办 items: the overdue_tasks section lists them
+        if w.rule in OWN_SECTION_RULES:  # listed by the overdue_tasks / org_life_behind sections
             continue
         items.append(
             {
@@ -253,8 +256,8 @@ def org_life_behind(ctx: Context) -> Section | None:
 # The digest's sections in reading order. 督办 / 组织生活 sections go after "warnings".
 SECTIONS: tuple[Callable[[Context], Section | None], ...] = (
     warning_section,
-    overdue_task_section,
     org_life_behind,
+    overdue_task_section,
     term_section,
     kpi_section,
     signed_section,

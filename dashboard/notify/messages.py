@@ -82,6 +82,8 @@ def _dataset(name: str, lang: str) -> str:
 def _subject(item: dict, lang: str) -> str:
     if item["rule"] == "dataset_stale" and item["subject"] in contract.DATASETS:
         return _dataset(item["subject"], lang)
+    if not item["name"] and f"kpi.{item['subject']}" in i18n.CATALOGUE:  # a figure's rule (当日办结率)
+        return i18n.t(f"kpi.{item['subject']}", lang)
     return item["name"] or item["subject"]
 
 
