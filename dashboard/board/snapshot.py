@@ -22,29 +22,48 @@ from dashboard.store import storage
 
 
 class FrameStore:
-    """Frames by (dataset, version number), each read once.
+    """Frames by (dataset, version number), each built once, from the version next to it when here.
 
     A new version of one dataset then reads that dataset alone (a city's
     million activities are not re-read because the demolition ledger
-    changed), and the version it replaces is already here for the KPI
+    changed), and of that dataset only the rows the version closed or opened
+    (``storage.load_changes``): a replace that changes 1% of a million rows
+    reads that 1%. The version it replaces is already here for the KPI
     deltas. Only the current and previous version of each dataset are kept.
     """
 
     def __init__(self) -> None:
-        self._frames: dict[tuple[str, int], pd.DataFrame] = {}
+        self._rows: dict[tuple[str, int], storage.VersionRows] = {}
 
     def get(self, engine: Engine, dataset: str, number: int) -> pd.DataFrame:
         if number <= 0:
             return typed.typed_empty(contract.get_dataset(dataset))
         key = (dataset, number)
-        if key not in self._frames:
-            self._frames[key] = storage.load_version(engine, dataset, number)
-        return self._frames[key]
+        if key not in self._rows:
+            self._rows[key] = self._read(engine, dataset, number)
+        return self._rows[key].frame
+
+    def _read(self, engine: Engine, dataset: str, number: int) -> storage.VersionRows:
+        near = [n for (name, n) in self._rows if name == dataset]
+        if not near:
+            return storage.load_rows(engine, dataset, number)
+        since = min(near, key=lambda n: (abs(n - number), -n))
+        return self._rows[(dataset, since)].apply(*storage.load_changes(engine, dataset, since, number))
 
     def keep_only(self, numbers: dict[str, int]) -> None:
+        """Drop every version but the current and previous one of each dataset.
+
+        A version the store holds that is neither (the one before a new version)
+        stays until the new one has been built from it.
+        """
         wanted = {(name, n) for name, number in numbers.items() for n in (number, number - 1)}
-        for key in set(self._frames) - wanted:
-            del self._frames[key]
+        for name, number in numbers.items():
+            if not any((name, n) in self._rows for n in (number, number - 1)):
+                older = [n for (other, n) in self._rows if other == name]
+                if older:
+                    wanted.add((name, max(older)))
+        for key in set(self._rows) - wanted:
+            del self._rows[key]
 
 
 @dataclass
