@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dashboard import contract, i18n
 from dashboard.board import format as fmt
 from dashboard.board import rows as board_rows
-from dashboard.board.snapshot import Snapshot, filtered
+from dashboard.board.snapshot import Snapshot, filtered, unwatched
 from dashboard.board.views import (
     BOARDS,
     BoardView,
@@ -181,7 +181,7 @@ def build_view(snapshot: Snapshot, board: str, lang: str, filters: Filters | Non
     """The whole board in ``lang``: charts from the registry, KPIs, rows, freshness."""
     if board not in BOARDS:
         raise KeyError(f"unknown board {board!r}; choose one of: {', '.join(BOARDS)}")
-    options, typed = filter_options(snapshot.current)
+    options, typed = filter_options(unwatched(snapshot.current))  # the cache refreshes them per version
     snapshot = filtered(snapshot, filters)
     lines = freshness(snapshot, board, lang)
     view = BoardView(
