@@ -51,7 +51,7 @@ def changed_csv(data: bytes, dataset: str, round_no: int, fraction: float = 0.01
     edited = pc.if_else(hit, new, col)
     table = table.set_column(table.column_names.index(header), header, edited)
     buf = io.BytesIO()
-    pacsv.write_csv(table, buf, pacsv.WriteOptions(quoting_style="needed"))
+    pacsv.write_csv(table, buf, pacsv.WriteOptions(quoting_style="none"))  # as the city files are written
     return buf.getvalue()
 
 
