@@ -658,8 +658,8 @@ def _write_version(
     hashes = row_hashes(ds, frame)
     current = _current_index(conn, table)
     if len(current):
-        current_keys = pd.Index(current["row_key"])
-        at = current_keys.get_indexer(keys)  # -1: key not in the dataset now
+        current_keys = current["row_key"].to_numpy(dtype=object)
+        at = key_positions(current_keys, keys)  # -1: key not in the dataset now
         matched = at >= 0
         safe_at = np.where(matched, at, 0)
         old_hash = current["row_hash"].to_numpy()[safe_at]
@@ -679,7 +679,8 @@ def _write_version(
         close_rows = at[changed]
     removed = 0
     if mode is Mode.REPLACE and len(current):
-        gone = pd.Index(keys).get_indexer(current_keys) < 0
+        gone = np.ones(len(current), dtype=bool)
+        gone[at[matched]] = False  # a current key no row of the upload has
         removed = int(gone.sum())
         close_rows = np.concatenate([close_rows, np.flatnonzero(gone)])
 
@@ -748,6 +749,24 @@ def row_keys(ds: Dataset, frame: pd.DataFrame) -> np.ndarray:
     if len(parts) == 1:
         return parts[0]
     return np.array([KEY_SEPARATOR.join(values) for values in zip(*parts, strict=True)], dtype=object)
+
+
+def key_positions(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Where each of ``wanted`` is in ``keys`` (unique row keys), -1 where it is not.
+
+    ``pd.Index(keys).get_indexer(wanted)``, by the keys' 64-bit hashes: a million text keys
+    as pandas' arrow strings were converted back to Python objects for every lookup. Any
+    hash collision (keys not unique by hash, or a match whose texts differ) falls back to
+    comparing the texts, so the answer is always the exact one.
+    """
+    keys, wanted = np.asarray(keys, dtype=object), np.asarray(wanted, dtype=object)
+    hashed = pd.Index(pd.util.hash_array(keys, categorize=False))
+    if hashed.is_unique:
+        at = hashed.get_indexer(pd.util.hash_array(wanted, categorize=False))
+        found = at >= 0
+        if (keys[at[found]] == wanted[found]).all():
+            return at
+    return pd.Index(keys, dtype=object).get_indexer(pd.Index(wanted, dtype=object))
 
 
 def row_hashes(ds: Dataset, frame: pd.DataFrame) -> np.ndarray:
