@@ -65,21 +65,26 @@ class ViewCache:
         stamp = storage.data_stamp(engine) if stamp is None else stamp
         today = today or clock.office_today()
         with self._lock:
-            if str(engine.url) != self._url:  # another database (tests): nothing carries over
-                self._url, self._store, self._snapshot = str(engine.url), FrameStore(), None
-                self._built = {}
-            snap = self._snapshot
-            if snap is None or snap.stamp != stamp or snap.today != today:
-                if snap is not None and snap.today != today:
-                    self._built = {}  # time progress, deadlines and warnings move with the day
-                snap = load_snapshot(engine, today, self._store)
-                self._snapshot = snap
-                self._views = {}
-                self._options = None
+            snap = self._current(engine, stamp, today)
             key = (board, lang, filters.key if filters is not None else "")
             if key not in self._views:
                 self._views[key] = self._kept(key, snap) or self._build(key, snap, board, lang, filters)
             return self._views[key]
+
+    def _current(self, engine: Engine, stamp: int, today: date) -> Snapshot:
+        """The snapshot of ``stamp`` and ``today`` (the lock held): what changed is read, views reset."""
+        if str(engine.url) != self._url:  # another database (tests): nothing carries over
+            self._url, self._store, self._snapshot = str(engine.url), FrameStore(), None
+            self._built = {}
+        snap = self._snapshot
+        if snap is None or snap.stamp != stamp or snap.today != today:
+            if snap is not None and snap.today != today:
+                self._built = {}  # time progress, deadlines and warnings move with the day
+            snap = load_snapshot(engine, today, self._store)
+            self._snapshot = snap
+            self._views = {}
+            self._options = None
+        return snap
 
     def _kept(self, key: tuple[str, str, str], snap: Snapshot) -> BoardView | None:
         """The view built for an earlier version, if nothing it read has changed since (renewed stamp)."""
@@ -109,13 +114,10 @@ class ViewCache:
     def frames(self, filters: Filters | None = None, *, today: date | None = None) -> Frames:
         """The current (optionally filtered) frames, for the rows behind a drill-down."""
         engine = self._engine_factory()
+        stamp = storage.data_stamp(engine)
         today = today or clock.office_today()
-        with self._lock:
-            snap = self._snapshot
-            if snap is None or str(engine.url) != self._url or snap.stamp != storage.data_stamp(engine):
-                snap = None
-        if snap is None:
-            snap = load_snapshot(engine, today)
+        with self._lock:  # a new version: its changed rows read once, for the boards too
+            snap = self._current(engine, stamp, today)
         return filtered(snap, filters).current
 
 
