@@ -53,7 +53,9 @@ class FrameStore:
         if not near:
             return storage.load_rows(engine, dataset, number)
         since = min(near, key=lambda n: (abs(n - number), -n))
-        return self._rows[(dataset, since)].apply(*storage.load_changes(engine, dataset, since, number))
+        before = self._rows[(dataset, since)]
+        after_id = int(before.ids.max()) if len(before.ids) else None
+        return before.apply(*storage.load_changes(engine, dataset, since, number, after_id))
 
     def keep_only(self, numbers: dict[str, int]) -> None:
         """Drop every version but the current and previous one of each dataset.

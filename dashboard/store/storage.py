@@ -435,12 +435,18 @@ def load_rows(engine: Engine, dataset: str, version: int) -> VersionRows:
         return _rows_where(conn, ds, where, (version, version))
 
 
-def load_changes(engine: Engine, dataset: str, since: int, version: int) -> tuple[np.ndarray, VersionRows]:
+def load_changes(
+    engine: Engine, dataset: str, since: int, version: int, after_id: int | None = None
+) -> tuple[np.ndarray, VersionRows]:
     """What turns version ``since`` into ``version`` (later or earlier): ids of the rows gone, rows added.
 
     Two range queries on the ledger's version columns, so a replace that changes
     1% of a million rows reads that 1%, not the million:
     ``load_rows(since).apply(*load_changes(since, version))`` equals ``load_rows(version)``.
+    ``after_id`` (the largest row id of version ``since``): later rows were inserted later,
+    so their ids are larger, and the scan starts there instead of at the first row. The
+    rows found are checked against the versions' own added/removed counts; should they
+    disagree (ids that did not grow), the whole table is scanned as without it.
     """
     ds = get_dataset(dataset)
     lo, hi = sorted((since, version))
@@ -453,9 +459,18 @@ def load_changes(engine: Engine, dataset: str, since: int, version: int) -> tupl
             "version_from > ? AND version_from <= ? AND (version_to IS NULL OR version_to > ?)",
             (lo, hi, hi),
         )
-        (gone_where, gone_params), added = (only_lo, only_hi) if since < version else (only_hi, only_lo)
-        gone = _fetchall(conn, _sql(conn, f"SELECT id FROM {table} WHERE {gone_where}"), gone_params)
-        return np.array([i for (i,) in gone], dtype=np.int64), _rows_where(conn, ds, *added)
+        (gone_where, gone_params), added_where = (only_lo, only_hi) if since < version else (only_hi, only_lo)
+        found = _fetchall(conn, _sql(conn, f"SELECT id FROM {table} WHERE {gone_where}"), gone_params)
+        gone = np.array([i for (i,) in found], dtype=np.int64)
+        if since < version and after_id is not None:
+            where, params = added_where
+            added = _rows_where(conn, ds, f"id > ? AND {where}", (int(after_id), *params))
+            grew = sa.select(sa.func.coalesce(sa.func.sum(_VERSION.c.added - _VERSION.c.removed), 0)).where(
+                _VERSION.c.dataset == ds.name, _VERSION.c.number > lo, _VERSION.c.number <= hi
+            )
+            if len(added.ids) - len(gone) == int(conn.execute(grew).scalar_one()):
+                return gone, added
+        return gone, _rows_where(conn, ds, *added_where)
 
 
 def list_versions(engine: Engine, dataset: str | None = None) -> list[VersionInfo]:
