@@ -43,6 +43,23 @@ EXPLAIN: dict[str, str] = {
         "changes a few hundred; this benchmark's first import into an empty database would not "
         "gain), and on PostgreSQL COPY (psycopg `cursor.copy`) instead of INSERT."
     ),
+    "rebuild": (
+        "Measured 2026-12-04 on a 2-core machine shared with seven other sessions (load average 14-20, "
+        "so every figure was 3-10x what it is on an idle machine; before and after were run back to back). "
+        "Before: a new version re-read the whole dataset (a million activities for a 1% replace) and "
+        "rebuilt every board; the elections board spent most of its time in a per-row loop over 5,000 "
+        "organisations (term calendar). Now the frame of version N is the frame of N-1 with the rows "
+        "the version closed and opened (one indexed query, one scan from the previous version's last "
+        "row id), a board whose datasets did not change keeps its view (only stamp and filter choices "
+        "renewed), trend curves of unchanged datasets are kept, and the term calendar and status masks "
+        "are vectorised. What is left after a demolition upload is building the overview and the "
+        "demolition board themselves: pandas over 100,000 properties and plotly building 8 figures "
+        "(plotly's property validation is a third of it); after an activities upload, the overview's "
+        "KPIs and warnings over a million activities and the brands board's monthly charts. What "
+        "would close it: overview KPIs and warnings kept per dataset like the views (so an activities "
+        "upload recomputes only the activity KPIs), and charts built as plain dicts instead of "
+        "validated plotly objects."
+    ),
     "propagation": (
         "Scale-out only (one worker on SQLite met it). In the design measured there (Reflex's "
         "SharedState, replaced on 2026-12-01), the first worker to see the new version did the whole "
