@@ -1,4 +1,4 @@
-"""`python -m dashboard.bench all | ingest | page | propagation | memory | report`."""
+"""`python -m dashboard.bench all | ingest | page | propagation | memory | rebuild | report` (``--json``)."""
 
 from __future__ import annotations
 
@@ -57,27 +57,48 @@ def main(argv: list[str] | None = None) -> int:
     prop = sub.add_parser("propagation", help="100 viewers, a new version: time until each has redrawn")
     prop.add_argument("--mode", default=MODES, type=choices(MODES), help=MODE_HELP)
     prop.add_argument("--viewers", type=int, default=100)
+    prop.add_argument(
+        "--size", default="demo", choices=("demo", "city"), help="demo (a restore) or city (a 1%% replace)"
+    )
+    prop.add_argument("--json", action="store_true", help="also print the results as JSON")
     mem = sub.add_parser("memory", help="server RSS with 0, 100 and 500 connected viewers")
     mem.add_argument("--mode", default=MODES, type=choices(MODES), help=MODE_HELP)
+    mem.add_argument("--json", action="store_true", help="also print the results as JSON")
+    rebuild = sub.add_parser("rebuild", help="city size: an upload's commit until every board is rebuilt")
+    rebuild.add_argument(
+        "--db", default=["sqlite"], type=choices(("sqlite", "postgresql")), help="sqlite, postgresql or both"
+    )
+    rebuild.add_argument("--rounds", type=int, default=2)
+    rebuild.add_argument("--json", action="store_true", help="also print the results as JSON")
     every = sub.add_parser("all", help="every benchmark: one table, bench/results.md (make bench)")
     every.add_argument("--only", default="", help="e.g. memory,page: rerun those, keep the rest")
-    sub.add_parser("report", help="rewrite bench/results.md from bench/results.json")
+    every.add_argument("--json", action="store_true", help="also print the results as JSON")
+    report = sub.add_parser("report", help="rewrite bench/results.md from bench/results.json")
+    report.add_argument("--json", action="store_true", help="also print the results as JSON")
     args = parser.parse_args(argv)
     if args.command in ("all", "report"):
         from dashboard.bench.suite import main as suite_main
 
         only = [n for n in getattr(args, "only", "").split(",") if n]
-        return suite_main(args.command, only or None)
+        return suite_main(args.command, only or None, as_json=args.json)
     if args.command == "propagation":
         from dashboard.bench.propagation import run as prop_run
 
-        results = prop_run(list(args.mode), viewers=args.viewers)
+        results = prop_run(list(args.mode), viewers=args.viewers, size=args.size)
+        _print_json(args, results)
         return 0 if all(r["met"] for r in results) else 1
     if args.command == "memory":
         from dashboard.bench.memory import run as mem_run
 
         results = mem_run(list(args.mode))
+        _print_json(args, results)
         return 0 if all(r["met"] for r in results) else 1
+    if args.command == "rebuild":
+        from dashboard.bench.rebuild import run as rebuild_run
+
+        results = rebuild_run(args.db, rounds=args.rounds)
+        _print_json(args, results)
+        return 0 if all(c["met"] for r in results for c in r["cases"]) else 1
     if args.command == "page":
         from dashboard.bench.page import main as page_main
 
@@ -88,9 +109,14 @@ def main(argv: list[str] | None = None) -> int:
         rows = [int(r.replace("_", "")) for r in args.rows.split(",")]
         sheet_rows = [int(r.replace("_", "")) for r in args.sheet_rows.split(",") if int(r.replace("_", ""))]
         results = run(rows, args.db, sheet_rows)
-        if args.json:
-            print(json.dumps(results, ensure_ascii=False))
+        _print_json(args, results)
     return 0
+
+
+def _print_json(args: argparse.Namespace, results: object) -> None:
+    """``--json``: the results as one JSON object on the last line (named figures, for scripts)."""
+    if args.json:
+        print(json.dumps({"benchmark": args.command, "results": results}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -209,7 +209,7 @@ def _print(size: str, pages: dict[str, dict[str, float]]) -> None:
 def main(sizes: list[str], as_json: bool = False) -> int:
     results = run(sizes)
     if as_json:
-        print(json.dumps(results, ensure_ascii=False))
+        print(json.dumps({"benchmark": "page", "results": results}, ensure_ascii=False))
     failed = [
         (r["size"], board)
         for r in results

@@ -7,6 +7,10 @@ the same transaction an upload ends with); each viewer's latency is from the
 commit's return to the arrival of the delta carrying the new stamp. Several
 rounds, all latencies pooled: p50 / p95 / max. Target (issue 5): p95 <= 1 s.
 
+Sizes: ``demo`` (the commit restores demolition version 1) and ``city`` (5,000
+organisations, 1,000,000 activities, 100,000 properties; the commit replaces the
+demolition ledger with 1% of its rows changed, as a staff upload would).
+
 Modes: ``sqlite`` (``make run``: SQLite, one worker, state in process) and
 ``scaled`` (``make run-scaled``: PostgreSQL + Redis, several workers).
 The viewers run on the same 2 cores as the server, so the figures include
@@ -31,15 +35,16 @@ TARGET_P95_S = 1.0
 BOARDS = ["/", "/elections", "/brands", "/demolition"]
 ROUNDS = 3
 SCALED_WORKERS = 4
+CITY_WARM_S = 15.0  # at city size the server's first build of every board reads a million rows
 
 
 @contextmanager
-def app_in(mode: str, workers: int = SCALED_WORKERS) -> Iterator[tuple[str, str, int]]:
-    """(url, db url, workers) of the app served in ``mode`` with the demo data."""
+def app_in(mode: str, workers: int = SCALED_WORKERS, size: str = "demo") -> Iterator[tuple[str, str, int]]:
+    """(url, db url, workers) of the app served in ``mode`` with the ``size`` data (demo or city)."""
     if mode == "scaled":
         from dashboard.bench.scale import scaled_app
 
-        with scaled_app(workers) as app:
+        with scaled_app(workers, size) as app:
             yield app.url, app.db_url, workers
         return
     from dashboard.bench.page import _prepare, serve
@@ -47,7 +52,7 @@ def app_in(mode: str, workers: int = SCALED_WORKERS) -> Iterator[tuple[str, str,
     with tempfile.TemporaryDirectory(prefix="bench-prop-") as tmp:
         workdir = Path(tmp)
         db_url = f"sqlite:///{workdir / 'bench.db'}"
-        _prepare("demo", db_url)
+        _prepare(size, db_url)
         with serve(db_url, workdir, {"DASHBOARD_DATA_DIR": str(workdir / "data")}) as url:
             yield url, db_url, 1
 
@@ -59,7 +64,24 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(rank, len(ordered)) - 1]
 
 
-async def _measure(url: str, db_url: str, viewers: int, rounds: int) -> dict[str, Any]:
+def _commit(engine: Any, size: str, round_no: int) -> None:
+    """One new version: demo size restores demolition v1; city size replaces the city's
+    demolition ledger (100,000 properties) with 1% of its rows changed, as an upload does."""
+    from dashboard.bench.rebuild import changed_csv
+    from dashboard.store import storage
+
+    if size == "demo":
+        storage.restore(engine, "demolition", 1, "bench")
+        return
+    name, data = storage.original_file(engine, "demolition", 1) or ("", b"")
+    result = storage.import_file(
+        engine, "demolition", changed_csv(data, "demolition", round_no), name, user="bench", mode="replace"
+    )
+    if not result.accepted:
+        raise SystemExit(f"bench upload refused: {result.to_json()['errors'][:3]}")
+
+
+async def _measure(url: str, db_url: str, viewers: int, rounds: int, size: str = "demo") -> dict[str, Any]:
     from dashboard.store import storage
 
     engine = storage.make_engine(db_url)
@@ -72,9 +94,9 @@ async def _measure(url: str, db_url: str, viewers: int, rounds: int) -> dict[str
     latencies: list[float] = []
     missing = 0
     try:
-        for _ in range(rounds):
+        for round_no in range(rounds):
             await asyncio.sleep(1.5)  # the previous round's warm-up of the view cache is over
-            await asyncio.to_thread(storage.restore, engine, "demolition", 1, "bench")
+            await asyncio.to_thread(_commit, engine, size, round_no)
             committed = time.monotonic()
             stamp = storage.data_stamp(engine)
             arrived = await asyncio.gather(*(v.wait_stamp(stamp, 30) for v in opened), return_exceptions=True)
@@ -86,6 +108,7 @@ async def _measure(url: str, db_url: str, viewers: int, rounds: int) -> dict[str
     finally:
         await close_all(opened)
     return {
+        "size": size,
         "viewers": viewers,
         "rounds": rounds,
         "connect_s": round(connect_s, 2),
@@ -100,15 +123,19 @@ async def _measure(url: str, db_url: str, viewers: int, rounds: int) -> dict[str
     }
 
 
-def run(modes: list[str], viewers: int = 100, rounds: int = ROUNDS) -> list[dict[str, Any]]:
+def run(
+    modes: list[str], viewers: int = 100, rounds: int = ROUNDS, size: str = "demo"
+) -> list[dict[str, Any]]:
     results = []
     for mode in modes:
-        with app_in(mode) as (url, db_url, workers):
-            row = asyncio.run(_measure(url, db_url, viewers, rounds))
+        with app_in(mode, size=size) as (url, db_url, workers):
+            if size == "city":
+                time.sleep(CITY_WARM_S)
+            row = asyncio.run(_measure(url, db_url, viewers, rounds, size))
         row = {"mode": mode, "workers": workers, **row}
         results.append(row)
         print(
-            f"propagation {mode:<7} {workers} worker(s), {viewers} viewers on {row['workers_used']} "
+            f"propagation {size} {mode:<7} {workers} worker(s), {viewers} viewers on {row['workers_used']} "
             f"(per worker {row['per_worker']}): p50 {row['p50_s']} s  p95 {row['p95_s']} s  "
             f"max {row['max_s']} s  missing {row['missing']}  (target p95 <= {TARGET_P95_S} s: "
             f"{'yes' if row['met'] else 'NO'})",

@@ -13,7 +13,7 @@ import pandas as pd
 from dashboard import contract, i18n
 from dashboard.board import format as fmt
 from dashboard.board import rows as board_rows
-from dashboard.board.snapshot import Snapshot, filtered
+from dashboard.board.snapshot import Snapshot, filtered, unwatched
 from dashboard.board.views import (
     BOARDS,
     BoardView,
@@ -273,7 +273,7 @@ def build_view(snapshot: Snapshot, board: str, lang: str, filters: Filters | Non
         raise KeyError(f"unknown board {board!r}; choose one of: {', '.join(BOARDS)}")
     scope = filters.scope if filters is not None else None
     # A scoped viewer's choices are its scope's own: no other community's name reaches the page.
-    options, typed = filter_options(filtered(snapshot, Filters(scope=scope)).current)
+    options, typed = filter_options(unwatched(filtered(snapshot, Filters(scope=scope)).current))
     snapshot = filtered(snapshot, filters)
     lines = freshness(snapshot, board, lang)
     view = BoardView(

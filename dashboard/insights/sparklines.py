@@ -93,7 +93,7 @@ def kpi_history(
         for name, n in numbers:
             if 0 < n < numbers_now[name]:
                 needed.setdefault(name, set()).add(n)
-    readable: dict[str, storage.VersionRows] = {}
+    readable: dict[str, storage.VersionSpan] = {}
     for name, ns in needed.items():
         fits = _affordable(engine, name, list(ns), max(ns))
         if fits:
@@ -116,7 +116,7 @@ def _frame(
     number: int,
     now: Mapping[str, int],
     current: Mapping[str, pd.DataFrame],
-    readable: Mapping[str, storage.VersionRows],
+    readable: Mapping[str, storage.VersionSpan],
     sliced: dict[tuple[str, int], pd.DataFrame],
 ) -> pd.DataFrame:
     if number == 0:

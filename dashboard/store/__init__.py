@@ -48,6 +48,7 @@ _PUBLIC: dict[str, str] = {
     "load_version": "storage",
     "list_versions": "storage",
     "VersionRows": "storage",
+    "VersionSpan": "storage",
     "count_rows_between": "storage",
     "load_versions_between": "storage",
     "latest_versions": "storage",

@@ -503,7 +503,7 @@ def load_version(engine: Engine, dataset: str, version: int) -> pd.DataFrame:
 
 
 @dataclass
-class VersionRows:
+class VersionSpan:
     """The rows of every version from ``first`` to ``last`` of one dataset, read in one query.
 
     A row belongs to the versions ``version_from <= v < version_to``; :meth:`at` slices out one
@@ -531,8 +531,8 @@ def count_rows_between(engine: Engine, dataset: str, first: int, last: int) -> i
         return int(conn.execute(sa.select(sa.func.count()).select_from(table).where(alive)).scalar_one())
 
 
-def load_versions_between(engine: Engine, dataset: str, first: int, last: int) -> VersionRows:
-    """Every version from ``first`` to ``last`` of ``dataset`` at once (see :class:`VersionRows`)."""
+def load_versions_between(engine: Engine, dataset: str, first: int, last: int) -> VersionSpan:
+    """Every version from ``first`` to ``last`` of ``dataset`` at once (see :class:`VersionSpan`)."""
     ds = get_dataset(dataset)
     with engine.connect() as conn:
         names = ", ".join(_quote(conn, n) for n in ds.column_names)
@@ -544,13 +544,86 @@ def load_versions_between(engine: Engine, dataset: str, first: int, last: int) -
         rows = _fetchall(conn, _sql(conn, sql), (last, first))
     if not rows:
         empty = np.empty(0, dtype=np.int64)
-        return VersionRows(typed_empty(ds), empty, empty)
+        return VersionSpan(typed_empty(ds), empty, empty)
     grid = np.array(rows, dtype=object)
     del rows
     order = np.lexsort((grid[:, 1].astype(np.int64), grid[:, 0].astype(np.int64)))
     grid = grid[order]
     frame = pd.DataFrame({c.name: _decode(grid[:, i + 3], c.type) for i, c in enumerate(ds.columns)})
-    return VersionRows(coerce_types(ds, frame), grid[:, 1].astype(np.int64), grid[:, 2].astype(np.int64))
+    return VersionSpan(coerce_types(ds, frame), grid[:, 1].astype(np.int64), grid[:, 2].astype(np.int64))
+
+
+@dataclass
+class VersionRows:
+    """A version's rows (``frame``, as :func:`load_version` gives it) with each row's ledger id and position.
+
+    What :func:`load_changes` needs to turn one version's frame into a later one's
+    without reading the rows that stayed.
+    """
+
+    frame: pd.DataFrame
+    ids: np.ndarray  # ledger row id of each frame row
+    positions: np.ndarray  # ledger order, ascending
+
+    def apply(self, gone: np.ndarray, added: VersionRows) -> VersionRows:
+        """These rows without the ids ``gone`` and with ``added``, in ledger order."""
+        keep = ~np.isin(self.ids, gone) if len(gone) else np.ones(len(self.ids), dtype=bool)
+        if keep.all() and not len(added.ids):
+            return self
+        frame = pd.concat([self.frame[keep], added.frame], ignore_index=True)
+        ids = np.concatenate([self.ids[keep], added.ids])
+        positions = np.concatenate([self.positions[keep], added.positions])
+        order = np.argsort(positions, kind="stable")
+        frame = frame.take(order).reset_index(drop=True)
+        return VersionRows(frame, ids[order], positions[order])
+
+
+def load_rows(engine: Engine, dataset: str, version: int) -> VersionRows:
+    """:func:`load_version` with each row's ledger id and position; KeyError when there is no such version."""
+    ds = get_dataset(dataset)
+    with engine.connect() as conn:
+        if _version_row(conn, ds.name, version) is None:
+            raise KeyError(f"{dataset} has no version {version}")
+        where = "version_from <= ? AND (version_to IS NULL OR version_to > ?)"
+        return _rows_where(conn, ds, where, (version, version))
+
+
+def load_changes(
+    engine: Engine, dataset: str, since: int, version: int, after_id: int | None = None
+) -> tuple[np.ndarray, VersionRows]:
+    """What turns version ``since`` into ``version`` (later or earlier): ids of the rows gone, rows added.
+
+    Two range queries on the ledger's version columns, so a replace that changes
+    1% of a million rows reads that 1%, not the million:
+    ``load_rows(since).apply(*load_changes(since, version))`` equals ``load_rows(version)``.
+    ``after_id`` (the largest row id of version ``since``): later rows were inserted later,
+    so their ids are larger, and the scan starts there instead of at the first row. The
+    rows found are checked against the versions' own added/removed counts; should they
+    disagree (ids that did not grow), the whole table is scanned as without it.
+    """
+    ds = get_dataset(dataset)
+    lo, hi = sorted((since, version))
+    with engine.connect() as conn:
+        if lo < 0 or lo == hi or _version_row(conn, ds.name, version) is None:
+            raise KeyError(f"{dataset}: no changes from version {since} to {version}")
+        table = _quote(conn, LEDGERS[ds.name].name)
+        only_lo = "version_from <= ? AND version_to > ? AND version_to <= ?", (lo, lo, hi)
+        only_hi = (
+            "version_from > ? AND version_from <= ? AND (version_to IS NULL OR version_to > ?)",
+            (lo, hi, hi),
+        )
+        (gone_where, gone_params), added_where = (only_lo, only_hi) if since < version else (only_hi, only_lo)
+        found = _fetchall(conn, _sql(conn, f"SELECT id FROM {table} WHERE {gone_where}"), gone_params)
+        gone = np.array([i for (i,) in found], dtype=np.int64)
+        if since < version and after_id is not None:
+            where, params = added_where
+            added = _rows_where(conn, ds, f"id > ? AND {where}", (int(after_id), *params))
+            grew = sa.select(sa.func.coalesce(sa.func.sum(_VERSION.c.added - _VERSION.c.removed), 0)).where(
+                _VERSION.c.dataset == ds.name, _VERSION.c.number > lo, _VERSION.c.number <= hi
+            )
+            if len(added.ids) - len(gone) == int(conn.execute(grew).scalar_one()):
+                return gone, added
+        return gone, _rows_where(conn, ds, *added_where)
 
 
 def list_versions(engine: Engine, dataset: str | None = None) -> list[VersionInfo]:
@@ -758,8 +831,8 @@ def _write_version(
     hashes = row_hashes(ds, frame)
     current = _current_index(conn, table)
     if len(current):
-        current_keys = pd.Index(current["row_key"])
-        at = current_keys.get_indexer(keys)  # -1: key not in the dataset now
+        current_keys = current["row_key"].to_numpy(dtype=object)
+        at = key_positions(current_keys, keys)  # -1: key not in the dataset now
         matched = at >= 0
         safe_at = np.where(matched, at, 0)
         old_hash = current["row_hash"].to_numpy()[safe_at]
@@ -779,7 +852,8 @@ def _write_version(
         close_rows = at[changed]
     removed = 0
     if mode is Mode.REPLACE and len(current):
-        gone = pd.Index(keys).get_indexer(current_keys) < 0
+        gone = np.ones(len(current), dtype=bool)
+        gone[at[matched]] = False  # a current key no row of the upload has
         removed = int(gone.sum())
         close_rows = np.concatenate([close_rows, np.flatnonzero(gone)])
 
@@ -864,6 +938,24 @@ def row_keys(ds: Dataset, frame: pd.DataFrame) -> np.ndarray:
     if len(parts) == 1:
         return parts[0]
     return np.array([KEY_SEPARATOR.join(values) for values in zip(*parts, strict=True)], dtype=object)
+
+
+def key_positions(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Where each of ``wanted`` is in ``keys`` (unique row keys), -1 where it is not.
+
+    ``pd.Index(keys).get_indexer(wanted)``, by the keys' 64-bit hashes: a million text keys
+    as pandas' arrow strings were converted back to Python objects for every lookup. Any
+    hash collision (keys not unique by hash, or a match whose texts differ) falls back to
+    comparing the texts, so the answer is always the exact one.
+    """
+    keys, wanted = np.asarray(keys, dtype=object), np.asarray(wanted, dtype=object)
+    hashed = pd.Index(pd.util.hash_array(keys, categorize=False))
+    if hashed.is_unique:
+        at = hashed.get_indexer(pd.util.hash_array(wanted, categorize=False))
+        found = at >= 0
+        if (keys[at[found]] == wanted[found]).all():
+            return at
+    return pd.Index(keys, dtype=object).get_indexer(pd.Index(wanted, dtype=object))
 
 
 def row_hashes(ds: Dataset, frame: pd.DataFrame) -> np.ndarray:
@@ -1051,16 +1143,23 @@ def _load(conn: Connection, ds: Dataset, version: int | None) -> pd.DataFrame:
 def _load_with_positions(
     conn: Connection, ds: Dataset, version: int | None
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    names = ", ".join(_quote(conn, n) for n in ds.column_names)
     where = "version_to IS NULL"
     params: tuple[Any, ...] = ()
     if version is not None:
         where = "version_from <= ? AND (version_to IS NULL OR version_to > ?)"
         params = (version, version)
+    rows = _rows_where(conn, ds, where, params)
+    return rows.frame, rows.positions
+
+
+def _rows_where(conn: Connection, ds: Dataset, where: str, params: tuple[Any, ...]) -> VersionRows:
+    """The ledger rows matching ``where``, typed like ``Checked.frame``, in ledger order."""
+    names = ", ".join(_quote(conn, n) for n in ds.column_names)
     table = _quote(conn, LEDGERS[ds.name].name)
-    rows = _fetchall(conn, _sql(conn, f"SELECT position, {names} FROM {table} WHERE {where}"), params)
+    rows = _fetchall(conn, _sql(conn, f"SELECT position, id, {names} FROM {table} WHERE {where}"), params)
     if not rows:
-        return typed_empty(ds), np.empty(0, dtype=np.int64)
+        empty = np.empty(0, dtype=np.int64)
+        return VersionRows(typed_empty(ds), empty, empty.copy())
     grid = np.array(rows, dtype=object)  # one C pass; columns are then cheap slices
     del rows
     # Positions are unique within a version; sorting here is cheaper than ORDER BY.
@@ -1068,8 +1167,8 @@ def _load_with_positions(
     if np.any(positions[1:] < positions[:-1]):  # usually stored in order already
         order = np.argsort(positions, kind="stable")
         grid, positions = grid[order], positions[order]
-    frame = pd.DataFrame({c.name: _decode(grid[:, i + 1], c.type) for i, c in enumerate(ds.columns)})
-    return coerce_types(ds, frame), positions
+    frame = pd.DataFrame({c.name: _decode(grid[:, i + 2], c.type) for i, c in enumerate(ds.columns)})
+    return VersionRows(coerce_types(ds, frame), grid[:, 1].astype(np.int64), positions)
 
 
 def _decode(values: np.ndarray, col_type: ColType) -> Any:

@@ -1,0 +1,175 @@
+"""A version read from its neighbour's frame and the rows that changed equals the version read whole.
+
+The board's frame store turns the frame of version N-1 into version N's with the rows the
+version closed and opened (``storage.load_changes``) instead of reading every row again;
+these properties check, for random ledgers and random sequences of replaces, appends and
+restores, that the frames, ids and ledger order are exactly what ``load_version`` gives.
+"""
+
+from __future__ import annotations
+
+import csv as csv_module
+import io
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dashboard.board.snapshot import FrameStore
+from dashboard.contract import get_dataset
+from dashboard.store import storage
+
+CODES = [f"BR-{i:02d}" for i in range(8)]
+STATUSES = ["筹备", "已挂牌", "示范"]
+
+# One upload: brand code -> (status, name); its mode; or a restore of an earlier version.
+brands_rows = st.dictionaries(
+    st.sampled_from(CODES), st.tuples(st.sampled_from(STATUSES), st.sampled_from(["甲", "乙"])), max_size=8
+)
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("replace"), brands_rows),
+        st.tuples(st.just("append"), brands_rows),
+        st.tuples(st.just("restore"), st.integers(1, 6)),
+    ),
+    min_size=1,
+    max_size=7,
+)
+
+
+def _csv(rows: dict[str, tuple[str, str]]) -> bytes:
+    ds = get_dataset("brands")
+    out = io.StringIO()
+    writer = csv_module.writer(out)
+    writer.writerow(ds.headers)
+    for code, (status, name) in rows.items():
+        cells = {
+            "project_code": code,
+            "community": "常春藤社区",
+            "brand_name": name,
+            "category": "网络管理",
+            "status": status,
+            "start_date": "2024-03-01",
+            "target_activities": "12",
+        }
+        writer.writerow([cells.get(c.name, "") for c in ds.columns])
+    return out.getvalue().encode()
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty migrated database, copied for each example (migrating is the slow part)."""
+    path = tmp_path_factory.mktemp("changes") / "empty.db"
+    engine = storage.make_engine(f"sqlite:///{path}")
+    storage.migrate(engine)
+    engine.dispose()
+    return path
+
+
+@contextmanager
+def _versions(empty: Path, sequence: list[tuple[str, object]]) -> Iterator[tuple[sa.Engine, int]]:
+    """A fresh SQLite database holding the versions ``sequence`` makes; (engine, last version)."""
+    tmp = Path(tempfile.mkdtemp(prefix="changes-"))
+    shutil.copy(empty, tmp / "v.db")
+    engine = storage.make_engine(f"sqlite:///{tmp / 'v.db'}")
+    try:
+        last = 0
+        for kind, arg in sequence:
+            if kind == "restore":
+                result = storage.restore(engine, "brands", min(int(arg), max(last, 1)))  # type: ignore[call-overload]
+            else:
+                result = storage.import_file(engine, "brands", _csv(arg), "b.csv", mode=kind)  # type: ignore[arg-type]
+            last = result.version or last
+        yield engine, last
+    finally:
+        engine.dispose()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _same(got: storage.VersionRows, want: storage.VersionRows) -> None:
+    pd.testing.assert_frame_equal(got.frame, want.frame)
+    assert got.ids.tolist() == want.ids.tolist()
+    assert got.positions.tolist() == want.positions.tolist()
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(steps)
+def test_any_version_from_any_other_plus_the_changes_equals_the_version_read_whole(
+    migrated: Path, sequence: list[tuple[str, object]]
+) -> None:
+    with _versions(migrated, sequence) as (engine, last):
+        whole = {n: storage.load_rows(engine, "brands", n) for n in range(1, last + 1)}
+        for n, rows in whole.items():
+            pd.testing.assert_frame_equal(rows.frame, storage.load_version(engine, "brands", n))
+        for a in whole:
+            for b in whole:
+                if a != b:
+                    _same(whole[a].apply(*storage.load_changes(engine, "brands", a, b)), whole[b])
+                if a < b:  # the scan from the last id of ``a`` on; a wrong hint falls back to the whole scan
+                    for after_id in (int(whole[a].ids.max(initial=0)), 10**9, 0):
+                        changes = storage.load_changes(engine, "brands", a, b, after_id)
+                        _same(whole[a].apply(*changes), whole[b])
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(steps, st.lists(st.integers(1, 7), max_size=8))
+def test_the_frame_store_gives_each_version_as_load_version_whatever_it_held_before(
+    migrated: Path, sequence: list[tuple[str, object]], visits: list[int]
+) -> None:
+    with _versions(migrated, sequence) as (engine, last):
+        if not last:  # every upload refused (an empty file): nothing to read
+            return
+        store = FrameStore()
+        for n in [v for v in visits if v <= last] + [last]:
+            store.keep_only({"brands": n})
+            pd.testing.assert_frame_equal(
+                store.get(engine, "brands", n), storage.load_version(engine, "brands", n)
+            )
+            if n > 1:  # the KPI deltas' previous version, next to it
+                pd.testing.assert_frame_equal(
+                    store.get(engine, "brands", n - 1), storage.load_version(engine, "brands", n - 1)
+                )
+
+
+def test_a_replace_changing_one_row_reads_one_row(sqlite_url: str) -> None:
+    engine = storage.make_engine(sqlite_url)
+    storage.migrate(engine)
+    rows = {code: ("已挂牌", "甲") for code in CODES}
+    storage.import_file(engine, "brands", _csv(rows), "b.csv")
+    storage.import_file(engine, "brands", _csv(rows | {"BR-03": ("示范", "甲")}), "b.csv")
+
+    gone, added = storage.load_changes(engine, "brands", 1, 2)
+
+    assert len(gone) == 1
+    assert added.frame["project_code"].tolist() == ["BR-03"]
+    assert added.frame["status"].tolist() == ["model"]
+    assert np.isin(gone, storage.load_rows(engine, "brands", 1).ids).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(max_size=4), unique=True, max_size=30),
+    st.lists(st.text(max_size=4), max_size=30),
+)
+def test_key_positions_are_pandas_get_indexer(keys: list[str], wanted: list[str]) -> None:
+    keys_arr, wanted_arr = np.array(keys, dtype=object), np.array(wanted, dtype=object)
+
+    got = storage.key_positions(keys_arr, wanted_arr)
+
+    assert got.tolist() == pd.Index(keys_arr, dtype=object).get_indexer(wanted_arr).tolist()
