@@ -1682,3 +1682,13 @@ CATALOGUE |= {
     # notify/messages.py: a section heading in the plain-text digest
     "notify.heading": _s("【{text}】", "[{text}]"),
 }
+
+# reliability (issue 17): a board tab whose session ended while it was open
+CATALOGUE |= {
+    "app.signed_out": _s(
+        "登录已失效（长时间未操作、已退出或账号已停用），看板不再更新。请重新登录。",
+        "Your session has ended (idle too long, signed out or account disabled); the board no longer "
+        "updates. Please sign in again.",
+    ),
+    "app.sign_in_again": _s("重新登录", "Sign in again"),
+}
