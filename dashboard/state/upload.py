@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from typing import Any
 
 import reflex as rx
@@ -26,8 +27,10 @@ from dashboard.ingest.corrections import Correction
 from dashboard.ingest.summary import ReadSummary
 from dashboard.settings import get_settings
 from dashboard.state.auth import client_address, engine, require
-from dashboard.store import uploads
+from dashboard.store import storage, uploads
 from dashboard.store.audit import Actor
+
+log = logging.getLogger(__name__)
 
 UPLOAD_JS = """
 (async () => {
@@ -410,6 +413,13 @@ class Upload(rx.State):
             result = await asyncio.to_thread(uploads.confirm, engine(), data_dir, self.pending, actor)
         except uploads.PendingNotFound:
             self._say("staff.upload.not_found")
+            return
+        except Exception as exc:
+            if not storage.unavailable(exc):
+                raise
+            # Database restarting or disk full: nothing was written; the checked file stays pending.
+            log.warning("confirming upload %s failed: %r", self.pending, exc)
+            self._say("staff.upload.unavailable")
             return
         if result.accepted:  # the import audited itself, in its own transaction
             self._clear()
