@@ -31,13 +31,7 @@ def choices(allowed: tuple[str, ...]):  # noqa: ANN201 (an argparse type)
     return parse
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["_child"]:
-        from dashboard.bench.ingest import _child
-
-        _child(argv[1:])
-        return 0
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard.bench")
     sub = parser.add_subparsers(dest="command", required=True)
     ingest = sub.add_parser("ingest", help="import time vs pandas.read_csv(engine='pyarrow')")
@@ -71,7 +65,17 @@ def main(argv: list[str] | None = None) -> int:
     every = sub.add_parser("all", help="every benchmark: one table, bench/results.md (make bench)")
     every.add_argument("--only", default="", help="e.g. memory,page: rerun those, keep the rest")
     sub.add_parser("report", help="rewrite bench/results.md from bench/results.json")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["_child"]:
+        from dashboard.bench.ingest import _child
+
+        _child(argv[1:])
+        return 0
+    args = build_parser().parse_args(argv)
     if args.command in ("all", "report"):
         from dashboard.bench.suite import main as suite_main
 

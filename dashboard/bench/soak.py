@@ -205,7 +205,7 @@ class Soak:
             n += 1
             data = await asyncio.to_thread(upload_bytes, self.engine, dataset, refuse)
             before = await asyncio.to_thread(storage.data_stamp, self.engine)
-            watching = [v for v in self.open if v.stamp >= 0 and not v.error]
+            drawn = {id(v) for v in self.open if v.stamp >= 0 and not v.error}  # drawn before the commit
             result = await asyncio.to_thread(
                 storage.import_file, self.engine, dataset, data, f"{dataset}.csv", user="soak"
             )
@@ -217,7 +217,8 @@ class Soak:
                 self.tally.refused_wrote += stamp != before
                 continue
             self.tally.accepted += 1
-            for viewer in watching:
+            # and still open after it (one that left during the upload is not expected to get it)
+            for viewer in [v for v in self.open if id(v) in drawn]:
                 self._expect(viewer, stamp, committed)
 
     def _expect(self, viewer: Viewer, stamp: int, committed: float) -> None:
