@@ -18,12 +18,14 @@ joins. Measured over the whole run:
 
 Targets (issue 17): 0 missed, p95 <= 1 s, RSS growth <= 5 % after the warm-up, no error
 logged. The full target run is 300 viewers on 4 workers (PostgreSQL + Redis) for 30
-minutes; ``--minutes 2 --viewers 100`` is the quick one.
+minutes; ``--minutes 2 --viewers 100`` is the quick one. In ``scaled`` mode the data is in a schema
+of its own on the PostgreSQL server and Reflex's state in a redis-server the soak starts itself.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import statistics
 import tempfile
@@ -65,21 +67,24 @@ def served(
 ) -> Iterator[Served]:
     """The production app with the demo data in ``mode`` (sqlite: one worker; scaled: PostgreSQL +
     Redis, ``workers`` workers), with its log file at hand."""
-    if mode == "scaled":
-        from dashboard.bench.scale import scaled_app
-
-        with scaled_app(workers) as app:
-            yield Served(app.url, app.db_url, workers, app.workdir / "reflex.log", app.redis_url)
-        return
     from dashboard.bench.page import _prepare, serve
 
-    with tempfile.TemporaryDirectory(prefix="bench-soak-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-soak-") as tmp, contextlib.ExitStack() as stack:
         workdir = Path(tmp)
-        db_url = f"sqlite:///{workdir / 'bench.db'}"
-        _prepare("demo", db_url)
         env = {"DASHBOARD_DATA_DIR": str(workdir / "data"), **(extra_env or {})}
+        redis_url = None
+        if mode == "scaled":  # a schema of the shared PostgreSQL, a redis-server of its own
+            from dashboard.bench.scale import pg_schema
+            from dashboard.bench.services import own_redis
+
+            db_url = stack.enter_context(pg_schema())
+            redis_url = stack.enter_context(own_redis()).url
+            env |= {"REDIS_URL": redis_url, "GRANIAN_WORKERS": str(workers)}
+        else:
+            db_url, workers = f"sqlite:///{workdir / 'bench.db'}", 1
+        _prepare("demo", db_url)
         with serve(db_url, workdir, env) as url:
-            yield Served(url, db_url, 1, workdir / "reflex.log")
+            yield Served(url, db_url, workers, workdir / "reflex.log", redis_url)
 
 
 def log_errors(log: Path, start: int = 0) -> list[str]:

@@ -61,6 +61,11 @@ async def _push(app: rx.App, token: str, view: BoardView, beat: bool) -> bool:
         return False
     async with app.modify_state(rx.BaseStateToken(ident=token, cls=Board)) as root:
         tab = await root.get_state(Board)
+        if not tab.board and not tab.signed_out:
+            # Its state was lost (Redis restarted empty, or expired) while the socket stayed open:
+            # the watch list still says what it shows, so show that again rather than go quiet.
+            tab._apply(view)
+            return True
         if not tab._shows(view):  # moved on (its own open registered the new view)
             return False
         if beat:
