@@ -266,16 +266,15 @@ async def drill_disk_full(app: App, disk: Path) -> Drill:
     filler = disk / "filler"
     try:
         stamp0, versions0 = app.stamp(), app.versions()
-        with filler.open("wb") as fh:  # fill the disk to the last byte
+        with filler.open("wb", buffering=0) as fh:  # fill the disk to the last byte (unbuffered:
+            # nothing left to flush, and fail, at close)
             chunk = b"\0" * (1 << 20)
             with contextlib.suppress(OSError):
                 while True:
                     fh.write(chunk)
-                    fh.flush()
             with contextlib.suppress(OSError):
                 while True:
                     fh.write(b"\0" * 4096)
-                    fh.flush()
         free = shutil.disk_usage(disk).free
         d.saw(f"disk filled: {free} bytes free")
         failed = app.upload()
@@ -346,7 +345,7 @@ async def drill_midnight(app: App, midnight_at: float) -> Drill:
             (v.board.get("day"), _day_n(v), json.dumps(v.board.get("warnings"), ensure_ascii=False))
             for v in tabs
         ]
-        d.saw(f"before: today {before[0][0]}, {before[1][1] or 'no day N shown'}")
+        d.saw(f"before: today {before[0][0]}, {before[0][1] or 'no day N shown'}")
         await asyncio.sleep(max(0.0, midnight_at - time.monotonic()))
         new_day = (datetime.fromisoformat(before[0][0]).date() + timedelta(days=1)).isoformat()
         t0 = time.monotonic()
@@ -363,16 +362,16 @@ async def drill_midnight(app: App, midnight_at: float) -> Drill:
             tabs_moved=moved,
             day_before=before[0][0],
             day_after=after[0][0],
-            day_n_before=before[1][1],
-            day_n_after=after[1][1],
+            day_n_before=before[0][1],
+            day_n_after=after[0][1],
             warnings_changed=any(b[2] != a[2] for b, a in zip(before, after, strict=True)),
             reconnects=sum(1 for v in tabs if v.error),
         )
         d.saw(
-            f"after: today {after[0][0]} on {moved} of {len(tabs)} tabs, {after[1][1] or 'no day N shown'}, "
+            f"after: today {after[0][0]} on {moved} of {len(tabs)} tabs, {after[0][1] or 'no day N shown'}, "
             f"warnings {'changed' if d.figures['warnings_changed'] else 'unchanged'}, without a reload"
         )
-        day_moved = before[1][1] is None or before[1][1] != after[1][1]
+        day_moved = before[0][1] is None or before[0][1] != after[0][1]
         d.passed = moved == len(tabs) and day_moved and not d.figures["reconnects"]
     finally:
         await close_all(tabs)
