@@ -169,12 +169,19 @@ def _current(viewers: list[Viewer], stamp: int) -> int:
     return sum(1 for v in viewers if v.stamp >= stamp and not v.error)
 
 
-def attempt(name: str, scenario: Any) -> Drill:
-    """Run one drill's scenario; a drill that breaks is reported as failed, with why, not raised."""
+def attempt(name: str, scenario: Any, log: Path) -> Drill:
+    """Run one drill's scenario; a drill that breaks is reported as failed, with why, not raised.
+    Figures gain the ERROR lines the server logged meanwhile (expected while a service is down)."""
+    before = len(log_errors(log))
     try:
-        return asyncio.run(scenario)
+        drill = asyncio.run(scenario)
     except Exception as exc:
-        return Drill(name, "", reason=f"the drill broke: {type(exc).__name__}: {exc}"[:500])
+        drill = Drill(name, "", reason=f"the drill broke: {type(exc).__name__}: {exc}"[:500])
+    lines = log_errors(log)[before:]
+    drill.figures["server_errors_logged"] = len(lines)
+    if lines:
+        drill.figures["first_error"] = lines[0][:200]
+    return drill
 
 
 # ---------------------------------------------------------------------------
@@ -197,6 +204,7 @@ async def drill_session(app: App) -> Drill:
     cookies = {name: session_cookie(app.db_url, name) for name in ("drill-idle", "drill-off", "drill-ok")}
     tabs = {name: await open_viewers(app.url, ["/", "/demolition"], c) for name, c in cookies.items()}
     try:
+        t0 = time.monotonic()
         from dashboard.store.tables import UserAccount, UserSession
 
         sessions, users = UserSession.__table__, UserAccount.__table__
@@ -209,7 +217,6 @@ async def drill_session(app: App) -> Drill:
             )
         disabled = app.cli("users", "disable", "drill-off")
         d.saw(f"session of drill-idle aged 8 h 1 min; `users disable drill-off` exit {disabled.returncode}")
-        t0 = time.monotonic()
         ended = tabs["drill-idle"] + tabs["drill-off"]
         with contextlib.suppress(TimeoutError, ConnectionError):
             await asyncio.gather(
@@ -400,16 +407,17 @@ def sqlite_drills(names: set[str]) -> list[Drill]:
         os.environ[clock.OFFSET_ENV] = env[clock.OFFSET_ENV]  # the demo data and this process agree
         try:
             with serve_app(db_url, workdir, disk / "data", env) as app:
-                start = log_errors(app.log)
-                print(f"faults: SQLite server up after {time.monotonic() - launched:.0f} s", flush=True)
+                print(
+                    f"faults: SQLite server up after {time.monotonic() - launched:.0f} s",
+                    flush=True,
+                    file=sys.stderr,
+                )
                 if "session" in names:
-                    out.append(attempt("session", drill_session(app)))
+                    out.append(attempt("session", drill_session(app), app.log))
                 if "disk_full" in names:
-                    out.append(attempt("disk_full", drill_disk_full(app, disk)))
+                    out.append(attempt("disk_full", drill_disk_full(app, disk), app.log))
                 if "midnight" in names:
-                    out.append(attempt("midnight", drill_midnight(app, midnight_at)))
-                for drill in out:
-                    drill.figures.setdefault("server_errors_logged", len(log_errors(app.log)) - len(start))
+                    out.append(attempt("midnight", drill_midnight(app, midnight_at), app.log))
         finally:
             os.environ.pop(clock.OFFSET_ENV, None)
     return out
@@ -611,16 +619,14 @@ def scaled_drills(names: set[str]) -> list[Drill]:
                 f"faults: PostgreSQL + Redis server ({WORKERS} workers) up after "
                 f"{time.monotonic() - launched:.0f} s",
                 flush=True,
+                file=sys.stderr,
             )
-            start = len(log_errors(app.log))
             if "postgres_restart" in names:
-                out.append(attempt("postgres_restart", drill_postgres_restart(app, pg)))
+                out.append(attempt("postgres_restart", drill_postgres_restart(app, pg), app.log))
             if "redis_restart" in names:
-                out.append(attempt("redis_restart", drill_redis_restart(app, rd)))
+                out.append(attempt("redis_restart", drill_redis_restart(app, rd), app.log))
             if "worker_kill" in names:
-                out.append(attempt("worker_kill", drill_worker_kill(app)))
-            for drill in out:
-                drill.figures.setdefault("server_errors_logged", len(log_errors(app.log)) - start)
+                out.append(attempt("worker_kill", drill_worker_kill(app), app.log))
     return out
 
 
