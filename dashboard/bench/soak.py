@@ -95,8 +95,15 @@ def log_errors(log: Path, start: int = 0) -> list[str]:
             text = fh.read().decode("utf-8", "replace")
     except OSError:
         return []
-    marks = ("ERROR", "CRITICAL", "Traceback")
-    return [line.strip()[:300] for line in text.splitlines() if any(m in line for m in marks)]
+    lines = text.splitlines()
+    out = []
+    for i, line in enumerate(lines):
+        if line.startswith("Traceback"):  # named by its exception: the first unindented line after it
+            exc = next((x for x in lines[i + 1 :] if x and not x[0].isspace()), "")
+            out.append(f"Traceback: {exc.strip()}"[:300])
+        elif "ERROR" in line or "CRITICAL" in line:
+            out.append(line.strip()[:300])
+    return out
 
 
 def database_bytes(db_url: str) -> int:
