@@ -46,6 +46,7 @@ from dashboard import clock
 from dashboard.bench.services import OwnPostgres, OwnRedis, own_postgres, own_redis, tmpfs, wait_until
 from dashboard.bench.soak import log_errors, upload_bytes
 from dashboard.bench.viewers import Viewer, close_all, open_viewers, session_cookie
+from dashboard.store.tables import AuditEntry
 
 WORKERS = 3
 MIDNIGHT_AFTER_S = 240.0  # office midnight this long after the SQLite server is launched
@@ -441,7 +442,8 @@ async def drill_postgres_restart(app: App, pg: OwnPostgres) -> Drill:
         blocker = sa.create_engine(app.db_url, poolclass=sa.pool.NullPool)
         conn = blocker.connect()
         trans = conn.begin()
-        conn.execute(sa.text("lock table audit_log in access exclusive mode"))
+        audit = AuditEntry.__tablename__  # only locked, never written: store.audit stays its one writer
+        conn.execute(sa.text(f"lock table {audit} in access exclusive mode"))
         path = app.workdir / "upload-pg.csv"
         path.write_bytes(upload_bytes(app.engine(), "demolition", False))
         proc = subprocess.Popen(
