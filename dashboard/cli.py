@@ -870,3 +870,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         log = log_internal_error(exc)
         _err(_pair("cli.internal_error", rule=exc.rule, log=log))
         return INTERNAL
+    except Exception as exc:
+        from dashboard.store import storage
+
+        if not storage.unavailable(exc):
+            raise
+        _err(_pair("cli.unavailable", reason=str(getattr(exc, "orig", None) or exc).strip()[:200]))
+        return INTERNAL

@@ -9,6 +9,7 @@ import reflex as rx
 from dashboard import api
 from dashboard.components import site
 from dashboard.i18n import DEFAULT_LANG
+from dashboard.ops import serve
 from dashboard.state import live, schedule, worker  # noqa: F401 (worker: pid probe for the scale-out test)
 from dashboard.state.notify import schedule as digest_clock
 from dashboard.state.prefs import page_title
@@ -59,6 +60,9 @@ for _page in site.PAGES:
     )
 
 app.register_lifespan_task(live.watch)
+# Imported in Granian's supervisor before it builds the server (Reflex preloads the app for its
+# forked workers): one worker dying is then replaced, not the end of every worker.
+serve.respawn_failed_workers()
 # Every worker checks the digest clock; the lease in the database lets one of them send.
 app.register_lifespan_task(digest_clock)
 app.register_lifespan_task(schedule.daily)  # the daily backup and the audit retention

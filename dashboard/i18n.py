@@ -2048,3 +2048,24 @@ CATALOGUE |= {
     "property.key_household": _s("重点户", "Key household"),
     "property.back": _s("返回战果图", "Back to the demolition board"),
 }
+
+
+# reliability (issue 17): a board tab whose session ended while it was open
+CATALOGUE |= {
+    "app.signed_out": _s(
+        "登录已失效（长时间未操作、已退出或账号已停用），看板不再更新。请重新登录。",
+        "Your session has ended (idle too long, signed out or account disabled); the board no longer "
+        "updates. Please sign in again.",
+    ),
+    "app.sign_in_again": _s("重新登录", "Sign in again"),
+    "staff.upload.unavailable": _s(
+        "数据库暂时无法写入（正在重启、无法连接或磁盘已满），这次上传没有保存，什么都没有写入。请稍后再点确认。",
+        "The database cannot be written right now (restarting, unreachable or disk full): this upload "
+        "was not saved and nothing was written. Please confirm again later.",
+    ),
+    "cli.unavailable": _s(
+        "数据库或磁盘暂时无法写入，什么都没有写入；请稍后重试（原因：{reason}）",
+        "the database or the disk cannot be written right now, nothing was written; try again later "
+        "(reason: {reason})",
+    ),
+}

@@ -234,6 +234,35 @@ def test_logout_ends_the_session_on_the_server(engine: sa.Engine) -> None:
     assert auth.resolve(engine, token) is None
 
 
+def test_the_live_poll_pushes_only_to_sessions_still_valid(engine: sa.Engine) -> None:
+    """What a board tab left open is checked against before each push (state/live.py)."""
+    for name in ("leader", "idle", "gone", "auditor"):
+        auth.add_user(engine, name, "auditor" if name == "auditor" else "viewer", PASSWORD)
+    keys = {
+        name: auth.session_key(f"a=1; {auth.SESSION_COOKIE}={auth.login(engine, name, PASSWORD)}")
+        for name in ("leader", "idle", "gone", "auditor")
+    }
+    users = UserSession.__table__
+    with engine.begin() as conn:  # "idle" left the tab open past the idle expiry
+        idle_id = conn.execute(sa.select(users.c.user_id).where(users.c.token_hash == keys["idle"])).scalar()
+        stale = datetime.now(UTC) - timedelta(hours=auth.IDLE_HOURS, minutes=1)
+        conn.execute(users.update().where(users.c.user_id == idle_id).values(last_seen=stale))
+    auth.set_disabled(engine, "gone")
+    before = {r.token_hash: r.last_seen for r in auth_sessions(engine)}
+
+    live = auth.live_sessions(engine, [*keys.values(), "", auth.session_key(None)])
+
+    assert live == {keys["leader"]}  # the auditor's session is valid, but sees no board
+    assert auth.live_sessions(engine, [keys["auditor"]], Role.AUDITOR) == {keys["auditor"]}
+    # a push is not the user's activity: it keeps no session alive
+    assert {r.token_hash: r.last_seen for r in auth_sessions(engine)} == before
+
+
+def auth_sessions(engine: sa.Engine) -> list[sa.Row]:
+    with engine.connect() as conn:
+        return list(conn.execute(sa.select(UserSession.__table__)))
+
+
 def test_disabling_or_a_new_password_ends_every_session(engine: sa.Engine) -> None:
     auth.add_user(engine, "staff", "editor", PASSWORD)
     first, second = auth.login(engine, "staff", PASSWORD), auth.login(engine, "staff", PASSWORD)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from dashboard.bench.__main__ import MODES, choices, main
@@ -48,3 +50,36 @@ def test_the_one_percent_replace_changes_one_row_in_a_hundred_and_keeps_the_earl
 
     assert [(r.accepted, r.changed, r.added, r.removed) for r in results] == [(True, 10, 0, 0)] * 2
     assert storage.load_current(engine, "demolition")["note"].str.startswith("改").sum() == 20
+
+
+
+
+def test_soak_and_faults_take_their_options() -> None:
+    from dashboard.bench.__main__ import build_parser
+
+    soak = build_parser().parse_args(
+        ["soak", "--minutes", "0.5", "--viewers", "10", "--mode", "scaled", "--json"]
+    )
+    assert (soak.minutes, soak.viewers, soak.mode, soak.json) == (0.5, 10, "scaled", True)
+    faults = build_parser().parse_args(["faults", "--only", "midnight,session", "--json"])
+    assert (faults.only, faults.json) == ("midnight,session", True)
+
+
+def test_an_unknown_soak_mode_or_drill_stops_before_anything_runs(capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["soak", "--mode", "redis"])
+    assert stop.value.code == 2
+    with pytest.raises(SystemExit) as stop:
+        main(["faults", "--only", "midnigth"])
+    assert "unknown drill" in str(stop.value.code)
+
+
+def test_a_drill_that_needs_a_second_host_is_skipped_with_its_reason(capsys: pytest.CaptureFixture) -> None:
+    assert main(["faults", "--only", "second_host", "--json"]) == 0
+    (drill,) = json.loads(capsys.readouterr().out)["drills"]
+    assert {k: drill[k] for k in ("name", "passed", "skipped")} == {
+        "name": "second_host",
+        "passed": False,
+        "skipped": True,
+    }
+    assert "second host" in drill["reason"] and "figures" in drill

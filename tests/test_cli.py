@@ -305,3 +305,18 @@ def test_an_xlsx_workbook_imports_like_a_csv(db, tmp_path):
     assert json.loads(run.stdout)["rows"] == 1
     exported = dashboard("export", "demolition").stdout.lstrip("\ufeff").splitlines()
     assert exported[1].startswith("DX-001,张某某,1,1,已签约,2024-05-03")
+
+
+def test_a_database_that_cannot_be_reached_is_said_plainly_and_nothing_is_written(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Issue 17: a database restarting, unreachable or on a full disk is not a trace (exit 3)."""
+    monkeypatch.setenv(
+        "DASHBOARD_DB_URL", "postgresql+psycopg://postgres@127.0.0.1:1/closed?connect_timeout=2"
+    )
+
+    run = dashboard("import", "demolition", write(tmp_path / "拆迁.csv", DEMOLITION_OK))
+
+    assert run.returncode == 3
+    assert "Traceback" not in run.stderr + run.stdout
+    assert "什么都没有写入" in run.stderr and "nothing was written" in run.stderr

@@ -396,6 +396,27 @@ def test_a_tab_is_pushed_the_one_board_it_shows_until_it_leaves_the_boards(engin
     assert _watched("tab-leader") == []
 
 
+def test_threat_a_board_left_open_after_its_account_is_disabled_is_pushed_nothing(engine: sa.Engine) -> None:
+    """Issue 17: pushes come from the live poll, not from the tab, so the poll checks the session too
+    (the whole path, with a real server and the `users disable` command, is the `session` drill)."""
+    from dashboard.demo.load import load_demo
+    from dashboard.state.board import WATCHERS, Board
+
+    load_demo(engine)
+    state = _state(Board, "leader")
+    state.rx_router_session = SessionData(client_token="tab-left-open")
+    _fire(state, "open", "demolition")
+    session = WATCHERS.sessions()["tab-left-open"]
+    assert session and auth.live_sessions(engine, [session]) == {session}
+
+    auth.set_disabled(engine, "leader")
+
+    assert auth.live_sessions(engine, [session]) == set()  # the poll signs the tab out before any push
+    state._sign_out()  # what the poll then does to the tab's state
+    assert state.signed_out and state.stamp == -1 and state.kpi_groups == [] and state.grid == []
+    WATCHERS.forget("tab-left-open")
+
+
 @pytest.mark.parametrize("user", ["leader", "staff", "auditor", None])
 def test_threat_non_admin_fires_the_account_events_over_the_websocket(
     engine: sa.Engine, user: str | None

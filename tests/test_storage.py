@@ -455,3 +455,13 @@ def test_a_frame_with_a_repeated_key_is_refused_by_storage_itself(engine: sa.Eng
     assert not result.accepted
     assert [(p.rule, p.line) for p in result.problems.errors] == [("storage.duplicate_key", 3)]
     assert storage.is_empty(engine)
+
+
+def test_a_database_or_disk_outage_is_told_apart_from_a_bug() -> None:
+    """What the CLI and the upload page say plainly (nothing written, try later) instead of a trace."""
+    import errno
+
+    assert storage.unavailable(sa.exc.OperationalError("INSERT", {}, Exception("database or disk is full")))
+    assert storage.unavailable(OSError(errno.ENOSPC, "No space left on device"))
+    assert not storage.unavailable(OSError(errno.ENOENT, "No such file"))
+    assert not storage.unavailable(ValueError("a bug"))

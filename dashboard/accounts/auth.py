@@ -30,6 +30,7 @@ import os
 import re
 import secrets
 import string
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -562,6 +563,48 @@ def resolve(engine: Engine, token: str | None) -> Identity | None:
         row.name, Role(row.role), row.id, bool(row.must_change_password) or _expired(row, now),
         _stored_scope(row.scope),
     )  # fmt: skip
+
+
+def session_key(cookie_header: str | None) -> str:
+    """The stored hash of the session in a Cookie header ("" without one): what a pushed tab is
+    checked against (:func:`live_sessions`), never the token itself."""
+    token = token_from_cookie_header(cookie_header)
+    return _token_hash(token) if token and len(token) <= 200 else ""
+
+
+def live_sessions(engine: Engine, keys: Collection[str], needed: Role = Role.VIEWER) -> set[str]:
+    """Which of these session hashes (:func:`session_key`) may still be shown data needing ``needed``.
+
+    One query for every tab a worker pushes to: a session that was ended, idled past
+    IDLE_HOURS, whose account was disabled, demoted or must change its password is
+    not in the answer. Only reads: a push is not the user's activity, so it never
+    keeps a session alive (``last_seen`` is left alone).
+    """
+    wanted = {k for k in keys if k}
+    if not wanted:
+        return set()
+    now = _now()
+    j = _SESSIONS.join(_USERS, _SESSIONS.c.user_id == _USERS.c.id)
+    query = sa.select(
+        _SESSIONS.c.token_hash,
+        _SESSIONS.c.last_seen,
+        _USERS.c.role,
+        _USERS.c.disabled,
+        _USERS.c.must_change_password,
+        _USERS.c.password_changed_at,
+        _USERS.c.created_at,
+    ).select_from(j)
+    live: set[str] = set()
+    ordered = sorted(wanted)
+    with engine.connect() as conn:
+        for start in range(0, len(ordered), 500):  # bounded IN lists
+            rows = conn.execute(query.where(_SESSIONS.c.token_hash.in_(ordered[start : start + 500])))
+            for row in rows:
+                idle = now - (_aware(row.last_seen) or now) > timedelta(hours=IDLE_HOURS)
+                who = Identity("", Role(row.role), 0, bool(row.must_change_password) or _expired(row, now))
+                if not row.disabled and not idle and who.can(needed):
+                    live.add(row.token_hash)
+    return live
 
 
 def logout(engine: Engine, token: str | None, *, address: str = "") -> None:

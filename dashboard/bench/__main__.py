@@ -1,4 +1,7 @@
-"""`python -m dashboard.bench all | ingest | page | propagation | memory | rebuild | report` (``--json``)."""
+"""`python -m dashboard.bench all | ingest | page | propagation | memory | rebuild | soak | faults | report`.
+
+Every command takes ``--json``: one JSON object of named figures, for comparing runs.
+"""
 
 from __future__ import annotations
 
@@ -31,13 +34,7 @@ def choices(allowed: tuple[str, ...]):  # noqa: ANN201 (an argparse type)
     return parse
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["_child"]:
-        from dashboard.bench.ingest import _child
-
-        _child(argv[1:])
-        return 0
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard.bench")
     sub = parser.add_subparsers(dest="command", required=True)
     ingest = sub.add_parser("ingest", help="import time vs pandas.read_csv(engine='pyarrow')")
@@ -70,17 +67,47 @@ def main(argv: list[str] | None = None) -> int:
     )
     rebuild.add_argument("--rounds", type=int, default=2)
     rebuild.add_argument("--json", action="store_true", help="also print the results as JSON")
+    soak = sub.add_parser("soak", help="viewers for minutes, an upload every 10 s, viewers coming and going")
+    soak.add_argument("--minutes", type=float, default=2.0, help="how long (the target run: 30)")
+    soak.add_argument("--viewers", type=int, default=100, help="viewers held open (the target run: 300)")
+    soak.add_argument("--mode", default="sqlite", choices=MODES, help="sqlite (one worker) or scaled")
+    soak.add_argument("--workers", type=int, default=4, help="workers in scaled mode")
+    soak.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    faults = sub.add_parser("faults", help="fault drills on servers they start: what happened vs what must")
+    faults.add_argument("--only", default="", help="comma-separated drill names (default: every drill)")
+    faults.add_argument("--json", action="store_true", help="print the results as one JSON object")
     every = sub.add_parser("all", help="every benchmark: one table, bench/results.md (make bench)")
     every.add_argument("--only", default="", help="e.g. memory,page: rerun those, keep the rest")
     every.add_argument("--json", action="store_true", help="also print the results as JSON")
     report = sub.add_parser("report", help="rewrite bench/results.md from bench/results.json")
     report.add_argument("--json", action="store_true", help="also print the results as JSON")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["_child"]:
+        from dashboard.bench.ingest import _child
+
+        _child(argv[1:])
+        return 0
+    args = build_parser().parse_args(argv)
     if args.command in ("all", "report"):
         from dashboard.bench.suite import main as suite_main
 
         only = [n for n in getattr(args, "only", "").split(",") if n]
         return suite_main(args.command, only or None, as_json=args.json)
+    if args.command == "soak":
+        from dashboard.bench import soak as soak_mod
+
+        row = soak_mod.run(args.mode, args.minutes, args.viewers, args.workers)
+        print(json.dumps(row, ensure_ascii=False) if args.json else soak_mod.report(row), flush=True)
+        return 0 if row["met"] else 1
+    if args.command == "faults":
+        from dashboard.bench import faults as faults_mod
+
+        names = [n.strip() for n in args.only.split(",") if n.strip()]
+        return faults_mod.main(names or None, as_json=args.json)
     if args.command == "propagation":
         from dashboard.bench.propagation import run as prop_run
 

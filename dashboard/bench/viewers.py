@@ -252,13 +252,11 @@ def session_cookie(db_url: str, name: str = "bench-viewer") -> str:
     Every board needs a login: the cookie goes in each websocket handshake, as a
     browser's would after signing in.
     """
-    import secrets
-
     from dashboard.accounts import auth
     from dashboard.store import storage
 
     engine = storage.make_engine(db_url)
-    password = secrets.token_urlsafe(12)
+    password = auth.random_password()  # a token_urlsafe one failed the password rules now and then
     if auth.get_user(engine, name) is None:
         auth.add_user(engine, name, "viewer", password, by="bench")
     else:

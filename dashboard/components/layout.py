@@ -122,6 +122,25 @@ def failed_note() -> rx.Component:
     )
 
 
+def signed_out_note() -> rx.Component:
+    """The tab's session ended while it was open: its figures are gone; a link back in."""
+    return rx.cond(
+        Board.signed_out,
+        rx.callout(
+            rx.flex(
+                rx.text(ui("app.signed_out")),
+                rx.link(ui("app.sign_in_again"), href="/login", id="sign-in-again"),
+                direction="column",
+                spacing="1",
+            ),
+            icon="log-in",
+            color_scheme="amber",
+            size="2",
+            id="signed-out",
+        ),
+    )
+
+
 def section(title_key: str, *children: rx.Component, **props: object) -> rx.Component:
     """A titled block of a page."""
     return rx.el.section(
@@ -147,6 +166,7 @@ def page(board: str, *content: rx.Component) -> rx.Component:
             demo_banner(),
             demo_mode_notice(),
             failed_note(),
+            signed_out_note(),
             *content,
             class_name="content",
         ),

@@ -125,6 +125,29 @@ def check_workers(workers: int | None, redis_url: str | None) -> None:
         raise ServeError(_both_lines("serve.workers_redis"))
 
 
+def respawn_failed_workers() -> None:
+    """Make Granian replace a worker that dies instead of stopping the whole server.
+
+    Reflex starts Granian without ``respawn_failed_workers``, whose default is False: one
+    worker killed (the OOM killer, a segfault in a C extension, ``kill -9``) made the
+    supervisor stop every other worker too, and every tab went dark (the worker_kill drill,
+    ``python -m dashboard.bench faults``). Reflex offers no setting for it, so the default
+    is changed on the class, before Reflex builds its server; Granian's own crash-loop
+    guard (a worker dying again within 5.5 s stops the server) stays. Idempotent.
+    """
+    from granian.server import common
+
+    init = common.AbstractServer.__init__
+    if getattr(init, "_dashboard_respawn", False):
+        return
+
+    def __init__(self: Any, *args: Any, respawn_failed_workers: bool = True, **kwargs: Any) -> None:
+        init(self, *args, respawn_failed_workers=respawn_failed_workers, **kwargs)
+
+    __init__._dashboard_respawn = True  # type: ignore[attr-defined]
+    common.AbstractServer.__init__ = __init__  # type: ignore[method-assign]
+
+
 def serve(port: int, host: str, workers: int | None, redis_url: str | None) -> int:
     """Start the server in the foreground; returns only when it stops."""
     check_workers(workers, redis_url)
@@ -154,6 +177,7 @@ def _serve_prebuilt(port: int, host: str) -> int:
     if str(REPO_ROOT) not in sys.path:
         sys.path.insert(0, str(REPO_ROOT))
     prerequisites.get_app()  # imported once in the supervisor: forked workers share its pages
+    respawn_failed_workers()
     title, prebuilt_ = i18n.t("app.title", "zh"), " ".join(i18n.both("serve.prebuilt"))
     print(f"{title} http://{host}:{port}/ ({prebuilt_})", flush=True)
     reflex_exec.run_granian_backend_prod(

@@ -24,7 +24,7 @@ import threading
 import reflex as rx
 
 from dashboard import board as presenter
-from dashboard.accounts import Role, audit
+from dashboard.accounts import Role, audit, auth
 from dashboard.board import (
     BoardView,
     BrandCard,
@@ -68,15 +68,23 @@ class Watchers:
 
     def __init__(self) -> None:
         self._views: dict[str, ViewKey] = {}
+        self._sessions: dict[str, str] = {}  # tab -> its session's hash (auth.session_key)
         self._lock = threading.Lock()
 
-    def watch(self, token: str, key: ViewKey) -> None:
+    def watch(self, token: str, key: ViewKey, session: str = "") -> None:
         with self._lock:
             self._views[token] = key
+            self._sessions[token] = session
 
     def forget(self, token: str) -> None:
         with self._lock:
             self._views.pop(token, None)
+            self._sessions.pop(token, None)
+
+    def sessions(self) -> dict[str, str]:
+        """Tab -> the session it was opened with: the live poll checks these before it pushes."""
+        with self._lock:
+            return dict(self._sessions)
 
     def groups(self) -> dict[tuple[str, str, str], tuple[ViewKey, list[str]]]:
         """(board, lang, filter key) -> (the view's key, the tabs showing it)."""
@@ -102,6 +110,7 @@ class Board(rx.State):
     demo: bool = False
     failed: bool = False
     heartbeat: int = 0  # bumped by the live poll so an idle viewer's state never expires
+    signed_out: bool = False  # the session ended while the tab was open: data cleared, sign in again
     freshness: list[Freshness] = rx.field(default_factory=list)
     charts: list[ChartView] = rx.field(default_factory=list)
     kpi_groups: list[KpiGroup] = rx.field(default_factory=list)
@@ -142,6 +151,7 @@ class Board(rx.State):
         self.day = view.day
         self.demo = view.demo
         self.failed = False
+        self.signed_out = False
         self.freshness = view.freshness
         self.charts = view.charts
         self.kpi_groups = view.kpi_groups
@@ -173,6 +183,12 @@ class Board(rx.State):
         self.org_life_more = view.org_life_more
         self.org_life_legend = view.org_life_legend
 
+    def _sign_out(self) -> None:
+        """The session behind this tab ended (idle expiry, logout, account disabled): drop every
+        figure it holds and ask for a sign-in; the live poll no longer pushes to it."""
+        self.reset()
+        self.signed_out = True
+
     def _shows(self, view: BoardView) -> bool:
         """Whether this tab shows that board, language and filters (at any version)."""
         return (self.board, self.lang, self.filter_query) == (view.board, view.lang, view.filter_query)
@@ -197,7 +213,8 @@ class Board(rx.State):
                 audit, engine(), "forbidden", user=who.name, ok=False, target=target,
                 detail=f"scope {who.scope.text if who.scope else ''}", address=client_address(self),
             )  # fmt: skip
-        WATCHERS.watch(self.router.session.client_token, (board, lang, filters))
+        session = auth.session_key(self.router.headers.cookie)
+        WATCHERS.watch(self.router.session.client_token, (board, lang, filters), session)
         try:
             view = await asyncio.to_thread(presenter.CACHE.view, board, lang, filters=filters)
         except Exception:

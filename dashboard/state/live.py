@@ -21,7 +21,9 @@ import reflex as rx
 
 from dashboard import board as presenter
 from dashboard import clock, i18n
+from dashboard.accounts import auth
 from dashboard.board import BoardView
+from dashboard.state.auth import engine
 from dashboard.state.board import WATCHERS, Board
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,9 @@ POLL_SECONDS = 0.25
 # Idle states expire after an hour: touch watched tabs well before that.
 HEARTBEAT_SECONDS = 600.0
 WARM_DELAY_SECONDS = 1.0
+# How often the watched tabs' sessions are checked with no new version (one query per worker):
+# a tab left open past the idle expiry, or of an account just disabled, goes dark within this.
+SESSION_CHECK_SECONDS = 5.0
 
 
 def connected_here(app: rx.App, token: str) -> bool:
@@ -56,6 +61,11 @@ async def _push(app: rx.App, token: str, view: BoardView, beat: bool) -> bool:
         return False
     async with app.modify_state(rx.BaseStateToken(ident=token, cls=Board)) as root:
         tab = await root.get_state(Board)
+        if not tab.board and not tab.signed_out:
+            # Its state was lost (Redis restarted empty, or expired) while the socket stayed open:
+            # the watch list still says what it shows, so show that again rather than go quiet.
+            tab._apply(view)
+            return True
         if not tab._shows(view):  # moved on (its own open registered the new view)
             return False
         if beat:
@@ -66,8 +76,39 @@ async def _push(app: rx.App, token: str, view: BoardView, beat: bool) -> bool:
         return True
 
 
+async def sign_out_ended(app: rx.App) -> int:
+    """Tabs whose session ended (idle expiry, logout, account disabled or demoted): the poll stops
+    pushing to them, and each still connected here is cleared and asked to sign in; returns how many.
+
+    The board's own events check the session (``require``), but pushes come from this
+    poll, not from the tab: without this a tab left open kept receiving every new
+    version after its session had ended.
+    """
+    sessions = WATCHERS.sessions()
+    if not sessions:
+        return 0
+    live = await asyncio.to_thread(auth.live_sessions, engine(), set(sessions.values()))
+    ended = [token for token, session in sessions.items() if session not in live]
+    for token in ended:
+        WATCHERS.forget(token)
+        if not connected_here(app, token):
+            continue
+        try:
+            async with app.modify_state(rx.BaseStateToken(ident=token, cls=Board)) as root:
+                (await root.get_state(Board))._sign_out()
+        except Exception as exc:  # one broken tab must not keep the others signed in
+            log.warning("signing tab %s out failed: %r", token, exc)
+    if ended:
+        log.info("%d tab(s) signed out: their session ended", len(ended))
+    return len(ended)
+
+
 async def refresh(app: rx.App, stamp: int, *, beat: bool = False) -> int:
-    """Bring every watched tab of this process to ``stamp``; returns how many changed."""
+    """Bring every watched tab of this process to ``stamp``; returns how many changed.
+
+    Tabs whose session has ended are signed out first: no new version reaches them.
+    """
+    await sign_out_ended(app)
     changed = 0
     for (board, lang, filters), tokens in WATCHERS.groups().values():
         try:
@@ -101,9 +142,12 @@ async def watch(app: rx.App) -> None:
     """The lifespan task: poll the data stamp and push new versions to open pages."""
     global _seen
     last: tuple[int, str] | None = None
-    last_beat = time.monotonic()
+    last_beat = last_check = time.monotonic()
     while True:
         try:
+            if time.monotonic() - last_check > SESSION_CHECK_SECONDS:
+                last_check = time.monotonic()
+                await sign_out_ended(app)
             stamp = await asyncio.to_thread(presenter.CACHE.stamp)
             key = (stamp, clock.office_today().isoformat())
             _seen = key

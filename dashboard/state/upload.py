@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from typing import Any
 
 import reflex as rx
@@ -25,7 +26,9 @@ from dashboard.contract import DATASETS, Enum, get_dataset
 from dashboard.ingest import Correction, ReadSummary
 from dashboard.settings import get_settings
 from dashboard.state.auth import client_address, engine, require
-from dashboard.store import Actor, uploads
+from dashboard.store import Actor, storage, uploads
+
+log = logging.getLogger(__name__)
 
 UPLOAD_JS = """
 (async () => {
@@ -415,6 +418,13 @@ class Upload(rx.State):
             )  # the account's scope as it is now, not as it was at the check
         except uploads.PendingNotFound:
             self._say("staff.upload.not_found")
+            return
+        except Exception as exc:
+            if not storage.unavailable(exc):
+                raise
+            # Database restarting or disk full: nothing was written; the checked file stays pending.
+            log.warning("confirming upload %s failed: %r", self.pending, exc)
+            self._say("staff.upload.unavailable")
             return
         if result.accepted:  # the import audited itself, in its own transaction
             self._clear()

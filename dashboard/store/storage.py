@@ -18,6 +18,7 @@ row, because the benchmark imports a million rows.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
@@ -648,6 +649,15 @@ def latest_versions(engine: Engine) -> dict[str, VersionInfo]:
     )
     with engine.connect() as conn:
         return {row.dataset: _info(row) for row in conn.execute(query)}
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database or the disk could not be used (the server restarting or
+    unreachable, a disk full), not a bug: the transaction did not commit, nothing was written, and
+    the same upload can be made again later. Callers say so in plain words instead of a trace."""
+    if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
+        return True
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS)
 
 
 def data_stamp(engine: Engine) -> int:

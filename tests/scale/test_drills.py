@@ -1,0 +1,29 @@
+"""A fault drill as a test: a board tab whose session ended stops receiving data and asks to sign in.
+
+The drill (dashboard/bench/faults.py, ``python -m dashboard.bench faults``) starts the production
+app on SQLite (its database on a tmpfs the drill mounts, hence root), opens tabs for three
+accounts, ages one session past the 8-hour idle expiry and disables another account with the
+real ``users disable`` command, then uploads: the valid tabs get the new version, the other two
+are cleared and asked to sign in, and receive nothing.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from dashboard.bench import faults
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_tabs_of_an_expired_session_or_a_disabled_account_go_dark() -> None:
+    if os.geteuid() != 0:
+        pytest.skip("the drill mounts a tmpfs: root only")
+
+    (drill,) = faults.run(["session"])
+
+    assert drill.passed, drill.happened or drill.reason
+    assert drill.figures["ended_tabs_received_data"] == 0
+    assert drill.figures["asked_to_sign_in"] == drill.figures["ended_tabs"] == 4
