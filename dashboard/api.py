@@ -508,6 +508,11 @@ async def diff_download(request: Request, who: Identity) -> Response:
     span = versions.parse_span(request.path_params["span"])
     if name is None or kind not in KINDS or span is None:
         return _refuse(404, *both("api.refused.no_version"))
+    if who.scope is not None:  # only what its own scope's report changed (board.versions.shows_to)
+        listed = await run_in_threadpool(storage.list_versions, engine(), name)
+        info = next((v for v in listed if v.number == span[1]), None)
+        if info is None or not versions.shows_to(who.scope, info, ".." in request.path_params["span"]):
+            return _refuse(404, *both("api.refused.no_version"))
     try:
         got = await run_in_threadpool(diff_versions, engine(), name, *span)
     except KeyError:

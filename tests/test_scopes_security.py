@@ -205,3 +205,37 @@ def test_a_scoped_editors_history_lists_its_ledgers_office_and_own_versions_only
     fire(state, "load")
     assert state.rows and {r["dataset"] for r in state.rows} <= {"brands", "activities", "tasks"}
     assert "b-staff" not in {r["user"] for r in state.rows}  # another community's upload is not listed
+
+
+def test_threat_a_scoped_editor_reads_what_other_versions_changed(engine: sa.Engine) -> None:
+    """A version page or its download carries every row it changed: a scoped editor reads only its
+    own scope's reports, never an office-wide version or a comparison of two."""
+    from dashboard.board import versions
+    from dashboard.contract.scopes import Scope
+
+    scope = Scope.parse("community=示例社区A")
+    office = storage.list_versions(engine, "brands")[-1]
+    assert versions.version_page(engine, "brands", str(office.number), mask=True, scope=scope) is None
+    client = _client("a-staff")
+    assert client.get(f"/api/diff/brands/{office.number}.csv").status_code == 404
+    own = storage.import_file(engine, "brands", _brands_csv(engine), "a.csv", user="a-staff", scope=scope)
+    assert own.accepted
+    mine = str(own.version)
+    assert versions.version_page(engine, "brands", mine, mask=True, scope=scope) is not None
+    assert client.get(f"/api/diff/brands/{mine}.csv").status_code == 200
+    both_ = f"{office.number}..{own.version}"
+    assert versions.version_page(engine, "brands", both_, mask=True, scope=scope) is None
+    assert client.get(f"/api/diff/brands/{both_}.csv").status_code == 404
+    assert versions.version_page(engine, "brands", both_, mask=True) is not None  # the office reads it
+
+
+def test_threat_a_party_groups_viewer_opens_another_groups_property_file(engine: sa.Engine) -> None:
+    from dashboard.board import versions
+    from dashboard.contract.scopes import Scope
+
+    rows = storage.load_current(engine, "demolition")
+    own, other = (rows[rows["party_group"] == g].iloc[0]["property_id"] for g in (1, 2))
+    scope = Scope.parse("party_group=1")
+    assert versions.property_page(engine, own, mask=True, scope=scope) is not None
+    assert versions.property_page(engine, other, mask=True, scope=scope) is None
+    assert versions.property_page(engine, other, mask=True) is not None

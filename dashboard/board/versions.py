@@ -19,6 +19,8 @@ from sqlalchemy.engine import Engine
 
 from dashboard import clock, i18n
 from dashboard.contract import DATASETS, ColType, Dataset, get_dataset
+from dashboard.contract.scopes import Scope
+from dashboard.ingest import scoping
 from dashboard.store import (
     BOM,
     KeyState,
@@ -262,15 +264,31 @@ def parse_span(spec: str) -> tuple[int, int] | None:
     return int(m.group(1)), int(m.group(2))
 
 
-def version_page(engine: Engine, dataset: str, spec: str, *, mask: bool) -> dict[str, Any] | None:
+def shows_to(scope: Scope | None, info: VersionInfo, compared: bool) -> bool:
+    """Whether a (scoped) account may read what a version changed.
+
+    A scoped account reads only what its own scope's reports changed: a version made under that
+    very scope, alone (a scoped replace changes the scope's rows only). An office-wide version or a
+    comparison of two versions may carry every community's rows, so it is refused like a board of
+    another scope: as if it did not exist.
+    """
+    return scope is None or (not compared and info.scope == scope.text)
+
+
+def version_page(
+    engine: Engine, dataset: str, spec: str, *, mask: bool, scope: Scope | None = None
+) -> dict[str, Any] | None:
     """What /history/<dataset>/<spec> shows, as state fields (``x`` and ``x_en``); None when
-    ``dataset`` or either version does not exist. ``info``: the newer version's VersionInfo."""
+    ``dataset`` or either version does not exist, or ``scope`` may not read it (:func:`shows_to`).
+    ``info``: the newer version's VersionInfo."""
     span = parse_span(spec)
     if dataset not in DATASETS or span is None:
         return None
     old, new = span
     versions = {v.number: v for v in list_versions(engine, dataset)}
     if any(n != 0 and n not in versions for n in span) or new == 0:
+        return None
+    if not shows_to(scope, versions[new], ".." in spec):
         return None
     got = diff_versions(engine, dataset, old, new)
     data = got.to_json(mask_personal=mask)
@@ -336,14 +354,21 @@ def _note(value: str) -> str:
     return "" if value == i18n.MISSING else value
 
 
-def property_page(engine: Engine, pid: str, *, mask: bool) -> dict[str, Any] | None:
+def property_page(
+    engine: Engine, pid: str, *, mask: bool, scope: Scope | None = None
+) -> dict[str, Any] | None:
     """What /property/<pid> shows (一户一档), as state fields (``x`` and ``x_en``): the property's
-    latest record, its 重点户 flag and 备注, and its timeline; None when the key never existed."""
+    latest record, its 重点户 flag and 备注, and its timeline; None when the key never existed, or
+    when its latest record lies outside ``scope`` (a party group's viewer reads its own group's)."""
     ds = get_dataset("demolition")
     states = key_history(engine, ds.name, pid)
     if not states:
         return None
     last = states[-1]
+    if scope is not None:
+        rule = scoping.allowed(scope, ds.name, {})
+        if rule is None or not bool(scoping.in_scope(pd.DataFrame([last.row]), *rule).iloc[0]):
+            return None
     text = to_text_frame(ds, pd.DataFrame([last.row]), mask_personal=mask)
     values = [_cell(v) for v in text.iloc[0].tolist()]
     zh, en = timeline(ds, states, "zh", mask=mask), timeline(ds, states, "en", mask=mask)

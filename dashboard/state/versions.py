@@ -77,7 +77,7 @@ class VersionPage(rx.State):
             self.loaded = True
             return
         page = await asyncio.to_thread(
-            versions.version_page, engine(), parts[1], parts[2], mask=not who.is_admin
+            versions.version_page, engine(), parts[1], parts[2], mask=not who.is_admin, scope=who.scope
         )
         if page is not None:
             self._keep(page)
@@ -115,7 +115,9 @@ class PropertyPage(rx.State):
         if who is None or not self.shown_id:
             self.loaded = True
             return
-        page = await asyncio.to_thread(versions.property_page, engine(), self.shown_id, mask=not who.is_admin)
+        page = await asyncio.to_thread(
+            versions.property_page, engine(), self.shown_id, mask=not who.is_admin, scope=who.scope
+        )
         if page is not None:
             for name, value in page.items():
                 setattr(self, name, value)
