@@ -15,6 +15,7 @@ from tests.browser.helpers import (
     chart_ids,
     demo_ledger_rows,
     drawn_charts,
+    newest_version,
     open_board,
     wait_drawn,
     write_ledger,
@@ -65,13 +66,14 @@ def test_a_cli_import_of_the_tasks_ledger_redraws_the_open_board(page: Page, app
     expect(rows).to_have_count(overdue)
     page.evaluate("window.__not_reloaded = true")
 
+    before = newest_version(app_server, "tasks")
     done = app_server.cli("import", "tasks", _all_closed_today(app_server))
     assert done.returncode == 0, done.stdout + done.stderr
     try:
         expect(page.locator("#overdue-tasks-none")).to_be_visible(timeout=REDRAW_MS)
         assert page.evaluate("window.__not_reloaded") is True
     finally:
-        back = app_server.cli("rollback", "tasks", "1", "--user", "demo")
+        back = app_server.cli("rollback", "tasks", before, "--user", "demo")
         assert back.returncode == 0, back.stdout + back.stderr
     expect(rows).to_have_count(overdue, timeout=REDRAW_MS)
 
