@@ -20,7 +20,7 @@ from datetime import date
 from sqlalchemy import Engine
 
 from dashboard import clock, i18n
-from dashboard.board.present import build_view, filter_options
+from dashboard.board.present import build_view, filter_labels, filter_options
 from dashboard.board.snapshot import FrameStore, Signature, Snapshot, filtered, load_snapshot
 from dashboard.board.views import BoardView
 from dashboard.insights import Filters, Frames
@@ -98,7 +98,12 @@ class ViewCache:
             self._options = filter_options(snap.current)
         options, typed = self._options
         return dataclasses.replace(
-            view, stamp=snap.stamp, version=snap.version, filter_options=options, filter_typed=typed
+            view,
+            stamp=snap.stamp,
+            version=snap.version,
+            filter_options=options,
+            filter_labels=filter_labels(options, view.lang),
+            filter_typed=typed,
         )
 
     def _build(

@@ -129,3 +129,25 @@ def test_a_scoped_viewers_boards_show_its_community_alone(browser: Browser, app_
         expect(page.locator(".brand-card")).to_have_count(0)
     finally:
         page.context.close()
+
+
+def test_threat_a_community_editor_uploads_another_communitys_row_in_the_browser(
+    browser: Browser, app_server: Server
+) -> None:
+    before = app_server.cli("history", "brands").stdout
+    state = _signed_in(app_server, "a-staff", "editor", "community=示例社区A")
+    editor = browser.new_context(locale="zh-CN", storage_state=state).new_page()
+    try:
+        editor.goto(app_server.url + "/upload")
+        editor.select_option("#upload-dataset", "brands")
+        rows = "BR-02,示例社区B,先锋驿站,服务实效,已挂牌\n"
+        _drop(editor, "品牌.csv", ("项目编码,社区,品牌名称,类别,状态\n" + rows).encode())
+        expect(editor.locator("#upload-chosen")).to_contain_text("品牌.csv")
+        editor.click("#upload-send")
+        errors = editor.locator("#upload-errors")
+        expect(errors).to_contain_text("不在您的填报范围", timeout=READY_MS)
+        expect(errors).to_contain_text("示例社区B")
+        expect(editor.locator("#upload-confirm")).to_have_count(0)  # nothing to confirm: nothing written
+    finally:
+        editor.context.close()
+    assert app_server.cli("history", "brands").stdout == before
