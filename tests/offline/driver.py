@@ -158,6 +158,7 @@ def upgrade(bundle: Path, prefix: Path, env: dict[str, str]) -> None:
     with env_file.open("a") as f:
         f.write("# a line the office added\n")
     cli = str(prefix / "bin" / "dashboard")
+    kept = step("history_before_upgrade", [cli, "history", "demolition"], env).stdout
     step("upgrade", [str(bundle / "install.sh"), "--prefix", str(prefix)], env)
     step("migrate_after_upgrade", [cli, "migrate"], env)
     history = step("history", [cli, "history", "demolition"], env).stdout
@@ -166,6 +167,7 @@ def upgrade(bundle: Path, prefix: Path, env: dict[str, str]) -> None:
         "version": marker["version"],
         "settings_kept": "# a line the office added" in env_file.read_text(),
         "demolition_versions": sum(1 for line in history.splitlines() if line.startswith("demolition")),
+        "demolition_versions_before": sum(1 for line in kept.splitlines() if line.startswith("demolition")),
         "demo_accounts_kept": (prefix / "data" / "demo-accounts.txt").exists(),
     }
 
