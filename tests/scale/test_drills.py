@@ -9,6 +9,7 @@ are cleared and asked to sign in, and receive nothing.
 
 from __future__ import annotations
 
+import contextvars
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -24,9 +25,10 @@ def test_tabs_of_an_expired_session_or_a_disabled_account_go_dark() -> None:
         pytest.skip("the drill mounts a tmpfs: root only")
 
     # A thread of its own: the drill runs its scenario with asyncio.run, which fails in a thread
-    # whose event loop is running (the main thread's, once the browser tests have run).
+    # whose event loop is running (the main thread's, once the browser tests have run); it carries
+    # this thread's context variables along (Reflex keeps its state registry in one).
     with ThreadPoolExecutor(1) as pool:
-        (drill,) = pool.submit(faults.run, ["session"]).result()
+        (drill,) = pool.submit(contextvars.copy_context().run, faults.run, ["session"]).result()
 
     assert drill.passed, drill.happened or drill.reason
     assert drill.figures["ended_tabs_received_data"] == 0
