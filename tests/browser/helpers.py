@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 from collections import Counter
@@ -158,3 +159,18 @@ def newest_version(server: Any, dataset: str) -> str:
     done = server.cli("history", dataset)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout.splitlines()[2].split()[1]  # header, dashes, newest first: dataset, version, ...
+
+
+def drop_file(page: Page, name: str, data: bytes) -> None:
+    """Drag a file onto the upload page's drop zone, as from the Windows Explorer."""
+    transfer = page.evaluate_handle(
+        """([name, b64]) => {
+            const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+            const dt = new DataTransfer();
+            dt.items.add(new File([bytes], name, {type: 'text/csv'}));
+            return dt;
+        }""",
+        [name, base64.b64encode(data).decode()],
+    )
+    page.dispatch_event("#upload-drop", "dragover", {"dataTransfer": transfer})
+    page.dispatch_event("#upload-drop", "drop", {"dataTransfer": transfer})

@@ -4,18 +4,17 @@ scoped viewer's boards show its community alone, whatever the link asks for."""
 
 from __future__ import annotations
 
-import base64
 import http.client
 import urllib.parse
 from datetime import timedelta
 from http.cookies import SimpleCookie
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from dashboard.accounts import auth
 from dashboard.clock import office_today
 from tests.browser.conftest import Server
-from tests.browser.helpers import READY_MS, wait_drawn
+from tests.browser.helpers import READY_MS, drop_file, wait_drawn
 
 PASSWORD = "Scope-pass-1"
 
@@ -40,20 +39,6 @@ def _signed_in(server: Server, name: str, role: str, scope: str) -> dict:
         "origins": [],
     }  # fmt: skip
 
-
-def _drop(page: Page, name: str, data: bytes) -> None:
-    """Drag a file onto the drop zone."""
-    transfer = page.evaluate_handle(
-        """([name, b64]) => {
-            const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
-            const dt = new DataTransfer();
-            dt.items.add(new File([bytes], name, {type: 'text/csv'}));
-            return dt;
-        }""",
-        [name, base64.b64encode(data).decode()],
-    )
-    page.dispatch_event("#upload-drop", "dragover", {"dataTransfer": transfer})
-    page.dispatch_event("#upload-drop", "drop", {"dataTransfer": transfer})
 
 
 def test_a_community_editor_reports_in_its_round_and_the_office_sees_it_green(
@@ -87,7 +72,8 @@ def test_a_community_editor_reports_in_its_round_and_the_office_sees_it_green(
 
         editor.select_option("#upload-dataset", "activities")
         row = f"{office_today().isoformat()},BR-01,入户走访,志愿服务,12\n"
-        _drop(editor, "示例社区A活动.csv", ("活动日期,项目编码,活动名称,活动类型,参与人数\n" + row).encode())
+        head = "活动日期,项目编码,活动名称,活动类型,参与人数\n"
+        drop_file(editor, "示例社区A活动.csv", (head + row).encode())
         expect(editor.locator("#upload-chosen")).to_contain_text("示例社区A活动.csv")
         editor.click("#upload-send")
         expect(editor.locator("#upload-confirm")).to_be_visible(timeout=READY_MS)
@@ -141,7 +127,7 @@ def test_threat_a_community_editor_uploads_another_communitys_row_in_the_browser
         editor.goto(app_server.url + "/upload")
         editor.select_option("#upload-dataset", "brands")
         rows = "BR-02,示例社区B,先锋驿站,服务实效,已挂牌\n"
-        _drop(editor, "品牌.csv", ("项目编码,社区,品牌名称,类别,状态\n" + rows).encode())
+        drop_file(editor, "品牌.csv", ("项目编码,社区,品牌名称,类别,状态\n" + rows).encode())
         expect(editor.locator("#upload-chosen")).to_contain_text("品牌.csv")
         editor.click("#upload-send")
         errors = editor.locator("#upload-errors")

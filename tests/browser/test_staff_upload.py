@@ -11,7 +11,6 @@ cancelled, with nothing kept.
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import re
@@ -21,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from dashboard.clock import office_today
 from tests.browser.conftest import Server
-from tests.browser.helpers import READY_MS, wait_drawn
+from tests.browser.helpers import READY_MS, drop_file, wait_drawn
 
 
 def _ledgers(server: Server) -> tuple[bytes, bytes, int, str]:
@@ -57,20 +56,6 @@ def _sign_in_as_staff(page: Page, server: Server) -> None:
     expect(page.locator("#nav-upload")).to_be_visible(timeout=READY_MS)
 
 
-def _drop(page: Page, name: str, data: bytes) -> None:
-    """Drag a file onto the drop zone, as from the Windows Explorer."""
-    transfer = page.evaluate_handle(
-        """([name, b64]) => {
-            const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
-            const dt = new DataTransfer();
-            dt.items.add(new File([bytes], name, {type: 'text/csv'}));
-            return dt;
-        }""",
-        [name, base64.b64encode(data).decode()],
-    )
-    page.dispatch_event("#upload-drop", "dragover", {"dataTransfer": transfer})
-    page.dispatch_event("#upload-drop", "drop", {"dataTransfer": transfer})
-
 
 def test_staff_drop_read_the_summary_fix_a_cell_in_place_confirm_and_the_leaders_page_redraws(
     browser: Browser, app_server: Server, screens: Path
@@ -92,7 +77,7 @@ def test_staff_drop_read_the_summary_fix_a_cell_in_place_confirm_and_the_leaders
         expect(drop).to_contain_text("CSV、XLSX、XLS")
 
         staff.select_option("#upload-dataset", "demolition")
-        _drop(staff, "拆迁台账.csv", bad)
+        drop_file(staff, "拆迁台账.csv", bad)
         expect(staff.locator("#upload-chosen")).to_contain_text("拆迁台账.csv")
         staff.click("#upload-send")
 
