@@ -26,6 +26,7 @@ from dashboard.ingest.validation import validate
 from dashboard.settings import REPO_ROOT
 from dashboard.store import storage
 from dashboard.store.tables import ledger_name
+from tests.test_ledger_index import assert_index_is_the_current_rows
 
 # A child process: import one file into DASHBOARD_DB_URL once the parent says go.
 CHILD = """
@@ -159,6 +160,7 @@ def _assert_whole(engine: sa.Engine) -> None:
             sa.text("SELECT current_version FROM dataset_head WHERE dataset = 'demolition'")
         ).scalar_one()
     assert (beyond, current, head) == (0, latest.rows, latest.number)
+    assert_index_is_the_current_rows(engine, "demolition")  # the index of that version, whole too
 
 
 def _typed(data: bytes) -> pd.DataFrame:

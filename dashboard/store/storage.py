@@ -34,6 +34,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
@@ -60,7 +62,7 @@ from dashboard.ingest import corrections as corr
 from dashboard.settings import get_settings
 from dashboard.store import rounds
 from dashboard.store.audit import CLI, Actor, as_actor, audit, record
-from dashboard.store.tables import LEDGERS, DatasetHead, DatasetVersion, VersionFile
+from dashboard.store.tables import LEDGERS, DatasetHead, DatasetVersion, LedgerIndex, VersionFile
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEY_SEPARATOR = "\x1f"  # ASCII unit separator: never typed in a spreadsheet cell
@@ -71,6 +73,7 @@ _SQLITE_MAX_VARIABLES = 999  # the lowest limit any SQLite build has
 _VERSION = DatasetVersion.__table__
 _FILE = VersionFile.__table__
 _HEAD = DatasetHead.__table__
+_INDEX = LedgerIndex.__table__
 
 
 # ---------------------------------------------------------------------------
@@ -839,14 +842,14 @@ def _write_version(
     conn = tx.conn
     table = LEDGERS[ds.name]
     hashes = row_hashes(ds, frame)
-    current = _current_index(conn, table)
+    key_texts = pa.array(keys, pa.large_string())
+    current = _current_rows(conn, ds, tx.previous)
     if len(current):
-        current_keys = current["row_key"].to_numpy(dtype=object)
-        at = key_positions(current_keys, keys)  # -1: key not in the dataset now
-        matched = at >= 0
+        at = pc.fill_null(pc.index_in(key_texts, value_set=current.keys), -1).to_numpy().astype(np.int64)
+        matched = at >= 0  # -1: key not in the dataset now
         safe_at = np.where(matched, at, 0)
-        old_hash = current["row_hash"].to_numpy()[safe_at]
-        old_position = current["position"].to_numpy()[safe_at]
+        old_hash = current.hashes[safe_at]
+        old_position = current.positions[safe_at]
     else:  # first version: every row is new (the common bulk case, kept cheap)
         at = np.full(len(keys), -1, dtype=np.int64)
         matched = np.zeros(len(keys), dtype=bool)
@@ -877,7 +880,7 @@ def _write_version(
                 f"{ds.name} version {number} at {created_at} would be older than version {tx.previous}"
             )
     # A changed row keeps its place in the ledger order; new rows go to the end.
-    start = int(current["position"].max()) + 1 if len(current) else 0
+    start = int(current.positions.max()) + 1 if len(current) else 0
     if positions is None:
         positions = np.where(changed, old_position, start + np.cumsum(added) - 1)
     result = ImportResult(
@@ -896,10 +899,13 @@ def _write_version(
         tx.rollback()
         return result
 
-    _close(
-        conn, table, current["id"].to_numpy()[close_rows], number, everything=len(close_rows) == len(current)
-    )
-    _insert_rows(conn, ds, table, frame[write], number, positions[write], keys[write], hashes[write])
+    _close(conn, table, current.ids[close_rows], number, everything=len(close_rows) == len(current))
+    # Ids are given, not drawn: the rows written get the next ones in order, so the index of the
+    # new version is known without reading anything back.
+    new_ids = np.arange(current.max_id + 1, current.max_id + 1 + int(write.sum()), dtype=np.int64)
+    _insert_rows(conn, ds, table, frame[write], number, new_ids, positions[write], keys[write], hashes[write])
+    _write_index(conn, ds, current.after(close_rows, new_ids, positions[write], key_texts.filter(write),
+                                         hashes[write]), number)  # fmt: skip
     version_id = conn.execute(
         sa.insert(_VERSION)
         .values(
@@ -1022,17 +1028,101 @@ def _duplicate_keys(ds: Dataset, frame: pd.DataFrame, keys: np.ndarray) -> list[
     return problems
 
 
-def _current_index(conn: Connection, table: sa.Table) -> pd.DataFrame:
-    """id, row_key, row_hash, position of the rows current now."""
-    cols = ("id", "row_key", "row_hash", "position")
-    sql = f"SELECT {', '.join(cols)} FROM {_quote(conn, table.name)} WHERE version_to IS NULL"
-    rows = _fetchall(conn, sql)
+@dataclass
+class _CurrentRows:
+    """The rows current now, as the diff needs them: ledger id, position, key text, row hash.
+
+    Kept per ledger as one Arrow blob (``ledger_index``) written with each version, so the
+    next import reads one value instead of a million rows (see :func:`_current_rows`).
+    """
+
+    ids: np.ndarray  # int64
+    positions: np.ndarray  # int64
+    keys: pa.Array  # large_string, unique
+    hashes: np.ndarray  # int64
+    max_id: int  # the ledger's largest row id, current or not (0: none yet)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def after(
+        self, closed: np.ndarray, ids: np.ndarray, positions: np.ndarray, keys: pa.Array, hashes: np.ndarray
+    ) -> _CurrentRows:
+        """The current rows once the rows at ``closed`` are closed and the given ones written."""
+        keep = np.ones(len(self), dtype=bool)
+        keep[closed] = False
+        return _CurrentRows(
+            ids=np.concatenate([self.ids[keep], ids]),
+            positions=np.concatenate([self.positions[keep], np.asarray(positions, dtype=np.int64)]),
+            keys=pa.concat_arrays([self.keys.filter(pa.array(keep)), keys]),
+            hashes=np.concatenate([self.hashes[keep], np.asarray(hashes, dtype=np.int64)]),
+            max_id=int(ids[-1]) if len(ids) else self.max_id,
+        )
+
+    def to_bytes(self) -> bytes:
+        table = pa.table(
+            {"id": self.ids, "position": self.positions, "row_key": self.keys, "row_hash": self.hashes}
+        )
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema, options=_IPC_OPTIONS) as writer:
+            writer.write_table(table)
+        return sink.getvalue().to_pybytes()
+
+    @classmethod
+    def from_bytes(cls, content: bytes, max_id: int) -> _CurrentRows:
+        table = pa.ipc.open_stream(pa.py_buffer(content)).read_all().combine_chunks()
+
+        def ints(name: str) -> np.ndarray:
+            return table.column(name).to_numpy().astype(np.int64, copy=False)
+
+        keys = table.column("row_key")
+        keys = keys.chunk(0) if keys.num_chunks == 1 else pa.array([], pa.large_string())
+        return cls(ints("id"), ints("position"), keys, ints("row_hash"), max_id)
+
+
+_IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
+
+
+def _current_rows(conn: Connection, ds: Dataset, previous: int) -> _CurrentRows:
+    """The current rows of ``ds``: from its index when that describes version ``previous`` and the
+    ledger's rows as they are (same largest id), else read from the ledger itself.
+
+    The check keeps the index an optimisation only: a database restored from an older backup,
+    or written by a version of the code before the index, still diffs against the truth.
+    """
+    table = _quote(conn, LEDGERS[ds.name].name)
+    max_id = int(_fetchall(conn, f"SELECT COALESCE(MAX(id), 0) FROM {table}")[0][0])
+    query = sa.select(_INDEX.c.version, _INDEX.c.max_id, _INDEX.c.content).where(_INDEX.c.dataset == ds.name)
+    stored = conn.execute(query).first()
+    if stored is not None and stored.version == previous and stored.max_id == max_id:
+        return _CurrentRows.from_bytes(bytes(stored.content), max_id)
+    return _current_from_ledger(conn, table, max_id)
+
+
+def _current_from_ledger(conn: Connection, table: str, max_id: int) -> _CurrentRows:
+    """id, position, row_key, row_hash of the rows current now, read from the ledger table."""
+    rows = _fetchall(conn, f"SELECT id, position, row_key, row_hash FROM {table} WHERE version_to IS NULL")
     if not rows:
-        return pd.DataFrame({c: np.empty(0, dtype=object if c == "row_key" else np.int64) for c in cols})
+        empty = np.empty(0, dtype=np.int64)
+        return _CurrentRows(empty, empty.copy(), pa.array([], pa.large_string()), empty.copy(), max_id)
     grid = np.array(rows, dtype=object)
     del rows
-    return pd.DataFrame(
-        {c: grid[:, i] if c == "row_key" else grid[:, i].astype(np.int64) for i, c in enumerate(cols)}
+    return _CurrentRows(
+        ids=grid[:, 0].astype(np.int64),
+        positions=grid[:, 1].astype(np.int64),
+        keys=pa.array(grid[:, 2], pa.large_string()),
+        hashes=grid[:, 3].astype(np.int64),
+        max_id=max_id,
+    )
+
+
+def _write_index(conn: Connection, ds: Dataset, rows: _CurrentRows, number: int) -> None:
+    """Store ``rows`` as the index of version ``number``, in the version's own transaction."""
+    conn.execute(sa.delete(_INDEX).where(_INDEX.c.dataset == ds.name))
+    conn.execute(
+        sa.insert(_INDEX).values(
+            dataset=ds.name, version=number, max_id=rows.max_id, rows=len(rows), content=rows.to_bytes()
+        )
     )
 
 
@@ -1061,17 +1151,19 @@ def _insert_rows(
     table: sa.Table,
     frame: pd.DataFrame,
     number: int,
+    ids: np.ndarray,
     positions: np.ndarray,
     keys: np.ndarray,
     hashes: np.ndarray,
 ) -> None:
     if frame.empty:
         return
-    names = ["version_from", "position", "row_key", "row_hash", *ds.column_names]
+    names = ["version_from", "id", "position", "row_key", "row_hash", *ds.column_names]
     if conn.dialect.name == "postgresql":
-        _copy_rows(conn, ds, table, frame, names, number, positions, keys, hashes)
+        _copy_rows(conn, ds, table, frame, names, number, ids, positions, keys, hashes)
         return
     columns: list[Any] = [
+        ids.tolist(),
         positions.tolist(),
         keys.tolist(),
         hashes.tolist(),
@@ -1108,16 +1200,20 @@ def _copy_rows(
     frame: pd.DataFrame,
     names: list[str],
     number: int,
+    ids: np.ndarray,
     positions: np.ndarray,
     keys: np.ndarray,
     hashes: np.ndarray,
 ) -> None:
-    """PostgreSQL: COPY the rows as CSV written by pyarrow (fast, NULL = empty)."""
-    import pyarrow as pa
+    """PostgreSQL: COPY the rows as CSV written by pyarrow (fast, NULL = empty).
+
+    The ids are given (see :func:`_write_version`); the id sequence is moved past them after.
+    """
     import pyarrow.csv as pacsv
 
     arrays: list[pa.Array] = [
         pa.array(np.full(len(frame), number, dtype=np.int64)),
+        pa.array(np.asarray(ids, dtype=np.int64)),
         pa.array(np.asarray(positions, dtype=np.int64)),
         pa.array(keys.tolist(), pa.string()),
         pa.array(np.asarray(hashes, dtype=np.int64)),
@@ -1137,6 +1233,8 @@ def _copy_rows(
                 buf = io.BytesIO()
                 pacsv.write_csv(data.slice(start, _COPY_CHUNK_ROWS), buf, options)
                 copy.write(buf.getvalue())
+        # Anything inserting with the default id after this (nothing does today) must not collide.
+        cur.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", (table.name, int(ids[-1])))
     finally:
         cur.close()
 

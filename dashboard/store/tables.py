@@ -75,6 +75,24 @@ class DatasetHead(SQLModel, table=True):
     current_version: int = 0
 
 
+class LedgerIndex(SQLModel, table=True):
+    """The current rows of one ledger as one compact columnar blob: id, position, row_key, row_hash.
+
+    What the next import diffs against, read in one fetch instead of a million rows; written in
+    the same transaction as the version it describes (``version``), so it is never ahead of or
+    behind the ledger. Derived data: when it is missing or does not match (``version``,
+    ``max_id``), the import reads the ledger's current rows instead and writes it again.
+    """
+
+    __tablename__ = "ledger_index"
+
+    dataset: str = Field(sa_type=sa.String(40), primary_key=True)
+    version: int  # the version whose current rows it lists
+    max_id: int  # the ledger's largest row id then (0: none)
+    rows: int
+    content: bytes = Field(sa_type=sa.LargeBinary)  # Arrow IPC stream (storage._CurrentRows)
+
+
 # ---------------------------------------------------------------------------
 # Ledgers
 

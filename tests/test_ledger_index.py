@@ -1,0 +1,190 @@
+"""The ledger index (``ledger_index``: the current rows' ids, keys and hashes as one blob) changes
+nothing an import stores: the same random sequences of uploads and restores, made once diffing
+against the index and once against the ledger's rows read whole (the index deleted before every
+step, which is also what an older database without one does), leave identical ledgers, version
+records, diffs and exports. After every step the index lists exactly the ledger's current rows.
+"""
+
+from __future__ import annotations
+
+import csv as csv_module
+import io
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dashboard.contract import get_dataset
+from dashboard.store import LEDGERS, storage
+from dashboard.store.diff import version_changes
+from dashboard.store.export import to_csv_bytes
+
+CODES = [f"BR-{i:02d}" for i in range(10)]
+STATUSES = ["筹备", "已挂牌", "示范"]
+
+NAMES = st.sampled_from(["甲", "乙", "丙"])
+brands_rows = st.dictionaries(st.sampled_from(CODES), st.tuples(st.sampled_from(STATUSES), NAMES), max_size=9)
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.sampled_from(["replace", "append", "upsert"]), brands_rows),
+        st.tuples(st.just("restore"), st.integers(1, 8)),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+def _csv(rows: dict[str, tuple[str, str]]) -> bytes:
+    ds = get_dataset("brands")
+    out = io.StringIO()
+    writer = csv_module.writer(out)
+    writer.writerow(ds.headers)
+    for code, (status, name) in rows.items():
+        cells = {
+            "project_code": code,
+            "community": "常春藤社区",
+            "brand_name": name,
+            "category": "网络管理",
+            "status": status,
+            "start_date": "2024-03-01",
+            "target_activities": "12",
+        }
+        writer.writerow([cells.get(c.name, "") for c in ds.columns])
+    return out.getvalue().encode()
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("index") / "empty.db"
+    engine = storage.make_engine(f"sqlite:///{path}")
+    storage.migrate(engine)
+    engine.dispose()
+    return path
+
+
+def _ledger(engine: sa.Engine) -> list[tuple]:
+    table = LEDGERS["brands"]
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.select(table).order_by(table.c.id))]
+
+
+def _versions(engine: sa.Engine) -> list[tuple]:
+    return [
+        (v.number, v.rows, v.added, v.changed, v.removed, v.skipped, v.restored_from)
+        for v in storage.list_versions(engine, "brands")
+    ]
+
+
+def assert_index_is_the_current_rows(engine: sa.Engine, dataset: str) -> None:
+    """The stored index describes the newest version and lists exactly its current rows."""
+    ds = get_dataset(dataset)
+    with engine.connect() as conn:
+        head = conn.execute(
+            sa.text("SELECT current_version FROM dataset_head WHERE dataset = :d"), {"d": dataset}
+        ).scalar()
+        query = "SELECT version, max_id, rows, content FROM ledger_index WHERE dataset = :d"
+        stored = conn.execute(sa.text(query), {"d": dataset}).first()
+        table = storage._quote(conn, LEDGERS[ds.name].name)
+        max_id = int(conn.execute(sa.text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar_one())
+        truth = storage._current_from_ledger(conn, table, max_id)
+    if not head:
+        assert stored is None
+        return
+    assert stored is not None
+    assert (stored.version, stored.max_id, stored.rows) == (head, max_id, len(truth))
+    index = storage._CurrentRows.from_bytes(bytes(stored.content), int(stored.max_id))
+
+    def frame(rows: storage._CurrentRows) -> pd.DataFrame:
+        out = pd.DataFrame(
+            {"id": rows.ids, "position": rows.positions, "key": rows.keys.to_pylist(), "hash": rows.hashes}
+        )
+        return out.sort_values("id").reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(frame(index), frame(truth))
+
+
+@contextmanager
+def _run(empty: Path, sequence: list[tuple[str, object]], *, index: bool) -> Iterator[sa.Engine]:
+    tmp = Path(tempfile.mkdtemp(prefix="index-"))
+    shutil.copy(empty, tmp / "v.db")
+    engine = storage.make_engine(f"sqlite:///{tmp / 'v.db'}")
+    try:
+        last = 0
+        for kind, arg in sequence:
+            if not index:  # as a database from before the index: the ledger's rows are read
+                with engine.begin() as conn:
+                    conn.execute(sa.text("DELETE FROM ledger_index"))
+            if kind == "restore":
+                result = storage.restore(engine, "brands", min(int(arg), max(last, 1)))  # type: ignore[call-overload]
+            else:
+                result = storage.import_file(engine, "brands", _csv(arg), "b.csv", mode=kind)  # type: ignore[arg-type]
+            last = result.version or last
+            if index or result.accepted:  # a refused step after the delete leaves no index: fine
+                assert_index_is_the_current_rows(engine, "brands")
+        yield engine
+    finally:
+        engine.dispose()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps)
+def test_imports_through_the_index_store_what_imports_reading_the_ledger_store(
+    migrated: Path, sequence: list[tuple[str, object]]
+) -> None:
+    with _run(migrated, sequence, index=True) as fast, _run(migrated, sequence, index=False) as whole:
+        assert _ledger(fast) == _ledger(whole)
+        assert _versions(fast) == _versions(whole)
+        for v in storage.list_versions(fast, "brands"):
+            a, b = version_changes(fast, "brands", v.number), version_changes(whole, "brands", v.number)
+            assert a.to_json() == b.to_json()
+            assert to_csv_bytes("brands", storage.load_version(fast, "brands", v.number)) == to_csv_bytes(
+                "brands", storage.load_version(whole, "brands", v.number)
+            )
+
+
+def test_the_index_follows_every_mode_on_both_databases(db_url: str) -> None:
+    engine = storage.make_engine(db_url)
+    storage.migrate(engine)
+    rows = {code: ("已挂牌", "甲") for code in CODES}
+    for mode, upload in (
+        ("replace", rows),
+        ("replace", rows | {"BR-03": ("示范", "甲")}),  # one row changed
+        ("upsert", {"BR-04": ("筹备", "乙"), "BR-99": ("筹备", "乙")}),  # one changed, one new
+        ("append", {"BR-05": ("示范", "丙"), "BR-98": ("示范", "丙")}),  # one skipped, one new
+        ("replace", {c: v for c, v in rows.items() if c != "BR-01"}),  # several closed
+    ):
+        assert storage.import_file(engine, "brands", _csv(upload), "b.csv", mode=mode).accepted
+        assert_index_is_the_current_rows(engine, "brands")
+    assert storage.restore(engine, "brands", 2).accepted
+    assert_index_is_the_current_rows(engine, "brands")
+    # A dry run leaves the index of the version before it.
+    assert storage.import_file(engine, "brands", _csv(rows), "b.csv", mode="replace", dry_run=True).accepted
+    assert_index_is_the_current_rows(engine, "brands")
+
+
+def test_a_stale_index_is_not_used(sqlite_url: str) -> None:
+    """An index that does not describe the newest version (a database restored from an older
+    backup, rows written by older code) is ignored: the ledger's rows are diffed instead."""
+    engine = storage.make_engine(sqlite_url)
+    storage.migrate(engine)
+    rows = {code: ("已挂牌", "甲") for code in CODES}
+    storage.import_file(engine, "brands", _csv(rows), "b.csv")
+    with engine.begin() as conn:
+        old = conn.execute(sa.text("SELECT content FROM ledger_index")).scalar_one()
+    storage.import_file(engine, "brands", _csv(rows | {"BR-03": ("示范", "甲")}), "b.csv")
+    with engine.begin() as conn:  # the index of version 1 put back beside version 2
+        conn.execute(sa.text("UPDATE ledger_index SET content = :c"), {"c": old})
+        conn.execute(sa.text("UPDATE ledger_index SET version = 1"))
+
+    result = storage.import_file(engine, "brands", _csv(rows), "b.csv")
+
+    assert (result.added, result.changed, result.removed) == (0, 1, 0)
+    assert_index_is_the_current_rows(engine, "brands")
