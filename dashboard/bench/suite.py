@@ -289,10 +289,14 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, bool | None]
                 "<= 3 s at 100k" if r["kind"] == "xlsx" else "-", r["met"],
             ))  # fmt: skip
             continue
+        replace = r.get("case") == "replace"
+        growth = f" (+{r['growth_mb']:.0f} MB, x{r['growth_per_file']:.1f} file)" if "growth_mb" in r else ""
         out.append((
-            "ingest", f"{r['rows']:,} rows, {r['db']}",
+            "ingest", f"{r['rows']:,} rows, {r['db']}" + (", 1% replace" if replace else ""),
             f"{r['import_s']:.2f} s vs read_csv {r['read_csv_s']:.2f} s = x{r['ratio']:.2f}; "
-            f"{r['rows_per_s']:,} rows/s; peak {r['peak_mb']:.0f} MB",
+            f"{r['rows_per_s']:,} rows/s; peak {r['peak_mb']:.0f} MB"
+            + growth
+            + (f"; stored {r['stored_rows']:,} rows" if replace else ""),
             "ratio <= 3 at 1M" if r["rows"] >= 1_000_000 else "(ratio <= 3 at 1M)",
             r["met"] if r["rows"] >= 1_000_000 else None,
         ))  # fmt: skip
