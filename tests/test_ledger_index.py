@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.contract import get_dataset
+from dashboard.ingest import coerce_types, typed_empty
 from dashboard.store import LEDGERS, storage
 from dashboard.store.diff import version_changes
 from dashboard.store.export import to_csv_bytes
@@ -188,3 +189,21 @@ def test_a_stale_index_is_not_used(sqlite_url: str) -> None:
 
     assert (result.added, result.changed, result.removed) == (0, 1, 0)
     assert_index_is_the_current_rows(engine, "brands")
+
+
+cells = st.one_of(st.none(), st.text(max_size=3))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(cells, cells, st.one_of(st.none(), st.integers(-5, 5))), max_size=30))
+def test_row_hashes_are_pandas_hashes_of_the_values(rows: list[tuple]) -> None:
+    """The stored row hashes keep their definition: hash_pandas_object of the typed columns."""
+    ds = get_dataset("brands")
+    frame = typed_empty(ds).reindex(range(len(rows)))
+    frame["project_code"] = pd.array([r[0] for r in rows], dtype="string")
+    frame["brand_name"] = pd.array([r[1] for r in rows], dtype="string")
+    frame["target_activities"] = pd.array([r[2] for r in rows], dtype="Int64")
+    frame = coerce_types(ds, frame)
+    want = pd.util.hash_pandas_object(frame[list(ds.column_names)], index=False).to_numpy().view("int64")
+
+    assert storage.row_hashes(ds, frame).tolist() == want.tolist()

@@ -28,7 +28,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Literal
 
@@ -69,6 +68,7 @@ KEY_SEPARATOR = "\x1f"  # ASCII unit separator: never typed in a spreadsheet cel
 SQLITE_BUSY_TIMEOUT_MS = 120_000  # a 1M-row import holds the write lock for seconds
 _COPY_CHUNK_ROWS = 200_000
 _SQLITE_MAX_VARIABLES = 999  # the lowest limit any SQLite build has
+_SQLITE_CHUNK_ROWS = 100_000  # rows turned into Python values at a time (bounds the peak memory)
 
 _VERSION = DatasetVersion.__table__
 _FILE = VersionFile.__table__
@@ -903,9 +903,13 @@ def _write_version(
     # Ids are given, not drawn: the rows written get the next ones in order, so the index of the
     # new version is known without reading anything back.
     new_ids = np.arange(current.max_id + 1, current.max_id + 1 + int(write.sum()), dtype=np.int64)
-    _insert_rows(conn, ds, table, frame[write], number, new_ids, positions[write], keys[write], hashes[write])
-    _write_index(conn, ds, current.after(close_rows, new_ids, positions[write], key_texts.filter(write),
-                                         hashes[write]), number)  # fmt: skip
+    if write.all():  # a first import: no copy of every column just to select all of it
+        w_frame, w_positions, w_keys, w_texts, w_hashes = frame, positions, keys, key_texts, hashes
+    else:
+        w_frame, w_positions, w_keys, w_hashes = frame[write], positions[write], keys[write], hashes[write]
+        w_texts = key_texts.filter(pa.array(write))
+    _insert_rows(conn, ds, table, w_frame, number, new_ids, w_positions, w_keys, w_hashes)
+    _write_index(conn, ds, current.after(close_rows, new_ids, w_positions, w_texts, w_hashes), number)
     version_id = conn.execute(
         sa.insert(_VERSION)
         .values(
@@ -975,9 +979,26 @@ def key_positions(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
 
 
 def row_hashes(ds: Dataset, frame: pd.DataFrame) -> np.ndarray:
-    """A 64-bit hash of each row's values (``row_hash``): equal rows, equal hashes."""
-    hashed = pd.util.hash_pandas_object(frame[list(ds.column_names)], index=False)
+    """A 64-bit hash of each row's values (``row_hash``): equal rows, equal hashes.
+
+    ``pd.util.hash_pandas_object`` of the columns, the stored hashes' definition. Text columns
+    go in as categoricals made by Arrow's dictionary encoding: pandas hashes a categorical's
+    categories and takes them by code, the same numbers as hashing the values themselves
+    (tests/test_ledger_index.py), without making a Python string of every cell first.
+    """
+    columns = {name: _hashable(frame[name].array) for name in ds.column_names}
+    hashed = pd.util.hash_pandas_object(pd.DataFrame(columns, copy=False), index=False)
     return hashed.to_numpy().view(np.int64)
+
+
+def _hashable(values: Any) -> Any:
+    if not isinstance(values, pd.arrays.ArrowStringArray) or not len(values):
+        return values
+    arrow = pa.array(values)
+    encoded = pc.dictionary_encode(arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow)
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    categories = pd.Index(encoded.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+    return pd.Categorical.from_codes(codes, categories=categories)
 
 
 def _as_text(series: pd.Series, col_type: ColType) -> np.ndarray:
@@ -1162,26 +1183,34 @@ def _insert_rows(
     if conn.dialect.name == "postgresql":
         _copy_rows(conn, ds, table, frame, names, number, ids, positions, keys, hashes)
         return
-    columns: list[Any] = [
-        ids.tolist(),
-        positions.tolist(),
-        keys.tolist(),
-        hashes.tolist(),
-        *(_sqlite_values(frame[c.name], c.type) for c in ds.columns),
-    ]
     # version_from is the same int for every row: written into the SQL, one bind less per row.
     # Several rows per INSERT: a third less time per row than one row per statement.
-    one_row = f"({int(number)}, {', '.join('?' * len(columns))})"
+    width = len(names) - 1
+    one_row = f"({int(number)}, {', '.join('?' * width)})"
     head = f"INSERT INTO {_quote(conn, table.name)} ({', '.join(_quote(conn, n) for n in names)}) VALUES "
-    per = max(1, _SQLITE_MAX_VARIABLES // len(columns))
-    full = len(frame) // per * per
-    rows = zip(*columns, strict=True)
+    per = max(1, _SQLITE_MAX_VARIABLES // width)
+    many = head + ", ".join([one_row] * per)
+    step = max(per, _SQLITE_CHUNK_ROWS // per * per)  # whole statements per chunk but the last
     cur = _raw(conn).cursor()
     try:
-        if full:
-            chunks = (tuple(chain.from_iterable(islice(rows, per))) for _ in range(full // per))
-            cur.executemany(head + ", ".join([one_row] * per), chunks)
-        cur.executemany(head + one_row, rows)  # the rest, fewer than ``per``
+        for start in range(0, len(frame), step):
+            # One chunk's rows as Python values at a time (a million rows of them at once were
+            # most of the import's peak memory); the statements' parameter lists are cut from
+            # one object grid by numpy, not assembled row by row in Python.
+            stop = min(start + step, len(frame))
+            grid = np.empty((stop - start, width), dtype=object)
+            grid[:, 0] = ids[start:stop].tolist()
+            grid[:, 1] = positions[start:stop].tolist()
+            grid[:, 2] = keys[start:stop]
+            grid[:, 3] = hashes[start:stop].tolist()
+            for i, c in enumerate(ds.columns, start=4):
+                grid[:, i] = _sqlite_values(frame[c.name].iloc[start:stop], c.type)
+            full = (stop - start) // per * per
+            if full:
+                cur.executemany(many, grid[:full].reshape(-1, per * width).tolist())
+            if full < len(grid):
+                cur.executemany(head + one_row, grid[full:].tolist())  # the rest, fewer than ``per``
+            del grid
     finally:
         cur.close()
 
