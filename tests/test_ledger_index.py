@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +22,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.contract import get_dataset
+from dashboard.contract import Dataset, get_dataset
 from dashboard.ingest import coerce_types, typed_empty
 from dashboard.store import LEDGERS, storage
 from dashboard.store.diff import version_changes
@@ -207,3 +208,35 @@ def test_row_hashes_are_pandas_hashes_of_the_values(rows: list[tuple]) -> None:
     want = pd.util.hash_pandas_object(frame[list(ds.column_names)], index=False).to_numpy().view("int64")
 
     assert storage.row_hashes(ds, frame).tolist() == want.tolist()
+
+
+def _old_row_keys(ds: Dataset, frame: pd.DataFrame) -> list[str]:
+    """row_keys as it was written before it joined in Arrow (a Python join per row)."""
+
+    def text(series: pd.Series, col_type: object) -> list[str]:
+        if str(col_type) == "date":
+            return ["" if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d") for v in series]
+        return series.astype("string").to_numpy(dtype=object, na_value="").tolist()
+
+    parts = [text(frame[name], ds.column(name).type) for name in ds.key]
+    return [storage.KEY_SEPARATOR.join(values) for values in zip(*parts, strict=True)]
+
+
+days = st.one_of(st.none(), st.dates(min_value=date(1990, 1, 1), max_value=date(2199, 12, 31)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(days, cells, cells), max_size=30))
+def test_row_keys_are_the_key_values_joined_as_before(rows: list[tuple]) -> None:
+    ds = get_dataset("activities")  # date + project code + title
+    frame = typed_empty(ds).reindex(range(len(rows)))
+    frame["date"] = pd.to_datetime(pd.Series([r[0] for r in rows], dtype=object)).astype("datetime64[s]")
+    frame["project_code"] = pd.array([r[1] for r in rows], dtype="string")
+    frame["title"] = pd.array([r[2] for r in rows], dtype="string")
+    frame = coerce_types(ds, frame)
+
+    assert storage.row_keys(ds, frame).tolist() == _old_row_keys(ds, frame)
+    brands = get_dataset("brands")
+    single = typed_empty(brands).reindex(range(len(rows))).assign(project_code=frame["title"])
+    single = coerce_types(brands, single)
+    assert storage.row_keys(brands, single).tolist() == _old_row_keys(brands, single)
