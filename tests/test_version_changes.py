@@ -160,16 +160,3 @@ def test_a_replace_changing_one_row_reads_one_row(sqlite_url: str) -> None:
     assert added.frame["project_code"].tolist() == ["BR-03"]
     assert added.frame["status"].tolist() == ["model"]
     assert np.isin(gone, storage.load_rows(engine, "brands", 1).ids).all()
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    st.lists(st.text(max_size=4), unique=True, max_size=30),
-    st.lists(st.text(max_size=4), max_size=30),
-)
-def test_key_positions_are_pandas_get_indexer(keys: list[str], wanted: list[str]) -> None:
-    keys_arr, wanted_arr = np.array(keys, dtype=object), np.array(wanted, dtype=object)
-
-    got = storage.key_positions(keys_arr, wanted_arr)
-
-    assert got.tolist() == pd.Index(keys_arr, dtype=object).get_indexer(wanted_arr).tolist()

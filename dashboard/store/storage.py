@@ -980,24 +980,6 @@ def _key_part(series: pd.Series, col_type: ColType) -> pa.Array:
     return pa.array(_as_text(series, col_type), pa.large_string())
 
 
-def key_positions(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Where each of ``wanted`` is in ``keys`` (unique row keys), -1 where it is not.
-
-    ``pd.Index(keys).get_indexer(wanted)``, by the keys' 64-bit hashes: a million text keys
-    as pandas' arrow strings were converted back to Python objects for every lookup. Any
-    hash collision (keys not unique by hash, or a match whose texts differ) falls back to
-    comparing the texts, so the answer is always the exact one.
-    """
-    keys, wanted = np.asarray(keys, dtype=object), np.asarray(wanted, dtype=object)
-    hashed = pd.Index(pd.util.hash_array(keys, categorize=False))
-    if hashed.is_unique:
-        at = hashed.get_indexer(pd.util.hash_array(wanted, categorize=False))
-        found = at >= 0
-        if (keys[at[found]] == wanted[found]).all():
-            return at
-    return pd.Index(keys, dtype=object).get_indexer(pd.Index(wanted, dtype=object))
-
-
 def row_hashes(ds: Dataset, frame: pd.DataFrame) -> np.ndarray:
     """A 64-bit hash of each row's values (``row_hash``): equal rows, equal hashes.
 
