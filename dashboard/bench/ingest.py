@@ -142,9 +142,8 @@ def run(rows_list: list[int], dbs: list[str], sheet_rows: list[int] | None = Non
             path.write_bytes(getattr(synthetic, f"demolition_{kind}")(rows))
             changed = workdir / f"demolition_{rows}_changed.{kind}"
             if kind == "csv":
-                from dashboard.bench.rebuild import changed_csv
-
-                changed.write_bytes(changed_csv(path.read_bytes(), "demolition", 0, REPLACED_FRACTION))
+                edited = synthetic.changed_csv(path.read_bytes(), "demolition", 0, REPLACED_FRACTION)
+                changed.write_bytes(edited)
             for db in dbs:
                 url = _fresh_db_url(db, workdir)
                 try:

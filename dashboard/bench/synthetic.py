@@ -126,3 +126,36 @@ def demolition_xls(rows: int, seed: int = 7) -> bytes:
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
+
+
+# Ledger -> the column a 1% change edits, not part of the key (so a row changes, it is not
+# replaced) and still valid after the edit: demolition's note gains a mark, an activity
+# gets more participants than the generator ever writes.
+CHANGED_COLUMN = {"demolition": "note", "activities": "participants"}
+
+
+def changed_csv(data: bytes, dataset: str, round_no: int, fraction: float = 0.01) -> bytes:
+    """``data`` (a CSV of ``dataset``) with ``fraction`` of its rows edited (a different slice each round)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    from dashboard import contract
+
+    header = contract.get_dataset(dataset).column(CHANGED_COLUMN[dataset]).header
+    names = pacsv.open_csv(io.BytesIO(data)).schema.names
+    as_text = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False)
+    table = pacsv.read_csv(io.BytesIO(data), convert_options=as_text)  # every cell as written
+    step = max(1, round(1 / fraction))
+    hit = pa.array(np.arange(len(table)) % step == round_no % step)
+    col = table.column(header)
+    new = (
+        pc.binary_join_element_wise(col, pa.scalar(f"改{round_no}"), "")
+        if dataset == "demolition"
+        else pa.scalar(str(201 + round_no))
+    )
+    edited = pc.if_else(hit, new, col)
+    table = table.set_column(table.column_names.index(header), header, edited)
+    buf = io.BytesIO()
+    pacsv.write_csv(table, buf, pacsv.WriteOptions(quoting_style="none"))  # as the city files are written
+    return buf.getvalue()
