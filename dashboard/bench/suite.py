@@ -415,7 +415,7 @@ def write_report(results: dict[str, Any]) -> Path:
         "",
         "- ingest: the whole upload pipeline (read + validate + store, one transaction, fresh database) in a "
         'child process of its own, against `pandas.read_csv(engine="pyarrow")` alone on the same file; '
-        "peak = the child's max RSS (dashboard/bench/ingest.py).",
+        "peak = the child's own high-water RSS, VmHWM (dashboard/bench/ingest.py).",
         "- rebuild: in process, city size (SQLite and PostgreSQL): the view cache warmed, then a replace "
         "of the demolition (100,000 rows) or activities (1,000,000 rows) ledger changing 1% of its rows; "
         "time from the import's commit until every board's view is built again (dashboard/bench/rebuild.py).",
