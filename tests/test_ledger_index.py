@@ -195,21 +195,6 @@ def test_a_stale_index_is_not_used(sqlite_url: str) -> None:
 cells = st.one_of(st.none(), st.text(max_size=3))
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(cells, cells, st.one_of(st.none(), st.integers(-5, 5))), max_size=30))
-def test_row_hashes_are_pandas_hashes_of_the_values(rows: list[tuple]) -> None:
-    """The stored row hashes keep their definition: hash_pandas_object of the typed columns."""
-    ds = get_dataset("brands")
-    frame = typed_empty(ds).reindex(range(len(rows)))
-    frame["project_code"] = pd.array([r[0] for r in rows], dtype="string")
-    frame["brand_name"] = pd.array([r[1] for r in rows], dtype="string")
-    frame["target_activities"] = pd.array([r[2] for r in rows], dtype="Int64")
-    frame = coerce_types(ds, frame)
-    want = pd.util.hash_pandas_object(frame[list(ds.column_names)], index=False).to_numpy().view("int64")
-
-    assert storage.row_hashes(ds, frame).tolist() == want.tolist()
-
-
 def _old_row_keys(ds: Dataset, frame: pd.DataFrame) -> list[str]:
     """row_keys as it was written before it joined in Arrow (a Python join per row)."""
 

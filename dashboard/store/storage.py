@@ -981,26 +981,9 @@ def _key_part(series: pd.Series, col_type: ColType) -> pa.Array:
 
 
 def row_hashes(ds: Dataset, frame: pd.DataFrame) -> np.ndarray:
-    """A 64-bit hash of each row's values (``row_hash``): equal rows, equal hashes.
-
-    ``pd.util.hash_pandas_object`` of the columns, the stored hashes' definition. Text columns
-    go in as categoricals made by Arrow's dictionary encoding: pandas hashes a categorical's
-    categories and takes them by code, the same numbers as hashing the values themselves
-    (tests/test_ledger_index.py), without making a Python string of every cell first.
-    """
-    columns = {name: _hashable(frame[name].array) for name in ds.column_names}
-    hashed = pd.util.hash_pandas_object(pd.DataFrame(columns, copy=False), index=False)
+    """A 64-bit hash of each row's values (``row_hash``): equal rows, equal hashes."""
+    hashed = pd.util.hash_pandas_object(frame[list(ds.column_names)], index=False)
     return hashed.to_numpy().view(np.int64)
-
-
-def _hashable(values: Any) -> Any:
-    if not isinstance(values, pd.arrays.ArrowStringArray) or not len(values):
-        return values
-    arrow = pa.array(values)
-    encoded = pc.dictionary_encode(arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow)
-    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
-    categories = pd.Index(encoded.dictionary.to_numpy(zero_copy_only=False), dtype=object)
-    return pd.Categorical.from_codes(codes, categories=categories)
 
 
 def _as_text(series: pd.Series, col_type: ColType) -> np.ndarray:
