@@ -16,7 +16,9 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
@@ -102,6 +104,7 @@ def assert_index_is_the_current_rows(engine: sa.Engine, dataset: str) -> None:
     assert stored is not None
     assert (stored.version, stored.max_id, stored.rows) == (head, max_id, len(truth))
     index = storage._CurrentRows.from_bytes(bytes(stored.content), int(stored.max_id))
+    assert (index.positions[1:] > index.positions[:-1]).all()  # in ledger order
 
     def frame(rows: storage._CurrentRows) -> pd.DataFrame:
         out = pd.DataFrame(
@@ -225,3 +228,16 @@ def test_row_keys_are_the_key_values_joined_as_before(rows: list[tuple]) -> None
     single = typed_empty(brands).reindex(range(len(rows))).assign(project_code=frame["title"])
     single = coerce_types(brands, single)
     assert storage.row_keys(brands, single).tolist() == _old_row_keys(brands, single)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=3), unique=True, max_size=20), st.data())
+def test_finding_keys_among_the_current_rows_is_exact(current: list[str], data: st.DataObject) -> None:
+    """Keys in the index's own order take the one-pass path; any other upload the hash lookup."""
+    wanted = data.draw(st.one_of(st.just(list(current)), st.lists(st.text(max_size=3), max_size=20)))
+    n = len(current)
+    rows = storage._CurrentRows(
+        np.arange(n), np.arange(n), pa.array(current, pa.large_string()), np.zeros(n, np.int64), n
+    )
+    at = rows.find(pa.array(wanted, pa.large_string()))
+    assert at.tolist() == [current.index(k) if k in current else -1 for k in wanted]
