@@ -1918,6 +1918,16 @@ CATALOGUE |= {
         "范围写法不对：「{text}」。应写成 community=社区A,社区B、organisation=ORG-001 或 party_group=1,2。",
         "Scope not understood: '{text}'. Write community=A,B, organisation=ORG-001 or party_group=1,2.",
     ),
+    "auth.scope.unknown": _s(
+        "当前台账中没有这个{kind}：{values}。请按台账中的写法填写（或先上传台账），范围未保存。",
+        "No {kind} {values} in the current ledgers. Write it as the ledger does (or upload the ledger "
+        "first); the scope was not saved.",
+    ),
+    "auth.scope.unchecked": _s(
+        "台账中还没有任何{kind}，无法核对范围，已按所填保存；台账上传后请再核对。",
+        "The ledgers hold no {kind} yet, so the scope could not be checked; saved as written. "
+        "Check it once the ledger is uploaded.",
+    ),
     "auth.scope.role": _s(
         "只有领导（viewer）和工作人员（editor）账户可以设定范围。",
         "Only viewer and editor accounts can have a scope.",
