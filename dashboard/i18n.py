@@ -255,6 +255,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "app.page.demolition": _s("东辛村拆迁百日攻坚", "Dongxin village demolition: 100 days"),
     "app.label": _s("{label}：", "{label}: "),
     "app.data_as_of": _s("数据截至 {time} · {user}", "Data as of {time} · {user}"),
+    "app.data_as_of_time": _s("数据截至 {time}", "Data as of {time}"),  # another scope's upload: no name
     "app.not_imported": _s("尚未导入", "Not imported yet"),
     "app.demo_banner": _s(
         "示例数据：当前显示的是演示台账，导入真实台账后自动替换。",

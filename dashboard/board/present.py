@@ -28,6 +28,7 @@ from dashboard.board.views import (
 from dashboard.board.warnings import warning_row
 from dashboard.charts import org_life as org_life_text
 from dashboard.charts import registry
+from dashboard.contract.scopes import Scope, ScopeError
 from dashboard.demo import load as demo_load
 from dashboard.insights import FILTER_KEYS, Filters, Frames, metrics, org_life, warnings
 from dashboard.insights import options as filter_choices
@@ -54,8 +55,24 @@ DEMO_USERS = demo_load.DEMO_USERS  # the banner shows while one of these made a 
 HTML_INSTEAD: frozenset[str] = frozenset({"demolition_grid"})
 
 
-def freshness(snapshot: Snapshot, board: str, lang: str) -> list[Freshness]:
-    """One "数据截至 <time> · <user>" line per dataset the board reads (labelled "<dataset>：")."""
+def touched(version_scope: str, viewer: Scope | None) -> bool:
+    """Whether a version made under ``version_scope`` (its stored text, "" = office-wide) may have
+    changed what ``viewer`` sees: an office-wide one, or one of the same kind sharing a value."""
+    if viewer is None or not version_scope:
+        return True
+    try:
+        made = Scope.parse(version_scope)
+    except ScopeError:
+        return False
+    return made is None or (made.kind is viewer.kind and bool(set(made.values) & set(viewer.values)))
+
+
+def freshness(snapshot: Snapshot, board: str, lang: str, scope: Scope | None = None) -> list[Freshness]:
+    """One "数据截至 <time> · <user>" line per dataset the board reads (labelled "<dataset>：").
+
+    A scoped viewer is not told who made the newest version when another scope made it (a
+    community's staff upload names nobody to the next community): the time alone, then.
+    """
     out = []
     for name in BOARD_DATASETS[board]:
         info = snapshot.latest.get(name)
@@ -63,7 +80,11 @@ def freshness(snapshot: Snapshot, board: str, lang: str) -> list[Freshness]:
         if info is None:
             out.append(Freshness(dataset=title, text=i18n.t("app.not_imported", lang)))
             continue
-        text = i18n.t("app.data_as_of", lang, time=i18n.fmt_datetime(info.created_at, lang), user=info.user)
+        time = i18n.fmt_datetime(info.created_at, lang)
+        if touched(info.scope, scope):
+            text = i18n.t("app.data_as_of", lang, time=time, user=info.user)
+        else:
+            text = i18n.t("app.data_as_of_time", lang, time=time)
         out.append(Freshness(dataset=title, text=text, demo=info.user in DEMO_USERS))
     return out
 
@@ -275,7 +296,7 @@ def build_view(snapshot: Snapshot, board: str, lang: str, filters: Filters | Non
     # A scoped viewer's choices are its scope's own: no other community's name reaches the page.
     options, typed = filter_options(unwatched(filtered(snapshot, Filters(scope=scope)).current))
     snapshot = filtered(snapshot, filters)
-    lines = freshness(snapshot, board, lang)
+    lines = freshness(snapshot, board, lang, scope)
     view = BoardView(
         board=board,
         lang=lang,
