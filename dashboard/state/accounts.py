@@ -86,7 +86,11 @@ class Accounts(rx.State):
         """A new scope for an account ('' = the whole sub-district); its sessions end. A scope naming
         what no ledger holds is refused with the reason; saved unchecked, the page says so."""
         name, scope = str(form.get("name") or "").strip(), str(form.get("scope") or "").strip()
-        shown = scope or i18n.both("scope.whole")
+        try:  # the scope as saved: normalised as the ledger's cells are (示例社区Ａ is 示例社区A)
+            parsed = auth.parse_scope(scope or None)
+        except auth.AccountError:
+            parsed = None  # set_scope refuses it below, with the reason
+        shown = parsed.text if parsed is not None else scope or i18n.both("scope.whole")
         await self._change(i18n.both("scope.saved", name=name, scope=shown), auth.set_scope, name, scope)
         if scope and self.ok:
             self._with_notice(await self._scope_notice(scope))
