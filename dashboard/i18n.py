@@ -318,6 +318,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "warn.level.yellow": _s("黄色预警", "Yellow"),
     "app.section.warnings": _s("预警与提醒", "Warnings and reminders"),
     "app.no_warnings": _s("当前没有预警", "No open warnings"),
+    # the panel's counts per level (a badge each, the number beside) and its expander
+    "app.warnings.red": _s("红色预警", "Red"),
+    "app.warnings.yellow": _s("黄色预警", "Yellow"),
+    "app.warnings.all": _s("全部 {n} 条", "All {n}"),
     "warn.since": _s("自 {date}", "since {date}"),
     "app.open_board": _s("查看", "Open"),
     "app.filter.community": _s("社区", "Community"),

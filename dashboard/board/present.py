@@ -279,6 +279,17 @@ def open_warnings(snapshot: Snapshot, lang: str) -> tuple[list[WarningRow], int]
     return [warning_row(w, lang) for w in found[:TABLE_LIMIT]], len(found)
 
 
+def _warnings_panel(view: BoardView, snapshot: Snapshot, lang: str) -> None:
+    """The overview's panel: the rows (most severe first), how many are open at each level (over
+    all of them, not only the rows sent) and the expander's label, "全部 N 条"."""
+    found = warnings.evaluate(snapshot.current, snapshot.latest, snapshot.today)
+    view.warnings = [warning_row(w, lang) for w in found[:TABLE_LIMIT]]
+    view.warnings_more = _more(len(found), len(view.warnings), lang)
+    view.warnings_red = sum(w.level == "red" for w in found)
+    view.warnings_yellow = len(found) - view.warnings_red
+    view.warnings_all = i18n.t("app.warnings.all", lang, n=len(found))
+
+
 _EXTRAS: dict[str, Callable[[BoardView, Snapshot, str], None]] = {
     "elections": _elections,
     "brands": _brands,
@@ -319,8 +330,7 @@ def build_view(snapshot: Snapshot, board: str, lang: str, filters: Filters | Non
         ]
     if board == "overview":
         view.kpi_groups = kpi_groups(snapshot, lang)
-        view.warnings, total = open_warnings(snapshot, lang)
-        view.warnings_more = _more(total, len(view.warnings), lang)
+        _warnings_panel(view, snapshot, lang)
     if board in _EXTRAS:
         _EXTRAS[board](view, snapshot, lang)
     return view
