@@ -343,7 +343,8 @@ def vet_scope(engine: Engine, scope: Scope | str | None) -> tuple[str, str] | No
     if unknown is None:
         return both("auth.scope.unchecked", kind=both(f"scope.kind.{scope.kind.value}"))
     if unknown:
-        kind, values = both(f"scope.kind.{scope.kind.value}"), ("、".join(unknown), ", ".join(unknown))
+        kind = both(f"scope.kind.{scope.kind.value}")
+        values = tuple(sep.join(unknown) for sep in both("sep.list"))
         raise AccountError(*both("auth.scope.unknown", kind=kind, values=values))
     return None
 
