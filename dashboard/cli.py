@@ -372,6 +372,7 @@ def cmd_users(args: argparse.Namespace) -> int:
     try:
         if args.users_command == "add":  # an admin chose the password: its owner replaces it first
             scope = auth.parse_scope(args.scope)  # a typo is refused before the password is asked
+            notice = auth.vet_scope(engine, scope)  # so is a community no ledger holds
             info = auth.add_user(
                 engine, args.name, args.role, _read_password(args), must_change=True, scope=scope
             )
@@ -379,9 +380,15 @@ def cmd_users(args: argparse.Namespace) -> int:
             _say(_pair("cli.users.added", "/ ", name=info.name, role=role))
             if info.scope is not None:
                 _say(_pair("cli.users.scope", " / ", name=info.name, scope=info.scope.text))
+            if notice is not None:
+                _say("\n".join(notice))
         elif args.users_command == "scope":
-            auth.set_scope(engine, args.name, args.scope)
-            _say(_pair("cli.users.scope", " / ", name=args.name, scope=args.scope or "-"))
+            notice = auth.set_scope(engine, args.name, args.scope)
+            info = auth.get_user(engine, args.name)
+            shown = info.scope.text if info is not None and info.scope is not None else "-"
+            _say(_pair("cli.users.scope", " / ", name=args.name, scope=shown))
+            if notice is not None:
+                _say("\n".join(notice))
         elif args.users_command == "list":
             rows = [
                 [

@@ -255,6 +255,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "app.page.demolition": _s("东辛村拆迁百日攻坚", "Dongxin village demolition: 100 days"),
     "app.label": _s("{label}：", "{label}: "),
     "app.data_as_of": _s("数据截至 {time} · {user}", "Data as of {time} · {user}"),
+    "app.data_as_of_time": _s("数据截至 {time}", "Data as of {time}"),  # another scope's upload: no name
     "app.not_imported": _s("尚未导入", "Not imported yet"),
     "app.demo_banner": _s(
         "示例数据：当前显示的是演示台账，导入真实台账后自动替换。",
@@ -317,6 +318,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "warn.level.yellow": _s("黄色预警", "Yellow"),
     "app.section.warnings": _s("预警与提醒", "Warnings and reminders"),
     "app.no_warnings": _s("当前没有预警", "No open warnings"),
+    # the panel's counts per level (a badge each, the number beside) and its expander
+    "app.warnings.red": _s("红色预警", "Red"),
+    "app.warnings.yellow": _s("黄色预警", "Yellow"),
+    "app.warnings.all": _s("全部 {n} 条", "All {n}"),
     "warn.since": _s("自 {date}", "since {date}"),
     "app.open_board": _s("查看", "Open"),
     "app.filter.community": _s("社区", "Community"),
@@ -1917,6 +1922,16 @@ CATALOGUE |= {
     "auth.scope.invalid": _s(
         "范围写法不对：「{text}」。应写成 community=社区A,社区B、organisation=ORG-001 或 party_group=1,2。",
         "Scope not understood: '{text}'. Write community=A,B, organisation=ORG-001 or party_group=1,2.",
+    ),
+    "auth.scope.unknown": _s(
+        "当前台账中没有这个{kind}：{values}。请按台账中的写法填写（或先上传台账），范围未保存。",
+        "No {kind} {values} in the current ledgers. Write it as the ledger does (or upload the ledger "
+        "first); the scope was not saved.",
+    ),
+    "auth.scope.unchecked": _s(
+        "台账中还没有任何{kind}，无法核对范围，已按所填保存；台账上传后请再核对。",
+        "The ledgers hold no {kind} yet, so the scope could not be checked; saved as written. "
+        "Check it once the ledger is uploaded.",
     ),
     "auth.scope.role": _s(
         "只有领导（viewer）和工作人员（editor）账户可以设定范围。",

@@ -207,3 +207,56 @@ def test_the_header_names_a_scope_in_both_languages() -> None:
         "community: 示例社区A, 示例社区B",
     )
     assert scope_both(None) == ("", "")
+
+
+def test_a_scope_is_normalised_as_the_contract_normalises_cells() -> None:
+    """Full-width letters, digits, commas and equals signs, and spaces: as a ledger cell is read."""
+    typed = Scope.parse(" community＝示例社区Ａ ，　示例社区B ")
+    assert typed == Scope(ScopeKind.COMMUNITY, ("示例社区A", "示例社区B"))
+    assert Scope.parse("party_group=２") == Scope(ScopeKind.PARTY_GROUP, ("2",))
+    assert Scope.parse("organisation=ＯＲＧ－００１") == Scope(ScopeKind.ORGANISATION, ("ORG-001",))
+
+
+def test_a_scope_naming_what_no_ledger_holds_is_refused_and_nothing_is_written(engine: sa.Engine) -> None:
+    with pytest.raises(auth.AccountError) as refused:
+        auth.add_user(engine, "x-staff", "editor", "Pass-word-1", scope="community=示例社区A,示例社区X")
+    assert "示例社区X" in refused.value.message and "示例社区A" not in refused.value.message
+    assert "示例社区X" in refused.value.message_en and auth.get_user(engine, "x-staff") is None
+    # written with full-width letters and stray spaces, it is the ledger's 示例社区A
+    auth.add_user(engine, "a-staff", "editor", "Pass-word-1", scope="community=示例社区Ａ ")
+    assert auth.get_user(engine, "a-staff").scope == COMMUNITY_A
+    with pytest.raises(auth.AccountError):
+        auth.set_scope(engine, "a-staff", "community=示例社区Z")
+    assert auth.get_user(engine, "a-staff").scope == COMMUNITY_A  # unchanged
+    # a community named only as a tasks 责任单位 exists too
+    tasks = TASKS.replace("示例社区A党委", "示例社区Q党委")
+    assert storage.import_file(engine, "tasks", tasks.encode(), "t.csv").accepted
+    assert auth.set_scope(engine, "a-staff", "community=示例社区Q") is None
+
+
+def test_a_scope_over_ledgers_still_empty_is_accepted_with_a_notice(engine: sa.Engine) -> None:
+    """Nothing to check against yet (no organisation, no party group in any ledger): saved as written."""
+    auth.add_user(engine, "o-staff", "editor", "Pass-word-1")
+    notice = auth.set_scope(engine, "o-staff", "organisation=ORG-009")
+    assert notice is not None and "无法核对" in notice[0] and "could not be checked" in notice[1]
+    assert auth.get_user(engine, "o-staff").scope == Scope(ScopeKind.ORGANISATION, ("ORG-009",))
+    assert auth.vet_scope(engine, "party_group=3") is not None
+    assert auth.vet_scope(engine, "community=示例社区B") is None
+
+
+def test_cli_refuses_a_scope_no_ledger_holds_and_says_why(sqlite_url: str) -> None:
+    engine = storage.make_engine(sqlite_url)
+    storage.migrate(engine)
+    empty = _cli("users", "add", "b-staff", "--role", "editor", "--scope", "community=示例社区B",
+                 "--password-stdin", stdin="Pass-word-1\n")  # fmt: skip
+    assert empty.returncode == 0, empty.stderr
+    assert "无法核对" in empty.stdout and "could not be checked" in empty.stdout
+    storage.import_file(engine, "brands", BRANDS.encode(), "brands.csv")
+    bad = _cli("users", "add", "x-staff", "--role", "editor", "--scope", "community=示例社区X",
+               "--password-stdin", stdin="Pass-word-1\n")  # fmt: skip
+    assert bad.returncode == 2 and "示例社区X" in bad.stderr and "当前台账中没有这个社区" in bad.stderr
+    assert auth.get_user(engine, "x-staff") is None
+    moved = _cli("users", "scope", "b-staff", "--scope", "community=示例社区Y")
+    assert moved.returncode == 2 and "No community 示例社区Y" in moved.stderr
+    fine = _cli("users", "scope", "b-staff", "--scope", "community＝示例社区Ｃ")
+    assert fine.returncode == 0 and "community=示例社区C" in fine.stdout and "无法核对" not in fine.stdout

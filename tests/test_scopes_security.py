@@ -239,3 +239,24 @@ def test_threat_a_party_groups_viewer_opens_another_groups_property_file(engine:
     assert versions.property_page(engine, own, mask=True, scope=scope) is not None
     assert versions.property_page(engine, other, mask=True, scope=scope) is None
     assert versions.property_page(engine, other, mask=True) is not None
+
+
+def test_a_scoped_viewer_is_not_told_who_in_another_scope_made_the_newest_version(engine: sa.Engine) -> None:
+    """数据截至 … · <uploader>: community B's staff are named to B and to the office, not to A."""
+    from dashboard.board import ViewCache
+    from dashboard.contract.scopes import Scope
+    from dashboard.insights import Filters
+
+    rows = storage.load_current(engine, "brands")
+    b = rows[rows["community"] == "示例社区B"].iloc[0]
+    data = f"{BRANDS_HEAD}{b.project_code},示例社区B,{b.brand_name},{b.category},{b.status}\n".encode()
+    b_scope = Scope.parse("community=示例社区B")
+    assert storage.import_file(engine, "brands", data, "b.csv", scope=b_scope, user="b-staff").accepted
+
+    def line(scope: Scope | None) -> str:
+        view = ViewCache().view("brands", "zh", filters=Filters(scope=scope))
+        return next(f.text for f in view.freshness if f.dataset.startswith("一社区一品牌"))
+
+    assert line(None).endswith(" · b-staff") and line(b_scope).endswith(" · b-staff")
+    theirs = line(Scope.parse("community=示例社区A"))
+    assert theirs.startswith("数据截至 ") and "b-staff" not in theirs and " · " not in theirs

@@ -63,3 +63,14 @@ def test_in_english_the_panel_keeps_names_apart_as_data(demo_db: str) -> None:
     for r in rows:
         assert r.before + r.name + r.after == r.reason
         assert not any("\u4e00" <= ch <= "\u9fff" for ch in r.before + r.after), r.reason
+
+
+def test_the_panel_counts_open_warnings_by_level_and_names_them_all_in_its_expander(demo_db: str) -> None:
+    """The overview shows the counts and the first few rows; "全部 N 条" opens the rest."""
+    view = ViewCache().view("overview", "zh", today=TODAY)
+    assert len(view.warnings) > 5, "the demo has more warnings than the panel shows before its expander"
+    total = view.warnings_red + view.warnings_yellow
+    assert view.warnings_red == sum(r.level == "red" for r in view.warnings) and view.warnings_red > 0
+    assert total == len(view.warnings) and view.warnings_more == ""  # the demo's fit under the cap
+    assert view.warnings_all == f"全部 {total} 条"
+    assert ViewCache().view("overview", "en", today=TODAY).warnings_all == f"All {total}"

@@ -43,6 +43,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from dashboard.contract.scopes import Scope, ScopeError, ScopeKind, scope_text
 from dashboard.i18n import both
+from dashboard.ingest import scoping
 from dashboard.settings import get_settings
 from dashboard.store import (  # noqa: F401 (the chain's checks, re-exported for the CLI and tests)
     CLI,
@@ -54,6 +55,7 @@ from dashboard.store import (  # noqa: F401 (the chain's checks, re-exported for
     UserSession,
     begin_write,
     chain_hash,
+    load_current,
     purge_audit,
     record,
     verify_audit,
@@ -326,6 +328,27 @@ def _check_scope(role: Role, scope: Scope | None) -> None:
         raise AccountError(*both("auth.scope.role"))
 
 
+def vet_scope(engine: Engine, scope: Scope | str | None) -> tuple[str, str] | None:
+    """Refuse a scope naming a community, organisation or party group no current ledger holds
+    (a typo would give an account a view of nothing, silently); the notice (zh, en) to show
+    when the ledgers that name them are still empty and nothing could be checked; else None.
+
+    Values are compared as the contract normalises cells (``Scope.parse``, ``normalise_text``).
+    """
+    scope = parse_scope(scope or None)
+    if scope is None:
+        return None
+    frames = {name: load_current(engine, name) for name in scoping.naming(scope)}
+    unknown = scoping.unknown_values(scope, frames)
+    if unknown is None:
+        return both("auth.scope.unchecked", kind=both(f"scope.kind.{scope.kind.value}"))
+    if unknown:
+        kind = both(f"scope.kind.{scope.kind.value}")
+        values = tuple(sep.join(unknown) for sep in both("sep.list"))
+        raise AccountError(*both("auth.scope.unknown", kind=kind, values=values))
+    return None
+
+
 def add_user(
     engine: Engine, name: str, role: Role | str, password: str, *, by: Actor | str = CLI,
     must_change: bool = False, scope: Scope | str | None = None,
@@ -337,6 +360,7 @@ def add_user(
     role = _role(role)
     scope = parse_scope(scope)
     _check_scope(role, scope)
+    vet_scope(engine, scope)
     check_password(password, name)
     with begin_write(engine) as conn:
         if _user_row(conn, name) is not None:
@@ -473,16 +497,21 @@ def set_role(engine: Engine, name: str, role: Role | str, *, by: Actor | str = C
     _update_user(engine, name, "user_role", by, detail=f"role={role.value}", role=role.value)
 
 
-def set_scope(engine: Engine, name: str, scope: Scope | str | None, *, by: Actor | str = CLI) -> None:
+def set_scope(
+    engine: Engine, name: str, scope: Scope | str | None, *, by: Actor | str = CLI
+) -> tuple[str, str] | None:
     """A new scope ('' or None: the whole sub-district); the account's sessions end, so every open
-    tab of it signs in again and sees the new scope at once."""
+    tab of it signs in again and sees the new scope at once. A scope naming what no ledger holds
+    is refused (:func:`vet_scope`); the notice it returns (ledgers still empty) is passed on."""
     scope = parse_scope(scope or None)
     info = get_user(engine, name)
     if info is None:
         raise AccountError(*both("auth.user.missing", name=name))
     _check_scope(info.role, scope)
+    notice = vet_scope(engine, scope)
     text = scope_text(scope)
     _update_user(engine, name, "user_scope", by, detail=f"scope={text or '-'}", scope=text)
+    return notice
 
 
 # ---------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from dashboard.board.views import (
 from dashboard.board.warnings import warning_row
 from dashboard.charts import org_life as org_life_text
 from dashboard.charts import registry
+from dashboard.contract.scopes import Scope, ScopeError
 from dashboard.demo import load as demo_load
 from dashboard.insights import FILTER_KEYS, Filters, Frames, metrics, org_life, warnings
 from dashboard.insights import options as filter_choices
@@ -54,8 +55,24 @@ DEMO_USERS = demo_load.DEMO_USERS  # the banner shows while one of these made a 
 HTML_INSTEAD: frozenset[str] = frozenset({"demolition_grid"})
 
 
-def freshness(snapshot: Snapshot, board: str, lang: str) -> list[Freshness]:
-    """One "数据截至 <time> · <user>" line per dataset the board reads (labelled "<dataset>：")."""
+def touched(version_scope: str, viewer: Scope | None) -> bool:
+    """Whether a version made under ``version_scope`` (its stored text, "" = office-wide) may have
+    changed what ``viewer`` sees: an office-wide one, or one of the same kind sharing a value."""
+    if viewer is None or not version_scope:
+        return True
+    try:
+        made = Scope.parse(version_scope)
+    except ScopeError:
+        return False
+    return made is None or (made.kind is viewer.kind and bool(set(made.values) & set(viewer.values)))
+
+
+def freshness(snapshot: Snapshot, board: str, lang: str, scope: Scope | None = None) -> list[Freshness]:
+    """One "数据截至 <time> · <user>" line per dataset the board reads (labelled "<dataset>：").
+
+    A scoped viewer is not told who made the newest version when another scope made it (a
+    community's staff upload names nobody to the next community): the time alone, then.
+    """
     out = []
     for name in BOARD_DATASETS[board]:
         info = snapshot.latest.get(name)
@@ -63,7 +80,11 @@ def freshness(snapshot: Snapshot, board: str, lang: str) -> list[Freshness]:
         if info is None:
             out.append(Freshness(dataset=title, text=i18n.t("app.not_imported", lang)))
             continue
-        text = i18n.t("app.data_as_of", lang, time=i18n.fmt_datetime(info.created_at, lang), user=info.user)
+        time = i18n.fmt_datetime(info.created_at, lang)
+        if touched(info.scope, scope):
+            text = i18n.t("app.data_as_of", lang, time=time, user=info.user)
+        else:
+            text = i18n.t("app.data_as_of_time", lang, time=time)
         out.append(Freshness(dataset=title, text=text, demo=info.user in DEMO_USERS))
     return out
 
@@ -258,6 +279,17 @@ def open_warnings(snapshot: Snapshot, lang: str) -> tuple[list[WarningRow], int]
     return [warning_row(w, lang) for w in found[:TABLE_LIMIT]], len(found)
 
 
+def _warnings_panel(view: BoardView, snapshot: Snapshot, lang: str) -> None:
+    """The overview's panel: the rows (most severe first), how many are open at each level (over
+    all of them, not only the rows sent) and the expander's label, "全部 N 条"."""
+    found = warnings.evaluate(snapshot.current, snapshot.latest, snapshot.today)
+    view.warnings = [warning_row(w, lang) for w in found[:TABLE_LIMIT]]
+    view.warnings_more = _more(len(found), len(view.warnings), lang)
+    view.warnings_red = sum(w.level == "red" for w in found)
+    view.warnings_yellow = len(found) - view.warnings_red
+    view.warnings_all = i18n.t("app.warnings.all", lang, n=len(found))
+
+
 _EXTRAS: dict[str, Callable[[BoardView, Snapshot, str], None]] = {
     "elections": _elections,
     "brands": _brands,
@@ -275,7 +307,7 @@ def build_view(snapshot: Snapshot, board: str, lang: str, filters: Filters | Non
     # A scoped viewer's choices are its scope's own: no other community's name reaches the page.
     options, typed = filter_options(unwatched(filtered(snapshot, Filters(scope=scope)).current))
     snapshot = filtered(snapshot, filters)
-    lines = freshness(snapshot, board, lang)
+    lines = freshness(snapshot, board, lang, scope)
     view = BoardView(
         board=board,
         lang=lang,
@@ -298,8 +330,7 @@ def build_view(snapshot: Snapshot, board: str, lang: str, filters: Filters | Non
         ]
     if board == "overview":
         view.kpi_groups = kpi_groups(snapshot, lang)
-        view.warnings, total = open_warnings(snapshot, lang)
-        view.warnings_more = _more(total, len(view.warnings), lang)
+        _warnings_panel(view, snapshot, lang)
     if board in _EXTRAS:
         _EXTRAS[board](view, snapshot, lang)
     return view

@@ -206,6 +206,9 @@ class BoardView:
     grid_legend: list[Swatch] = field(default_factory=list)
     warnings: list[WarningRow] = field(default_factory=list)
     warnings_more: str = ""
+    warnings_red: int = 0  # open warnings per level, all of them (the rows are capped)
+    warnings_yellow: int = 0
+    warnings_all: str = ""  # the panel's expander: "全部 N 条"
     task_headers: list[str] = field(default_factory=list)  # 督办: the overdue list
     overdue_tasks: list[TaskRow] = field(default_factory=list)
     overdue_tasks_more: str = ""

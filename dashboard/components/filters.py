@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from dashboard.components.layout import ui
+from dashboard.components.layout import scroll_table, ui
 from dashboard.state.board import Board
 from dashboard.state.drill import Drill, FilterBar
 
@@ -121,7 +121,7 @@ def drill_dialog() -> rx.Component:
         rx.dialog.content(
             rx.dialog.title(Drill.title),
             rx.box(
-                rx.table.root(
+                scroll_table(
                     rx.table.header(rx.table.row(rx.foreach(Drill.headers, rx.table.column_header_cell))),
                     rx.table.body(
                         rx.foreach(
@@ -131,8 +131,6 @@ def drill_dialog() -> rx.Component:
                             ),
                         )
                     ),
-                    size="1",
-                    variant="surface",
                     id="drill-table",
                 ),
                 class_name="table-wrap",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from dashboard.components.account import demo_mode_notice, may_open
-from dashboard.components.layout import header
+from dashboard.components.layout import header, scroll_table
 from dashboard.components.text import label, pick
 
 
@@ -60,15 +60,10 @@ def simple_table(
     ``data``: cells shown as entered (``.dv``); ``translated``: cells whose rows
     also hold ``<name>_en``, shown in the viewer's language.
     """
-    return rx.box(
-        rx.table.root(
-            header_row(header_keys),
-            rx.table.body(
-                rx.foreach(rows, lambda r: rx.table.row(*(_cell(r, c, data, translated) for c in cells)))
-            ),
-            size="1",
-            variant="surface",
-            **props,
+    return scroll_table(
+        header_row(header_keys),
+        rx.table.body(
+            rx.foreach(rows, lambda r: rx.table.row(*(_cell(r, c, data, translated) for c in cells)))
         ),
-        overflow_x="auto",
+        **props,
     )

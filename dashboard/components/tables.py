@@ -20,7 +20,7 @@ from dashboard.board import (
     Swatch,
     TaskRow,
 )
-from dashboard.components.layout import data_value, ui
+from dashboard.components.layout import data_value, scroll_table, ui
 from dashboard.insights import PROPERTY_STATUS_COLOURS
 from dashboard.insights.org_life import STATUS_COLOURS as ORG_LIFE_COLOURS
 from dashboard.state.board import Board
@@ -57,11 +57,9 @@ def org_table() -> rx.Component:
     return rx.cond(
         Board.orgs.length() > 0,
         rx.box(
-            rx.table.root(
+            scroll_table(
                 rx.table.header(rx.table.row(rx.foreach(Board.org_headers, rx.table.column_header_cell))),
                 rx.table.body(rx.foreach(Board.orgs, _org_row)),
-                size="1",
-                variant="surface",
                 class_name="org-table",
             ),
             more_note(Board.orgs_more),
@@ -211,7 +209,7 @@ def property_grid() -> rx.Component:
 def _task_row(row: TaskRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(data_value(row.task_code)),
-        rx.table.cell(data_value(row.title)),
+        rx.table.cell(data_value(row.title), class_name="wrap-cell"),
         rx.table.cell(data_value(row.owner)),
         rx.table.cell(data_value(row.unit)),
         rx.table.cell(row.domain),
@@ -227,11 +225,9 @@ def _task_table(rows: rx.Var, more: rx.Var, id: str, none_key: str) -> rx.Compon
     return rx.cond(
         rows.length() > 0,
         rx.box(
-            rx.table.root(
+            scroll_table(
                 rx.table.header(rx.table.row(rx.foreach(Board.task_headers, rx.table.column_header_cell))),
                 rx.table.body(rx.foreach(rows, _task_row)),
-                size="1",
-                variant="surface",
             ),
             more_note(more),
             class_name="table-wrap",

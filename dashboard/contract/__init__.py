@@ -41,6 +41,7 @@ from dashboard.contract.datasets import (
     get_dataset,
     referencing,
 )
+from dashboard.contract.text import normalise_text
 
 __all__ = [
     "ACTIVITIES",
@@ -76,5 +77,6 @@ __all__ = [
     "RequiredFrom",
     "T",
     "get_dataset",
+    "normalise_text",
     "referencing",
 ]

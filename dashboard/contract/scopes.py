@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from dashboard.contract.text import normalise_text
+
 
 class ScopeKind(StrEnum):
     COMMUNITY = "community"
@@ -44,6 +46,13 @@ SCOPE_COLUMNS: dict[str, dict[ScopeKind, str]] = {
 SCOPE_VIA: dict[str, ScopeVia] = {"activities": ScopeVia("project_code", "brands", "project_code")}
 #: Office-wide ledgers: a scoped editor cannot upload them; a scoped viewer reads them whole.
 OFFICE_WIDE: tuple[str, ...] = ("milestones", "meetings")
+#: Where the values of each kind are named: a scope naming a value none of these ledgers holds (nor
+#: any 责任单位 of tasks) names nothing, and is refused when an account is given it.
+SCOPE_NAMES: dict[ScopeKind, tuple[tuple[str, str], ...]] = {
+    ScopeKind.COMMUNITY: (("brands", "community"),),
+    ScopeKind.ORGANISATION: (("elections", "org_code"), ("org_life", "org_code")),
+    ScopeKind.PARTY_GROUP: (("demolition", "party_group"),),
+}
 #: tasks.unit: a 责任单位 names a community or organisation with its party suffix, a party group
 #: by its number in either writing (第2党小组, 第二党小组).
 UNIT_SUFFIXES: tuple[str, ...] = ("", "党委", "党总支", "党支部")
@@ -62,8 +71,13 @@ class Scope:
 
     @classmethod
     def parse(cls, text: str | None) -> Scope | None:
-        """``community=A,B`` (also ``organisation=…``, ``party_group=1,2``); empty: no scope."""
-        text = (text or "").strip()
+        """``community=A,B`` (also ``organisation=…``, ``party_group=1,2``); empty: no scope.
+
+        The text is normalised as the contract normalises every cell (:func:`normalise_text`:
+        NFKC, trimmed), so ``community＝示例社区Ａ，示例社区B`` is ``community=示例社区A,示例社区B``
+        and matches the ledger's cells exactly.
+        """
+        text = normalise_text(text or "")
         if not text:
             return None
         kind, sep, rest = text.partition("=")
@@ -71,7 +85,7 @@ class Scope:
             scope_kind = ScopeKind(kind.strip())
         except ValueError:
             raise ScopeError(text) from None
-        values = tuple(dict.fromkeys(v.strip() for v in rest.replace("，", ",").split(",") if v.strip()))
+        values = tuple(dict.fromkeys(normalise_text(v) for v in rest.split(",") if normalise_text(v)))
         if not sep or not values or any(len(v) > 100 for v in values):
             raise ScopeError(text)
         if scope_kind is ScopeKind.PARTY_GROUP and not all(

@@ -44,7 +44,6 @@ _PUBLIC: dict[str, str] = {
     "XLSX_RATIO_MIN_BYTES": "reading",
     "RawTable": "reading",
     "read_table": "reading",
-    "normalise_text": "reading",
     "normalise": "reading",
     "SKIPPED_RULE_PREFIX": "summary",
     "SkippedLine": "summary",

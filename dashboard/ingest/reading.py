@@ -25,7 +25,6 @@ import codecs
 import csv
 import io
 import os
-import unicodedata
 import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pv
 
 from dashboard import i18n
+from dashboard.contract import normalise_text
 from dashboard.ingest.headers import HEADER_SEARCH_ROWS, find_header, header_key, is_header_row
 from dashboard.ingest.problems import Problem, Problems, UnreadableFile
 from dashboard.ingest.workbooks import (
@@ -744,11 +744,6 @@ def _not_data_problems(
 
 # ---------------------------------------------------------------------------
 # Normalisation
-
-
-def normalise_text(value: str) -> str:
-    """NFKC then trim: '　９１ ' -> '91'."""
-    return unicodedata.normalize("NFKC", value).strip()
 
 
 def normalise(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:

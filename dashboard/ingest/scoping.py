@@ -12,7 +12,16 @@ from collections.abc import Mapping
 import pandas as pd
 
 from dashboard import contract
-from dashboard.contract.scopes import OFFICE_WIDE, SCOPE_COLUMNS, SCOPE_VIA, Scope, covers, unit_names
+from dashboard.contract import normalise_text
+from dashboard.contract.scopes import (
+    OFFICE_WIDE,
+    SCOPE_COLUMNS,
+    SCOPE_NAMES,
+    SCOPE_VIA,
+    Scope,
+    covers,
+    unit_names,
+)
 from dashboard.ingest.frames import typed_empty
 
 
@@ -56,6 +65,39 @@ def allowed(
         names = dict(zip(as_text(el["org_code"]), as_text(el["org_name"]), strict=True))
         return column, unit_names(scope, {k: v for k, v in names.items() if isinstance(v, str)})
     return column, frozenset(scope.values)
+
+
+def naming(scope: Scope) -> tuple[str, ...]:
+    """The ledgers :func:`unknown_values` reads: those naming the scope's kind, tasks (its 责任单位)
+    and elections (an organisation's name in a 责任单位)."""
+    return tuple(dict.fromkeys([*(name for name, _ in SCOPE_NAMES[scope.kind]), "tasks", "elections"]))
+
+
+def unknown_values(scope: Scope, frames: Mapping[str, pd.DataFrame]) -> tuple[str, ...] | None:
+    """The scope's values no current ledger names, in the scope's order; None when every ledger
+    that could name them is still empty (nothing to check against yet).
+
+    ``frames`` holds the ledgers :func:`naming` lists. Both sides are compared normalised
+    (:func:`normalise_text`), as an upload's cells are.
+    """
+    read = [(name, column) for name, column in SCOPE_NAMES[scope.kind]]
+    if all(_frame(frames, name).empty for name, _ in read) and _frame(frames, "tasks").empty:
+        return None
+    known: set[str] = set()
+    for name, column in read:
+        known |= {normalise_text(v) for v in as_text(_frame(frames, name)[column]).dropna().unique()}
+    units = {normalise_text(v) for v in as_text(_frame(frames, "tasks")["unit"]).dropna().unique()}
+    el = _frame(frames, "elections")
+    names = {
+        k: v
+        for k, v in zip(as_text(el["org_code"]), as_text(el["org_name"]), strict=True)
+        if isinstance(k, str) and isinstance(v, str)
+    }
+    return tuple(
+        v
+        for v in scope.values
+        if v not in known and not unit_names(Scope(scope.kind, (v,)), names) & units
+    )
 
 
 def in_scope(frame: pd.DataFrame, column: str, values: frozenset[str]) -> pd.Series:

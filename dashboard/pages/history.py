@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from dashboard.components.layout import scroll_table
 from dashboard.components.staff import header_row, staff_page
 from dashboard.components.text import dataset_label, label, pick
 from dashboard.contract import DATASETS
@@ -123,14 +124,11 @@ def page() -> rx.Component:
                 id="history-message",
             ),
         ),
-        rx.box(
-            rx.table.root(
-                header_row(HEADERS),
-                rx.table.body(rx.foreach(History.rows, row)),
-                size="1",
-                id="history-table",
-            ),
-            overflow_x="auto",
+        scroll_table(
+            header_row(HEADERS),
+            rx.table.body(rx.foreach(History.rows, row)),
+            variant="ghost",
+            id="history-table",
         ),
         confirm_dialog(),
     )

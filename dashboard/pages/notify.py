@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from dashboard.components.layout import scroll_table
 from dashboard.components.staff import header_row, staff_page
 from dashboard.components.text import label, pick
 from dashboard.notify import KINDS
@@ -163,30 +164,20 @@ def page() -> rx.Component:
                 id="notify-message",
             ),
         ),
-        rx.box(
-            rx.table.root(
-                header_row(CHANNEL_HEADERS),
-                rx.table.body(rx.foreach(NotifyAdmin.channels, _channel)),
-                size="1",
-                variant="surface",
-                id="notify-channels",
-            ),
-            overflow_x="auto",
+        scroll_table(
+            header_row(CHANNEL_HEADERS),
+            rx.table.body(rx.foreach(NotifyAdmin.channels, _channel)),
+            id="notify-channels",
         ),
         rx.heading(label("notify.add"), size="4", as_="h2"),
         _add_form(),
         rx.heading(label("notify.log"), size="4", as_="h2"),
         rx.cond(
             NotifyAdmin.entries.length() > 0,
-            rx.box(
-                rx.table.root(
-                    header_row(LOG_HEADERS),
-                    rx.table.body(rx.foreach(NotifyAdmin.entries, _entry)),
-                    size="1",
-                    variant="surface",
-                    id="notify-log",
-                ),
-                overflow_x="auto",
+            scroll_table(
+                header_row(LOG_HEADERS),
+                rx.table.body(rx.foreach(NotifyAdmin.entries, _entry)),
+                id="notify-log",
             ),
             rx.text(label("notify.log.empty"), size="2"),
         ),

@@ -1,4 +1,5 @@
-"""总览 Overview (/): the KPI cards of all three campaigns."""
+"""总览 Overview (/): the KPI cards of every campaign first (what a leader opens the page for),
+then the warnings panel (compact: counts, the most severe few, the rest behind an expander)."""
 
 import reflex as rx
 
@@ -13,5 +14,5 @@ BOARD = "overview"
 
 def page() -> rx.Component:
     return frame(
-        BOARD, filter_bar(BOARD), drill_dialog(), warnings_panel(), kpi_groups(), chart_grid(prefetch=False)
+        BOARD, filter_bar(BOARD), drill_dialog(), kpi_groups(), warnings_panel(), chart_grid(prefetch=False)
     )

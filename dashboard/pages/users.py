@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from dashboard.accounts import Role
+from dashboard.components.layout import scroll_table
 from dashboard.components.staff import header_row, staff_page
 from dashboard.components.text import label, pick
 from dashboard.state.accounts import Accounts
@@ -118,14 +119,11 @@ def page() -> rx.Component:
                 size="1",
             ),
         ),
-        rx.box(
-            rx.table.root(
-                header_row(HEADERS),
-                rx.table.body(rx.foreach(Accounts.rows, row)),
-                size="1",
-                id="users-table",
-            ),
-            overflow_x="auto",
+        scroll_table(
+            header_row(HEADERS),
+            rx.table.body(rx.foreach(Accounts.rows, row)),
+            variant="ghost",
+            id="users-table",
         ),
         rx.heading(label("users.add"), size="3"),
         add_form(),

@@ -59,6 +59,15 @@ class Accounts(rx.State):
         self._say(True, what)
         await self.load()
 
+    def _with_notice(self, notice: tuple[str, str] | None) -> None:
+        """After a change that went through, the scope's notice (ledgers still empty), if any."""
+        if notice is not None and self.ok:
+            self.message, self.message_en = f"{self.message} {notice[0]}", f"{self.message_en} {notice[1]}"
+
+    async def _scope_notice(self, scope: str | None) -> tuple[str, str] | None:
+        """The scope checked against the ledgers (refused: AccountError) before anything is written."""
+        return await asyncio.to_thread(auth.vet_scope, engine(), scope)
+
     @rx.event
     async def add(self, form: dict[str, Any]) -> None:
         name, role = str(form.get("name") or "").strip(), str(form.get("role") or "viewer")
@@ -69,13 +78,22 @@ class Accounts(rx.State):
             i18n.both("users.added", name=name), auth.add_user, name, role, password, must_change=True,
             scope=scope,
         )  # fmt: skip
+        if scope is not None and self.ok:
+            self._with_notice(await self._scope_notice(scope))
 
     @rx.event
     async def set_scope(self, form: dict[str, Any]) -> None:
-        """A new scope for an account ('' = the whole sub-district); its sessions end."""
+        """A new scope for an account ('' = the whole sub-district); its sessions end. A scope naming
+        what no ledger holds is refused with the reason; saved unchecked, the page says so."""
         name, scope = str(form.get("name") or "").strip(), str(form.get("scope") or "").strip()
-        shown = scope or i18n.both("scope.whole")
+        try:  # the scope as saved: normalised as the ledger's cells are (示例社区Ａ is 示例社区A)
+            parsed = auth.parse_scope(scope or None)
+        except auth.AccountError:
+            parsed = None  # set_scope refuses it below, with the reason
+        shown = parsed.text if parsed is not None else scope or i18n.both("scope.whole")
         await self._change(i18n.both("scope.saved", name=name, scope=shown), auth.set_scope, name, scope)
+        if scope and self.ok:
+            self._with_notice(await self._scope_notice(scope))
 
     @rx.event
     async def set_disabled(self, name: str, disabled: bool) -> None:

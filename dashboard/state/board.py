@@ -125,6 +125,9 @@ class Board(rx.State):
     grid_legend: list[Swatch] = rx.field(default_factory=list)
     warnings: list[WarningRow] = rx.field(default_factory=list)
     warnings_more: str = ""
+    warnings_red: int = 0
+    warnings_yellow: int = 0
+    warnings_all: str = ""
     task_headers: list[str] = rx.field(default_factory=list)
     overdue_tasks: list[TaskRow] = rx.field(default_factory=list)
     overdue_tasks_more: str = ""
@@ -166,6 +169,9 @@ class Board(rx.State):
         self.grid_legend = view.grid_legend
         self.warnings = view.warnings
         self.warnings_more = view.warnings_more
+        self.warnings_red = view.warnings_red
+        self.warnings_yellow = view.warnings_yellow
+        self.warnings_all = view.warnings_all
         self.task_headers = view.task_headers
         self.overdue_tasks = view.overdue_tasks
         self.overdue_tasks_more = view.overdue_tasks_more
