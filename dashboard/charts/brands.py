@@ -5,10 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard import contract
-from dashboard.charts.common import PALETTE, PARTY_RED, date_axis, empty_figure, ints, iso, style, title
+from dashboard.charts.common import (
+    PALETTE,
+    PARTY_RED,
+    Figure,
+    date_axis,
+    empty_figure,
+    ints,
+    iso,
+    style,
+    title,
+)
 from dashboard.i18n import enum_label, t
 from dashboard.insights import Frames, frame
 
@@ -23,7 +32,7 @@ def _months(dates: pd.Series) -> tuple[pd.Series, pd.DatetimeIndex]:
     return month, pd.date_range(first, last, freq="MS")
 
 
-def activities_per_month(frames: Frames, lang: str, today: date) -> go.Figure:
+def activities_per_month(frames: Frames, lang: str, today: date) -> Figure:
     """Stacked bars: activities per month, one colour per activity type."""
     act = frame(frames, "activities").dropna(subset=["date"])
     if act.empty:
@@ -31,7 +40,7 @@ def activities_per_month(frames: Frames, lang: str, today: date) -> go.Figure:
     month, shown = _months(act["date"])
     table = act.groupby([month.rename("month"), act["type"].rename("type")]).size().unstack(fill_value=0)
     table = table.reindex(shown, fill_value=0)
-    fig = go.Figure()
+    fig = Figure()
     hover = t("hover.month_count", lang) + "<extra>%{fullData.name}</extra>"
     for i, code in enumerate(contract.ACTIVITY_TYPE.codes):
         if code not in table.columns:
@@ -48,7 +57,7 @@ def activities_per_month(frames: Frames, lang: str, today: date) -> go.Figure:
     return style(fig, lang)
 
 
-def participants(frames: Frames, lang: str, today: date) -> go.Figure:
+def participants(frames: Frames, lang: str, today: date) -> Figure:
     """Participants and volunteers per month (sums), two lines."""
     act = frame(frames, "activities").dropna(subset=["date"])
     if act.empty:
@@ -56,7 +65,7 @@ def participants(frames: Frames, lang: str, today: date) -> go.Figure:
     month, shown = _months(act["date"])
     sums = act[["participants", "volunteers"]].fillna(0).groupby(month.rename("month")).sum()
     sums = sums.reindex(shown, fill_value=0)
-    fig = go.Figure()
+    fig = Figure()
     hover = t("hover.month_count", lang) + "<extra>%{fullData.name}</extra>"
     for col, key, colour in (
         ("participants", "series.participants", PARTY_RED),
@@ -74,7 +83,7 @@ def participants(frames: Frames, lang: str, today: date) -> go.Figure:
     return style(fig, lang)
 
 
-def by_category(frames: Frames, lang: str, today: date) -> go.Figure:
+def by_category(frames: Frames, lang: str, today: date) -> Figure:
     """A doughnut of brands per category (categories in contract order)."""
     br = frame(frames, "brands")
     if br.empty:
@@ -82,7 +91,7 @@ def by_category(frames: Frames, lang: str, today: date) -> go.Figure:
     codes = list(contract.BRAND_CATEGORY.codes)
     counts = br["category"].value_counts().reindex(codes, fill_value=0)
     keep = [c for c in codes if counts[c] > 0]
-    fig = go.Figure()
+    fig = Figure()
     fig.add_pie(
         labels=[enum_label(contract.BRAND_CATEGORY, c, lang) for c in keep],
         values=[int(counts[c]) for c in keep],
