@@ -40,6 +40,7 @@ import pandas as pd
 
 from dashboard import contract
 from dashboard.insights import org_life
+from dashboard.insights.memo import MEMO
 from dashboard.store import mask_name
 
 Frames = dict[str, pd.DataFrame]
@@ -206,27 +207,19 @@ def _month_mask(dates: pd.Series, today: date) -> pd.Series:
 
 
 def _values(frames: Mapping[str, pd.DataFrame], today: date) -> _Values:
-    """Every KPI's value and formula inputs on one set of frames."""
-    out = _election_values(frame(frames, "elections"))
+    """Every KPI's value and formula inputs on one set of frames.
 
-    covered, communities = brand_coverage(frames)
-    out["brand_coverage"] = (_ratio(covered, communities), {"covered": covered, "communities": communities})
-
-    act = frame(frames, "activities")
-    month = _month_mask(act["date"], today)
-    first = date(today.year, today.month, 1)
-    out["activities_month"] = (float(month.sum()), {"month": first})
-    out["participants_month"] = (float(act.loc[month, "participants"].fillna(0).sum()), {"month": first})
-
-    dem = frame(frames, "demolition")
-    total = len(dem)
-    for kid, code in (
-        ("signed_rate", "signed"),
-        ("vacated_rate", "vacated"),
-        ("demolished_rate", "demolished"),
-    ):
-        count = int(at_least(dem["status"], contract.PROPERTY_STATUS, code).sum())
-        out[kid] = (_ratio(count, total), {"count": count, "total": total})
+    Each group is remembered for the frames it reads (``memo``): the overview, its deltas, its
+    trend lines and the 进度差 warning all ask for the same figures, and after an upload only
+    the groups reading the new version are computed again.
+    """
+    el, br, act = frame(frames, "elections"), frame(frames, "brands"), frame(frames, "activities")
+    dem, tk, ol = frame(frames, "demolition"), frame(frames, "tasks"), frame(frames, "org_life")
+    month = (today.year, today.month)
+    out = dict(MEMO.get("kpi.elections", (el,), None, lambda: _election_values(el)))
+    out.update(MEMO.get("kpi.brands", (br, el), None, lambda: _brand_values(frames)))
+    out.update(MEMO.get("kpi.activities", (act,), month, lambda: _activity_values(act, today)))
+    out.update(MEMO.get("kpi.demolition", (dem,), None, lambda: _demolition_values(dem)))
 
     day = campaign_day(frames, today)
     start = campaign_start(frames)
@@ -236,8 +229,37 @@ def _values(frames: Mapping[str, pd.DataFrame], today: date) -> _Values:
     signed = out["signed_rate"][0]
     gap = None if signed is None or time is None else (signed - time) * 100
     out["progress_gap"] = (gap, {"signed": signed, "time": time})
-    out.update(_task_values(frame(frames, "tasks"), today))
-    out.update(org_life.kpi_values(frames, today))
+    out.update(MEMO.get("kpi.tasks", (tk,), today, lambda: _task_values(tk, today)))
+    types = org_life.required_types(frames)
+    out.update(MEMO.get("kpi.org_life", (el, ol), (today, types), lambda: org_life.kpi_values(frames, today)))
+    return out
+
+
+def _brand_values(frames: Mapping[str, pd.DataFrame]) -> _Values:
+    covered, communities = brand_coverage(frames)
+    detail = {"covered": covered, "communities": communities}
+    return {"brand_coverage": (_ratio(covered, communities), detail)}
+
+
+def _activity_values(act: pd.DataFrame, today: date) -> _Values:
+    month = _month_mask(act["date"], today)
+    first = date(today.year, today.month, 1)
+    return {
+        "activities_month": (float(month.sum()), {"month": first}),
+        "participants_month": (float(act.loc[month, "participants"].fillna(0).sum()), {"month": first}),
+    }
+
+
+def _demolition_values(dem: pd.DataFrame) -> _Values:
+    total = len(dem)
+    out: _Values = {}
+    for kid, code in (
+        ("signed_rate", "signed"),
+        ("vacated_rate", "vacated"),
+        ("demolished_rate", "demolished"),
+    ):
+        count = int(at_least(dem["status"], contract.PROPERTY_STATUS, code).sum())
+        out[kid] = (_ratio(count, total), {"count": count, "total": total})
     return out
 
 
@@ -323,7 +345,7 @@ def overview_kpis(current: Frames, previous: Frames, today: date) -> list[Kpi]:
                 unit=d.unit,
                 delta=delta,
                 level=_level(d.id, value, current, today),
-                detail=detail,
+                detail=dict(detail),  # the memo's own stays as computed
             )
         )
     return kpis
@@ -526,12 +548,16 @@ def brand_cards(frames: Mapping[str, pd.DataFrame], today: date) -> list[dict[st
 
     ``pace`` = activities / target; ``level`` is 'warn' when the brand is behind
     the share of the year elapsed (e.g. fewer than 12 of 24 by 1 July). ``category``
-    and ``status`` are codes.
+    and ``status`` are codes. Remembered per version (``memo``): the brands board and the
+    overview's warnings read the same cards; treat them as read-only.
     """
-    br = frame(frames, "brands")
+    br, act = frame(frames, "brands"), frame(frames, "activities")
+    return MEMO.get("brand_cards", (br, act), today, lambda: _brand_cards(br, act, today))
+
+
+def _brand_cards(br: pd.DataFrame, act: pd.DataFrame, today: date) -> list[dict[str, Any]]:
     if br.empty:
         return []
-    act = frame(frames, "activities")
     this_year = act["date"].dt.year.eq(today.year).fillna(False).astype(bool)
     counts = act.loc[this_year, "project_code"].value_counts()
     expected = _year_fraction(today)
