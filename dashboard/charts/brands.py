@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
-
 from dashboard import contract
 from dashboard.charts.common import (
     PALETTE,
@@ -19,35 +17,25 @@ from dashboard.charts.common import (
     title,
 )
 from dashboard.i18n import enum_label, t
-from dashboard.insights import Frames, frame
+from dashboard.insights import Frames, activity_months, frame
 
 MAX_MONTHS = 24  # the monthly charts show at most the last two years of data
 
 
-def _months(dates: pd.Series) -> tuple[pd.Series, pd.DatetimeIndex]:
-    """Month start of each date and the months to show (last MAX_MONTHS with data)."""
-    month = dates.dt.to_period("M").dt.to_timestamp()
-    last = month.max()
-    first = max(month.min(), last - pd.DateOffset(months=MAX_MONTHS - 1))
-    return month, pd.date_range(first, last, freq="MS")
-
-
 def activities_per_month(frames: Frames, lang: str, today: date) -> Figure:
     """Stacked bars: activities per month, one colour per activity type."""
-    act = frame(frames, "activities").dropna(subset=["date"])
-    if act.empty:
+    data = activity_months(frames, MAX_MONTHS)
+    if data is None:
         return empty_figure(lang)
-    month, shown = _months(act["date"])
-    table = act.groupby([month.rename("month"), act["type"].rename("type")]).size().unstack(fill_value=0)
-    table = table.reindex(shown, fill_value=0)
     fig = Figure()
     hover = t("hover.month_count", lang) + "<extra>%{fullData.name}</extra>"
+    x = iso(data.months)
     for i, code in enumerate(contract.ACTIVITY_TYPE.codes):
-        if code not in table.columns:
+        if code not in data.by_type:
             continue
         fig.add_bar(
-            x=iso(table.index),
-            y=ints(table[code]),
+            x=x,
+            y=ints(data.by_type[code]),
             name=enum_label(contract.ACTIVITY_TYPE, code, lang),
             marker_color=PALETTE[i % len(PALETTE)],
             hovertemplate=hover,
@@ -59,21 +47,18 @@ def activities_per_month(frames: Frames, lang: str, today: date) -> Figure:
 
 def participants(frames: Frames, lang: str, today: date) -> Figure:
     """Participants and volunteers per month (sums), two lines."""
-    act = frame(frames, "activities").dropna(subset=["date"])
-    if act.empty:
+    data = activity_months(frames, MAX_MONTHS)
+    if data is None:
         return empty_figure(lang)
-    month, shown = _months(act["date"])
-    sums = act[["participants", "volunteers"]].fillna(0).groupby(month.rename("month")).sum()
-    sums = sums.reindex(shown, fill_value=0)
     fig = Figure()
     hover = t("hover.month_count", lang) + "<extra>%{fullData.name}</extra>"
-    for col, key, colour in (
-        ("participants", "series.participants", PARTY_RED),
-        ("volunteers", "series.volunteers", "#1f77b4"),
+    for values, key, colour in (
+        (data.participants, "series.participants", PARTY_RED),
+        (data.volunteers, "series.volunteers", "#1f77b4"),
     ):
         fig.add_scatter(
-            x=iso(sums.index),
-            y=ints(sums[col]),
+            x=iso(data.months),
+            y=ints(values),
             name=t(key, lang),
             mode="lines+markers",
             line={"color": colour},

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from dashboard import contract
@@ -203,7 +204,9 @@ def brand_coverage(frames: Mapping[str, pd.DataFrame]) -> tuple[int, int]:
 
 
 def _month_mask(dates: pd.Series, today: date) -> pd.Series:
-    return ((dates.dt.year == today.year) & (dates.dt.month == today.month)).fillna(False).astype(bool)
+    """Dates in today's calendar month (numpy months: a city's million dates in milliseconds)."""
+    month = np.datetime64(f"{today.year:04d}-{today.month:02d}", "M")
+    return pd.Series(dates.to_numpy(dtype="datetime64[M]") == month, index=dates.index)
 
 
 def _values(frames: Mapping[str, pd.DataFrame], today: date) -> _Values:
@@ -353,6 +356,61 @@ def overview_kpis(current: Frames, previous: Frames, today: date) -> list[Kpi]:
 
 # ---------------------------------------------------------------------------
 # time series helpers shared by the charts
+
+
+@dataclass(frozen=True)
+class ActivityMonths:
+    """Activities per month: the months shown (month starts), counts per type, people summed."""
+
+    months: pd.DatetimeIndex
+    by_type: dict[str, np.ndarray]  # type code -> activities per month (types present in any month)
+    participants: np.ndarray
+    volunteers: np.ndarray
+
+
+def activity_months(frames: Mapping[str, pd.DataFrame], months: int) -> ActivityMonths | None:
+    """The last ``months`` months with dated activities, to the latest (None: no dated activity).
+
+    Counted once per version of the activities ledger (``memo``) for both brand charts and
+    both languages, with numpy month numbers instead of grouping a million rows by period.
+    """
+    act = frame(frames, "activities")
+    return MEMO.get("activity_months", (act,), months, lambda: _activity_months(act, months))
+
+
+def _activity_months(act: pd.DataFrame, months: int) -> ActivityMonths | None:
+    month = act["date"].to_numpy(dtype="datetime64[M]")
+    dated = ~np.isnat(month)
+    if not dated.any():
+        return None
+    month = month[dated]
+    last = month.max()
+    first = max(month.min(), last - np.timedelta64(months - 1, "M"))
+    shown = np.arange(first, last + np.timedelta64(1, "M"))
+    offset = (month - first).astype(np.int64)
+    inside = offset >= 0
+    n = len(shown)
+
+    def per_month(mask: np.ndarray | None = None, weights: np.ndarray | None = None) -> np.ndarray:
+        pick = inside if mask is None else inside & mask
+        w = None if weights is None else weights[pick]
+        return np.bincount(offset[pick], weights=w, minlength=n).astype(np.int64)
+
+    types = act["type"][dated]
+    by_type = {}
+    for code in contract.ACTIVITY_TYPE.codes:
+        mask = types.eq(code).fillna(False).to_numpy(dtype=bool)
+        if mask.any():
+            by_type[code] = per_month(mask)
+    people = {
+        col: act[col].fillna(0).to_numpy(dtype=np.float64)[dated] for col in ("participants", "volunteers")
+    }
+    return ActivityMonths(
+        months=pd.DatetimeIndex(shown.astype("datetime64[ns]")),
+        by_type=by_type,
+        participants=per_month(weights=people["participants"]),
+        volunteers=per_month(weights=people["volunteers"]),
+    )
 
 
 def cumulative(dates: pd.Series, start: date | None = None, end: date | None = None) -> pd.Series:
@@ -558,7 +616,7 @@ def brand_cards(frames: Mapping[str, pd.DataFrame], today: date) -> list[dict[st
 def _brand_cards(br: pd.DataFrame, act: pd.DataFrame, today: date) -> list[dict[str, Any]]:
     if br.empty:
         return []
-    this_year = act["date"].dt.year.eq(today.year).fillna(False).astype(bool)
+    this_year = act["date"].to_numpy(dtype="datetime64[Y]") == np.datetime64(f"{today.year:04d}", "Y")
     counts = act.loc[this_year, "project_code"].value_counts()
     expected = _year_fraction(today)
     cards = []
