@@ -658,12 +658,13 @@ def property_grid(
         return []
     groups = sorted(int(g) for g in dem["party_group"].dropna().unique())
     per_group = max(1, math.ceil(limit / max(1, len(groups))))
+    group_of = dem["party_group"].to_numpy(dtype=np.float64, na_value=np.nan)
     out = []
     for g in groups:
-        rows = dem[dem["party_group"].eq(g).fillna(False).astype(bool)]
-        counts = {c: int(n) for c, n in rows["status"].value_counts().items()}
+        at = np.flatnonzero(group_of == g)  # positions only: a city's 100,000 rows are not copied
+        counts = {c: int(n) for c, n in dem["status"].take(at).value_counts().items()}
         cells = []
-        for r in rows.head(per_group).itertuples(index=False):
+        for r in dem.take(at[:per_group]).itertuples(index=False):
             status = _val(r.status)
             name = _val(r.household)
             cells.append(
@@ -678,10 +679,10 @@ def property_grid(
         out.append(
             {
                 "party_group": g,
-                "total": len(rows),
+                "total": len(at),
                 "counts": {c: counts.get(c, 0) for c in contract.PROPERTY_STATUS.codes},
                 "cells": cells,
-                "hidden": max(0, len(rows) - len(cells)),
+                "hidden": max(0, len(at) - len(cells)),
             }
         )
     return out
