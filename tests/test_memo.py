@@ -79,3 +79,27 @@ def test_a_result_is_kept_for_the_same_frames_only() -> None:
     for i in range(10):  # bounded: the oldest entries go
         memo.get("h", (b,), i, lambda i=i: compute(i))
     assert len(memo._entries) == 4
+
+
+def test_activity_months_equal_grouping_by_period(demo: dict[str, pd.DataFrame]) -> None:
+    """The numpy month counts give what grouping the rows by calendar month gives (the former code)."""
+    act = demo["activities"].copy()
+    act.loc[act.index[::7], "date"] = pd.NaT  # undated rows are left out
+    act.loc[act.index[::5], "participants"] = pd.NA
+    for months in (24, 3):
+        got = metrics.activity_months({"activities": act}, months)
+        assert got is not None
+        dated = act.dropna(subset=["date"])
+        month = dated["date"].dt.to_period("M").dt.to_timestamp()
+        last = month.max()
+        first = max(month.min(), last - pd.DateOffset(months=months - 1))
+        shown = pd.date_range(first, last, freq="MS")
+        assert list(got.months) == list(shown)
+        table = dated.groupby([month.rename("m"), dated["type"].rename("t")]).size().unstack(fill_value=0)
+        table = table.reindex(shown, fill_value=0)
+        assert {c: list(v) for c, v in got.by_type.items()} == {c: list(table[c]) for c in table.columns}
+        sums = dated[["participants", "volunteers"]].fillna(0).groupby(month).sum()
+        sums = sums.reindex(shown, fill_value=0)
+        assert list(got.participants) == [int(v) for v in sums["participants"]]
+        assert list(got.volunteers) == [int(v) for v in sums["volunteers"]]
+    assert metrics.activity_months({"activities": act.iloc[0:0]}, 24) is None
