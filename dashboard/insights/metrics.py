@@ -205,8 +205,14 @@ def brand_coverage(frames: Mapping[str, pd.DataFrame]) -> tuple[int, int]:
 
 def _month_mask(dates: pd.Series, today: date) -> pd.Series:
     """Dates in today's calendar month (numpy months: a city's million dates in milliseconds)."""
-    month = np.datetime64(f"{today.year:04d}-{today.month:02d}", "M")
-    return pd.Series(dates.to_numpy(dtype="datetime64[M]") == month, index=dates.index)
+    first = np.datetime64(f"{today.year:04d}-{today.month:02d}", "M")
+    return pd.Series(_within(dates, first, first + np.timedelta64(1, "M")), index=dates.index)
+
+
+def _within(dates: pd.Series, start: np.datetime64, end: np.datetime64) -> np.ndarray:
+    """start <= date < end (NaT: False), as whole-second comparisons (no calendar per row)."""
+    values = dates.to_numpy(dtype="datetime64[s]")
+    return (values >= start.astype("datetime64[s]")) & (values < end.astype("datetime64[s]"))
 
 
 def _values(frames: Mapping[str, pd.DataFrame], today: date) -> _Values:
@@ -616,7 +622,8 @@ def brand_cards(frames: Mapping[str, pd.DataFrame], today: date) -> list[dict[st
 def _brand_cards(br: pd.DataFrame, act: pd.DataFrame, today: date) -> list[dict[str, Any]]:
     if br.empty:
         return []
-    this_year = act["date"].to_numpy(dtype="datetime64[Y]") == np.datetime64(f"{today.year:04d}", "Y")
+    year = np.datetime64(f"{today.year:04d}", "Y")
+    this_year = _within(act["date"], year, year + np.timedelta64(1, "Y"))
     counts = act.loc[this_year, "project_code"].value_counts()
     expected = _year_fraction(today)
     cards = []
