@@ -16,6 +16,7 @@ import pytest
 
 from dashboard import contract
 from dashboard.charts import brands, demolition, elections, tasks
+from dashboard.charts.common import validating
 from dashboard.charts.registry import BOARDS, figure_dict, render_board
 from dashboard.i18n import enum_label, t
 from tests.frames import city_frames, demo_frames, frames
@@ -358,3 +359,32 @@ def test_english_demo_figures_hold_chinese_only_in_data_values() -> None:
             for v in sorted(values, key=len, reverse=True):
                 text = text.replace(v, "")
             assert not CJK.findall(text), f"{cid}: untranslated {set(CJK.findall(text))}"
+
+
+def _with_history(data: dict, today: date) -> dict:
+    """``data`` plus a 签约率 curve whose last days were recorded by uploads (the shaded band drawn)."""
+    from dashboard.insights import trends as insight_trends
+
+    curve = insight_trends.from_dates(data, today, "demolition_rates").copy()
+    curve.iloc[len(curve) // 2 :, curve.columns.get_loc("source")] = "history"
+    return {**data, "trend.demolition_rates": curve}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_figures_are_exactly_what_plotlys_validated_build_gives(lang: str) -> None:
+    """Charts build plain dicts (charts.common.Figure), not plotly's validating go.Figure: every chart
+    of the registry gives the same figure JSON both ways, so nothing the browser receives changes."""
+    today = date(2026, 3, 18)
+    cases = {
+        "demo": _with_history(demo_frames(today), today),
+        "town": town(),
+        "empty": frames(),
+    }
+    for case, data in cases.items():
+        day = today if case == "demo" else TODAY
+        for spec in ALL_CHARTS:
+            built = figure_dict(spec.build(data, lang, day))
+            with validating():
+                checked = figure_dict(spec.build(data, lang, day))
+            assert built == checked, f"{case} {spec.id} {lang}"
+            assert json.dumps(built, sort_keys=True) == json.dumps(checked, sort_keys=True)

@@ -4,41 +4,38 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
-import plotly.graph_objects as go
-
 from dashboard import contract
-from dashboard.charts.common import PALETTE, PARTY_RED, date_axis, empty_figure, ints, iso, style, title
+from dashboard.charts.common import (
+    PALETTE,
+    PARTY_RED,
+    Figure,
+    date_axis,
+    empty_figure,
+    ints,
+    iso,
+    style,
+    title,
+)
 from dashboard.i18n import enum_label, t
-from dashboard.insights import Frames, frame
+from dashboard.insights import Frames, activity_months, frame
 
 MAX_MONTHS = 24  # the monthly charts show at most the last two years of data
 
 
-def _months(dates: pd.Series) -> tuple[pd.Series, pd.DatetimeIndex]:
-    """Month start of each date and the months to show (last MAX_MONTHS with data)."""
-    month = dates.dt.to_period("M").dt.to_timestamp()
-    last = month.max()
-    first = max(month.min(), last - pd.DateOffset(months=MAX_MONTHS - 1))
-    return month, pd.date_range(first, last, freq="MS")
-
-
-def activities_per_month(frames: Frames, lang: str, today: date) -> go.Figure:
+def activities_per_month(frames: Frames, lang: str, today: date) -> Figure:
     """Stacked bars: activities per month, one colour per activity type."""
-    act = frame(frames, "activities").dropna(subset=["date"])
-    if act.empty:
+    data = activity_months(frames, MAX_MONTHS)
+    if data is None:
         return empty_figure(lang)
-    month, shown = _months(act["date"])
-    table = act.groupby([month.rename("month"), act["type"].rename("type")]).size().unstack(fill_value=0)
-    table = table.reindex(shown, fill_value=0)
-    fig = go.Figure()
+    fig = Figure()
     hover = t("hover.month_count", lang) + "<extra>%{fullData.name}</extra>"
+    x = iso(data.months)
     for i, code in enumerate(contract.ACTIVITY_TYPE.codes):
-        if code not in table.columns:
+        if code not in data.by_type:
             continue
         fig.add_bar(
-            x=iso(table.index),
-            y=ints(table[code]),
+            x=x,
+            y=ints(data.by_type[code]),
             name=enum_label(contract.ACTIVITY_TYPE, code, lang),
             marker_color=PALETTE[i % len(PALETTE)],
             hovertemplate=hover,
@@ -48,23 +45,20 @@ def activities_per_month(frames: Frames, lang: str, today: date) -> go.Figure:
     return style(fig, lang)
 
 
-def participants(frames: Frames, lang: str, today: date) -> go.Figure:
+def participants(frames: Frames, lang: str, today: date) -> Figure:
     """Participants and volunteers per month (sums), two lines."""
-    act = frame(frames, "activities").dropna(subset=["date"])
-    if act.empty:
+    data = activity_months(frames, MAX_MONTHS)
+    if data is None:
         return empty_figure(lang)
-    month, shown = _months(act["date"])
-    sums = act[["participants", "volunteers"]].fillna(0).groupby(month.rename("month")).sum()
-    sums = sums.reindex(shown, fill_value=0)
-    fig = go.Figure()
+    fig = Figure()
     hover = t("hover.month_count", lang) + "<extra>%{fullData.name}</extra>"
-    for col, key, colour in (
-        ("participants", "series.participants", PARTY_RED),
-        ("volunteers", "series.volunteers", "#1f77b4"),
+    for values, key, colour in (
+        (data.participants, "series.participants", PARTY_RED),
+        (data.volunteers, "series.volunteers", "#1f77b4"),
     ):
         fig.add_scatter(
-            x=iso(sums.index),
-            y=ints(sums[col]),
+            x=iso(data.months),
+            y=ints(values),
             name=t(key, lang),
             mode="lines+markers",
             line={"color": colour},
@@ -74,7 +68,7 @@ def participants(frames: Frames, lang: str, today: date) -> go.Figure:
     return style(fig, lang)
 
 
-def by_category(frames: Frames, lang: str, today: date) -> go.Figure:
+def by_category(frames: Frames, lang: str, today: date) -> Figure:
     """A doughnut of brands per category (categories in contract order)."""
     br = frame(frames, "brands")
     if br.empty:
@@ -82,7 +76,7 @@ def by_category(frames: Frames, lang: str, today: date) -> go.Figure:
     codes = list(contract.BRAND_CATEGORY.codes)
     counts = br["category"].value_counts().reindex(codes, fill_value=0)
     keep = [c for c in codes if counts[c] > 0]
-    fig = go.Figure()
+    fig = Figure()
     fig.add_pie(
         labels=[enum_label(contract.BRAND_CATEGORY, c, lang) for c in keep],
         values=[int(counts[c]) for c in keep],

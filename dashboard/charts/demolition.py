@@ -11,13 +11,13 @@ import math
 from datetime import date, timedelta
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard import contract
 from dashboard.charts.common import (
     GREY,
     PARTY_RED,
     TODAY_TOP,
+    Figure,
     date_axis,
     empty_figure,
     ints,
@@ -46,7 +46,7 @@ MAX_WEEKS = 52
 FORECAST_MARGIN_DAYS = 14  # the burn-up's x axis ends this long after day 100 (or today)
 
 
-def funnel(frames: Frames, lang: str, today: date) -> go.Figure:
+def funnel(frames: Frames, lang: str, today: date) -> Figure:
     """Properties at or past each status, 已摸底 at the top down to 已清运, with the share of all."""
     dem = frame(frames, "demolition")
     if dem.empty:
@@ -54,7 +54,7 @@ def funnel(frames: Frames, lang: str, today: date) -> go.Figure:
     total = len(dem)
     counts = [int(at_least(dem["status"], STATUS, c).sum()) for c in STATUS.codes]
     rates = [fmt_pct(n / total, lang) for n in counts]
-    fig = go.Figure()
+    fig = Figure()
     fig.add_bar(
         y=[enum_label(STATUS, c, lang) for c in STATUS.codes],
         x=counts,
@@ -71,7 +71,7 @@ def funnel(frames: Frames, lang: str, today: date) -> go.Figure:
 
 def _signed_by(
     frames: Frames, lang: str, column: str, values: range, label_key: str, axis_key: str
-) -> go.Figure:
+) -> Figure:
     dem = frame(frames, "demolition")
     if dem.empty:
         return empty_figure(lang)
@@ -80,7 +80,7 @@ def _signed_by(
     done = dem.loc[signed, column].value_counts().reindex(values, fill_value=0)
     rates = [d / n if n else 0.0 for d, n in zip(done, totals, strict=True)]
     texts = [fmt_pct(d / n if n else None, lang) for d, n in zip(done, totals, strict=True)]
-    fig = go.Figure()
+    fig = Figure()
     fig.add_bar(
         x=[t(label_key, lang, n=v) for v in values],
         y=rates,
@@ -98,22 +98,22 @@ def _signed_by(
     return style(fig, lang, legend=False)
 
 
-def signed_by_category(frames: Frames, lang: str, today: date) -> go.Figure:
+def signed_by_category(frames: Frames, lang: str, today: date) -> Figure:
     """签约率 for each of the six household categories."""
     return _signed_by(frames, lang, "category", range(1, 7), "category_n", "axis.category")
 
 
-def signed_by_group(frames: Frames, lang: str, today: date) -> go.Figure:
+def signed_by_group(frames: Frames, lang: str, today: date) -> Figure:
     """签约率 for each of the four party groups."""
     return _signed_by(frames, lang, "party_group", range(1, 5), "party_group_n", "axis.party_group")
 
 
-def burnup_chart(frames: Frames, lang: str, today: date) -> go.Figure:
+def burnup_chart(frames: Frames, lang: str, today: date) -> Figure:
     """Cumulative signed / vacated / demolished against the linear 100-day plan, with forecasts."""
     data = burnup(frames, today)
     if data.total == 0:
         return empty_figure(lang)
-    fig = go.Figure()
+    fig = Figure()
     if data.plan:
         fig.add_scatter(
             x=iso(d for d, _ in data.plan),
@@ -161,7 +161,7 @@ def burnup_chart(frames: Frames, lang: str, today: date) -> go.Figure:
     return style(fig, lang, height=360, top=TODAY_TOP)
 
 
-def property_grid(frames: Frames, lang: str, today: date) -> go.Figure:
+def property_grid(frames: Frames, lang: str, today: date) -> Figure:
     """The 战果图: a square per property, coloured by status, grouped by party group.
 
     Households are always masked (张**): the figure is shown to every role.
@@ -175,7 +175,7 @@ def property_grid(frames: Frames, lang: str, today: date) -> go.Figure:
     xs: dict[str, list[int]] = {c: [] for c in STATUS.codes}
     ys: dict[str, list[int]] = {c: [] for c in STATUS.codes}
     custom: dict[str, list[list[str]]] = {c: [] for c in STATUS.codes}
-    fig = go.Figure()
+    fig = Figure()
     row = 0
     for g in sorted(int(v) for v in dem["party_group"].dropna().unique()):
         rows = dem[dem["party_group"].eq(g).fillna(False).astype(bool)]
@@ -217,11 +217,11 @@ def property_grid(frames: Frames, lang: str, today: date) -> go.Figure:
     return style(fig, lang, height=max(200, 22 * row + 80))
 
 
-def _grid_aggregated(dem: pd.DataFrame, lang: str) -> go.Figure:
+def _grid_aggregated(dem: pd.DataFrame, lang: str) -> Figure:
     groups = sorted(int(v) for v in dem["party_group"].dropna().unique())
     table = dem.groupby(["party_group", "status"]).size().unstack(fill_value=0).reindex(groups, fill_value=0)
     labels = [t("party_group_n", lang, n=g) for g in groups]
-    fig = go.Figure()
+    fig = Figure()
     for code in STATUS.codes:
         values = ints(table[code]) if code in table.columns else [0] * len(groups)
         fig.add_bar(
@@ -244,7 +244,7 @@ _RAG_KEYS = {
 }
 
 
-def gantt(frames: Frames, lang: str, today: date) -> go.Figure:
+def gantt(frames: Frames, lang: str, today: date) -> Figure:
     """Milestones by phase: the planned window (grey) and the actual bar coloured red/yellow/green.
 
     The actual bar runs from the planned start to the actual end, or to today
@@ -260,7 +260,7 @@ def gantt(frames: Frames, lang: str, today: date) -> go.Figure:
             f"{lab} ({r.milestone_code})" for lab, r in zip(labels, ms.itertuples(index=False), strict=True)
         ]
     one_day = pd.Timedelta(days=1)
-    fig = go.Figure()
+    fig = Figure()
     fig.add_bar(
         y=labels,
         x=[
@@ -320,7 +320,7 @@ def _pct(v: object) -> float | None:
     return None if n is None else n / 100
 
 
-def meetings_per_week(frames: Frames, lang: str, today: date) -> go.Figure:
+def meetings_per_week(frames: Frames, lang: str, today: date) -> Figure:
     """Dispatch meetings and weekly meetings per week (weeks start on Monday), stacked."""
     mt = frame(frames, "meetings").dropna(subset=["date"])
     mt = mt[mt["type"].isin(["dispatch", "weekly"]).fillna(False).astype(bool)]
@@ -332,7 +332,7 @@ def meetings_per_week(frames: Frames, lang: str, today: date) -> go.Figure:
     shown = pd.date_range(first, last, freq="7D")
     table = mt.groupby([week.rename("week"), mt["type"].rename("type")]).size().unstack(fill_value=0)
     table = table.reindex(shown, fill_value=0)
-    fig = go.Figure()
+    fig = Figure()
     for code, colour in (("dispatch", PARTY_RED), ("weekly", GREY)):
         if code not in table.columns:
             continue

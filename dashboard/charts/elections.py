@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard import contract
 from dashboard.charts.common import (
     GREY,
     PARTY_RED,
     TODAY_TOP,
+    Figure,
     date_axis,
     empty_figure,
     ints,
@@ -24,7 +24,7 @@ from dashboard.i18n import enum_label, fmt_pct, t
 from dashboard.insights import Frames, cumulative, frame
 
 
-def by_type(frames: Frames, lang: str, today: date) -> go.Figure:
+def by_type(frames: Frames, lang: str, today: date) -> Figure:
     """Stacked bars per organisation type: completed and not yet completed."""
     el = frame(frames, "elections")
     if el.empty:
@@ -37,7 +37,7 @@ def by_type(frames: Frames, lang: str, today: date) -> go.Figure:
     rates = [fmt_pct(d / n if n else None, lang) for d, n in zip(done, totals, strict=True)]
     custom = [[int(d), int(n), r] for d, n, r in zip(done, totals, rates, strict=True)]
     hover = t("hover.completed_of", lang) + "<extra></extra>"
-    fig = go.Figure()
+    fig = Figure()
     fig.add_bar(
         x=labels,
         y=ints(done),
@@ -60,14 +60,14 @@ def by_type(frames: Frames, lang: str, today: date) -> go.Figure:
     return style(fig, lang)
 
 
-def by_stage(frames: Frames, lang: str, today: date) -> go.Figure:
+def by_stage(frames: Frames, lang: str, today: date) -> Figure:
     """Organisations at each stage, stages in contract order (empty stages shown as 0)."""
     el = frame(frames, "elections")
     if el.empty:
         return empty_figure(lang)
     codes = list(contract.ELECTION_STAGE.codes)
     counts = el["stage"].value_counts().reindex(codes, fill_value=0)
-    fig = go.Figure()
+    fig = Figure()
     fig.add_bar(
         x=[enum_label(contract.ELECTION_STAGE, c, lang) for c in codes],
         y=ints(counts),
@@ -81,7 +81,7 @@ def by_stage(frames: Frames, lang: str, today: date) -> go.Figure:
     return style(fig, lang, legend=False)
 
 
-def cumulative_completions(frames: Frames, lang: str, today: date) -> go.Figure:
+def cumulative_completions(frames: Frames, lang: str, today: date) -> Figure:
     """Cumulative completions per day (actual) against cumulative planned dates."""
     el = frame(frames, "elections")
     actual_dates = el["completed_date"].dropna()
@@ -94,7 +94,7 @@ def cumulative_completions(frames: Frames, lang: str, today: date) -> go.Figure:
     actual = cumulative(actual_dates, start, actual_end)
     planned = cumulative(planned_dates, start, end)
     hover = t("hover.cumulative", lang) + "<extra>%{fullData.name}</extra>"
-    fig = go.Figure()
+    fig = Figure()
     fig.add_scatter(
         x=iso(planned.index),
         y=ints(planned),

@@ -9,10 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import plotly.graph_objects as go
-
 from dashboard import contract
-from dashboard.charts.common import empty_figure, ints, style, title
+from dashboard.charts.common import Figure, empty_figure, ints, style, title
 from dashboard.i18n import enum_label, fmt_month, fmt_pct, t
 from dashboard.insights import Frames, org_life
 
@@ -46,7 +44,7 @@ def types_text(codes: list[str], lang: str) -> str:
     return t("sep.list", lang).join(enum_label(contract.ORG_LIFE_TYPE, c, lang) for c in codes)
 
 
-def _status_bars(fig: go.Figure, x: list[str], rows: list[dict[str, Any]], lang: str) -> None:
+def _status_bars(fig: Figure, x: list[str], rows: list[dict[str, Any]], lang: str) -> None:
     """Stacked bars of meetings held / missing / not yet due, the 达标率 on hover."""
     rates = [fmt_pct(r["rate"], lang) for r in rows]
     hover = t("hover.org_life_status", lang) + "<extra>%{fullData.name}</extra>"
@@ -67,31 +65,31 @@ def _status_bars(fig: go.Figure, x: list[str], rows: list[dict[str, Any]], lang:
     fig.update_layout(barmode="stack", yaxis=title("axis.meetings_required", lang))
 
 
-def by_org_type(frames: Frames, lang: str, today: date) -> go.Figure:
+def by_org_type(frames: Frames, lang: str, today: date) -> Figure:
     """Required meetings of the last twelve months per organisation type: held, missing, open."""
     cells = org_life.compliance(frames, today)
     if cells.empty:
         return empty_figure(lang)
     rows = org_life.by_org_type(cells)
-    fig = go.Figure()
+    fig = Figure()
     _status_bars(fig, [enum_label(contract.ORG_TYPE, r["org_type"], lang) for r in rows], rows, lang)
     return style(fig, lang)
 
 
-def by_period(frames: Frames, lang: str, today: date) -> go.Figure:
+def by_period(frames: Frames, lang: str, today: date) -> Figure:
     """Required meetings per month (per quarter when only quarterly types are required)."""
     rows = org_life.by_period(org_life.compliance(frames, today))
     if not rows:
         return empty_figure(lang)
-    fig = go.Figure()
+    fig = Figure()
     _status_bars(fig, [period_short(r["period"], lang) for r in rows], rows, lang)
     fig.update_xaxes(type="category", tickangle=0)
     return style(fig, lang)
 
 
-def _org_bars(names: list[str], values: list[float], colour: str, hover: str, custom: list[Any]) -> go.Figure:
+def _org_bars(names: list[str], values: list[float], colour: str, hover: str, custom: list[Any]) -> Figure:
     """Organisations as horizontal bars, the first row on top (names are data, as entered)."""
-    fig = go.Figure()
+    fig = Figure()
     fig.add_bar(
         x=values[::-1],
         y=names[::-1],
@@ -108,7 +106,7 @@ def _height(rows: int) -> int:
     return max(200, 60 + 24 * rows)
 
 
-def gaps(frames: Frames, lang: str, today: date) -> go.Figure:
+def gaps(frames: Frames, lang: str, today: date) -> Figure:
     """The organisations with the most missing meetings (GAP_ORGS), most first."""
     rows, total = org_life.gaps_by_org(org_life.compliance(frames, today))
     if not rows:
@@ -137,7 +135,7 @@ def gaps(frames: Frames, lang: str, today: date) -> go.Figure:
     return style(fig, lang, legend=False, height=_height(len(rows)))
 
 
-def attendance(frames: Frames, lang: str, today: date) -> go.Figure:
+def attendance(frames: Frames, lang: str, today: date) -> Figure:
     """实到 / 应到 of the organisations with the lowest attendance (ATTENDANCE_ORGS), lowest first."""
     rows, totals = org_life.attendance(frames, today)
     if not rows:

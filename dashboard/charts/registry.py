@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard.charts import brands, demolition, elections, org_life, tasks, trends
+from dashboard.charts.common import Figure
 from dashboard.i18n import t
 from dashboard.insights import Frames
 
-Build = Callable[[Frames, str, date], go.Figure]
+Build = Callable[[Frames, str, date], Figure]
 
 
 @dataclass(frozen=True)
@@ -96,9 +96,9 @@ def spec(board: str, chart_id: str) -> ChartSpec:
     raise KeyError(f"{board} has no chart {chart_id!r}")
 
 
-def figure_dict(fig: go.Figure) -> dict[str, Any]:
+def figure_dict(fig: Figure) -> dict[str, Any]:
     """The figure as plain JSON types, without the template (plotly.js defaults suffice)."""
-    out = json.loads(pio.to_json(fig, validate=False, engine="json"))
+    out = json.loads(pio.to_json(fig.to_dict(), validate=False, engine="json"))
     out.get("layout", {}).pop("template", None)
     return out
 

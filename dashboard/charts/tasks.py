@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-import plotly.graph_objects as go
-
 from dashboard import contract
-from dashboard.charts.common import GREY, PARTY_RED, date_axis, empty_figure, ints, iso, style, title
+from dashboard.charts.common import GREY, PARTY_RED, Figure, date_axis, empty_figure, ints, iso, style, title
 from dashboard.i18n import enum_label, t
 from dashboard.insights import Frames, frame
 from dashboard.insights import tasks as insight
@@ -25,9 +23,9 @@ BACKLOG_COLOUR = "#1f77b4"
 
 def _open_bars(
     labels: Sequence[str], counts: Sequence[tuple[int, int]], lang: str, horizontal: bool
-) -> go.Figure:
+) -> Figure:
     """Stacked bars per category: overdue (red) and within deadline (grey); counts are (open, overdue)."""
-    fig = go.Figure()
+    fig = Figure()
     hover = t("hover.tasks_open", lang) + "<extra></extra>"
     for key, colour, values in (
         ("series.tasks_overdue", PARTY_RED, [over for _, over in counts]),
@@ -51,7 +49,7 @@ def _open_bars(
     return style(fig, lang, height=max(240, 28 * len(labels) + 110) if horizontal else 320)
 
 
-def by_domain(frames: Frames, lang: str, today: date) -> go.Figure:
+def by_domain(frames: Frames, lang: str, today: date) -> Figure:
     """Open items per domain (every domain, contract order), overdue ones in red."""
     if frame(frames, "tasks").empty:
         return empty_figure(lang)
@@ -60,7 +58,7 @@ def by_domain(frames: Frames, lang: str, today: date) -> go.Figure:
     return _open_bars(labels, [(n, over) for _, n, over in got.counts], lang, horizontal=True)
 
 
-def by_unit(frames: Frames, lang: str, today: date) -> go.Figure:
+def by_unit(frames: Frames, lang: str, today: date) -> Figure:
     """Open items per responsible unit, most first; units beyond insight.UNIT_LIMIT summed in one bar."""
     got = insight.open_by(frames, "unit", today)
     if not got.counts:
@@ -73,14 +71,14 @@ def by_unit(frames: Frames, lang: str, today: date) -> go.Figure:
     return _open_bars(labels, counts, lang, horizontal=True)
 
 
-def flow(frames: Frames, lang: str, today: date) -> go.Figure:
+def flow(frames: Frames, lang: str, today: date) -> Figure:
     """Items raised and closed per week (bars) and the open backlog at each week's end (line)."""
     weeks = insight.weekly_flow(frames, today)
     if weeks.empty:
         return empty_figure(lang)
     x = iso(weeks.index)
     hover = t("hover.tasks_week", lang) + "<extra></extra>"
-    fig = go.Figure()
+    fig = Figure()
     for col, colour in (("raised", PARTY_RED), ("closed", CLOSED_COLOUR)):
         fig.add_bar(
             x=x,
@@ -101,7 +99,7 @@ def flow(frames: Frames, lang: str, today: date) -> go.Figure:
     return style(fig, lang)
 
 
-def ages(frames: Frames, lang: str, today: date) -> go.Figure:
+def ages(frames: Frames, lang: str, today: date) -> Figure:
     """Open items by days since raised (insight.AGE_BUCKETS), overdue ones in red."""
     buckets = insight.open_ages(frames, today)
     if not any(n for _, _, n, _ in buckets):

@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard.charts.common import (
     PALETTE,
     PARTY_RED,
     SHADE,
+    Figure,
     date_axis,
     empty_figure,
     ints,
@@ -32,14 +32,14 @@ def _source_labels(curve_source: list[str], lang: str) -> list[str]:
     return [t(f"trend.source.{s}", lang) for s in curve_source]
 
 
-def demolition_rates(frames: Frames, lang: str, today: date) -> go.Figure:
+def demolition_rates(frames: Frames, lang: str, today: date) -> Figure:
     """签约率 / 腾空率 / 拆除率 per day, as each upload recorded them."""
     curve = trends.get(frames, today, "demolition_rates")
     if curve.empty or curve[["signed", "vacated", "demolished"]].isna().all().all():
         return empty_figure(lang)
     x = iso(curve.index)
     sources = _source_labels(list(curve["source"]), lang)
-    fig = go.Figure()
+    fig = Figure()
     for i, name in enumerate(("signed", "vacated", "demolished")):
         values = [None if v != v else round(float(v), 4) for v in curve[name]]
         # The hover shows the three rates of a day together: only the first says where the
@@ -63,7 +63,7 @@ def demolition_rates(frames: Frames, lang: str, today: date) -> go.Figure:
     return style(fig, lang)
 
 
-def _mark_reconstructed(fig: go.Figure, curve: object, lang: str) -> None:
+def _mark_reconstructed(fig: Figure, curve: object, lang: str) -> None:
     """Shade the days rebuilt from row dates (before the first upload)."""
     src = list(curve["source"])  # type: ignore[index]
     if "dates" not in src or "history" not in src:
@@ -80,13 +80,13 @@ def _mark_reconstructed(fig: go.Figure, curve: object, lang: str) -> None:
     )
 
 
-def _counts(frames: Frames, lang: str, today: date, trend_id: str, name: str, axis_key: str) -> go.Figure:
+def _counts(frames: Frames, lang: str, today: date, trend_id: str, name: str, axis_key: str) -> Figure:
     curve = trends.get(frames, today, trend_id)
     if curve.empty or int(curve[name].max()) == 0:
         return empty_figure(lang)
     x = iso(curve.index)
     sources = _source_labels(list(curve["source"]), lang)
-    fig = go.Figure()
+    fig = Figure()
     fig.add_bar(
         x=x,
         y=ints(curve[f"new_{name}"]),
@@ -108,17 +108,17 @@ def _counts(frames: Frames, lang: str, today: date, trend_id: str, name: str, ax
     return style(fig, lang)
 
 
-def elections_weekly(frames: Frames, lang: str, today: date) -> go.Figure:
+def elections_weekly(frames: Frames, lang: str, today: date) -> Figure:
     """Elections completed each week (bars) and in all (line)."""
     return _counts(frames, lang, today, "elections_weekly", "completed", "axis.orgs")
 
 
-def brands_monthly(frames: Frames, lang: str, today: date) -> go.Figure:
+def brands_monthly(frames: Frames, lang: str, today: date) -> Figure:
     """Brands launched each month (bars) and in all (line)."""
     return _counts(frames, lang, today, "brands_monthly", "launched", "axis.brands")
 
 
-def term_calendar(frames: Frames, lang: str, today: date) -> go.Figure:
+def term_calendar(frames: Frames, lang: str, today: date) -> Figure:
     """换届提醒: each organisation's term end on a time line, the 180-day window shaded."""
     from dashboard.insights import warnings
 
@@ -129,7 +129,7 @@ def term_calendar(frames: Frames, lang: str, today: date) -> go.Figure:
     months = pd.DatetimeIndex([r["term_end"] for r in rows]).to_period("M").to_timestamp()
     counts = pd.Series(1, index=months).groupby(level=0).sum().sort_index()
     soon = pd.Series([1 if r["in_window"] else 0 for r in rows], index=months).groupby(level=0).sum()
-    fig = go.Figure()
+    fig = Figure()
     fig.add_bar(
         x=iso(counts.index),
         y=ints(counts - soon.reindex(counts.index, fill_value=0)),

@@ -35,6 +35,8 @@ _PUBLIC: dict[str, str] = {
     "Kpi": "metrics",
     "brand_coverage": "metrics",
     "overview_kpis": "metrics",
+    "ActivityMonths": "metrics",
+    "activity_months": "metrics",
     "cumulative": "metrics",
     "thin": "metrics",
     "Forecast": "metrics",

@@ -45,6 +45,7 @@ import pandas as pd
 from dashboard import contract
 from dashboard.contract.scopes import Scope
 from dashboard.ingest.scoping import restrict
+from dashboard.insights.memo import MEMO
 from dashboard.insights.metrics import Frames, at_least, community_name, frame, task_open
 from dashboard.insights.org_life import TYPES_ATTR, cell_meetings
 
@@ -209,7 +210,16 @@ class Filters:
 
 
 def options(frames: Mapping[str, pd.DataFrame]) -> dict[str, list[str]]:
-    """The values each filter can take in this data (for the filter bar's choices)."""
+    """The values each filter can take in this data (for the filter bar's choices).
+
+    Computed once per version of the ledgers it reads (``memo``): every board built reads them.
+    """
+    read = tuple(frame(frames, name) for name in ("brands", "elections", "demolition", "milestones", "tasks"))
+    found = MEMO.get("filter_options", read, None, lambda: _options(frames))
+    return {key: list(values) for key, values in found.items()}  # the caller's own lists
+
+
+def _options(frames: Mapping[str, pd.DataFrame]) -> dict[str, list[str]]:
     br, el = frame(frames, "brands"), frame(frames, "elections")
     communities = set(br["community"].dropna())
     is_comm = el["org_type"].eq("community").fillna(False).astype(bool)

@@ -36,10 +36,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from dashboard import contract
 from dashboard.insights import org_life
+from dashboard.insights.memo import MEMO
 from dashboard.store import mask_name
 
 Frames = dict[str, pd.DataFrame]
@@ -202,31 +204,31 @@ def brand_coverage(frames: Mapping[str, pd.DataFrame]) -> tuple[int, int]:
 
 
 def _month_mask(dates: pd.Series, today: date) -> pd.Series:
-    return ((dates.dt.year == today.year) & (dates.dt.month == today.month)).fillna(False).astype(bool)
+    """Dates in today's calendar month (numpy months: a city's million dates in milliseconds)."""
+    first = np.datetime64(f"{today.year:04d}-{today.month:02d}", "M")
+    return pd.Series(_within(dates, first, first + np.timedelta64(1, "M")), index=dates.index)
+
+
+def _within(dates: pd.Series, start: np.datetime64, end: np.datetime64) -> np.ndarray:
+    """start <= date < end (NaT: False), as whole-second comparisons (no calendar per row)."""
+    values = dates.to_numpy(dtype="datetime64[s]")
+    return (values >= start.astype("datetime64[s]")) & (values < end.astype("datetime64[s]"))
 
 
 def _values(frames: Mapping[str, pd.DataFrame], today: date) -> _Values:
-    """Every KPI's value and formula inputs on one set of frames."""
-    out = _election_values(frame(frames, "elections"))
+    """Every KPI's value and formula inputs on one set of frames.
 
-    covered, communities = brand_coverage(frames)
-    out["brand_coverage"] = (_ratio(covered, communities), {"covered": covered, "communities": communities})
-
-    act = frame(frames, "activities")
-    month = _month_mask(act["date"], today)
-    first = date(today.year, today.month, 1)
-    out["activities_month"] = (float(month.sum()), {"month": first})
-    out["participants_month"] = (float(act.loc[month, "participants"].fillna(0).sum()), {"month": first})
-
-    dem = frame(frames, "demolition")
-    total = len(dem)
-    for kid, code in (
-        ("signed_rate", "signed"),
-        ("vacated_rate", "vacated"),
-        ("demolished_rate", "demolished"),
-    ):
-        count = int(at_least(dem["status"], contract.PROPERTY_STATUS, code).sum())
-        out[kid] = (_ratio(count, total), {"count": count, "total": total})
+    Each group is remembered for the frames it reads (``memo``): the overview, its deltas, its
+    trend lines and the 进度差 warning all ask for the same figures, and after an upload only
+    the groups reading the new version are computed again.
+    """
+    el, br, act = frame(frames, "elections"), frame(frames, "brands"), frame(frames, "activities")
+    dem, tk, ol = frame(frames, "demolition"), frame(frames, "tasks"), frame(frames, "org_life")
+    month = (today.year, today.month)
+    out = dict(MEMO.get("kpi.elections", (el,), None, lambda: _election_values(el)))
+    out.update(MEMO.get("kpi.brands", (br, el), None, lambda: _brand_values(frames)))
+    out.update(MEMO.get("kpi.activities", (act,), month, lambda: _activity_values(act, today)))
+    out.update(MEMO.get("kpi.demolition", (dem,), None, lambda: _demolition_values(dem)))
 
     day = campaign_day(frames, today)
     start = campaign_start(frames)
@@ -236,8 +238,37 @@ def _values(frames: Mapping[str, pd.DataFrame], today: date) -> _Values:
     signed = out["signed_rate"][0]
     gap = None if signed is None or time is None else (signed - time) * 100
     out["progress_gap"] = (gap, {"signed": signed, "time": time})
-    out.update(_task_values(frame(frames, "tasks"), today))
-    out.update(org_life.kpi_values(frames, today))
+    out.update(MEMO.get("kpi.tasks", (tk,), today, lambda: _task_values(tk, today)))
+    types = org_life.required_types(frames)
+    out.update(MEMO.get("kpi.org_life", (el, ol), (today, types), lambda: org_life.kpi_values(frames, today)))
+    return out
+
+
+def _brand_values(frames: Mapping[str, pd.DataFrame]) -> _Values:
+    covered, communities = brand_coverage(frames)
+    detail = {"covered": covered, "communities": communities}
+    return {"brand_coverage": (_ratio(covered, communities), detail)}
+
+
+def _activity_values(act: pd.DataFrame, today: date) -> _Values:
+    month = _month_mask(act["date"], today)
+    first = date(today.year, today.month, 1)
+    return {
+        "activities_month": (float(month.sum()), {"month": first}),
+        "participants_month": (float(act.loc[month, "participants"].fillna(0).sum()), {"month": first}),
+    }
+
+
+def _demolition_values(dem: pd.DataFrame) -> _Values:
+    total = len(dem)
+    out: _Values = {}
+    for kid, code in (
+        ("signed_rate", "signed"),
+        ("vacated_rate", "vacated"),
+        ("demolished_rate", "demolished"),
+    ):
+        count = int(at_least(dem["status"], contract.PROPERTY_STATUS, code).sum())
+        out[kid] = (_ratio(count, total), {"count": count, "total": total})
     return out
 
 
@@ -323,7 +354,7 @@ def overview_kpis(current: Frames, previous: Frames, today: date) -> list[Kpi]:
                 unit=d.unit,
                 delta=delta,
                 level=_level(d.id, value, current, today),
-                detail=detail,
+                detail=dict(detail),  # the memo's own stays as computed
             )
         )
     return kpis
@@ -331,6 +362,61 @@ def overview_kpis(current: Frames, previous: Frames, today: date) -> list[Kpi]:
 
 # ---------------------------------------------------------------------------
 # time series helpers shared by the charts
+
+
+@dataclass(frozen=True)
+class ActivityMonths:
+    """Activities per month: the months shown (month starts), counts per type, people summed."""
+
+    months: pd.DatetimeIndex
+    by_type: dict[str, np.ndarray]  # type code -> activities per month (types present in any month)
+    participants: np.ndarray
+    volunteers: np.ndarray
+
+
+def activity_months(frames: Mapping[str, pd.DataFrame], months: int) -> ActivityMonths | None:
+    """The last ``months`` months with dated activities, to the latest (None: no dated activity).
+
+    Counted once per version of the activities ledger (``memo``) for both brand charts and
+    both languages, with numpy month numbers instead of grouping a million rows by period.
+    """
+    act = frame(frames, "activities")
+    return MEMO.get("activity_months", (act,), months, lambda: _activity_months(act, months))
+
+
+def _activity_months(act: pd.DataFrame, months: int) -> ActivityMonths | None:
+    month = act["date"].to_numpy(dtype="datetime64[M]")
+    dated = ~np.isnat(month)
+    if not dated.any():
+        return None
+    month = month[dated]
+    last = month.max()
+    first = max(month.min(), last - np.timedelta64(months - 1, "M"))
+    shown = np.arange(first, last + np.timedelta64(1, "M"))
+    offset = (month - first).astype(np.int64)
+    inside = offset >= 0
+    n = len(shown)
+
+    def per_month(mask: np.ndarray | None = None, weights: np.ndarray | None = None) -> np.ndarray:
+        pick = inside if mask is None else inside & mask
+        w = None if weights is None else weights[pick]
+        return np.bincount(offset[pick], weights=w, minlength=n).astype(np.int64)
+
+    types = act["type"][dated]
+    by_type = {}
+    for code in contract.ACTIVITY_TYPE.codes:
+        mask = types.eq(code).fillna(False).to_numpy(dtype=bool)
+        if mask.any():
+            by_type[code] = per_month(mask)
+    people = {
+        col: act[col].fillna(0).to_numpy(dtype=np.float64)[dated] for col in ("participants", "volunteers")
+    }
+    return ActivityMonths(
+        months=pd.DatetimeIndex(shown.astype("datetime64[ns]")),
+        by_type=by_type,
+        participants=per_month(weights=people["participants"]),
+        volunteers=per_month(weights=people["volunteers"]),
+    )
 
 
 def cumulative(dates: pd.Series, start: date | None = None, end: date | None = None) -> pd.Series:
@@ -526,13 +612,18 @@ def brand_cards(frames: Mapping[str, pd.DataFrame], today: date) -> list[dict[st
 
     ``pace`` = activities / target; ``level`` is 'warn' when the brand is behind
     the share of the year elapsed (e.g. fewer than 12 of 24 by 1 July). ``category``
-    and ``status`` are codes.
+    and ``status`` are codes. Remembered per version (``memo``): the brands board and the
+    overview's warnings read the same cards; treat them as read-only.
     """
-    br = frame(frames, "brands")
+    br, act = frame(frames, "brands"), frame(frames, "activities")
+    return MEMO.get("brand_cards", (br, act), today, lambda: _brand_cards(br, act, today))
+
+
+def _brand_cards(br: pd.DataFrame, act: pd.DataFrame, today: date) -> list[dict[str, Any]]:
     if br.empty:
         return []
-    act = frame(frames, "activities")
-    this_year = act["date"].dt.year.eq(today.year).fillna(False).astype(bool)
+    year = np.datetime64(f"{today.year:04d}", "Y")
+    this_year = _within(act["date"], year, year + np.timedelta64(1, "Y"))
     counts = act.loc[this_year, "project_code"].value_counts()
     expected = _year_fraction(today)
     cards = []
@@ -574,12 +665,13 @@ def property_grid(
         return []
     groups = sorted(int(g) for g in dem["party_group"].dropna().unique())
     per_group = max(1, math.ceil(limit / max(1, len(groups))))
+    group_of = dem["party_group"].to_numpy(dtype=np.float64, na_value=np.nan)
     out = []
     for g in groups:
-        rows = dem[dem["party_group"].eq(g).fillna(False).astype(bool)]
-        counts = {c: int(n) for c, n in rows["status"].value_counts().items()}
+        at = np.flatnonzero(group_of == g)  # positions only: a city's 100,000 rows are not copied
+        counts = {c: int(n) for c, n in dem["status"].take(at).value_counts().items()}
         cells = []
-        for r in rows.head(per_group).itertuples(index=False):
+        for r in dem.take(at[:per_group]).itertuples(index=False):
             status = _val(r.status)
             name = _val(r.household)
             cells.append(
@@ -594,10 +686,10 @@ def property_grid(
         out.append(
             {
                 "party_group": g,
-                "total": len(rows),
+                "total": len(at),
                 "counts": {c: counts.get(c, 0) for c in contract.PROPERTY_STATUS.codes},
                 "cells": cells,
-                "hidden": max(0, len(rows) - len(cells)),
+                "hidden": max(0, len(at) - len(cells)),
             }
         )
     return out

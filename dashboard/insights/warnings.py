@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -49,6 +49,7 @@ import pandas as pd
 
 from dashboard import clock, contract
 from dashboard.insights import metrics, org_life
+from dashboard.insights.memo import MEMO
 from dashboard.insights.metrics import frame
 
 Level = Literal["red", "yellow"]
@@ -495,16 +496,25 @@ def evaluate(
     today: date,
     rhythms: Mapping[str, int] | None = None,
 ) -> list[Warning]:
-    """Every open warning, most severe first, then newest first."""
+    """Every open warning, most severe first, then newest first.
+
+    Each evaluator's warnings are remembered for the ledgers it reads (``memo``): after an
+    upload only the evaluators reading the new version run again.
+    """
+
+    def per_version(rule: Any, *datasets: str, extra: Hashable = None) -> list[Warning]:
+        read = tuple(frame(frames, name) for name in datasets)
+        return MEMO.get(f"warn.{rule.__name__}", read, (today, extra), lambda: rule(frames, today))
+
     found = [
-        *milestone_warnings(frames, today),
-        *gap_warnings(frames, today),
-        *election_warnings(frames, today),
-        *brand_warnings(frames, today),
+        *per_version(milestone_warnings, "milestones"),
+        *per_version(gap_warnings, "demolition", "milestones"),
+        *per_version(election_warnings, "elections"),
+        *per_version(brand_warnings, "brands", "activities"),
         *stale_warnings(latest, today, rhythms),
-        *term_warnings(frames, today),
-        *task_warnings(frames, today),
+        *per_version(term_warnings, "elections"),
+        *per_version(task_warnings, "tasks"),
         *round_warnings(frames, today),
-        *org_life_warnings(frames, today),
+        *per_version(org_life_warnings, "elections", "org_life", extra=org_life.required_types(frames)),
     ]
     return sorted(found, key=lambda w: (SEVERITY[w.level], -w.since.toordinal(), w.rule, w.subject))

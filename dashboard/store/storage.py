@@ -574,12 +574,27 @@ class VersionRows:
         keep = ~np.isin(self.ids, gone) if len(gone) else np.ones(len(self.ids), dtype=bool)
         if keep.all() and not len(added.ids):
             return self
-        frame = pd.concat([self.frame[keep], added.frame], ignore_index=True)
-        ids = np.concatenate([self.ids[keep], added.ids])
-        positions = np.concatenate([self.positions[keep], added.positions])
+        kept = np.flatnonzero(keep)
+        positions = np.concatenate([self.positions[kept], added.positions])
         order = np.argsort(positions, kind="stable")
-        frame = frame.take(order).reset_index(drop=True)
-        return VersionRows(frame, ids[order], positions[order])
+        # Each row of the result: where it comes from in these rows followed by the added ones.
+        # One take per column (not filter, concat, then sort: three copies of a million rows).
+        source = np.concatenate([kept, len(self.ids) + np.arange(len(added.ids))])[order]
+        if list(self.frame.dtypes) == list(added.frame.dtypes):
+            frame = pd.DataFrame(
+                {name: _joined(col, added.frame[name]).take(source) for name, col in self.frame.items()},
+                columns=self.frame.columns,
+            )
+        else:  # typed alike in practice; pandas reconciles the types otherwise
+            both = pd.concat([self.frame, added.frame], ignore_index=True)
+            frame = both.take(source).reset_index(drop=True)
+        ids = np.concatenate([self.ids, added.ids])[source]
+        return VersionRows(frame, ids, positions[order])
+
+
+def _joined(first: pd.Series, second: pd.Series) -> Any:
+    """The two columns' values end to end (arrow-backed strings: no copy until the take)."""
+    return type(first.array)._concat_same_type([first.array, second.array])
 
 
 def load_rows(engine: Engine, dataset: str, version: int) -> VersionRows:
