@@ -36,7 +36,43 @@ class PlotlyPrefetch(rx.Fragment):
         return ["if (typeof window !== 'undefined') { import('plotly.js-basic-dist-min').catch(() => {}); }"]
 
 
+class AfterPaint(rx.Component):
+    """Renders its children only after the browser has painted the page once.
+
+    Why: when plotly.js is already loaded, react-plotly draws every chart in the same task
+    that mounts it, so the static first paint under it (``charts.static``) would never reach
+    the screen; one frame later, it is on screen while plotly draws.
+    """
+
+    tag = "AfterPaint"
+
+    def add_imports(self) -> dict[str, list[str]]:
+        return {"react": ["useState", "useEffect"]}
+
+    def add_custom_code(self) -> list[str]:
+        return [
+            """function AfterPaint({ children }) {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    let timer;
+    const frame = requestAnimationFrame(() => { timer = setTimeout(() => setReady(true), 0); });
+    return () => { cancelAnimationFrame(frame); clearTimeout(timer); };
+  }, []);
+  return ready ? children : null;
+}"""
+        ]
+
+
 def figure(chart: ChartView) -> rx.Component:
+    """The static first paint and, over it once drawn, the interactive plotly chart (same height)."""
+    return rx.box(
+        rx.html(chart.static, class_name="chart-static"),
+        AfterPaint.create(_plotly(chart)),
+        class_name="chart-frame",
+    )
+
+
+def _plotly(chart: ChartView) -> rx.Component:
     return rx.plotly.basic(
         data=chart.figure.to(Figure),  # a figure dict: plotly.js reads it as is
         config=PLOTLY_CONFIG,
