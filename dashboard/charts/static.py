@@ -148,7 +148,7 @@ def _nice_step(raw: float) -> float:
     if raw <= 0 or not math.isfinite(raw):
         return 1.0
     mag = 10 ** math.floor(math.log10(raw))
-    for m in (1, 2, 2.5, 5, 10):
+    for m in (1, 2, 5, 10):
         if raw <= m * mag:
             return m * mag
     return 10 * mag
@@ -258,9 +258,9 @@ def _cartesian(traces: list[dict[str, Any]], layout: dict[str, Any]) -> str:
         if shape.get("xref", "x") == "x":
             xs += [_to_num(shape[k], xkind, xcats) for k in ("x0", "x1") if shape.get(k) is not None]
     for note in layout.get("annotations") or []:  # plotly's autorange makes room for notes too
-        if not str(note.get("xref", "x")).endswith("paper"):
+        if not str(note.get("xref", "x")).endswith(("paper", " domain")):
             xs.append(_num(note.get("x"), xkind, xcats))
-        if not str(note.get("yref", "y")).endswith("paper"):
+        if not str(note.get("yref", "y")).endswith(("paper", " domain")):
             ys.append(_num(note.get("y"), ykind, ycats))
     has_markers = any("markers" in str(t.get("mode", "")) for t in traces if t.get("type") == "scatter")
     outside = any(t.get("textposition") == "outside" for t in traces)
@@ -275,12 +275,13 @@ def _cartesian(traces: list[dict[str, Any]], layout: dict[str, Any]) -> str:
     for r in bars:
         x0, x1 = sorted((xaxis.frac(r["x0"]) * SIZE, xaxis.frac(r["x1"]) * SIZE))
         y0, y1 = sorted(((1 - yaxis.frac(r["y0"])) * SIZE, (1 - yaxis.frac(r["y1"])) * SIZE))
-        x0, x1 = max(x0, -SIZE), min(x1, 2 * SIZE)
-        y0, y1 = max(y0, -SIZE), min(y1, 2 * SIZE)
-        svg.append(
-            f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{max(0.0, x1 - x0):.1f}" '
-            f'height="{max(0.0, y1 - y0):.1f}" fill="{_attr(r["colour"])}"/>'
-        )
+        x0, x1 = max(x0, 0.0), min(x1, SIZE)  # clipped to the plot area, as plotly clips bars
+        y0, y1 = max(y0, 0.0), min(y1, SIZE)
+        if x1 > x0 and y1 > y0:
+            svg.append(
+                f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" '
+                f'height="{y1 - y0:.1f}" fill="{_attr(r["colour"])}"/>'
+            )
         if r["text"] not in (None, ""):
             labels.append(_bar_label(r, x0, x1, y0, y1))
     for trace, pts in zip([t for t in traces if t.get("type") == "scatter"], points, strict=True):
@@ -580,9 +581,7 @@ def _shape_coord(shape: dict[str, Any], key: str, axis: Axis, ref: str) -> float
     v = shape.get(key)
     if v is None:
         return None
-    if str(shape.get(ref, "x" if ref == "xref" else "y")).endswith("paper") or str(
-        shape.get(ref, "")
-    ).endswith(" domain"):
+    if str(shape.get(ref, "")).endswith(("paper", " domain")):
         return float(v)
     n = _num(v, axis.kind, axis.categories)
     return None if n is None else axis.frac(n)
@@ -608,7 +607,7 @@ def _annotations(layout: dict[str, Any], xaxis: Axis, yaxis: Axis) -> list[str]:
 
 
 def _note_coord(v: Any, ref: str, axis: Axis) -> float | None:
-    if str(ref).endswith("paper"):
+    if str(ref).endswith(("paper", " domain")):
         return float(v)
     n = _num(v, axis.kind, axis.categories)
     return None if n is None else axis.frac(n)
