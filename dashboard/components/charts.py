@@ -64,10 +64,19 @@ class AfterPaint(rx.Component):
 
 
 def figure(chart: ChartView) -> rx.Component:
-    """The static first paint and, over it once drawn, the interactive plotly chart (same height)."""
+    return static_first(chart, _plotly(chart))
+
+
+def static_first(chart: ChartView, plot: rx.Component) -> rx.Component:
+    """The chart's static first paint and, in its place once drawn, the plotly chart (same height).
+
+    Every chart of the app goes through here (boards and the wall screen): the static markup
+    (``ChartView.static``) is on screen as soon as the view arrives; plotly mounts a frame
+    later and CSS hides the static layer when plotly's ``.main-svg`` is in the frame.
+    """
     return rx.box(
         rx.html(chart.static, class_name="chart-static"),
-        AfterPaint.create(_plotly(chart)),
+        AfterPaint.create(plot),
         class_name="chart-frame",
     )
 
