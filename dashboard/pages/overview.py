@@ -13,5 +13,5 @@ BOARD = "overview"
 
 def page() -> rx.Component:
     return frame(
-        BOARD, filter_bar(BOARD), drill_dialog(), warnings_panel(), kpi_groups(), chart_grid(prefetch=False)
+        BOARD, filter_bar(BOARD), drill_dialog(), warnings_panel(), kpi_groups(), chart_grid()
     )
