@@ -626,21 +626,27 @@ def _pie(traces: list[dict[str, Any]], layout: dict[str, Any]) -> str:
     hole = float(t.get("hole") or 0)
     colours = list((t.get("marker") or {}).get("colors") or DEFAULT_COLOURS)
     show_value = "value" in str(t.get("textinfo", "percent"))
-    out, labels, angle = [], [], 0.0
+    # plotly's default direction, counterclockwise: the first slice ends at 12 o'clock (rotation 0)
+    # and each next one runs on to its left; clockwise: the first starts at 12 o'clock.
+    clockwise = t.get("direction") == "clockwise"
+    first = next((v for v in values if v > 0), 0.0)
+    angle = 0.0 if clockwise else first / total * 2 * math.pi
+    out, labels = [], []
     font = (layout.get("font") or {}).get("size", 12)
     for i, v in enumerate(values):
         if v <= 0:
             continue
         sweep = v / total * 2 * math.pi
-        out.append(_slice(angle, sweep, hole, str(colours[i % len(colours)])))
-        mid, r = angle + sweep / 2, (1 + hole) / 2
+        start = angle if clockwise else angle - sweep
+        out.append(_slice(start, sweep, hole, str(colours[i % len(colours)])))
+        mid, r = start + sweep / 2, (1 + hole) / 2
         x, y = r * math.sin(mid), -r * math.cos(mid)
         text = _number(v, None) if show_value else f"{v / total * 100:.0f}%"
         labels.append(
             f'<text x="{x:.3f}" y="{y:.3f}" font-size="{font / 110:.3f}" fill="#fff" '
             f'text-anchor="middle" dominant-baseline="central">{escape(text)}</text>'
         )
-        angle += sweep
+        angle = angle + sweep if clockwise else angle - sweep
     return (
         '<svg class="cs-svg" viewBox="-1 -1 2 2" preserveAspectRatio="xMidYMid meet">'
         + "".join(out + labels)
