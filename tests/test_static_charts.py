@@ -116,6 +116,10 @@ def test_doughnut_slices_and_values() -> None:
                 marker={"colors": ["#c8102e", "#1f77b4"]})  # fmt: skip
     html = markup(_fig(fig))
     assert html.count("<path") == 2 and "A0.45 0.45" in html
+    # plotly's default (counterclockwise): the first slice (3 of 4) ends at 12 o'clock, so it
+    # runs clockwise from 12 to 9 o'clock; the next one from 9 to 12 o'clock
+    assert '<path d="M0.0000 -1.0000A1 1 0 1 1 -1.0000 0.0000' in html
+    assert '<path d="M-1.0000 -0.0000A1 1 0 0 1 0.0000 -1.0000' in html
     assert ">3</text>" in html and ">1</text>" in html
     assert ">网格</span>" in html and ">楼宇</span>" in html  # the legend names the slices
 
