@@ -15,7 +15,8 @@ fresh Chromium context (empty browser cache) three times:
 - ws: bytes received over the websocket (the board's view: figures, KPIs,
   tables) - the part that could grow with the data; it must not.
 
-Targets (issue 3): load <= 1.5 s, ws <= 300 KB per page, ws not growing with rows.
+Targets (issue 3): load <= 1.5 s, ws <= 300 KB per page, ws not growing with rows. Issue 11
+asks 0.7 s; ``ok`` still judges ``load`` (every chart drawn by plotly), never ``paint``.
 The server's view cache is warm (the live poll builds the views at start-up);
 ``first`` is the very first load after start, for the record.
 """
