@@ -7,11 +7,16 @@ fresh Chromium context (empty browser cache) three times:
 
 - load: navigation start to every plotly chart drawn (the board's data has
   arrived over the websocket), median of the runs;
+- paint: navigation start to every chart on screen: its static first paint
+  (``charts.static``, drawn on the server) or plotly's chart, sampled at every frame;
+- interactive: navigation start to every chart drawn by plotly, sampled at every frame
+  (``load`` is the same condition polled every 50 ms, as before);
 - http: bytes received over HTTP (HTML, JS, CSS: compressed, cacheable);
 - ws: bytes received over the websocket (the board's view: figures, KPIs,
   tables) - the part that could grow with the data; it must not.
 
-Targets (issue 3): load <= 1.5 s, ws <= 300 KB per page, ws not growing with rows.
+Targets (issue 3): load <= 1.5 s, ws <= 300 KB per page, ws not growing with rows. Issue 11
+asks 0.7 s; ``ok`` still judges ``load`` (every chart drawn by plotly), never ``paint``.
 The server's view cache is warm (the live poll builds the views at start-up);
 ``first`` is the very first load after start, for the record.
 """
@@ -55,6 +60,23 @@ DRAWN_JS = """() => {
     if (!app || app.dataset.stamp === '-1') return false;
     return [...document.querySelectorAll('[data-chart]')].every(c => c.querySelector('.main-svg'));
 }"""
+# Sampled at every frame (requestAnimationFrame runs just before the frame is painted): when
+# every chart was first on screen (its static first paint, charts.static, or plotly's chart)
+# and when every chart was drawn by plotly (interactive), with DRAWN_JS's condition.
+FRAMES_JS = """(() => {
+    const marks = window.__chartMarks = {};
+    const tick = () => {
+        const app = document.querySelector('.app[data-stamp]');
+        if (app && app.dataset.stamp !== '-1') {
+            const charts = [...document.querySelectorAll('[data-chart]')];
+            const now = performance.now();
+            if (!marks.paint && charts.every(c => c.querySelector('.cs, .main-svg'))) marks.paint = now;
+            if (!marks.drawn && charts.every(c => c.querySelector('.main-svg'))) marks.drawn = now;
+        }
+        if (!marks.drawn) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+})();"""
 
 
 def _free_port() -> int:
@@ -118,6 +140,7 @@ def _load(browser: Any, url: str, cookie: str | None = None) -> dict[str, float]
         name, _, value = cookie.partition("=")
         context.add_cookies([{"name": name, "value": value, "url": url}])
     page = context.new_page()
+    page.add_init_script(FRAMES_JS)
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     http = {"bytes": 0.0}
@@ -132,9 +155,17 @@ def _load(browser: Any, url: str, cookie: str | None = None) -> dict[str, float]
     page.goto(url)
     page.wait_for_function(DRAWN_JS, timeout=120_000, polling=50)
     seconds = page.evaluate("performance.now()") / 1000
+    page.wait_for_function("() => window.__chartMarks && window.__chartMarks.drawn", timeout=10_000)
+    marks = page.evaluate("window.__chartMarks")
     page.wait_for_timeout(200)  # frames still in flight are part of the page's bytes
     context.close()
-    return {"load_s": seconds, "http_bytes": http["bytes"], "ws_bytes": ws["bytes"]}
+    return {
+        "load_s": seconds,
+        "paint_s": marks["paint"] / 1000,
+        "interactive_s": marks["drawn"] / 1000,
+        "http_bytes": http["bytes"],
+        "ws_bytes": ws["bytes"],
+    }
 
 
 def measure(url: str, cookie: str | None = None) -> dict[str, dict[str, float]]:
@@ -157,6 +188,8 @@ def measure(url: str, cookie: str | None = None) -> dict[str, dict[str, float]]:
             out[board] = {
                 "first_s": round(first["load_s"], 3),
                 "load_s": round(statistics.median(r["load_s"] for r in runs), 3),
+                "paint_s": round(statistics.median(r["paint_s"] for r in runs), 3),
+                "interactive_s": round(statistics.median(r["interactive_s"] for r in runs), 3),
                 "http_kb": round(runs[-1]["http_bytes"] / 1024, 1),
                 "ws_kb": round(max(r["ws_bytes"] for r in runs) / 1024, 1),
             }
@@ -196,14 +229,19 @@ def run(sizes: list[str]) -> list[dict[str, Any]]:
 
 
 def _print(size: str, pages: dict[str, dict[str, float]]) -> None:
-    print(f"\n{size}: board        first   load (median)  http KB   ws KB   ok")
+    print(f"\n{size}: board        first   load (median)  paint  interactive  http KB   ws KB   ok")
     for board, m in pages.items():
         ok = m["load_s"] <= TARGET_LOAD_S and m["ws_kb"] * 1024 <= TARGET_WS_BYTES
         print(
-            f"{size}: {board:<11} {m['first_s']:>6.2f}s {m['load_s']:>9.2f}s {m['http_kb']:>11.1f} "
-            f"{m['ws_kb']:>7.1f}   {'yes' if ok else 'NO'}"
+            f"{size}: {board:<11} {m['first_s']:>6.2f}s {m['load_s']:>9.2f}s {m['paint_s']:>9.2f}s "
+            f"{m['interactive_s']:>9.2f}s {m['http_kb']:>9.1f} {m['ws_kb']:>7.1f}   {'yes' if ok else 'NO'}"
         )
-    print(f"targets: load <= {TARGET_LOAD_S} s, ws <= {TARGET_WS_BYTES // 1000} KB per page\n", flush=True)
+    print(
+        f"targets: load <= {TARGET_LOAD_S} s, ws <= {TARGET_WS_BYTES // 1000} KB per page "
+        f"(load: every chart drawn by plotly, polled every 50 ms; paint: every chart on screen, static "
+        f"first paint or plotly; interactive: every chart drawn by plotly; both sampled every frame)\n",
+        flush=True,
+    )
 
 
 def main(sizes: list[str], as_json: bool = False) -> int:

@@ -27,7 +27,7 @@ from dashboard.board.views import (
 )
 from dashboard.board.warnings import warning_row
 from dashboard.charts import org_life as org_life_text
-from dashboard.charts import registry
+from dashboard.charts import registry, static
 from dashboard.contract.scopes import Scope, ScopeError
 from dashboard.demo import load as demo_load
 from dashboard.insights import FILTER_KEYS, Filters, Frames, metrics, org_life, warnings
@@ -324,7 +324,7 @@ def build_view(snapshot: Snapshot, board: str, lang: str, filters: Filters | Non
     )
     if board in registry.BOARDS:
         view.charts = [
-            ChartView(id=cid, title=title, figure=fig)
+            ChartView(id=cid, title=title, figure=fig, static=static.markup(fig))
             for cid, title, fig in registry.render_board(board, snapshot.current, lang, snapshot.today)
             if cid not in HTML_INSTEAD
         ]

@@ -20,6 +20,8 @@ class ChartView:
     id: str = ""
     title: str = ""
     figure: dict[str, Any] = field(default_factory=dict)
+    # The same figure as static HTML + SVG (charts.static): shown before plotly.js has drawn it.
+    static: str = ""
 
 
 @dataclass

@@ -24,19 +24,57 @@ PLOTLY_CONFIG = {
 }
 
 
-class PlotlyPrefetch(rx.Fragment):
-    """Starts loading plotly.js when the page's code loads, not when the first chart mounts.
+class AfterPaint(rx.Component):
+    """Renders its children only after the browser has painted the page once.
 
-    Why: the charts are rendered from the board's data, so plotly's chunk (1.1 MB, the
-    module ``rx.plotly.basic`` imports lazily) would only be fetched and compiled after the
-    data has arrived over the websocket; fetched at once, the two overlap.
+    Why: when plotly.js is already loaded, react-plotly draws every chart in the same task
+    that mounts it, so the static first paint under it (``charts.static``) would never reach
+    the screen; one frame later, it is on screen while plotly draws.
+
+    plotly.js itself is imported only then (``rx.plotly.basic`` imports it when it mounts), not
+    as the page's code loads: its evaluation is one 0.3-0.4 s task on the main thread, and
+    started early it fell between the websocket's opening and the board's first event, holding
+    back the board's data (and so every chart) by as long (Chromium profile, bench/results.md).
     """
 
+    tag = "AfterPaint"
+
+    def add_imports(self) -> dict[str, list[str]]:
+        return {"react": ["useState", "useEffect"]}
+
     def add_custom_code(self) -> list[str]:
-        return ["if (typeof window !== 'undefined') { import('plotly.js-basic-dist-min').catch(() => {}); }"]
+        return [
+            """function AfterPaint({ children }) {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    let timer;
+    const frame = requestAnimationFrame(() => { timer = setTimeout(() => setReady(true), 0); });
+    return () => { cancelAnimationFrame(frame); clearTimeout(timer); };
+  }, []);
+  return ready ? children : null;
+}"""
+        ]
 
 
 def figure(chart: ChartView) -> rx.Component:
+    return static_first(chart, _plotly(chart))
+
+
+def static_first(chart: ChartView, plot: rx.Component) -> rx.Component:
+    """The chart's static first paint and, in its place once drawn, the plotly chart (same height).
+
+    Every chart of the app goes through here (boards and the wall screen): the static markup
+    (``ChartView.static``) is on screen as soon as the view arrives; plotly mounts a frame
+    later and CSS hides the static layer when plotly's ``.main-svg`` is in the frame.
+    """
+    return rx.box(
+        rx.html(chart.static, class_name="chart-static"),
+        AfterPaint.create(plot),
+        class_name="chart-frame",
+    )
+
+
+def _plotly(chart: ChartView) -> rx.Component:
     return rx.plotly.basic(
         data=chart.figure.to(Figure),  # a figure dict: plotly.js reads it as is
         config=PLOTLY_CONFIG,
@@ -60,11 +98,9 @@ def chart_card(chart: ChartView) -> rx.Component:
     )
 
 
-def chart_grid(
-    only: list[str] | None = None, skip: list[str] | None = None, wall: int = 3, prefetch: bool = True
-) -> rx.Component:
+def chart_grid(only: list[str] | None = None, skip: list[str] | None = None, wall: int = 3) -> rx.Component:
     """Every chart of the open board (or those listed): one column on phones, two from
-    tablets, ``wall`` on a wall screen. ``prefetch=False`` on a board without charts."""
+    tablets, ``wall`` on a wall screen."""
     items = rx.foreach(
         Board.charts,
         lambda c: rx.cond(
@@ -72,14 +108,11 @@ def chart_grid(
             chart_card(c),
         ),
     )
-    return rx.fragment(
-        *([PlotlyPrefetch.create()] if prefetch else []),
-        rx.grid(
-            items,
-            columns=rx.breakpoints(initial="1", md="2", xl=str(wall)),
-            spacing="3",
-            class_name="chart-grid",
-        ),
+    return rx.grid(
+        items,
+        columns=rx.breakpoints(initial="1", md="2", xl=str(wall)),
+        spacing="3",
+        class_name="chart-grid",
     )
 
 

@@ -19,5 +19,5 @@ def page() -> rx.Component:
         drill_dialog(),
         chart_grid(only=FIRST, wall=2),
         section("app.section.org_life_grid", org_life_grid()),
-        chart_grid(skip=FIRST, wall=2, prefetch=False),
+        chart_grid(skip=FIRST, wall=2),
     )

@@ -14,5 +14,5 @@ BOARD = "overview"
 
 def page() -> rx.Component:
     return frame(
-        BOARD, filter_bar(BOARD), drill_dialog(), kpi_groups(), warnings_panel(), chart_grid(prefetch=False)
+        BOARD, filter_bar(BOARD), drill_dialog(), kpi_groups(), warnings_panel(), chart_grid()
     )

@@ -12,6 +12,7 @@ from plotly.graph_objects import Figure
 from plotly.graph_objs.layout import Template
 
 from dashboard.board import ChartView, KpiGroup, KpiView, WarningRow
+from dashboard.components.charts import static_first
 from dashboard.components.kpi import kpi_spark
 from dashboard.components.layout import ui
 from dashboard.state.report import Screen
@@ -41,12 +42,15 @@ def _warning(w: WarningRow) -> rx.Component:
 def _chart(c: ChartView) -> rx.Component:
     return rx.box(
         rx.text(c.title, class_name="screen-chart-title"),
-        rx.plotly.basic(
-            data=c.figure.to(Figure),
-            config={"displayModeBar": False, "staticPlot": True, "responsive": True},
-            template=rx.Var.create({}).to(Template),
-            use_resize_handler=True,
-            style={"width": "100%"},
+        static_first(
+            c,
+            rx.plotly.basic(
+                data=c.figure.to(Figure),
+                config={"displayModeBar": False, "staticPlot": True, "responsive": True},
+                template=rx.Var.create({}).to(Template),
+                use_resize_handler=True,
+                style={"width": "100%"},
+            ),
         ),
         class_name="screen-chart",
         id="screen-chart-" + c.id,

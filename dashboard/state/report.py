@@ -20,6 +20,7 @@ from dashboard import clock, i18n
 from dashboard.accounts import Role, kiosk
 from dashboard.board import ChartView, KpiGroup, WarningRow, weekly_page
 from dashboard.charts.common import dark_wall
+from dashboard.charts.static import markup as static_markup
 from dashboard.state import live
 from dashboard.state.auth import client_address, require
 from dashboard.state.prefs import Prefs, document_script, valid_lang
@@ -76,9 +77,15 @@ def screen_view(board: str, lang: str = i18n.DEFAULT_LANG) -> dict[str, Any]:
         "board_title": i18n.t(f"app.page.{board}", lang),
         "kpi_groups": view.kpi_groups,
         "warnings": view.warnings[:6],
-        "charts": [ChartView(id=c.id, title=c.title, figure=dark_wall(c.figure)) for c in view.charts[:6]],
+        "charts": [_dark(c) for c in view.charts[:6]],
         "stamp": "; ".join(f"{f.dataset}{f.text}" for f in view.freshness[:1]),
     }
+
+
+def _dark(chart: ChartView) -> ChartView:
+    """A board's chart in the wall's dark theme, its static first paint drawn in it too."""
+    figure = dark_wall(chart.figure)
+    return ChartView(id=chart.id, title=chart.title, figure=figure, static=static_markup(figure))
 
 
 def _every(name: str, button: str, seconds: int) -> str:
