@@ -8,10 +8,9 @@ import re
 from datetime import date
 from typing import Any
 
-import plotly.graph_objects as go
 import pytest
 
-from dashboard.charts.common import dark_wall, date_axis, empty_figure, style
+from dashboard.charts.common import Figure, dark_wall, date_axis, empty_figure, style
 from dashboard.charts.registry import BOARDS, figure_dict, render_board
 from dashboard.charts.static import markup
 from tests.frames import city_frames, demo_frames
@@ -20,7 +19,7 @@ TODAY = date(2025, 6, 15)
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
 
-def _fig(fig: go.Figure, lang: str = "zh", **kw: Any) -> dict[str, Any]:
+def _fig(fig: Figure, lang: str = "zh", **kw: Any) -> dict[str, Any]:
     return figure_dict(style(fig, lang, **kw))
 
 
@@ -32,7 +31,7 @@ def _rects(html: str) -> list[dict[str, float]]:
 
 
 def test_vertical_bars_one_rect_each_taller_for_larger_values() -> None:
-    fig = go.Figure()
+    fig = Figure()
     fig.add_bar(x=["甲", "乙", "丙"], y=[1, 2, 4], marker_color="#c8102e", text=["1", "2", "4"])
     html = markup(_fig(fig, legend=False))
     rects = _rects(html)
@@ -46,7 +45,7 @@ def test_vertical_bars_one_rect_each_taller_for_larger_values() -> None:
 
 
 def test_horizontal_stacked_bars_start_where_the_previous_ends() -> None:
-    fig = go.Figure()
+    fig = Figure()
     fig.add_bar(y=["a", "b"], x=[2, 1], orientation="h", name="one", marker_color="#111111")
     fig.add_bar(y=["a", "b"], x=[1, 3], orientation="h", name="two", marker_color="#222222")
     fig.update_layout(barmode="stack", yaxis={"autorange": "reversed"})
@@ -59,7 +58,7 @@ def test_horizontal_stacked_bars_start_where_the_previous_ends() -> None:
 
 
 def test_grouped_bars_side_by_side_and_legend_names() -> None:
-    fig = go.Figure()
+    fig = Figure()
     fig.add_bar(x=["a", "b"], y=[1, 2], name="raised")
     fig.add_bar(x=["a", "b"], y=[2, 1], name="closed")
     html = markup(_fig(fig, "en"))
@@ -69,7 +68,7 @@ def test_grouped_bars_side_by_side_and_legend_names() -> None:
 
 
 def test_gantt_bars_from_a_date_base() -> None:
-    fig = go.Figure()
+    fig = Figure()
     days = 86_400_000
     fig.add_bar(y=["p1", "p2"], x=[10 * days, 20 * days], base=["2025-06-01", "2025-06-05"], orientation="h")
     fig.update_layout(xaxis=date_axis("zh"), barmode="overlay")
@@ -79,7 +78,7 @@ def test_gantt_bars_from_a_date_base() -> None:
 
 
 def test_lines_steps_dashes_and_chinese_date_ticks() -> None:
-    fig = go.Figure()
+    fig = Figure()
     fig.add_scatter(x=["2025-01-01", "2025-03-01", "2025-06-01"], y=[1, 3, 2], mode="lines", name="计划",
                     line={"dash": "dash", "color": "#999999"})  # fmt: skip
     fig.add_scatter(x=["2025-01-01", "2025-03-01", "2025-06-01"], y=[0, None, 2], mode="lines", name="实际",
@@ -94,7 +93,7 @@ def test_lines_steps_dashes_and_chinese_date_ticks() -> None:
 
 
 def test_english_date_ticks_have_no_chinese() -> None:
-    fig = go.Figure()
+    fig = Figure()
     fig.add_scatter(x=["2025-01-01", "2025-06-01"], y=[1, 2], mode="lines+markers", name="a")
     fig.update_layout(xaxis=date_axis("en"))
     html = markup(_fig(fig, "en"))
@@ -103,7 +102,7 @@ def test_english_date_ticks_have_no_chinese() -> None:
 
 
 def test_square_markers_keep_their_pixel_size() -> None:
-    fig = go.Figure()
+    fig = Figure()
     fig.add_scatter(x=[0, 1, 2], y=[0, 1, 2], mode="markers", marker={"symbol": "square", "size": 16})
     html = markup(_fig(fig, legend=False))
     assert 'stroke-width="16" stroke-linecap="square" vector-effect="non-scaling-stroke"' in html
@@ -111,7 +110,7 @@ def test_square_markers_keep_their_pixel_size() -> None:
 
 
 def test_doughnut_slices_and_values() -> None:
-    fig = go.Figure()
+    fig = Figure()
     fig.add_pie(labels=["网格", "楼宇"], values=[3, 1], hole=0.45, textinfo="value",
                 marker={"colors": ["#c8102e", "#1f77b4"]})  # fmt: skip
     html = markup(_fig(fig))
@@ -125,7 +124,7 @@ def test_doughnut_slices_and_values() -> None:
 
 
 def test_one_slice_is_a_whole_ring() -> None:
-    fig = go.Figure()
+    fig = Figure()
     fig.add_pie(labels=["a"], values=[5], hole=0.5)
     assert markup(_fig(fig)).count("<circle") == 2
 
@@ -145,7 +144,7 @@ def test_a_figure_without_data_or_layout() -> None:
 
 def test_labels_and_colours_are_escaped() -> None:
     evil = '<script>alert("x")</script>&'
-    fig = go.Figure()
+    fig = Figure()
     fig.add_bar(x=[evil], y=[1], name=evil, text=[evil])
     fig.add_bar(x=[evil], y=[2], name="b")
     fig.add_annotation(text=evil, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
@@ -160,7 +159,7 @@ def test_labels_and_colours_are_escaped() -> None:
 
 
 def test_the_wall_theme_carries_its_light_text_and_height() -> None:
-    fig = go.Figure()
+    fig = Figure()
     fig.add_bar(x=["a"], y=[1])
     html = markup(dark_wall(_fig(fig)))
     assert "color:#e8e8e8" in html and "height:400px" in html and "font-size:18px" in html
