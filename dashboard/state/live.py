@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 
 import reflex as rx
@@ -169,7 +170,12 @@ async def refresh(app: rx.App, stamp: int, *, beat: bool = False) -> int:
     """
     await sign_out_ended(app)
     changed = 0
-    for (board, lang, filters), tokens in WATCHERS.groups().values():
+    groups = list(WATCHERS.groups().values())
+    # Each worker starts at another view (at random): with several workers the views a version
+    # rebuilds are then built side by side, one per worker and core (board/shared.py), rather than
+    # every worker asking for the same one first and waiting for it.
+    start = random.randrange(len(groups)) if groups else 0
+    for (board, lang, filters), tokens in groups[start:] + groups[:start]:
         try:
             view = await asyncio.to_thread(presenter.CACHE.view, board, lang, stamp=stamp, filters=filters)
         except Exception:
