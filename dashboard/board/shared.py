@@ -2,8 +2,8 @@
 
 With several workers (``REDIS_URL`` set, as ``make run-scaled``), every worker's live poll notices a
 new version within a quarter of a second of the others, and each built the same views: the same
-charts four times over, on the cores the pushes need (the overview and the demolition board are
-about half a second of one core each time). Now the first worker to need a view takes a short
+charts four times over, on the cores the pushes need (the overview and the demolition board
+together, about half a second of one core each time). Now the first worker to need a view takes a short
 lease in Redis and builds it; the others wait for its result and unpickle it (a millisecond)
 instead. If Redis cannot be reached, or the builder is gone (its lease lapses), a worker builds
 its own, as before; a view is the same whichever worker builds it (the database at that version,
