@@ -88,6 +88,24 @@ def test_every_kpi_overview_kpis_returns_has_its_points_and_other_ledgers_stand_
     assert got["time_progress"].iloc[1:].tolist() == [0.21, 0.28, 0.31]
 
 
+def test_a_version_uploaded_after_the_snapshot_was_read_is_left_to_the_next_snapshot(engine):
+    """The history is read on first use, maybe seconds after the snapshot; an upload in between
+    used to make the overview fail to build (KeyError: a point needing rows nobody had read)."""
+    upload(engine, "demolition", properties(1), TODAY - timedelta(days=3))
+    upload(engine, "demolition", properties(2), TODAY, hour=9)
+    latest = storage.latest_versions(engine)
+    current = {name: storage.load_current(engine, name) for name in latest}
+    memo: sparklines.Memo = {}  # the worker's: the earlier points are not evaluated again
+    before = sparklines.kpi_history(engine, TODAY, current, latest, memo)
+
+    upload(engine, "demolition", properties(3), TODAY, hour=10)  # lands between snapshot and history
+
+    got = sparklines.kpi_history(engine, TODAY, current, latest, memo)
+    pd.testing.assert_frame_equal(got, before)
+    assert got["signed_rate"].tolist() == [0.25, 0.5]
+    assert history(engine)["signed_rate"].tolist() == [0.25, 0.75]  # the next snapshot has it
+
+
 def _milestone(start: date) -> dict[str, object]:
     return {"milestone_code": "M1", "phase": 1, "name": "签约", "planned_start": start,
             "planned_end": start + timedelta(days=99), "progress": 10.0}  # fmt: skip

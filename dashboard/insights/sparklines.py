@@ -82,7 +82,11 @@ def kpi_history(
     a KPI had no value; empty before the first version. ``current``/``latest``: the data now."""
     memo = {} if memo is None else memo
     numbers_now = {name: latest[name].number if name in latest else 0 for name in contract.DATASETS}
-    wanted = points(storage.list_versions(engine), today)
+    # Only the versions the snapshot holds: one uploaded since it was read (the history is read on
+    # first use, maybe seconds later) belongs to the next snapshot; counted here, its point asked
+    # for rows nobody had read (KeyError, the overview failed to build under a steady upload load).
+    versions = [v for v in storage.list_versions(engine) if v.number <= numbers_now.get(v.dataset, 0)]
+    wanted = points(versions, today)
     if not any(numbers_now.values()):
         return pd.DataFrame()
     rows_now = sum(len(metrics.frame(current, name)) for name in contract.DATASETS)

@@ -18,8 +18,10 @@ stays the truth, and :meth:`Board.open` rebuilds a tab from it at any time.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import threading
+from collections.abc import Iterable
 
 import reflex as rx
 
@@ -55,6 +57,8 @@ def document_script(board: str, lang: str) -> str:
 
 
 ViewKey = tuple[str, str, Filters]  # board, language, filters
+# The view's fields a tab mirrors (Board declares each under the same name).
+MIRRORED: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(BoardView))
 
 
 class Watchers:
@@ -145,49 +149,21 @@ class Board(rx.State):
     org_life_more: str = ""
     org_life_legend: list[Swatch] = rx.field(default_factory=list)
 
-    def _apply(self, view: BoardView) -> None:
-        """Copy a computed view into this (shared) state; Reflex pushes the delta."""
-        self.board = view.board
-        self.lang = view.lang
-        self.stamp = view.stamp
-        self.version = view.version
-        self.day = view.day
-        self.demo = view.demo
-        self.failed = False
-        self.signed_out = False
-        self.freshness = view.freshness
-        self.charts = view.charts
-        self.kpi_groups = view.kpi_groups
-        self.org_headers = view.org_headers
-        self.orgs = view.orgs
-        self.orgs_more = view.orgs_more
-        self.expiries = view.expiries
-        self.expiries_more = view.expiries_more
-        self.brands = view.brands
-        self.brands_more = view.brands_more
-        self.grid = view.grid
-        self.grid_legend = view.grid_legend
-        self.warnings = view.warnings
-        self.warnings_more = view.warnings_more
-        self.warnings_red = view.warnings_red
-        self.warnings_yellow = view.warnings_yellow
-        self.warnings_all = view.warnings_all
-        self.task_headers = view.task_headers
-        self.overdue_tasks = view.overdue_tasks
-        self.overdue_tasks_more = view.overdue_tasks_more
-        self.recent_tasks = view.recent_tasks
-        self.recent_tasks_more = view.recent_tasks_more
-        self.dispatch_meetings = view.dispatch_meetings
-        self.dispatch_meetings_more = view.dispatch_meetings_more
-        self.filter_query = view.filter_query
-        self.filter_options = view.filter_options
-        self.filter_labels = view.filter_labels
-        self.filter_values = view.filter_values
-        self.filter_typed = view.filter_typed
-        self.org_life_columns = view.org_life_columns
-        self.org_life_rows = view.org_life_rows
-        self.org_life_more = view.org_life_more
-        self.org_life_legend = view.org_life_legend
+    def _apply(self, view: BoardView, names: Iterable[str] | None = None) -> None:
+        """Copy a computed view into this tab's state (only ``names`` of its fields, else all of them);
+        Reflex sends what was set, so a field left alone costs nothing to encode, send or parse."""
+        for name in MIRRORED if names is None else names:
+            setattr(self, name, getattr(view, name))
+        if names is None or self.failed:
+            self.failed = False
+        if names is None or self.signed_out:
+            self.signed_out = False
+
+    def _changes(self, view: BoardView) -> list[str]:
+        """The view's fields whose value this tab does not hold (compared by value: a tab's state read
+        back from Redis holds copies). A new version usually moves a few of them (stamp, version,
+        freshness, the figures of the ledger uploaded), not the whole board."""
+        return [name for name in MIRRORED if self.get_value(name) != getattr(view, name)]
 
     def _sign_out(self) -> None:
         """The session behind this tab ended (idle expiry, logout, account disabled): drop every
@@ -229,8 +205,8 @@ class Board(rx.State):
             self.failed = True
             self.board, self.lang, self.filter_query = board, lang, filters.query_string()
             return None
-        if not self._is_current(view):
-            self._apply(view)
+        if not self._is_current(view):  # a reconnect holds the board it had: send what moved since
+            self._apply(view, self._changes(view))
         return rx.call_script(document_script(board, lang))
 
     @rx.event

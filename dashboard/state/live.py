@@ -15,16 +15,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 
 import reflex as rx
+from reflex.constants import SocketEvent
+from reflex.state import StateUpdate
+from reflex_base.constants.state import FIELD_MARKER
+from socketio import packet as socketio_packet
 
 from dashboard import board as presenter
 from dashboard import clock, i18n
 from dashboard.accounts import auth
 from dashboard.board import BoardView
 from dashboard.state.auth import engine
-from dashboard.state.board import WATCHERS, Board
+from dashboard.state.board import MIRRORED, WATCHERS, Board
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +59,59 @@ def connected_here(app: rx.App, token: str) -> bool:
     return record is not None and getattr(record, "instance_id", None) == manager.instance_id
 
 
-async def _push(app: rx.App, token: str, view: BoardView, beat: bool) -> bool:
-    """Bring one tab to ``view`` if it still shows that board; True when it changed."""
+class Fanout:
+    """One view's update, encoded once per set of fields that moved and sent to each tab as is.
+
+    Reflex would build and JSON-encode the same delta again for every tab of the view (a large
+    board is tens of KB per tab, several ms of one core each); here the first tab that needs a
+    set of fields pays for its packet and the others reuse its bytes. The bytes go out through
+    python-socketio's packet class and Engine.IO's ``send``, exactly as Reflex's own emit sends
+    them; if either is not where Reflex 0.10 keeps it, :meth:`send` declines and Reflex sends
+    the delta itself, as before.
+    """
+
+    def __init__(self, app: rx.App, view: BoardView) -> None:
+        self.app = app
+        self.view = view
+        self.packets: dict[tuple[str, ...], str] = {}
+
+    def _packet(self, names: tuple[str, ...]) -> str:
+        packet = self.packets.get(names)
+        if packet is None:
+            fields = {name + FIELD_MARKER: getattr(self.view, name) for name in names}
+            update = StateUpdate(delta={Board.get_full_name(): fields})
+            sio = self.app.sio
+            namespace = self.app.event_namespace.namespace  # type: ignore[union-attr]
+            packet = sio.packet_class(  # type: ignore[union-attr]
+                socketio_packet.EVENT, namespace=namespace, data=[str(SocketEvent.EVENT), update]
+            ).encode()
+            self.packets[names] = packet
+        return packet
+
+    async def send(self, token: str, tab: Board, names: list[str]) -> bool:
+        """Send ``names`` of the view to the tab's socket; they then leave Reflex's delta (the state
+        keeps them). False, with nothing sent, where the socket cannot be reached this way."""
+        namespace = self.app.event_namespace
+        sio = self.app.sio
+        manager = getattr(namespace, "_token_manager", None)
+        record = getattr(manager, "token_to_socket", {}).get(token)
+        if namespace is None or sio is None or record is None:
+            return False
+        eio_sid = sio.manager.eio_sid_from_sid(record.sid, namespace.namespace)
+        if eio_sid is None or isinstance(packet := self._packet(tuple(names)), list):
+            return False  # not connected any more, or binary attachments: Reflex's emit handles it
+        await sio.eio.send(eio_sid, packet)
+        tab.dirty_vars.difference_update(names)
+        return True
+
+
+async def _push(app: rx.App, token: str, fanout: Fanout, beat: bool) -> bool:
+    """Bring one tab to the fan-out's view if it still shows that board; True when it changed.
+
+    Only the fields that differ from what the tab holds are set and sent, inside the tab's lock
+    (so its own events and this push never cross), as the group's shared packet.
+    """
+    view = fanout.view
     if not connected_here(app, token):
         WATCHERS.forget(token)
         return False
@@ -64,15 +120,19 @@ async def _push(app: rx.App, token: str, view: BoardView, beat: bool) -> bool:
         if not tab.board and not tab.signed_out:
             # Its state was lost (Redis restarted empty, or expired) while the socket stayed open:
             # the watch list still says what it shows, so show that again rather than go quiet.
-            tab._apply(view)
-            return True
-        if not tab._shows(view):  # moved on (its own open registered the new view)
-            return False
-        if beat:
-            tab.heartbeat += 1
-        if tab._is_current(view):
-            return False
-        tab._apply(view)
+            # What the page holds is unknown: every field is sent.
+            names = list(MIRRORED)
+        else:
+            if not tab._shows(view):  # moved on (its own open registered the new view)
+                return False
+            if beat:
+                tab.heartbeat += 1
+            if tab._is_current(view):
+                return False
+            names = tab._changes(view)
+        tab._apply(view, names)
+        if names:  # the heartbeat, failed and signed_out (tab's own values) stay in Reflex's delta
+            await fanout.send(token, tab, names)
         return True
 
 
@@ -110,15 +170,21 @@ async def refresh(app: rx.App, stamp: int, *, beat: bool = False) -> int:
     """
     await sign_out_ended(app)
     changed = 0
-    for (board, lang, filters), tokens in WATCHERS.groups().values():
+    groups = list(WATCHERS.groups().values())
+    # Each worker starts at another view (at random): with several workers the views a version
+    # rebuilds are then built side by side, one per worker and core (board/shared.py), rather than
+    # every worker asking for the same one first and waiting for it.
+    start = random.randrange(len(groups)) if groups else 0
+    for (board, lang, filters), tokens in groups[start:] + groups[:start]:
         try:
             view = await asyncio.to_thread(presenter.CACHE.view, board, lang, stamp=stamp, filters=filters)
         except Exception:
             log.exception("building the %s board failed", board)
             continue
+        fanout = Fanout(app, view)
         for token in tokens:  # one after the other: the first tabs redraw first, none waits for all
             try:
-                changed += await _push(app, token, view, beat)
+                changed += await _push(app, token, fanout, beat)
             except Exception as exc:  # one broken tab must not keep the others old
                 log.warning("pushing to tab %s failed: %r", token, exc)
     return changed
