@@ -255,7 +255,7 @@ def run_all(only: list[str] | None = None) -> dict[str, Any]:
         "rebuild": lambda: rebuild.run(["sqlite", "postgresql"]),
         "propagation": lambda: [
             *propagation.run(["sqlite", "scaled"]),
-            *propagation.run(["sqlite"], size="city"),
+            *propagation.run(["sqlite", "scaled"], size="city"),
         ],
         "page": lambda: page.run(["demo", "city"]),
         "memory": lambda: memory.run(["sqlite", "scaled"]),
