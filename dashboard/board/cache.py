@@ -13,7 +13,6 @@ the whole state to every viewer).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -22,11 +21,9 @@ from sqlalchemy import Engine
 
 from dashboard import clock, i18n
 from dashboard.board.present import build_view, filter_labels, filter_options
-from dashboard.board.shared import shared_views
 from dashboard.board.snapshot import FrameStore, Signature, Snapshot, filtered, load_snapshot
 from dashboard.board.views import BoardView
 from dashboard.insights import Filters, Frames
-from dashboard.settings import get_settings
 from dashboard.store import rounds, storage
 
 
@@ -41,7 +38,6 @@ class ViewCache:
         self._engine_factory = engine_factory
         self._lock = threading.Lock()
         self._url = ""
-        self._db = ""  # the database's name in keys shared with the other workers
         self._store = FrameStore()
         self._snapshot: Snapshot | None = None
         self._views: dict[tuple[str, str, str], BoardView] = {}
@@ -79,8 +75,6 @@ class ViewCache:
         if str(engine.url) != self._url:  # another database (tests): nothing carries over
             self._url, self._store, self._snapshot = str(engine.url), FrameStore(), None
             self._built = {}
-            url = engine.url.render_as_string(hide_password=True)
-            self._db = hashlib.sha1(url.encode()).hexdigest()[:12]  # a name for keys, not a secret
         snap = self._snapshot
         stale = snap is None or snap.stamp != stamp or snap.today != today
         if stale or snap.rounds != rounds.stamp(engine):  # type: ignore[union-attr]
@@ -120,11 +114,9 @@ class ViewCache:
             view = build_view(watched, board, lang, filters)
             return view, frozenset(watched.reads) if watched.reads is not None else None
 
-        shared = shared_views(get_settings().redis_url)
-        if shared is None:
-            view, reads = fresh()
-        else:  # several workers: one of them builds it for all
-            view, reads = shared.get(f"{self._db}:{snap.version}:{snap.rounds}:{':'.join(key)}", fresh)
+        # Each worker builds its own views: sharing them through Redis (one builder, the others
+        # waiting for its result) made pushes slower on two cores, not faster (docs/reliability.md).
+        view, reads = fresh()
         signature = snap.signature(set(reads or ()))
         if signature is not None:  # a filtered view reads everything: it is never kept
             self._built[key] = (view, signature)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 
 import reflex as rx
@@ -171,11 +170,7 @@ async def refresh(app: rx.App, stamp: int, *, beat: bool = False) -> int:
     await sign_out_ended(app)
     changed = 0
     groups = list(WATCHERS.groups().values())
-    # Each worker starts at another view (at random): with several workers the views a version
-    # rebuilds are then built side by side, one per worker and core (board/shared.py), rather than
-    # every worker asking for the same one first and waiting for it.
-    start = random.randrange(len(groups)) if groups else 0
-    for (board, lang, filters), tokens in groups[start:] + groups[:start]:
+    for (board, lang, filters), tokens in groups:
         try:
             view = await asyncio.to_thread(presenter.CACHE.view, board, lang, stamp=stamp, filters=filters)
         except Exception:
