@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +84,31 @@ def test_a_drill_that_needs_a_second_host_is_skipped_with_its_reason(capsys: pyt
         "skipped": True,
     }
     assert "second host" in drill["reason"] and "figures" in drill
+
+
+def test_a_recorded_soak_joins_the_results_and_keeps_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard.bench import suite
+
+    out = tmp_path
+    machine = {"cores": 2, "cpu": "x", "ram_gb": 1, "os": "Linux", "python": "3", "packages": {}}
+    machine |= {"postgresql": "15", "redis": "7", "chromium": "c"}
+    before = {"started": "2026-12-01T00:00:00+00:00", "machine": machine, "ingest": [], "soak": []}
+    (out / "results.json").write_text(json.dumps(before))
+    monkeypatch.setattr(suite, "OUT", out)
+    soak = {"mode": "scaled", "workers": 4, "minutes": 30.0, "viewers": 300, "missed_updates": 0}
+    soak |= {"updates_expected": 40_000, "p50_s": 0.4, "p95_s": 0.8, "max_s": 1.2, "errors": 0}
+    soak |= {"rss_mb": {"start": 1, "middle": 1, "end": 1}, "rss_growth_after_warmup": 0.01}
+    soak |= {"uploads": 179, "refused": 59, "refused_wrote": 0, "db_bytes_per_version": 3000, "met": True}
+
+    suite.record("soak_target", [soak])
+
+    saved = json.loads((out / "results.json").read_text())
+    assert saved["soak_target"] == [soak] and saved["started"] == before["started"]
+    assert set(saved["ran_at"]) == {*suite.BENCHMARKS, "soak_target"}
+    report = (out / "results.md").read_text()
+    assert "| soak | 300 viewers, 30 min, scaled (4 worker(s)) | updates missed 0 of 40000" in report
+    assert "soak target 20" in report
+    with pytest.raises(ValueError):
+        suite.record("ingest", [])

@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     soak.add_argument("--mode", default="sqlite", choices=MODES, help="sqlite (one worker) or scaled")
     soak.add_argument("--workers", type=int, default=4, help="workers in scaled mode")
     soak.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    soak.add_argument(
+        "--save", action="store_true", help="record it in bench/results.json and .md (the target run)"
+    )
     faults = sub.add_parser("faults", help="fault drills on servers they start: what happened vs what must")
     faults.add_argument("--only", default="", help="comma-separated drill names (default: every drill)")
     faults.add_argument("--json", action="store_true", help="print the results as one JSON object")
@@ -102,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
 
         row = soak_mod.run(args.mode, args.minutes, args.viewers, args.workers)
         print(json.dumps(row, ensure_ascii=False) if args.json else soak_mod.report(row), flush=True)
+        if args.save:
+            from dashboard.bench.suite import record
+
+            print(f"written: {record('soak_target', [row])}", file=sys.stderr)
         return 0 if row["met"] else 1
     if args.command == "faults":
         from dashboard.bench import faults as faults_mod
