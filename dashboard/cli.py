@@ -882,5 +882,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if not storage.unavailable(exc):
             raise
-        _err(_pair("cli.unavailable", reason=str(getattr(exc, "orig", None) or exc).strip()[:200]))
+        # The driver's first line says why; the lines after it quote our SQL (PostgreSQL's "LINE 1:
+        # INSERT INTO …" and a caret), which is not for staff.
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__]
+        _err(_pair("cli.unavailable", reason=reason[0][:200]))
         return INTERNAL

@@ -320,3 +320,5 @@ def test_a_database_that_cannot_be_reached_is_said_plainly_and_nothing_is_writte
     assert run.returncode == 3
     assert "Traceback" not in run.stderr + run.stdout
     assert "什么都没有写入" in run.stderr and "nothing was written" in run.stderr
+    said_lines = run.stderr.strip().splitlines()  # one line per language: the driver's reason, no SQL
+    assert len(said_lines) == 2 and "127.0.0.1" in said_lines[1], said_lines
