@@ -112,3 +112,7 @@ def test_a_recorded_soak_joins_the_results_and_keeps_the_rest(
     assert "soak target 20" in report
     with pytest.raises(ValueError):
         suite.record("ingest", [])
+
+    again = suite.starting_point(None, machine)  # the next `make bench` keeps it, measures the rest
+    assert again["soak_target"] == [soak] and "ingest" not in again
+    assert again["ran_at"]["soak_target"] == saved["ran_at"]["soak_target"]

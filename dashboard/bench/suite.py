@@ -242,17 +242,31 @@ def _step(name: str, fn: Any) -> tuple[Any, float]:
         return {"error": f"{type(exc).__name__}: {exc}"}, time.perf_counter() - t0
 
 
+def starting_point(only: list[str] | None, this_machine: dict[str, Any]) -> dict[str, Any]:
+    """The results a run starts from: with ``only``, the last results.json (the others keep their
+    figures); always the runs recorded by hand (RECORDED), kept until recorded again."""
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    earlier = json.loads((OUT / "results.json").read_text()) if (OUT / "results.json").exists() else {}
+    results: dict[str, Any] = {"started": started, "machine": this_machine}
+    if only and earlier:
+        results = {**earlier, "machine": this_machine}
+    # When each benchmark last ran, shown at the top of results.md.
+    ran_at: dict[str, str] = dict(results.get("ran_at") or dict.fromkeys(BENCHMARKS, results["started"]))
+    for name in RECORDED:
+        if name in earlier:
+            results[name] = earlier[name]
+            ran_at[name] = (earlier.get("ran_at") or {}).get(name, earlier.get("started", ""))
+    results["ran_at"] = ran_at
+    return results
+
+
 def run_all(only: list[str] | None = None) -> dict[str, Any]:
     """Every benchmark; with ``only``, just those, merged into the last results.json."""
     from dashboard.bench import ingest, memory, page, propagation, rebuild, soak
 
-    started = datetime.now(UTC)
-    results: dict[str, Any] = {"started": started.isoformat(timespec="seconds"), "machine": machine()}
-    if only and (OUT / "results.json").exists():
-        results = {**json.loads((OUT / "results.json").read_text()), "machine": results["machine"]}
+    results = starting_point(only, machine())
     seconds: dict[str, float] = dict(results.get("seconds", {}))
-    # When each benchmark last ran: with --only, the others keep their older figures.
-    ran_at: dict[str, str] = dict(results.get("ran_at") or dict.fromkeys(BENCHMARKS, results["started"]))
+    ran_at: dict[str, str] = dict(results["ran_at"])
     steps = {
         "ingest": lambda: ingest.run([10_000, 100_000, 1_000_000], ["sqlite", "postgresql"], [100_000]),
         "rebuild": lambda: rebuild.run(["sqlite", "postgresql"]),
