@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     prop.add_argument("--json", action="store_true", help="also print the results as JSON")
     mem = sub.add_parser("memory", help="server RSS with 0, 100 and 500 connected viewers")
     mem.add_argument("--mode", default=MODES, type=choices(MODES), help=MODE_HELP)
+    mem.add_argument("--size", default="demo", choices=("demo", "city"), help="demo or city data")
     mem.add_argument("--json", action="store_true", help="also print the results as JSON")
     rebuild = sub.add_parser("rebuild", help="city size: an upload's commit until every board is rebuilt")
     rebuild.add_argument(
@@ -124,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "memory":
         from dashboard.bench.memory import run as mem_run
 
-        results = mem_run(list(args.mode))
+        results = mem_run(list(args.mode), size=args.size)
         _print_json(args, results)
         return 0 if all(r["met"] for r in results) else 1
     if args.command == "rebuild":

@@ -38,21 +38,25 @@ def _kb(path: Path, field: str) -> int:
     return 0
 
 
-def server_memory_kb(session: int) -> dict[str, int]:
-    """RSS and PSS (KB) summed over every process of the server's session."""
+def server_memory_kb(session: int) -> dict[str, Any]:
+    """RSS and PSS (KB) summed over every process of the server's session, and each process's RSS
+    (the supervisor and each worker: the view is held once per worker, so a worker's share shows)."""
     rss = pss = procs = 0
+    each: list[int] = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
             if _session_of(int(proc.name)) != session:
                 continue
-            rss += _kb(proc / "status", "VmRSS")
+            one = _kb(proc / "status", "VmRSS")
             pss += _kb(proc / "smaps_rollup", "Pss")
-            procs += 1
         except (OSError, ValueError, IndexError):
             continue  # a process that just ended
-    return {"rss_kb": rss, "pss_kb": pss, "processes": procs}
+        rss += one
+        each.append(one)
+        procs += 1
+    return {"rss_kb": rss, "pss_kb": pss, "processes": procs, "rss_kb_each": sorted(each, reverse=True)}
 
 
 def _redis_used(redis_url: str | None) -> int | None:
@@ -79,7 +83,8 @@ async def _measure(url: str, db_url: str, redis_url: str | None) -> dict[str, An
             mem = server_memory_kb(session)
             points.append({"viewers": count, **mem, "redis_kb": _redis_used(redis_url)})
             rss, pss = mem["rss_kb"] / 1024, mem["pss_kb"] / 1024
-            print(f"memory: {count:>4} viewers: RSS {rss:.1f} MB, PSS {pss:.1f} MB", flush=True)
+            each = ", ".join(f"{kb / 1024:.0f}" for kb in mem["rss_kb_each"])
+            print(f"memory: {count:>4} viewers: RSS {rss:.1f} MB ({each}), PSS {pss:.1f} MB", flush=True)
     finally:
         await close_all(held)
     base = points[0]
@@ -99,23 +104,30 @@ async def _measure(url: str, db_url: str, redis_url: str | None) -> dict[str, An
     }
 
 
-def run(modes: list[str]) -> list[dict[str, Any]]:
+def run(modes: list[str], size: str = "demo") -> list[dict[str, Any]]:
+    """Each mode at ``size``: demo (the demo ledgers) or city (bench/city.py, issue 11)."""
     results = []
     for mode in modes:
         t0 = time.monotonic()
         if mode == "scaled":
             from dashboard.bench.scale import scaled_app
 
-            with scaled_app(4) as app:
+            with scaled_app(4, size) as app:
                 row = asyncio.run(_measure(app.url, app.db_url, app.redis_url))
                 workers = app.workers
         else:
-            with app_in(mode) as (url, db_url, workers):
+            with app_in(mode, size=size) as (url, db_url, workers):
                 row = asyncio.run(_measure(url, db_url, None))
-        row = {"mode": mode, "workers": workers, **row, "seconds": round(time.monotonic() - t0, 1)}
+        row = {
+            "mode": mode,
+            "size": size,
+            "workers": workers,
+            **row,
+            "seconds": round(time.monotonic() - t0, 1),
+        }
         results.append(row)
         print(
-            f"memory {mode}: KB per extra viewer (RSS) {row['kb_per_viewer']}, "
+            f"memory {mode}, {size}: KB per extra viewer (RSS) {row['kb_per_viewer']}, "
             f"(PSS) {row['kb_per_viewer_pss']}"
             f"  target <= {TARGET_KB_PER_VIEWER:g} KB: {'yes' if row['met'] else 'NO'}",
             flush=True,
