@@ -421,6 +421,7 @@ def cmd_rounds(args: argparse.Namespace) -> int:
     """填报任务: list the rounds with each scope's state, open one, close one (as /rounds does)."""
     from datetime import date
 
+    from dashboard.accounts import auth
     from dashboard.store import rounds
 
     engine = _engine()
@@ -431,7 +432,7 @@ def cmd_rounds(args: argparse.Namespace) -> int:
                 deadline = date.fromisoformat(args.deadline)
             except ValueError:
                 raise UsageError(_pair("cli.report.bad_date", text=args.deadline)) from None
-            round_id = rounds.open_round(
+            round_id = auth.open_round(
                 engine, _dataset_name(args.dataset), args.scope, deadline, args.note or "", by=who or "cli"
             )
             _say(_pair("cli.rounds.opened", " / ", id=round_id))

@@ -1991,6 +1991,10 @@ CATALOGUE |= {
     "rounds.error.not_covered": _s(
         "范围 {scope} 不能上报「{dataset}」。", "Scope {scope} cannot report {dataset}."
     ),
+    "rounds.error.unknown_scope": _s(
+        "当前台账中没有：{values}。请按台账中的写法填写，填报任务未发起。",
+        "The current ledgers name no {values}. Write it as the ledger does; the round was not opened.",
+    ),
     "rounds.error.missing": _s("没有编号为 {id} 的填报任务。", "No round #{id}."),
     "rounds.error.closed": _s("填报任务 #{id} 已经关闭。", "Round #{id} is already closed."),
     "rounds.error.deadline": _s("截止日期应写成 2026-11-30。", "The deadline must look like 2026-11-30."),

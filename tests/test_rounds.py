@@ -133,6 +133,26 @@ def test_cli_rounds_open_list_close(sqlite_url: str) -> None:
     assert again.returncode == 2 and "已经关闭" in again.stderr
     bad = _cli("rounds", "open", "meetings", "--scope", "community=示例社区A", "--deadline", deadline)
     assert bad.returncode == 2 and "不能上报" in bad.stderr
+    typo = _cli("rounds", "open", "activities", "--scope", "community=示例社区A,示例社区",
+                "--deadline", deadline)  # fmt: skip
+    assert typo.returncode == 2 and "当前台账中没有：示例社区。" in typo.stderr
+    assert "was not opened" in typo.stderr
+    assert len(rounds.list_rounds(engine)) == 1  # only the round opened above
+
+
+def test_a_name_no_ledger_holds_is_refused_on_the_page_and_nothing_is_opened(engine: sa.Engine) -> None:
+    """A typo would wait for a report nobody can make; a name the ledgers hold opens as before."""
+    from dashboard.accounts import auth
+    from dashboard.state.rounds import RoundsAdmin
+    from tests.reflex_events import fire
+
+    auth.add_user(engine, "admin", "admin", PASSWORD)
+    admin = _as(RoundsAdmin, "admin")
+    form = {"dataset": "activities", "scopes": "community=示例社区C", "deadline": "2027-01-01", "note": ""}
+    fire(admin, "open_round", form)
+    assert not admin.ok and "示例社区C" in admin.message and rounds.list_rounds(engine) == []
+    fire(admin, "open_round", form | {"scopes": "community=示例社区B"})
+    assert admin.ok and len(rounds.list_rounds(engine)) == 1
 
 
 def _open(deadline: date, reported: tuple[bool, ...]) -> dict[str, pd.DataFrame]:

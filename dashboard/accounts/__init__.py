@@ -26,6 +26,7 @@ _PUBLIC: dict[str, str] = {
     "list_audit": "auth",
     "check_password": "auth",
     "add_user": "auth",
+    "open_round": "auth",
     "get_user": "auth",
     "list_users": "auth",
     "set_disabled": "auth",

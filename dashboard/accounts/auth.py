@@ -32,7 +32,7 @@ import secrets
 import string
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
@@ -58,6 +58,7 @@ from dashboard.store import (  # noqa: F401 (the chain's checks, re-exported for
     load_current,
     purge_audit,
     record,
+    rounds,
     verify_audit,
 )
 from dashboard.store import audit as store_audit
@@ -347,6 +348,28 @@ def vet_scope(engine: Engine, scope: Scope | str | None) -> tuple[str, str] | No
         values = tuple(sep.join(unknown) for sep in both("sep.list"))
         raise AccountError(*both("auth.scope.unknown", kind=kind, values=values))
     return None
+
+
+def open_round(
+    engine: Engine, dataset: str, scopes: list[str], deadline: date, note: str = "", *, by: Actor | str = CLI
+) -> int:
+    """A reporting round (``store.rounds.open_round``) whose asked names a current ledger holds: a
+    typo (示例社区 for 示例社区A) would wait for a report nobody can make. Checked as an account's
+    scope is (:func:`vet_scope`); not while the ledgers that would name them are still empty. The
+    CLI and /rounds both open rounds here."""
+    for text in scopes:
+        try:
+            scope = Scope.parse(text)
+        except ScopeError:
+            continue  # the store says how to write it
+        if scope is None:
+            continue
+        frames = {name: load_current(engine, name) for name in scoping.naming(scope)}
+        unknown = scoping.unknown_values(scope, frames)
+        if unknown:
+            values = tuple(sep.join(unknown) for sep in both("sep.list"))  # (zh, en)
+            raise rounds.RoundError("rounds.error.unknown_scope", values=values)
+    return rounds.open_round(engine, dataset, scopes, deadline, note, by=by)
 
 
 def add_user(

@@ -14,7 +14,7 @@ from typing import Any
 import reflex as rx
 
 from dashboard import clock, contract, i18n
-from dashboard.accounts import Role
+from dashboard.accounts import Role, open_round
 from dashboard.state.auth import client_address, engine, require
 from dashboard.store import Actor, rounds
 
@@ -120,7 +120,7 @@ class RoundsAdmin(rx.State):
         scopes = [s for s in str(form.get("scopes") or "").replace(";", "\n").splitlines() if s.strip()]
         try:
             round_id = await asyncio.to_thread(
-                rounds.open_round, engine(), str(form.get("dataset") or ""), scopes, deadline,
+                open_round, engine(), str(form.get("dataset") or ""), scopes, deadline,
                 str(form.get("note") or ""), by=Actor(who.name, client_address(self)),
             )  # fmt: skip
         except rounds.RoundError as exc:
