@@ -36,13 +36,14 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
+import pandas as pd
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard.contract.scopes import Scope, ScopeError, ScopeKind, scope_text
-from dashboard.i18n import both
+from dashboard.i18n import both, join_both
 from dashboard.ingest import scoping
 from dashboard.settings import get_settings
 from dashboard.store import (  # noqa: F401 (the chain's checks, re-exported for the CLI and tests)
@@ -339,15 +340,26 @@ def vet_scope(engine: Engine, scope: Scope | str | None) -> tuple[str, str] | No
     scope = parse_scope(scope or None)
     if scope is None:
         return None
-    frames = {name: load_current(engine, name) for name in scoping.naming(scope)}
-    unknown = scoping.unknown_values(scope, frames)
+    unknown = _unknown_names(engine, scope, {})
     if unknown is None:
         return both("auth.scope.unchecked", kind=both(f"scope.kind.{scope.kind.value}"))
     if unknown:
         kind = both(f"scope.kind.{scope.kind.value}")
-        values = tuple(sep.join(unknown) for sep in both("sep.list"))
-        raise AccountError(*both("auth.scope.unknown", kind=kind, values=values))
+        raise AccountError(*both("auth.scope.unknown", kind=kind, values=join_both("sep.list", unknown)))
     return None
+
+
+def _unknown_names(
+    engine: Engine, scope: Scope, frames: dict[str, pd.DataFrame]
+) -> list[tuple[str, str]] | None:
+    """The scope's values no current ledger names, as (zh, en) pairs; None while the ledgers that
+    would name them are empty. ``frames``: the ledgers read so far, filled as needed (one read of
+    each for several scopes)."""
+    for name in scoping.naming(scope):
+        if name not in frames:
+            frames[name] = load_current(engine, name)
+    unknown = scoping.unknown_values(scope, frames)
+    return None if unknown is None else [(value, value) for value in unknown]
 
 
 def open_round(
@@ -357,18 +369,14 @@ def open_round(
     typo (示例社区 for 示例社区A) would wait for a report nobody can make. Checked as an account's
     scope is (:func:`vet_scope`); not while the ledgers that would name them are still empty. The
     CLI and /rounds both open rounds here."""
+    frames: dict[str, pd.DataFrame] = {}
     for text in scopes:
         try:
             scope = Scope.parse(text)
         except ScopeError:
             continue  # the store says how to write it
-        if scope is None:
-            continue
-        frames = {name: load_current(engine, name) for name in scoping.naming(scope)}
-        unknown = scoping.unknown_values(scope, frames)
-        if unknown:
-            values = tuple(sep.join(unknown) for sep in both("sep.list"))  # (zh, en)
-            raise rounds.RoundError("rounds.error.unknown_scope", values=values)
+        if scope is not None and (unknown := _unknown_names(engine, scope, frames)):
+            raise rounds.RoundError("rounds.error.unknown_scope", values=join_both("sep.list", unknown))
     return rounds.open_round(engine, dataset, scopes, deadline, note, by=by)
 
 
