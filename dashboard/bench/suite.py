@@ -254,14 +254,25 @@ def starting_point(only: list[str] | None, this_machine: dict[str, Any]) -> dict
     results: dict[str, Any] = {"started": started, "machine": this_machine}
     if only and earlier:
         results = {**earlier, "machine": this_machine}
-    # When each benchmark last ran, shown at the top of results.md.
-    ran_at: dict[str, str] = dict(results.get("ran_at") or dict.fromkeys(BENCHMARKS, results["started"]))
+    ran_at = _ran_at(results)
     for name in RECORDED:
         if name in earlier:
             results[name] = earlier[name]
-            ran_at[name] = (earlier.get("ran_at") or {}).get(name, earlier.get("started", ""))
+            ran_at[name] = _ran_at(earlier).get(name, earlier["started"])
     results["ran_at"] = ran_at
     return results
+
+
+def _ran_at(results: dict[str, Any]) -> dict[str, str]:
+    """When each benchmark last ran (shown at the top of results.md); a copy to update."""
+    return dict(results.get("ran_at") or dict.fromkeys(BENCHMARKS, results["started"]))
+
+
+def _save(results: dict[str, Any]) -> Path:
+    """results.json and the results.md written from it."""
+    OUT.mkdir(exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
+    return write_report(results)
 
 
 def run_all(only: list[str] | None = None) -> dict[str, Any]:
@@ -288,9 +299,7 @@ def run_all(only: list[str] | None = None) -> dict[str, Any]:
             results[name], seconds[name] = _step(name, fn)
     results["ran_at"] = ran_at
     results["seconds"] = {k: round(v, 1) for k, v in seconds.items()}
-    OUT.mkdir(exist_ok=True)
-    (OUT / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
-    write_report(results)
+    _save(results)
     return results
 
 
@@ -470,14 +479,10 @@ def record(name: str, rows: list[dict[str, Any]]) -> Path:
     """Keep a run made outside `make bench` (the 30-minute soak) in results.json and results.md."""
     if name not in RECORDED:
         raise ValueError(f"{name}: not a recorded benchmark ({', '.join(RECORDED)})")
-    path = OUT / "results.json"
-    results = json.loads(path.read_text())
+    results = json.loads((OUT / "results.json").read_text())
     results[name] = rows
-    ran_at = dict(results.get("ran_at") or dict.fromkeys(BENCHMARKS, results["started"]))
-    ran_at[name] = datetime.now(UTC).isoformat(timespec="seconds")
-    results["ran_at"] = ran_at
-    path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
-    return write_report(results)
+    results["ran_at"] = _ran_at(results) | {name: datetime.now(UTC).isoformat(timespec="seconds")}
+    return _save(results)
 
 
 def main(command: str, only: list[str] | None = None, as_json: bool = False) -> int:
