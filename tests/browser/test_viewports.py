@@ -11,6 +11,13 @@ from tests.browser.conftest import PAGES, Server
 from tests.browser.helpers import CLIPPED_JS, open_board
 
 SIZES = ((375, 812), (1366, 768), (1920, 1080))
+# Each element's text and the number of lines it is drawn on.
+LINES_JS = """els => els.map(e => {
+    const range = document.createRange();
+    range.selectNodeContents(e);
+    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    return [e.innerText, tops.size];
+})"""
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -37,6 +44,9 @@ def test_page_fits_the_screen(
             "[data-chart] .main-svg", "els => els.map(e => e.getBoundingClientRect().right)"
         )
         assert all(right <= inner_width + 1 for right in widths)
+        if width >= 1366:  # a figure reads on one line ("94.5 / %" broke at half width)
+            broken = page.eval_on_selector_all(".kpi-value", LINES_JS)
+            assert [text for text, lines in broken if lines > 1] == []
     finally:
         context.close()
 
