@@ -147,6 +147,29 @@ def test_the_frame_store_gives_each_version_as_load_version_whatever_it_held_bef
                 )
 
 
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(steps, st.lists(st.integers(1, 7), min_size=1, max_size=6))
+def test_a_restarted_worker_reading_from_copies_on_disk_gives_each_version_as_load_version(
+    migrated: Path, sequence: list[tuple[str, object]], restarts: list[int]
+) -> None:
+    """Each restart is a new frame store (a worker started again) sharing the copies on disk
+    the earlier ones kept: whichever version each copy is of, the frames are the ledger's."""
+    with _versions(migrated, sequence) as (engine, last), tempfile.TemporaryDirectory() as disk:
+        for n in [min(r, last) for r in restarts if last]:
+            store = FrameStore(Path(disk))
+            pd.testing.assert_frame_equal(
+                store.get(engine, "brands", n), storage.load_version(engine, "brands", n)
+            )
+            if n < last:  # then the next version, from this one and the rows changed
+                pd.testing.assert_frame_equal(
+                    store.get(engine, "brands", n + 1), storage.load_version(engine, "brands", n + 1)
+                )
+
+
 def test_a_replace_changing_one_row_reads_one_row(sqlite_url: str) -> None:
     engine = storage.make_engine(sqlite_url)
     storage.migrate(engine)

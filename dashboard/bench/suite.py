@@ -335,6 +335,13 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, bool | None]
             "rebuild", f"city, {r['db']}: first build after start",
             f"{r['cold_s']:.2f} s; per board {r['cold_load_s']}", "-", None,
         ))  # fmt: skip
+        if "restart_s" in r:
+            out.append((
+                "rebuild", f"city, {r['db']}: every board after a worker restart",
+                f"{r['restart_s']:.2f} s from the copies on disk two versions behind, "
+                f"{r['restart_again_s']:.2f} s current; {r['restart_no_copies_s']:.2f} s without copies",
+                "-", None,
+            ))  # fmt: skip
         for c in r["cases"]:
             out.append((
                 "rebuild", f"city, {r['db']}: {c['dataset']} replace, {c['changed']:,} rows changed",

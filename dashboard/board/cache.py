@@ -16,6 +16,7 @@ import dataclasses
 import threading
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -24,7 +25,8 @@ from dashboard.board.present import build_view, filter_labels, filter_options
 from dashboard.board.snapshot import FrameStore, Signature, Snapshot, filtered, load_snapshot
 from dashboard.board.views import BoardView
 from dashboard.insights import Filters, Frames
-from dashboard.store import rounds, storage
+from dashboard.settings import get_settings
+from dashboard.store import columnar, rounds, storage
 
 
 class ViewCache:
@@ -38,7 +40,7 @@ class ViewCache:
         self._engine_factory = engine_factory
         self._lock = threading.Lock()
         self._url = ""
-        self._store = FrameStore()
+        self._store = FrameStore(_disk())
         self._snapshot: Snapshot | None = None
         self._views: dict[tuple[str, str, str], BoardView] = {}
         # Every view built since the day began, with what the datasets it read were then.
@@ -73,7 +75,7 @@ class ViewCache:
     def _current(self, engine: Engine, stamp: int, today: date) -> Snapshot:
         """The snapshot of ``stamp`` and ``today`` (the lock held): what changed is read, views reset."""
         if str(engine.url) != self._url:  # another database (tests): nothing carries over
-            self._url, self._store, self._snapshot = str(engine.url), FrameStore(), None
+            self._url, self._store, self._snapshot = str(engine.url), FrameStore(_disk()), None
             self._built = {}
         snap = self._snapshot
         stale = snap is None or snap.stamp != stamp or snap.today != today
@@ -130,6 +132,12 @@ class ViewCache:
         with self._lock:  # a new version: its changed rows read once, for the boards too
             snap = self._current(engine, stamp, today)
         return filtered(snap, filters).current
+
+
+def _disk() -> Path:
+    """Where this process keeps and finds versions' columnar copies: a restarted worker starts from
+    them instead of every ledger row (settings are read now: tests change the data directory)."""
+    return columnar.folder(get_settings().data_dir)
 
 
 CACHE = ViewCache()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -17,7 +18,7 @@ from sqlalchemy import Engine
 from dashboard import clock, contract
 from dashboard.ingest import frames as typed
 from dashboard.insights import Filters, Frames, sparklines, trends
-from dashboard.store import rounds, storage
+from dashboard.store import columnar, rounds, storage
 
 Signature = tuple[tuple[str, int, str], ...]  # (dataset, version id, its time) of each dataset read
 
@@ -33,7 +34,8 @@ class FrameStore:
     deltas. Only the current and previous version of each dataset are kept.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, disk: Path | None = None) -> None:
+        self._disk = disk  # where versions are kept as columnar copies (store.columnar); None: nowhere
         self._rows: dict[tuple[str, int], storage.VersionRows] = {}
         # trend.<id> -> (office day, datasets it was computed from, their signature, the curve)
         self.curves: dict[str, tuple[date, frozenset[str], Signature | None, pd.DataFrame]] = {}
@@ -50,11 +52,25 @@ class FrameStore:
     def _read(self, engine: Engine, dataset: str, number: int) -> storage.VersionRows:
         near = [n for (name, n) in self._rows if name == dataset]
         if not near:
-            return storage.load_rows(engine, dataset, number)
+            return self._first(engine, dataset, number)
         since = min(near, key=lambda n: (abs(n - number), -n))
-        before = self._rows[(dataset, since)]
-        after_id = int(before.ids.max()) if len(before.ids) else None
-        return before.apply(*storage.load_changes(engine, dataset, since, number, after_id))
+        return _changed(engine, dataset, since, self._rows[(dataset, since)], number)
+
+    def _first(self, engine: Engine, dataset: str, number: int) -> storage.VersionRows:
+        """This process's first read of ``dataset``: from the newest copy on disk and the rows
+        changed since, else from the ledger; what was read from the ledger is kept on disk for
+        the next worker that starts."""
+        if self._disk is None:
+            return storage.load_rows(engine, dataset, number)
+        found = columnar.read(self._disk, engine, dataset, number)
+        if found is not None and found[0] == number:
+            return found[1]
+        if found is None:
+            rows = storage.load_rows(engine, dataset, number)
+        else:
+            rows = _changed(engine, dataset, found[0], found[1], number)
+        columnar.write(self._disk, engine, dataset, number, rows)
+        return rows
 
     def keep_only(self, numbers: dict[str, int]) -> None:
         """Drop every version but the current and previous one of each dataset.
@@ -70,6 +86,14 @@ class FrameStore:
                     wanted.add((name, max(older)))
         for key in set(self._rows) - wanted:
             del self._rows[key]
+
+
+def _changed(
+    engine: Engine, dataset: str, since: int, before: storage.VersionRows, number: int
+) -> storage.VersionRows:
+    """Version ``number`` from version ``since``'s rows and the rows changed in between."""
+    after_id = int(before.ids.max()) if len(before.ids) else None
+    return before.apply(*storage.load_changes(engine, dataset, since, number, after_id))
 
 
 EVERYTHING = "*"  # a read of every key (iteration): a view that did it depends on every dataset

@@ -51,11 +51,13 @@ MANIFEST = "manifest.json"
 SQLITE_PART = "db/database.sqlite"
 FILES_PREFIX = "files/"
 #: Directories of the data dir that are never backed up (and never cleared by a restore).
-TRANSIENT_DIRS = frozenset({"pending", "backups", "tmp"})
+TRANSIENT_DIRS = frozenset({"pending", "backups", "tmp", "cache"})
 #: Kept across restores: the audit rows a forced restore replaced.
 ARCHIVE_DIR = "audit-archive"
 _TRANSIENT_SUFFIXES = (".tmp", ".lock", "-wal", "-shm", "-journal")
 _SKIP_TABLES = frozenset({"alembic_version"})
+#: Backed up and restored, but not data: a fresh installation has its token (migration 0011).
+_NOT_DATA_TABLES = frozenset({"store_identity"})
 _CHUNK = 500
 
 
@@ -339,6 +341,8 @@ def has_data(engine: Engine, data_dir: Path) -> bool:
     """Whether an installation holds anything a restore would overwrite (rows, or kept data files)."""
     with engine.connect() as conn:
         for table in _tables(conn):
+            if table.name in _NOT_DATA_TABLES:
+                continue
             if conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() is not None:
                 return True
     kept = ("logs/", ARCHIVE_DIR + "/")

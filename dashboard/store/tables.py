@@ -93,6 +93,19 @@ class LedgerIndex(SQLModel, table=True):
     content: bytes = Field(sa_type=sa.LargeBinary)  # Arrow IPC stream (storage._CurrentRows)
 
 
+class StoreIdentity(SQLModel, table=True):
+    """A random token made once per database (migration 0011), carried along by its backups.
+
+    What names this database's copies of versions on disk (``store.columnar``): another
+    database at the same address, made afresh, has another token, so a copy of its
+    version 3 can never be taken for this one's.
+    """
+
+    __tablename__ = "store_identity"
+
+    token: str = Field(sa_type=sa.String(64), primary_key=True)
+
+
 # ---------------------------------------------------------------------------
 # Ledgers
 
