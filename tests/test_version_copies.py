@@ -121,3 +121,24 @@ def test_only_the_newest_copies_are_kept_and_a_backup_leaves_them_out(
 
     assert len(list(disk.glob("brands-*.arrow"))) == columnar.KEEP
     assert not any("cache" in rel for rel, _ in backup.data_files(data_dir, engine))
+
+
+def test_after_restoring_an_older_backup_a_version_number_made_again_is_read_from_the_ledger(
+    db_url: str, tmp_path: Path
+) -> None:
+    from tests.test_backup import _head
+
+    engine = _migrated(db_url)
+    data_dir = tmp_path / "data"
+    disk = columnar.folder(data_dir)
+    storage.import_file(engine, "brands", _brands(["BR-1"]), "b.csv")
+    backup.backup(engine, data_dir, tmp_path / "b.tar.gz")
+    storage.import_file(engine, "brands", _brands(["BR-1", "BR-2"]), "b.csv")  # version 2, then lost
+    FrameStore(disk).get(engine, "brands", 2)
+    backup.restore(tmp_path / "b.tar.gz", engine, data_dir, head=_head(), force=True)
+    storage.import_file(engine, "brands", _brands(["BR-3"]), "b.csv")  # another version 2
+
+    got = FrameStore(disk).get(engine, "brands", 2)
+
+    assert got["project_code"].tolist() == ["BR-3"]
+    pd.testing.assert_frame_equal(got, storage.load_version(engine, "brands", 2))
