@@ -76,3 +76,25 @@ def test_a_kiosk_link_made_through_one_engine_is_seen_and_revoked_through_anothe
     assert kiosk.check(other, token)
     assert kiosk.revoke(other, link.id, "admin")
     assert not kiosk.check(one, token)
+
+
+def test_the_wall_screen_overview_shows_the_most_severe_few_warnings_and_counts_the_rest(
+    demo_db: str,
+) -> None:
+    """A wall cannot scroll: the overview lists SCREEN_WARNINGS rows under a heading with the
+    open count per level, then how many more are open; a board without warnings shows neither."""
+    from dashboard import board as presenter
+    from dashboard import i18n
+    from dashboard.state.report import SCREEN_WARNINGS, screen_view
+
+    for lang in i18n.LANGS:
+        view = presenter.CACHE.view("overview", lang)
+        total = view.warnings_red + view.warnings_yellow
+        assert total > SCREEN_WARNINGS  # the demo has more warnings than a wall shows
+        wall = screen_view("overview", lang)
+        assert wall["warnings"] == view.warnings[:SCREEN_WARNINGS]
+        assert wall["warnings_head"].startswith(i18n.t("app.section.warnings", lang))
+        assert f"{i18n.t('app.warnings.red', lang)} {view.warnings_red}" in wall["warnings_head"]
+        assert wall["warnings_more"] == i18n.t("app.more_rows", lang, n=total - SCREEN_WARNINGS)
+        elections = screen_view("elections", lang)
+        assert (elections["warnings"], elections["warnings_head"], elections["warnings_more"]) == ([], "", "")

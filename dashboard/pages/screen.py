@@ -31,7 +31,9 @@ def _kpi(k: KpiView) -> rx.Component:
 
 def _group(g: KpiGroup) -> rx.Component:
     return rx.box(
-        rx.text(g.title, class_name="screen-group-title"), rx.flex(rx.foreach(g.kpis, _kpi), wrap="wrap")
+        rx.text(g.title, class_name="screen-group-title"),
+        rx.box(rx.foreach(g.kpis, _kpi), class_name="screen-kpi-cards"),
+        class_name="screen-group",
     )
 
 
@@ -74,8 +76,18 @@ def page() -> rx.Component:
                     justify="between",
                     align="baseline",
                 ),
-                rx.foreach(Screen.kpi_groups, _group),
+                rx.box(rx.foreach(Screen.kpi_groups, _group), class_name="screen-kpis"),
+                rx.cond(
+                    Screen.warnings_head != "",
+                    rx.text(Screen.warnings_head, class_name="screen-group-title", id="screen-warnings-head"),
+                ),
                 rx.foreach(Screen.warnings, _warning),
+                rx.cond(
+                    Screen.warnings_more != "",
+                    rx.text(
+                        Screen.warnings_more, class_name="screen-warnings-more", id="screen-warnings-more"
+                    ),
+                ),
                 rx.grid(rx.foreach(Screen.charts, _chart), columns="3", spacing="4"),
             ),
             rx.cond(

@@ -28,6 +28,10 @@ from dashboard.store import Actor, storage
 
 SCREEN_BOARDS: tuple[str, ...] = presenter.BOARDS
 SCREEN_SECONDS = 20
+# A wall cannot scroll: the overview's most severe few warnings fit 1080 px under its five KPI
+# groups (in English too, whose labels take two lines); a line says how many more are open.
+SCREEN_WARNINGS = 3
+SCREEN_CHARTS = 6  # two rows of three (WALL_CHART_HEIGHT)
 CHECK_SECONDS = 1  # a wall is one socket: a cheap check a second is nothing next to a board's push
 
 
@@ -73,13 +77,28 @@ class WeeklyReport(rx.State):
 def screen_view(board: str, lang: str = i18n.DEFAULT_LANG) -> dict[str, Any]:
     """The masked board view a wall screen shows (views are masked for everyone already)."""
     view = presenter.CACHE.view(board, lang)
+    warnings = view.warnings[:SCREEN_WARNINGS]
+    hidden = view.warnings_red + view.warnings_yellow - len(warnings)  # all open ones, not only the listed
     return {
         "board_title": i18n.t(f"app.page.{board}", lang),
         "kpi_groups": view.kpi_groups,
-        "warnings": view.warnings[:6],
-        "charts": [_dark(c) for c in view.charts[:6]],
+        "warnings": warnings,
+        "warnings_head": _warnings_head(board, view.warnings_red, view.warnings_yellow, lang),
+        "warnings_more": i18n.t("app.more_rows", lang, n=hidden) if hidden > 0 else "",
+        "charts": [_dark(c) for c in view.charts[:SCREEN_CHARTS]],
         "stamp": "; ".join(f"{f.dataset}{f.text}" for f in view.freshness[:1]),
     }
+
+
+def _warnings_head(board: str, red: int, yellow: int, lang: str) -> str:
+    """The warnings' heading with the open count per level: "预警与提醒 · 红色预警 13 · 黄色预警 11";
+    "当前没有预警" on an overview without any, nothing on the other boards (they list none)."""
+    if not red + yellow:
+        return i18n.t("app.no_warnings", lang) if board == "overview" else ""
+    counts = [
+        f"{i18n.t(f'app.warnings.{level}', lang)} {n}" for level, n in (("red", red), ("yellow", yellow)) if n
+    ]
+    return " · ".join([i18n.t("app.section.warnings", lang), *counts])
 
 
 def _dark(chart: ChartView) -> ChartView:
@@ -114,6 +133,8 @@ class Screen(rx.State):
     board_title: str = ""
     kpi_groups: list[KpiGroup] = rx.field(default_factory=list)
     warnings: list[WarningRow] = rx.field(default_factory=list)
+    warnings_head: str = ""  # "预警与提醒 · 红色预警 13 · …" over the few shown ("" = none)
+    warnings_more: str = ""  # "另有 N 条未显示" under them
     charts: list[ChartView] = rx.field(default_factory=list)
     stamp: str = ""
     lang: str = i18n.DEFAULT_LANG
@@ -129,6 +150,7 @@ class Screen(rx.State):
         self._shown = key
         if not self.allowed:  # revoked: nothing stays on the wall
             self.kpi_groups, self.warnings, self.charts, self.board_title = [], [], [], ""
+            self.warnings_head = self.warnings_more = ""
             return
         board = SCREEN_BOARDS[self.index % len(SCREEN_BOARDS)]
         got = await asyncio.to_thread(screen_view, board, self.lang)

@@ -80,6 +80,14 @@ CLIPPED_JS = """() => [...document.querySelectorAll(
     .filter(el => el.scrollWidth > el.clientWidth + 1)
     .map(el => el.className + ': ' + el.textContent.slice(0, 40))"""
 
+# Each element's text and the number of lines it is drawn on (for eval_on_selector_all).
+LINES_JS = """els => els.map(e => {
+    const range = document.createRange();
+    range.selectNodeContents(e);
+    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    return [e.innerText, tops.size];
+})"""
+
 
 def has_cjk(text: str) -> bool:
     return any("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)

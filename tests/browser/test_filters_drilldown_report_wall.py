@@ -18,7 +18,14 @@ from dashboard import i18n
 from dashboard.accounts import kiosk
 from dashboard.store import storage
 from tests.browser.conftest import Server
-from tests.browser.helpers import all_signed, demo_ledger_rows, newest_version, open_board, write_ledger
+from tests.browser.helpers import (
+    LINES_JS,
+    all_signed,
+    demo_ledger_rows,
+    newest_version,
+    open_board,
+    write_ledger,
+)
 
 
 def demolition(server: Server) -> pd.DataFrame:
@@ -115,16 +122,17 @@ def test_the_kiosk_link_works_without_login_until_revoked_and_reaches_nothing_el
     token, link = kiosk.create(app_server.engine(), "admin", "大厅")
     context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")  # no session
     page = context.new_page()
-    page.goto(f"{app_server.url}/screen?k={token}&s=5")
+    page.goto(f"{app_server.url}/screen?k={token}&s=300")  # the overview stays while it is measured
     expect(page.locator("#screen[data-allowed='true']")).to_be_visible(timeout=20_000)
     expect(page.locator("#screen-title")).to_contain_text("总览")
     expect(page.locator("#screen-kpi-signed_rate")).to_be_visible()
-    page.wait_for_timeout(1500)
+    # the overview, the fullest board (every KPI group and the warnings), fits the wall
+    assert_the_wall_fits(page, "overview")
     page.screenshot(path=str(screens / "screen-1920x1080.png"))
     # it rotates to the next board on its own
+    page.goto(f"{app_server.url}/screen?k={token}&s=5")
     expect(page.locator("#screen-title")).to_contain_text("换届", timeout=15_000)
-    page.wait_for_function(DRAWN_JS, timeout=15_000)
-    assert page.evaluate(FITS_JS) == {"height": True, "width": True, "title": True}
+    assert_the_wall_fits(page, "elections")
     # the kiosk has no session: every other page sends it to sign in
     for path in ("/", "/demolition", "/report", "/upload", "/kiosk"):
         page.goto(app_server.url + path)
@@ -174,12 +182,37 @@ def test_the_overview_lists_warnings_that_link_to_their_boards(page: Page, app_s
 DRAWN_JS = (
     """() => [...document.querySelectorAll('.screen-chart')].every(c => c.querySelector('.main-svg'))"""
 )
-# Whether the wall screen's page fits 1920×1080 as drawn.
+# Whether the wall screen's page fits 1920×1080 as drawn: nothing to scroll, the title not cut,
+# and nothing drawn below or beside the wall (hidden by an overflow rule instead of fitting).
 FITS_JS = """() => {
     const doc = document.documentElement, title = document.getElementById('screen-title');
+    const boxes = [...document.querySelectorAll('#screen *')].map(e => e.getBoundingClientRect());
     return {height: doc.scrollHeight <= 1080, width: doc.scrollWidth <= 1920,
-            title: title.scrollWidth <= title.clientWidth + 1};
+            title: title.scrollWidth <= title.clientWidth + 1,
+            inside: boxes.every(b => b.bottom <= 1080 && b.right <= 1920)};
 }"""
+FITS = {"height": True, "width": True, "title": True, "inside": True}
+# The wall's figures whose text spills out of their box (a figure kept on one line but too wide).
+SPILLS_JS = "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"
+# The smallest type of the wall's figures and of its labels, in px (read from across a room).
+SMALLEST_JS = """() => {
+    const px = sel => Math.min(999, ...[...document.querySelectorAll(sel)]
+        .map(e => parseFloat(getComputedStyle(e).fontSize)));
+    const labels = '.screen-kpi-label, .screen-kpi-sub, .screen-group-title, .screen-warning';
+    return {figure: px('.screen-kpi-value'), label: px(labels)};
+}"""
+
+
+def assert_the_wall_fits(page: Page, board: str) -> None:
+    """Once its charts are drawn, the board on the wall fits 1920×1080 and reads from across a room:
+    each figure on one line inside its card, figures ≥ 40 px and labels ≥ 18 px."""
+    page.wait_for_function(DRAWN_JS, timeout=15_000)
+    assert page.evaluate(FITS_JS) == FITS, board
+    figures = page.eval_on_selector_all(".screen-kpi-value", LINES_JS)
+    assert [text for text, lines in figures if lines > 1] == [], board
+    assert page.eval_on_selector_all(".screen-kpi-value", SPILLS_JS) == [], board
+    smallest = page.evaluate(SMALLEST_JS)
+    assert smallest["figure"] >= 40 and smallest["label"] >= 18, (board, smallest)
 
 
 def test_an_admin_gets_the_wall_screen_link_in_both_languages_and_the_english_one_reads_english(
@@ -199,7 +232,7 @@ def test_an_admin_gets_the_wall_screen_link_in_both_languages_and_the_english_on
 
     wall = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")  # no session
     screen = wall.new_page()
-    screen.goto(en_link + "&s=5")
+    screen.goto(en_link + "&s=300")  # the overview stays while it is measured
     expect(screen.locator("#screen[data-allowed='true']")).to_have_attribute(
         "data-lang", "en", timeout=20_000
     )
@@ -211,14 +244,15 @@ def test_an_admin_gets_the_wall_screen_link_in_both_languages_and_the_english_on
     )
     expect(screen).to_have_title(re.compile(r"^Party-building dashboard · Wall screen"))
     expect(screen.locator("html")).to_have_attribute("lang", "en")
-    screen.wait_for_timeout(1500)
+    # the English overview (longer labels) fits the wall too, each figure on one line
+    assert_the_wall_fits(screen, "overview")
     screen.screenshot(path=str(screens / "screen-en-1920x1080.png"))
     # it stays English as it rotates, and every board fits the wall: nothing to scroll, no title cut
+    screen.goto(en_link + "&s=5")
     for board in ("elections", "brands", "demolition", "tasks"):
         title = i18n.t(f"app.page.{board}", "en")
         expect(screen.locator("#screen-title")).to_contain_text(title, timeout=15_000)
-        screen.wait_for_function(DRAWN_JS, timeout=15_000)
-        assert screen.evaluate(FITS_JS) == {"height": True, "width": True, "title": True}, board
+        assert_the_wall_fits(screen, board)
     # the Chinese link on the same wall goes back to Chinese
     screen.goto(zh_link)
     expect(screen.locator("#screen-title")).to_contain_text("总览", timeout=20_000)

@@ -8,16 +8,9 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import PAGES, Server
-from tests.browser.helpers import CLIPPED_JS, open_board
+from tests.browser.helpers import CLIPPED_JS, LINES_JS, open_board
 
 SIZES = ((375, 812), (1366, 768), (1920, 1080))
-# Each element's text and the number of lines it is drawn on.
-LINES_JS = """els => els.map(e => {
-    const range = document.createRange();
-    range.selectNodeContents(e);
-    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
-    return [e.innerText, tops.size];
-})"""
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
