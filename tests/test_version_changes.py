@@ -117,6 +117,10 @@ def test_any_version_from_any_other_plus_the_changes_equals_the_version_read_who
             for b in whole:
                 if a != b:
                     _same(whole[a].apply(*storage.load_changes(engine, "brands", a, b)), whole[b])
+                if a == b + 1:  # one back: the rows ``a`` wrote found by id; a wrong hint means the scan
+                    for ids in (whole[a].ids, whole[a].ids[: len(whole[a].ids) // 2], whole[b].ids):
+                        changes = storage.load_changes(engine, "brands", a, b, since_ids=ids)
+                        _same(whole[a].apply(*changes), whole[b])
                 if a < b:  # the scan from the last id of ``a`` on; a wrong hint falls back to the whole scan
                     for after_id in (int(whole[a].ids.max(initial=0)), 10**9, 0):
                         changes = storage.load_changes(engine, "brands", a, b, after_id)

@@ -93,7 +93,7 @@ def _changed(
 ) -> storage.VersionRows:
     """Version ``number`` from version ``since``'s rows and the rows changed in between."""
     after_id = int(before.ids.max()) if len(before.ids) else None
-    return before.apply(*storage.load_changes(engine, dataset, since, number, after_id))
+    return before.apply(*storage.load_changes(engine, dataset, since, number, after_id, before.ids))
 
 
 EVERYTHING = "*"  # a read of every key (iteration): a view that did it depends on every dataset

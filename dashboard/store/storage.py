@@ -608,7 +608,12 @@ def load_rows(engine: Engine, dataset: str, version: int) -> VersionRows:
 
 
 def load_changes(
-    engine: Engine, dataset: str, since: int, version: int, after_id: int | None = None
+    engine: Engine,
+    dataset: str,
+    since: int,
+    version: int,
+    after_id: int | None = None,
+    since_ids: np.ndarray | None = None,
 ) -> tuple[np.ndarray, VersionRows]:
     """What turns version ``since`` into ``version`` (later or earlier): ids of the rows gone, rows added.
 
@@ -619,6 +624,9 @@ def load_changes(
     so their ids are larger, and the scan starts there instead of at the first row. The
     rows found are checked against the versions' own added/removed counts; should they
     disagree (ids that did not grow), the whole table is scanned as without it.
+    ``since_ids`` (the row ids of version ``since``), going back one version (the KPI deltas'
+    previous version): the rows version ``since`` wrote are its largest ids, as many as it
+    added and changed, so they are found by id instead of by a scan; checked the same way.
     """
     ds = get_dataset(dataset)
     lo, hi = sorted((since, version))
@@ -632,8 +640,12 @@ def load_changes(
             (lo, hi, hi),
         )
         (gone_where, gone_params), added_where = (only_lo, only_hi) if since < version else (only_hi, only_lo)
-        found = _fetchall(conn, _sql(conn, f"SELECT id FROM {table} WHERE {gone_where}"), gone_params)
-        gone = np.array([i for (i,) in found], dtype=np.int64)
+        gone = None
+        if since == version + 1:  # one version back: the rows ``since`` wrote, found by id
+            gone = _written_by(conn, ds, table, since, since_ids, gone_where, gone_params)
+        if gone is None:
+            found = _fetchall(conn, _sql(conn, f"SELECT id FROM {table} WHERE {gone_where}"), gone_params)
+            gone = np.array([i for (i,) in found], dtype=np.int64)
         if since < version and after_id is not None:
             where, params = added_where
             added = _rows_where(conn, ds, f"id > ? AND {where}", (int(after_id), *params))
@@ -643,6 +655,31 @@ def load_changes(
             if len(added.ids) - len(gone) == int(conn.execute(grew).scalar_one()):
                 return gone, added
         return gone, _rows_where(conn, ds, *added_where)
+
+
+def _written_by(
+    conn: Connection,
+    ds: Dataset,
+    table: str,
+    number: int,
+    ids: np.ndarray | None,
+    where: str,
+    params: tuple[Any, ...],
+) -> np.ndarray | None:
+    """Ids of the rows version ``number`` wrote (``where``), found among the largest of its ``ids``;
+    None when the version's counts and the rows found disagree (the caller scans instead)."""
+    if ids is None:
+        return None
+    row = _version_row(conn, ds.name, number)
+    wrote = int(row.added + row.changed) if row is not None else -1
+    if not 0 <= wrote <= len(ids):
+        return None
+    # The row ``wrote``-th from the top (none: above the largest); every row it wrote is at or above.
+    top = len(ids) - wrote
+    bound = int(np.partition(ids, top)[top]) if wrote else int(ids.max(initial=0)) + 1
+    sql = _sql(conn, f"SELECT id FROM {table} WHERE id >= ? AND {where}")
+    found = _fetchall(conn, sql, (bound, *params))
+    return np.array([i for (i,) in found], dtype=np.int64) if len(found) == wrote else None
 
 
 def list_versions(engine: Engine, dataset: str | None = None) -> list[VersionInfo]:
