@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from dashboard.contract import get_dataset
-from dashboard.ingest.frames import typed_empty
+from dashboard.ingest import typed_empty
 from dashboard.store import storage
 
 log = logging.getLogger(__name__)
