@@ -62,14 +62,15 @@ class FrameStore:
         the next worker that starts."""
         if self._disk is None:
             return storage.load_rows(engine, dataset, number)
-        found = columnar.read(self._disk, engine, dataset, number)
+        on_disk = columnar.copies(self._disk, engine, dataset)
+        found = on_disk.newest(number)
         if found is not None and found[0] == number:
             return found[1]
         if found is None:
             rows = storage.load_rows(engine, dataset, number)
         else:
             rows = _changed(engine, dataset, found[0], found[1], number)
-        columnar.write(self._disk, engine, dataset, number, rows)
+        on_disk.keep(number, rows)
         return rows
 
     def keep_only(self, numbers: dict[str, int]) -> None:

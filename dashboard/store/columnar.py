@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -77,25 +78,59 @@ def _name(identity: str, info: storage.VersionInfo) -> str:
     return f"{info.dataset}-{info.number}-{hashlib.sha256(key.encode()).hexdigest()[:32]}.arrow"
 
 
-def read(
-    directory: Path, engine: Engine, dataset: str, number: int
-) -> tuple[int, storage.VersionRows] | None:
-    """The newest copy of a version of ``dataset`` at or before ``number``: (its number, its rows).
+@dataclass
+class Copies:
+    """Where the copy of each version of one dataset is, or would be: named once per first read
+    (one query for the token, one for the versions), for finding a copy and keeping one."""
 
-    None when no copy is here (the caller reads the ledger). The rows are exactly what
-    ``storage.load_rows`` gives for that version.
-    """
-    identity = _identity(engine)
-    if identity is None or not directory.is_dir():
+    directory: Path
+    dataset: str
+    paths: dict[int, Path]  # version number -> its copy's path, newest version first
+
+    def newest(self, number: int) -> tuple[int, storage.VersionRows] | None:
+        """The newest copy of a version at or before ``number``: (its number, its rows).
+
+        None when no copy is here (the caller reads the ledger). The rows are exactly what
+        ``storage.load_rows`` gives for that version.
+        """
+        tried = [n for n in self.paths if n <= number][:LOOK_BACK]
+        for n in tried:
+            if self.paths[n].is_file():
+                rows = _load(self.paths[n], self.dataset)
+                if rows is not None:
+                    return n, rows
         return None
-    candidates = [v for v in storage.list_versions(engine, dataset) if v.number <= number][:LOOK_BACK]
-    for info in candidates:
-        path = directory / _name(identity, info)
-        if path.is_file():
-            rows = _load(path, dataset)
-            if rows is not None:
-                return info.number, rows
-    return None
+
+    def keep(self, number: int, rows: storage.VersionRows) -> Path | None:
+        """Keep ``rows`` (version ``number``) on disk for the next worker that starts.
+
+        Written to a temporary name and renamed, so a reader never sees half a file; the oldest
+        copies of the dataset beyond :data:`KEEP` are removed. A failure (disk full) only logs.
+        """
+        path = self.paths.get(number)
+        if path is None or path.is_file():
+            return path
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            frame = rows.frame.assign(**{_ID: rows.ids, _POSITION: rows.positions})
+            feather.write_feather(pa.Table.from_pandas(frame, preserve_index=False), tmp, compression="zstd")
+            os.replace(tmp, path)
+        except (OSError, pa.ArrowException) as exc:
+            log.warning("version copy of %s %s not kept: %s", self.dataset, number, exc)
+            tmp.unlink(missing_ok=True)
+            return None
+        _prune(self.directory, self.dataset)
+        return path
+
+
+def copies(directory: Path, engine: Engine, dataset: str) -> Copies:
+    """The copies of ``dataset``'s versions under ``directory`` (none for a database without a token)."""
+    identity = _identity(engine)
+    if identity is None:
+        return Copies(directory, dataset, {})
+    versions = storage.list_versions(engine, dataset)  # newest first
+    return Copies(directory, dataset, {v.number: directory / _name(identity, v) for v in versions})
 
 
 def _load(path: Path, dataset: str) -> storage.VersionRows | None:
@@ -112,35 +147,6 @@ def _load(path: Path, dataset: str) -> storage.VersionRows | None:
     ids = frame[_ID].to_numpy(dtype=np.int64)
     positions = frame[_POSITION].to_numpy(dtype=np.int64)
     return storage.VersionRows(frame[names], ids, positions)
-
-
-def write(
-    directory: Path, engine: Engine, dataset: str, number: int, rows: storage.VersionRows
-) -> Path | None:
-    """Keep ``rows`` (version ``number`` of ``dataset``) on disk for the next worker that starts.
-
-    Written to a temporary name and renamed, so a reader never sees half a file; the oldest
-    copies of the dataset beyond :data:`KEEP` are removed. A failure (disk full) only logs.
-    """
-    identity = _identity(engine)
-    info = next((v for v in storage.list_versions(engine, dataset) if v.number == number), None)
-    if identity is None or info is None:
-        return None
-    path = directory / _name(identity, info)
-    if path.is_file():
-        return path
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        frame = rows.frame.assign(**{_ID: rows.ids, _POSITION: rows.positions})
-        feather.write_feather(pa.Table.from_pandas(frame, preserve_index=False), tmp, compression="zstd")
-        os.replace(tmp, path)
-    except (OSError, pa.ArrowException) as exc:
-        log.warning("version copy of %s %s not kept: %s", dataset, number, exc)
-        tmp.unlink(missing_ok=True)
-        return None
-    _prune(directory, dataset)
-    return path
 
 
 def _prune(directory: Path, dataset: str) -> None:
