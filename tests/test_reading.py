@@ -13,12 +13,13 @@ import zipfile
 
 import openpyxl
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard import i18n
-from dashboard.ingest.reading import UnreadableFile, normalise_text, read_table
+from dashboard.ingest.reading import UnreadableFile, normalise, normalise_text, read_table
 from tests.messages import said
 
 LEDGER = "房产编号,户主,户类\nDX-001,张三,1\nDX-002,李四,2\n"
@@ -214,6 +215,19 @@ def test_cells_are_trimmed_and_full_width_characters_become_half_width():
     assert cells(raw, "户类") == ["91"]
     assert cells(raw, "编号") == ["DX-001"]
     assert cells(raw, "户主") == ["张三"]
+
+
+def test_a_column_read_in_many_pieces_is_trimmed_wherever_the_padding_is():
+    """pyarrow hands a large file over in blocks; a padded cell far down is still trimmed,
+    and a clean column comes out the same without being copied for trimming."""
+    padded = pa.chunked_array([["a", "b"], ["c", "d\t"], ["e"]])
+    clean = pa.chunked_array([["a", "b"], ["c", "d"], ["e"]])
+    wide = pa.chunked_array([pa.array([" x"], pa.large_string())])
+
+    assert normalise(padded).to_pylist() == ["a", "b", "c", "d", "e"]
+    assert normalise(clean).to_pylist() == ["a", "b", "c", "d", "e"]
+    assert normalise(wide).to_pylist() == ["x"]
+    assert normalise(pa.chunked_array([], pa.string())).to_pylist() == []
 
 
 def test_empty_and_blank_cells_are_missing():
