@@ -303,8 +303,13 @@ def import_table(
     mode = Mode(mode) if mode else ds.default_mode
     raw = corr.apply(raw, corrections)
     upload = _Upload(
-        who=as_actor(user), file_name=file_name, data=data, corrections=list(corrections), at=at,
-        scope=scope, note=note.strip(),
+        who=as_actor(user),
+        file_name=file_name,
+        data=data,
+        corrections=list(corrections),
+        at=at,
+        scope=scope,
+        note=note.strip(),
     )
     if scope is not None and not covers(ds.name, scope.kind):  # an office-wide ledger, or another kind's
         result = _refused(ds, _outside_dataset(ds, scope), 0, dry_run)
@@ -988,7 +993,7 @@ def _write_version(
         .returning(_VERSION.c.id)
     ).scalar_one()
     if upload.data is not None:
-        conn.execute(sa.insert(_FILE).values(version_id=version_id, content=upload.data))
+        _insert_with_blob(conn, _FILE, {"version_id": version_id}, "content", upload.data)
     conn.execute(sa.update(_HEAD).where(_HEAD.c.dataset == ds.name).values(current_version=number))
     if upload.scope is not None and upload.action == "upload":  # a scope's report in its open rounds
         result.rounds = rounds.mark_reported(conn, ds.name, upload.scope, upload.who.name, number, created_at)
@@ -1033,9 +1038,22 @@ def _key_part(series: pd.Series, col_type: ColType) -> pa.Array:
 
 
 def row_hashes(ds: Dataset, frame: pd.DataFrame) -> np.ndarray:
-    """A 64-bit hash of each row's values (``row_hash``): equal rows, equal hashes."""
-    hashed = pd.util.hash_pandas_object(frame[list(ds.column_names)], index=False)
-    return hashed.to_numpy().view(np.int64)
+    """A 64-bit hash of each row's values (``row_hash``): equal rows, equal hashes.
+
+    Hashed in slices of rows: pandas turns a text column into Python strings to hash it,
+    and a million of them at once were the largest part of an import's peak memory. A
+    row's hash depends on that row alone, so the slices give the same values as one call.
+    """
+    columns = frame[list(ds.column_names)]
+    out = np.empty(len(columns), dtype=np.int64)
+    for start in range(0, len(columns), _HASH_SLICE_ROWS):
+        part = columns.iloc[start : start + _HASH_SLICE_ROWS]
+        hashed = pd.util.hash_pandas_object(part, index=False)
+        out[start : start + len(part)] = hashed.to_numpy().view(np.int64)
+    return out
+
+
+_HASH_SLICE_ROWS = 65_536
 
 
 def _as_text(series: pd.Series, col_type: ColType) -> np.ndarray:
@@ -1137,14 +1155,15 @@ class _CurrentRows:
         keys = self.keys.take(pa.array(order))
         return _CurrentRows(self.ids[order], self.positions[order], keys, self.hashes[order], self.max_id)
 
-    def to_bytes(self) -> bytes:
+    def to_buffer(self) -> pa.Buffer:
+        """The rows as one compressed Arrow IPC stream (what ``ledger_index.content`` holds)."""
         table = pa.table(
             {"id": self.ids, "position": self.positions, "row_key": self.keys, "row_hash": self.hashes}
         )
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, table.schema, options=_IPC_OPTIONS) as writer:
             writer.write_table(table)
-        return sink.getvalue().to_pybytes()
+        return sink.getvalue()
 
     @classmethod
     def from_bytes(cls, content: bytes, max_id: int) -> _CurrentRows:
@@ -1197,11 +1216,30 @@ def _current_from_ledger(conn: Connection, table: str, max_id: int) -> _CurrentR
 def _write_index(conn: Connection, ds: Dataset, rows: _CurrentRows, number: int) -> None:
     """Store ``rows`` as the index of version ``number``, in the version's own transaction."""
     conn.execute(sa.delete(_INDEX).where(_INDEX.c.dataset == ds.name))
-    conn.execute(
-        sa.insert(_INDEX).values(
-            dataset=ds.name, version=number, max_id=rows.max_id, rows=len(rows), content=rows.to_bytes()
-        )
-    )
+    values = {"dataset": ds.name, "version": number, "max_id": rows.max_id, "rows": len(rows)}
+    _insert_with_blob(conn, _INDEX, values, "content", rows.to_buffer())
+
+
+def _insert_with_blob(
+    conn: Connection, table: sa.Table, values: dict[str, Any], column: str, content: bytes | pa.Buffer
+) -> None:
+    """Insert a row whose ``column`` holds ``content`` (an upload, an index: tens of MB).
+
+    SQLite: the row is inserted with an empty blob of the right size, then the content
+    is written into it piece by piece; bound whole, SQLite copied it twice more (the
+    bound value, then the record), the largest part of a big import's peak memory.
+    """
+    if conn.dialect.name != "sqlite" or len(content) <= _BLOB_PIECE:
+        conn.execute(sa.insert(table).values(**values, **{column: bytes(content)}))
+        return
+    inserted = conn.execute(sa.insert(table).values(**values, **{column: sa.func.zeroblob(len(content))}))
+    view = memoryview(content)
+    with _raw(conn).blobopen(table.name, column, inserted.lastrowid) as blob:
+        for start in range(0, len(view), _BLOB_PIECE):
+            blob.write(view[start : start + _BLOB_PIECE])
+
+
+_BLOB_PIECE = 1 << 20
 
 
 def _close(conn: Connection, table: sa.Table, ids: np.ndarray, number: int, *, everything: bool) -> None:
