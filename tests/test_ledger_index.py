@@ -261,12 +261,13 @@ def test_row_hashes_in_slices_are_the_hashes_of_the_whole_frame() -> None:
     assert np.array_equal(storage.row_hashes(ds, frame), whole)
 
 
-def test_a_large_upload_and_its_index_are_stored_whole(sqlite_url: str) -> None:
-    """Values over a megabyte (the original file, the index) are written into SQLite in pieces:
-    the file comes back byte for byte and the next month's file is diffed against the index."""
+def test_a_large_upload_and_its_index_are_stored_whole(db_url: str) -> None:
+    """Values over a megabyte (the original file, the index) are written in pieces (SQLite: into
+    an empty blob; PostgreSQL: a binary COPY): the file comes back byte for byte and the next
+    month's file is diffed against the index."""
     from dashboard.bench import synthetic
 
-    engine = storage.make_engine(sqlite_url)
+    engine = storage.make_engine(db_url)
     storage.migrate(engine)
     data = synthetic.demolition_csv(100_000)
     first = storage.import_file(engine, "demolition", data, "d.csv")

@@ -72,3 +72,25 @@ def test_postgresql_tables_land_in_the_schema_of_the_url(pg_url: str) -> None:
         tables = set(rows.scalars())
     assert schema.startswith("t_")
     assert OWN_TABLES | {"alembic_version"} <= tables
+
+
+def test_postgresql_keeps_uploads_in_lz4_and_the_index_as_it_is(pg_url: str) -> None:
+    """pglz spent 1.2 s of a 1M-row import compressing its 62 MB original (lz4: 0.36 s), and the
+    ledger index is an lz4 Arrow stream already: not compressed again."""
+    engine = storage.make_engine(pg_url)
+    storage.migrate(engine)
+    with engine.connect() as conn:
+        methods = conn.execute(
+            sa.text("SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression'")
+        ).scalar()
+        found = conn.execute(
+            sa.text(
+                "SELECT c.relname, a.attstorage, a.attcompression FROM pg_attribute a"
+                " JOIN pg_class c ON c.oid = a.attrelid"
+                " WHERE a.attname = 'content' AND c.relname IN ('version_file', 'ledger_index')"
+                " AND c.relnamespace = current_schema()::regnamespace"
+            )
+        ).all()
+    settings = {name: (storage_kind, compression) for name, storage_kind, compression in found}
+    assert settings["ledger_index"][0] == "e"  # external: out of line, never compressed
+    assert settings["version_file"] == ("x", "l" if methods and "lz4" in methods else "")

@@ -22,6 +22,7 @@ import errno
 import hashlib
 import io
 import json
+import struct
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -66,9 +67,9 @@ from dashboard.store.tables import LEDGERS, DatasetHead, DatasetVersion, LedgerI
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEY_SEPARATOR = "\x1f"  # ASCII unit separator: never typed in a spreadsheet cell
 SQLITE_BUSY_TIMEOUT_MS = 120_000  # a 1M-row import holds the write lock for seconds
-_COPY_CHUNK_ROWS = 200_000
+_COPY_CHUNK_ROWS = 50_000
 _SQLITE_MAX_VARIABLES = 999  # the lowest limit any SQLite build has
-_SQLITE_CHUNK_ROWS = 100_000  # rows turned into Python values at a time (bounds the peak memory)
+_SQLITE_CHUNK_ROWS = 25_000  # rows turned into Python values at a time (bounds the peak memory)
 
 _VERSION = DatasetVersion.__table__
 _FILE = VersionFile.__table__
@@ -1223,20 +1224,60 @@ def _write_index(conn: Connection, ds: Dataset, rows: _CurrentRows, number: int)
 def _insert_with_blob(
     conn: Connection, table: sa.Table, values: dict[str, Any], column: str, content: bytes | pa.Buffer
 ) -> None:
-    """Insert a row whose ``column`` holds ``content`` (an upload, an index: tens of MB).
+    """Insert a row whose ``column`` holds ``content`` (an upload, an index: tens of MB), in pieces.
 
-    SQLite: the row is inserted with an empty blob of the right size, then the content
-    is written into it piece by piece; bound whole, SQLite copied it twice more (the
-    bound value, then the record), the largest part of a big import's peak memory.
+    Bound whole, the value was copied twice more (by the driver, then by SQLite into its
+    record or by libpq into its message): the largest part of a big import's peak memory.
+    SQLite: the row goes in with an empty blob of the right size, then ``content`` is written
+    into it 1 MB at a time. PostgreSQL: the row is streamed in by a binary COPY.
     """
-    if conn.dialect.name != "sqlite" or len(content) <= _BLOB_PIECE:
+    if len(content) <= _BLOB_PIECE:
         conn.execute(sa.insert(table).values(**values, **{column: bytes(content)}))
-        return
-    inserted = conn.execute(sa.insert(table).values(**values, **{column: sa.func.zeroblob(len(content))}))
+    elif conn.dialect.name == "sqlite":
+        inserted = conn.execute(sa.insert(table).values(**values, **{column: sa.func.zeroblob(len(content))}))
+        with _raw(conn).blobopen(table.name, column, inserted.lastrowid) as blob:
+            for piece in _pieces(content):
+                blob.write(piece)
+    else:
+        _copy_row_with_blob(conn, table, values, column, content)
+
+
+def _copy_row_with_blob(
+    conn: Connection, table: sa.Table, values: dict[str, Any], column: str, content: bytes | pa.Buffer
+) -> None:
+    """PostgreSQL: one row by COPY ... (FORMAT binary), ``content`` sent in pieces.
+
+    The binary format is a signature, then per row the field count and each field as its
+    length and bytes (int4 and int8 big-endian, text as UTF-8), then -1.
+    """
+    names = [*values, column]
+    fields = []
+    for name, value in values.items():
+        sql_type = table.c[name].type
+        if isinstance(sql_type, sa.BigInteger):
+            fields.append(struct.pack(">iq", 8, value))
+        elif isinstance(sql_type, sa.Integer):
+            fields.append(struct.pack(">ii", 4, value))
+        else:
+            text = str(value).encode()
+            fields.append(struct.pack(">i", len(text)) + text)
+    columns = ", ".join(_quote(conn, n) for n in names)
+    cur = _raw(conn).cursor()
+    try:
+        with cur.copy(f"COPY {_quote(conn, table.name)} ({columns}) FROM STDIN (FORMAT binary)") as copy:
+            copy.write(b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0))
+            copy.write(struct.pack(">h", len(names)) + b"".join(fields) + struct.pack(">i", len(content)))
+            for piece in _pieces(content):
+                copy.write(piece)
+            copy.write(struct.pack(">h", -1))
+    finally:
+        cur.close()
+
+
+def _pieces(content: bytes | pa.Buffer) -> Iterator[memoryview]:
     view = memoryview(content)
-    with _raw(conn).blobopen(table.name, column, inserted.lastrowid) as blob:
-        for start in range(0, len(view), _BLOB_PIECE):
-            blob.write(view[start : start + _BLOB_PIECE])
+    for start in range(0, len(view), _BLOB_PIECE):
+        yield view[start : start + _BLOB_PIECE]
 
 
 _BLOB_PIECE = 1 << 20
