@@ -142,3 +142,54 @@ def test_after_restoring_an_older_backup_a_version_number_made_again_is_read_fro
 
     assert got["project_code"].tolist() == ["BR-3"]
     pd.testing.assert_frame_equal(got, storage.load_version(engine, "brands", 2))
+
+
+def _lines_with_new_keys(data: bytes, drop: int, new: int) -> bytes:
+    """The ledger without its first ``drop`` rows and with ``new`` rows under keys not seen before,
+    written at the top (the ledger puts new rows last: the copy must be in ledger order)."""
+    header, *rows = data.decode().splitlines()
+    added = [row.replace("P", "Q", 1) for row in rows[:new]]
+    return "\n".join([header, *added, *rows[drop:]]).encode() + b"\n"
+
+
+def test_a_big_import_keeps_the_copy_of_its_version_exactly_as_the_ledger_gives_it(db_url: str) -> None:
+    """An upload of the whole ledger (a first version, a replace, a restore) holds every row of
+    the version it makes: it writes the copy itself, so no worker reads the ledger's rows after
+    a bulk import. Each copy gives what the ledger gives for that version, to the dtype."""
+    from dashboard.bench import synthetic
+    from dashboard.settings import get_settings
+
+    engine = _migrated(db_url)
+    disk = columnar.folder(get_settings().data_dir)
+    first = synthetic.demolition_csv(storage.COPY_AT_ROWS + 100)
+    uploads = [
+        first,
+        synthetic.changed_csv(first, "demolition", 0, 0.01),  # 1% of the rows edited
+        _lines_with_new_keys(first, drop=50, new=30),  # rows gone, new rows
+        None,  # version 4: version 2's rows again
+    ]
+    for number, data in enumerate(uploads, start=1):
+        if data is None:
+            assert storage.restore(engine, "demolition", 2).accepted
+        else:
+            assert storage.import_file(engine, "demolition", data, "d.csv", mode="replace").accepted
+
+        found = columnar.copies(disk, engine, "demolition").newest(number)
+
+        assert found is not None and found[0] == number
+        rows, ledger = found[1], storage.load_rows(engine, "demolition", number)
+        pd.testing.assert_frame_equal(rows.frame, ledger.frame)
+        assert rows.ids.tolist() == ledger.ids.tolist()
+        assert rows.positions.tolist() == ledger.positions.tolist()
+    assert len(list(disk.glob("demolition-*.arrow"))) == columnar.KEEP  # the oldest one pruned
+
+
+def test_a_small_or_partial_upload_leaves_the_copy_to_the_first_reader(sqlite_url: str) -> None:
+    """Below COPY_AT_ROWS the ledger reads quickly; an append holds only the new rows."""
+    from dashboard.settings import get_settings
+
+    engine = _migrated(sqlite_url)
+    storage.import_file(engine, "brands", _brands(["BR-1", "BR-2"]), "b.csv")
+    storage.import_file(engine, "brands", _brands(["BR-3"]), "b.csv", mode="append")
+
+    assert not columnar.folder(get_settings().data_dir).exists()

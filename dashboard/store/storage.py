@@ -25,7 +25,7 @@ import json
 import struct
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -60,13 +60,14 @@ from dashboard.ingest import (
 )
 from dashboard.ingest import corrections as corr
 from dashboard.settings import get_settings
-from dashboard.store import rounds
+from dashboard.store import copyfiles, rounds
 from dashboard.store.audit import CLI, Actor, as_actor, audit, record
 from dashboard.store.tables import LEDGERS, DatasetHead, DatasetVersion, LedgerIndex, VersionFile
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEY_SEPARATOR = "\x1f"  # ASCII unit separator: never typed in a spreadsheet cell
 SQLITE_BUSY_TIMEOUT_MS = 120_000  # a 1M-row import holds the write lock for seconds
+COPY_AT_ROWS = 20_000  # an import this big writes its version's columnar copy (store.copyfiles)
 _COPY_CHUNK_ROWS = 50_000
 _SQLITE_MAX_VARIABLES = 999  # the lowest limit any SQLite build has
 _SQLITE_CHUNK_ROWS = 25_000  # rows turned into Python values at a time (bounds the peak memory)
@@ -767,8 +768,11 @@ class _Tx:
     conn: Connection
     transaction: sa.engine.RootTransaction
     previous: int  # latest version number when the lock was taken
+    after_commit: list[Callable[[], None]] = field(default_factory=list)  # run once committed
+    rolled_back: bool = False
 
     def rollback(self) -> None:
+        self.rolled_back = True
         if self.transaction.is_active:
             self.transaction.rollback()
 
@@ -788,7 +792,11 @@ def _write_transaction(engine: Engine, dataset: str, share: Sequence[str] = ()) 
             previous = _lock_head(conn, dataset)
             for other in share:
                 _lock_head(conn, other, share=True)
-            yield _Tx(conn, transaction, previous)
+            tx = _Tx(conn, transaction, previous)
+            yield tx
+    if not tx.rolled_back:  # committed (an exception would not have come this far)
+        for action in tx.after_commit:
+            action()
 
 
 def _lock_head(conn: Connection, dataset: str, share: bool = False) -> int:
@@ -966,6 +974,13 @@ def _write_version(
         w_frame, w_positions, w_hashes = frame[write], positions[write], hashes[write]
         w_texts = key_texts.filter(pa.array(write))
     _insert_rows(conn, ds, table, w_frame, number, new_ids, w_positions, w_texts, w_hashes)
+    if len(frame) >= COPY_AT_ROWS and upload.scope is None and (mode is Mode.REPLACE or not len(current)):
+        # The upload is the version's every row: its columnar copy needs no ledger read later.
+        ids = current.ids[np.where(matched, at, 0)] if len(current) else np.zeros(len(frame), np.int64)
+        ids[write] = new_ids
+        content = VersionRows(frame, ids, np.where(same, old_position, positions))
+        engine = conn.engine
+        tx.after_commit.append(lambda: _keep_copy(engine, ds, number, content))
     _write_index(conn, ds, current.after(close_rows, new_ids, w_positions, w_texts, w_hashes), number)
     version_id = conn.execute(
         sa.insert(_VERSION)
@@ -1007,6 +1022,28 @@ def _write_version(
         detail += f"; scope {upload.scope.text}"
     record(conn, upload.action, upload.who, target=upload.target(ds), detail=detail)
     return result
+
+
+def _keep_copy(engine: Engine, ds: Dataset, number: int, content: VersionRows) -> None:
+    """Write the columnar copy of version ``number`` (just committed) from the rows in hand.
+
+    A worker's first read of a ledger then loads one file instead of every row: at city size
+    the first boards after a bulk import waited about 8 s for the ledgers. The rows are put
+    in ledger order and typed exactly as :func:`load_rows` gives them (a test compares).
+    """
+    with engine.connect() as conn:
+        identity = copyfiles.identity(conn)
+        row = _version_row(conn, ds.name, number)
+    if identity is None or row is None:
+        return
+    info = _info(row)
+    name = copyfiles.copy_name(identity, ds.name, number, info.id, info.created_at, info.sha256, info.mode)
+    frame, ids, positions = content.frame.reset_index(drop=True), content.ids, content.positions
+    if np.any(positions[1:] < positions[:-1]):  # a replace's new rows come after the kept ones
+        order = np.argsort(positions, kind="stable")
+        frame, ids, positions = frame.take(order).reset_index(drop=True), ids[order], positions[order]
+    path = copyfiles.folder(get_settings().data_dir) / name
+    copyfiles.write(path, ds.name, coerce_types(ds, frame), ids, positions)
 
 
 def row_keys(ds: Dataset, frame: pd.DataFrame) -> np.ndarray:

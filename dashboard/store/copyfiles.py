@@ -1,0 +1,107 @@
+"""Where a version's columnar copy lives on disk and how it is written (read by ``store.columnar``).
+
+Split from :mod:`dashboard.store.columnar` so that the import itself can write the copy of the
+version it has just committed (:mod:`dashboard.store.storage` sits below the reader, which
+needs its rows and versions). Why a copy is true for exactly one version, and how its name
+says so, is told in :mod:`dashboard.store.columnar`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.feather as feather
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from dashboard.contract import get_dataset
+
+log = logging.getLogger(__name__)
+
+FORMAT = "version-copy/1"
+KEEP = 3  # copies kept per dataset: the newest, and the ones a worker may still be reading from
+ID, POSITION = "__ledger_id", "__ledger_position"
+
+
+def folder(data_dir: Path) -> Path:
+    """Where the copies live under a data directory (left out of backups, see store.backup)."""
+    return data_dir / "cache" / "versions"
+
+
+def identity(conn: Connection) -> str | None:
+    """This database's token and schema revision; None (no copies) when it has none yet.
+
+    ``conn``: a connection of its own (on PostgreSQL a failed query ends its transaction).
+    """
+    try:
+        token = conn.execute(sa.text("SELECT token FROM store_identity")).scalars().first()
+        revision = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().first()
+    except sa.exc.DBAPIError:  # a database made before migration 0011, or without Alembic's table
+        return None
+    return f"{token}|{revision}" if token else None
+
+
+def copy_name(
+    identity: str, dataset: str, number: int, version_id: int, created_at: datetime, sha256: str, mode: str
+) -> str:
+    """The file name of one version's copy: a hash of everything that makes it that version's."""
+    ds = get_dataset(dataset)
+    columns = ",".join(f"{c.name}:{c.type.value}" for c in ds.columns)
+    key = "|".join(
+        (
+            FORMAT,
+            identity,
+            columns,
+            dataset,
+            str(number),
+            str(version_id),
+            created_at.isoformat(),
+            sha256,
+            mode,
+        )
+    )
+    return f"{dataset}-{number}-{hashlib.sha256(key.encode()).hexdigest()[:32]}.arrow"
+
+
+def write(
+    path: Path, dataset: str, frame: pd.DataFrame, ids: np.ndarray, positions: np.ndarray
+) -> Path | None:
+    """Keep a version's rows at ``path`` (done already: nothing to do).
+
+    Written to a temporary name and renamed, so a reader never sees half a file; the oldest
+    copies of the dataset beyond :data:`KEEP` are removed. A failure (disk full) only logs.
+    """
+    if path.is_file():
+        return path
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        table = pa.Table.from_pandas(frame.assign(**{ID: ids, POSITION: positions}), preserve_index=False)
+        feather.write_feather(table, tmp, compression="zstd")
+        os.replace(tmp, path)
+    except (OSError, pa.ArrowException) as exc:
+        log.warning("version copy %s not kept: %s", path.name, exc)
+        tmp.unlink(missing_ok=True)
+        return None
+    _prune(path.parent, dataset)
+    return path
+
+
+def _prune(directory: Path, dataset: str) -> None:
+    copies = sorted(directory.glob(f"{dataset}-*.arrow"), key=_mtime, reverse=True)
+    for old in copies[KEEP:]:
+        old.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed by another worker meanwhile
+        return 0.0
