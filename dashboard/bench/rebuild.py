@@ -6,8 +6,9 @@ an upload replaces one ledger changing 1% of its rows, and the clock runs from t
 commit (``storage.import_file`` returned) until the view of every board (default
 language) is built again - what the live poll does before it pushes, and what the
 first viewer after a version would otherwise wait for. ``cold`` is the very first
-build after start (every ledger read, each version then kept as a columnar copy on disk,
-``store.columnar``). ``restart`` is a worker started after the uploads: from the copies (two
+build after the city's bulk imports (each import of a whole ledger writes its version's
+columnar copy, ``store.copyfiles``; what has none is read from the ledger and then kept as
+one). ``restart`` is a worker started after the uploads: from the copies (two
 versions behind for the datasets replaced) and the rows changed since; ``restart_again``
 finds the copies current; ``restart_no_copies`` has them deleted first (the ledgers read as
 before the copies existed). Target (issue 11): ready <= 1 s after commit.

@@ -332,7 +332,7 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, bool | None]
         ))  # fmt: skip
     for r in _list(results.get("rebuild")):
         out.append((
-            "rebuild", f"city, {r['db']}: first build after start",
+            "rebuild", f"city, {r['db']}: first build after the bulk imports",
             f"{r['cold_s']:.2f} s; per board {r['cold_load_s']}", "-", None,
         ))  # fmt: skip
         if "restart_s" in r:
