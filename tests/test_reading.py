@@ -113,6 +113,23 @@ def test_blank_lines_are_dropped_without_shifting_later_lines():
     assert cells(raw, "户主") == ["张三", "李四"]
 
 
+def test_a_quoted_header_over_a_plain_body_keeps_headers_and_lines_right():
+    """Exports often quote the header only: the body is then read without looking for quotes."""
+    raw = read_table('"房产编号","户主, 姓名"\nDX-001,张三\n\nDX-002,李四\n'.encode())
+
+    assert raw.headers == ["房产编号", "户主, 姓名"]
+    assert cells(raw, "房产编号") == ["DX-001", "DX-002"]
+    assert list(raw.frame.index) == [2, 4]
+
+
+def test_a_header_cell_broken_over_two_lines_is_still_one_header():
+    raw = read_table('"房产\n编号",户主\nDX-001,张三\n'.encode())
+
+    assert raw.headers == ["房产编号", "户主"]
+    assert cells(raw, "户主") == ["张三"]
+    assert list(raw.frame.index) == [3]
+
+
 def test_windows_line_endings():
     raw = read_table(LEDGER.replace("\n", "\r\n").encode())
 

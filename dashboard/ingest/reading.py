@@ -338,12 +338,22 @@ def _quote_attempts(buf: bytes) -> Iterator[np.ndarray | None]:
     (Both used to be computed up front: a 1M-row CSV with every cell quoted, as
     pyarrow and some exports write it, spent most of its import in the walk.)
     """
-    if b'"' not in buf:
+    if b'"' not in buf or _quotes_only_in_first_line(buf):
         yield None
         return
     quotes = np.flatnonzero(np.frombuffer(buf, dtype=np.uint8) == 34)
     yield quotes
     yield _structural_quotes(buf, quotes, _sniff(_first_line(buf)))
+
+
+def _quotes_only_in_first_line(buf: bytes) -> bool:
+    """Only the header is quoted (as many exports write it): the body is plain, no quote to map.
+
+    The csv module reads the header line; a quote left open there (a header cell with a line
+    break) takes the careful path instead.
+    """
+    end = buf.find(b"\n")
+    return end > 0 and buf.find(b'"', end) == -1 and buf.count(b'"', 0, end) % 2 == 0
 
 
 def _first_line(buf: bytes) -> str:
