@@ -154,21 +154,23 @@ def _lines_with_new_keys(data: bytes, drop: int, new: int) -> bytes:
 
 def test_a_big_import_keeps_the_copy_of_its_version_exactly_as_the_ledger_gives_it(db_url: str) -> None:
     """An upload of the whole ledger (a first version, a replace, a restore) holds every row of
-    the version it makes: it writes the copy itself, so no worker reads the ledger's rows after
-    a bulk import. Each copy gives what the ledger gives for that version, to the dtype."""
+    the version it makes: when a tenth or more of them is new, it writes the copy itself, so no
+    worker reads the ledger's rows after a bulk import. After a small edit a starting worker
+    reads the copy before it and the rows changed since. Each copy gives what the ledger gives
+    for that version, to the dtype."""
     from dashboard.bench import synthetic
     from dashboard.settings import get_settings
 
     engine = _migrated(db_url)
     disk = columnar.folder(get_settings().data_dir)
-    first = synthetic.demolition_csv(storage.COPY_AT_ROWS + 100)
+    first = synthetic.demolition_csv(storage.COPY_AT_ROWS + 3000)
     uploads = [
-        first,
-        synthetic.changed_csv(first, "demolition", 0, 0.01),  # 1% of the rows edited
-        _lines_with_new_keys(first, drop=50, new=30),  # rows gone, new rows
-        None,  # version 4: version 2's rows again
+        (first, 1),
+        (synthetic.changed_csv(first, "demolition", 0, 0.01), 1),  # 1% edited: version 1's copy serves
+        (_lines_with_new_keys(first, drop=3000, new=2500), 3),  # rows gone, 2,500 new rows
+        (None, 4),  # version 4: version 2's rows again
     ]
-    for number, data in enumerate(uploads, start=1):
+    for number, (data, copy_of) in enumerate(uploads, start=1):
         if data is None:
             assert storage.restore(engine, "demolition", 2).accepted
         else:
@@ -176,12 +178,12 @@ def test_a_big_import_keeps_the_copy_of_its_version_exactly_as_the_ledger_gives_
 
         found = columnar.copies(disk, engine, "demolition").newest(number)
 
-        assert found is not None and found[0] == number
-        rows, ledger = found[1], storage.load_rows(engine, "demolition", number)
+        assert found is not None and found[0] == copy_of
+        rows, ledger = found[1], storage.load_rows(engine, "demolition", copy_of)
         pd.testing.assert_frame_equal(rows.frame, ledger.frame)
         assert rows.ids.tolist() == ledger.ids.tolist()
         assert rows.positions.tolist() == ledger.positions.tolist()
-    assert len(list(disk.glob("demolition-*.arrow"))) == columnar.KEEP  # the oldest one pruned
+    assert len(list(disk.glob("demolition-*.arrow"))) == 3
 
 
 def test_a_small_or_partial_upload_leaves_the_copy_to_the_first_reader(sqlite_url: str) -> None:

@@ -67,7 +67,7 @@ from dashboard.store.tables import LEDGERS, DatasetHead, DatasetVersion, LedgerI
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEY_SEPARATOR = "\x1f"  # ASCII unit separator: never typed in a spreadsheet cell
 SQLITE_BUSY_TIMEOUT_MS = 120_000  # a 1M-row import holds the write lock for seconds
-COPY_AT_ROWS = 20_000  # an import this big writes its version's columnar copy (store.copyfiles)
+COPY_AT_ROWS = 20_000  # an import this big may write its version's columnar copy (store.copyfiles)
 _COPY_CHUNK_ROWS = 50_000
 _SQLITE_MAX_VARIABLES = 999  # the lowest limit any SQLite build has
 _SQLITE_CHUNK_ROWS = 25_000  # rows turned into Python values at a time (bounds the peak memory)
@@ -974,8 +974,7 @@ def _write_version(
         w_frame, w_positions, w_hashes = frame[write], positions[write], hashes[write]
         w_texts = key_texts.filter(pa.array(write))
     _insert_rows(conn, ds, table, w_frame, number, new_ids, w_positions, w_texts, w_hashes)
-    if len(frame) >= COPY_AT_ROWS and upload.scope is None and (mode is Mode.REPLACE or not len(current)):
-        # The upload is the version's every row: its columnar copy needs no ledger read later.
+    if _copy_worth_writing(frame, write, mode, upload, first=not len(current)):
         ids = current.ids[np.where(matched, at, 0)] if len(current) else np.zeros(len(frame), np.int64)
         ids[write] = new_ids
         content = VersionRows(frame, ids, np.where(same, old_position, positions))
@@ -1022,6 +1021,19 @@ def _write_version(
         detail += f"; scope {upload.scope.text}"
     record(conn, upload.action, upload.who, target=upload.target(ds), detail=detail)
     return result
+
+
+def _copy_worth_writing(
+    frame: pd.DataFrame, write: np.ndarray, mode: Mode, upload: _Upload, first: bool
+) -> bool:
+    """The upload is the version's every row (a first version, or a whole-ledger replace), big, and
+    a tenth of it or more is new: a worker starting later would otherwise read many ledger rows.
+
+    After a small edit a starting worker reads an older copy and the few rows changed since
+    (``board.snapshot``); a copy then would only add 0.2 s per million rows to the import.
+    """
+    whole = upload.scope is None and (first or mode is Mode.REPLACE)
+    return whole and len(frame) >= COPY_AT_ROWS and int(write.sum()) * 10 >= len(frame)
 
 
 def _keep_copy(engine: Engine, ds: Dataset, number: int, content: VersionRows) -> None:
