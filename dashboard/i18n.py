@@ -20,6 +20,7 @@ multiplies. Percentage points (``pp``) are already in points.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -1420,7 +1421,37 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: Any) -> str:
     except KeyError:
         raise KeyError(f"i18n key {key!r} is not in the catalogue") from None
     text = entry.get(lang) or entry[DEFAULT_LANG]
-    return text.format(**fmt) if fmt else text
+    if not fmt:
+        return text
+    text = text.format(**fmt)
+    return _ONE.sub(lambda m: f"1 {_SINGULAR[m.group(1)]}", text) if lang == "en" else text
+
+
+# English counts of one: "1 days overdue" reads "1 day overdue". The catalogue keeps one template
+# per message; the nouns counted in it are listed here (Chinese has no plural).
+_SINGULAR = {
+    "update days": "update day",
+    "days": "day",
+    "rows": "row",
+    "properties": "property",
+    "activities": "activity",
+    "organisations": "organisation",
+    "communities": "community",
+    "items": "item",
+    "times": "time",
+    "terms": "term",
+    "passwords": "password",
+    "participants": "participant",
+    "columns": "column",
+    "characters": "character",
+    "cells": "cell",
+    "bytes": "byte",
+    "brands": "brand",
+    "versions": "version",
+    "errors": "error",
+    "problems": "problem",
+}
+_ONE = re.compile(rf"(?<![\d.,])\b1 ({'|'.join(_SINGULAR)})\b")  # not 11, 2.1 or 1,001
 
 
 def both(key: str, **fmt: Any) -> tuple[str, str]:

@@ -25,7 +25,7 @@ CASES: list[tuple[Warning, str, str]] = [
     (
         warning("milestone_overdue", name="M-01 签约攻坚", end=date(2026, 6, 29), days=1, progress=80.0),
         "节点“M-01 签约攻坚”计划 2026年6月29日 完成，已超期 1 天仍未完成（进度 80%）",
-        "Milestone M-01 签约攻坚 was due 29 Jun 2026; 1 days overdue and not done (progress 80%)",
+        "Milestone M-01 签约攻坚 was due 29 Jun 2026; 1 day overdue and not done (progress 80%)",
     ),
     (
         warning("milestone_lagging", name="M-01 签约攻坚", progress=49.0, expected=50),
@@ -46,7 +46,7 @@ CASES: list[tuple[Warning, str, str]] = [
         warning("election_overdue", name="东辛村党支部", date=date(2026, 6, 29), days=1, stage="voting"),
         "东辛村党支部 计划 2026年6月29日 完成换届，已超期 1 天（当前阶段：选举大会）",
         "东辛村党支部 was to complete its re-election by 29 Jun 2026; "
-        "1 days overdue (stage: Election meeting)",
+        "1 day overdue (stage: Election meeting)",
     ),
     (
         warning("brand_behind_pace", name="常春藤社区 · 连心网络", count=180, target=365, expected=181),
@@ -66,12 +66,12 @@ CASES: list[tuple[Warning, str, str]] = [
     (
         warning("term_expired", name="东辛村党支部", date=date(2026, 6, 29), days=1),
         "东辛村党支部 任期已于 2026年6月29日 届满（已过 1 天）",
-        "东辛村党支部: term ended 29 Jun 2026 (1 days ago)",
+        "东辛村党支部: term ended 29 Jun 2026 (1 day ago)",
     ),
     (
         warning("task_overdue", name="做通DX-080签约工作 · 责任人庚", date=date(2026, 6, 29), days=1),
         "督办事项“做通DX-080签约工作 · 责任人庚”办理时限 2026年6月29日，已超期 1 天",
-        "Follow-up 做通DX-080签约工作 · 责任人庚 was due 29 Jun 2026; 1 days overdue",
+        "Follow-up 做通DX-080签约工作 · 责任人庚 was due 29 Jun 2026; 1 day overdue",
     ),
     (
         warning("task_due_soon", name="安排渣土清运车辆 · 责任人丁", date=date(2026, 7, 2), days=2),

@@ -343,3 +343,14 @@ def test_states_components_and_pages_show_no_chinese_of_their_own() -> None:
     assert _inline_chinese(paths, allowed) == [], (
         "move these to dashboard/i18n.py and use i18n.t/both or label"
     )
+
+
+def test_english_counts_of_one_are_singular() -> None:
+    """One template per message: "1 days overdue" is put right as the English is formatted."""
+    assert i18n.t("app.tasks.days_over", "en", days=1) == "1 day overdue"
+    assert i18n.t("app.tasks.days_over", "en", days=21) == "21 days overdue"
+    assert i18n.t("app.tasks.days_over", "en", days="1,001") == "1,001 days overdue"
+    assert i18n.t("app.tasks.days_over", "zh", days=1) == "超期 1 天"
+    assert i18n.t("report.uploads", "en", dataset="D", n=1, added=1, changed=11, removed=0) == (
+        "D: updated 1 time this week, 1 row added, 11 changed, 0 removed"
+    )

@@ -264,7 +264,7 @@ def test_the_board_lists_overdue_items_and_filters_by_day_raised_and_source() ->
     day = (TODAY - timedelta(days=10)).isoformat()
     narrowed = Filters.from_query({"from": day, "to": day, "source": "dispatch"})
     assert [r.task_code for r in view.recent_tasks] == ["C", "A", "B"]  # newest first
-    assert view.recent_tasks[0].days_text == "1 days overdue"
+    assert view.recent_tasks[0].days_text == "1 day overdue"
     view = build_view(snapshot, "tasks", "zh", narrowed)
     assert [r.task_code for r in view.overdue_tasks] == ["A"]
     assert [r.task_code for r in view.recent_tasks] == ["A"]  # what that day's dispatch meeting raised
