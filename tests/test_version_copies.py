@@ -195,3 +195,25 @@ def test_a_small_or_partial_upload_leaves_the_copy_to_the_first_reader(sqlite_ur
     storage.import_file(engine, "brands", _brands(["BR-3"]), "b.csv", mode="append")
 
     assert not columnar.folder(get_settings().data_dir).exists()
+
+
+def test_an_import_whose_copy_cannot_be_written_is_still_committed(
+    sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The copy is derived data: a cache folder that cannot be made (here a file stands in its
+    way) is logged; the version is stored and read from the ledger."""
+    from dashboard.bench import synthetic
+    from dashboard.settings import get_settings
+
+    engine = _migrated(sqlite_url)
+    blocker = get_settings().data_dir / "cache"
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("not a folder")
+    data = synthetic.demolition_csv(storage.COPY_AT_ROWS)
+
+    with caplog.at_level(logging.WARNING):
+        result = storage.import_file(engine, "demolition", data, "d.csv")
+
+    assert result.accepted and result.version == 1
+    assert len(storage.load_version(engine, "demolition", 1)) == storage.COPY_AT_ROWS
+    assert "not kept" in caplog.text

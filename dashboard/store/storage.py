@@ -22,6 +22,7 @@ import errno
 import hashlib
 import io
 import json
+import logging
 import struct
 import threading
 from collections import OrderedDict
@@ -71,6 +72,8 @@ COPY_AT_ROWS = 20_000  # an import this big may write its version's columnar cop
 _COPY_CHUNK_ROWS = 50_000
 _SQLITE_MAX_VARIABLES = 999  # the lowest limit any SQLite build has
 _SQLITE_CHUNK_ROWS = 25_000  # rows turned into Python values at a time (bounds the peak memory)
+
+log = logging.getLogger(__name__)
 
 _VERSION = DatasetVersion.__table__
 _FILE = VersionFile.__table__
@@ -796,7 +799,10 @@ def _write_transaction(engine: Engine, dataset: str, share: Sequence[str] = ()) 
             yield tx
     if not tx.rolled_back:  # committed (an exception would not have come this far)
         for action in tx.after_commit:
-            action()
+            try:
+                action()
+            except Exception:  # derived data only: the version is committed, say so, never fail it
+                log.exception("after the commit of a %s version", dataset)
 
 
 def _lock_head(conn: Connection, dataset: str, share: bool = False) -> int:
