@@ -810,13 +810,22 @@ _ASCII_SPACE = np.zeros(256, dtype=bool)
 _ASCII_SPACE[[9, 10, 11, 12, 13, 32]] = True  # what ascii_trim_whitespace removes
 
 
-def _needs_trim(flat: pa.Array) -> bool:
-    """Some cell starts or ends with ASCII whitespace: the first and last byte of each cell."""
+def _text_bytes(flat: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """(offsets, bytes) of a string array's cells, as numpy views (no copy); None when it has no text."""
     offsets_buf, data_buf = flat.buffers()[1], flat.buffers()[2]
     if data_buf is None or len(flat) == 0:
+        return None
+    width = np.int64 if flat.type == pa.large_string() else np.int32
+    offsets = np.frombuffer(offsets_buf, dtype=width)[flat.offset : flat.offset + len(flat) + 1]
+    return offsets, np.frombuffer(data_buf, dtype=np.uint8)
+
+
+def _needs_trim(flat: pa.Array) -> bool:
+    """Some cell starts or ends with ASCII whitespace: the first and last byte of each cell."""
+    text = _text_bytes(flat)
+    if text is None:
         return False
-    offsets = np.frombuffer(offsets_buf, dtype=np.int64)[flat.offset : flat.offset + len(flat) + 1]
-    data = np.frombuffer(data_buf, dtype=np.uint8)
+    offsets, data = text
     starts, ends = offsets[:-1], offsets[1:]
     filled = ends > starts
     return bool(_ASCII_SPACE[data[starts[filled]]].any() or _ASCII_SPACE[data[ends[filled] - 1]].any())
@@ -829,12 +838,11 @@ def _may_change_under_nfkc(flat: pa.Array) -> np.ndarray | None:
     other non-ASCII lead byte may start a full-width form, a compatibility
     character or a Unicode space. One byte pass instead of a regex per cell.
     """
-    offsets_buf, data_buf = flat.buffers()[1], flat.buffers()[2]
-    if data_buf is None or len(flat) == 0:
+    text = _text_bytes(flat)
+    if text is None:
         return None
-    width = np.int64 if flat.type == pa.large_string() else np.int32
-    offsets = np.frombuffer(offsets_buf, dtype=width)[flat.offset : flat.offset + len(flat) + 1]
-    data = np.frombuffer(data_buf, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    offsets, data = text
+    data = data[offsets[0] : offsets[-1]]
     odd = np.flatnonzero(((data >= 0xC2) & (data <= 0xE3)) | (data >= 0xEA))
     if not len(odd):
         return None

@@ -1051,8 +1051,8 @@ def _keep_copy(engine: Engine, ds: Dataset, number: int, content: VersionRows) -
     """
     with engine.connect() as conn:
         identity = copyfiles.identity(conn)
-        row = _version_row(conn, ds.name, number)
-    if identity is None or row is None:
+        row = None if identity is None else _version_row(conn, ds.name, number)
+    if identity is None or row is None:  # (a failed identity query ends a PostgreSQL transaction)
         return
     info = _info(row)
     name = copyfiles.copy_name(identity, ds.name, number, info.id, info.created_at, info.sha256, info.mode)
