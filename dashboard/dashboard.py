@@ -66,3 +66,4 @@ serve.respawn_failed_workers()
 # Every worker checks the digest clock; the lease in the database lets one of them send.
 app.register_lifespan_task(digest_clock)
 app.register_lifespan_task(schedule.daily)  # the daily backup and the audit retention
+app.register_lifespan_task(schedule.left_pending)  # rows a stopped server committed but did not move

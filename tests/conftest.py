@@ -40,6 +40,16 @@ def _pg_available() -> bool:
 PG_OK = _pg_available()
 
 
+@pytest.fixture(autouse=True)
+def _rows_settled() -> Iterator[None]:
+    """A big import moves its rows into the ledger in a thread after its commit (storage.settle):
+    done before the test's database goes away."""
+    yield
+    from dashboard.store import storage
+
+    storage.wait_settled()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A fresh SQLite file; also exported as DASHBOARD_DB_URL for subprocesses."""

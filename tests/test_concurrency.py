@@ -145,7 +145,12 @@ def test_a_process_killed_mid_upload_leaves_the_previous_version_whole(db_url: s
 
 
 def _assert_whole(engine: sa.Engine) -> None:
-    """Every stored row belongs to a committed version, and the newest one is complete."""
+    """Every stored row belongs to a committed version, and the newest one is complete.
+
+    A child killed after its commit may have left that version's rows pending (``ledger_pending``):
+    what every reader does first, moving them into the ledger, is done here too.
+    """
+    storage.settle(engine)
     latest = storage.list_versions(engine, "demolition")[0]
     table = ledger_name("demolition")
     with engine.connect() as conn:

@@ -28,6 +28,8 @@ OWN_TABLES = {
     "notify_digest",
     "notify_delivery",
     "notify_log",
+    "ledger_index",
+    "ledger_pending",
 } | {ledger_name(d) for d in DATASETS}
 
 
@@ -76,7 +78,7 @@ def test_postgresql_tables_land_in_the_schema_of_the_url(pg_url: str) -> None:
 
 def test_postgresql_keeps_uploads_in_lz4_and_the_index_as_it_is(pg_url: str) -> None:
     """pglz spent 1.2 s of a 1M-row import compressing its 62 MB original (lz4: 0.36 s), and the
-    ledger index is an lz4 Arrow stream already: not compressed again."""
+    ledger index and pending rows are lz4 Arrow streams already: not compressed again."""
     engine = storage.make_engine(pg_url)
     storage.migrate(engine)
     with engine.connect() as conn:
@@ -87,10 +89,12 @@ def test_postgresql_keeps_uploads_in_lz4_and_the_index_as_it_is(pg_url: str) -> 
             sa.text(
                 "SELECT c.relname, a.attstorage, a.attcompression FROM pg_attribute a"
                 " JOIN pg_class c ON c.oid = a.attrelid"
-                " WHERE a.attname = 'content' AND c.relname IN ('version_file', 'ledger_index')"
+                " WHERE a.attname = 'content'"
+                " AND c.relname IN ('version_file', 'ledger_index', 'ledger_pending')"
                 " AND c.relnamespace = current_schema()::regnamespace"
             )
         ).all()
     settings = {name: (storage_kind, compression) for name, storage_kind, compression in found}
     assert settings["ledger_index"][0] == "e"  # external: out of line, never compressed
+    assert settings["ledger_pending"][0] == "e"
     assert settings["version_file"] == ("x", "l" if methods and "lz4" in methods else "")

@@ -1,4 +1,5 @@
-"""The daily backup and the audit retention, run by the server itself (a lifespan task).
+"""The daily backup and the audit retention, run by the server itself (a lifespan task); and, once
+at start, the rows a server stopped before it moved them into their ledger (:func:`left_pending`).
 
 Every worker checks once a minute whether today's backup (office day, after
 DASHBOARD_BACKUP_AT) is due; the first to find it due takes a file lock in the
@@ -53,3 +54,16 @@ async def daily(app: rx.App) -> None:
             raise
         except Exception:  # a full disk must not stop the server; the log says why, and it tries again
             log.exception("daily backup failed")
+
+
+async def left_pending(app: rx.App) -> None:
+    """The lifespan task run once at start: rows a stopped server had committed but not yet moved
+    into their ledger (``storage.settle``) are moved now, not by the first reader that needs them."""
+    try:
+        moved = await asyncio.to_thread(storage.settle, storage.make_engine(get_settings().db_url))
+        if moved:
+            log.info("%d pending ledger rows moved into their ledgers", moved)
+    except asyncio.CancelledError:
+        raise
+    except Exception:  # a reader moves them instead; the log says why it could not be done here
+        log.exception("moving pending ledger rows at start failed")

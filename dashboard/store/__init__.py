@@ -57,6 +57,8 @@ _PUBLIC: dict[str, str] = {
     "original_file": "storage",
     "row_keys": "storage",
     "row_hashes": "storage",
+    "settle": "storage",
+    "wait_settled": "storage",
     "DatasetVersion": "tables",
     "VersionFile": "tables",
     "DatasetHead": "tables",

@@ -36,6 +36,7 @@ from dashboard.store.storage import (
     _quote,
     _sql,
     _version_row,
+    reading,
 )
 from dashboard.store.tables import LEDGERS
 
@@ -132,14 +133,14 @@ def diff_versions(engine: Engine, dataset: str, old: int, new: int) -> VersionDi
     Raises KeyError when either is not a version of ``dataset`` (0 excepted).
     """
     ds = get_dataset(dataset)
-    with engine.connect() as conn:
+    low, high = sorted((old, new))
+    with reading(engine, ds.name, above=low, upto=high) as conn:
         for number in (old, new):
             if number != 0 and _version_row(conn, ds.name, number) is None:
                 raise KeyError(f"{dataset} has no version {number}")
         if old == new:
             empty = typed_empty(ds)
             return VersionDiff(ds.name, old, new, empty, empty, empty, empty, [])
-        low, high = sorted((old, new))
         table = _quote(conn, LEDGERS[ds.name].name)
         closed = "version_from <= ? AND version_to > ? AND version_to <= ?"
         opened = "version_from > ? AND version_from <= ? AND (version_to IS NULL OR version_to > ?)"
@@ -241,7 +242,7 @@ def key_history(engine: Engine, dataset: str, key: str | list[str]) -> list[KeyS
     parts = [key] if isinstance(key, str) else list(key)
     row_key = KEY_SEPARATOR.join(parts)
     table = LEDGERS[ds.name]
-    with engine.connect() as conn:
+    with reading(engine, ds.name) as conn:
         query = (
             sa.select(table.c.version_from, table.c.version_to, *(table.c[n] for n in ds.column_names))
             .where(table.c.row_key == row_key)

@@ -14,6 +14,12 @@ process killed mid-import therefore leaves the previous version whole.
 Bulk rows go through the raw driver (sqlite3 ``executemany`` of tuples,
 psycopg ``COPY``) with columns converted once, vectorised: no ORM objects per
 row, because the benchmark imports a million rows.
+
+A version that writes many rows (a first import, a whole-ledger replace) commits them as one
+columnar blob (``ledger_pending``) instead, and they are moved into the ledger table right
+after the commit (:func:`settle`): the row inserts were most of a million-row import's time.
+Every read of a ledger, and every write, first settles the versions it would see
+(:func:`reading`, :func:`_write_transaction`), so none is ever read without its rows.
 """
 
 from __future__ import annotations
@@ -63,12 +69,21 @@ from dashboard.ingest import corrections as corr
 from dashboard.settings import get_settings
 from dashboard.store import copyfiles, rounds
 from dashboard.store.audit import CLI, Actor, as_actor, audit, record
-from dashboard.store.tables import LEDGERS, DatasetHead, DatasetVersion, LedgerIndex, VersionFile
+from dashboard.store.tables import (
+    LEDGERS,
+    DatasetHead,
+    DatasetVersion,
+    LedgerIndex,
+    LedgerPending,
+    VersionFile,
+)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEY_SEPARATOR = "\x1f"  # ASCII unit separator: never typed in a spreadsheet cell
 SQLITE_BUSY_TIMEOUT_MS = 120_000  # a 1M-row import holds the write lock for seconds
 COPY_AT_ROWS = 20_000  # an import this big may write its version's columnar copy (store.copyfiles)
+SETTLE_LATER_AT_ROWS = 20_000  # a version writing this many rows commits them as a blob (settle)
+_PENDING_BATCH_ROWS = 50_000  # rows per record batch of a pending blob: what a settle holds at once
 _COPY_CHUNK_ROWS = 50_000
 _SQLITE_MAX_VARIABLES = 999  # the lowest limit any SQLite build has
 _SQLITE_CHUNK_ROWS = 25_000  # rows turned into Python values at a time (bounds the peak memory)
@@ -78,6 +93,7 @@ log = logging.getLogger(__name__)
 _VERSION = DatasetVersion.__table__
 _FILE = VersionFile.__table__
 _HEAD = DatasetHead.__table__
+_PENDING = LedgerPending.__table__
 _INDEX = LedgerIndex.__table__
 
 
@@ -503,14 +519,14 @@ def _restore(engine: Engine, ds: Dataset, version: int, upload: _Upload) -> Impo
 def load_current(engine: Engine, dataset: str) -> pd.DataFrame:
     """The dataset as it is now, typed like ``Checked.frame``, in ledger order."""
     ds = get_dataset(dataset)
-    with engine.connect() as conn:
+    with reading(engine, ds.name) as conn:
         return _load(conn, ds, None)
 
 
 def load_version(engine: Engine, dataset: str, version: int) -> pd.DataFrame:
     """The dataset as it was at ``version``; KeyError when there is no such version."""
     ds = get_dataset(dataset)
-    with engine.connect() as conn:
+    with reading(engine, ds.name, upto=version) as conn:
         if _version_row(conn, ds.name, version) is None:
             raise KeyError(f"{dataset} has no version {version}")
         return _load(conn, ds, version)
@@ -537,18 +553,19 @@ class VersionSpan:
 
 def count_rows_between(engine: Engine, dataset: str, first: int, last: int) -> int:
     """How many rows :func:`load_versions_between` would read (to keep a caller within a budget)."""
-    table = LEDGERS[get_dataset(dataset).name]
+    name = get_dataset(dataset).name
+    table = LEDGERS[name]
     alive = sa.and_(
         table.c.version_from <= last, sa.or_(table.c.version_to.is_(None), table.c.version_to > first)
     )
-    with engine.connect() as conn:
+    with reading(engine, name, upto=last) as conn:
         return int(conn.execute(sa.select(sa.func.count()).select_from(table).where(alive)).scalar_one())
 
 
 def load_versions_between(engine: Engine, dataset: str, first: int, last: int) -> VersionSpan:
     """Every version from ``first`` to ``last`` of ``dataset`` at once (see :class:`VersionSpan`)."""
     ds = get_dataset(dataset)
-    with engine.connect() as conn:
+    with reading(engine, ds.name, upto=last) as conn:
         names = ", ".join(_quote(conn, n) for n in ds.column_names)
         table = _quote(conn, LEDGERS[ds.name].name)
         sql = (
@@ -610,7 +627,7 @@ def _joined(first: pd.Series, second: pd.Series) -> Any:
 def load_rows(engine: Engine, dataset: str, version: int) -> VersionRows:
     """:func:`load_version` with each row's ledger id and position; KeyError when there is no such version."""
     ds = get_dataset(dataset)
-    with engine.connect() as conn:
+    with reading(engine, ds.name, upto=version) as conn:
         if _version_row(conn, ds.name, version) is None:
             raise KeyError(f"{dataset} has no version {version}")
         where = "version_from <= ? AND (version_to IS NULL OR version_to > ?)"
@@ -640,7 +657,7 @@ def load_changes(
     """
     ds = get_dataset(dataset)
     lo, hi = sorted((since, version))
-    with engine.connect() as conn:
+    with reading(engine, ds.name, above=lo, upto=hi) as conn:
         if lo < 0 or lo == hi or _version_row(conn, ds.name, version) is None:
             raise KeyError(f"{dataset}: no changes from version {since} to {version}")
         table = _quote(conn, LEDGERS[ds.name].name)
@@ -795,6 +812,7 @@ def _write_transaction(engine: Engine, dataset: str, share: Sequence[str] = ()) 
             previous = _lock_head(conn, dataset)
             for other in share:
                 _lock_head(conn, other, share=True)
+            _settle_in(conn, (dataset, *share))  # what this write reads and writes, whole
             tx = _Tx(conn, transaction, previous)
             yield tx
     if not tx.rolled_back:  # committed (an exception would not have come this far)
@@ -979,13 +997,19 @@ def _write_version(
     else:
         w_frame, w_positions, w_hashes = frame[write], positions[write], hashes[write]
         w_texts = key_texts.filter(pa.array(write))
-    _insert_rows(conn, ds, table, w_frame, number, new_ids, w_positions, w_texts, w_hashes)
+    engine = conn.engine
+    later = len(w_frame) >= SETTLE_LATER_AT_ROWS
+    if later:
+        _keep_pending(conn, ds, number, w_frame, new_ids, w_positions, w_texts, w_hashes)
+    else:
+        _insert_rows(conn, ds, table, w_frame, number, new_ids, w_positions, w_texts, w_hashes)
     if _copy_worth_writing(frame, write, mode, upload, first=not len(current)):
         ids = current.ids[np.where(matched, at, 0)] if len(current) else np.zeros(len(frame), np.int64)
         ids[write] = new_ids
         content = VersionRows(frame, ids, np.where(same, old_position, positions))
-        engine = conn.engine
         tx.after_commit.append(lambda: _keep_copy(engine, ds, number, content))
+    if later:  # after the copy: a worker starting meanwhile reads the copy, not the ledger
+        tx.after_commit.append(lambda: settle_soon(engine, ds.name))
     _write_index(conn, ds, current.after(close_rows, new_ids, w_positions, w_texts, w_hashes), number)
     version_id = conn.execute(
         sa.insert(_VERSION)
@@ -1327,6 +1351,144 @@ def _copy_row_with_blob(
             copy.write(struct.pack(">h", -1))
     finally:
         cur.close()
+
+
+# ---------------------------------------------------------------------------
+# Rows committed as a blob, moved into their ledger after (see the module's docstring)
+
+
+def _keep_pending(
+    conn: Connection,
+    ds: Dataset,
+    number: int,
+    frame: pd.DataFrame,
+    ids: np.ndarray,
+    positions: np.ndarray,
+    keys: pa.Array,
+    hashes: np.ndarray,
+) -> None:
+    """Commit the rows version ``number`` writes as one lz4 Arrow stream, in record batches of
+    :data:`_PENDING_BATCH_ROWS` (what :func:`_settle_in` moves at a time)."""
+    table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+    for name, values in (
+        (_P_ID, pa.array(ids, pa.int64())),
+        (_P_POSITION, pa.array(np.asarray(positions, dtype=np.int64))),
+        (_P_KEY, keys),
+        (_P_HASH, pa.array(np.asarray(hashes, dtype=np.int64))),
+    ):
+        table = table.append_column(name, values)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema, options=_IPC_OPTIONS) as writer:
+        writer.write_table(table, max_chunksize=_PENDING_BATCH_ROWS)
+    del table
+    values = {"dataset": ds.name, "version": number, "rows": len(frame)}
+    _insert_with_blob(conn, _PENDING, values, "content", sink.getvalue())
+
+
+_P_ID, _P_POSITION, _P_KEY, _P_HASH = "__id", "__position", "__row_key", "__row_hash"
+
+
+def settle(engine: Engine, *datasets: str) -> int:
+    """Move the pending rows of ``datasets`` (default: all) into their ledgers; rows moved.
+
+    One transaction; the pending rows are locked first (PostgreSQL ``FOR UPDATE``, SQLite's
+    single writer), so two settles, or a settle and an import, never both move the same rows.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.execution_options(sqlite_immediate=True)
+        with conn.begin():
+            return _settle_in(conn, datasets or tuple(LEDGERS))
+
+
+def _settle_in(conn: Connection, datasets: Sequence[str]) -> int:
+    """:func:`settle` within the caller's transaction (an import settles before it diffs)."""
+    query = (
+        sa.select(_PENDING.c.dataset, _PENDING.c.version)
+        .where(_PENDING.c.dataset.in_(sorted(set(datasets))))
+        .order_by(_PENDING.c.dataset, _PENDING.c.version)
+        .with_for_update()
+    )
+    moved = 0
+    for name, number in conn.execute(query).all():
+        where = (_PENDING.c.dataset == name) & (_PENDING.c.version == number)
+        content = conn.execute(sa.select(_PENDING.c.content).where(where)).scalar_one()
+        ds = get_dataset(name)
+        for batch in pa.ipc.open_stream(pa.py_buffer(content)):
+            frame = batch.select(list(ds.column_names)).to_pandas()
+            _insert_rows(
+                conn,
+                ds,
+                LEDGERS[name],
+                frame,
+                number,
+                batch.column(_P_ID).to_numpy(),
+                batch.column(_P_POSITION).to_numpy(),
+                batch.column(_P_KEY),
+                batch.column(_P_HASH).to_numpy(),
+            )
+            moved += batch.num_rows
+        del content
+        conn.execute(sa.delete(_PENDING).where(where))
+    return moved
+
+
+_SETTLING: list[threading.Thread] = []
+_SETTLING_LOCK = threading.Lock()
+
+
+def settle_soon(engine: Engine, dataset: str) -> None:
+    """Settle ``dataset`` in a thread of its own: the import that committed its rows returns now.
+
+    Not a daemon: a command-line import finishes the move before its process ends. Killed
+    before that, the rows stay pending and the next read or write of the ledger moves them.
+    """
+
+    def run() -> None:
+        try:
+            settle(engine, dataset)
+        except Exception:  # the rows stay pending, moved by the next reader or writer
+            log.exception("moving the pending rows of %s into its ledger", dataset)
+
+    thread = threading.Thread(target=run, name=f"settle-{dataset}")
+    with _SETTLING_LOCK:
+        _SETTLING[:] = [t for t in _SETTLING if t.is_alive()]
+        _SETTLING.append(thread)
+    thread.start()
+
+
+def wait_settled(timeout: float | None = None) -> None:
+    """Wait for this process's :func:`settle_soon` threads (tests, benchmarks, shutdown)."""
+    with _SETTLING_LOCK:
+        threads = list(_SETTLING)
+    for thread in threads:
+        thread.join(timeout)
+
+
+def _pending_between(conn: Connection, dataset: str, above: int, upto: int | None) -> bool:
+    query = sa.select(sa.func.count()).where(_PENDING.c.dataset == dataset, _PENDING.c.version > above)
+    if upto is not None:
+        query = query.where(_PENDING.c.version <= upto)
+    return bool(conn.execute(query).scalar_one())
+
+
+@contextmanager
+def reading(engine: Engine, dataset: str, *, upto: int | None = None, above: int = 0) -> Iterator[Connection]:
+    """A connection that reads one snapshot in which the versions ``above < v <= upto`` (None: every
+    one) of ``dataset`` have their rows in the ledger table: pending ones are settled first.
+
+    A version's rows are pending for a few seconds after its commit. The check and the reads
+    after it see the same snapshot (SQLite's deferred BEGIN, PostgreSQL's REPEATABLE READ), so a
+    version committed in between is not half seen.
+    """
+    while True:
+        with engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            if not _pending_between(conn, dataset, above, upto):
+                yield conn
+                return
+        settle(engine, dataset)
 
 
 def _pieces(content: bytes | pa.Buffer) -> Iterator[memoryview]:

@@ -93,6 +93,24 @@ class LedgerIndex(SQLModel, table=True):
     content: bytes = Field(sa_type=sa.LargeBinary)  # Arrow IPC stream (storage._CurrentRows)
 
 
+class LedgerPending(SQLModel, table=True):
+    """A big version's written rows as one columnar blob, until they are in its ledger table.
+
+    A first import or a whole-ledger replace of a million rows spent most of its time on the
+    table's row inserts (issue 11). It commits its rows here instead, in the version's own
+    transaction (nothing is lost if the process dies), and they are moved into the ledger
+    right after (``storage.settle``); anything that reads or writes a ledger settles its
+    pending rows first, so no reader ever sees a version without them.
+    """
+
+    __tablename__ = "ledger_pending"
+
+    dataset: str = Field(sa_type=sa.String(40), primary_key=True)
+    version: int = Field(primary_key=True, sa_type=sa.Integer, sa_column_kwargs={"autoincrement": False})
+    rows: int
+    content: bytes = Field(sa_type=sa.LargeBinary)  # Arrow IPC stream (storage._Pending)
+
+
 class StoreIdentity(SQLModel, table=True):
     """A random token made once per database (migration 0011), carried along by its backups.
 
