@@ -26,6 +26,8 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 
 from dashboard.bench.synthetic import changed_csv, demolition_csv
+from dashboard.contract import get_dataset
+from dashboard.ingest import read_table, validate
 from dashboard.settings import REPO_ROOT
 from dashboard.store import LEDGERS, storage
 from dashboard.store.diff import KeyState, key_history, version_changes
@@ -143,6 +145,8 @@ def test_a_version_whose_process_died_before_the_move_is_read_whole(db_url: str,
     rows = storage.load_rows(engine, "demolition", 1)  # the read moves them first
     assert len(rows.ids) == 30_000 and _pending(engine) == []
     assert list(rows.ids) == list(range(1, 30_001)) and list(rows.positions) == list(range(30_000))
+    typed = validate(get_dataset("demolition"), read_table(first)).frame.reset_index(drop=True)
+    pd.testing.assert_frame_equal(rows.frame, typed)  # every cell as typed: text, dates, numbers, flags
     assert_index_is_the_current_rows(engine, "demolition")
 
     # A replace committed and then killed; the next import moves it before it diffs.
