@@ -214,16 +214,15 @@ def test_a_foreign_key_check_sees_the_pending_rows_of_the_ledger_it_refers_to(
 
 
 def test_a_server_starting_moves_what_a_stopped_one_left_pending(sqlite_url: str, tmp_path: Path) -> None:
-    import asyncio
-
     from dashboard.state import schedule
+    from tests.reflex_events import run
 
     engine = storage.make_engine(sqlite_url)
     storage.migrate(engine)
     _import_then_die(sqlite_url, "demolition", demolition_csv(21_000, seed=5), tmp_path, 20_000)
     assert len(_pending(engine)) == 1
 
-    asyncio.run(schedule.left_pending(None))  # type: ignore[arg-type]  (the app is not used)
+    run(schedule.left_pending(None))  # type: ignore[arg-type]  (the app is not used)
 
     assert _pending(engine) == []
     with engine.connect() as conn:
