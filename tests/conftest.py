@@ -50,6 +50,18 @@ def _rows_settled() -> Iterator[None]:
     storage.wait_settled()
 
 
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty migrated SQLite file, for a property test to copy per example (migrating is the slow part)."""
+    from dashboard.store import storage
+
+    path = tmp_path_factory.mktemp("migrated") / "empty.db"
+    engine = storage.make_engine(f"sqlite:///{path}")
+    storage.migrate(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A fresh SQLite file; also exported as DASHBOARD_DB_URL for subprocesses."""

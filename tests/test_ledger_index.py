@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -62,15 +61,6 @@ def _csv(rows: dict[str, tuple[str, str]]) -> bytes:
         }
         writer.writerow([cells.get(c.name, "") for c in ds.columns])
     return out.getvalue().encode()
-
-
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("index") / "empty.db"
-    engine = storage.make_engine(f"sqlite:///{path}")
-    storage.migrate(engine)
-    engine.dispose()
-    return path
 
 
 def _ledger(engine: sa.Engine) -> list[tuple]:

@@ -21,7 +21,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
-import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 
@@ -50,15 +49,6 @@ def _pending(engine: sa.Engine) -> list[tuple[str, int, int]]:
     with engine.connect() as conn:
         query = "SELECT dataset, version, rows FROM ledger_pending ORDER BY dataset, version"
         return [tuple(r) for r in conn.execute(sa.text(query))]
-
-
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("pending") / "empty.db"
-    engine = storage.make_engine(f"sqlite:///{path}")
-    storage.migrate(engine)
-    engine.dispose()
-    return path
 
 
 @contextmanager
