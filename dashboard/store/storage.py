@@ -1229,6 +1229,12 @@ class _CurrentRows:
                 hashes=np.asarray(hashes, dtype=np.int64),
                 max_id=int(ids[-1]) if len(ids) else self.max_id,
             ).in_ledger_order()
+        if self._rewritten_in_place(closed, positions, keys):  # the usual edit: some rows changed
+            new_ids, new_hashes = self.ids.copy(), self.hashes.copy()
+            new_ids[closed], new_hashes[closed] = ids, np.asarray(hashes, dtype=np.int64)
+            return _CurrentRows(
+                new_ids, self.positions, self.keys, new_hashes, max(self.max_id, int(ids.max()))
+            )
         keep = np.ones(len(self), dtype=bool)
         keep[closed] = False
         after = _CurrentRows(
@@ -1239,6 +1245,15 @@ class _CurrentRows:
             max_id=int(ids[-1]) if len(ids) else self.max_id,
         )
         return after.in_ledger_order()
+
+    def _rewritten_in_place(self, closed: np.ndarray, positions: np.ndarray, keys: pa.Array) -> bool:
+        """The rows written are the closed ones again, one for one: same keys, same places (nothing
+        added or removed). Then only their ids and hashes change: no copy of a million keys."""
+        if not len(closed) or len(closed) != len(keys) or len(closed) != len(positions):
+            return False
+        if not np.array_equal(self.positions[closed], np.asarray(positions, dtype=np.int64)):
+            return False
+        return bool(self.keys.take(pa.array(closed)).equals(keys))
 
     def in_ledger_order(self) -> _CurrentRows:
         if not len(self) or bool((self.positions[1:] > self.positions[:-1]).all()):
