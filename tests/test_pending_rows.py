@@ -35,14 +35,20 @@ from tests.test_ledger_index import _csv, _ledger, _versions, assert_index_is_th
 
 
 @contextmanager
-def rows_pending_from(rows: int) -> Iterator[None]:
-    """Versions writing ``rows`` rows or more commit them as a blob (the default is 20,000)."""
-    before = storage.SETTLE_LATER_AT_ROWS
-    storage.SETTLE_LATER_AT_ROWS = rows
+def rows_pending_from(rows: int, data_dir: Path) -> Iterator[None]:
+    """Versions of ``rows`` rows or more get their columnar copy (in ``data_dir``) and, writing that
+    many, commit them as a blob (both 20,000 by default)."""
+    before = storage.SETTLE_LATER_AT_ROWS, storage.COPY_AT_ROWS, os.environ.get("DASHBOARD_DATA_DIR")
+    storage.SETTLE_LATER_AT_ROWS = storage.COPY_AT_ROWS = rows
+    os.environ["DASHBOARD_DATA_DIR"] = str(data_dir)
     try:
         yield
     finally:
-        storage.SETTLE_LATER_AT_ROWS = before
+        storage.SETTLE_LATER_AT_ROWS, storage.COPY_AT_ROWS, data = before
+        if data is None:
+            os.environ.pop("DASHBOARD_DATA_DIR", None)
+        else:
+            os.environ["DASHBOARD_DATA_DIR"] = data
 
 
 def _pending(engine: sa.Engine) -> list[tuple[str, int, int]]:
@@ -59,7 +65,7 @@ def _run(empty: Path, sequence: list[tuple[str, object]], *, later: bool) -> Ite
     shutil.copy(empty, tmp / "v.db")
     engine = storage.make_engine(f"sqlite:///{tmp / 'v.db'}")
     try:
-        with rows_pending_from(1 if later else 10**9):
+        with rows_pending_from(1 if later else 10**9, tmp / "data"):
             last = 0
             for kind, arg in sequence:
                 if kind == "restore":
@@ -111,7 +117,7 @@ def _import_then_die(db_url: str, dataset: str, data: bytes, tmp: Path, rows_pen
     child = (
         "import os, signal, sys\n"
         "from dashboard.store import storage\n"
-        f"storage.SETTLE_LATER_AT_ROWS = {rows_pending_at}\n"
+        f"storage.SETTLE_LATER_AT_ROWS = storage.COPY_AT_ROWS = {rows_pending_at}\n"
         "engine = storage.make_engine()\n"
         f"result = storage.import_file(engine, {dataset!r}, open(sys.argv[1], 'rb').read(), 'upload.csv')\n"
         "assert result.accepted\n"

@@ -15,9 +15,10 @@ Bulk rows go through the raw driver (sqlite3 ``executemany`` of tuples,
 psycopg ``COPY``) with columns converted once, vectorised: no ORM objects per
 row, because the benchmark imports a million rows.
 
-A version that writes many rows (a first import, a whole-ledger replace) commits them as one
-columnar blob (``ledger_pending``) instead, and they are moved into the ledger table right
-after the commit (:func:`settle`): the row inserts were most of a million-row import's time.
+A version that writes many rows and gets a columnar copy (a first import, a whole-ledger replace
+with a tenth of it new) commits them as one columnar blob (``ledger_pending``) instead, and they
+are moved into the ledger table right after the commit (:func:`settle`): the row inserts were
+most of a million-row import's time, and the boards read the copy meanwhile.
 Every read of a ledger, and every write, first settles the versions it would see
 (:func:`reading`, :func:`_write_transaction`), so none is ever read without its rows.
 """
@@ -82,7 +83,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEY_SEPARATOR = "\x1f"  # ASCII unit separator: never typed in a spreadsheet cell
 SQLITE_BUSY_TIMEOUT_MS = 120_000  # a 1M-row import holds the write lock for seconds
 COPY_AT_ROWS = 20_000  # an import this big may write its version's columnar copy (store.copyfiles)
-SETTLE_LATER_AT_ROWS = 20_000  # a version writing this many rows commits them as a blob (settle)
+SETTLE_LATER_AT_ROWS = 20_000  # a version with a copy writing this many rows commits them as a blob
 _PENDING_BATCH_ROWS = 50_000  # rows per record batch of a pending blob: what a settle holds at once
 _COPY_CHUNK_ROWS = 50_000
 _SQLITE_MAX_VARIABLES = 999  # the lowest limit any SQLite build has
@@ -1002,12 +1003,15 @@ def _write_version(
         w_frame, w_positions, w_hashes = frame[write], positions[write], hashes[write]
         w_texts = key_texts.filter(pa.array(write))
     engine = conn.engine
-    later = len(w_frame) >= SETTLE_LATER_AT_ROWS
+    copy = _copy_worth_writing(frame, write, mode, upload, first=not len(current))
+    # Only a version that gets its columnar copy leaves its rows to be moved later: the boards read
+    # that copy, so no board waits for the move (a smaller edit's rows are read as changes).
+    later = copy and len(w_frame) >= SETTLE_LATER_AT_ROWS
     if later:
         _keep_pending(conn, ds, number, w_frame, new_ids, w_positions, w_texts, w_hashes)
     else:
         _insert_rows(conn, ds, table, w_frame, number, new_ids, w_positions, w_texts, w_hashes)
-    if _copy_worth_writing(frame, write, mode, upload, first=not len(current)):
+    if copy:
         ids = current.ids[np.where(matched, at, 0)] if len(current) else np.zeros(len(frame), np.int64)
         ids[write] = new_ids
         content = VersionRows(frame, ids, np.where(same, old_position, positions))
