@@ -7,10 +7,6 @@ records, diffs and exports. After every step the index lists exactly the ledger'
 
 from __future__ import annotations
 
-import csv as csv_module
-import io
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -28,6 +24,7 @@ from dashboard.ingest import coerce_types, typed_empty
 from dashboard.store import LEDGERS, storage
 from dashboard.store.diff import version_changes
 from dashboard.store.export import to_csv_bytes
+from tests.brand_steps import apply_step, brands_csv, copied_database
 
 CODES = [f"BR-{i:02d}" for i in range(10)]
 STATUSES = ["筹备", "已挂牌", "示范"]
@@ -42,25 +39,6 @@ steps = st.lists(
     min_size=1,
     max_size=8,
 )
-
-
-def _csv(rows: dict[str, tuple[str, str]]) -> bytes:
-    ds = get_dataset("brands")
-    out = io.StringIO()
-    writer = csv_module.writer(out)
-    writer.writerow(ds.headers)
-    for code, (status, name) in rows.items():
-        cells = {
-            "project_code": code,
-            "community": "常春藤社区",
-            "brand_name": name,
-            "category": "网络管理",
-            "status": status,
-            "start_date": "2024-03-01",
-            "target_activities": "12",
-        }
-        writer.writerow([cells.get(c.name, "") for c in ds.columns])
-    return out.getvalue().encode()
 
 
 def _ledger(engine: sa.Engine) -> list[tuple]:
@@ -107,26 +85,17 @@ def assert_index_is_the_current_rows(engine: sa.Engine, dataset: str) -> None:
 
 @contextmanager
 def _run(empty: Path, sequence: list[tuple[str, object]], *, index: bool) -> Iterator[sa.Engine]:
-    tmp = Path(tempfile.mkdtemp(prefix="index-"))
-    shutil.copy(empty, tmp / "v.db")
-    engine = storage.make_engine(f"sqlite:///{tmp / 'v.db'}")
-    try:
+    with copied_database(empty, "index-") as (engine, _):
         last = 0
         for kind, arg in sequence:
             if not index:  # as a database from before the index: the ledger's rows are read
                 with engine.begin() as conn:
                     conn.execute(sa.text("DELETE FROM ledger_index"))
-            if kind == "restore":
-                result = storage.restore(engine, "brands", min(int(arg), max(last, 1)))  # type: ignore[call-overload]
-            else:
-                result = storage.import_file(engine, "brands", _csv(arg), "b.csv", mode=kind)  # type: ignore[arg-type]
+            result = apply_step(engine, kind, arg, last)
             last = result.version or last
             if index or result.accepted:  # a refused step after the delete leaves no index: fine
                 assert_index_is_the_current_rows(engine, "brands")
         yield engine
-    finally:
-        engine.dispose()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -156,12 +125,13 @@ def test_the_index_follows_every_mode_on_both_databases(db_url: str) -> None:
         ("append", {"BR-05": ("示范", "丙"), "BR-98": ("示范", "丙")}),  # one skipped, one new
         ("replace", {c: v for c, v in rows.items() if c != "BR-01"}),  # several closed
     ):
-        assert storage.import_file(engine, "brands", _csv(upload), "b.csv", mode=mode).accepted
+        assert storage.import_file(engine, "brands", brands_csv(upload), "b.csv", mode=mode).accepted
         assert_index_is_the_current_rows(engine, "brands")
     assert storage.restore(engine, "brands", 2).accepted
     assert_index_is_the_current_rows(engine, "brands")
     # A dry run leaves the index of the version before it.
-    assert storage.import_file(engine, "brands", _csv(rows), "b.csv", mode="replace", dry_run=True).accepted
+    dry = storage.import_file(engine, "brands", brands_csv(rows), "b.csv", mode="replace", dry_run=True)
+    assert dry.accepted
     assert_index_is_the_current_rows(engine, "brands")
 
 
@@ -171,15 +141,15 @@ def test_a_stale_index_is_not_used(sqlite_url: str) -> None:
     engine = storage.make_engine(sqlite_url)
     storage.migrate(engine)
     rows = {code: ("已挂牌", "甲") for code in CODES}
-    storage.import_file(engine, "brands", _csv(rows), "b.csv")
+    storage.import_file(engine, "brands", brands_csv(rows), "b.csv")
     with engine.begin() as conn:
         old = conn.execute(sa.text("SELECT content FROM ledger_index")).scalar_one()
-    storage.import_file(engine, "brands", _csv(rows | {"BR-03": ("示范", "甲")}), "b.csv")
+    storage.import_file(engine, "brands", brands_csv(rows | {"BR-03": ("示范", "甲")}), "b.csv")
     with engine.begin() as conn:  # the index of version 1 put back beside version 2
         conn.execute(sa.text("UPDATE ledger_index SET content = :c"), {"c": old})
         conn.execute(sa.text("UPDATE ledger_index SET version = 1"))
 
-    result = storage.import_file(engine, "brands", _csv(rows), "b.csv")
+    result = storage.import_file(engine, "brands", brands_csv(rows), "b.csv")
 
     assert (result.added, result.changed, result.removed) == (0, 1, 0)
     assert_index_is_the_current_rows(engine, "brands")

@@ -9,11 +9,9 @@ process killed between the commit and the move leaves its version whole: the nex
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,7 +29,8 @@ from dashboard.settings import REPO_ROOT
 from dashboard.store import LEDGERS, storage
 from dashboard.store.diff import KeyState, key_history, version_changes
 from dashboard.store.export import to_csv_bytes
-from tests.test_ledger_index import _csv, _ledger, _versions, assert_index_is_the_current_rows, steps
+from tests.brand_steps import apply_step, copied_database
+from tests.test_ledger_index import _ledger, _versions, assert_index_is_the_current_rows, steps
 
 
 @contextmanager
@@ -61,26 +60,16 @@ def _pending(engine: sa.Engine) -> list[tuple[str, int, int]]:
 def _run(empty: Path, sequence: list[tuple[str, object]], *, later: bool) -> Iterator[sa.Engine]:
     """The steps imported into a copy of ``empty``; ``later``: every version's rows pending first,
     each version read back at once (while its rows may still be moving)."""
-    tmp = Path(tempfile.mkdtemp(prefix="pending-"))
-    shutil.copy(empty, tmp / "v.db")
-    engine = storage.make_engine(f"sqlite:///{tmp / 'v.db'}")
-    try:
-        with rows_pending_from(1 if later else 10**9, tmp / "data"):
+    with copied_database(empty, "pending-") as (engine, folder):
+        with rows_pending_from(1 if later else 10**9, folder / "data"):
             last = 0
             for kind, arg in sequence:
-                if kind == "restore":
-                    result = storage.restore(engine, "brands", min(int(arg), max(last, 1)))  # type: ignore[call-overload]
-                else:
-                    result = storage.import_file(engine, "brands", _csv(arg), "b.csv", mode=kind)  # type: ignore[arg-type]
+                result = apply_step(engine, kind, arg, last)
                 last = result.version or last
                 if result.version:
                     storage.load_version(engine, "brands", result.version)  # settles if still pending
         storage.wait_settled()
         yield engine
-    finally:
-        storage.wait_settled()
-        engine.dispose()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

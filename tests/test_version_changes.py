@@ -8,9 +8,6 @@ restores, that the frames, ids and ledger order are exactly what ``load_version`
 
 from __future__ import annotations
 
-import csv as csv_module
-import io
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.board.snapshot import FrameStore
-from dashboard.contract import get_dataset
 from dashboard.store import storage
+from tests.brand_steps import apply_step, brands_csv, copied_database
 
 CODES = [f"BR-{i:02d}" for i in range(8)]
 STATUSES = ["筹备", "已挂牌", "示范"]
@@ -44,43 +41,14 @@ steps = st.lists(
 )
 
 
-def _csv(rows: dict[str, tuple[str, str]]) -> bytes:
-    ds = get_dataset("brands")
-    out = io.StringIO()
-    writer = csv_module.writer(out)
-    writer.writerow(ds.headers)
-    for code, (status, name) in rows.items():
-        cells = {
-            "project_code": code,
-            "community": "常春藤社区",
-            "brand_name": name,
-            "category": "网络管理",
-            "status": status,
-            "start_date": "2024-03-01",
-            "target_activities": "12",
-        }
-        writer.writerow([cells.get(c.name, "") for c in ds.columns])
-    return out.getvalue().encode()
-
-
 @contextmanager
 def _versions(empty: Path, sequence: list[tuple[str, object]]) -> Iterator[tuple[sa.Engine, int]]:
     """A fresh SQLite database holding the versions ``sequence`` makes; (engine, last version)."""
-    tmp = Path(tempfile.mkdtemp(prefix="changes-"))
-    shutil.copy(empty, tmp / "v.db")
-    engine = storage.make_engine(f"sqlite:///{tmp / 'v.db'}")
-    try:
+    with copied_database(empty, "changes-") as (engine, _):
         last = 0
         for kind, arg in sequence:
-            if kind == "restore":
-                result = storage.restore(engine, "brands", min(int(arg), max(last, 1)))  # type: ignore[call-overload]
-            else:
-                result = storage.import_file(engine, "brands", _csv(arg), "b.csv", mode=kind)  # type: ignore[arg-type]
-            last = result.version or last
+            last = apply_step(engine, kind, arg, last).version or last
         yield engine, last
-    finally:
-        engine.dispose()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _same(got: storage.VersionRows, want: storage.VersionRows) -> None:
@@ -167,8 +135,8 @@ def test_a_replace_changing_one_row_reads_one_row(sqlite_url: str) -> None:
     engine = storage.make_engine(sqlite_url)
     storage.migrate(engine)
     rows = {code: ("已挂牌", "甲") for code in CODES}
-    storage.import_file(engine, "brands", _csv(rows), "b.csv")
-    storage.import_file(engine, "brands", _csv(rows | {"BR-03": ("示范", "甲")}), "b.csv")
+    storage.import_file(engine, "brands", brands_csv(rows), "b.csv")
+    storage.import_file(engine, "brands", brands_csv(rows | {"BR-03": ("示范", "甲")}), "b.csv")
 
     gone, added = storage.load_changes(engine, "brands", 1, 2)
 

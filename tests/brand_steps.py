@@ -1,0 +1,60 @@
+"""Random sequences of brands uploads and restores, replayed into a copy of an empty database: what
+the storage property tests (ledger index, pending rows, version changes) share."""
+
+from __future__ import annotations
+
+import csv as csv_module
+import io
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from dashboard.contract import get_dataset
+from dashboard.store import storage
+
+
+def brands_csv(rows: dict[str, tuple[str, str]]) -> bytes:
+    """A brands upload: brand code -> (status, name), the other cells fixed."""
+    ds = get_dataset("brands")
+    out = io.StringIO()
+    writer = csv_module.writer(out)
+    writer.writerow(ds.headers)
+    for code, (status, name) in rows.items():
+        cells = {
+            "project_code": code,
+            "community": "常春藤社区",
+            "brand_name": name,
+            "category": "网络管理",
+            "status": status,
+            "start_date": "2024-03-01",
+            "target_activities": "12",
+        }
+        writer.writerow([cells.get(c.name, "") for c in ds.columns])
+    return out.getvalue().encode()
+
+
+@contextmanager
+def copied_database(empty: Path, prefix: str) -> Iterator[tuple[sa.Engine, Path]]:
+    """A copy of the migrated database ``empty`` in a folder of its own: (engine, folder), both gone
+    after (any rows still being moved into their ledgers are moved first)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    shutil.copy(empty, folder / "v.db")
+    engine = storage.make_engine(f"sqlite:///{folder / 'v.db'}")
+    try:
+        yield engine, folder
+    finally:
+        storage.wait_settled()
+        engine.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def apply_step(engine: sa.Engine, kind: str, arg: object, last: int) -> storage.ImportResult:
+    """One step: a restore of version ``arg`` (at most ``last``, the newest), or an upload in mode
+    ``kind``."""
+    if kind == "restore":
+        return storage.restore(engine, "brands", min(int(arg), max(last, 1)))  # type: ignore[call-overload]
+    return storage.import_file(engine, "brands", brands_csv(arg), "b.csv", mode=kind)  # type: ignore[arg-type]
