@@ -69,7 +69,7 @@ from dashboard.ingest import (
 from dashboard.ingest import corrections as corr
 from dashboard.settings import get_settings
 from dashboard.store import copyfiles, rounds
-from dashboard.store.audit import CLI, Actor, as_actor, audit, record
+from dashboard.store.audit import CLI, Actor, as_actor, audit, begin_write, record
 from dashboard.store.tables import (
     LEDGERS,
     DatasetHead,
@@ -250,14 +250,11 @@ def migrate(engine: Engine) -> None:
     from alembic import command
 
     cfg = alembic_config()
-    with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.execution_options(sqlite_immediate=True)
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('dashboard.migrate'))"))
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+    with begin_write(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('dashboard.migrate'))"))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
 
 
 # ---------------------------------------------------------------------------
@@ -810,16 +807,15 @@ def _write_transaction(engine: Engine, dataset: str, share: Sequence[str] = ()) 
     FOR SHARE on PostgreSQL so they cannot change until this import is done
     (SQLite's BEGIN IMMEDIATE already excludes every other writer).
     """
-    with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.execution_options(sqlite_immediate=True)
-        with conn.begin() as transaction:
-            previous = _lock_head(conn, dataset)
-            for other in share:
-                _lock_head(conn, other, share=True)
-            _settle_in(conn, (dataset, *share))  # what this write reads and writes, whole
-            tx = _Tx(conn, transaction, previous)
-            yield tx
+    with begin_write(engine) as conn:
+        transaction = conn.get_transaction()
+        assert transaction is not None  # begin_write began it
+        previous = _lock_head(conn, dataset)
+        for other in share:
+            _lock_head(conn, other, share=True)
+        _settle_in(conn, (dataset, *share))  # what this write reads and writes, whole
+        tx = _Tx(conn, transaction, previous)
+        yield tx
     if not tx.rolled_back:  # committed (an exception would not have come this far)
         for action in tx.after_commit:
             try:
@@ -1271,10 +1267,7 @@ class _CurrentRows:
         table = pa.table(
             {"id": self.ids, "position": self.positions, "row_key": self.keys, "row_hash": self.hashes}
         )
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, table.schema, options=_IPC_OPTIONS) as writer:
-            writer.write_table(table)
-        return sink.getvalue()
+        return _ipc_stream(table)
 
     @classmethod
     def from_bytes(cls, content: bytes, max_id: int) -> _CurrentRows:
@@ -1286,6 +1279,14 @@ class _CurrentRows:
         keys = table.column("row_key")
         keys = keys.chunk(0) if keys.num_chunks == 1 else pa.array([], pa.large_string())
         return cls(ints("id"), ints("position"), keys, ints("row_hash"), max_id)
+
+
+def _ipc_stream(table: pa.Table, batch_rows: int | None = None) -> pa.Buffer:
+    """``table`` as one lz4-compressed Arrow IPC stream (record batches of ``batch_rows``)."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema, options=_IPC_OPTIONS) as writer:
+        writer.write_table(table, max_chunksize=batch_rows)
+    return sink.getvalue()
 
 
 _IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
@@ -1408,12 +1409,10 @@ def _keep_pending(
         (_P_HASH, pa.array(np.asarray(hashes, dtype=np.int64))),
     ):
         table = table.append_column(name, values)
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema, options=_IPC_OPTIONS) as writer:
-        writer.write_table(table, max_chunksize=_PENDING_BATCH_ROWS)
+    content = _ipc_stream(table, _PENDING_BATCH_ROWS)
     del table
     values = {"dataset": ds.name, "version": number, "rows": len(frame)}
-    _insert_with_blob(conn, _PENDING, values, "content", sink.getvalue())
+    _insert_with_blob(conn, _PENDING, values, "content", content)
 
 
 _P_ID, _P_POSITION, _P_KEY, _P_HASH = "__id", "__position", "__row_key", "__row_hash"
@@ -1425,11 +1424,8 @@ def settle(engine: Engine, *datasets: str) -> int:
     One transaction; the pending rows are locked first (PostgreSQL ``FOR UPDATE``, SQLite's
     single writer), so two settles, or a settle and an import, never both move the same rows.
     """
-    with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.execution_options(sqlite_immediate=True)
-        with conn.begin():
-            return _settle_in(conn, datasets or tuple(LEDGERS))
+    with begin_write(engine) as conn:
+        return _settle_in(conn, datasets or tuple(LEDGERS))
 
 
 def _settle_in(conn: Connection, datasets: Sequence[str]) -> int:
