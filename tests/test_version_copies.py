@@ -152,15 +152,19 @@ def _lines_with_new_keys(data: bytes, drop: int, new: int) -> bytes:
     return "\n".join([header, *added, *rows[drop:]]).encode() + b"\n"
 
 
-def test_a_big_import_keeps_the_copy_of_its_version_exactly_as_the_ledger_gives_it(db_url: str) -> None:
+def test_a_big_import_keeps_the_copy_of_its_version_exactly_as_the_ledger_gives_it(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An upload of the whole ledger (a first version, a replace, a restore) holds every row of
     the version it makes: when a tenth or more of them is new, it writes the copy itself, so no
     worker reads the ledger's rows after a bulk import. After a small edit a starting worker
     reads the copy before it and the rows changed since. Each copy gives what the ledger gives
-    for that version, to the dtype."""
+    for that version, to the dtype, though it is written a slice of rows at a time."""
     from dashboard.bench import synthetic
     from dashboard.settings import get_settings
+    from dashboard.store import copyfiles
 
+    monkeypatch.setattr(copyfiles, "_SLICE_ROWS", 4096)  # several slices, as a million rows have
     engine = _migrated(db_url)
     disk = columnar.folder(get_settings().data_dir)
     first = synthetic.demolition_csv(storage.COPY_AT_ROWS + 3000)

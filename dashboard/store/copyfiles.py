@@ -8,6 +8,7 @@ says so, is told in :mod:`dashboard.store.columnar`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -17,11 +18,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.feather as feather
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from dashboard.contract import get_dataset
+from dashboard.ingest import coerce_types
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +84,7 @@ def write(
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        table = pa.Table.from_pandas(frame.assign(**{ID: ids, POSITION: positions}), preserve_index=False)
-        feather.write_feather(table, tmp, compression="zstd")
+        _write_file(tmp, dataset, frame.reset_index(drop=True), ids, positions)
         os.replace(tmp, path)
     except (OSError, pa.ArrowException) as exc:
         log.warning("version copy %s not kept: %s", path.name, exc)
@@ -92,6 +92,28 @@ def write(
         return None
     _prune(path.parent, dataset)
     return path
+
+
+def _write_file(
+    path: Path, dataset: str, frame: pd.DataFrame, ids: np.ndarray, positions: np.ndarray
+) -> None:
+    """An Arrow IPC file (what feather reads) made a slice of rows at a time, typed as
+    :func:`coerce_types` types: typed and converted whole, a million rows were 60 MB more."""
+    schema = None
+    with contextlib.ExitStack() as stack:
+        for start in range(0, max(len(frame), 1), _SLICE_ROWS):
+            end = start + _SLICE_ROWS
+            part = coerce_types(dataset, frame.iloc[start:end])
+            part = part.assign(**{ID: ids[start:end], POSITION: positions[start:end]})
+            batch = pa.RecordBatch.from_pandas(part, schema=schema, preserve_index=False)
+            if schema is None:
+                schema = batch.schema
+                writer = stack.enter_context(pa.ipc.new_file(path, schema, options=_ZSTD))
+            writer.write_batch(batch)
+
+
+_SLICE_ROWS = 65_536  # feather's own batch size
+_ZSTD = pa.ipc.IpcWriteOptions(compression="zstd")
 
 
 def _prune(directory: Path, dataset: str) -> None:

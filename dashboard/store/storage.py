@@ -30,15 +30,17 @@ import hashlib
 import io
 import json
 import logging
+import os
 import struct
+import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 import numpy as np
 import pandas as pd
@@ -1089,7 +1091,7 @@ def _keep_copy(engine: Engine, ds: Dataset, number: int, content: VersionRows) -
         order = np.argsort(positions, kind="stable")
         frame, ids, positions = frame.take(order).reset_index(drop=True), ids[order], positions[order]
     path = copyfiles.folder(get_settings().data_dir) / name
-    copyfiles.write(path, ds.name, coerce_types(ds, frame), ids, positions)
+    copyfiles.write(path, ds.name, frame, ids, positions)
 
 
 def row_keys(ds: Dataset, frame: pd.DataFrame) -> np.ndarray:
@@ -1262,12 +1264,12 @@ class _CurrentRows:
         keys = self.keys.take(pa.array(order))
         return _CurrentRows(self.ids[order], self.positions[order], keys, self.hashes[order], self.max_id)
 
-    def to_buffer(self) -> pa.Buffer:
+    def to_stream(self) -> BinaryIO:
         """The rows as one compressed Arrow IPC stream (what ``ledger_index.content`` holds)."""
         table = pa.table(
             {"id": self.ids, "position": self.positions, "row_key": self.keys, "row_hash": self.hashes}
         )
-        return _ipc_stream(table)
+        return _spooled_stream(table.schema, table.to_batches())  # one batch: read back whole
 
     @classmethod
     def from_bytes(cls, content: bytes, max_id: int) -> _CurrentRows:
@@ -1281,12 +1283,22 @@ class _CurrentRows:
         return cls(ints("id"), ints("position"), keys, ints("row_hash"), max_id)
 
 
-def _ipc_stream(table: pa.Table, batch_rows: int | None = None) -> pa.Buffer:
-    """``table`` as one lz4-compressed Arrow IPC stream (record batches of ``batch_rows``)."""
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema, options=_IPC_OPTIONS) as writer:
-        writer.write_table(table, max_chunksize=batch_rows)
-    return sink.getvalue()
+def _spooled_stream(schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> BinaryIO:
+    """``batches`` as one lz4-compressed Arrow IPC stream in a temporary file, rewound.
+
+    The blob columns are filled from it a piece at a time (:func:`_insert_with_blob`): built in
+    memory, a million rows' stream (and the table it was made from) was 80 MB of an import's peak.
+    """
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - the caller closes it
+    try:
+        with pa.ipc.new_stream(pa.PythonFile(spool, mode="w"), schema, options=_IPC_OPTIONS) as writer:
+            for batch in batches:
+                writer.write_batch(batch)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return spool
 
 
 _IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
@@ -1329,11 +1341,12 @@ def _write_index(conn: Connection, ds: Dataset, rows: _CurrentRows, number: int)
     """Store ``rows`` as the index of version ``number``, in the version's own transaction."""
     conn.execute(sa.delete(_INDEX).where(_INDEX.c.dataset == ds.name))
     values = {"dataset": ds.name, "version": number, "max_id": rows.max_id, "rows": len(rows)}
-    _insert_with_blob(conn, _INDEX, values, "content", rows.to_buffer())
+    with rows.to_stream() as content:
+        _insert_with_blob(conn, _INDEX, values, "content", content)
 
 
 def _insert_with_blob(
-    conn: Connection, table: sa.Table, values: dict[str, Any], column: str, content: bytes | pa.Buffer
+    conn: Connection, table: sa.Table, values: dict[str, Any], column: str, content: _Blob
 ) -> None:
     """Insert a row whose ``column`` holds ``content`` (an upload, an index: tens of MB), in pieces.
 
@@ -1342,19 +1355,21 @@ def _insert_with_blob(
     SQLite: the row goes in with an empty blob of the right size, then ``content`` is written
     into it 1 MB at a time. PostgreSQL: the row is streamed in by a binary COPY.
     """
-    if len(content) <= _BLOB_PIECE:
-        conn.execute(sa.insert(table).values(**values, **{column: bytes(content)}))
+    size = _blob_size(content)
+    if size <= _BLOB_PIECE:
+        whole = b"".join(_pieces(content))
+        conn.execute(sa.insert(table).values(**values, **{column: whole}))
     elif conn.dialect.name == "sqlite":
-        inserted = conn.execute(sa.insert(table).values(**values, **{column: sa.func.zeroblob(len(content))}))
+        inserted = conn.execute(sa.insert(table).values(**values, **{column: sa.func.zeroblob(size)}))
         with _raw(conn).blobopen(table.name, column, inserted.lastrowid) as blob:
             for piece in _pieces(content):
                 blob.write(piece)
     else:
-        _copy_row_with_blob(conn, table, values, column, content)
+        _copy_row_with_blob(conn, table, values, column, content, size)
 
 
 def _copy_row_with_blob(
-    conn: Connection, table: sa.Table, values: dict[str, Any], column: str, content: bytes | pa.Buffer
+    conn: Connection, table: sa.Table, values: dict[str, Any], column: str, content: _Blob, size: int
 ) -> None:
     """PostgreSQL: one row by COPY ... (FORMAT binary), ``content`` sent in pieces.
 
@@ -1377,7 +1392,7 @@ def _copy_row_with_blob(
     try:
         with cur.copy(f"COPY {_quote(conn, table.name)} ({columns}) FROM STDIN (FORMAT binary)") as copy:
             copy.write(b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0))
-            copy.write(struct.pack(">h", len(names)) + b"".join(fields) + struct.pack(">i", len(content)))
+            copy.write(struct.pack(">h", len(names)) + b"".join(fields) + struct.pack(">i", size))
             for piece in _pieces(content):
                 copy.write(piece)
             copy.write(struct.pack(">h", -1))
@@ -1401,18 +1416,28 @@ def _keep_pending(
 ) -> None:
     """Commit the rows version ``number`` writes as one lz4 Arrow stream, in record batches of
     :data:`_PENDING_BATCH_ROWS` (what :func:`_settle_in` moves at a time)."""
-    table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
-    for name, values in (
-        (_P_ID, pa.array(ids, pa.int64())),
-        (_P_POSITION, pa.array(np.asarray(positions, dtype=np.int64))),
-        (_P_KEY, keys),
-        (_P_HASH, pa.array(np.asarray(hashes, dtype=np.int64))),
-    ):
-        table = table.append_column(name, values)
-    content = _ipc_stream(table, _PENDING_BATCH_ROWS)
-    del table
+    frame = frame.reset_index(drop=True)
+    meta = {
+        _P_ID: pa.array(ids, pa.int64()),
+        _P_POSITION: pa.array(np.asarray(positions, dtype=np.int64)),
+        _P_KEY: keys,
+        _P_HASH: pa.array(np.asarray(hashes, dtype=np.int64)),
+    }
+    columns = pa.Schema.from_pandas(frame.iloc[:0], preserve_index=False)
+    schema = columns
+    for name, values in meta.items():
+        schema = schema.append(pa.field(name, values.type))
+
+    def batches() -> Iterator[pa.RecordBatch]:  # one slice of the frame made Arrow at a time
+        for start in range(0, len(frame), _PENDING_BATCH_ROWS):
+            part = frame.iloc[start : start + _PENDING_BATCH_ROWS]
+            part = pa.RecordBatch.from_pandas(part, schema=columns, preserve_index=False)
+            extra = [values.slice(start, part.num_rows) for values in meta.values()]
+            yield pa.RecordBatch.from_arrays([*part.columns, *extra], schema=schema)
+
     values = {"dataset": ds.name, "version": number, "rows": len(frame)}
-    _insert_with_blob(conn, _PENDING, values, "content", content)
+    with _spooled_stream(schema, batches()) as content:
+        _insert_with_blob(conn, _PENDING, values, "content", content)
 
 
 _P_ID, _P_POSITION, _P_KEY, _P_HASH = "__id", "__position", "__row_key", "__row_hash"
@@ -1555,10 +1580,22 @@ def reading(engine: Engine, dataset: str, *, upto: int | None = None, above: int
         settle(engine, dataset)
 
 
-def _pieces(content: bytes | pa.Buffer) -> Iterator[memoryview]:
+def _pieces(content: _Blob) -> Iterator[bytes | memoryview]:
+    if isinstance(content, io.IOBase):
+        yield from iter(lambda: content.read(_BLOB_PIECE), b"")
+        return
     view = memoryview(content)
     for start in range(0, len(view), _BLOB_PIECE):
         yield view[start : start + _BLOB_PIECE]
+
+
+def _blob_size(content: _Blob) -> int:
+    if isinstance(content, io.IOBase):
+        return os.fstat(content.fileno()).st_size - content.tell()
+    return len(content)
+
+
+_Blob = bytes | pa.Buffer | BinaryIO  # a value in memory, or a rewound file of it
 
 
 _BLOB_PIECE = 1 << 20
