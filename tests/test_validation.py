@@ -565,3 +565,38 @@ def test_no_cell_text_whatsoever_crashes_a_parser(texts):
     for parsed in [*(parse(values) for parse in cells.PARSERS.values()), cells.parse_enum(values, enum)]:
         assert len(parsed.values) == len(texts)
         assert not any(parsed.bad[i] for i, t in enumerate(texts) if t is None)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.sampled_from(["12", "12.0", "+3", "x", "85%", "是", "否", "signed", "签约", ""]),
+            st.sampled_from(["2024-05-03", "2024/5/3 0:00", "2024年5月3日 9:30", "2023-02-29"]),
+            st.sampled_from(["2024-1-1 9:61", "2024-1-1 23:59:59"]),
+            st.text(max_size=6),
+        ),
+        max_size=40,
+    )
+)
+def test_a_column_parsed_a_slice_at_a_time_is_the_column_parsed_whole(texts):
+    """A million cells are parsed 65,536 at a time (what a parse makes on the way is held for one
+    slice); each cell's value, fault and note are what one parse of the whole column gives."""
+    values = pa.array(texts, pa.large_string())
+    enum = get_dataset("demolition").column("status").enum
+    parsers = [*cells.PARSERS.values(), lambda v: cells.parse_enum(v, enum)]
+    whole = [parse(values) for parse in parsers]
+    original = cells.SLICE_ROWS
+    cells.SLICE_ROWS = 3
+    try:
+        sliced = [parse(values) for parse in parsers]
+    finally:
+        cells.SLICE_ROWS = original
+    for a, b in zip(whole, sliced, strict=True):
+        assert a.values.equals(b.values)
+        assert a.bad.tolist() == b.bad.tolist()
+        assert _noted(a, len(texts)) == _noted(b, len(texts))
+
+
+def _noted(parsed: cells.Parsed, n: int) -> list[bool]:
+    return [False] * n if parsed.noted is None else [bool(x) for x in parsed.noted]
