@@ -333,12 +333,13 @@ def _parse_all(up: _Upload) -> dict[str, cells.Parsed]:
     present = [c for c in up.dataset.columns if c.name in up.raw]
     jobs: list[tuple[Any, ...]] = [(f"cell.{c.type}", parse_column, c, up.raw[c.name]) for c in present]
     key = up.dataset.key
-    if len(key) == 1 and key[0] in up.raw and up.dataset.column(key[0]).type == ColType.TEXT:
-        jobs.append(("key.duplicate", _all_distinct, up.raw[key[0]]))  # hashing overlaps parsing
+    distinct = len(key) == 1 and key[0] in up.raw and up.dataset.column(key[0]).type == ColType.TEXT
+    if distinct:  # hashing overlaps parsing; first, so its hash table is gone before most columns are typed
+        jobs.insert(0, ("key.duplicate", _all_distinct, up.raw[key[0]]))
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         done = list(pool.map(lambda job: run_check(*job), jobs))
-    if len(done) > len(present):
-        up.key_distinct = done.pop()
+    if distinct:
+        up.key_distinct = done.pop(0)
     return {c.name: p for c, p in zip(present, done, strict=True)}
 
 

@@ -1,7 +1,7 @@
 """Columnar copies of versions on disk: a worker's first read of a ledger from one file, not every row.
 
 Why (issue 11): at city size the first board after a server start waited about 6 s, most of it
-fetching and decoding 1.3 million ledger rows. The same version kept as a zstd Arrow file reads
+fetching and decoding 1.3 million ledger rows. The same version kept as an lz4 Arrow stream reads
 in about a quarter of a second, and the rows changed since (``storage.load_changes``) bring it
 up to date.
 
@@ -28,7 +28,6 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.feather as feather
 from sqlalchemy.engine import Engine
 
 from dashboard.contract import get_dataset
@@ -93,8 +92,8 @@ def copies(directory: Path, engine: Engine, dataset: str) -> Copies:
 
 def _load(path: Path, dataset: str) -> storage.VersionRows | None:
     try:
-        frame = feather.read_table(path, memory_map=False).to_pandas()
-    except (OSError, pa.ArrowException, ValueError) as exc:  # truncated, or another format
+        frame = copyfiles.read(path, dataset)
+    except (OSError, pa.ArrowException, ValueError, KeyError) as exc:  # truncated, or another format
         log.warning("version copy %s unreadable, reading the ledger instead: %s", path.name, exc)
         return None
     expected = typed_empty(get_dataset(dataset))

@@ -12,8 +12,11 @@ import contextlib
 import hashlib
 import logging
 import os
+import shutil
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -26,9 +29,11 @@ from dashboard.ingest import coerce_types
 
 log = logging.getLogger(__name__)
 
-FORMAT = "version-copy/1"
+# An lz4 Arrow IPC stream of the contract's columns, then ID and POSITION, maybe more after them:
+# the form of a version's pending rows (``ledger_pending``), so a first import's copy is those bytes.
+FORMAT = "version-copy/2"
 KEEP = 3  # copies kept per dataset: the newest, and the ones a worker may still be reading from
-ID, POSITION = "__ledger_id", "__ledger_position"
+ID, POSITION = "__id", "__position"
 
 
 def folder(data_dir: Path) -> Path:
@@ -79,12 +84,38 @@ def write(
     Written to a temporary name and renamed, so a reader never sees half a file; the oldest
     copies of the dataset beyond :data:`KEEP` are removed. A failure (disk full) only logs.
     """
+    return _kept(path, dataset, lambda tmp: _write_stream(tmp, dataset, frame, ids, positions))
+
+
+def place(path: Path, dataset: str, stream: BinaryIO) -> Path | None:
+    """Keep a version's rows at ``path`` from ``stream``, bytes already in this form (a first
+    import's pending rows, in ledger order): copied as they are, nothing converted again."""
+
+    def copy(tmp: Path) -> None:
+        stream.seek(0)
+        with tmp.open("wb") as out:
+            shutil.copyfileobj(stream, out, 1 << 20)
+
+    return _kept(path, dataset, copy)
+
+
+def read(path: Path, dataset: str) -> pd.DataFrame:
+    """A copy's contract columns, ID and POSITION, as pandas (raises on a damaged file)."""
+    names = [*get_dataset(dataset).column_names, ID, POSITION]
+    with pa.OSFile(str(path)) as source:
+        table = pa.ipc.open_stream(source).read_all()
+    return table.select(names).to_pandas()
+
+
+def _kept(path: Path, dataset: str, make: Callable[[Path], None]) -> Path | None:
+    """``make`` the file under a temporary name and rename it, so a reader never sees half a file;
+    the oldest copies of the dataset beyond :data:`KEEP` are removed. A failure only logs."""
     if path.is_file():
         return path
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_file(tmp, dataset, frame.reset_index(drop=True), ids, positions)
+        make(tmp)
         os.replace(tmp, path)
     except (OSError, pa.ArrowException) as exc:
         log.warning("version copy %s not kept: %s", path.name, exc)
@@ -94,11 +125,11 @@ def write(
     return path
 
 
-def _write_file(
+def _write_stream(
     path: Path, dataset: str, frame: pd.DataFrame, ids: np.ndarray, positions: np.ndarray
 ) -> None:
-    """An Arrow IPC file (what feather reads) made a slice of rows at a time, typed as
-    :func:`coerce_types` types: typed and converted whole, a million rows were 60 MB more."""
+    """The rows typed as :func:`coerce_types` types them, made Arrow a slice at a time:
+    typed and converted whole, a million rows were 60 MB more."""
     schema = None
     with contextlib.ExitStack() as stack:
         for start in range(0, max(len(frame), 1), _SLICE_ROWS):
@@ -108,12 +139,13 @@ def _write_file(
             batch = pa.RecordBatch.from_pandas(part, schema=schema, preserve_index=False)
             if schema is None:
                 schema = batch.schema
-                writer = stack.enter_context(pa.ipc.new_file(path, schema, options=_ZSTD))
+                sink = stack.enter_context(pa.OSFile(str(path), "wb"))
+                writer = stack.enter_context(pa.ipc.new_stream(sink, schema, options=_LZ4))
             writer.write_batch(batch)
 
 
-_SLICE_ROWS = 65_536  # feather's own batch size
-_ZSTD = pa.ipc.IpcWriteOptions(compression="zstd")
+_SLICE_ROWS = 65_536
+_LZ4 = pa.ipc.IpcWriteOptions(compression="lz4")
 
 
 def _prune(directory: Path, dataset: str) -> None:

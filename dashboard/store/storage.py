@@ -25,6 +25,7 @@ Every read of a ledger, and every write, first settles the versions it would see
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import io
@@ -1005,15 +1006,24 @@ def _write_version(
     # Only a version that gets its columnar copy leaves its rows to be moved later: the boards read
     # that copy, so no board waits for the move (a smaller edit's rows are read as changes).
     later = copy and len(w_frame) >= SETTLE_LATER_AT_ROWS
+    pending = None
     if later:
-        _keep_pending(conn, ds, number, w_frame, new_ids, w_positions, w_texts, w_hashes)
+        pending = _keep_pending(conn, ds, number, w_frame, new_ids, w_positions, w_texts, w_hashes)
     else:
         _insert_rows(conn, ds, table, w_frame, number, new_ids, w_positions, w_texts, w_hashes)
     if copy:
-        ids = current.ids[np.where(matched, at, 0)] if len(current) else np.zeros(len(frame), np.int64)
-        ids[write] = new_ids
-        content = VersionRows(frame, ids, np.where(same, old_position, positions))
+        content: VersionRows | BinaryIO
+        if pending is not None and write.all() and bool((positions[1:] > positions[:-1]).all()):
+            content = pending  # the version's every row, in ledger order, in the copy's own form
+        else:
+            if pending is not None:
+                pending.close()
+            ids = current.ids[np.where(matched, at, 0)] if len(current) else np.zeros(len(frame), np.int64)
+            ids[write] = new_ids
+            content = VersionRows(frame, ids, np.where(same, old_position, positions))
         tx.after_commit.append(lambda: _keep_copy(engine, ds, number, content))
+    elif pending is not None:
+        pending.close()
     if later:  # after the copy: a worker starting meanwhile reads the copy, not the ledger
         tx.after_commit.append(lambda: settle_soon(engine, ds.name))
     _write_index(conn, ds, current.after(close_rows, new_ids, w_positions, w_texts, w_hashes), number)
@@ -1072,26 +1082,36 @@ def _copy_worth_writing(
     return whole and len(frame) >= COPY_AT_ROWS and int(write.sum()) * 10 >= len(frame)
 
 
-def _keep_copy(engine: Engine, ds: Dataset, number: int, content: VersionRows) -> None:
-    """Write the columnar copy of version ``number`` (just committed) from the rows in hand.
+def _keep_copy(engine: Engine, ds: Dataset, number: int, content: VersionRows | BinaryIO) -> None:
+    """Write the columnar copy of version ``number`` (just committed) from the rows in hand, or
+    from the stream of its pending rows when they are its every row in ledger order (a first
+    import: the bytes are copied, nothing converted again).
 
     A worker's first read of a ledger then loads one file instead of every row: at city size
     the first boards after a bulk import waited about 8 s for the ledgers. The rows are put
     in ledger order and typed exactly as :func:`load_rows` gives them (a test compares).
     """
-    with engine.connect() as conn:
-        identity = copyfiles.identity(conn)
-        row = None if identity is None else _version_row(conn, ds.name, number)
-    if identity is None or row is None:  # (a failed identity query ends a PostgreSQL transaction)
-        return
-    info = _info(row)
-    name = copyfiles.copy_name(identity, ds.name, number, info.id, info.created_at, info.sha256, info.mode)
-    frame, ids, positions = content.frame.reset_index(drop=True), content.ids, content.positions
-    if np.any(positions[1:] < positions[:-1]):  # a replace's new rows come after the kept ones
-        order = np.argsort(positions, kind="stable")
-        frame, ids, positions = frame.take(order).reset_index(drop=True), ids[order], positions[order]
-    path = copyfiles.folder(get_settings().data_dir) / name
-    copyfiles.write(path, ds.name, frame, ids, positions)
+    with contextlib.ExitStack() as stack:
+        if not isinstance(content, VersionRows):
+            stack.enter_context(content)  # closed (and gone) however this ends
+        with engine.connect() as conn:
+            identity = copyfiles.identity(conn)
+            row = None if identity is None else _version_row(conn, ds.name, number)
+        if identity is None or row is None:  # (a failed identity query ends a PostgreSQL transaction)
+            return
+        info = _info(row)
+        name = copyfiles.copy_name(
+            identity, ds.name, number, info.id, info.created_at, info.sha256, info.mode
+        )
+        path = copyfiles.folder(get_settings().data_dir) / name
+        if not isinstance(content, VersionRows):
+            copyfiles.place(path, ds.name, content)
+            return
+        frame, ids, positions = content.frame, content.ids, content.positions
+        if np.any(positions[1:] < positions[:-1]):  # a replace's new rows come after the kept ones
+            order = np.argsort(positions, kind="stable")
+            frame, ids, positions = frame.take(order), ids[order], positions[order]
+        copyfiles.write(path, ds.name, frame, ids, positions)
 
 
 def row_keys(ds: Dataset, frame: pd.DataFrame) -> np.ndarray:
@@ -1266,14 +1286,20 @@ class _CurrentRows:
 
     def to_stream(self) -> BinaryIO:
         """The rows as one compressed Arrow IPC stream (what ``ledger_index.content`` holds)."""
-        table = pa.table(
-            {"id": self.ids, "position": self.positions, "row_key": self.keys, "row_hash": self.hashes}
-        )
-        return _spooled_stream(table.schema, table.to_batches())  # one batch: read back whole
+        columns = [self.ids, self.positions, self.keys, self.hashes]
+        table = pa.table(columns, schema=_INDEX_SCHEMA)
+        # One uncompressed batch: read back as one body that the columns are slices of. Compressed
+        # (24 MB for a million rows instead of 41), reading it held both, 35 MB more at the peak.
+        return _spooled_stream(table.schema, table.to_batches(), compress=False)
 
     @classmethod
     def from_bytes(cls, content: bytes, max_id: int) -> _CurrentRows:
-        table = pa.ipc.open_stream(pa.py_buffer(content)).read_all().combine_chunks()
+        return cls.from_batches(pa.ipc.open_stream(pa.py_buffer(content)), max_id)
+
+    @classmethod
+    def from_batches(cls, batches: Iterable[pa.RecordBatch], max_id: int) -> _CurrentRows:
+        read = list(batches)
+        table = (pa.Table.from_batches(read) if read else _INDEX_SCHEMA.empty_table()).combine_chunks()
 
         def ints(name: str) -> np.ndarray:
             return table.column(name).to_numpy().astype(np.int64, copy=False)
@@ -1283,15 +1309,23 @@ class _CurrentRows:
         return cls(ints("id"), ints("position"), keys, ints("row_hash"), max_id)
 
 
-def _spooled_stream(schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> BinaryIO:
-    """``batches`` as one lz4-compressed Arrow IPC stream in a temporary file, rewound.
+_INDEX_SCHEMA = pa.schema(
+    [("id", pa.int64()), ("position", pa.int64()), ("row_key", pa.large_string()), ("row_hash", pa.int64())]
+)
+
+
+def _spooled_stream(
+    schema: pa.Schema, batches: Iterable[pa.RecordBatch], *, compress: bool = True
+) -> BinaryIO:
+    """``batches`` as one Arrow IPC stream (lz4-compressed) in a temporary file, rewound.
 
     The blob columns are filled from it a piece at a time (:func:`_insert_with_blob`): built in
     memory, a million rows' stream (and the table it was made from) was 80 MB of an import's peak.
     """
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - the caller closes it
     try:
-        with pa.ipc.new_stream(pa.PythonFile(spool, mode="w"), schema, options=_IPC_OPTIONS) as writer:
+        options = _IPC_OPTIONS if compress else None
+        with pa.ipc.new_stream(pa.PythonFile(spool, mode="w"), schema, options=options) as writer:
             for batch in batches:
                 writer.write_batch(batch)
     except BaseException:
@@ -1313,10 +1347,13 @@ def _current_rows(conn: Connection, ds: Dataset, previous: int) -> _CurrentRows:
     """
     table = _quote(conn, LEDGERS[ds.name].name)
     max_id = int(_fetchall(conn, f"SELECT COALESCE(MAX(id), 0) FROM {table}")[0][0])
-    query = sa.select(_INDEX.c.version, _INDEX.c.max_id, _INDEX.c.content).where(_INDEX.c.dataset == ds.name)
-    stored = conn.execute(query).first()
+    where = _INDEX.c.dataset == ds.name
+    stored = conn.execute(sa.select(_INDEX.c.version, _INDEX.c.max_id).where(where)).first()
     if stored is not None and stored.version == previous and stored.max_id == max_id:
-        return _CurrentRows.from_bytes(bytes(stored.content), max_id)
+        # Read a piece at a time into one buffer that the columns are then slices of: fetched
+        # whole (copied by the driver, then again), the blob was 80 MB of a 1M-row replace's peak.
+        content = _blob_bytes(conn, _INDEX, "content", where)
+        return _CurrentRows.from_batches(pa.ipc.open_stream(pa.py_buffer(content)), max_id)
     return _current_from_ledger(conn, table, max_id)
 
 
@@ -1413,9 +1450,10 @@ def _keep_pending(
     positions: np.ndarray,
     keys: pa.Array,
     hashes: np.ndarray,
-) -> None:
+) -> BinaryIO:
     """Commit the rows version ``number`` writes as one lz4 Arrow stream, in record batches of
-    :data:`_PENDING_BATCH_ROWS` (what :func:`_settle_in` moves at a time)."""
+    :data:`_PENDING_BATCH_ROWS` (what :func:`_settle_in` moves at a time). Returns the stream
+    (a temporary file; the caller closes it): the version's copy may be these very bytes."""
     frame = frame.reset_index(drop=True)
     meta = {
         _P_ID: pa.array(ids, pa.int64()),
@@ -1436,11 +1474,17 @@ def _keep_pending(
             yield pa.RecordBatch.from_arrays([*part.columns, *extra], schema=schema)
 
     values = {"dataset": ds.name, "version": number, "rows": len(frame)}
-    with _spooled_stream(schema, batches()) as content:
+    content = _spooled_stream(schema, batches())
+    try:
         _insert_with_blob(conn, _PENDING, values, "content", content)
+    except BaseException:
+        content.close()
+        raise
+    return content
 
 
-_P_ID, _P_POSITION, _P_KEY, _P_HASH = "__id", "__position", "__row_key", "__row_hash"
+# Named as a version copy names them (its form is this stream's, see copyfiles.FORMAT).
+_P_ID, _P_POSITION, _P_KEY, _P_HASH = copyfiles.ID, copyfiles.POSITION, "__row_key", "__row_hash"
 
 
 def settle(engine: Engine, *datasets: str) -> int:
@@ -1465,7 +1509,7 @@ def _settle_in(conn: Connection, datasets: Sequence[str]) -> int:
     for name, number in conn.execute(query).all():
         where = (_PENDING.c.dataset == name) & (_PENDING.c.version == number)
         ds = get_dataset(name)
-        for batch in _pending_batches(conn, where):
+        for batch in _blob_batches(conn, _PENDING, "content", where):
             frame = batch.select(list(ds.column_names)).to_pandas()
             _insert_rows(
                 conn,
@@ -1483,21 +1527,44 @@ def _settle_in(conn: Connection, datasets: Sequence[str]) -> int:
     return moved
 
 
-def _pending_batches(conn: Connection, where: sa.ColumnElement[bool]) -> Iterator[pa.RecordBatch]:
-    """The record batches of one pending blob, read from the database 1 MB at a time: the value
-    whole was 62 MB more for a million rows (on PostgreSQL, 250 MB more: sent and decoded whole)."""
+def _blob_batches(
+    conn: Connection, table: sa.Table, column: str, where: sa.ColumnElement[bool]
+) -> Iterator[pa.RecordBatch]:
+    """The record batches of the Arrow stream in one row's blob, read from the database 1 MB at a
+    time: a pending blob whole was 62 MB more for a million rows (on PostgreSQL, 250 MB more:
+    sent and decoded whole)."""
     if conn.dialect.name == "sqlite":
-        query = sa.select(sa.literal_column("rowid")).select_from(_PENDING).where(where)
+        query = sa.select(sa.literal_column("rowid")).select_from(table).where(where)
         rowid = conn.execute(query).scalar_one()
-        with _raw(conn).blobopen(_PENDING.name, "content", rowid, readonly=True) as blob:
+        with _raw(conn).blobopen(table.name, column, rowid, readonly=True) as blob:
             yield from _batches_from(lambda start, size: blob.read(size))
         return
-    # An out-of-line, uncompressed value (migration 0013): PostgreSQL reads only the piece asked for.
-    piece = sa.func.substring(_PENDING.c.content, sa.bindparam("at"), sa.bindparam("n"))
+    # Out-of-line, uncompressed values (migrations 0012, 0013): PostgreSQL reads only the piece asked for.
+    piece = sa.func.substring(table.c[column], sa.bindparam("at"), sa.bindparam("n"))
     query = sa.select(piece).where(where)
     yield from _batches_from(
         lambda start, size: bytes(conn.execute(query, {"at": start + 1, "n": size}).scalar())
     )
+
+
+def _blob_bytes(conn: Connection, table: sa.Table, column: str, where: sa.ColumnElement[bool]) -> bytearray:
+    """One row's blob, read 1 MB at a time into a buffer of its size (the driver never holds it whole)."""
+    if conn.dialect.name == "sqlite":
+        query = sa.select(sa.literal_column("rowid")).select_from(table).where(where)
+        rowid = conn.execute(query).scalar_one()
+        with _raw(conn).blobopen(table.name, column, rowid, readonly=True) as blob:
+            return _filled(len(blob), lambda start, size: blob.read(size))
+    size = conn.execute(sa.select(sa.func.length(table.c[column])).where(where)).scalar_one()
+    query = sa.select(sa.func.substring(table.c[column], sa.bindparam("at"), sa.bindparam("n"))).where(where)
+    return _filled(size, lambda start, n: bytes(conn.execute(query, {"at": start + 1, "n": n}).scalar()))
+
+
+def _filled(size: int, read: Callable[[int, int], bytes]) -> bytearray:
+    out = bytearray(size)
+    for start in range(0, size, _BLOB_PIECE):
+        piece = read(start, min(_BLOB_PIECE, size - start))
+        out[start : start + len(piece)] = piece
+    return out
 
 
 def _batches_from(read: Callable[[int, int], bytes]) -> Iterator[pa.RecordBatch]:
