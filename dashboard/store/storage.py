@@ -950,6 +950,12 @@ def _write_version(
     same = matched & (old_hash == hashes)
     changed = matched & ~same
     added = ~matched
+    if positions is not None and len(current):
+        # A restore puts every row back where it was in that version (``positions``): an unchanged
+        # row that has moved since is written again at its old place, and counts as changed. Kept
+        # where it is, it could share a place with a row written back (no single ledger order).
+        moved = same & (old_position != positions)
+        same, changed = same & ~moved, changed | moved
     if mode is Mode.APPEND:
         write, close_rows, skipped = added, np.empty(0, np.int64), int(matched.sum())
         changed = np.zeros(len(frame), dtype=bool)
