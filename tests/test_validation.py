@@ -231,6 +231,21 @@ def test_anything_else_is_not_a_date(written):
     assert said(problem, "check.cell.date")["value"] == written  # the message shows how to write it
 
 
+def test_cells_of_a_column_with_few_distinct_values_are_quoted_as_written_among_many_rows():
+    """Validation keeps such a column's text dictionary-encoded once it is parsed (a million dates
+    take 4 MB so, not 14): what a later check quotes is still the cell as written, at its line."""
+    rows = [f"DX-{i:03d},张三,1,2,已签约,2024-05-03,,,是,186.5," for i in range(1, 40)]
+    rows[25] = "DX-026,张三,1,2,已签约,2024/5/3,2024/5/1,,否,186.5,"  # vacated before signed
+    rows[30] = "DX-031,张三,1,2,已签约,明天,,,是,186.5,"
+
+    checked = demolition(*rows)
+
+    assert [(p.rule, p.line, p.column, p.value) for p in checked.problems.errors] == [
+        ("date_order.signed_date.vacated_date", 27, "腾空日期", "2024/5/1"),
+        ("cell.date", 32, "签约日期", "明天"),
+    ]
+
+
 @pytest.mark.parametrize("written", ["85", "85%", "85.0", "85 %", "８５％"])
 def test_percent_forms(written):
     checked = check(

@@ -43,6 +43,9 @@ class Parsed:
     values: pa.Array
     bad: np.ndarray  # bool, True where a non-empty cell is not valid
     noted: np.ndarray | None = None  # bool, read but worth a warning (a date's time of day dropped)
+    # The cells as written, dictionary-encoded (the parse built it anyway), or None: where a column
+    # holds few distinct cells, validation keeps this instead of the plain text to quote from.
+    text: pa.DictionaryArray | None = None
 
 
 def in_slices(values: pa.Array, parse: Callable[[pa.Array], Parsed]) -> Parsed:
@@ -55,7 +58,12 @@ def in_slices(values: pa.Array, parse: Callable[[pa.Array], Parsed]) -> Parsed:
     noted = None
     if any(p.noted is not None for p in parts):
         noted = np.concatenate([np.zeros(len(p.bad), bool) if p.noted is None else p.noted for p in parts])
-    return Parsed(pa.concat_arrays([p.values for p in parts]), np.concatenate([p.bad for p in parts]), noted)
+    text = None
+    if all(p.text is not None for p in parts):
+        text = pa.concat_arrays([p.text for p in parts])  # the slices' dictionaries unified
+    return Parsed(
+        pa.concat_arrays([p.values for p in parts]), np.concatenate([p.bad for p in parts]), noted, text
+    )
 
 
 SLICE_ROWS = 65_536
@@ -75,7 +83,7 @@ def _on_distinct(values: pa.Array, parse: Callable[[pa.Array], pa.Array]) -> Par
     typed = parse(enc.dictionary.cast(pa.string()))
     out = pc.take(typed, enc.indices)
     bad = pc.and_(pc.is_valid(enc.indices), pc.is_null(out))
-    return Parsed(out, bad.to_numpy(zero_copy_only=False))
+    return Parsed(out, bad.to_numpy(zero_copy_only=False), text=enc)
 
 
 def _matching(text: pa.Array, pattern: str) -> pa.Array:
@@ -186,7 +194,7 @@ def _parse_dates(values: pa.Array) -> Parsed:
     bad = pc.and_(pc.is_valid(enc.indices), pc.is_null(out)).to_numpy(zero_copy_only=False)
     if noted is not None:
         noted &= ~bad
-    return Parsed(out, bad, noted)
+    return Parsed(out, bad, noted, enc)
 
 
 def parse_enum(values: pa.Array, enum: Enum) -> Parsed:
