@@ -103,8 +103,12 @@ def read(path: Path, dataset: str) -> pd.DataFrame:
     """A copy's contract columns, ID and POSITION, as pandas (raises on a damaged file)."""
     names = [*get_dataset(dataset).column_names, ID, POSITION]
     with pa.OSFile(str(path)) as source:
-        table = pa.ipc.open_stream(source).read_all()
-    return table.select(names).to_pandas()
+        reader = pa.ipc.open_stream(source)
+        batches = [batch.select(names) for batch in reader]  # a first import's keys and hashes go
+        schema = reader.schema
+    if not batches:
+        return schema.empty_table().select(names).to_pandas()
+    return pa.Table.from_batches(batches).to_pandas()
 
 
 def _kept(path: Path, dataset: str, make: Callable[[Path], None]) -> Path | None:
