@@ -164,7 +164,7 @@ def test_a_big_import_keeps_the_copy_of_its_version_exactly_as_the_ledger_gives_
     from dashboard.settings import get_settings
     from dashboard.store import copyfiles
 
-    monkeypatch.setattr(copyfiles, "_SLICE_ROWS", 4096)  # several slices, as a million rows have
+    monkeypatch.setattr(copyfiles, "SLICE_ROWS", 4096)  # several slices, as a million rows have
     engine = _migrated(db_url)
     disk = columnar.folder(get_settings().data_dir)
     first = synthetic.demolition_csv(storage.COPY_AT_ROWS + 3000)

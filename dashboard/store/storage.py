@@ -1332,7 +1332,7 @@ def _spooled_stream(
     """
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - the caller closes it
     try:
-        options = _IPC_OPTIONS if compress else None
+        options = copyfiles.LZ4 if compress else None
         with pa.ipc.new_stream(pa.PythonFile(spool, mode="w"), schema, options=options) as writer:
             for batch in batches:
                 writer.write_batch(batch)
@@ -1341,9 +1341,6 @@ def _spooled_stream(
         raise
     spool.seek(0)
     return spool
-
-
-_IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
 
 
 def _current_rows(conn: Connection, ds: Dataset, previous: int) -> _CurrentRows:
@@ -1462,27 +1459,15 @@ def _keep_pending(
     """Commit the rows version ``number`` writes as one lz4 Arrow stream, in record batches of
     :data:`_PENDING_BATCH_ROWS` (what :func:`_settle_in` moves at a time). Returns the stream
     (a temporary file; the caller closes it): the version's copy may be these very bytes."""
-    frame = frame.reset_index(drop=True)
     meta = {
         _P_ID: pa.array(ids, pa.int64()),
         _P_POSITION: pa.array(np.asarray(positions, dtype=np.int64)),
         _P_KEY: keys,
         _P_HASH: pa.array(np.asarray(hashes, dtype=np.int64)),
     }
-    columns = pa.Schema.from_pandas(frame.iloc[:0], preserve_index=False)
-    schema = columns
-    for name, values in meta.items():
-        schema = schema.append(pa.field(name, values.type))
-
-    def batches() -> Iterator[pa.RecordBatch]:  # one slice of the frame made Arrow at a time
-        for start in range(0, len(frame), _PENDING_BATCH_ROWS):
-            part = frame.iloc[start : start + _PENDING_BATCH_ROWS]
-            part = pa.RecordBatch.from_pandas(part, schema=columns, preserve_index=False)
-            extra = [values.slice(start, part.num_rows) for values in meta.values()]
-            yield pa.RecordBatch.from_arrays([*part.columns, *extra], schema=schema)
-
+    schema, batches = copyfiles.record_batches(frame, meta, _PENDING_BATCH_ROWS)
     values = {"dataset": ds.name, "version": number, "rows": len(frame)}
-    content = _spooled_stream(schema, batches())
+    content = _spooled_stream(schema, batches)
     try:
         _insert_with_blob(conn, _PENDING, values, "content", content)
     except BaseException:
