@@ -937,7 +937,11 @@ def _write_version(
     table = LEDGERS[ds.name]
     hashes = row_hashes(ds, frame)
     current = _current_rows(conn, ds, tx.previous)
-    if len(current):
+    if current.lines_up(key_texts):  # this month's export edited: row i is current row i
+        at = np.arange(len(frame), dtype=np.int64)
+        matched = np.ones(len(frame), dtype=bool)
+        old_hash, old_position = current.hashes, current.positions  # (not three copies of them)
+    elif len(current):
         at = current.find(key_texts)
         matched = at >= 0  # -1: key not in the dataset now
         safe_at = np.where(matched, at, 0)
@@ -1235,15 +1239,16 @@ class _CurrentRows:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def find(self, keys: pa.Array) -> np.ndarray:
-        """Where each of ``keys`` is among the current rows, -1 where it is not.
+    def lines_up(self, keys: pa.Array) -> bool:
+        """``keys`` are these rows' keys, in this order (checked in one pass, no hash table).
 
-        The rows are kept in ledger order, and the next month's file is usually this
-        month's export edited: then the keys line up one for one, checked in one pass,
-        and no hash table of a million keys is built.
+        The rows are kept in ledger order, and the next month's file is usually this month's
+        export edited: then row i of the upload is current row i.
         """
-        if len(keys) == len(self) and pc.all(pc.equal(keys, self.keys)).as_py():
-            return np.arange(len(self), dtype=np.int64)
+        return bool(len(self)) and len(keys) == len(self) and bool(pc.all(pc.equal(keys, self.keys)).as_py())
+
+    def find(self, keys: pa.Array) -> np.ndarray:
+        """Where each of ``keys`` is among the current rows, -1 where it is not (one hash table)."""
         return pc.fill_null(pc.index_in(keys, value_set=self.keys), -1).to_numpy().astype(np.int64)
 
     def after(
