@@ -1646,7 +1646,7 @@ def reading(engine: Engine, dataset: str, *, upto: int | None = None, above: int
 
 
 def _pieces(content: _Blob) -> Iterator[bytes | memoryview]:
-    if isinstance(content, io.IOBase):
+    if hasattr(content, "read"):  # a file (TemporaryFile's type varies by platform)
         yield from iter(lambda: content.read(_BLOB_PIECE), b"")
         return
     view = memoryview(content)
@@ -1655,12 +1655,12 @@ def _pieces(content: _Blob) -> Iterator[bytes | memoryview]:
 
 
 def _blob_size(content: _Blob) -> int:
-    if isinstance(content, io.IOBase):
+    if hasattr(content, "read"):
         return os.fstat(content.fileno()).st_size - content.tell()
     return len(content)
 
 
-_Blob = bytes | pa.Buffer | BinaryIO  # a value in memory, or a rewound file of it
+_Blob = bytes | pa.Buffer | BinaryIO  # a value in memory (any buffer), or a rewound file of it
 
 
 _BLOB_PIECE = 1 << 20
