@@ -595,7 +595,7 @@ def test_no_cell_text_whatsoever_crashes_a_parser(texts):
     )
 )
 def test_a_column_parsed_a_slice_at_a_time_is_the_column_parsed_whole(texts):
-    """A million cells are parsed 65,536 at a time (what a parse makes on the way is held for one
+    """A million cells are parsed 262,144 at a time (what a parse makes on the way is held for one
     slice); each cell's value, fault and note are what one parse of the whole column gives."""
     values = pa.array(texts, pa.large_string())
     enum = get_dataset("demolition").column("status").enum

@@ -66,7 +66,7 @@ def in_slices(values: pa.Array, parse: Callable[[pa.Array], Parsed]) -> Parsed:
     )
 
 
-SLICE_ROWS = 65_536
+SLICE_ROWS = 262_144
 
 
 def on_distinct(values: pa.Array, parse: Callable[[pa.Array], pa.Array]) -> Parsed:

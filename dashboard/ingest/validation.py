@@ -333,12 +333,13 @@ def _parse_all(up: _Upload) -> dict[str, cells.Parsed]:
     present = [c for c in up.dataset.columns if c.name in up.raw]
     jobs: list[tuple[Any, ...]] = [(f"cell.{c.type}", _parse_one, up, c) for c in present]
     key = up.dataset.key
+    distinct = len(key) == 1 and key[0] in up.raw and up.dataset.column(key[0]).type == ColType.TEXT
+    if distinct:  # last: its hash table (70 MB for a million keys) meets the columns already encoded
+        jobs.append(("key.duplicate", _all_distinct, up.raw[key[0]]))
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         done = list(pool.map(lambda job: run_check(*job), jobs))
-    if len(key) == 1 and key[0] in up.raw and up.dataset.column(key[0]).type == ColType.TEXT:
-        # After the parse, not beside it: its hash table (about 70 MB for a million keys) then
-        # meets the columns encoded and typed, not the file's whole text.
-        up.key_distinct = run_check("key.duplicate", _all_distinct, up.raw[key[0]])
+    if distinct:
+        up.key_distinct = done.pop()
     return dict(zip((c.name for c in present), done, strict=True))
 
 
