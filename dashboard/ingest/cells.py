@@ -50,8 +50,9 @@ class Parsed:
 
 def in_slices(values: pa.Array, parse: Callable[[pa.Array], Parsed]) -> Parsed:
     """``parse`` run on slices of :data:`SLICE_ROWS` cells, joined: what a parse makes on the way
-    (its distinct values, matches, casts) is held for one slice at a time, not for a million
-    cells (about 60 MB of a 1M-row import's peak). A cell's value depends on that cell alone."""
+    (its distinct values, matches, casts) is held for one slice at a time, not for the whole
+    column (10-26 MB a column of a million cells, two columns at once). A cell's value depends
+    on that cell alone."""
     if len(values) <= SLICE_ROWS:
         return parse(values)
     parts = [parse(values.slice(start, SLICE_ROWS)) for start in range(0, len(values), SLICE_ROWS)]
