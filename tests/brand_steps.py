@@ -3,8 +3,6 @@ the storage property tests (ledger index, pending rows, version changes) share."
 
 from __future__ import annotations
 
-import csv as csv_module
-import io
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -13,28 +11,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from dashboard.contract import get_dataset
 from dashboard.store import storage
+from tests.test_storage import brand, csv
 
 
 def brands_csv(rows: dict[str, tuple[str, str]]) -> bytes:
-    """A brands upload: brand code -> (status, name), the other cells fixed."""
-    ds = get_dataset("brands")
-    out = io.StringIO()
-    writer = csv_module.writer(out)
-    writer.writerow(ds.headers)
-    for code, (status, name) in rows.items():
-        cells = {
-            "project_code": code,
-            "community": "常春藤社区",
-            "brand_name": name,
-            "category": "网络管理",
-            "status": status,
-            "start_date": "2024-03-01",
-            "target_activities": "12",
-        }
-        writer.writerow([cells.get(c.name, "") for c in ds.columns])
-    return out.getvalue().encode()
+    """A brands upload: brand code -> (status, name), the other cells fixed (test_storage's brand)."""
+    return csv("brands", [brand(code, status, name) for code, (status, name) in rows.items()])
 
 
 @contextmanager
