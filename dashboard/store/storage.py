@@ -1531,30 +1531,32 @@ def _blob_batches(
     """The record batches of the Arrow stream in one row's blob, read from the database 1 MB at a
     time: a pending blob whole was 62 MB more for a million rows (on PostgreSQL, 250 MB more:
     sent and decoded whole)."""
-    if conn.dialect.name == "sqlite":
-        query = sa.select(sa.literal_column("rowid")).select_from(table).where(where)
-        rowid = conn.execute(query).scalar_one()
-        with _raw(conn).blobopen(table.name, column, rowid, readonly=True) as blob:
-            yield from _batches_from(lambda start, size: blob.read(size))
-        return
-    # Out-of-line, uncompressed values (migrations 0012, 0013): PostgreSQL reads only the piece asked for.
-    piece = sa.func.substring(table.c[column], sa.bindparam("at"), sa.bindparam("n"))
-    query = sa.select(piece).where(where)
-    yield from _batches_from(
-        lambda start, size: bytes(conn.execute(query, {"at": start + 1, "n": size}).scalar())
-    )
+    with _blob_reader(conn, table, column, where) as (_, read):
+        yield from _batches_from(read)
 
 
 def _blob_bytes(conn: Connection, table: sa.Table, column: str, where: sa.ColumnElement[bool]) -> bytearray:
     """One row's blob, read 1 MB at a time into a buffer of its size (the driver never holds it whole)."""
+    with _blob_reader(conn, table, column, where) as (size, read):
+        return _filled(size, read)
+
+
+@contextmanager
+def _blob_reader(
+    conn: Connection, table: sa.Table, column: str, where: sa.ColumnElement[bool]
+) -> Iterator[tuple[int, Callable[[int, int], bytes]]]:
+    """(size, read(offset, n)) of one row's blob, read in order a piece at a time: SQLite's
+    incremental blob I/O; on PostgreSQL ``substring`` of an out-of-line, uncompressed value
+    (migrations 0012, 0013), of which only the piece asked for is read."""
     if conn.dialect.name == "sqlite":
         query = sa.select(sa.literal_column("rowid")).select_from(table).where(where)
         rowid = conn.execute(query).scalar_one()
         with _raw(conn).blobopen(table.name, column, rowid, readonly=True) as blob:
-            return _filled(len(blob), lambda start, size: blob.read(size))
+            yield len(blob), lambda start, n: blob.read(n)
+        return
     size = conn.execute(sa.select(sa.func.length(table.c[column])).where(where)).scalar_one()
     query = sa.select(sa.func.substring(table.c[column], sa.bindparam("at"), sa.bindparam("n"))).where(where)
-    return _filled(size, lambda start, n: bytes(conn.execute(query, {"at": start + 1, "n": n}).scalar()))
+    yield size, lambda start, n: bytes(conn.execute(query, {"at": start + 1, "n": n}).scalar())
 
 
 def _filled(size: int, read: Callable[[int, int], bytes]) -> bytearray:
