@@ -1034,8 +1034,6 @@ def _write_version(
             ids[write] = new_ids
             content = VersionRows(frame, ids, np.where(same, old_position, positions))
         tx.after_commit.append(lambda: _keep_copy(engine, ds, number, content))
-    elif pending is not None:
-        pending.close()
     if later:  # after the copy: a worker starting meanwhile reads the copy, not the ledger
         tx.after_commit.append(lambda: settle_soon(engine, ds.name))
     _write_index(conn, ds, current.after(close_rows, new_ids, w_positions, w_texts, w_hashes), number)
