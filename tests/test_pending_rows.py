@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -27,6 +27,7 @@ from dashboard.contract import get_dataset
 from dashboard.ingest import read_table, validate
 from dashboard.settings import REPO_ROOT
 from dashboard.store import LEDGERS, storage
+from dashboard.store.audit import begin_write
 from dashboard.store.diff import KeyState, key_history, version_changes
 from dashboard.store.export import to_csv_bytes
 from tests.brand_steps import apply_step, copied_database
@@ -127,11 +128,13 @@ def test_a_version_whose_process_died_before_the_move_is_read_whole(db_url: str,
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 0
 
-    rows = storage.load_rows(engine, "demolition", 1)  # the read moves them first
+    rows = storage.load_rows(engine, "demolition", 1)  # from the version's copy; the read moves them
+    storage.wait_settled()
     assert len(rows.ids) == 30_000 and _pending(engine) == []
     assert list(rows.ids) == list(range(1, 30_001)) and list(rows.positions) == list(range(30_000))
     typed = validate(get_dataset("demolition"), read_table(first)).frame.reset_index(drop=True)
     pd.testing.assert_frame_equal(rows.frame, typed)  # every cell as typed: text, dates, numbers, flags
+    _assert_same_rows(storage.load_rows(engine, "demolition", 1), rows)  # now read from the ledger
     assert_index_is_the_current_rows(engine, "demolition")
 
     # A replace committed and then killed; the next import moves it before it diffs.
@@ -164,11 +167,68 @@ def test_settles_at_once_move_the_rows_once(db_url: str, tmp_path: Path) -> None
     current = storage.load_current(engine, "demolition")
     for t in threads:
         t.join()
+    storage.wait_settled()  # (the reader, served from the version's copy, set a move going)
     assert len(current) == 25_000
-    assert sorted(moved) in ([0, 0], [0, 25_000])  # the reader's own settle may be the one
+    assert sorted(moved) in ([0, 0], [0, 25_000])  # the reader's own move may be the one
     with engine.connect() as conn:
         table = LEDGERS["demolition"]
         assert conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 25_000
+
+
+def _assert_same_rows(got: storage.VersionRows, expected: storage.VersionRows) -> None:
+    pd.testing.assert_frame_equal(got.frame, expected.frame)
+    assert got.ids.tolist() == expected.ids.tolist()
+    assert got.positions.tolist() == expected.positions.tolist()
+
+
+@contextmanager
+def _move_held_back(engine: sa.Engine) -> Iterator[None]:
+    """Another writer holds the pending rows, as a big version's own move does for seconds:
+    SQLite's one write lock, PostgreSQL's lock on the rows."""
+    with begin_write(engine) as conn:
+        conn.execute(sa.text("SELECT version FROM ledger_pending FOR UPDATE" if _pg(conn) else "SELECT 1"))
+        yield
+
+
+def _pg(conn: sa.Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def _within(seconds: float, read: Callable[[], object]) -> object:
+    """``read()`` in a thread; what it returned, or AssertionError when it is still waiting."""
+    out: list[object] = []
+    thread = threading.Thread(target=lambda: out.append(read()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert out, f"still waiting after {seconds} s"
+    return out[0]
+
+
+def test_a_version_still_moving_is_read_from_its_copy_without_waiting(db_url: str, tmp_path: Path) -> None:
+    """An export, a version page or a drill-down of a big version opened while its rows move into
+    the ledger (about 4 s per million) gets them at once from the version's copy: the same rows."""
+    engine = storage.make_engine(db_url)
+    storage.migrate(engine)
+    first = demolition_csv(22_000, seed=5)
+    small = demolition_csv(1_000, seed=6)
+    storage.import_file(engine, "demolition", small, "small.csv")  # version 1, no copy
+    _import_then_die(db_url, "demolition", first, tmp_path, rows_pending_at=20_000)  # version 2
+    assert [p[:2] for p in _pending(engine)] == [("demolition", 2)]
+
+    with _move_held_back(engine):
+        rows = _within(10, lambda: storage.load_rows(engine, "demolition", 2))
+        version = _within(10, lambda: storage.load_version(engine, "demolition", 2))
+        current = _within(10, lambda: storage.load_current(engine, "demolition"))
+    storage.wait_settled()  # the reads set the move going (the importer died before it)
+
+    assert _pending(engine) == []
+    from_ledger = storage.load_rows(engine, "demolition", 2)
+    assert isinstance(rows, storage.VersionRows) and len(rows.ids) == 22_000
+    _assert_same_rows(rows, from_ledger)
+    pd.testing.assert_frame_equal(version, from_ledger.frame)
+    pd.testing.assert_frame_equal(current, from_ledger.frame)
+    # Version 1 has no copy: it is read from the ledger as before.
+    assert len(storage.load_version(engine, "demolition", 1)) == 1_000
 
 
 def test_a_foreign_key_check_sees_the_pending_rows_of_the_ledger_it_refers_to(

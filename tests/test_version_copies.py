@@ -102,7 +102,7 @@ def test_a_damaged_copy_is_skipped_and_the_ledger_read(
     (copy,) = disk.iterdir()
     copy.write_bytes(copy.read_bytes()[:100])  # a disk that filled up, say
 
-    with caplog.at_level(logging.WARNING, logger="dashboard.store.columnar"):
+    with caplog.at_level(logging.WARNING, logger="dashboard.store.copyfiles"):
         got = FrameStore(disk).get(engine, "brands", 1)
 
     pd.testing.assert_frame_equal(got, storage.load_version(engine, "brands", 1))

@@ -22,22 +22,15 @@ itself when it holds the version's every row (a first version, a replace): see
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-import pyarrow as pa
 from sqlalchemy.engine import Engine
 
-from dashboard.contract import get_dataset
-from dashboard.ingest import typed_empty
 from dashboard.store import copyfiles, storage
 from dashboard.store.copyfiles import FORMAT, KEEP, folder
 
 __all__ = ["FORMAT", "KEEP", "LOOK_BACK", "Copies", "copies", "folder"]
-
-log = logging.getLogger(__name__)
 
 LOOK_BACK = 20  # versions tried, newest first, before reading the ledger instead
 
@@ -65,10 +58,9 @@ class Copies:
         """
         tried = [n for n in self.paths if n <= number][:LOOK_BACK]
         for n in tried:
-            if self.paths[n].is_file():
-                rows = _load(self.paths[n], self.dataset)
-                if rows is not None:
-                    return n, rows
+            rows = _load(self.paths[n], self.dataset)
+            if rows is not None:
+                return n, rows
         return None
 
     def keep(self, number: int, rows: storage.VersionRows) -> Path | None:
@@ -91,18 +83,5 @@ def copies(directory: Path, engine: Engine, dataset: str) -> Copies:
 
 
 def _load(path: Path, dataset: str) -> storage.VersionRows | None:
-    try:
-        frame = copyfiles.read(path, dataset)
-    except (OSError, pa.ArrowException, ValueError, KeyError) as exc:  # truncated, or another format
-        log.warning("version copy %s unreadable, reading the ledger instead: %s", path.name, exc)
-        return None
-    expected = typed_empty(get_dataset(dataset))
-    names = list(expected.columns)
-    if list(frame.columns) != [*names, copyfiles.ID, copyfiles.POSITION] or list(frame[names].dtypes) != list(
-        expected.dtypes
-    ):
-        log.warning("version copy %s has another shape, reading the ledger instead", path.name)
-        return None
-    ids = frame[copyfiles.ID].to_numpy(dtype=np.int64)
-    positions = frame[copyfiles.POSITION].to_numpy(dtype=np.int64)
-    return storage.VersionRows(frame[names], ids, positions)
+    loaded = copyfiles.load(path, dataset)
+    return None if loaded is None else storage.VersionRows(*loaded)

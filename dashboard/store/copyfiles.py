@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from dashboard.contract import get_dataset
+from dashboard.ingest import typed_empty
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,24 @@ def read(path: Path, dataset: str) -> pd.DataFrame:
     if not batches:
         return schema.empty_table().select(names).to_pandas()
     return pa.Table.from_batches(batches).to_pandas()
+
+
+def load(path: Path, dataset: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray] | None:
+    """A copy's rows as ``storage.load_rows`` gives them: (frame, ids, positions); None when the
+    file is missing, unreadable or of another shape (the caller reads the ledger, never an error)."""
+    if not path.is_file():
+        return None
+    try:
+        frame = read(path, dataset)
+    except (OSError, pa.ArrowException, ValueError, KeyError) as exc:  # truncated, or another format
+        log.warning("version copy %s unreadable, reading the ledger instead: %s", path.name, exc)
+        return None
+    expected = typed_empty(get_dataset(dataset))
+    names = list(expected.columns)
+    if list(frame.columns) != [*names, ID, POSITION] or list(frame[names].dtypes) != list(expected.dtypes):
+        log.warning("version copy %s has another shape, reading the ledger instead", path.name)
+        return None
+    return frame[names], frame[ID].to_numpy(dtype=np.int64), frame[POSITION].to_numpy(dtype=np.int64)
 
 
 def _kept(path: Path, dataset: str, make: Callable[[Path], None]) -> Path | None:

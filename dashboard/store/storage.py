@@ -524,6 +524,8 @@ def _restore(engine: Engine, ds: Dataset, version: int, upload: _Upload) -> Impo
 def load_current(engine: Engine, dataset: str) -> pd.DataFrame:
     """The dataset as it is now, typed like ``Checked.frame``, in ledger order."""
     ds = get_dataset(dataset)
+    if (copied := _copy_while_pending(engine, ds, None)) is not None:
+        return copied.frame
     with reading(engine, ds.name) as conn:
         return _load(conn, ds, None)
 
@@ -531,6 +533,8 @@ def load_current(engine: Engine, dataset: str) -> pd.DataFrame:
 def load_version(engine: Engine, dataset: str, version: int) -> pd.DataFrame:
     """The dataset as it was at ``version``; KeyError when there is no such version."""
     ds = get_dataset(dataset)
+    if (copied := _copy_while_pending(engine, ds, version)) is not None:
+        return copied.frame
     with reading(engine, ds.name, upto=version) as conn:
         if _version_row(conn, ds.name, version) is None:
             raise KeyError(f"{dataset} has no version {version}")
@@ -632,6 +636,8 @@ def _joined(first: pd.Series, second: pd.Series) -> Any:
 def load_rows(engine: Engine, dataset: str, version: int) -> VersionRows:
     """:func:`load_version` with each row's ledger id and position; KeyError when there is no such version."""
     ds = get_dataset(dataset)
+    if (copied := _copy_while_pending(engine, ds, version)) is not None:
+        return copied
     with reading(engine, ds.name, upto=version) as conn:
         if _version_row(conn, ds.name, version) is None:
             raise KeyError(f"{dataset} has no version {version}")
@@ -1105,15 +1111,9 @@ def _keep_copy(engine: Engine, ds: Dataset, number: int, content: VersionRows | 
         if not isinstance(content, VersionRows):
             stack.enter_context(content)  # closed (and gone) however this ends
         with engine.connect() as conn:
-            identity = copyfiles.identity(conn)
-            row = None if identity is None else _version_row(conn, ds.name, number)
-        if identity is None or row is None:  # (a failed identity query ends a PostgreSQL transaction)
+            path = _copy_path(conn, ds, number)
+        if path is None:
             return
-        info = _info(row)
-        name = copyfiles.copy_name(
-            identity, ds.name, number, info.id, info.created_at, info.sha256, info.mode
-        )
-        path = copyfiles.folder(get_settings().data_dir) / name
         if not isinstance(content, VersionRows):
             copyfiles.place(path, ds.name, content)
             return
@@ -1122,6 +1122,42 @@ def _keep_copy(engine: Engine, ds: Dataset, number: int, content: VersionRows | 
             order = np.argsort(positions, kind="stable")
             frame, ids, positions = frame.take(order), ids[order], positions[order]
         copyfiles.write(path, ds.name, frame, ids, positions)
+
+
+def _copy_path(conn: Connection, ds: Dataset, number: int) -> Path | None:
+    """Where version ``number``'s columnar copy is or would be; None for a database without a
+    token (made before migration 0011) or without that version."""
+    identity = copyfiles.identity(conn)
+    row = None if identity is None else _version_row(conn, ds.name, number)
+    if identity is None or row is None:  # (a failed identity query ends a PostgreSQL transaction)
+        return None
+    info = _info(row)
+    name = copyfiles.copy_name(identity, ds.name, number, info.id, info.created_at, info.sha256, info.mode)
+    return copyfiles.folder(get_settings().data_dir) / name
+
+
+def _copy_while_pending(engine: Engine, ds: Dataset, version: int | None) -> VersionRows | None:
+    """Version ``version``'s rows (None: the current version's) from its columnar copy, while rows
+    of a version up to it are still pending; None otherwise (the caller reads the ledger).
+
+    A big version's rows move into the ledger table for seconds after its commit (about 4 s per
+    million); an export or a version page opened meanwhile waited for that. Such a version has
+    its copy, written just after the commit (a test compares it with the ledger, to the dtype).
+    Rows left pending by a process that died are still moved, in the background.
+    """
+    with engine.connect() as conn:
+        if version is None:
+            version = conn.execute(
+                sa.select(_HEAD.c.current_version).where(_HEAD.c.dataset == ds.name)
+            ).scalar_one_or_none()
+        if not version or not _pending_between(conn, ds.name, 0, version):
+            return None
+        path = _copy_path(conn, ds, version)
+    loaded = None if path is None else copyfiles.load(path, ds.name)
+    if loaded is None:
+        return None
+    _settle_in_background(engine, ds.name)
+    return VersionRows(*loaded)
 
 
 def row_keys(ds: Dataset, frame: pd.DataFrame) -> np.ndarray:
@@ -1587,7 +1623,7 @@ class _PieceReader(io.RawIOBase):
         return len(data)
 
 
-_SETTLING: list[threading.Thread] = []
+_SETTLING: dict[threading.Thread, tuple[Engine, str]] = {}  # each move running: its database, ledger
 _SETTLING_LOCK = threading.Lock()
 
 
@@ -1606,9 +1642,19 @@ def settle_soon(engine: Engine, dataset: str) -> None:
 
     thread = threading.Thread(target=run, name=f"settle-{dataset}")
     with _SETTLING_LOCK:
-        _SETTLING[:] = [t for t in _SETTLING if t.is_alive()]
-        _SETTLING.append(thread)
-    thread.start()
+        for done in [t for t in _SETTLING if not t.is_alive()]:
+            del _SETTLING[done]
+        _SETTLING[thread] = (engine, dataset)
+        thread.start()  # (alive before another caller can see it)
+
+
+def _settle_in_background(engine: Engine, dataset: str) -> None:
+    """:func:`settle_soon`, unless this process is moving ``dataset``'s rows already (its import's
+    own thread): a reader served from a copy still sees pending rows moved, never waits for it."""
+    with _SETTLING_LOCK:
+        if any(t.is_alive() and where == (engine, dataset) for t, where in _SETTLING.items()):
+            return
+    settle_soon(engine, dataset)
 
 
 def wait_settled(timeout: float | None = None) -> None:
