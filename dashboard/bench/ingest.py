@@ -174,9 +174,8 @@ def run(rows_list: list[int], dbs: list[str], sheet_rows: list[int] | None = Non
                     base = _measure(["baseline", str(path)])
                     imp = _measure(["import", str(path), url])
                     results.append(_row(rows, kind, db, "first", path, base, imp))
-                    if kind == "csv":
+                    if kind == "csv":  # read back at once; then the next month's file: 1% of the rows edited
                         results[-1]["read_new_s"] = _read_right_after(db, path, workdir)
-                    if kind == "csv":  # the next month's file: 1% of the rows edited
                         base = _measure(["baseline", str(changed)])
                         imp = _measure(["replace", str(changed), url])
                         results.append(_row(rows, kind, db, "replace", changed, base, imp))
