@@ -186,12 +186,9 @@ def _move_held_back(engine: sa.Engine) -> Iterator[None]:
     """Another writer holds the pending rows, as a big version's own move does for seconds:
     SQLite's one write lock, PostgreSQL's lock on the rows."""
     with begin_write(engine) as conn:
-        conn.execute(sa.text("SELECT version FROM ledger_pending FOR UPDATE" if _pg(conn) else "SELECT 1"))
+        pg = conn.dialect.name == "postgresql"
+        conn.execute(sa.text("SELECT version FROM ledger_pending FOR UPDATE" if pg else "SELECT 1"))
         yield
-
-
-def _pg(conn: sa.Connection) -> bool:
-    return conn.dialect.name == "postgresql"
 
 
 def _within(seconds: float, read: Callable[[], object]) -> object:

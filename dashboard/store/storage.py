@@ -523,22 +523,12 @@ def _restore(engine: Engine, ds: Dataset, version: int, upload: _Upload) -> Impo
 
 def load_current(engine: Engine, dataset: str) -> pd.DataFrame:
     """The dataset as it is now, typed like ``Checked.frame``, in ledger order."""
-    ds = get_dataset(dataset)
-    if (copied := _copy_while_pending(engine, ds, None)) is not None:
-        return copied.frame
-    with reading(engine, ds.name) as conn:
-        return _load(conn, ds, None)
+    return _version_rows(engine, get_dataset(dataset), None).frame
 
 
 def load_version(engine: Engine, dataset: str, version: int) -> pd.DataFrame:
     """The dataset as it was at ``version``; KeyError when there is no such version."""
-    ds = get_dataset(dataset)
-    if (copied := _copy_while_pending(engine, ds, version)) is not None:
-        return copied.frame
-    with reading(engine, ds.name, upto=version) as conn:
-        if _version_row(conn, ds.name, version) is None:
-            raise KeyError(f"{dataset} has no version {version}")
-        return _load(conn, ds, version)
+    return _version_rows(engine, get_dataset(dataset), version).frame
 
 
 @dataclass
@@ -635,14 +625,7 @@ def _joined(first: pd.Series, second: pd.Series) -> Any:
 
 def load_rows(engine: Engine, dataset: str, version: int) -> VersionRows:
     """:func:`load_version` with each row's ledger id and position; KeyError when there is no such version."""
-    ds = get_dataset(dataset)
-    if (copied := _copy_while_pending(engine, ds, version)) is not None:
-        return copied
-    with reading(engine, ds.name, upto=version) as conn:
-        if _version_row(conn, ds.name, version) is None:
-            raise KeyError(f"{dataset} has no version {version}")
-        where = "version_from <= ? AND (version_to IS NULL OR version_to > ?)"
-        return _rows_where(conn, ds, where, (version, version))
+    return _version_rows(engine, get_dataset(dataset), version)
 
 
 def load_changes(
@@ -1136,28 +1119,33 @@ def _copy_path(conn: Connection, ds: Dataset, number: int) -> Path | None:
     return copyfiles.folder(get_settings().data_dir) / name
 
 
-def _copy_while_pending(engine: Engine, ds: Dataset, version: int | None) -> VersionRows | None:
-    """Version ``version``'s rows (None: the current version's) from its columnar copy, while rows
-    of a version up to it are still pending; None otherwise (the caller reads the ledger).
+def _version_rows(engine: Engine, ds: Dataset, version: int | None) -> VersionRows:
+    """The rows of ``version`` (None: the current one), as :func:`reading` would read them, but
+    from the version's columnar copy while rows of a version up to it are still pending.
 
     A big version's rows move into the ledger table for seconds after its commit (about 4 s per
     million); an export or a version page opened meanwhile waited for that. Such a version has
     its copy, written just after the commit (a test compares it with the ledger, to the dtype).
-    Rows left pending by a process that died are still moved, in the background.
+    Without one the pending rows are moved first, as :func:`reading` does; with one they are
+    still moved, in the background (rows left by a process that died included).
+    KeyError when there is no such version.
     """
-    with engine.connect() as conn:
-        if version is None:
-            version = conn.execute(
-                sa.select(_HEAD.c.current_version).where(_HEAD.c.dataset == ds.name)
-            ).scalar_one_or_none()
-        if not version or not _pending_between(conn, ds.name, 0, version):
-            return None
-        path = _copy_path(conn, ds, version)
-    loaded = None if path is None else copyfiles.load(path, ds.name)
-    if loaded is None:
-        return None
-    _settle_in_background(engine, ds.name)
-    return VersionRows(*loaded)
+    while True:
+        with _snapshot(engine) as conn:
+            if not _pending_between(conn, ds.name, 0, version):
+                if version is not None and _version_row(conn, ds.name, version) is None:
+                    raise KeyError(f"{ds.name} has no version {version}")
+                return _rows_of(conn, ds, version)
+            if version is None:
+                current = conn.execute(sa.select(_HEAD.c.current_version).where(_HEAD.c.dataset == ds.name))
+                path = _copy_path(conn, ds, int(current.scalar_one()))
+            else:
+                path = _copy_path(conn, ds, version)
+        copied = None if path is None else copyfiles.load(path, ds.name)
+        if copied is not None:
+            _settle_in_background(engine, ds.name)
+            return VersionRows(*copied)
+        settle(engine, ds.name)
 
 
 def row_keys(ds: Dataset, frame: pd.DataFrame) -> np.ndarray:
@@ -1682,13 +1670,21 @@ def reading(engine: Engine, dataset: str, *, upto: int | None = None, above: int
     version committed in between is not half seen.
     """
     while True:
-        with engine.connect() as conn:
-            if conn.dialect.name == "postgresql":
-                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with _snapshot(engine) as conn:
             if not _pending_between(conn, dataset, above, upto):
                 yield conn
                 return
         settle(engine, dataset)
+
+
+@contextmanager
+def _snapshot(engine: Engine) -> Iterator[Connection]:
+    """A connection whose reads all see one snapshot (PostgreSQL: REPEATABLE READ; SQLite's
+    deferred transaction already does)."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        yield conn
 
 
 def _pieces(content: _Blob) -> Iterator[bytes | memoryview]:
@@ -1845,13 +1841,16 @@ def _load(conn: Connection, ds: Dataset, version: int | None) -> pd.DataFrame:
 def _load_with_positions(
     conn: Connection, ds: Dataset, version: int | None
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    where = "version_to IS NULL"
-    params: tuple[Any, ...] = ()
-    if version is not None:
-        where = "version_from <= ? AND (version_to IS NULL OR version_to > ?)"
-        params = (version, version)
-    rows = _rows_where(conn, ds, where, params)
+    rows = _rows_of(conn, ds, version)
     return rows.frame, rows.positions
+
+
+def _rows_of(conn: Connection, ds: Dataset, version: int | None) -> VersionRows:
+    """The ledger rows of ``version`` (None: the current ones)."""
+    if version is None:
+        return _rows_where(conn, ds, "version_to IS NULL", ())
+    where = "version_from <= ? AND (version_to IS NULL OR version_to > ?)"
+    return _rows_where(conn, ds, where, (version, version))
 
 
 def _rows_where(conn: Connection, ds: Dataset, where: str, params: tuple[Any, ...]) -> VersionRows:
