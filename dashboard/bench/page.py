@@ -15,8 +15,9 @@ fresh Chromium context (empty browser cache) three times:
 - ws: bytes received over the websocket (the board's view: figures, KPIs,
   tables) - the part that could grow with the data; it must not.
 
-Targets (issue 3): load <= 1.5 s, ws <= 300 KB per page, ws not growing with rows. Issue 11
-asks 0.7 s; ``ok`` still judges ``load`` (every chart drawn by plotly), never ``paint``.
+Targets: load <= 0.7 s (issue 11; issue 3 asked 1.5 s, printed beside it), ws <= 300 KB per
+page, ws not growing with rows. ``ok`` judges ``load`` (every chart drawn by plotly), never
+``paint``: a static first paint on screen is not a drawn chart for this figure.
 The server's view cache is warm (the live poll builds the views at start-up);
 ``first`` is the very first load after start, for the record.
 """
@@ -51,7 +52,8 @@ PAGES = {
     "tasks": "/tasks",
     "org_life": "/org-life",
 }
-TARGET_LOAD_S = 1.5
+TARGET_LOAD_S = 0.7  # issue 11
+EARLIER_TARGET_LOAD_S = 1.5  # issue 3
 TARGET_WS_BYTES = 300_000
 RUNS = 3
 
@@ -229,29 +231,30 @@ def run(sizes: list[str]) -> list[dict[str, Any]]:
 
 
 def _print(size: str, pages: dict[str, dict[str, float]]) -> None:
-    print(f"\n{size}: board        first   load (median)  paint  interactive  http KB   ws KB   ok")
+    print(f"\n{size}: board        first   load (median)  paint  interactive  http KB   ws KB   ok  ok@1.5s")
     for board, m in pages.items():
-        ok = m["load_s"] <= TARGET_LOAD_S and m["ws_kb"] * 1024 <= TARGET_WS_BYTES
         print(
             f"{size}: {board:<11} {m['first_s']:>6.2f}s {m['load_s']:>9.2f}s {m['paint_s']:>9.2f}s "
-            f"{m['interactive_s']:>9.2f}s {m['http_kb']:>9.1f} {m['ws_kb']:>7.1f}   {'yes' if ok else 'NO'}"
+            f"{m['interactive_s']:>9.2f}s {m['http_kb']:>9.1f} {m['ws_kb']:>7.1f}   "
+            f"{'yes' if met(m) else 'NO':<4}{'yes' if met(m, EARLIER_TARGET_LOAD_S) else 'NO'}"
         )
     print(
-        f"targets: load <= {TARGET_LOAD_S} s, ws <= {TARGET_WS_BYTES // 1000} KB per page "
+        f"targets: load <= {TARGET_LOAD_S} s (issue 11; ok@1.5s: issue 3's {EARLIER_TARGET_LOAD_S} s), "
+        f"ws <= {TARGET_WS_BYTES // 1000} KB per page "
         f"(load: every chart drawn by plotly, polled every 50 ms; paint: every chart on screen, static "
         f"first paint or plotly; interactive: every chart drawn by plotly; both sampled every frame)\n",
         flush=True,
     )
 
 
+def met(m: dict[str, float], load_s: float = TARGET_LOAD_S) -> bool:
+    """One page's figures against the targets: every chart drawn by plotly in time, ws bounded."""
+    return m["load_s"] <= load_s and m["ws_kb"] * 1024 <= TARGET_WS_BYTES
+
+
 def main(sizes: list[str], as_json: bool = False) -> int:
     results = run(sizes)
     if as_json:
         print(json.dumps({"benchmark": "page", "results": results}, ensure_ascii=False))
-    failed = [
-        (r["size"], board)
-        for r in results
-        for board, m in r["pages"].items()
-        if m["load_s"] > TARGET_LOAD_S or m["ws_kb"] * 1024 > TARGET_WS_BYTES
-    ]
+    failed = [(r["size"], board) for r in results for board, m in r["pages"].items() if not met(m)]
     return 1 if failed else 0
