@@ -134,7 +134,7 @@ def test_a_version_whose_process_died_before_the_move_is_read_whole(db_url: str,
     assert list(rows.ids) == list(range(1, 30_001)) and list(rows.positions) == list(range(30_000))
     typed = validate(get_dataset("demolition"), read_table(first)).frame.reset_index(drop=True)
     pd.testing.assert_frame_equal(rows.frame, typed)  # every cell as typed: text, dates, numbers, flags
-    _assert_same_rows(storage.load_rows(engine, "demolition", 1), rows)  # now read from the ledger
+    _assert_same_rows(storage.ledger_rows(engine, "demolition", 1), rows)  # now in the ledger
     assert_index_is_the_current_rows(engine, "demolition")
 
     # A replace committed and then killed; the next import moves it before it diffs.
@@ -219,7 +219,7 @@ def test_a_version_still_moving_is_read_from_its_copy_without_waiting(db_url: st
     storage.wait_settled()  # the reads set the move going (the importer died before it)
 
     assert _pending(engine) == []
-    from_ledger = storage.load_rows(engine, "demolition", 2)
+    from_ledger = storage.ledger_rows(engine, "demolition", 2)
     assert isinstance(rows, storage.VersionRows) and len(rows.ids) == 22_000
     _assert_same_rows(rows, from_ledger)
     pd.testing.assert_frame_equal(version, from_ledger.frame)

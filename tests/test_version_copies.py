@@ -61,7 +61,7 @@ def test_a_worker_starts_from_the_newest_copy_and_reads_only_the_rows_changed_si
 
     got = FrameStore(disk).get(engine, "brands", 3)
 
-    pd.testing.assert_frame_equal(got, storage.load_version(engine, "brands", 3))
+    pd.testing.assert_frame_equal(got, storage.ledger_rows(engine, "brands", 3).frame)
     # ...and the version it built is kept for the next start
     assert sorted(p.name.split("-")[1] for p in disk.iterdir()) == ["1", "3"]
 
@@ -88,7 +88,7 @@ def test_a_copy_made_by_another_database_at_the_same_address_is_never_used(
 
     got = FrameStore(disk).get(engine, "brands", 3)
 
-    pd.testing.assert_frame_equal(got, storage.load_version(engine, "brands", 3))
+    pd.testing.assert_frame_equal(got, storage.ledger_rows(engine, "brands", 3).frame)
     assert got["project_code"].tolist() == ["BR-3"]
 
 
@@ -105,7 +105,7 @@ def test_a_damaged_copy_is_skipped_and_the_ledger_read(
     with caplog.at_level(logging.WARNING, logger="dashboard.store.copyfiles"):
         got = FrameStore(disk).get(engine, "brands", 1)
 
-    pd.testing.assert_frame_equal(got, storage.load_version(engine, "brands", 1))
+    pd.testing.assert_frame_equal(got, storage.ledger_rows(engine, "brands", 1).frame)
     assert "unreadable, reading the ledger instead" in caplog.text
 
 
@@ -141,7 +141,7 @@ def test_after_restoring_an_older_backup_a_version_number_made_again_is_read_fro
     got = FrameStore(disk).get(engine, "brands", 2)
 
     assert got["project_code"].tolist() == ["BR-3"]
-    pd.testing.assert_frame_equal(got, storage.load_version(engine, "brands", 2))
+    pd.testing.assert_frame_equal(got, storage.ledger_rows(engine, "brands", 2).frame)
 
 
 def _lines_with_new_keys(data: bytes, drop: int, new: int) -> bytes:
@@ -183,7 +183,7 @@ def test_a_big_import_keeps_the_copy_of_its_version_exactly_as_the_ledger_gives_
         found = columnar.copies(disk, engine, "demolition").newest(number)
 
         assert found is not None and found[0] == copy_of
-        rows, ledger = found[1], storage.load_rows(engine, "demolition", copy_of)
+        rows, ledger = found[1], storage.ledger_rows(engine, "demolition", copy_of)
         pd.testing.assert_frame_equal(rows.frame, ledger.frame)
         assert rows.ids.tolist() == ledger.ids.tolist()
         assert rows.positions.tolist() == ledger.positions.tolist()
@@ -221,3 +221,39 @@ def test_an_import_whose_copy_cannot_be_written_is_still_committed(
     assert result.accepted and result.version == 1
     assert len(storage.load_version(engine, "demolition", 1)) == storage.COPY_AT_ROWS
     assert "not kept" in caplog.text
+
+
+def test_an_export_of_a_version_with_a_copy_reads_the_copy_and_gives_what_the_ledger_gives(
+    db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A whole version (an export, a version page, a drill-down) is read from its copy when it has
+    one, settled or not: 1M rows in 0.25 s instead of 4 s from the ledger table. Shown here by
+    emptying the ledger table after comparing: only the copy can still give the rows. A damaged
+    copy, or a version without one, is read from the ledger."""
+    from dashboard.bench import synthetic
+    from dashboard.settings import get_settings
+
+    engine = _migrated(db_url)
+    data = synthetic.demolition_csv(storage.COPY_AT_ROWS)
+    storage.import_file(engine, "demolition", data, "d.csv")  # version 1, with its copy
+    storage.import_file(engine, "brands", _brands(["BR-1"]), "b.csv")  # small: no copy
+    storage.wait_settled()
+    ledger = storage.ledger_rows(engine, "demolition", 1)
+    exported = storage.load_rows(engine, "demolition", 1)
+    pd.testing.assert_frame_equal(exported.frame, ledger.frame)
+    assert exported.ids.tolist() == ledger.ids.tolist()
+    assert exported.positions.tolist() == ledger.positions.tolist()
+
+    with engine.begin() as conn:  # the ledger's rows gone: only the copy can give them now
+        conn.execute(sa.text(f"DELETE FROM {ledger_name('demolition')}"))
+
+    pd.testing.assert_frame_equal(storage.load_version(engine, "demolition", 1), ledger.frame)
+    pd.testing.assert_frame_equal(storage.load_current(engine, "demolition"), ledger.frame)
+    assert storage.load_current(engine, "brands")["project_code"].tolist() == ["BR-1"]  # its ledger
+    (copy,) = columnar.folder(get_settings().data_dir).glob("demolition-*.arrow")
+    copy.write_bytes(copy.read_bytes()[:100])
+    with caplog.at_level(logging.WARNING, logger="dashboard.store.copyfiles"):
+        assert len(storage.load_version(engine, "demolition", 1)) == 0  # the (emptied) ledger
+    assert "unreadable, reading the ledger instead" in caplog.text
+    with pytest.raises(KeyError):
+        storage.load_version(engine, "demolition", 2)

@@ -1120,32 +1120,45 @@ def _copy_path(conn: Connection, ds: Dataset, number: int) -> Path | None:
 
 
 def _version_rows(engine: Engine, ds: Dataset, version: int | None) -> VersionRows:
-    """The rows of ``version`` (None: the current one), as :func:`reading` would read them, but
-    from the version's columnar copy while rows of a version up to it are still pending.
+    """The rows of ``version`` (None: the current one), as :func:`ledger_rows` reads them, from the
+    version's columnar copy when it has one.
 
-    A big version's rows move into the ledger table for seconds after its commit (about 4 s per
-    million); an export or a version page opened meanwhile waited for that. Such a version has
-    its copy, written just after the commit (a test compares it with the ledger, to the dtype).
-    Without one the pending rows are moved first, as :func:`reading` does; with one they are
-    still moved, in the background (rows left by a process that died included).
-    KeyError when there is no such version.
+    A copy is the version's rows as the ledger gives them (a test compares the two, to the dtype),
+    named by the database, the version's id, time, file and mode, so a copy of another history is
+    never read. It is read in a tenth of the time (1M rows: 0.25 s, 4 s from the ledger table) and
+    it needs no move: a big version's rows move into the ledger table for seconds after its commit
+    (about 4 s per million), and an export or a version page opened meanwhile used to wait for that.
+    Pending rows are still moved, in the background (rows left by a process that died included);
+    without a copy they are moved first, as :func:`reading` does. KeyError: no such version.
     """
     while True:
         with _snapshot(engine) as conn:
-            if not _pending_between(conn, ds.name, 0, version):
+            pending = _pending_between(conn, ds.name, 0, version)
+            number = version
+            if number is None:
+                head = conn.execute(sa.select(_HEAD.c.current_version).where(_HEAD.c.dataset == ds.name))
+                number = head.scalar_one_or_none() or 0
+            path = _copy_path(conn, ds, number) if number else None
+            copied = None if path is None else copyfiles.load(path, ds.name)
+            if copied is not None:
+                if pending:
+                    _settle_in_background(engine, ds.name)
+                return VersionRows(*copied)
+            if not pending:
                 if version is not None and _version_row(conn, ds.name, version) is None:
                     raise KeyError(f"{ds.name} has no version {version}")
                 return _rows_of(conn, ds, version)
-            if version is None:
-                current = conn.execute(sa.select(_HEAD.c.current_version).where(_HEAD.c.dataset == ds.name))
-                path = _copy_path(conn, ds, int(current.scalar_one()))
-            else:
-                path = _copy_path(conn, ds, version)
-        copied = None if path is None else copyfiles.load(path, ds.name)
-        if copied is not None:
-            _settle_in_background(engine, ds.name)
-            return VersionRows(*copied)
         settle(engine, ds.name)
+
+
+def ledger_rows(engine: Engine, dataset: str, version: int | None) -> VersionRows:
+    """The rows of ``version`` (None: the current one) read from the ledger table itself, never
+    from a copy: what a copy is checked against. KeyError when there is no such version."""
+    ds = get_dataset(dataset)
+    with reading(engine, ds.name, upto=version) as conn:
+        if version is not None and _version_row(conn, ds.name, version) is None:
+            raise KeyError(f"{ds.name} has no version {version}")
+        return _rows_of(conn, ds, version)
 
 
 def row_keys(ds: Dataset, frame: pd.DataFrame) -> np.ndarray:
