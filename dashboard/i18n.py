@@ -758,8 +758,13 @@ CATALOGUE |= {
         "save anything else as .xlsx first.",
     ),
     "read.no_header": _s(
-        "文件没有表头：第 1 行应是列名（如 房产编号、户主…），请使用模板填写后再上传。",
+        "文件没有表头：第 1 行应是列名（即模板的表头），请使用模板填写后再上传。",
         "The file has no header: line 1 must hold the column names; fill in the template and upload again.",
+    ),
+    "read.no_header_of": _s(
+        "文件没有表头：第 1 行应是列名（如 {columns}…），请使用模板填写后再上传。",
+        "The file has no header: line 1 must hold the column names (such as {columns}…); fill in the "
+        "template and upload again.",
     ),
     "read.workbook_damaged": _s(
         "这个 {what} 表格已损坏或格式异常，无法读取。{save_as}{detail}",
@@ -798,6 +803,16 @@ CATALOGUE |= {
     "read.sheet.skipped": _s(
         "工作表「{sheet}」没有与台账相同的表头，未读取（如填表说明）。",
         "Sheet {sheet} has no ledger header like the one read, so it was not read.",
+    ),
+    "read.sheet.summary": _s(
+        "工作表「{sheet}」只有台账的部分列（{columns}），看作汇总表，未读取；如果它也是台账，请补齐表头后再上传。",
+        "Sheet {sheet} has only some of the ledger's columns ({columns}); read as a summary, it was not "
+        "read. If it is part of the ledger, complete its header and upload again.",
+    ),
+    "read.sheet.hidden": _s(
+        "工作表「{sheet}」是隐藏的，未读取；如果其中的行也要上传，请取消隐藏后再上传。",
+        "Sheet {sheet} is hidden and was not read; if its rows belong to the upload, unhide it and "
+        "upload again.",
     ),
     "read.skipped.empty": _s("空行，已跳过。", "Empty row; skipped."),
     "read.skipped.total": _s(

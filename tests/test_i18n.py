@@ -258,7 +258,7 @@ def test_ingest_store_and_ops_show_no_chinese_of_their_own() -> None:
 
     What stays is what the code must *recognise* in people's files, never what it says to them.
     """
-    from dashboard.ingest import cells, reading
+    from dashboard.ingest import cells, headers, reading
     from dashboard.store import marked
 
     allowed: dict[str, str] = {
@@ -267,8 +267,11 @@ def test_ingest_store_and_ops_show_no_chinese_of_their_own() -> None:
         cells._DATE_ZH: "dates typed as 2024年5月3日, which the reader parses",
         marked._UNIT.pattern: "a unit in brackets after a header (党员数（人）), ignored as the reader does",
         "*＊": "the full-width asterisk some templates put after a required header",
+        headers._DECORATION.pattern: "a unit or mark after a header (党员数/人), ignored as the reader does",
+        headers._LEADING.pattern: "a mark before a header (【必填】组织编码), ignored as the reader does",
     }
-    for word in reading._TOTAL_WORDS + reading._FOOTER_WORDS:  # 合计/小计…, 填表人/审核人/填报日期…
+    words = reading._TOTAL_WORDS + reading._TOTAL_LEADS + reading._FOOTER_WORDS + reading._NOTE_WORDS
+    for word in words:  # 合计/小计/本页…, 填表人/审核人/填报日期…, 注/说明…
         allowed[word] = "a total or footer row the reader skips"
     paths = [p for folder in ("ingest", "store", "ops") for p in sorted((DASHBOARD / folder).rglob("*.py"))]
     assert _inline_chinese(paths, allowed) == [], "move these to dashboard/i18n.py and use i18n.t/both"

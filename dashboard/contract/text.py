@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import unicodedata
 
+# Characters that print as nothing: a zero-width space or joiner, a word joiner, a BOM in mid-text.
+# Text pasted from WeChat or a web page carries them; kept, 'ORG-001' and 'ORG-001\u200b' would
+# look alike in every message and differ as keys.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
 
 def normalise_text(value: str) -> str:
-    """NFKC then trim: '　９１ ' -> '91' (full-width letters, digits and spaces become half-width)."""
-    return unicodedata.normalize("NFKC", value).strip()
+    """NFKC, invisible characters out, then trim: '　９１\u200b ' -> '91' (full-width letters,
+    digits and spaces become half-width)."""
+    return unicodedata.normalize("NFKC", value).translate(_INVISIBLE).strip()

@@ -38,8 +38,15 @@ import pyarrow.compute as pc
 import pyarrow.csv as pv
 
 from dashboard import i18n
-from dashboard.contract import normalise_text
-from dashboard.ingest.headers import HEADER_SEARCH_ROWS, find_header, header_key, is_header_row
+from dashboard.contract import DATASETS, normalise_text
+from dashboard.ingest.headers import (
+    HEADER_SEARCH_ROWS,
+    find_header,
+    header_columns,
+    header_key,
+    is_header_row,
+    two_row_header,
+)
 from dashboard.ingest.problems import Problem, Problems, UnreadableFile
 from dashboard.ingest.workbooks import (
     SAVE_AS,
@@ -143,9 +150,11 @@ class RawTable:
         return self.sheets[0] if self.sheets and self.names_sheets else None
 
 
-def read_table(data: bytes, filename: str = "") -> RawTable:
+def read_table(data: bytes, filename: str = "", dataset: str | None = None) -> RawTable:
     """Detect the kind and encoding of ``data`` and read it, whatever its name says.
 
+    ``dataset``: the ledger the file is uploaded as, when known: a workbook's sheets are chosen by
+    its header (a workbook can hold two ledgers, a 汇总 naming a few columns of one).
     Raises UnreadableFile when it is not a table we can read at all.
     """
     if not data or (len(data) < _SAMPLE and not data.strip()):
@@ -153,7 +162,7 @@ def read_table(data: bytes, filename: str = "") -> RawTable:
     ext = os.path.splitext(filename)[1].lower()
     if data[:4] == b"PK\x03\x04":
         kind = _zip_kind(data)
-        return _read_sheets(read_workbook(data, kind), kind)
+        return _read_sheets(read_workbook(data, kind), kind, dataset)
     if data[:8] == _OLE2:
         _check_ole(data, ext)
         try:
@@ -162,7 +171,7 @@ def read_table(data: bytes, filename: str = "") -> RawTable:
             if ext == ".et" and exc.message != password_protected().message:
                 raise _wps_et() from exc
             raise
-        return _read_sheets(sheets, "xls")
+        return _read_sheets(sheets, "xls", dataset)
     try:
         buf, encoding = _to_utf8(data)
     except UnreadableFile:
@@ -301,6 +310,9 @@ def _read_csv_file(buf: bytes, encoding: str) -> RawTable:
     line number is moved back down by the lines cut, so they stay the file's.
     """
     offset, cut = _csv_header_offset(buf)
+    joined = _csv_two_row_header(buf, offset)
+    if joined is not None:  # one header line in place of the two, the rows' lines kept
+        buf, offset, cut = joined, 0, cut + 1
     raw = _read_csv(buf[offset:] if offset else buf, encoding)
     blank_above = _leading_blank_lines(buf[offset : offset + _SAMPLE])
     raw.header_lines = {"": cut + blank_above + 1}
@@ -323,6 +335,27 @@ def _csv_header_offset(buf: bytes) -> tuple[int, int]:
                 return pos, k
         pos += len(line) + 1
     return 0, 0
+
+
+def _csv_two_row_header(buf: bytes, offset: int) -> bytes | None:
+    """The CSV from its header on, the header's two rows written as one, when the line under the
+    header is a header too (:func:`two_row_header`: a form's merged 时间节点 over its dates, saved
+    as CSV); None otherwise."""
+    first_end = buf.find(b"\n", offset)
+    if first_end < 0:
+        return None
+    second_end = buf.find(b"\n", first_end + 1)
+    second_end = len(buf) if second_end < 0 else second_end
+    texts = [buf[offset:first_end], buf[first_end + 1 : second_end]]
+    lines = [t.decode("utf-8", errors="replace").rstrip("\r") for t in texts]
+    delimiter = _sniff(lines[0])
+    rows = [next(csv.reader([line], delimiter=delimiter), []) for line in lines]
+    cells, last = two_row_header(rows, 0)
+    if last == 0:
+        return None
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow(cells)
+    return out.getvalue().encode() + buf[min(second_end + 1, len(buf)) :]
 
 
 def _leading_blank_lines(buf: bytes) -> int:
@@ -624,7 +657,11 @@ def _read_csv_slowly(buf: bytes, encoding: str) -> RawTable:
     )
 
 
-def _no_header() -> UnreadableFile:
+def _no_header(dataset: str | None = None) -> UnreadableFile:
+    """No header: line 1 must name the columns; when the ledger is known, its first few are shown."""
+    if dataset in DATASETS:
+        examples = i18n.join_both("sep.list", [(c.header, c.header) for c in DATASETS[dataset].columns[:3]])
+        return UnreadableFile(*i18n.both("read.no_header_of", columns=examples))
     return UnreadableFile(*i18n.both("read.no_header"))
 
 
@@ -632,49 +669,57 @@ def _no_header() -> UnreadableFile:
 # Workbooks
 
 
-def _read_sheets(sheets: list[Sheet], kind: str) -> RawTable:
-    """The sheet(s) whose header matches the contract, as one table.
+def _read_sheets(sheets: list[Sheet], kind: str, dataset: str | None = None) -> RawTable:
+    """The sheet(s) of the ledger, as one table (see :func:`_ledger_sheets`), their columns
+    matched by name: a month sheet with its columns in another order or one column more is read
+    as the others are.
 
-    Sheets that share the first matching header (one per month) are one
-    ledger; other sheets with content (a 填表说明) are skipped with a warning.
-    Without any matching header, the first sheet with content is read from its
-    first non-empty row, so that validation says which columns are missing.
+    Sheets not read, with content, are each named in a warning: a 填表说明, a 汇总 naming only a
+    few of the ledger's columns, a hidden sheet (staff do not see it: an old term's rows, a
+    merged-away organisation). Without any matching header, the first sheet with content is read
+    from its first non-empty row, so that validation says which columns are missing.
     """
     problems = Problems()
-    found = [(s, find_header(s.head(HEADER_SEARCH_ROWS))) for s in sheets]
-    chosen: list[tuple[Sheet, int]] = [(s, h) for s, h in found if h is not None]
-    if chosen:
-        signature = _signature(chosen[0][0].row(chosen[0][1]))
-        chosen = [(s, h) for s, h in chosen if _signature(s.row(h)) == signature]
-    else:
-        filled = [(s, s.first_filled()) for s in sheets]
-        chosen = [next(((s, h) for s, h in filled if h is not None), (None, None))]  # type: ignore[list-item]
-        if chosen[0][0] is None:
-            raise _no_header()
-    read = {s.name for s, _ in chosen}
+    found = []
     for sheet in sheets:
-        if sheet.name not in read and len(sheets) > 1 and sheet.first_filled() is not None:
-            problems.add(
-                Problem(
-                    "read.sheet.skipped",
-                    *i18n.both("read.sheet.skipped", sheet=sheet.name),
-                    sheet=sheet.name,
-                    severity="warning",
-                )
-            )
-    width = max(len(s.columns) for s, _ in chosen)
-    header = chosen[0][0].row(chosen[0][1])
-    header += [""] * (width - len(header))
-    parts: list[list[np.ndarray]] = [[] for _ in range(width)]
+        head = sheet.head(HEADER_SEARCH_ROWS + 1)
+        if (h := find_header(head[:HEADER_SEARCH_ROWS])) is not None:
+            cells, last = two_row_header(head, h)
+            found.append((sheet, last, cells))
+    shown = [f for f in found if not f[0].hidden] or found  # a hidden ledger only if nothing else
+    summaries: dict[str, frozenset[str]] = {}
+    if shown:
+        chosen, summaries = _ledger_sheets(shown, dataset)
+    else:
+        filled = [(s, s.first_filled()) for s in sorted(sheets, key=lambda s: s.hidden)]
+        sheet, h = next(((s, h) for s, h in filled if h is not None), (None, None))
+        if sheet is None or h is None:
+            raise _no_header(dataset)
+        chosen = [(sheet, h, sheet.row(h))]
+    read = {s.name for s, *_ in chosen}
+    for sheet in sheets:
+        if sheet.name in read or len(sheets) == 1 or sheet.first_filled() is None:
+            continue
+        if sheet.hidden:
+            rule, fields = "read.sheet.hidden", {"sheet": sheet.name}
+        elif sheet.name in summaries:
+            names = i18n.join_both("sep.list", [(h, h) for h in sorted(summaries[sheet.name])])
+            rule, fields = "read.sheet.summary", {"sheet": sheet.name, "columns": names}
+        else:
+            rule, fields = "read.sheet.skipped", {"sheet": sheet.name}
+        problems.add(Problem(rule, *i18n.both(rule, **fields), sheet=sheet.name, severity="warning"))
+    header, slots = _union_header([cells for *_, cells in chosen])
+    parts: list[list[np.ndarray]] = [[] for _ in header]
     lines, counts = [], []
     header_lines: dict[str, int] = {}
-    for sheet, at in chosen:
+    for (sheet, at, _), slot_of in zip(chosen, slots, strict=True):
         end = sheet.height
         while end > at + 1 and not any(col[end - 1] for col in sheet.columns):
             end -= 1  # the unused rest of the sheet
-        for i in range(width):
-            part = sheet.columns[i][at + 1 : end] if i < len(sheet.columns) else None
-            parts[i].append(np.full(end - at - 1, "", dtype=object) if part is None else part)
+        columns = {slot: sheet.columns[i][at + 1 : end] for i, slot in enumerate(slot_of)}
+        for slot, part in enumerate(parts):
+            column = columns.get(slot)
+            part.append(np.full(end - at - 1, "", dtype=object) if column is None else column)
         lines.append(np.arange(at + 2, end + 1, dtype=np.int64))
         counts.append(end - at - 1)
         header_lines[sheet.name] = at + 1
@@ -686,25 +731,71 @@ def _read_sheets(sheets: list[Sheet], kind: str) -> RawTable:
         None,
         problems,
         kind=kind,
-        sheets=[s.name for s, _ in chosen],
+        sheets=[s.name for s, *_ in chosen],
         header_lines=header_lines,
-        sheet_of_row=np.repeat(np.array([s.name for s, _ in chosen], dtype=object), counts),
+        sheet_of_row=np.repeat(np.array([s.name for s, *_ in chosen], dtype=object), counts),
         workbook_sheets=[s.name for s in sheets],
     )
 
 
-def _signature(row: list[str]) -> tuple[str, ...]:
-    keys = [header_key(c) for c in row]
-    while keys and not keys[-1]:
-        keys.pop()
-    return tuple(keys)
+def _ledger_sheets(
+    found: list[tuple[Sheet, int, list[str]]], dataset: str | None
+) -> tuple[list[tuple[Sheet, int, list[str]]], dict[str, frozenset[str]]]:
+    """(the ledger's sheets, each with its header's last row and cells; the sheets left out as
+    summaries -> the headers of the columns they name).
+
+    The ledger is ``dataset``'s (else the dataset some sheet names most columns of). Its sheets are
+    those whose header names every required column, or at least half as many columns as the
+    fullest header does (a month sheet that lost a column is read, and validation says what its
+    rows lack); a 汇总 naming two or three of its columns is not. Headers naming fewer than two
+    columns of it leave the first sheet with a header to be read, so that validation says which
+    columns are missing.
+    """
+    named = [(f, *header_columns(f[2], dataset)) for f in found]
+    target = dataset if dataset in DATASETS else max(named, key=lambda n: len(n[2]))[1]
+    required = {c.name for c in DATASETS[target].columns if c.required}
+    fullest = max(len(cols) for _, name, cols in named if name == target)
+    chosen, summaries = [], {}
+    for f, name, cols in named:
+        if name == target and len(cols) >= 2 and (required <= cols or 2 * len(cols) >= fullest):
+            chosen.append(f)
+        elif name == target and len(cols) >= 2:
+            summaries[f[0].name] = frozenset(DATASETS[target].column(c).header for c in cols)
+    return (chosen or [found[0]]), summaries
+
+
+def _union_header(headers: list[list[str]]) -> tuple[list[str], list[list[int]]]:
+    """(the table's header, each sheet's column -> the table's column): columns matched by their
+    header's spelling (its n-th occurrence, for a header written twice), in the first sheet's order,
+    then those only later sheets have."""
+    cells: list[str] = []
+    at: dict[tuple[str, int], int] = {}
+    slots = []
+    for header in headers:
+        width = len(header)
+        while width and not header[width - 1]:
+            width -= 1  # columns past the header's last name keep their places (no name to match)
+        seen: dict[str, int] = {}
+        slot_of = []
+        for i, cell in enumerate(header):
+            key = header_key(cell) if i < width else f"#{i}"
+            n = seen[key] = seen.get(key, -1) + 1
+            if (key, n) not in at:
+                at[(key, n)] = len(cells)
+                cells.append(cell)
+            slot_of.append(at[(key, n)])
+        slots.append(slot_of)
+    return cells, slots
 
 
 # ---------------------------------------------------------------------------
 # Rows that are not data
 
-# Compared after NFKC and without spaces: "合 计：" is 合计.
+# Compared after NFKC and without spaces: "合 计：" is 合计. A total row names itself first (合计,
+# 本页合计, 合计（2个）, 合计：2户, 小计（第一党小组）) or last (第一党小组小计); a footer or a note under
+# the table opens with who filled it in, when, or a note's lead word and a colon (注：1.…, 说明：…).
 _TOTAL_WORDS = ("合计", "小计", "总计", "总合计", "累计")
+_TOTAL_LEADS = ("本页", "本表", "全部")
 _FOOTER_WORDS = (
     "填表人",
     "填报人",
@@ -716,10 +807,19 @@ _FOOTER_WORDS = (
     "填表日期",
     "制表日期",
     "审核日期",
+    "单位负责人",
+    "联系电话",
+    "填报单位",
+    "填表单位",
+    "报送单位",
+    "制表单位",
 )
-_TOTAL = rf"^({'|'.join(_TOTAL_WORDS)}):?$"
-_FOOTER = rf"^({'|'.join(_FOOTER_WORDS)})"
-_LEADS = pa.array(sorted({w[0] for w in _TOTAL_WORDS + _FOOTER_WORDS}), pa.large_string())
+_NOTE_WORDS = ("注", "说明", "备注", "负责人", "联系人", "电话")  # only with a colon (注 also 注1)
+_TOTAL = (
+    rf"^(({'|'.join(_TOTAL_LEADS)})?({'|'.join(_TOTAL_WORDS)})([:(\[].*)?"
+    rf"|.{{1,12}}({'|'.join(_TOTAL_WORDS[:3])}))$"
+)
+_FOOTER = rf"^(({'|'.join(_FOOTER_WORDS)})|({'|'.join(_NOTE_WORDS)}):|{_NOTE_WORDS[0]}\d)"
 # The messages' templates (formatted per row); the keys are the rule ids.
 _NOT_DATA: dict[str, tuple[str, str]] = {
     "read.skipped.empty": i18n.both("read.skipped.empty"),
@@ -746,9 +846,6 @@ def _not_data(
     total, footer = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     # The words are Chinese: only cells with a non-ASCII character can hold them (keys rarely do).
     maybe = np.flatnonzero(~pc.fill_null(pc.string_is_ascii(first), True).to_numpy(zero_copy_only=False))
-    if len(maybe):
-        lead = pc.utf8_slice_codeunits(first.take(pa.array(maybe)), 0, 1)
-        maybe = maybe[pc.is_in(lead, value_set=_LEADS).to_numpy(zero_copy_only=False)]
     if len(maybe):
         squeezed = pc.replace_substring_regex(first.take(pa.array(maybe)), r"\s+", "")
         total[maybe] = pc.match_substring_regex(squeezed, _TOTAL).to_numpy(zero_copy_only=False)

@@ -50,6 +50,7 @@ class Sheet:
 
     name: str
     columns: list[np.ndarray]
+    hidden: bool = False  # hidden (or very hidden) in the workbook: not what staff see
 
     @property
     def height(self) -> int:
@@ -101,7 +102,9 @@ def _read_workbook(data: bytes, kind: str) -> list[Sheet]:
         refuse_zip_bomb(data)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = [m.name for m in book.sheets_metadata if str(m.typ).endswith("WorkSheet")]
+        worksheets = [m for m in book.sheets_metadata if str(m.typ).endswith("WorkSheet")]
+        names = [m.name for m in worksheets]
+        hidden = {m.name for m in worksheets if not str(m.visible).endswith(".Visible")}
         grids = {name: book.get_sheet_by_name(name) for name in names}
         values = {name: sheet.to_python(skip_empty_area=False) for name, sheet in grids.items()}
     except python_calamine.PasswordError as exc:
@@ -130,7 +133,7 @@ def _read_workbook(data: bytes, kind: str) -> list[Sheet]:
         table = np.empty((len(grid), width), dtype=object)
         if grid:
             table[:] = grid
-        sheets.append(Sheet(name, [_render_column(table[:, c]) for c in range(width)]))
+        sheets.append(Sheet(name, [_render_column(table[:, c]) for c in range(width)], name in hidden))
     return sheets
 
 

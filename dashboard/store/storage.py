@@ -300,7 +300,7 @@ def import_file(
     a replace replaces the scope's rows only.
     """
     return import_table(
-        engine, dataset, read_table(data, file_name), data, file_name,
+        engine, dataset, read_table(data, file_name, dataset), data, file_name,
         mode=mode, user=user, dry_run=dry_run, corrections=corrections, at=at, scope=scope, note=note,
     )  # fmt: skip
 

@@ -179,7 +179,7 @@ def correct(
     """
     report = load_report(data_dir, pending_id, user)
     data = _pending_bytes(data_dir, report)
-    raw = read_table(data, report.file_name)
+    raw = read_table(data, report.file_name, report.dataset)
     corrections = corr.merge(raw, report.correction_list(), edits, user)
     again = _checked(
         engine, data, report.file_name, report.dataset, user, reveal_names, corrections, raw, scope=scope
@@ -205,7 +205,7 @@ def _checked(
 ) -> Report:
     """Read once, apply the corrections, dry-run the import; summary, moves and sample for the page."""
     ds = get_dataset(dataset)
-    raw = raw if raw is not None else read_table(data, file_name)
+    raw = raw if raw is not None else read_table(data, file_name, dataset)
     result = storage.import_table(
         engine, dataset, raw, data, file_name, user=user, dry_run=True, corrections=corrections, scope=scope
     )
