@@ -864,6 +864,12 @@ CATALOGUE |= {
         "「{value}」不是百分比，请填写 0 到 100 的数，例如 85 或 85%。",
         "'{value}' is not a percentage; enter a number from 0 to 100 such as 85 or 85%.",
     ),
+    "check.cell.percent.fraction": _s(
+        "「{column}」各格都不大于 1，「{value}」看起来是小数形式的比例，会按 {value}% 保存；"
+        "如要表示 95%，请填 95 或 95%。",
+        "Every value in '{column}' is 1 or less, so '{value}' looks like a fraction: it is stored "
+        "as {value}%. For 95%, enter 95 or 95%.",
+    ),
     "check.cell.bool": _s(
         "「{value}」不是“是/否”，请填写 {yes} 或 {no}。",
         "'{value}' is not yes/no; enter {yes} or {no} (yes/no, Y/N, true/false, 1/0).",
@@ -875,6 +881,32 @@ CATALOGUE |= {
     "check.cell.date.time_dropped": _s(
         "「{value}」带有时间，「{column}」只记日期，已按日期读取；如时间有意义请写在备注里。",
         "'{value}' has a time of day; '{column}' keeps the date only, so the time was dropped.",
+    ),
+    "check.cell.date.time_dropped.no_note": _s(  # a ledger without a 备注 column (meetings)
+        "「{value}」带有时间，「{column}」只记日期，已按日期读取。",
+        "'{value}' has a time of day; '{column}' keeps the date only, so the time was dropped.",
+    ),
+    "check.cell.date.serial": _s(
+        "「{value}」不是有效日期：它像是 Excel 的日期序号（代表 {date}），"
+        "单元格格式为“常规”或“数值”时日期会显示成这样。请把这一列的单元格格式设为“日期”，或直接写成 {date}。",
+        "'{value}' is not a valid date: it looks like an Excel date number (standing for {date}), which is "
+        "how a date shows in a cell formatted as General or Number. Format the column as Date, "
+        "or type {date}.",
+    ),
+    "check.cell.int.range": _s(
+        "「{value}」不是整数，「{column}」请填 {lo}–{hi} 的整数，例如 {example}。",
+        "'{value}' is not a whole number; '{column}' takes a whole number from {lo} to {hi}, "
+        "such as {example}.",
+    ),
+    "check.cell.placeholder": _s(  # one warning per column
+        "「{column}」中{lines}的「{marks}」表示不适用，已按空白读取。",
+        "'{column}': '{marks}' at {lines} means not applicable; read as empty.",
+    ),
+    "check.cell.placeholder.more": _s("等，共 {n} 行", " and more, {n} lines in all"),
+    "check.cell.required.placeholder": _s(
+        "「{value}」表示不适用，但「{column}」必须填写，不能留空，也不能写「{value}」；请填写实际的值。",
+        "'{value}' means not applicable, but '{column}' is required, so it can be neither empty nor "
+        "'{value}'; fill in the actual value.",
     ),
     "check.cell.range.between": _s(
         "「{value}」超出范围：「{column}」应在 {lo} 到 {hi} 之间，请更正。",
@@ -933,6 +965,12 @@ CATALOGUE |= {
         "同一文件中每个键只能出现一次，请删除或合并重复的行。",
         "Line {line} repeats the key {headers} ({shown}) of line {first}; "
         "a key may appear once per file, so delete or merge the repeated row.",
+    ),
+    "check.upsert.absent_kept": _s(
+        "文件中没有这些列：{columns}。已在台账中的 {n} 行保留这些列原有的内容，新增的行这些列为空。"
+        "如要清空某格，请在文件中加上这一列并留空。",
+        "The file lacks the columns {columns}: the {n} row(s) already in the ledger keep their values "
+        "there, and new rows leave them empty. To clear a cell, add the column and leave the cell empty.",
     ),
     # the error report of a refused upload (CSV and XLSX): bilingual headers "行 line"
     "uploads.errors.sheet": _s("错误报告", "Errors"),
@@ -1024,6 +1062,9 @@ CATALOGUE |= {
     "marked.col.rule": _s("规则", "Rule"),
     "marked.error": _s("错误", "error"),
     "marked.warning": _s("提醒", "warning"),
+    "marked.merged": _s(  # a comment on a merged block's top-left cell, about some of its cells
+        "{cells}（合并单元格 {block}）：{message}", "{cells} (merged cells {block}): {message}"
+    ),
     "marked.missing_note": _s(
         "缺少必填列：{columns}。请在表头行加上这些列。", "Missing required columns: {columns}."
     ),
@@ -1671,6 +1712,8 @@ CATALOGUE |= {
     "api.file.marked": _s("{stem}-问题标注.xlsx", "{stem}-marked.xlsx"),
     "api.file.template": _s("{title}-模板.{kind}", "{title}-template.{kind}"),
     "api.file.prefilled": _s("{title}-一表通", "{title}-editable"),
+    # dashboard/params.py: a number or day typed into a URL or a command line, refused (API 400, CLI exit 2)
+    # what Starlette itself answers under /api/ (unknown address, wrong method, malformed form, a bug)
     # cli.py: what `python -m dashboard ...` prints (Chinese line first, then English)
     "cli.dataset.unknown": _s(
         "未知的数据集「{name}」，可选：{choices}", "unknown dataset {name!r}; choose one of: {choices}"

@@ -398,3 +398,68 @@ def test_an_xls_upload_comes_back_converted_to_xlsx_with_the_same_marks_and_fixi
     assert wb["房产台账"]["C3"].value == 2 and wb["房产台账"]["A2"].value == "DX-001"  # values as they were
     wb["房产台账"]["C2"] = 1
     assert storage.import_file(engine, "demolition", _save(wb), "房产台账.xlsx").accepted
+
+
+# ---------------------------------------------------------------------------
+# Merged cells: only a block's top-left cell can carry a comment
+
+
+def test_a_bad_value_merged_down_a_block_is_marked_on_its_top_left_cell_naming_the_cells(
+    sqlite_url: str,
+) -> None:
+    engine = _engine(sqlite_url)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["组织编码", "党组织名称", "组织类型", "党员数", "当前阶段"])
+    ws.append(["ORG-001", "东辛村党支部", "村居", 61, "摸底调研"])  # a typo merged down C2:C3
+    ws.append(["ORG-002", "西河村党支部", None, 78, "摸底调研"])
+    ws.merge_cells("C2:C3")
+    data = _save(wb)
+    refused = storage.import_file(engine, "elections", data, "换届.xlsx", dry_run=True)
+    assert [(p.line, p.column) for p in refused.problems.errors] == [(2, "组织类型"), (3, "组织类型")]
+
+    marked = _book(mark_workbook(data, "elections", refused.problems.items))
+
+    sheet = marked["Sheet"]
+    assert coloured(marked, RED) == {("Sheet", "C2")}
+    message = refused.problems.errors[0].message
+    assert sheet["C2"].comment.text == f"C2、C3（合并单元格 C2:C3）：{message}"
+    assert "C2:C3" in {str(r) for r in sheet.merged_cells.ranges}  # the user's merge is kept
+    listed = marked["问题清单"]
+    assert [r[3].value for r in listed.iter_rows(min_row=3)] == ["C2", "C3"]  # each problem at its cell
+    sheet["C2"] = "村"
+    assert storage.import_file(engine, "elections", _save(marked), "换届.xlsx").accepted
+
+
+def test_a_problem_on_one_cell_of_a_merged_block_names_that_cell_in_the_viewers_language() -> None:
+    data = office_workbook([["DX-001", "张三丰", 1, 1, "已评估"], ["DX-002", "李四", 2, 1, "已评估"]])
+    wb = _book(data)
+    wb["3月"].merge_cells("D4:D5")  # 党小组 merged down its block
+    bad = problem(5, "党小组", "「1」不对")
+
+    zh = _book(mark_workbook(_save(wb), "demolition", [bad]))
+    en = _book(mark_workbook(_save(wb), "demolition", [bad], lang="en"))
+
+    assert coloured(zh, RED) == coloured(en, RED) == {("3月", "D4")}
+    assert zh["3月"]["D4"].comment.text == "D5（合并单元格 D4:D5）：「1」不对"
+    assert en["3月"]["D4"].comment.text == "D5 (merged cells D4:D5): 「1」不对 (en)"
+
+
+def test_a_missing_column_note_goes_right_of_a_header_cell_merged_across() -> None:
+    wb = _book(office_workbook([["DX-001", "张三丰", 1, 1, "已评估"]]))
+    wb["3月"].merge_cells("G3:I3")  # 备注 spread over three columns
+    missing = problem(3, "重点户", "缺少必填列「重点户」", rule="header.missing")
+
+    marked = _book(mark_workbook(_save(wb), "demolition", [missing]))
+
+    assert "重点户" in marked["3月"]["J3"].comment.text
+
+
+def test_a_problem_the_workbook_cannot_hold_still_comes_back_in_the_list() -> None:
+    data = office_workbook([["DX-001", "张三丰", "九", 1, "已评估"]])
+    nowhere = problem(0, "户类", "「九」不是整数")  # no sheet has a row 0
+
+    marked = _book(mark_workbook(data, "demolition", [nowhere, problem(4, "户类", "第二处")]))
+
+    listed = [r[7].value for r in marked["问题清单"].iter_rows(min_row=3)]
+    assert sorted(listed) == ["「九」不是整数", "第二处"]

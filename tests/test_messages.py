@@ -30,6 +30,12 @@ SAYS: dict[str, tuple[dict[str, object], tuple[str, ...], tuple[str, ...]]] = {
     "check.cell.required": ({}, ("必须填写",), ("required",)),
     "check.cell.int": ({}, ("整数",), ("whole number",)),
     "check.cell.date": ({}, ("2024-05-03",), ("2024-05-03",)),  # shows how to write a date
+    "check.cell.date.serial": ({"date": "2025-04-01"}, ("Excel", "“日期”", "2025-04-01"), ("as Date",)),
+    "check.cell.int.range": ({"lo": 1, "hi": 6}, ("填 1–6 的整数",), ("from 1 to 6",)),
+    "check.cell.placeholder": ({}, ("不适用", "按空白读取"), ("not applicable", "read as empty")),
+    "check.cell.required.placeholder": ({}, ("必须填写", "不能留空"), ("required", "neither empty")),
+    "check.cell.percent.fraction": ({"value": "0.95"}, ("0.95%", "95%"), ("0.95%", "95%")),
+    "check.upsert.absent_kept": ({"n": 3}, ("3 行", "保留", "留空"), ("3 row(s)", "keep", "leave the cell")),
     "check.cell.range.between": ({"lo": 1, "hi": 6}, ("1 到 6",), ("between 1 and 6",)),
     "check.empty_before": ({}, ("应为空",), ("must be empty",)),
     "check.referenced": ({"n": 2, "other": "X"}, ("仍被「X」中的 2 行引用",), ("used by 2 X rows",)),

@@ -408,6 +408,43 @@ def test_a_number_shown_with_a_literal_percent_sign_is_not_multiplied():
     assert checked.ok and list(checked.frame["turnout"]) == [85.0]
 
 
+def test_numbers_shown_with_thousands_separators_and_saved_as_csv_are_the_numbers():
+    """Excel/WPS 数值 format with 使用千位分隔符, saved as CSV (GBK): the cells are quoted "1,203"."""
+    text = '房产编号,户主,户类,党小组,当前状态,建筑面积（㎡）\nDX-001,张三,1,1,已摸底,"1,234.5"\n'
+    members = '组织编码,党组织名称,组织类型,党员数,当前阶段\nORG-001,幸福社区党委,社区,"1,203",摸底调研\n'
+
+    area = check("demolition", text.encode("gbk"), "拆迁.csv")
+    elections = check("elections", members.encode("gbk"), "换届.csv")
+
+    assert area.ok and elections.ok, area.problems.errors + elections.problems.errors
+    assert list(area.frame["area_m2"]) == [1234.5]
+    assert list(elections.frame["members"]) == [1203]
+
+
+@pytest.mark.parametrize("make", ["xlsx", "csv"])
+def test_a_turnout_computed_as_a_fraction_without_the_percent_format_is_kept_with_a_warning(make: str):
+    """=实到/应到 in a General-format cell (or the CSV saved from it) holds 0.95, which the contract reads
+    as 0.95%: the upload goes in as written, and each such cell says to type 95 or 95% for 95%."""
+    header = ["组织编码", "党组织名称", "组织类型", "党员数", "当前阶段", "完成日期", "到会率"]
+    rows = [
+        header,
+        ["ORG-001", "东辛村党支部", "村", 61, "已完成", "2024/5/11", 0.95],
+        ["ORG-002", "西河村党支部", "村", 78, "已完成", "2024/5/12", 0.928],
+    ]
+    if make == "xlsx":
+        data = xlsx({"换届": rows})
+    else:
+        data = "\n".join(",".join(str(c) for c in row) for row in rows).encode("gbk")
+
+    checked = check("elections", data, f"换届.{make}")
+
+    assert checked.ok, checked.problems.errors
+    assert list(checked.frame["turnout"]) == [0.95, 0.928]
+    warnings = [p for p in checked.problems.warnings if p.rule == "cell.percent.fraction"]
+    assert [(p.line, p.column) for p in warnings] == [(2, "到会率"), (3, "到会率")]
+    assert said(warnings[1], "check.cell.percent.fraction", "en") == {"column": "到会率", "value": "0.928"}
+
+
 def test_whole_numbers_stored_as_decimals_are_integers_but_a_fraction_stays_an_error():
     rows = [HEADER, ["DX-001", "张三", 1.0, 2.0, "已摸底"], ["DX-002", "李四", 2.5, 3, "已摸底"]]
 

@@ -20,18 +20,21 @@ import sqlalchemy as sa
 from dashboard.contract import Mode, get_dataset
 from dashboard.ingest.reading import read_table
 from dashboard.ingest.validation import validate
-from dashboard.store import storage
+from dashboard.store import diff, storage
 from dashboard.store.tables import ledger_name
 from tests.messages import said
 
 
-def csv(dataset: str, rows: list[dict[str, str]], encoding: str = "utf-8") -> bytes:
-    """A CSV with the dataset's Chinese headers; cells by column name, missing = empty."""
-    ds = get_dataset(dataset)
+def csv(
+    dataset: str, rows: list[dict[str, str]], encoding: str = "utf-8", leave_out: tuple[str, ...] = ()
+) -> bytes:
+    """A CSV with the dataset's Chinese headers; cells by column name, missing = empty.
+    ``leave_out``: columns the file does not have at all (a narrower sheet)."""
+    columns = [c for c in get_dataset(dataset).columns if c.name not in leave_out]
     out = io.StringIO()
     writer = csv_module.writer(out)
-    writer.writerow(ds.headers)
-    writer.writerows([row.get(c.name, "") for c in ds.columns] for row in rows)
+    writer.writerow([c.header for c in columns])
+    writer.writerows([row.get(c.name, "") for c in columns] for row in rows)
     return out.getvalue().encode(encoding)
 
 
@@ -110,6 +113,106 @@ def test_upsert_changes_matched_rows_adds_new_ones_and_deletes_nothing(engine: s
     now = storage.load_current(engine, "brands").set_index("project_code")
     assert now.index.tolist() == ["BR-01", "BR-02", "BR-03", "BR-04"]
     assert now.loc["BR-02", "status"] == "model"
+
+
+def task(code: str, status: str = "办理中", closed: str = "", **cells: str) -> dict[str, str]:
+    return {
+        "task_code": code,
+        "raised_date": "2025-05-06",
+        "source": "企业座谈",
+        "domain": "企业服务",
+        "title": "申请贴息贷款",
+        "owner": "李红",
+        "deadline": "2025-05-20",
+        "status": status,
+        "closed_date": closed,
+        **cells,
+    }
+
+
+WEEK_1 = [
+    task("DB-0001", unit="创新大厦联合党支部", note="已对接银行"),
+    task("DB-0002", unit="第一党小组", outcome="已协调", note="周五回访"),
+]
+NARROW = ("unit", "outcome", "note")  # week 2's sheet: only the columns that move
+
+
+def test_an_upsert_keeps_what_the_ledger_holds_in_columns_the_file_does_not_have(engine: sa.Engine) -> None:
+    """Week 2's 督办 sheet has no 责任单位/办理结果/备注 columns: the item it moves on keeps its own,
+    a new item has them empty, and a warning names the columns kept."""
+    storage.import_file(engine, "tasks", csv("tasks", WEEK_1), "w1.csv")
+    week_2 = [task("DB-0001", status="已办结", closed="2025-05-19"), task("DB-0003")]
+
+    result = storage.import_file(engine, "tasks", csv("tasks", week_2, leave_out=NARROW), "w2.csv")
+
+    assert (result.accepted, result.added, result.changed, result.removed) == (True, 1, 1, 0)
+    now = storage.load_current(engine, "tasks").set_index("task_code")
+    assert now.loc["DB-0001", ["status", "unit", "note"]].tolist() == [
+        "closed", "创新大厦联合党支部", "已对接银行"
+    ]
+    assert now.loc["DB-0002", ["unit", "outcome", "note"]].tolist() == ["第一党小组", "已协调", "周五回访"]
+    assert now.loc["DB-0003", ["unit", "outcome", "note"]].isna().all()
+    [warning] = [p for p in result.problems.warnings if p.rule == "upsert.absent_kept"]
+    assert said(warning, "check.upsert.absent_kept") == {
+        "columns": "责任单位、办理结果、备注",
+        "n": "1",  # rows already in the ledger: DB-0001
+    }
+    assert said(warning, "check.upsert.absent_kept", "en")["columns"] == "Responsible unit, Outcome, Note"
+
+
+def test_a_narrower_upsert_changes_only_the_cells_the_file_changed_and_restores_exactly(
+    engine: sa.Engine,
+) -> None:
+    storage.import_file(engine, "tasks", csv("tasks", WEEK_1), "w1.csv")
+    week_2 = [task("DB-0001", status="已办结", closed="2025-05-19"), task("DB-0002")]  # DB-0002 as it was
+
+    result = storage.import_file(engine, "tasks", csv("tasks", week_2, leave_out=NARROW), "w2.csv")
+
+    assert (result.added, result.changed) == (0, 1)
+    changes = diff.version_changes(engine, "tasks", 2).changes()
+    assert changes[["key", "column"]].values.tolist() == [["DB-0001", "status"], ["DB-0001", "closed_date"]]
+    back = storage.restore(engine, "tasks", 1)
+    assert (back.added, back.changed, back.removed) == (0, 1, 0)
+    pd.testing.assert_frame_equal(
+        storage.load_current(engine, "tasks"), storage.load_version(engine, "tasks", 1), check_exact=True
+    )
+
+
+def test_a_column_in_the_file_left_empty_clears_and_a_replace_still_takes_the_file_as_it_is(
+    engine: sa.Engine,
+) -> None:
+    storage.import_file(engine, "tasks", csv("tasks", WEEK_1), "w1.csv")
+
+    upsert = storage.import_file(
+        engine, "tasks", csv("tasks", [task("DB-0001")], leave_out=("unit", "outcome")), "w2.csv"
+    )  # 备注 is a column of this file, its cell empty
+
+    now = storage.load_current(engine, "tasks").set_index("task_code")
+    assert now.loc["DB-0001", "unit"] == "创新大厦联合党支部" and pd.isna(now.loc["DB-0001", "note"])
+    [warning] = [p for p in upsert.problems.warnings if p.rule == "upsert.absent_kept"]
+    assert said(warning, "check.upsert.absent_kept")["columns"] == "责任单位、办理结果"
+
+    replace = storage.import_file(
+        engine, "tasks", csv("tasks", [task("DB-0001")], leave_out=NARROW), "w3.csv", mode="replace"
+    )
+
+    assert [p.rule for p in replace.problems.warnings] == []
+    now = storage.load_current(engine, "tasks").set_index("task_code")
+    assert now.index.tolist() == ["DB-0001"] and pd.isna(now.loc["DB-0001", "unit"])
+
+
+def test_a_reopened_item_does_not_keep_a_closing_date_its_file_has_no_column_for(engine: sa.Engine) -> None:
+    """办结日期 takes part in a rule (empty until 已办结): the file's rows were checked with it empty,
+    so it is not kept; a reopened item has none, as the contract wants."""
+    storage.import_file(engine, "tasks", csv("tasks", [task("DB-0001", "已办结", "2025-05-19")]), "w1.csv")
+
+    result = storage.import_file(
+        engine, "tasks", csv("tasks", [task("DB-0001", "办理中")], leave_out=("closed_date",)), "w2.csv"
+    )
+
+    assert [p.rule for p in result.problems.warnings] == []
+    now = storage.load_current(engine, "tasks")
+    assert now["status"].tolist() == ["in_progress"] and now["closed_date"].isna().all()
 
 
 def test_append_adds_new_keys_and_skips_the_ones_already_there(engine: sa.Engine) -> None:

@@ -330,7 +330,8 @@ def test_not_an_int(written):
     problem = only_error(demolition(f"DX-001,张三,{written},2,已摸底,,,,,,"))
 
     assert (problem.rule, problem.column, problem.value) == ("cell.int", "户类", written)
-    assert said(problem, "check.cell.int") == {"value": written}
+    range_ = {"lo": "1", "hi": "6", "example": "1"}  # 户类 is 1-6: the message asks for one of those
+    assert said(problem, "check.cell.int.range") == {"value": written, "column": "户类", **range_}
 
 
 def test_int_outside_its_range():
@@ -345,6 +346,94 @@ def test_number_rules(written, rule):
     problem = only_error(demolition(f"DX-001,张三,1,2,已摸底,,,,,{written},"))
 
     assert (problem.rule, problem.column, problem.value) == (rule, "建筑面积", written)
+
+
+ELECTIONS_MEMBERS = "组织编码,党组织名称,组织类型,党员数,当前阶段\nORG-1,幸福社区党委,社区,{},摸底调研\n"
+MILESTONES_HEADER = "节点编码,阶段,节点名称,计划开始,计划完成,进度"
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [('"1,203"', 1203), ('"12,345,678"', 12345678), ('"1,203.0"', 1203), ("１，２０３", 1203)],
+)
+def test_a_whole_number_with_thousands_separators_is_the_number(written, value):
+    """Excel's 使用千位分隔符 format saved to CSV quotes the cell: "1,203". A full-width ， is a comma too."""
+    checked = check("elections", ELECTIONS_MEMBERS.format(written))
+
+    assert checked.ok, checked.problems.errors
+    assert checked.frame.loc[2, "members"] == value
+
+
+@pytest.mark.parametrize(
+    ("written", "value"), [("1,234.5", 1234.5), ("1,234,567.25", 1234567.25), ("1,234", 1234.0)]
+)
+def test_a_number_with_thousands_separators_is_the_number(written, value):
+    checked = demolition(f'DX-001,张三,1,2,已摸底,,,,,"{written}",')
+
+    assert checked.ok, checked.problems.errors
+    assert checked.frame.loc[2, "area_m2"] == value
+
+
+@pytest.mark.parametrize("written", ["12,5", "1,2345", "1,23", "0,085", "1,234,5", ",123", "1,,234"])
+def test_a_comma_that_does_not_group_thousands_is_not_a_number(written):
+    """A decimal comma (12,5) or groups of other sizes: refused as before, quoted as written."""
+    problem = only_error(demolition(f'DX-001,张三,1,2,已摸底,,,,,"{written}",'))
+
+    assert (problem.rule, problem.column, problem.value) == ("cell.number", "建筑面积", written)
+    assert said(problem, "check.cell.number") == {"value": written}
+
+
+def test_a_grouped_number_with_a_fraction_is_still_not_a_whole_number():
+    problem = only_error(check("elections", ELECTIONS_MEMBERS.format('"1,203.5"')))
+
+    assert (problem.rule, problem.column, problem.value) == ("cell.int", "党员数", "1,203.5")
+
+
+def test_a_grouped_percent_is_read_as_the_number_it_shows_and_checked_against_its_range():
+    checked = check("milestones", MILESTONES_HEADER + '\nM-1,1,入户摸底,2024-03-01,2024-03-20,"1,000%"\n')
+
+    problem = only_error(checked)
+    assert (problem.rule, problem.value) == ("cell.range", "1,000%")
+
+
+# --- a percent column typed as fractions (0.95 for 95%) ----------------------------------------
+
+
+def milestones(*progress: str) -> Checked:
+    rows = [f"M-{i},1,入户摸底,2024-03-01,2024-03-20,{p}" for i, p in enumerate(progress, start=1)]
+    return check("milestones", MILESTONES_HEADER + "\n" + "\n".join(rows) + "\n")
+
+
+def test_a_percent_column_of_fractions_is_stored_as_written_with_a_warning_at_each_fraction():
+    """=实到/应到 without the % format gives 0.95: stored as 0.95 (%), as the contract reads it, but every
+    value being 1 or less with some decimals says the clerk meant 95%. Zero is zero either way."""
+    checked = milestones("0.95", "0.5", "1", "0")
+
+    assert checked.ok
+    assert list(checked.frame["progress"]) == [0.95, 0.5, 1.0, 0.0]
+    warnings = [p for p in checked.problems.warnings if p.rule == "cell.percent.fraction"]
+    assert [(p.line, p.column, p.value) for p in warnings] == [
+        (2, "进度", "0.95"),
+        (3, "进度", "0.5"),
+        (4, "进度", "1"),
+    ]
+    assert said(warnings[0], "check.cell.percent.fraction") == {"column": "进度", "value": "0.95"}
+
+
+@pytest.mark.parametrize(
+    "progress",
+    [
+        ("0.95", "95"),  # a value over 1: the column is in percent
+        ("1", "0", "1"),  # whole numbers only: 1% and 0% are plausible
+        ("0.5%", "0.3"),  # a % sign written: the clerk writes percents
+        ("85", "85%"),
+    ],
+)
+def test_a_percent_column_that_is_not_all_fractions_gets_no_fraction_warning(progress):
+    checked = milestones(*progress)
+
+    assert checked.ok
+    assert [p.rule for p in checked.problems.warnings] == []
 
 
 # --- rows and cross-field rules ----------------------------------------------------------

@@ -30,6 +30,9 @@ MIN_YEAR, MAX_YEAR = 1900, 2199
 
 _INT = r"^[+-]?\d{1,15}(\.0*)?$"
 _NUMBER = r"^[+-]?(\d{1,15}(\.\d*)?|\.\d+)([eE][+-]?\d{1,2})?$"
+# Excel's 使用千位分隔符 format saved to CSV: "1,203", "1,234.5" (a full-width ， is a comma by now).
+# Not "0,085" or "12,5": decimal commas, never what the format writes.
+_GROUPED = r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$"
 _DATE = r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})$"
 _DATE_ZH = r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"
 # A date cell saved to CSV by Excel/WPS carries its time: "2018/5/1 0:00".
@@ -93,15 +96,23 @@ def _matching(text: pa.Array, pattern: str) -> pa.Array:
     return pc.if_else(ok, text, pa.scalar(None, text.type))
 
 
+def _ungrouped(text: pa.Array) -> pa.Array:
+    """'1,203' -> '1203', '1,234.5' -> '1234.5'; any other comma is left for the parse to refuse."""
+    if not pc.any(pc.match_substring(text, ",")).as_py():  # the usual case: one literal search
+        return text
+    grouped = pc.match_substring_regex(text, _GROUPED)
+    return pc.if_else(grouped, pc.replace_substring(text, ",", ""), text)
+
+
 def _int(text: pa.Array) -> pa.Array:
-    clean = _matching(text, _INT)
+    clean = _matching(_ungrouped(text), _INT)
     clean = pc.replace_substring_regex(clean, r"\.0*$", "")
     clean = pc.replace_substring_regex(clean, r"^\+", "")
     return pc.cast(clean, pa.int64())
 
 
 def _number(text: pa.Array) -> pa.Array:
-    return pc.cast(_matching(text, _NUMBER), pa.float64())
+    return pc.cast(_matching(_ungrouped(text), _NUMBER), pa.float64())
 
 
 def _percent(text: pa.Array) -> pa.Array:
@@ -138,13 +149,44 @@ def _to_ints(strings: pa.Array) -> np.ndarray:
     return pc.cast(strings, pa.int64()).to_numpy(zero_copy_only=False)
 
 
+# An Excel date shown as its number (a date cell formatted 常规/General, or saved so to CSV): 45748 is
+# 2025-04-01. Five digits standing for a date of these years; named in the message, never read as a date.
+_EXCEL_DAY0 = np.datetime64("1899-12-30", "D")  # Excel's day 0 (1900 system) for every serial from 61 on
+SERIAL_YEARS = (1950, 2100)
+
+
+def excel_serial_date(text: str) -> str | None:
+    """'45748' or '45748.5' (a time of day) -> '2025-04-01', the date it stands for; else None."""
+    whole, _, fraction = text.partition(".")
+    if not (len(whole) == 5 and whole.isascii() and whole.isdigit()):
+        return None
+    if fraction and not (fraction.isascii() and fraction.isdigit()):
+        return None
+    day = _EXCEL_DAY0 + np.timedelta64(int(whole), "D")
+    return str(day) if SERIAL_YEARS[0] <= day.astype(object).year <= SERIAL_YEARS[1] else None
+
+
+# "Not applicable" as Chinese forms write it in a cell with no value (an optional cell holding only
+# this is empty; ／ and － are / and - once normalised, kept for text that was not).
+PLACEHOLDERS = ("/", "／", "-", "－", "—", "——", "无")
+
+
+def placeholders(values: pa.Array) -> np.ndarray:
+    """True where a cell holds only a not-applicable mark (plain or dictionary-encoded text)."""
+    words = values.dictionary if isinstance(values, pa.DictionaryArray) else values
+    found = pc.is_in(words, value_set=pa.array(PLACEHOLDERS, words.type))
+    if isinstance(values, pa.DictionaryArray):
+        found = pc.take(found, values.indices)
+    return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+
+
 def parse_text(values: pa.Array) -> Parsed:
     """Text is kept as written (already trimmed and normalised)."""
     return Parsed(values, np.zeros(len(values), dtype=bool))
 
 
 def parse_int(values: pa.Array) -> Parsed:
-    """'12', '12.0', '+12' -> 12; '12.5' and 'abc' are bad."""
+    """'12', '12.0', '+12', '1,203' -> 12, 12, 12, 1203; '12.5', '12,5' and 'abc' are bad."""
     return on_distinct(values, _int)
 
 

@@ -331,6 +331,9 @@ def parse_column(col: Column, text: pa.Array) -> cells.Parsed:
 def _parse_all(up: _Upload) -> dict[str, cells.Parsed]:
     """Parse the present columns on all cores: pyarrow releases the GIL."""
     present = [c for c in up.dataset.columns if c.name in up.raw]
+    for c in present:
+        if not c.required and c.type in _TYPE_MESSAGES:  # "/", "—", 无 in an optional cell: empty
+            run_check("cell.placeholder", _blank_placeholders, up, c)
     jobs: list[tuple[Any, ...]] = [(f"cell.{c.type}", _parse_one, up, c) for c in present]
     key = up.dataset.key
     distinct = len(key) == 1 and key[0] in up.raw and up.dataset.column(key[0]).type == ColType.TEXT
@@ -360,6 +363,59 @@ def _all_distinct(values: pa.Array) -> bool:
     return len(pc.unique(present)) == len(present)
 
 
+PLACEHOLDER_LINES = 10  # lines a placeholder warning names; the rest are counted
+
+
+def _blank_placeholders(up: _Upload, col: Column) -> None:
+    """An optional date, number or yes/no cell holding only a not-applicable mark (/, —, 无…) is
+    empty, as the form means it: one warning for the column names the lines."""
+    text = up.raw[col.name]
+    mask = cells.placeholders(text)
+    rows = np.flatnonzero(mask).tolist()
+    if not rows:
+        return
+    marks = pc.unique(text.filter(pa.array(mask))).to_pylist()
+    up.raw[col.name] = pc.if_else(pa.array(mask), pa.scalar(None, text.type), text)
+    cited = [(up.where(r, "zh"), up.where(r, "en")) for r in rows[:PLACEHOLDER_LINES]]
+    lines = i18n.join_both("sep.list", cited)
+    if len(rows) > PLACEHOLDER_LINES:
+        more = i18n.both("check.cell.placeholder.more", n=len(rows))
+        lines = (lines[0] + more[0], lines[1] + more[1])
+    column, shown = up.header(col.name), i18n.join_both("sep.list", [(m, m) for m in marks])
+    message = i18n.both("check.cell.placeholder", column=column, marks=shown, lines=lines)
+    up.problems.add(
+        Problem("cell.placeholder", *message, line=int(up.lines[rows[0]]), column=column, value=shown[0],
+                severity="warning", sheet=up.sheet(rows[0]))
+    )  # fmt: skip
+
+
+def _type_problems(up: _Upload, col: Column, bad: np.ndarray) -> None:
+    """The cells not of the column's type, each told what to write instead: a not-applicable mark
+    where a value is required, a date shown as an Excel number, a whole number in a small range."""
+    if col.required:
+        marked = bad & cells.placeholders(up.raw[col.name])
+        up.cell_problems("cell.required", col.name, marked, i18n.both("check.cell.required.placeholder"))
+        bad = bad & ~marked
+    message, extra = _TYPE_MESSAGES[col.type], {}
+    if col.type == ColType.DATE and bad.any():  # 45748: refused, with the date it stands for
+        rows = np.flatnonzero(bad)
+        written = up.text(col.name).take(pa.array(rows)).to_pylist()
+        serial: dict[str, list[int]] = {}
+        for row, text in zip(rows.tolist(), written, strict=True):
+            if (day := cells.excel_serial_date(str(text))) is not None:
+                serial.setdefault(day, []).append(row)
+        for day, at in serial.items():
+            mask = np.zeros(len(bad), dtype=bool)
+            mask[at] = True
+            up.cell_problems("cell.date", col.name, mask, i18n.both("check.cell.date.serial"), date=day)
+            bad = bad & ~mask
+    elif col.type == ColType.INT and col.min is not None and col.max is not None:  # 户类 1-6
+        lo, hi = _num(col.min), _num(col.max)
+        example = col.example if col.example and col.min <= float(col.example) <= col.max else lo
+        message, extra = i18n.both("check.cell.int.range"), {"lo": lo, "hi": hi, "example": example}
+    up.cell_problems(f"cell.{col.type}", col.name, bad, message, **_TYPED, **extra)
+
+
 def _check_cells(up: _Upload, col: Column, parsed: cells.Parsed | None) -> None:
     """Required, type, enum and range rules for one column."""
     if parsed is None:  # column absent: all missing
@@ -386,17 +442,20 @@ def _check_cells(up: _Upload, col: Column, parsed: cells.Parsed | None) -> None:
             choices=(labels, spelled),
         )
     elif col.type in _TYPE_MESSAGES:
-        up.cell_problems(f"cell.{col.type}", col.name, parsed.bad, _TYPE_MESSAGES[col.type], **_TYPED)
+        _type_problems(up, col, parsed.bad)
     if col.type == ColType.DATE and parsed.noted is not None:
+        note = "" if "note" in up.dataset.column_names else ".no_note"  # 备注 is where a time can go
         up.cell_problems(
             "cell.date.time_dropped",
             col.name,
             parsed.noted,
-            i18n.both("check.cell.date.time_dropped"),
+            i18n.both("check.cell.date.time_dropped" + note),
             severity="warning",
         )
     if col.min is not None or col.max is not None:
         _check_range(up, col, parsed.values)
+    if col.type == ColType.PERCENT:
+        _check_percent_fractions(up, col, parsed.values)
     up.typed[col.name] = parsed.values
 
 
@@ -420,6 +479,30 @@ def _check_range(up: _Upload, col: Column, values: pa.Array) -> None:
         message,
         lo=_num(col.min),
         hi=_num(col.max),
+    )
+
+
+def _check_percent_fractions(up: _Upload, col: Column, values: pa.Array) -> None:
+    """A percent column whose every value is 1 or less, some with decimals (0.95, 0.928), was
+    almost surely typed as fractions (=实到/应到 without the % format): stored as 0.95%, not 95%.
+    A warning at each such cell; a column where some cell is written with % is left alone."""
+    top = pc.max(values).as_py()
+    if top is None or top > 1:  # the usual case: one pass over the column
+        return
+    fractional = pc.fill_null(pc.not_equal(values, pc.floor(values)), False)
+    if not pc.any(fractional).as_py():  # 0 and 1 only: whole percents
+        return
+    text = up.raw[col.name]
+    written = text.dictionary if isinstance(text, pa.DictionaryArray) else text
+    if pc.any(pc.match_substring(written, "%")).as_py():
+        return
+    mask = pc.fill_null(pc.greater(values, 0), False).to_numpy(zero_copy_only=False)
+    up.cell_problems(
+        "cell.percent.fraction",
+        col.name,
+        mask,
+        i18n.both("check.cell.percent.fraction"),
+        severity="warning",
     )
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -37,6 +38,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -51,6 +53,8 @@ from dashboard.store.xlsx import (
     formula_like,
     sheet_title,
 )
+
+log = logging.getLogger(__name__)
 
 RED = "FFFFC7CE"
 YELLOW = "FFFFEB9C"
@@ -75,6 +79,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "warning": i18n.both("marked.warning"),
     "missing_note": i18n.both("marked.missing_note"),
     "summary": i18n.both("marked.summary"),
+    "merged": i18n.both("marked.merged"),
 }
 # Other names of our list sheet (an earlier round in the other language): removed before marking again.
 OUR_SHEETS = {v for pair in (LABELS["sheet"],) for v in pair}
@@ -278,6 +283,28 @@ def _clear_old_marks(book: Workbook) -> None:
 class _Mark:
     messages: list[str] = field(default_factory=list)
     error: bool = False
+    block: str | None = None  # the merged block ("C2:C3") the mark stands for, at its top-left cell
+    cells: dict[str, list[str]] = field(default_factory=dict)  # message -> cells of the block it is about
+
+    def text(self, lang: str) -> str:
+        """The comment: the messages, each naming its cells when the mark stands for a merged block."""
+        if self.block is None:
+            return "\n".join(msg for msg in self.messages if msg)
+        sep = i18n.t("sep.list", lang)
+        return "\n".join(
+            _l("merged", lang, cells=sep.join(self.cells[msg]), block=self.block, message=msg)
+            for msg in self.messages
+            if msg
+        )
+
+
+def _block(sheet: Worksheet, row: int, col: int) -> CellRange | None:
+    """The merged block holding the cell (row, col), or None: only a block's top-left cell takes
+    a comment (openpyxl refuses one on the others, Excel would not show it)."""
+    for block in sheet.merged_cells.ranges:
+        if block.min_row <= row <= block.max_row and block.min_col <= col <= block.max_col:
+            return block
+    return None
 
 
 def _is_header_problem(p: Any) -> bool:
@@ -291,10 +318,29 @@ def mark_workbook(
     *,
     lang: str = "zh",
 ) -> bytes:
-    """The user's file with every problem marked (see the module docstring); XLSX bytes."""
+    """The user's file with every problem marked (see the module docstring); XLSX bytes.
+
+    Never raises for the file's sake: should the user's workbook not take the marks (a layout we
+    did not foresee), the marks go on a plain copy of its values, and failing that the problems
+    come back as the list alone. The refusal itself is already reported; this is only its aid.
+    """
     ds = dataset if isinstance(dataset, Dataset) else get_dataset(dataset)
     items = [as_problem(p) for p in problems]
-    opened = open_upload(data, ds.title)
+    try:
+        return _marked(open_upload(data, ds.title), ds, items, lang)
+    except Exception as exc:  # one line in the log, no traceback on a CLI user's screen
+        log.warning("marking the %s upload in place failed (%r); marking a copy of its values", ds.name, exc)
+    try:
+        return _marked(_from_calamine(data), ds, items, lang)
+    except Exception as exc:
+        log.warning("marking a copy of the %s upload failed (%r); listing the problems alone", ds.name, exc)
+    book = Workbook()
+    book.active.title = sheet_title(ds.title)
+    _problem_sheet(book, [(p, Header(book.active, 1), None) for p in items], lang)
+    return _save(book)
+
+
+def _marked(opened: Opened, ds: Dataset, items: list[Any], lang: str) -> bytes:
     book = opened.book
     if not opened.converted:
         _clear_old_marks(book)
@@ -309,11 +355,18 @@ def mark_workbook(
     missing: list[str] = []
 
     def mark(header: Header, row: int, col: int, message: str, error: bool) -> str:
-        m = marks.setdefault((header.sheet.title, row, col), _Mark())
+        ref = f"{get_column_letter(col)}{row}"
+        block = _block(header.sheet, row, col)
+        if block is None:
+            m = marks.setdefault((header.sheet.title, row, col), _Mark())
+        else:  # inside a merged block: marked on its top-left cell, naming the cells it is about
+            m = marks.setdefault((header.sheet.title, block.min_row, block.min_col), _Mark(block=block.coord))
+            if ref not in (about := m.cells.setdefault(message, [])):
+                about.append(ref)
         if message not in m.messages:
             m.messages.append(message)
         m.error = m.error or error
-        return f"{get_column_letter(col)}{row}"
+        return ref
 
     for p in items:
         message = p.message_en if lang == "en" else p.message
@@ -343,15 +396,22 @@ def mark_workbook(
     for (title, row, col), m in marks.items():
         cell = book[title].cell(row=row, column=col)
         cell.fill = RED_FILL if m.error else YELLOW_FILL
-        text = "\n".join(msg for msg in m.messages if msg)
+        text = m.text(lang)
         if text:
             cell.comment = _comment(text)
     if missing:
         note = _l("missing_note", lang, columns=i18n.t("sep.list", "zh").join(dict.fromkeys(missing)))
-        spot = default.sheet.cell(row=default.row, column=default.last + 1)
+        column = default.last + 1
+        while (block := _block(default.sheet, default.row, column)) is not None:  # a header merged across
+            column = block.max_col + 1
+        spot = default.sheet.cell(row=default.row, column=column)
         spot.fill = RED_FILL
         spot.comment = _comment(note)
     _problem_sheet(book, located, lang)
+    return _save(book)
+
+
+def _save(book: Workbook) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -36,7 +36,7 @@ import struct
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -365,8 +365,11 @@ def _import(
         if mode is Mode.REPLACE and (dropped := _still_referenced(tx.conn, ds, checked.frame)):
             tx.rollback()
             return _refused(ds, dropped, len(checked.frame), dry_run)
+        frame = checked.frame
+        if mode is Mode.UPSERT:
+            frame = _keep_absent_columns(tx.conn, ds, frame, checked.column_map, checked.problems)
         return _write_version(
-            tx, ds, checked.frame, mode, upload, dry_run=dry_run, problems=checked.problems, keys_checked=True
+            tx, ds, frame, mode, upload, dry_run=dry_run, problems=checked.problems, keys_checked=True
         )
 
 
@@ -396,6 +399,8 @@ def _import_scoped(
         if mode is Mode.REPLACE and (dropped := _still_referenced(tx.conn, ds, frame)):
             tx.rollback()
             return _refused(ds, dropped, len(checked.frame), dry_run)
+        if mode is Mode.UPSERT:
+            frame = _keep_absent_columns(tx.conn, ds, frame, checked.column_map, checked.problems)
         return _write_version(
             tx, ds, frame, mode, upload, dry_run=dry_run, problems=checked.problems, keys_checked=True
         )
@@ -424,6 +429,40 @@ def _scoped_frame(
         return frame, problems
     kept = pd.concat([outside.reset_index(drop=True), frame.reset_index(drop=True)], ignore_index=True)
     return coerce_types(ds, kept), problems
+
+
+def _keep_absent_columns(
+    conn: Connection, ds: Dataset, frame: pd.DataFrame, present: Mapping[str, str], problems: Problems
+) -> pd.DataFrame:
+    """An upsert whose file lacks optional columns (this week's 督办 sheet without 责任单位, 备注):
+    a row already in the ledger keeps what those columns hold; a row new to the ledger has them
+    empty, as now. Said in a warning naming the columns. Replace and append are not touched.
+
+    A column a cross-column rule reads is not kept: the file's cells were checked with it empty (a
+    reopened item's stored 办结日期 would break "empty until 已办结"), and a derived one (term_end)
+    is computed from the file's own cells."""
+    ruled = {*ds.derived, *(name for o in ds.date_orders for name in (o.earlier, o.later))}
+    ruled |= {name for r in ds.required_from for name in (r.column, r.status_column)}
+    absent = [c for c in ds.columns if c.name not in present and c.name not in ruled]
+    if not absent or not len(frame):
+        return frame
+    current = _load(conn, ds, None)
+    if not len(current):
+        return frame
+    at = pc.fill_null(pc.index_in(_key_texts(ds, frame), value_set=_key_texts(ds, current)), -1)
+    at = at.to_numpy(zero_copy_only=False).astype(np.int64)
+    matched = at >= 0
+    if not matched.any():
+        return frame
+    frame = frame.copy(deep=False)  # the caller's frame stays as validated
+    for col in absent:
+        kept = current[col.name].take(np.where(matched, at, 0)).where(matched)
+        kept.index = frame.index
+        frame[col.name] = kept.astype(frame[col.name].dtype)
+    columns = i18n.join_both("sep.list", [(c.header, c.header_en) for c in absent])
+    message = i18n.both("check.upsert.absent_kept", n=int(matched.sum()), columns=columns)
+    problems.items.insert(0, Problem("upsert.absent_kept", *message, severity="warning"))
+    return frame
 
 
 def _outside_dataset(ds: Dataset, scope: Scope) -> Problems:
