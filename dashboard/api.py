@@ -26,10 +26,12 @@ from urllib.parse import quote, urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Match, Route
 
+from dashboard import params
 from dashboard.accounts import Identity, Role, auth
 from dashboard.contract import DATASETS
 from dashboard.i18n import both, t
@@ -55,6 +57,11 @@ def _refuse(status: int, message: str, message_en: str) -> JSONResponse:
     return JSONResponse({"message": message, "message_en": message_en}, status_code=status)
 
 
+def _refuse_param(exc: params.BadParameter) -> JSONResponse:
+    """A number or day of the URL that cannot be one (dashboard.params says why): 400."""
+    return _refuse(400, *both(exc.key, **exc.fmt))
+
+
 NOT_SIGNED_IN = (401, *both("api.refused.not_signed_in"))
 FORBIDDEN = (403, *both("api.refused.forbidden"))
 PASSWORD_FIRST = (403, *both("api.refused.password_first"))
@@ -73,8 +80,39 @@ async def identity(request: Request) -> Identity | None:
     return await run_in_threadpool(auth.resolve, engine(), token)
 
 
+def _wants_page(request: Request) -> bool:
+    """A browser opening the address (a GET whose Accept ranks text/html above JSON: a link tapped
+    in 企业微信/钉钉/飞书, a bookmark), not an API client (JSON, */* or nothing said)."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    weights: dict[str, float] = {}
+    for part in request.headers.get("accept", "").split(","):
+        kind, *options = (p.strip() for p in part.split(";"))
+        weight = 1.0
+        for option in options:
+            name, _, value = option.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        weights[kind.lower()] = max(weight, weights.get(kind.lower(), 0.0))
+    page = max(weights.get("text/html", 0.0), weights.get("application/xhtml+xml", 0.0))
+    return page > 0 and page > weights.get("application/json", 0.0)
+
+
+def _to_page(page: str, request: Request) -> Response:
+    """Off to /login (or /password) with this very address as the return target."""
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"{page}?next={quote(_next_path(here))}", status_code=303)
+
+
 def requires(role: Role, *, post: bool = False) -> Callable[[Callable], Handler]:
-    """Route decorator: the signed-in user must hold ``role`` (checked here, on the server)."""
+    """Route decorator: the signed-in user must hold ``role`` (checked here, on the server).
+
+    Signed out (or due a new password), an API client gets the JSON refusal; a browser opening a
+    download's address is sent to sign in first, and lands on the download afterwards.
+    """
 
     def wrap(fn: Callable[[Request, Identity], Awaitable[Response]]) -> Handler:
         async def route(request: Request) -> Response:
@@ -82,9 +120,9 @@ def requires(role: Role, *, post: bool = False) -> Callable[[Callable], Handler]
                 return _refuse(*FORBIDDEN)
             who = await identity(request)
             if who is None:
-                return _refuse(*NOT_SIGNED_IN)
+                return _to_page("/login", request) if _wants_page(request) else _refuse(*NOT_SIGNED_IN)
             if who.must_change:
-                return _refuse(*PASSWORD_FIRST)
+                return _to_page("/password", request) if _wants_page(request) else _refuse(*PASSWORD_FIRST)
             if not who.can(role):
                 return _refuse(*FORBIDDEN)
             return await fn(request, who)
@@ -99,12 +137,26 @@ XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = {"csv": CSV_MEDIA, "xlsx": XLSX_MEDIA}
 
 
+def ascii_name(file_name: str, stand_in: str = "download") -> str:
+    """The ASCII ``filename`` old clients read: the name itself with its non-ASCII characters
+    replaced ('台账 demolition.csv' -> '_ demolition.csv'), led by ``stand_in`` when no ASCII
+    letter is left ('拆迁台账.xlsx' -> 'demolition_v3.xlsx', '台账_2026-09-24.csv' ->
+    'demolition_v3_2026-09-24.csv')."""
+    stem, dot, ext = file_name.rpartition(".") if "." in file_name else (file_name, "", "")
+    ext = re.sub(r"[^A-Za-z0-9]+", "", ext)
+    stem = re.sub(r"[^\x20-\x7e]+", "_", stem)
+    if not re.search(r"[A-Za-z]", stem):
+        rest = stem.strip("_ .-")
+        stem = f"{stand_in}_{rest}" if rest else stand_in
+    return f"{stem}.{ext}" if dot and ext else stem
+
+
 def _attachment(data: bytes, file_name: str, media_type: str, fallback: str | None = None) -> Response:
-    """A download: the Chinese name in RFC 5987 ``filename*``, an ASCII ``filename`` for old clients."""
+    """A download: the Chinese name in RFC 5987 ``filename*``, an ASCII ``filename`` for old clients
+    (``fallback``, else the name itself made ASCII)."""
     from dashboard.store import content_disposition
 
-    ext = file_name.rsplit(".", 1)[-1] if "." in file_name else ""
-    disposition = content_disposition(file_name, fallback or f"download.{ext}")
+    disposition = content_disposition(file_name, fallback or ascii_name(file_name))
     return Response(
         data,
         media_type=media_type,
@@ -249,8 +301,8 @@ class TooLarge(Exception):
 
 async def read_limited(request: Request, limit: int) -> bytes:
     """The body, counted while it arrives; past ``limit`` bytes reading stops (TooLarge)."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
+    declared = params.number(request.headers.get("content-length") or "0")
+    if declared is None or declared > limit:  # not a number below 2**31: not one we would take
         raise TooLarge
     body = bytearray()
     async for chunk in request.stream():
@@ -367,7 +419,7 @@ async def prefilled(request: Request, who: Identity) -> Response:
     name = _dataset_or_404(request)
     if name is None:
         return _refuse(404, *both("api.refused.no_dataset"))
-    if any(c.personal for c in DATASETS[name].columns) and not who.is_admin:
+    if DATASETS[name].personal and not who.is_admin:
         return _refuse(403, *both("api.refused.personal_ledger"))
     frame = await run_in_threadpool(storage.load_current, engine(), name)
     frame = await run_in_threadpool(_within, who, name, frame)  # a scoped editor fills in its own rows
@@ -381,11 +433,13 @@ async def prefilled(request: Request, who: Identity) -> Response:
 async def original(request: Request, who: Identity) -> Response:
     name = _dataset_or_404(request)
     try:
-        version = int(request.path_params["version"])
-    except ValueError:
-        version = -1
+        version = params.version(request.path_params["version"])
+    except params.BadParameter as exc:
+        return _refuse_param(exc)
     if who.scope is not None:  # an original file holds every scope's rows
         return await _refuse_scoped(request, who, f"original {name} v{version}")
+    if name is not None and DATASETS[name].personal and not who.is_admin:  # 户主 as typed: unmaskable
+        return _refuse(403, *both("api.refused.personal_ledger"))
     found = None if name is None else await run_in_threadpool(storage.original_file, engine(), name, version)
     if found is None:
         return _refuse(404, *both("api.refused.no_original"))
@@ -394,7 +448,8 @@ async def original(request: Request, who: Identity) -> Response:
         auth.audit, engine(), "download_original", user=who.name, target=f"{name} v{version}",
         address=client_address(request),
     )  # fmt: skip
-    return _attachment(data, file_name, "application/octet-stream")
+    fallback = ascii_name(file_name, f"{name}_v{version}")  # '拆迁台账.xlsx' -> demolition_v3.xlsx
+    return _attachment(data, file_name, "application/octet-stream", fallback)
 
 
 @requires(Role.VIEWER)
@@ -413,8 +468,11 @@ async def export(request: Request, who: Identity) -> Response:
     else:
         if not who.can(Role.EDITOR):
             return _refuse(*FORBIDDEN)
+        try:
+            version = params.version(raw_version)
+        except params.BadParameter as exc:
+            return _refuse_param(exc)
         numbers = {v.number for v in await run_in_threadpool(storage.list_versions, engine(), name)}
-        version = int(raw_version) if raw_version.isdigit() else -1
         if version not in numbers:
             return _refuse(404, *both("api.refused.no_version"))
         frame = await run_in_threadpool(storage.load_version, engine(), name, version)
@@ -456,12 +514,12 @@ async def drill_download(request: Request, who: Identity) -> Response:
     from dashboard.insights import filters as flt
 
     kind = request.path_params["kind"]
-    params = request.query_params
-    filters = flt.Filters.from_query(params, who.scope)  # the session's scope, never the link's
+    query = request.query_params
+    filters = flt.Filters.from_query(query, who.scope)  # the session's scope, never the link's
     if filters.asks_outside:
-        return await _refuse_scoped(request, who, f"drill {params.get('chart', '')} {filters.community}")
+        return await _refuse_scoped(request, who, f"drill {query.get('chart', '')} {filters.community}")
     frames = await run_in_threadpool(CACHE.frames, filters)
-    got = drill.rows_behind(frames, params.get("chart", ""), params.get("label", ""))
+    got = drill.rows_behind(frames, query.get("chart", ""), query.get("label", ""))
     if got is None or kind not in KINDS:
         return _refuse(404, *both("api.refused.no_rows"))
     dataset, rows = got
@@ -471,21 +529,19 @@ async def drill_download(request: Request, who: Identity) -> Response:
 
 @requires(Role.VIEWER)
 async def weekly_report(request: Request, who: Identity) -> Response:
-    """The weekly report as a Word or PDF file (``?week_ending=YYYY-MM-DD&lang=zh|en``)."""
-    from datetime import date
-
-    from dashboard import clock
+    """The weekly report as a Word or PDF file (``?week_ending=YYYY-MM-DD&lang=zh|en``, a day from
+    2000 to today; none: today)."""
     from dashboard.notify import document
 
     fmt = request.path_params["kind"]
     if fmt not in ("docx", "pdf"):
         return _refuse(404, *both("api.refused.no_format"))
-    params = request.query_params
-    lang = params.get("lang") if params.get("lang") in ("zh", "en") else get_settings().digest_lang
+    query = request.query_params
+    lang = query.get("lang") if query.get("lang") in ("zh", "en") else get_settings().digest_lang
     try:
-        day = date.fromisoformat(params["week_ending"]) if params.get("week_ending") else clock.office_today()
-    except ValueError:
-        return _refuse(400, *both("api.refused.bad_date"))
+        day = params.report_day(query.get("week_ending"))
+    except params.BadParameter as exc:
+        return _refuse_param(exc)
     try:
         doc = await run_in_threadpool(lambda: document.build(engine(), day, fmt, lang, scope=who.scope))
     except Exception:  # no PDF maker on this server: say so, no trace
@@ -493,7 +549,8 @@ async def weekly_report(request: Request, who: Identity) -> Response:
 
         logging.getLogger(__name__).exception("weekly report %s failed", fmt)
         return _refuse(503, *both("api.refused.cannot_make"))
-    return _attachment(doc.content, document.file_name(day, fmt), doc.mime)
+    shown = t("api.file.weekly_report", lang, day=day.isoformat(), kind=fmt)  # 党建工作周报_2026-12-04.docx
+    return _attachment(doc.content, shown, doc.mime, document.file_name(day, fmt))
 
 
 @requires(Role.EDITOR)
@@ -547,9 +604,51 @@ ROUTES = [
 ]
 
 
+async def _no_such_route(request: Request) -> Response:
+    """Any other address under /api/ (else it would reach Reflex's app, mounted behind ours): 405
+    when another method is taken there, 404 otherwise."""
+    allowed = {m for r in ROUTES if r.matches(request.scope)[0] is Match.PARTIAL for m in r.methods or ()}
+    if allowed:
+        raise HTTPException(405, headers={"allow": ", ".join(sorted(allowed))})
+    raise HTTPException(404)
+
+
+_HTTP_ERRORS = {404: "api.refused.not_found", 405: "api.refused.method"}
+
+
+def _ours(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """What Starlette itself refuses (no such route, wrong method, a malformed form) in the routes'
+    JSON shape under /api/; Starlette's own plain answer anywhere else."""
+    assert isinstance(exc, HTTPException)
+    if not _ours(request):
+        if exc.status_code in {204, 304}:
+            return Response(status_code=exc.status_code, headers=exc.headers)
+        return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
+    key = _HTTP_ERRORS.get(exc.status_code, "api.refused.bad_request")
+    response = _refuse(exc.status_code, *both(key if exc.status_code < 500 else "api.refused.internal"))
+    response.headers.update(exc.headers or {})
+    return response
+
+
+async def _crashed(request: Request, exc: Exception) -> Response:
+    """A bug in a route: the JSON shape under /api/ (the traceback goes to the server log)."""
+    if not _ours(request):
+        return PlainTextResponse("Internal Server Error", status_code=500)
+    return _refuse(500, *both("api.refused.internal"))
+
+
 def build() -> Starlette:
-    """Our routes; Reflex mounts its own app (pages, websocket) behind them."""
-    return Starlette(routes=ROUTES)
+    """Our routes, then every other /api/ address; Reflex mounts its own app (pages, websocket)
+    behind them."""
+    every_method = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    return Starlette(
+        routes=[*ROUTES, Route("/api/{rest:path}", _no_such_route, methods=every_method)],
+        exception_handlers={HTTPException: _http_error, Exception: _crashed},
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from dashboard import clock
+from dashboard import clock, params
 from dashboard.contract import DATASETS, Dataset, Mode, get_dataset
 from dashboard.i18n import MISSING, both, t
 from dashboard.ingest import CheckCrashed, Problem
@@ -64,6 +64,23 @@ def _err(text: str) -> None:
 def _pair(key: str, sep: str = "\n", **fmt: object) -> str:
     """A catalogue entry as the CLI prints it: Chinese, then English (on the next line or after ``sep``)."""
     return sep.join(both(key, **fmt))
+
+
+def _number_arg(parse: Any) -> Any:
+    """An argparse ``type`` reading a number as the URLs are read (dashboard.params): '²', 5000
+    digits or 2**64 are a usage error (exit 2), not a traceback from int() or the database."""
+
+    def read(text: str) -> int:
+        try:
+            return parse(text)
+        except params.BadParameter as exc:
+            raise argparse.ArgumentTypeError(_pair(exc.key, " / ", **exc.fmt)) from None
+
+    return read
+
+
+VERSION_ARG = _number_arg(params.version)
+ID_ARG = _number_arg(params.whole)
 
 
 def _dataset_name(name: str) -> str:
@@ -608,21 +625,20 @@ def cmd_digest(args: argparse.Namespace) -> int:
     if args.json:
         _say(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=2))
     else:
-        statuses = ("sent", "failed", "already_sent", "busy")
+        statuses = ("sent", "failed", "refused", "maybe_delivered", "already_sent", "busy")
         words = {status: _pair(f"cli.digest.{status}", " / ") for status in statuses}
         for r in results:
             reason = f" — {r.reason}" if r.reason else ""
             _say(f"{r.day}  {r.target}  {words[r.status]}{reason}")
-    return REJECTED if any(r.status == "failed" for r in results) else OK
+    return REJECTED if any(r.status in ("failed", "refused", "maybe_delivered") for r in results) else OK
 
 
 def _day_arg(text: str | None) -> date:
-    if not text:
-        return clock.office_today()
+    """--week-ending: a day from 2000 to the office's today (dashboard.params), else exit 2."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(_pair("cli.report.bad_date", text=text)) from None
+        return params.report_day(text)
+    except params.BadParameter as exc:
+        raise UsageError(_pair(exc.key, **exc.fmt)) from None
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -732,7 +748,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="csv or xlsx; default: the extension of -o. A .csv/.xlsx name with the other format is "
         "refused (exit 2); a name without either extension gets the format's added",
     )
-    s.add_argument("--version", type=int, help="an earlier version number (see history)")
+    s.add_argument("--version", type=VERSION_ARG, help="an earlier version number (see history)")
     s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("template", help="an empty ledger: Chinese header plus one example row")
@@ -757,14 +773,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("rollback", help="make an earlier version current again (as a new version)")
     s.add_argument("dataset", help=names)
-    s.add_argument("version", type=int)
+    s.add_argument("version", type=VERSION_ARG)
     s.add_argument("--user", default="cli", help="recorded with the new version (default: cli)")
     s.set_defaults(func=cmd_rollback)
 
     s = sub.add_parser("diff", help="what changed from version V1 to V2: rows added, removed, cells old→new")
     s.add_argument("dataset", help=names)
-    s.add_argument("v1", type=int, help="the version compared from (0: before the first)")
-    s.add_argument("v2", type=int, help="the version compared to")
+    s.add_argument("v1", type=VERSION_ARG, help="the version compared from (0: before the first)")
+    s.add_argument("v2", type=VERSION_ARG, help="the version compared to")
     s.add_argument("--json", action="store_true", help='{"added": [rows], "removed": [rows], "changed": '
                    '[{"key", "column", "old", "new"}]}, values as the export writes them')
     s.set_defaults(func=cmd_diff)
@@ -811,7 +827,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--note", default="", help="what is asked (11月品牌活动，请于30日前上报)")
     r.add_argument("--user", default="cli", help="recorded in the audit log (default: cli)")
     r = rounds_cmd.add_parser("close", help="close a round (it stays listed with its reports)")
-    r.add_argument("id", type=int)
+    r.add_argument("id", type=ID_ARG)
     r.add_argument("--user", default="cli", help="recorded in the audit log (default: cli)")
     s.set_defaults(func=cmd_rounds)
 

@@ -1327,6 +1327,16 @@ CATALOGUE |= {
     "notify.source.disabled": _s("已停用", "Disabled"),
     "notify.status.sent": _s("已发送", "Sent"),
     "notify.status.failed": _s("发送失败：{reason}", "Failed: {reason}"),
+    "notify.status.refused": _s(
+        "被平台拒收：{reason}。请检查地址、加签密钥或机器人的关键词设置，改好后点“测试发送”，成功后会补发。",
+        "Refused by the platform: {reason}. Check the address, the signing secret or the robot's "
+        "keywords, then send a test: once it gets through, the digest is sent again.",
+    ),
+    "notify.status.maybe_delivered": _s(
+        "可能已送达（{reason}）：为免重复不再自动重发，请到群里确认。",
+        "May have arrived ({reason}): not sent again automatically, to avoid a duplicate. "
+        "Check the group.",
+    ),
     "notify.status.sending": _s("正在发送", "Sending"),
     "notify.status.none": _s("尚未发送", "Not sent yet"),
     "notify.test": _s("测试发送", "Send a test"),
@@ -1354,6 +1364,10 @@ CATALOGUE |= {
     ),
     "notify.bad.recipients": _s("请填写至少一个收件人邮箱。", "Give at least one recipient address."),
     "notify.bad.missing": _s("这个渠道已不存在。", "That channel no longer exists."),
+    "notify.bad.port": _s(
+        "{kind}渠道的地址端口无效（应为 1–65535 之间的数字，或不写）：{target}",
+        "The {kind} channel's address has an invalid port (a number from 1 to 65535, or none): {target}",
+    ),
     "notify.admin_only": _s("只有管理员可以设置推送。", "Only an administrator may set up digests."),
     "notify.log": _s("发送记录", "Delivery log"),
     "notify.log.col.at": _s("时间", "Time"),
@@ -1712,8 +1726,29 @@ CATALOGUE |= {
     "api.file.marked": _s("{stem}-问题标注.xlsx", "{stem}-marked.xlsx"),
     "api.file.template": _s("{title}-模板.{kind}", "{title}-template.{kind}"),
     "api.file.prefilled": _s("{title}-一表通", "{title}-editable"),
+    "api.file.weekly_report": _s("党建工作周报_{day}.{kind}", "weekly-report-{day}.{kind}"),
     # dashboard/params.py: a number or day typed into a URL or a command line, refused (API 400, CLI exit 2)
+    "param.bad_version": _s(
+        "版本号应是 0 至 2147483647 之间的整数（半角数字）：{text}",
+        "a version number is a whole number from 0 to 2147483647 in digits 0-9: {text!r}",
+    ),
+    "param.bad_number": _s(
+        "编号应是 0 至 2147483647 之间的整数（半角数字）：{text}",
+        "an id is a whole number from 0 to 2147483647 in digits 0-9: {text!r}",
+    ),
+    "param.bad_date": _s("日期应写成 2026-12-04：{text}", "the date must look like 2026-12-04: {text!r}"),
+    "param.date_range": _s(
+        "日期 {text} 不在 {first} 至 {last}（今天）之间",
+        "the date {text!r} is not between {first} and {last} (today)",
+    ),
     # what Starlette itself answers under /api/ (unknown address, wrong method, malformed form, a bug)
+    "api.refused.not_found": _s("没有这个接口地址。", "No such address."),
+    "api.refused.method": _s("这个地址不接受这种请求方式。", "This address does not take this method."),
+    "api.refused.bad_request": _s("请求的格式不正确。", "The request is malformed."),
+    "api.refused.internal": _s(
+        "服务器内部错误，请稍后再试或联系管理员。",
+        "Internal error; try again later or contact the administrator.",
+    ),
     # cli.py: what `python -m dashboard ...` prints (Chinese line first, then English)
     "cli.dataset.unknown": _s(
         "未知的数据集「{name}」，可选：{choices}", "unknown dataset {name!r}; choose one of: {choices}"
@@ -1843,6 +1878,15 @@ CATALOGUE |= {
         "DASHBOARD_SMTP_URL 应以 smtp:// 或 smtps:// 开头：{entry}",
         "DASHBOARD_SMTP_URL must start with smtp:// or smtps://: {entry}",
     ),
+    "cli.notify.webhook_port": _s(
+        "DASHBOARD_WEBHOOKS 中这个渠道的地址端口无效（应为 1–65535 之间的数字，或不写）：{entry}",
+        "DASHBOARD_WEBHOOKS: this channel's address has an invalid port (a number from 1 to 65535, "
+        "or none): {entry}",
+    ),
+    "cli.notify.smtp_port": _s(
+        "DASHBOARD_SMTP_URL 的端口无效（应为 1–65535 之间的数字，或不写）：{entry}",
+        "DASHBOARD_SMTP_URL has an invalid port (a number from 1 to 65535, or none): {entry}",
+    ),
     "cli.digest.no_channel": _s(
         "没有配置任何渠道：请设置 DASHBOARD_WEBHOOKS 或 DASHBOARD_SMTP_URL + DASHBOARD_DIGEST_EMAIL，"
         "或由管理员在 /notify 页面添加。",
@@ -1851,6 +1895,14 @@ CATALOGUE |= {
     ),
     "cli.digest.sent": _s("已发送", "sent"),
     "cli.digest.failed": _s("发送失败", "failed"),
+    "cli.digest.refused": _s(
+        "被平台拒收，不再重试（改正地址、密钥或关键词后再发）",
+        "refused by the platform, not retried (fix the address, secret or keywords, then send again)",
+    ),
+    "cli.digest.maybe_delivered": _s(
+        "可能已送达，不再自动重发：请到群里确认，缺了再用 --force 重发",
+        "may have arrived, not resent automatically: check the group; --force sends it again",
+    ),
     "cli.digest.already_sent": _s(
         "今天已发送过（--force 可重发）",
         "already sent today (--force sends again)",

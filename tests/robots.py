@@ -2,8 +2,9 @@
 
 Each path answers like its platform (``/wecom`` and ``/dingtalk``: errcode 0,
 ``/feishu``: code 0, ``/json``: 204). A test can queue other answers per path:
-an HTTP status (500), ``"hang"`` (no answer until the client gives up) or a
-JSON reply (an error code).
+an HTTP status (500, 302), ``"hang"`` (no answer until the client gives up),
+``"slow"`` (takes the message, answers after the client gave up), a JSON reply
+(an error code), or ``(status, JSON reply)`` (飞书's 400 with its code).
 """
 
 from __future__ import annotations
@@ -48,12 +49,13 @@ class Robots:
         return f"{self.url}/{kind}{'?' + query if query else ''}"
 
     def then(self, kind: str, *answers: Any) -> None:
-        """Queue the next answers of ``/kind``: 500, "hang", or a JSON object."""
+        """Queue the next answers of ``/kind``: 500, "hang", "slow", a JSON object, (400, object)."""
         self.script[kind].extend(answers)
 
     def of(self, kind: str, delivered: bool = True) -> list[Received]:
         """What ``/kind`` received (by default only the requests it accepted)."""
-        return [r for r in self.received if r.path == kind and (not delivered or r.answered == "ok")]
+        taken = ("ok", "slow")  # "slow" took the message, only its answer came too late
+        return [r for r in self.received if r.path == kind and (not delivered or r.answered in taken)]
 
 
 def serve() -> tuple[ThreadingHTTPServer, Robots]:
@@ -81,6 +83,12 @@ def serve() -> tuple[ThreadingHTTPServer, Robots]:
             if answer == "hang":
                 time.sleep(robots.hang_seconds)
                 return
+            status = 200
+            if answer == "slow":
+                time.sleep(robots.hang_seconds)
+                answer = "ok"
+            elif isinstance(answer, tuple):
+                status, answer = answer
             if isinstance(answer, int):
                 self.send_response(answer)
                 self.end_headers()
@@ -91,7 +99,7 @@ def serve() -> tuple[ThreadingHTTPServer, Robots]:
                 self.end_headers()
                 return
             data = json.dumps(reply).encode()
-            self.send_response(200)
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()

@@ -12,9 +12,13 @@ import hmac
 import json
 import logging
 import os
+import random
+import re
+import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -22,14 +26,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from dashboard import clock
+from dashboard import clock, i18n
 from dashboard.demo.load import load_demo
 from dashboard.notify import admin, delivery, digest, messages
 from dashboard.notify import channels as ch
 from dashboard.settings import get_settings
 from dashboard.store import storage
 from dashboard.store.audit import Actor
-from dashboard.store.tables import NotifyDelivery, NotifyLog
+from dashboard.store.tables import NotifyChannel, NotifyDelivery, NotifyLog
 from tests.reflex_events import run
 from tests.robots import Robots, serve
 
@@ -147,11 +151,9 @@ def test_a_platform_error_code_in_the_reply_is_a_failed_delivery_with_its_reason
     engine, robots, monkeypatch
 ) -> None:
     _hooks(monkeypatch, robots, "wecom")
-    robots.then(
-        "wecom", {"errcode": 93000, "errmsg": "invalid webhook url"}, {"errcode": 93000, "errmsg": "x"}
-    )
+    robots.then("wecom", {"errcode": -1, "errmsg": "system busy"}, {"errcode": -1, "errmsg": "system busy"})
     [result] = _run(engine)
-    assert result.status == "failed" and result.reason.startswith("errcode 93000")
+    assert result.status == "failed" and result.reason == "errcode -1: system busy"
     assert [(r["ok"], r["attempt"]) for r in _log(engine)] == [(False, 1), (False, 2)]
 
 
@@ -184,15 +186,12 @@ def test_a_robot_answering_500_is_retried_recorded_and_the_next_run_sends_it_onc
     assert robots.of("wecom")[0].body == robots.of("wecom", delivered=False)[0].body  # the same frozen digest
 
 
-def test_a_robot_that_never_answers_times_out_and_yesterdays_digest_is_sent_the_next_day(
-    engine, robots, monkeypatch
-) -> None:
+def test_a_digest_that_failed_yesterday_is_sent_the_next_day(engine, robots, monkeypatch) -> None:
     _hooks(monkeypatch, robots, "dingtalk")
-    robots.hang_seconds = 2.0
-    robots.then("dingtalk", "hang", "hang")
+    robots.then("dingtalk", 503, 503)
     yesterday = clock.office_today() - timedelta(days=1)
     [result] = _run(engine, today=yesterday)
-    assert result.status == "failed" and result.reason == "timeout"
+    assert result.status == "failed" and result.reason == "HTTP 503"
     results = _run(engine)  # today's run sends yesterday's missed digest first, then today's
     assert [(r.day, r.status) for r in results] == [
         (yesterday.isoformat(), "sent"),
@@ -540,3 +539,206 @@ def test_beyond_the_list_the_overdue_tasks_are_counted_with_a_link() -> None:
     assert block.lines[0].text == "Open · 事项0 · 责任人甲 · — · 30 days overdue"
     assert (block.lines[-1].text, block.lines[-1].href) == ("5 more on the dashboard", "http://h/tasks")
     assert messages.RENDERERS["overdue_tasks"](digest.Section("overdue_tasks"), "zh", "http://h") is None
+
+
+# ---------------------------------------------------------------------------
+# probe 2: a bad address, sizes as sent, markdown from ledger text, lost answers, refusals
+
+BAD_PORT = "https://qyapi.weixin.qq.com:99999/cgi-bin/webhook/send?key=badp0rt0123456789abcdef"
+
+
+def test_an_address_with_an_impossible_port_is_refused_where_channels_are_configured(sqlite_url) -> None:
+    assert ch.mask_url(BAD_PORT) == "https://qyapi.weixin.qq.com:99999/cgi-bin/webhook/send?key=…cdef"
+    for odd in ("http://[::1/x?key=abcdef0123", "https://h:８０/x?key=abcdef0123", "https://u:pw@h:-1/x"):
+        shown = ch.mask_url(odd)  # never raises: it names channels in errors and logs
+        assert "abcdef0123" not in shown and "pw" not in shown
+    dingtalk = "https://oapi.dingtalk.com:65536/robot/send?access_token=t0ken0123456789abcd"
+    got, problems = ch.parse_webhooks(f"wecom={BAD_PORT},dingtalk={dingtalk}|{SECRET}")
+    assert got == []
+    assert [(p.id, p.entry) for p in problems] == [
+        ("notify.webhook_port", "wecom=https://qyapi.weixin.qq.com:99999/cgi-bin/webhook/send?key=…cdef"),
+        ("notify.webhook_port", "dingtalk=https://oapi.dingtalk.com:65536/robot/send?access_token=…abcd"),
+    ]
+    assert ch.email_channel("smtps://u:pw@smtp.x.cn:70000", ["a@x.cn"])[1][0].id == "notify.smtp_port"
+    with pytest.raises(admin.ChannelError) as bad:  # the /notify form
+        admin.check(admin.NewChannel("wecom", BAD_PORT))
+    zh, en = i18n.both(f"notify.bad.{bad.value.id}", **bad.value.params)
+    assert bad.value.id == "port" and "企业微信" in zh and "WeCom" in en
+    assert "qyapi.weixin.qq.com:99999" in zh and "badp0rt" not in zh + en
+    with pytest.raises(admin.ChannelError) as bad:
+        admin.check(admin.NewChannel("email", "smtps://u:pw@smtp.x.cn:70000", recipients="a@x.cn"))
+    assert bad.value.id == "port" and "邮件" in i18n.t("notify.bad.port", "zh", **bad.value.params)
+    # the command line says which entry, in both languages, instead of a traceback
+    storage.migrate(storage.make_engine(sqlite_url))
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard", "digest", "--send"],
+        capture_output=True,
+        env=os.environ | {"PYTHONIOENCODING": "utf-8", "DASHBOARD_WEBHOOKS": f"wecom={BAD_PORT}"},
+        encoding="utf-8",
+        timeout=300,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "端口无效" in done.stderr and "invalid port" in done.stderr
+    assert "wecom=https://qyapi.weixin.qq.com:99999/" in done.stderr and "badp0rt" not in done.stderr
+
+
+def test_one_channels_failure_of_any_kind_never_stops_the_others(engine, robots, monkeypatch, caplog) -> None:
+    _hooks(monkeypatch, robots, "wecom")
+    # stored before addresses were checked (a port out of range), and a kind this version does not know
+    slack = "https://hooks.example/x?token=sl4ck0123456789abcd"
+    with engine.begin() as conn:
+        for kind, target in (("wecom", BAD_PORT), ("slack", slack)):
+            conn.execute(
+                sa.insert(NotifyChannel.__table__).values(
+                    kind=kind, target=target, secret=SECRET, recipients="", label="", enabled=True,
+                    created_at=datetime.now(UTC), created_by="admin",
+                )
+            )  # fmt: skip
+    with caplog.at_level(logging.INFO):
+        results = _run(engine)
+    assert [(r.status, r.reason) for r in results] == [
+        ("sent", ""),
+        ("refused", "invalid address (port)"),
+        ("failed", "internal error: KeyError"),
+    ]
+    assert len(robots.of("wecom")) == 1
+    logged = {(r["target"], r["ok"], r["reason"]) for r in _log(engine)}
+    assert ("https://hooks.example/x?token=…abcd", False, "internal error: KeyError") in logged
+    assert "KeyError" in caplog.text  # the bug's traceback is in the log, masked
+    for secret in ("badp0rt0123456789abcdef", "sl4ck0123456789abcd", SECRET):
+        assert secret not in caplog.text and secret not in json.dumps(_log(engine), default=str)
+    with engine.connect() as conn:
+        statuses = sorted(r.status for r in conn.execute(sa.select(NotifyDelivery.__table__)))
+    assert statuses == ["failed", "refused", "sent"]  # none left "sending" until its lease runs out
+
+
+def _random_digest(rng: random.Random) -> messages.Message:
+    msg = messages.Message(title="党建看板每日简报 · 2026年12月7日", lang="zh", link="http://localhost:3000/")
+    lines = [
+        messages.Line(f"示例村{i:02d}党支部：" + "未召开支委会" * rng.randint(1, 12),
+                      "http://localhost:3000/org-life" if i % 2 else "")
+        for i in range(rng.randint(50, 400))
+    ]  # fmt: skip
+    msg.blocks.append(messages.Block("组织生活落后的党组织", lines))
+    return msg
+
+
+def test_every_part_fits_its_platform_as_sent_signature_included(robots) -> None:
+    rng = random.Random(1)
+    for _ in range(30):
+        msg = _random_digest(rng)
+        for kind in ("wecom", "dingtalk", "feishu"):
+            channel = ch.Channel(kind, robots.address(kind), secret="" if kind == "wecom" else SECRET)
+            assert all(ch.post(channel, part, 5.0).ok for part in ch.pack(channel, msg))
+    feishu = [len(r.raw) for r in robots.of("feishu")]
+    assert all("sign" in r.body and "timestamp" in r.body for r in robots.of("feishu"))
+    assert max(feishu) <= 20 * 1024 - ch.MARGIN["feishu"]  # the body as sent, sign and all
+    assert max(feishu) > 20 * 1024 - ch.MARGIN["feishu"] - 400  # packed close to it, not far under
+    assert max(len(r.raw) for r in robots.of("dingtalk")) <= 20000
+    assert max(len(r.body["markdown"]["content"].encode()) for r in robots.of("wecom")) == 4096
+
+
+# a 督办 title as staff typed it in Excel (Alt+Enter before the heading)
+NASTY = '核实补偿[请点此登记](http://evil.example/phish)\n## 紧急通知：所有户今日签约 <font color="info">`x`'
+
+
+def test_ledger_text_reads_as_typed_in_markdown_never_as_links_headings_or_tags() -> None:
+    unit = "第[一]支部\r\n> 引用\n- 列表"
+    tasks = [{"task_code": "T1", "title": NASTY, "owner": "责任人*甲*_乙_", "unit": unit,
+              "deadline": "2026-06-01", "days": 3, "new": True}]  # fmt: skip
+    terms = [{"org_name": "# 假支部", "term_end": "2026-12-20", "days": 5}]
+    msg = messages.Message(title="简报", lang="zh", link="http://localhost:3000/")
+    for section in (digest.Section("overdue_tasks", tasks, 1), digest.Section("terms", terms, 1)):
+        block = messages.RENDERERS[section.id](section, "zh", "http://localhost:3000")
+        assert block is not None
+        msg.blocks.append(block)
+    msg.outro.append(messages.Line("打开看板", "http://localhost:3000/"))
+    for kind in ("wecom", "dingtalk"):
+        [part] = ch.pack(ch.Channel(kind, "http://127.0.0.1/x"), msg)
+        text = part["markdown"]["content" if kind == "wecom" else "text"]
+        links = re.findall(r"\[([^\]]*)\]\(([^)]*)\)", text)
+        assert [href for _, href in links] == ["http://localhost:3000/elections", "http://localhost:3000/"]
+        lines = [x for x in text.splitlines() if x]
+        assert [x for x in lines if x.lstrip().startswith(("#", ">", "-"))] == [lines[0]]  # the title only
+        tags = text.count("<font")
+        assert tags == text.count("</font>") == (2 if kind == "wecom" else 0)  # ours: a red and a yellow line
+        assert "核实补偿［请点此登记］(http://evil.example/phish) ＃＃ 紧急通知：所有户今日签约" in text
+        assert "责任人＊甲＊＿乙＿ · 第［一］支部 ＞ 引用 - 列表" in text and "＃ 假支部" in text
+        assert text.count("**") == 4  # the two headings' bold, nothing from the data
+    # 飞书 (text elements) and the email (HTML-escaped) show the text as it is
+    feishu = ch.pack(ch.Channel("feishu", "http://127.0.0.1/x"), msg)[0]
+    assert NASTY.split("\n")[0] in json.dumps(feishu, ensure_ascii=False)
+
+
+def test_a_robot_that_takes_the_message_but_answers_late_gets_it_once(
+    engine, robots, monkeypatch, caplog
+) -> None:
+    _hooks(monkeypatch, robots, "wecom")
+    robots.hang_seconds = 2.0  # FAST gives up after 1 s
+    robots.then("wecom", "slow")
+    with caplog.at_level(logging.WARNING):
+        [result] = _run(engine)
+    assert (result.status, result.reason) == ("maybe_delivered", "timeout after sending")
+    assert [(r["ok"], r["attempt"]) for r in _log(engine)] == [(False, 1)]  # not sent again in the run
+    assert "may have arrived" in caplog.text and "Check the group" in caplog.text
+    # neither the server's later checks nor digest --send send it again; --force does
+    assert [r.status for r in _run(engine, respect_backoff=True)] == ["maybe_delivered"]
+    assert [r.status for r in _run(engine)] == ["maybe_delivered"]
+    assert len(robots.received) == 1
+    assert [r.status for r in _run(engine, force=True)] == ["sent"]
+    assert len(robots.of("wecom")) == 2
+
+
+def test_a_robot_that_cannot_be_reached_is_tried_again_as_nothing_was_sent(engine, monkeypatch) -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("DASHBOARD_WEBHOOKS", f"wecom=http://127.0.0.1:{port}/wecom?key=tok3n0123456789abcdef")
+    [result] = _run(engine)
+    assert result.status == "failed" and result.reason.startswith("ConnectError")
+    assert [r["attempt"] for r in _log(engine)] == [1, 2]
+    with engine.connect() as conn:
+        [row] = conn.execute(sa.select(NotifyDelivery.__table__)).mappings().all()
+    assert row["status"] == "failed" and row["next_try_at"] is not None  # and again at the next check
+
+
+def test_a_message_the_platform_refuses_as_configured_is_not_retried_until_fixed(
+    engine, robots, monkeypatch, caplog
+) -> None:
+    _hooks(monkeypatch, robots, "wecom", "dingtalk", "feishu", "json")
+    robots.then("wecom", {"errcode": 93000, "errmsg": "invalid webhook url"})
+    robots.then("dingtalk", {"errcode": 310000, "errmsg": "sign not match"})
+    robots.then("feishu", (400, {"code": 9499, "msg": "Bad Request", "data": {}}))
+    robots.then("json", 302)
+    with caplog.at_level(logging.INFO):
+        results = _run(engine)
+    assert [(r.status, r.reason) for r in results] == [
+        ("refused", "errcode 93000: invalid webhook url"),
+        ("refused", "errcode 310000: sign not match"),
+        ("refused", "HTTP 400 · errcode 9499: Bad Request"),  # a non-2xx reply keeps its code and message
+        ("refused", "HTTP 302"),
+    ]
+    assert [r["attempt"] for r in _log(engine)] == [1, 1, 1, 1] and len(robots.received) == 4
+    assert [r.status for r in _run(engine, respect_backoff=True)] == ["refused"] * 4  # the server leaves them
+    assert len(robots.received) == 4
+    wecom = delivery.configured(engine)[0][0]
+    assert delivery.test_send(engine, wecom).ok  # the admin fixed the address and sent a test
+    assert [r.status for r in _run(engine, respect_backoff=True)] == ["sent", "refused", "refused", "refused"]
+    assert [r.status for r in _run(engine)] == ["already_sent", "sent", "sent", "sent"]  # digest --send
+    assert SECRET not in caplog.text and "tok3n0123456789abcdef" not in caplog.text
+
+
+def test_a_rate_limited_message_waits_for_the_next_minute_then_goes(engine, robots, monkeypatch) -> None:
+    _hooks(monkeypatch, robots, "wecom", "feishu")
+    robots.then("wecom", {"errcode": 45009, "errmsg": "api freq out of limit"})
+    robots.then("feishu", (429, {"code": 11232, "msg": "frequency limited"}))
+    assert delivery.RATE_LIMIT_SECONDS > 60  # the robots count per minute
+    opts = delivery.Options(retries=2, backoff=0.01, timeout=1.0, rate_wait=0.5)
+    started = time.monotonic()
+    results = delivery.run(engine, opts=opts)
+    assert [r.status for r in results] == ["sent", "sent"]
+    assert time.monotonic() - started >= 2 * opts.rate_wait  # not the 0.01 s backoff
+    assert [r["reason"] for r in _log(engine) if not r["ok"]] == [
+        "errcode 45009: api freq out of limit",
+        "HTTP 429 · errcode 11232: frequency limited",
+    ]

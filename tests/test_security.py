@@ -42,6 +42,7 @@ DEMOLITION_CSV = (
     'DX-001,张三丰,1,1,已签约,2024-05-03,"=HYPERLINK(""http://evil.example"",""点我"")"\n'
     "DX-002,李四,2,1,已评估,,\n"
 ).encode()
+BRANDS_CSV = "项目编码,社区,品牌名称,类别,状态\nBR-01,示例社区A,红色家园,服务实效,已挂牌\n".encode()
 
 
 @pytest.fixture
@@ -326,9 +327,30 @@ def test_threat_viewer_reads_the_history_or_downloads_an_original(engine: sa.Eng
     assert log.rows == []
     assert _client("leader").get("/api/original/demolition/1").status_code == 403
     assert _client(None).get("/api/template/demolition.csv").status_code == 401
-    original = _client("staff").get("/api/original/demolition/1")
+    original = _client("admin").get("/api/original/demolition/1")
     assert original.status_code == 200 and original.content == DEMOLITION_CSV
     assert original.headers["content-disposition"].startswith("attachment")
+
+
+def test_threat_staff_download_an_original_file_holding_household_names(engine: sa.Engine) -> None:
+    """Every export masks 户主 for all but admins (张**); the file as uploaded cannot be masked, so
+    an original of a ledger with personal data is an admin's download, and /history offers it to
+    admins only. Other ledgers' originals stay the editors'."""
+    _two_versions(engine)
+    storage.import_file(engine, "brands", BRANDS_CSV, "品牌.csv", user="staff")
+
+    refused = _client("staff").get("/api/original/demolition/1")
+    brands = _client("staff").get("/api/original/brands/1")
+
+    assert refused.status_code == 403 and "张三丰" not in refused.text
+    said(refused.json(), "api.refused.personal_ledger")
+    assert brands.status_code == 200 and brands.content == BRANDS_CSV
+    staff, admin = _state(History, "staff"), _state(History, "admin")
+    _fire(staff, "load")
+    _fire(admin, "load")
+    offered = {(r["dataset"], r["number"]): r["href"] for r in staff.rows}
+    assert offered[("demolition", "1")] == "" and offered[("brands", "1")] == "/api/original/brands/1"
+    assert all(r["href"] for r in admin.rows)
 
 
 def test_threat_export_without_a_session(engine: sa.Engine) -> None:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from dashboard import clock, i18n
+from dashboard import clock, i18n, params
 from dashboard.contract import DATASETS, ColType, Dataset, get_dataset
 from dashboard.contract.scopes import Scope
 from dashboard.ingest import scoping
@@ -251,17 +250,16 @@ def timeline(ds: Dataset, states: list[KeyState], lang: str, *, mask: bool) -> l
 # ---------------------------------------------------------------------------
 # The pages' content, in both languages (a per-viewer state keeps both: the toggle needs no round trip)
 
-_SPAN = re.compile(r"^(\d{1,9})(?:\.\.(\d{1,9}))?$")
-
 
 def parse_span(spec: str) -> tuple[int, int] | None:
-    """'3' -> (2, 3): what version 3 changed; '2..5' -> (2, 5): version 2 compared with 5."""
-    m = _SPAN.match(spec.strip())
-    if m is None:
+    """'3' -> (2, 3): what version 3 changed; '2..5' -> (2, 5): version 2 compared with 5.
+
+    Numbers as :mod:`dashboard.params` reads them (ASCII digits below 2**31); anything else: None."""
+    first, dots, last = spec.strip().partition("..")
+    old, new = params.number(first), params.number(last) if dots else None
+    if old is None or (dots and new is None):
         return None
-    if m.group(2) is None:
-        return int(m.group(1)) - 1, int(m.group(1))
-    return int(m.group(1)), int(m.group(2))
+    return (old, new) if new is not None else (old - 1, old)
 
 
 def shows_to(scope: Scope | None, info: VersionInfo, compared: bool) -> bool:

@@ -200,6 +200,11 @@ class Dataset:
         return tuple(c.name for c in self.columns)
 
     @property
+    def personal(self) -> bool:
+        """Holds personal data (demolition's 户主): masked for all but admins, never handed out whole."""
+        return any(c.personal for c in self.columns)
+
+    @property
     def headers(self) -> tuple[str, ...]:
         return tuple(c.header for c in self.columns)
 

@@ -10,6 +10,7 @@ from dashboard.lazy import exports
 # Public names and the module that defines each (dashboard.lazy: imported on first use).
 _PUBLIC: dict[str, str] = {
     "FILTER_KEYS": "filters",
+    "NARROWS": "filters",
     "Filters": "filters",
     "options": "filters",
     "DrillSpec": "filters",

@@ -35,7 +35,7 @@ drawn (in the viewer's language) back to that value is the presenter's
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from urllib.parse import urlencode
@@ -48,6 +48,7 @@ from dashboard.ingest.scoping import restrict
 from dashboard.insights.memo import MEMO
 from dashboard.insights.metrics import Frames, at_least, community_name, frame, task_open
 from dashboard.insights.org_life import TYPES_ATTR, cell_meetings
+from dashboard.params import number as ascii_number
 
 FILTER_KEYS: tuple[str, ...] = (
     "community",
@@ -62,6 +63,23 @@ FILTER_KEYS: tuple[str, ...] = (
     "source",
     "meeting_type",
 )
+
+# The ledgers each filter narrows (what ``Filters.apply`` below does with it): a figure that reads
+# none of them is the same with or without that filter, and the page says so.
+_DATED = frozenset({"activities", "meetings", "elections", "demolition", "tasks"})
+NARROWS: dict[str, frozenset[str]] = {
+    "community": frozenset({"brands", "activities", "elections", "org_life"}),
+    "org_type": frozenset({"elections", "org_life"}),
+    "party_group": frozenset({"demolition"}),
+    "category": frozenset({"demolition"}),
+    "phase": frozenset({"milestones"}),
+    "from": _DATED,
+    "to": _DATED,
+    "domain": frozenset({"tasks"}),
+    "unit": frozenset({"tasks"}),
+    "source": frozenset({"tasks"}),
+    "meeting_type": frozenset({"org_life"}),
+}
 
 
 @dataclass(frozen=True)
@@ -86,8 +104,8 @@ class Filters:
         """Filters from query parameters (malformed values are dropped), within ``scope``."""
 
         def num(key: str, lo: int, hi: int) -> int | None:
-            v = str(params.get(key) or "").strip()
-            return int(v) if v.isdigit() and lo <= int(v) <= hi else None
+            v = ascii_number(str(params.get(key) or "").strip())
+            return v if v is not None and lo <= v <= hi else None
 
         def day(key: str) -> date | None:
             try:
@@ -126,6 +144,12 @@ class Filters:
             and self.community is not None
             and self.community not in self.scope.values
         )
+
+    def passes_over(self, ledgers: Iterable[str]) -> bool:
+        """Whether filters are set (in the URL) and none of them narrows any of ``ledgers``:
+        figures read from those ledgers alone show everything (within the scope) all the same."""
+        keys = self.query()
+        return bool(keys) and not any(NARROWS[key] & set(ledgers) for key in keys)
 
     def within(self, scope: Scope | None) -> Filters:
         """The same filters inside ``scope`` (the session's)."""
@@ -301,9 +325,10 @@ def drill(
     elif spec.kind == "text":
         mask = values.fillna("").eq(str(value))
     elif spec.kind == "int":
-        if isinstance(value, str) and not value.strip().isdigit():
+        number = ascii_number(value.strip()) if isinstance(value, str) else int(value)
+        if number is None:
             return None
-        mask = values.eq(int(value))
+        mask = values.eq(number)
     else:
         enum = enum_for(spec)
         if value not in enum.codes:

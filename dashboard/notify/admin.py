@@ -6,13 +6,13 @@ with the address masked: the audit log is read by people who must not learn a to
 
 from __future__ import annotations
 
-import urllib.parse
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from dashboard import i18n
 from dashboard.notify import channels as ch
 from dashboard.settings import addresses
 from dashboard.store import Actor, NotifyChannel, as_actor, begin_write, record
@@ -21,11 +21,18 @@ _CHANNEL = NotifyChannel.__table__
 
 
 class ChannelError(Exception):
-    """A channel the form described cannot work; ``id`` names the check (notify.bad.<id> in i18n)."""
+    """A channel the form described cannot work; ``id`` names the check (notify.bad.<id> in i18n),
+    ``params`` fill its message (values may be (zh, en) pairs, as ``i18n.both`` takes them)."""
 
-    def __init__(self, check: str) -> None:
+    def __init__(self, check: str, **params: str | tuple[str, str]) -> None:
         super().__init__(check)
         self.id = check
+        self.params = params
+
+
+def _port_error(kind: str, target: str) -> ChannelError:
+    """The address's port is not 1-65535: the message names the channel (its kind, the masked address)."""
+    return ChannelError("port", kind=i18n.both(f"notify.kind.{kind}"), target=ch.mask_url(target))
 
 
 @dataclass(frozen=True)
@@ -43,15 +50,20 @@ def check(new: NewChannel) -> ch.Channel:
     target = new.target.strip()
     if kind not in ch.KINDS:
         raise ChannelError("kind")
-    scheme = urllib.parse.urlsplit(target).scheme
     if kind == "email":
-        if scheme not in ("smtp", "smtps"):
+        wrong = ch.url_problem(target, ("smtp", "smtps"))
+        if wrong == "port":
+            raise _port_error(kind, target)
+        if wrong:
             raise ChannelError("smtp_url")
         recipients = addresses(new.recipients)
         if not recipients or not all("@" in a for a in recipients):
             raise ChannelError("recipients")
         return ch.Channel(kind, target, recipients=recipients, label=new.label.strip(), source="admin")
-    if scheme not in ("http", "https") or not urllib.parse.urlsplit(target).hostname:
+    wrong = ch.url_problem(target, ("http", "https"))
+    if wrong == "port":
+        raise _port_error(kind, target)
+    if wrong:
         raise ChannelError("url")
     return ch.Channel(kind, target, secret=new.secret.strip(), label=new.label.strip(), source="admin")
 

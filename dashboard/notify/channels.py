@@ -3,7 +3,10 @@
 Each robot gets its platform's documented format, signed when it has a
 secret, and cut to its size limit: lines are packed into at most MAX_PARTS
 messages; what still does not fit is dropped from the end with a line
-"…另有 N 条，详见看板" linking to the dashboard.
+"…另有 N 条，详见看板" linking to the dashboard. A part is measured as it is
+sent (飞书: with ``timestamp`` and ``sign``), within its limit less MARGIN.
+Text put into markdown (ledger titles, names, notes) is shown as typed, never
+read as markup (:func:`md_text`).
 
 - 企业微信 group robot: ``{"msgtype": "markdown", "markdown": {"content": ...}}``,
   content at most 4096 bytes; the reply is ``{"errcode": 0, "errmsg": "ok"}``.
@@ -53,10 +56,27 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 
 WEBHOOK_KINDS: tuple[str, ...] = ("wecom", "dingtalk", "feishu", "json")
 KINDS: tuple[str, ...] = (*WEBHOOK_KINDS, "email")
-# Size limits in bytes: what each platform measures (wecom/dingtalk: the markdown text; feishu: the body).
+# Size limits in bytes: what each platform measures (wecom: the markdown content, UTF-8; the others:
+# the request body as sent, signature included).
 LIMITS: dict[str, int] = {"wecom": 4096, "dingtalk": 20000, "feishu": 20 * 1024, "json": 1024 * 1024}
+# Room left under each limit: a part is packed to at most LIMITS - MARGIN bytes as measured.
+MARGIN: dict[str, int] = {"wecom": 0, "dingtalk": 256, "feishu": 256, "json": 0}
 MAX_PARTS = 3
 TIMEOUT_SECONDS = 10.0
+
+# Reply codes that say what to do (the platforms' documented codes). Refused: the address, the
+# signature or the robot's settings are wrong, and sending again changes nothing. Rate limited:
+# the robot takes about 20 messages a minute; send again in the next minute.
+REFUSED_CODES: dict[str, frozenset[int]] = {
+    "wecom": frozenset({93000}),  # invalid webhook url (key)
+    "dingtalk": frozenset({300001, 310000}),  # token / keyword missing; sign mismatch, IP not allowed
+    "feishu": frozenset({9499, 19021, 19022, 19024}),  # bad request; sign; IP; keyword
+}
+RATE_LIMITED_CODES: dict[str, frozenset[int]] = {
+    "wecom": frozenset({45009}),
+    "dingtalk": frozenset({130101}),
+    "feishu": frozenset({11232}),
+}
 
 Row = tuple[str, Line]  # (intro | heading | line | outro, line)
 
@@ -94,10 +114,23 @@ class Problem:
     entry: str
 
 
+# Outcome.failure: what a failed send means for sending it again.
+TRANSIENT = "transient"  # not delivered (refused connection, HTTP 5xx, an unknown error code): retry
+RATE_LIMITED = "rate_limited"  # the robot's per-minute limit: retry in the next minute
+REFUSED = "refused"  # the platform refused it as configured (bad key, signature, keyword, 3xx/4xx)
+MAYBE_DELIVERED = "maybe_delivered"  # sent, but no answer (read timeout, reset): it may have arrived
+
+
 @dataclass(frozen=True)
 class Outcome:
     ok: bool
     reason: str = ""  # why not, for the delivery log ("HTTP 500", "timeout", "errcode 93000 ...")
+    failure: str = ""  # "" when ok, else TRANSIENT | RATE_LIMITED | REFUSED | MAYBE_DELIVERED
+
+    @property
+    def retry_now(self) -> bool:
+        """Whether sending it again within this run can help and cannot duplicate it."""
+        return not self.ok and self.failure in (TRANSIENT, RATE_LIMITED)
 
 
 # ---------------------------------------------------------------------------
@@ -110,14 +143,31 @@ def mask(secret: str) -> str:
 
 
 def mask_url(url: str) -> str:
-    """An address with its credentials masked: query values, long path tokens, passwords."""
+    """An address with its credentials masked: query values, long path tokens, passwords.
+
+    Never raises: it names channels in logs and error messages, also those whose address is
+    wrong (a port out of range is shown as typed); what it cannot read at all is ``mask(url)``.
+    """
     try:
-        p = urllib.parse.urlsplit(url)
+        return _mask_url(url)
     except ValueError:
-        return mask(url)
+        return mask(str(url))
+
+
+def _port_text(p: urllib.parse.SplitResult) -> str:
+    try:
+        return str(p.port or "")
+    except ValueError:  # out of range or not a number: shown as typed when it is digits
+        raw = p.netloc.rpartition("@")[2].rpartition(":")[2]
+        return raw if raw.isascii() and raw.isdigit() and len(raw) <= 12 else mask(raw)
+
+
+def _mask_url(url: str) -> str:
+    p = urllib.parse.urlsplit(url)
     host = p.hostname or ""
-    if p.port:
-        host += f":{p.port}"
+    port = _port_text(p)
+    if port:
+        host += f":{port}"
     if p.username:
         host = f"{urllib.parse.unquote(p.username)}@{host}"  # the password is dropped, not masked
     path = "/".join(mask(seg) if len(seg) >= 16 else seg for seg in p.path.split("/"))
@@ -125,6 +175,31 @@ def mask_url(url: str) -> str:
         f"{k}={mask(v)}" for k, v in urllib.parse.parse_qsl(p.query, keep_blank_values=True) if k != "from"
     )
     return urllib.parse.urlunsplit((p.scheme, host, path, query, ""))
+
+
+def url_problem(url: str, schemes: Sequence[str]) -> str:
+    """What is wrong with an address a channel sends to: "" (nothing), "scheme" (not one of
+    ``schemes``, or no host), or "port" (not a number from 1 to 65535)."""
+    try:
+        p = urllib.parse.urlsplit(url)
+    except ValueError:
+        return "scheme"
+    if p.scheme not in schemes or not p.hostname:
+        return "scheme"
+    hostport = p.netloc.rpartition("@")[2].rpartition("]")[2]  # after an IPv6 address's brackets
+    raw_port = hostport.rpartition(":")[2] if ":" in hostport else ""
+    try:
+        port = p.port
+    except ValueError:
+        return "port"
+    if port == 0 or (raw_port and not (raw_port.isascii() and raw_port.isdigit())):
+        return "port"
+    if p.scheme in ("http", "https"):
+        try:
+            httpx.URL(url)
+        except (httpx.InvalidURL, ValueError):
+            return "scheme"
+    return ""
 
 
 def parse_webhooks(raw: str) -> tuple[list[Channel], list[Problem]]:
@@ -137,9 +212,12 @@ def parse_webhooks(raw: str) -> tuple[list[Channel], list[Problem]]:
         kind, eq, rest = entry.partition("=")
         url, _, secret = rest.partition("|")
         kind, url, secret = kind.strip().lower(), url.strip(), secret.strip()
+        wrong = url_problem(url, ("http", "https"))
         if not eq or kind not in WEBHOOK_KINDS:
             problems.append(Problem("notify.webhook_kind", mask_url(url) or kind))
-        elif urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        elif wrong == "port":  # named as configured, kind and address, so the admin finds the entry
+            problems.append(Problem("notify.webhook_port", f"{kind}={mask_url(url)}"))
+        elif wrong:
             problems.append(Problem("notify.webhook_url", mask_url(url)))
         else:
             channels.append(Channel(kind=kind, target=url, secret=secret))
@@ -152,7 +230,10 @@ def email_channel(smtp_url: str, recipients: Sequence[str]) -> tuple[list[Channe
         return [], []
     if not smtp_url or not recipients:
         return [], [Problem("notify.email_incomplete", mask_url(smtp_url))]
-    if urllib.parse.urlsplit(smtp_url).scheme not in ("smtp", "smtps"):
+    wrong = url_problem(smtp_url, ("smtp", "smtps"))
+    if wrong == "port":
+        return [], [Problem("notify.smtp_port", mask_url(smtp_url))]
+    if wrong:
         return [], [Problem("notify.smtp_url", mask_url(smtp_url))]
     return [Channel(kind="email", target=smtp_url, recipients=tuple(recipients))], []
 
@@ -161,22 +242,46 @@ def email_channel(smtp_url: str, recipients: Sequence[str]) -> tuple[list[Channe
 # platform formats
 
 
+# Characters 企业微信 / 钉钉 markdown may read as markup, shown instead as their full-width forms,
+# which read the same ("(" and "!" only matter next to "[", which never stays). Neither platform
+# documents backslash escapes: a backslash could show as typed and leave the link working.
+_MD_PLAIN = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "\\[]*_#<>`~|"})
+_MD_LEADING = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "-+="})  # list items, setext headings
+
+
+def md_text(text: str) -> str:
+    """Text (a ledger title, a name, a note) as it reads in markdown: as typed, on one line.
+
+    Line breaks inside a cell (Alt+Enter) become spaces, so they cannot start a heading or a
+    quote; characters that markdown reads as links, emphasis, headings, quotes, code or tags
+    are shown as their full-width forms. The message's own markup is added around it.
+    """
+    one_line = " ".join(part.strip() for part in text.splitlines() if part.strip())
+    plain = one_line.translate(_MD_PLAIN)
+    return plain[:1].translate(_MD_LEADING) + plain[1:]
+
+
+def _md_href(href: str) -> str:
+    """A link target that cannot end the markdown link early (our own addresses, ids inside)."""
+    return "".join(urllib.parse.quote(c, safe="") if c in ' ()<>[]\n\r"' else c for c in href)
+
+
 def _md_line(kind: str, line: Line) -> str:
-    text = line.text
+    text = md_text(line.text)
     if line.href:
-        text = f"[{text}]({line.href})"
+        text = f"[{text}]({_md_href(line.href)})"
     if kind == "wecom" and line.level:
         text = f'<font color="{"warning" if line.level == "red" else "comment"}">{text}</font>'
     return text
 
 
 def _markdown(kind: str, title: str, rows: Sequence[Row]) -> str:
-    out = [f"## {title}" if kind == "wecom" else f"#### {title}"]
+    out = [f"## {md_text(title)}" if kind == "wecom" else f"#### {md_text(title)}"]
     for tag, line in rows:
         if tag == "heading":
-            out.append(f"**{line.text}**")
+            out.append(f"**{md_text(line.text)}**")
         elif tag == "intro":
-            out.append(f"> {line.text}")
+            out.append(f"> {md_text(line.text)}")
         else:
             out.append(_md_line(kind, line))
     # DingTalk's markdown needs blank lines between paragraphs; WeCom keeps single newlines.
@@ -217,12 +322,16 @@ def body(
 
 
 def measured(channel: Channel, payload: dict[str, Any]) -> int:
-    """Bytes as the platform counts them against its limit."""
+    """Bytes as the platform counts them against its limit: 企业微信 the markdown content (UTF-8),
+    the others the request body exactly as :func:`post` sends it (飞书: signed)."""
     if channel.kind == "wecom":
         return len(payload["markdown"]["content"].encode())
-    if channel.kind == "dingtalk":
-        return len(payload["markdown"]["text"].encode())
-    return len(json.dumps(payload, ensure_ascii=False).encode())
+    return len(wire(channel, payload)[1])
+
+
+def budget(channel: Channel) -> int:
+    """The most bytes a part may measure: the platform's limit less the margin."""
+    return LIMITS[channel.kind] - MARGIN[channel.kind]
 
 
 def _fit(text: str, ok: Callable[[str], bool]) -> str:
@@ -251,7 +360,7 @@ def pack(channel: Channel, msg: Message, extra: dict[str, Any] | None = None) ->
     always sees the first (most severe, newest) lines and knows more exist.
     """
     extra = extra or {}
-    limit = LIMITS[channel.kind]
+    limit = budget(channel)
     reserve = msg.title + i18n.t("notify.part", msg.lang, i=9, n=9)
 
     def size(rows: Sequence[Row], title: str = reserve) -> int:
@@ -308,59 +417,109 @@ def json_sign(secret: str, timestamp_s: int, raw: bytes) -> str:
     return hmac.new(secret.encode(), f"{timestamp_s}.".encode() + raw, hashlib.sha256).hexdigest()
 
 
-def _scrub(text: str, channel: Channel) -> str:
-    """An error text with the channel's address and secret replaced by their masks."""
+def scrub(text: str, channel: Channel, limit: int | None = 300) -> str:
+    """An error text (or a traceback) with the channel's address and secret replaced by their masks."""
     for raw, shown in ((channel.target, mask_url(channel.target)), (channel.secret, mask(channel.secret))):
         if raw:
             text = text.replace(raw, shown)
-    return text[:300]
+    return text[:limit]
 
 
-def _reply_error(channel: Channel, response: httpx.Response) -> str:
-    """'' when the platform accepted the message, else why not."""
-    if not 200 <= response.status_code < 300:
-        return f"HTTP {response.status_code}"
-    if channel.kind == "json":
-        return ""
+def _reply_code(response: httpx.Response) -> tuple[Any, str] | None:
+    """(code, message) of the platform's JSON reply; None when the reply is not a JSON object."""
     try:
         reply = response.json()
     except ValueError:
-        return "reply is not JSON"
+        return None
     if not isinstance(reply, dict):
-        return "reply is not a JSON object"
-    if channel.kind == "feishu":
-        code = reply.get("code", reply.get("StatusCode"))
-        message = reply.get("msg", reply.get("StatusMessage", ""))
+        return None
+    if "code" in reply or "StatusCode" in reply:  # 飞书 (its HTTP 4xx answers too)
+        message = reply.get("msg", reply.get("StatusMessage"))
+        return reply.get("code", reply.get("StatusCode")), str(message or "")
+    return reply.get("errcode"), str(reply.get("errmsg", ""))
+
+
+def _reply_outcome(channel: Channel, response: httpx.Response) -> Outcome:
+    """Whether the platform took the message; if not, why (its own code and message) and what now."""
+    status = response.status_code
+    if channel.kind == "json" and 200 <= status < 300:
+        return Outcome(True)
+    found = _reply_code(response)
+    said = f"errcode {found[0]}: {found[1]}" if found and found[0] is not None else ""
+    if not 200 <= status < 300:
+        reason = f"HTTP {status}" + (f" · {said}" if said else "")
+    elif found is None:
+        reason = "reply is not JSON"
+    elif found[0] == 0:
+        return Outcome(True)
     else:
-        code, message = reply.get("errcode"), reply.get("errmsg", "")
-    return "" if code == 0 else f"errcode {code}: {message}"
+        reason = said or "reply has no error code"
+    code = found[0] if found else None
+    reason = scrub(reason, channel)
+    if status == 429 or code in RATE_LIMITED_CODES.get(channel.kind, ()):
+        return Outcome(False, reason, RATE_LIMITED)
+    if code in REFUSED_CODES.get(channel.kind, ()) or (300 <= status < 500 and status != 408):
+        return Outcome(False, reason, REFUSED)  # a wrong key, signature or keyword; a redirect; a 4xx
+    return Outcome(False, reason, TRANSIENT)
 
 
-def post(channel: Channel, payload: dict[str, Any], timeout: float = TIMEOUT_SECONDS) -> Outcome:
-    """Send one body to a robot; an HTTP error, a timeout or an error code in the reply is a failure."""
+def wire(
+    channel: Channel, payload: dict[str, Any], now: float | None = None
+) -> tuple[str, bytes, dict[str, str]]:
+    """The request as sent: address, body and headers, signed when the channel has a secret."""
+    now = time.time() if now is None else now
     url = channel.target
     headers = {"Content-Type": "application/json; charset=utf-8"}
-    payload = dict(payload)
     if channel.secret and channel.kind == "dingtalk":
-        ms = int(time.time() * 1000)
+        ms = int(now * 1000)
         url += ("&" if "?" in url else "?") + f"timestamp={ms}&sign={dingtalk_sign(channel.secret, ms)}"
     elif channel.secret and channel.kind == "feishu":
-        ts = int(time.time())
+        ts = int(now)
         payload = {"timestamp": str(ts), "sign": feishu_sign(channel.secret, ts), **payload}
     raw = json.dumps(payload, ensure_ascii=False).encode()
     if channel.secret and channel.kind == "json":
-        ts = int(time.time())
+        ts = int(now)
         headers["X-Dashboard-Timestamp"] = str(ts)
         headers["X-Dashboard-Signature"] = "sha256=" + json_sign(channel.secret, ts, raw)
+    return url, raw, headers
+
+
+# httpx errors raised before the request was written out: nothing reached the robot, sending
+# again cannot duplicate it. Any other transport error (read timeout, reset, closed without an
+# answer) may come after the robot took the message.
+_NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.WriteError,  # the body was not written out whole: the robot cannot have read it
+    httpx.WriteTimeout,
+    httpx.LocalProtocolError,
+    httpx.ProxyError,
+)
+
+
+def post(channel: Channel, payload: dict[str, Any], timeout: float = TIMEOUT_SECONDS) -> Outcome:
+    """Send one body to a robot; an HTTP error, a timeout or an error code in the reply is a failure,
+    classified (:class:`Outcome`) so the caller knows whether sending again is safe and useful."""
+    wrong = url_problem(channel.target, ("http", "https"))
+    if wrong:  # stored before addresses were checked: httpx would even wrap a port out of range
+        return Outcome(False, f"invalid address ({wrong})", REFUSED)
     try:
+        url, raw, headers = wire(channel, payload)
         with httpx.Client(timeout=timeout, trust_env=False) as client:
             response = client.post(url, content=raw, headers=headers)
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
+        return Outcome(False, scrub(f"invalid address: {type(exc).__name__}", channel), REFUSED)
+    except httpx.ConnectTimeout:
+        return Outcome(False, "connect timeout", TRANSIENT)
+    except _NOT_SENT as exc:
+        return Outcome(False, scrub(f"{type(exc).__name__}: {exc}", channel), TRANSIENT)
     except httpx.TimeoutException:
-        return Outcome(False, "timeout")
+        return Outcome(False, "timeout after sending", MAYBE_DELIVERED)
     except httpx.HTTPError as exc:
-        return Outcome(False, _scrub(f"{type(exc).__name__}: {exc}", channel))
-    error = _reply_error(channel, response)
-    return Outcome(not error, _scrub(error, channel))
+        reason = scrub(f"{type(exc).__name__} after sending: {exc}", channel)
+        return Outcome(False, reason, MAYBE_DELIVERED)
+    return _reply_outcome(channel, response)
 
 
 # ---------------------------------------------------------------------------
@@ -426,7 +585,10 @@ def send_email(
     timeout: float = TIMEOUT_SECONDS,
 ) -> Outcome:
     """One email with the digest as HTML (plain text beside it) and any attachments."""
-    smtp = Smtp.parse(channel.target)
+    try:
+        smtp = Smtp.parse(channel.target)
+    except ValueError:  # a port out of range: configuration refuses it, this is the last guard
+        return Outcome(False, "invalid address", REFUSED)
     mail = EmailMessage()
     mail["Subject"] = msg.title
     mail["From"] = smtp.sender
@@ -436,6 +598,7 @@ def send_email(
     for a in attachments:
         main, _, sub = a.mime.partition("/")
         mail.add_attachment(a.content, maintype=main, subtype=sub, filename=a.name)
+    sending = False  # once the message is handed over, a lost answer may follow its delivery
     try:
         factory = smtplib.SMTP_SSL if smtp.tls else smtplib.SMTP
         with factory(smtp.host, smtp.port, timeout=timeout) as server:
@@ -446,11 +609,16 @@ def send_email(
                     server.ehlo()
             if smtp.user:
                 server.login(smtp.user, smtp.password)
+            sending = True
             refused = server.send_message(mail)
     except (TimeoutError, smtplib.SMTPServerDisconnected) as exc:
-        return Outcome(False, "timeout" if isinstance(exc, TimeoutError) else "SMTP disconnected")
+        reason = "timeout" if isinstance(exc, TimeoutError) else "SMTP disconnected"
+        return Outcome(False, reason, MAYBE_DELIVERED if sending else TRANSIENT)
+    except (smtplib.SMTPAuthenticationError, smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
+        return Outcome(False, scrub(f"{type(exc).__name__}: {exc}", channel), REFUSED)
     except (OSError, smtplib.SMTPException) as exc:
-        return Outcome(False, _scrub(f"{type(exc).__name__}: {exc}", channel))
+        failure = MAYBE_DELIVERED if sending and isinstance(exc, OSError) else TRANSIENT
+        return Outcome(False, scrub(f"{type(exc).__name__}: {exc}", channel), failure)
     if refused:
-        return Outcome(False, "refused: " + ", ".join(sorted(refused)))
+        return Outcome(False, "refused: " + ", ".join(sorted(refused)), REFUSED)
     return Outcome(True)

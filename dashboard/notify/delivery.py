@@ -7,12 +7,26 @@ holder's lease ran out, each in its own transaction. Only the claimant sends,
 so every worker on every host can run :func:`run` at the digest time and the
 group gets one message. A sent row is never claimed again without ``force``.
 
-A failed attempt (HTTP error, timeout, an error code in the reply) is retried
-RETRIES times with doubling backoff, each attempt logged (``notify_log``) with
-its reason; if all fail the row is ``failed`` and the next run (the server's
-next check after ``next_try_at``, or ``digest --send``) sends it, with the
-digest frozen for that day, for up to MISSED_DAYS days back. A message split in
-parts resumes after the parts already delivered, so none arrives twice.
+Every attempt is logged (``notify_log``) with its reason, and what happens next
+depends on what the failure means (``channels.Outcome.failure``):
+
+- not delivered (refused connection, connect timeout, HTTP 5xx, an unknown error
+  code): retried RETRIES times with doubling backoff; a rate limit (企业微信 45009,
+  钉钉 130101, 飞书 11232, HTTP 429) waits RATE_LIMIT_SECONDS, into the next minute.
+  If all fail the row is ``failed`` and the next run (the server's next check after
+  ``next_try_at``, or ``digest --send``) sends it, with the digest frozen for that
+  day, for up to MISSED_DAYS days back.
+- refused as configured (a wrong key, signature or keyword, a redirect, a 4xx): not
+  retried; the row is ``refused`` with the platform's code and message. The server
+  leaves it; ``digest --send`` or a successful test send on /notify (after the fix)
+  sends it again.
+- maybe delivered (sent, then a read timeout or a reset: the robots have no
+  idempotency key): never sent again automatically; the row is ``maybe_delivered``
+  and a warning asks the admin to look in the group (``digest --send --force``
+  sends it again).
+
+A message split in parts resumes after the parts already delivered, so none
+arrives twice. One channel's failure, of whatever kind, never stops the others.
 """
 
 from __future__ import annotations
@@ -22,6 +36,7 @@ import os
 import socket
 import threading
 import time
+import traceback
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -47,6 +62,7 @@ _CHANNEL = NotifyChannel.__table__
 LEASE_SECONDS = 600  # a holder that died frees its row after this long
 RETRIES = 3  # attempts per part within one run
 BACKOFF_SECONDS = 1.0  # before the 2nd attempt; doubled each time
+RATE_LIMIT_SECONDS = 61.0  # after a rate-limit reply: the robots count messages per minute
 RETRY_AFTER = (timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))  # between runs
 MISSED_DAYS = 3  # failed digests of this many earlier days are still sent
 REPORT_NAME = "weekly-report-{day}.docx"
@@ -59,7 +75,7 @@ class Result:
     day: str
     channel: str  # key
     target: str  # masked
-    status: str  # sent | failed | already_sent | busy
+    status: str  # sent | failed | refused | maybe_delivered | already_sent | busy
     reason: str = ""
     parts: int = 0
 
@@ -195,11 +211,13 @@ def claim(
         _DELIVERY.c.status == "failed",
         sa.and_(_DELIVERY.c.status == "sending", _DELIVERY.c.lease_until < now),
     )
-    if respect_backoff:
+    if respect_backoff:  # the server: a refused row waits for a person (the fix, then a test send)
         free = sa.and_(free, sa.or_(_DELIVERY.c.next_try_at.is_(None), _DELIVERY.c.next_try_at <= now))
+    else:  # a person running digest --send, after fixing what the platform refused
+        free = sa.or_(free, _DELIVERY.c.status == "refused")
     values: dict[str, object] = {"status": "sending", "owner": owner, "lease_until": lease, "updated_at": now}
-    if force:
-        free = sa.or_(free, _DELIVERY.c.status == "sent")
+    if force:  # sent, or maybe delivered: a person asked for it again
+        free = sa.or_(free, _DELIVERY.c.status.in_(("sent", "maybe_delivered")))
         values["parts_sent"] = 0
     with engine.begin() as conn:
         done = conn.execute(
@@ -289,25 +307,33 @@ class Options:
     retries: int = RETRIES
     backoff: float = BACKOFF_SECONDS
     timeout: float = ch.TIMEOUT_SECONDS
+    rate_wait: float = RATE_LIMIT_SECONDS
 
 
 def _attempts(
     engine: Engine, day: date, channel: ch.Channel, send: object, opts: Options, test: bool = False
 ) -> ch.Outcome:
-    """Call ``send()`` up to opts.retries times, doubling the wait; every attempt logged."""
-    outcome = ch.Outcome(False, "not tried")
+    """Call ``send()`` up to opts.retries times while sending again is safe and can help, doubling
+    the wait (a rate limit: opts.rate_wait, into the next minute); every attempt logged."""
+    outcome = ch.Outcome(False, "not tried", ch.TRANSIENT)
     for attempt in range(1, opts.retries + 1):
         try:
             outcome = send()  # type: ignore[operator]
         except Exception as exc:  # a bug in a sender must read as a failed delivery, not crash the server
-            log.exception("sender crashed")
-            outcome = ch.Outcome(False, f"internal error: {type(exc).__name__}")
+            _log_crash(channel, "sender crashed")
+            outcome = ch.Outcome(False, f"internal error: {type(exc).__name__}", ch.TRANSIENT)
         record(engine, day, channel, outcome.ok, outcome.reason, attempt, test)
-        if outcome.ok:
+        if outcome.ok or not outcome.retry_now:
             return outcome
         if attempt < opts.retries:
-            time.sleep(opts.backoff * 2 ** (attempt - 1))
+            rate_limited = outcome.failure == ch.RATE_LIMITED
+            time.sleep(opts.rate_wait if rate_limited else opts.backoff * 2 ** (attempt - 1))
     return outcome
+
+
+def _log_crash(channel: ch.Channel, what: str) -> None:
+    """The traceback of a bug, in the log, with the channel's address and secret masked."""
+    log.error("%s (%s):\n%s", what, channel.masked, ch.scrub(traceback.format_exc(), channel, limit=None))
 
 
 def _attachments(engine: Engine, day: date, lang: str, settings: Settings) -> list[ch.Attachment]:
@@ -354,20 +380,29 @@ def send_one(
         outcome = _attempts(engine, day, channel, sends[index], opts)
         attempts += 1
         if not outcome.ok:
+            status = STATUS_OF.get(outcome.failure, "failed")
             wait = RETRY_AFTER[min(attempts, len(RETRY_AFTER)) - 1]
             _update(
                 engine,
                 day,
                 channel.key,
                 owner,
-                status="failed",
+                status=status,
                 reason=outcome.reason,
                 attempts=attempts,
                 parts_sent=index,
                 lease_until=None,
-                next_try_at=_now() + wait,
+                next_try_at=_now() + wait if status == "failed" else None,
             )
-            return Result(digest.office_day, channel.key, channel.masked, "failed", outcome.reason, index)
+            if status == "maybe_delivered":
+                log.warning(
+                    "digest of %s to %s may have arrived (%s): it is not sent again automatically, so it "
+                    "cannot arrive twice. Check the group; if it is missing, run digest --send --force.",
+                    digest.office_day,
+                    channel.masked,
+                    outcome.reason,
+                )
+            return Result(digest.office_day, channel.key, channel.masked, status, outcome.reason, index)
         _update(engine, day, channel.key, owner, parts_sent=index + 1)
     _update(
         engine,
@@ -381,6 +416,54 @@ def send_one(
         lease_until=None,
     )
     return Result(digest.office_day, channel.key, channel.masked, "sent", "", len(sends))
+
+
+# A failed send's row status by what the failure means (any other failure: "failed", retried later).
+STATUS_OF = {ch.REFUSED: "refused", ch.MAYBE_DELIVERED: "maybe_delivered"}
+
+
+def _send_isolated(
+    engine: Engine,
+    channel: ch.Channel,
+    digest: Digest,
+    owner: str,
+    settings: Settings,
+    opts: Options,
+) -> Result:
+    """:func:`send_one`, with anything that goes wrong kept to this channel: logged (masked),
+    recorded on /notify, the row failed for a later run; the other channels still get theirs."""
+    try:
+        return send_one(engine, channel, digest, owner, settings, opts)
+    except Exception as exc:
+        reason = f"internal error: {type(exc).__name__}"
+        _log_crash(channel, f"digest of {digest.office_day} failed")
+        day = date.fromisoformat(digest.office_day)
+        try:
+            record(engine, day, channel, False, reason)
+            _update(
+                engine,
+                day,
+                channel.key,
+                owner,
+                status="failed",
+                reason=reason,
+                lease_until=None,
+                next_try_at=_now() + RETRY_AFTER[0],
+            )
+        except Exception:  # the database itself: the lease runs out and a later run tries again
+            log.error("could not record the failed digest to %s", channel.masked)
+        return Result(digest.office_day, channel.key, channel.masked, "failed", reason)
+
+
+_WARNED: set[ch.Problem] = set()
+
+
+def _warn_once(problems: Sequence[ch.Problem]) -> None:
+    """The server's log names each configuration problem once per process, not at every check."""
+    for p in problems:
+        if p not in _WARNED:
+            _WARNED.add(p)
+            log.warning("digest channel left out, configuration problem %s: %s", p.id, p.entry)
 
 
 def _missed(engine: Engine, today: date) -> list[tuple[date, str]]:
@@ -411,7 +494,8 @@ def run(
     opts = opts or Options()
     today = today or clock.office_today()
     if channels is None:
-        channels, _ = configured(engine, settings)
+        channels, problems = configured(engine, settings)
+        _warn_once(problems)
     by_key = {c.key: c for c in channels}
     owner = owner_id()
     results: list[Result] = []
@@ -421,38 +505,40 @@ def run(
         if channel is None or stored is None:
             continue
         if claim(engine, day, key, owner, respect_backoff=respect_backoff):
-            results.append(send_one(engine, channel, stored, owner, settings, opts))
+            results.append(_send_isolated(engine, channel, stored, owner, settings, opts))
     digest: Digest | None = None
     for channel in channels:
-        if not force and _row(engine, today, channel.key).get("status") == "sent":  # the usual case
+        row = _row(engine, today, channel.key)
+        if not force and row.get("status") == "sent":  # the usual case
             results.append(Result(today.isoformat(), channel.key, channel.masked, "already_sent"))
             continue
         if not claim(engine, today, channel.key, owner, force=force, respect_backoff=respect_backoff):
-            status = _row(engine, today, channel.key).get("status", "")
-            results.append(
-                Result(
-                    today.isoformat(),
-                    channel.key,
-                    channel.masked,
-                    "already_sent" if status == "sent" else "busy",
-                )
-            )
+            row = _row(engine, today, channel.key)
+            status = row.get("status", "")
+            if status in ("refused", "maybe_delivered"):  # waiting for a person: said again, not sent
+                shown, reason = status, row.get("reason") or ""
+            else:
+                shown, reason = ("already_sent" if status == "sent" else "busy"), ""
+            results.append(Result(today.isoformat(), channel.key, channel.masked, shown, reason))
             continue
         if digest is None:
             digest = freeze(engine, today, force=force)
-        results.append(send_one(engine, channel, digest, owner, settings, opts))
+        results.append(_send_isolated(engine, channel, digest, owner, settings, opts))
     return results
 
 
 def test_send(
     engine: Engine, channel: ch.Channel, settings: Settings | None = None, opts: Options | None = None
 ) -> ch.Outcome:
-    """The /notify test button: a short message, logged as a test, no lease (send as often as asked)."""
+    """The /notify test button: a short message, logged as a test, no lease (send as often as asked).
+
+    When it gets through, the digests this channel refused (the fix is in) are due again.
+    """
     settings = settings or get_settings()
     opts = opts or Options(retries=1)
     msg = messages.test_message(settings.digest_lang, settings.public_url)
     if channel.kind == "email":
-        return _attempts(
+        outcome = _attempts(
             engine,
             clock.office_today(),
             channel,
@@ -460,15 +546,31 @@ def test_send(
             opts,
             test=True,
         )
-    payload = ch.pack(channel, msg, {"type": "dashboard.test"})[0]
-    return _attempts(
-        engine,
-        clock.office_today(),
-        channel,
-        lambda: ch.post(channel, payload, opts.timeout),
-        opts,
-        test=True,
-    )
+    else:
+        payload = ch.pack(channel, msg, {"type": "dashboard.test"})[0]
+        outcome = _attempts(
+            engine,
+            clock.office_today(),
+            channel,
+            lambda: ch.post(channel, payload, opts.timeout),
+            opts,
+            test=True,
+        )
+    if outcome.ok:
+        _reopen(engine, channel.key)
+    return outcome
+
+
+def _reopen(engine: Engine, key: str) -> None:
+    """The channel works again (a test send got through): what it refused is due at the next check."""
+    since = clock.office_today() - timedelta(days=MISSED_DAYS)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(_DELIVERY)
+            .where(_DELIVERY.c.channel == key, _DELIVERY.c.office_day >= since)
+            .where(_DELIVERY.c.status == "refused")
+            .values(status="failed", next_try_at=None, updated_at=_now())
+        )
 
 
 # ---------------------------------------------------------------------------

@@ -30,7 +30,13 @@ def row(r: rx.Var) -> rx.Component:
         rx.table.cell(rx.link(r["number"], href=r["page_href"], class_name="version-link")),
         rx.table.cell(r["time"]),
         rx.table.cell(r["user"], class_name="dv"),
-        rx.table.cell(rx.link(r["file"], href=r["href"], class_name="original dv", reload_document=True)),
+        rx.table.cell(
+            rx.cond(
+                r["href"] != "",
+                rx.link(r["file"], href=r["href"], class_name="original dv", reload_document=True),
+                rx.text(r["file"], as_="span", class_name="original dv"),  # personal data: admins only
+            )
+        ),
         rx.table.cell(r["rows"]),
         rx.table.cell(
             r["counts"],

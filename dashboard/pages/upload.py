@@ -115,7 +115,7 @@ def prefilled() -> rx.Component:
             reload_document=True,
             size="2",
         )
-        personal = any(c.personal for c in DATASETS[name].columns)
+        personal = DATASETS[name].personal
         links.append(rx.cond(Session.is_admin, link) if personal else link)
     return rx.flex(
         rx.text(label("staff.upload.prefilled"), size="2"),

@@ -68,8 +68,9 @@ def corrections_both(v: storage.VersionInfo) -> tuple[str, str]:
     return head[0] + zh_sep.join(r["zh"] for r in rows), head[1] + en_sep.join(r["en"] for r in rows)
 
 
-def _version_row(v: storage.VersionInfo) -> dict[str, str]:
-    """One line of /history, its labels in both languages."""
+def _version_row(v: storage.VersionInfo, admin: bool = False) -> dict[str, str]:
+    """One line of /history, its labels in both languages. The original file of a ledger with
+    personal data (户主) is offered to admins only: it cannot be masked as the exports are."""
     title, title_en = _titles(v.dataset)
     restored = (
         ("", "")
@@ -91,7 +92,7 @@ def _version_row(v: storage.VersionInfo) -> dict[str, str]:
         "restored_en": restored[1],
         "corrections": corrections[0],
         "corrections_en": corrections[1],
-        "href": f"/api/original/{v.dataset}/{v.number}",
+        "href": f"/api/original/{v.dataset}/{v.number}" if admin or not DATASETS[v.dataset].personal else "",
         "page_href": f"/history/{v.dataset}/{v.number}",  # what this version changed
         "note": v.note,
         "csv_href": f"/api/export/{v.dataset}.csv?version={v.number}",
@@ -125,7 +126,7 @@ class History(rx.State):
         if who.scope is not None:  # its ledgers: the office's versions and its own, no other scope's
             kind, own = who.scope.kind, who.scope.text
             versions = [v for v in versions if covers(v.dataset, kind) and v.scope in ("", own)]
-        self.rows = [_version_row(v) for v in versions[:1000]]
+        self.rows = [_version_row(v, who.is_admin) for v in versions[:1000]]
 
     @rx.event
     async def ask_restore(self, dataset: str, version: str) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 import reflex as rx
 
-from dashboard import clock, i18n
+from dashboard import clock, i18n, params
 from dashboard.accounts import Role
 from dashboard.notify import admin, delivery
 from dashboard.notify import channels as ch
@@ -58,8 +58,8 @@ class LogRow:
 def _status(row: dict[str, Any] | None) -> tuple[str, str]:
     if not row:
         return i18n.both("notify.status.none")
-    if row["status"] == "failed":
-        return i18n.both("notify.status.failed", reason=row["reason"])
+    if row["status"] in ("failed", "refused", "maybe_delivered"):
+        return i18n.both(f"notify.status.{row['status']}", reason=row["reason"])
     return i18n.both(f"notify.status.{row['status']}")
 
 
@@ -85,7 +85,7 @@ def page_data() -> dict[str, Any]:
                 source=c.source,
                 today=zh,
                 today_en=en,
-                failed=rows.get(c.key, {}).get("status") == "failed",
+                failed=rows.get(c.key, {}).get("status") in ("failed", "refused", "maybe_delivered"),
             )
         )
     entries = [
@@ -158,7 +158,7 @@ class NotifyAdmin(rx.State):
         try:
             channel = await asyncio.to_thread(admin.add, engine(), new, who)
         except admin.ChannelError as exc:
-            self._say(False, i18n.both(f"notify.bad.{exc.id}"))
+            self._say(False, i18n.both(f"notify.bad.{exc.id}", **exc.params))
             return
         self._say(True, i18n.both("notify.added", target=channel.masked))
         await self.load()
@@ -170,20 +170,20 @@ class NotifyAdmin(rx.State):
         try:
             await asyncio.to_thread(fn, engine(), *args, who)
         except admin.ChannelError as exc:
-            self._say(False, i18n.both(f"notify.bad.{exc.id}"))
+            self._say(False, i18n.both(f"notify.bad.{exc.id}", **exc.params))
             return
         self._say(True, i18n.both("notify.changed"))
         await self.load()
 
     @rx.event
     async def enable(self, channel_id: str, enabled: bool) -> None:
-        if channel_id.isdigit():
-            await self._change(admin.set_enabled, int(channel_id), enabled)
+        if (number := params.number(channel_id)) is not None:
+            await self._change(admin.set_enabled, number, enabled)
 
     @rx.event
     async def remove(self, channel_id: str) -> None:
-        if channel_id.isdigit():
-            await self._change(admin.remove, int(channel_id))
+        if (number := params.number(channel_id)) is not None:
+            await self._change(admin.remove, number)
 
     @rx.event
     async def test(self, key: str) -> None:

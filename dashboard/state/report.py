@@ -16,7 +16,7 @@ from typing import Any
 import reflex as rx
 
 from dashboard import board as presenter
-from dashboard import clock, i18n
+from dashboard import clock, i18n, params
 from dashboard.accounts import Role, kiosk
 from dashboard.board import ChartView, KpiGroup, WarningRow, weekly_page
 from dashboard.charts.common import dark_wall
@@ -165,8 +165,8 @@ class Screen(rx.State):
         (the admin's page offers both); it is also remembered like a viewer's.
         """
         query = self.router.url.query_parameters
-        raw = str(query.get("s") or "")
-        self.seconds = max(5, min(300, int(raw))) if raw.isdigit() else SCREEN_SECONDS
+        asked_seconds = params.number(str(query.get("s") or ""))
+        self.seconds = SCREEN_SECONDS if asked_seconds is None else max(5, min(300, asked_seconds))
         prefs = await self.get_state(Prefs)
         asked = str(query.get("lang") or "")
         if asked in i18n.LANGS:

@@ -13,7 +13,7 @@ from typing import Any
 
 import reflex as rx
 
-from dashboard import clock, contract, i18n
+from dashboard import clock, contract, i18n, params
 from dashboard.accounts import Role, open_round
 from dashboard.state.auth import client_address, engine, require
 from dashboard.store import Actor, rounds
@@ -136,12 +136,13 @@ class RoundsAdmin(rx.State):
         if who is None:
             self._refused("rounds.admin_only")
             return
-        if not str(round_id).isdigit():
+        number = params.number(str(round_id))
+        if number is None:
             self._refused("rounds.error.missing", id=round_id)
             return
         try:
             await asyncio.to_thread(
-                rounds.close_round, engine(), int(round_id), by=Actor(who.name, client_address(self))
+                rounds.close_round, engine(), number, by=Actor(who.name, client_address(self))
             )
         except rounds.RoundError as exc:
             self._refused(exc.key, **exc.values)
