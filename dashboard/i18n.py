@@ -262,6 +262,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "示例数据：当前显示的是演示台账，导入真实台账后自动替换。",
         "Sample data: these are demonstration ledgers; they are replaced when real ledgers are imported.",
     ),
+    "app.loading": _s("加载中…", "Loading…"),
     "app.failed": _s(
         "数据暂时无法读取，请稍后刷新或联系管理员。",
         "The data cannot be read right now; refresh later or contact the administrator.",
@@ -337,6 +338,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "app.filter.clear": _s("清除筛选", "Clear filters"),
     "app.filter.toggle": _s("筛选", "Filters"),
     "app.filter.active": _s("已筛选", "on"),
+    "app.filter.not_applied": _s("不受筛选影响", "Not filtered"),
+    "app.filter.not_applied_hint": _s(
+        "当前筛选条件不适用于这组数字，显示的是未经筛选的数据",
+        "The current filters do not apply to these figures: they show the data unfiltered",
+    ),
+    "app.filter.not_found": _s("{value}（未找到）", "{value} (not found)"),
+    "app.filter.not_found_note": _s(
+        "数据中没有「{value}」，所以筛选后的数字为空（—）；请另选或清除筛选。",
+        "No data has “{value}”, so the filtered figures are empty (—); choose another or clear the filters.",
+    ),
     "app.drill.csv": _s("下载这些行（CSV）", "Download these rows (CSV)"),
     "app.drill.xlsx": _s("下载这些行（Excel）", "Download these rows (Excel)"),
     "app.drill.close": _s("关闭", "Close"),
@@ -488,6 +499,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "staff.upload.counts": _s(
         "{rows} 行：新增 {added}，修改 {changed}，删除 {removed}，跳过 {skipped}",
         "{rows} rows: {added} added, {changed} changed, {removed} removed, {skipped} skipped",
+    ),
+    "staff.upload.no_change": _s(
+        "{counts}。文件与当前数据相同：确认后只会新建一个内容不变的版本，看板只更新“数据截至”时间。",
+        "{counts}. The file matches the current data: confirming only makes a version with the same "
+        "rows, and the boards only update their 'data as of' time.",
     ),
     "staff.upload.removes": _s(
         "注意：确认后将删除现有的 {n} 行（文件替换整个台账）。",

@@ -75,3 +75,16 @@ def test_skipped_lines_are_listed_with_the_readers_reason_and_sheet() -> None:
     assert facts["工作表"] == "「3月」、「4月」" and facts["表头行"] == "「3月」第 3 行，「4月」第 2 行"
     facts_en = {f["label_en"]: f["value_en"] for f in read_facts(summary)}
     assert facts_en["Sheet(s)"] == "'3月', '4月'" and facts_en["Header row"] == "'3月' line 3, '4月' line 2"
+
+
+def test_an_upload_that_changes_nothing_says_so_before_it_is_confirmed():
+    """An unchanged export uploaded again would still make a version (the boards' 数据截至 moves):
+    the preview says the file matches the current data, in both languages."""
+    from dashboard.state.upload import counts_text
+
+    same = counts_text({"rows": 307, "added": 0, "changed": 0, "removed": 0, "skipped": 0})
+    edit = counts_text({"rows": 307, "added": 1, "changed": 2, "removed": 0, "skipped": 0})
+
+    assert same[0].startswith("307 行：新增 0") and "与当前数据相同" in same[0]
+    assert "matches the current data" in same[1]
+    assert "相同" not in edit[0] and "matches" not in edit[1]

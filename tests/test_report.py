@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
 from dashboard.accounts import auth, kiosk
 from dashboard.board import report as weekly
-from dashboard.insights import report
+from dashboard.demo.load import load_demo
+from dashboard.insights import Frames, metrics, report
 from dashboard.store import storage
 from tests.test_trends import TODAY, properties, upload
 
@@ -51,6 +53,77 @@ def test_frames_as_of_a_day_before_any_upload_are_empty(engine: sa.Engine) -> No
     before = report.frames_as_of(engine, TODAY - timedelta(days=1))
     assert before["demolition"].empty
     assert len(report.frames_as_of(engine, TODAY)["demolition"]) == 10
+
+
+# An office day whose week ago lies in the month before: "this month" differs between the two.
+PINNED = date(2025, 7, 3)
+# The figures that depend on the day they are read on, not only on the data.
+DATE_DEPENDENT = (
+    "activities_month",  # this month
+    "participants_month",
+    "time_progress",  # the campaign day
+    "progress_gap",
+    "tasks_overdue",  # open past its deadline
+    "org_life_rate",  # the last closed month
+    "org_life_gap_orgs",
+    "org_life_attendance",
+)
+
+
+def _campaign_time(frames: Frames, day: date) -> float:
+    """Day N of the 100 days, as a fraction: counted from the earliest milestone start."""
+    start = frames["milestones"]["planned_start"].min().date()
+    return ((day - start).days + 1) / metrics.CAMPAIGN_DAYS
+
+
+def _signed(frames: Frames) -> float:
+    dem = frames["demolition"]
+    return dem["status"].isin(["signed", "vacated", "demolished", "cleared"]).sum() / len(dem)
+
+
+def _overdue(frames: Frames, day: date) -> int:
+    tasks = frames["tasks"]
+    return int((tasks["status"].ne("closed").fillna(True) & tasks["deadline"].lt(pd.Timestamp(day))).sum())
+
+
+def _this_month(frames: Frames, day: date) -> pd.DataFrame:
+    act = frames["activities"]
+    return act[act["date"].dt.to_period("M") == pd.Period(day, "M")]
+
+
+def test_each_change_since_last_week_is_todays_figure_minus_last_weeks_as_read_a_week_ago(
+    sqlite_url: str,
+) -> None:
+    """Last week's figures are last week's data read on last week's day: a week of the campaign
+    has passed (时间进度 +7 pp), items overdue then are counted as of then, and 本月活动 a week ago
+    is June's, not July as it stood on June 26 (nothing)."""
+    engine = storage.make_engine(sqlite_url)
+    storage.migrate(engine)
+    load_demo(engine, PINNED)
+    week_ago = PINNED - timedelta(days=report.REPORT_DAYS)
+    now, then = report.frames_as_of(engine, PINNED), report.frames_as_of(engine, week_ago)
+
+    rep = report.build(engine, now, storage.latest_versions(engine), PINNED)
+
+    delta = {kid: rep.kpis[kid].delta for kid in DATE_DEPENDENT}
+    # by hand, from each day's own data on its own day
+    time_now, time_then = _campaign_time(now, PINNED), _campaign_time(then, week_ago)
+    assert delta["time_progress"] == pytest.approx(time_now - time_then) == pytest.approx(0.07)
+    gap_now, gap_then = (_signed(now) - time_now) * 100, (_signed(then) - time_then) * 100
+    assert delta["progress_gap"] == pytest.approx(gap_now - gap_then)
+    assert delta["tasks_overdue"] == _overdue(now, PINNED) - _overdue(then, week_ago)
+    july, june = _this_month(now, PINNED), _this_month(then, week_ago)
+    assert len(june) > 0  # June's activities, as June stood a week ago
+    assert delta["activities_month"] == len(july) - len(june)
+    assert delta["participants_month"] == july["participants"].sum() - june["participants"].sum()
+    # every date-dependent figure: the overview's figure on each day's data, read that day
+    today_figures = {k.id: k.value for k in metrics.overview_kpis(now, {}, PINNED)}
+    week_ago_figures = {k.id: k.value for k in metrics.overview_kpis(then, {}, week_ago)}
+    for kid in DATE_DEPENDENT:
+        assert delta[kid] == pytest.approx(today_figures[kid] - week_ago_figures[kid]), kid
+    # and so in the leader's words, which /report, the Word and the PDF documents all print
+    figures = {f.label: f.change for f in weekly.write(rep, "zh").figures}
+    assert figures["时间进度"] == "较上周 +7 个百分点"
 
 
 def test_a_kiosk_link_works_until_revoked_and_only_its_hash_is_kept(engine: sa.Engine) -> None:

@@ -131,6 +131,15 @@ def test_the_english_report_is_in_english(engine) -> None:
     assert "换届" not in page.split("<body>")[1].split("示例")[0]
 
 
+def test_the_documents_print_the_pages_changes_since_last_week_read_as_of_a_week_ago(engine) -> None:
+    """A week of the 100 days has passed since last week: 时间进度 +7 pp on the page and in the file."""
+    page = _figures(engine)
+    assert {f.label: f.change for f in page.figures}["时间进度"] == "较上周 +7 个百分点"
+    doc = document.build(engine, clock.office_today(), "html", "zh", charts=False).content.decode()
+    for figure in page.figures:
+        assert figure.change in doc.split(figure.label, 1)[1], figure.label
+
+
 def test_a_past_weeks_report_reads_the_data_as_it_stood_that_day(engine) -> None:
     before = clock.office_today() - timedelta(days=400)  # the demo was loaded today: nothing then
     page = weekly_page("zh", engine, before)

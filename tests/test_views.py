@@ -7,15 +7,18 @@ it on the demo ledgers in a temporary database and on city-sized frames.
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from dashboard import board as presenter
 from dashboard import i18n
 from dashboard.board import BOARDS, Snapshot, ViewCache, build_view
 from dashboard.demo.load import DEMO_USERS, demo_bytes
+from dashboard.insights import metrics
 from dashboard.store import storage
 from tests.conftest import DEMO_DAY
 from tests.frames import city_frames
@@ -90,6 +93,50 @@ def test_kpi_cards_show_the_counts_behind_each_rate_and_the_change_since_the_las
     assert kpis["signed_rate"].delta == "较上一版本 +2.2 个百分点"
     assert all(k.delta != "无上一版本" and len(k.spark.split()) > 1 for k in kpis.values())
     assert "÷ 全部房产 91" in kpis["signed_rate"].formula
+
+
+def test_a_kpi_change_is_coloured_by_what_it_means_so_fewer_overdue_items_is_good_news(
+    demo_db: str,
+) -> None:
+    """The arrow says which way a figure moved (``trend``), the colour whether that is good news
+    (``tone``, from the KPI's ``better``): 超期事项, 未办结 and 有缺项的组织 read lower is better."""
+    engine = storage.make_engine()
+
+    def cards() -> dict[str, presenter.KpiView]:
+        view = ViewCache().view("overview", "zh", today=TODAY)
+        return {k.id: k for g in view.kpi_groups for k in g.kpis}
+
+    # staff close every overdue 督办 item today, after its deadline
+    tasks = pd.read_csv(io.BytesIO(demo_bytes("tasks", TODAY)), dtype=str, keep_default_na=False)
+    overdue = tasks["办理状态"].ne("已办结") & tasks["办理时限"].lt(TODAY.isoformat())
+    assert overdue.any()
+    tasks.loc[overdue, "办理状态"] = "已办结"
+    tasks.loc[overdue, "办结日期"] = TODAY.isoformat()
+    tasks.loc[overdue, "办理结果"] = "已办结"
+    storage.import_file(engine, "tasks", tasks.to_csv(index=False).encode(), "督办.csv", user="王主任")
+    closed = cards()
+    assert (closed["tasks_overdue"].trend, closed["tasks_overdue"].tone) == ("down", "good")
+    assert (closed["tasks_open"].trend, closed["tasks_open"].tone) == ("down", "good")
+    # closed late: the on-time rate (higher is better) fell
+    assert (closed["tasks_on_time_rate"].trend, closed["tasks_on_time_rate"].tone) == ("down", "bad")
+
+    # the same items open and overdue again: bad news, the on-time rate back up: good news
+    storage.import_file(engine, "tasks", demo_bytes("tasks", TODAY), "督办.csv", user="王主任")
+    reopened = cards()
+    assert (reopened["tasks_overdue"].trend, reopened["tasks_overdue"].tone) == ("up", "bad")
+    assert (reopened["tasks_open"].trend, reopened["tasks_open"].tone) == ("up", "bad")
+    assert (reopened["tasks_on_time_rate"].trend, reopened["tasks_on_time_rate"].tone) == ("up", "good")
+    # no change and 时间进度 (time passes either way) are neither
+    assert reopened["tasks_same_day_rate"].tone == reopened["time_progress"].tone == "neutral"
+
+
+def test_every_kpi_says_which_way_is_better() -> None:
+    """Defined once with the KPI (insights.metrics), read by the cards' colours."""
+    lower = {kid for kid, better in metrics.BETTER.items() if better == "lower"}
+    assert lower == {"tasks_open", "tasks_overdue", "org_life_gap_orgs"}
+    assert metrics.BETTER["time_progress"] == "neither"
+    others = set(metrics.BETTER) - lower - {"time_progress"}
+    assert {metrics.BETTER[kid] for kid in others} == {"higher"}
 
 
 def test_english_views_carry_no_chinese_except_data(demo_db: str) -> None:

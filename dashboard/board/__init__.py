@@ -44,6 +44,7 @@ _PUBLIC: dict[str, str] = {
     "build_view": "present",
     "freshness": "present",
     "kpi_groups": "present",
+    "unfiltered_kpis": "filtering",
     "filter_options": "present",
     "open_warnings": "present",
     "warning_rows": "present",

@@ -90,9 +90,18 @@ def freshness(snapshot: Snapshot, board: str, lang: str, scope: Scope | None = N
 
 
 def _trend(delta: float | None) -> str:
+    """Which way the figure moved (the arrow)."""
     if delta is None:
         return "none"
     return "up" if delta > 0 else "down" if delta < 0 else "flat"
+
+
+def _tone(k: metrics.Kpi) -> str:
+    """Whether the change is good or bad news (the colour): a rise of 超期事项 is bad, of 签约率 good."""
+    if not k.delta or k.better == "neither":  # no change, none known, or 时间进度 (time passes)
+        return "neutral"
+    rose = k.delta > 0
+    return "good" if rose == (k.better == "higher") else "bad"
 
 
 # Overview card groups: (title key, KPI ids in order).
@@ -132,6 +141,7 @@ def _kpi_view(k: metrics.Kpi, lang: str, history: pd.DataFrame) -> KpiView:
         sub=_kpi_sub(k, lang),
         delta=fmt.kpi_delta_text(k, lang),
         trend=_trend(k.delta),
+        tone=_tone(k),
         level=k.level,
         formula=fmt.kpi_formula_text(k, lang),
     )

@@ -31,7 +31,8 @@ class KpiView:
     value: str = ""
     sub: str = ""  # e.g. "第 85 天 / 共 100 天" under 时间进度
     delta: str = ""
-    trend: str = "none"  # up | down | flat | none
+    trend: str = "none"  # up | down | flat | none: which way the figure moved
+    tone: str = "neutral"  # good | bad | neutral: what the move means (KPI.better: fewer overdue is good)
     level: str = "ok"  # ok | warn | bad
     formula: str = ""
     spark: str = ""  # the trend line across recent versions: SVG polyline points ("" = none)

@@ -13,6 +13,7 @@ from plotly.graph_objects import Figure
 from plotly.graph_objs.layout import Template
 
 from dashboard.board import ChartView
+from dashboard.components.layout import skeleton_cards
 from dashboard.state.board import Board
 from dashboard.state.drill import Drill
 
@@ -108,11 +109,14 @@ def chart_grid(only: list[str] | None = None, skip: list[str] | None = None, wal
             chart_card(c),
         ),
     )
-    return rx.grid(
-        items,
-        columns=rx.breakpoints(initial="1", md="2", xl=str(wall)),
-        spacing="3",
-        class_name="chart-grid",
+    return rx.fragment(
+        skeleton_cards(2),  # until the board's data arrives: placeholders, not an empty page
+        rx.grid(
+            items,
+            columns=rx.breakpoints(initial="1", md="2", xl=str(wall)),
+            spacing="3",
+            class_name="chart-grid",
+        ),
     )
 
 

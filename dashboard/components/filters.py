@@ -10,6 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from dashboard.components.layout import scroll_table, ui
+from dashboard.components.text import label
 from dashboard.state.board import Board
 from dashboard.state.drill import Drill, FilterBar
 
@@ -33,6 +34,8 @@ def _choice(key: str) -> rx.Component:
     select = rx.el.select(
         rx.el.option(ui("app.filter.all"), value="all"),
         rx.foreach(options, lambda v: rx.el.option(rx.cond(labels.contains(v), labels[v], v), value=v)),
+        # A value from a link that no data has: shown as chosen ("（未找到）"), never as 全部.
+        rx.cond(_unknown(key), rx.el.option(label("app.filter.not_found", value=current), value=current)),
         value=current,
         on_change=lambda v: FilterBar.set_filter(key, v),
         name=key,
@@ -59,6 +62,38 @@ def _choice(key: str) -> rx.Component:
         rx.text(ui(f"app.filter.{key}"), size="1", color_scheme="gray"),
         rx.cond(is_typed, typed, select),
         class_name="filter",
+    )
+
+
+def _unknown(key: str) -> rx.Var:
+    """A picked filter (not typed) set to a value none of its choices has (a hand-edited link)."""
+    current = Board.filter_values[key].to(str)
+    return (
+        (current != "all")
+        & ~Board.filter_typed.contains(key)
+        & Board.filter_options.contains(key)  # none before the board's data (an empty dict)
+        & ~Board.filter_options[key].to(list[str]).contains(current)
+    )
+
+
+def unknown_notes(board: str) -> rx.Component:
+    """Why a board filtered by a value no data has shows "—": said under the filter bar."""
+    return rx.fragment(
+        *(
+            rx.cond(
+                _unknown(key),
+                rx.callout(
+                    label("app.filter.not_found_note", value=Board.filter_values[key].to(str)),
+                    icon="search-x",
+                    color_scheme="amber",
+                    size="1",
+                    class_name="filter-note",
+                    id=f"filter-unknown-{key}",
+                ),
+            )
+            for key in BOARD_FILTERS[board]
+            if key in TYPED_FILTERS
+        )
     )
 
 
@@ -112,6 +147,7 @@ def filter_bar(board: str) -> rx.Component:
             class_name="filter-bar",
             id="filter-bar",
         ),
+        unknown_notes(board),  # outside the phone's folded bar: the reason for "—" stays in sight
         class_name="filters no-print",
     )
 

@@ -1,5 +1,6 @@
 """KPI cards: the figure, its formula (with the actual counts) in a tooltip, the change since
-the previous version, its trend line across recent versions, and a warning colour when the KPI
+the previous version (its arrow the direction, its colour good or bad news: fewer overdue items
+is green), its trend line across recent versions, and a warning colour when the KPI
 is behind (e.g. 进度差 < 0)."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import reflex as rx
 
 from dashboard.board import KpiGroup, KpiView
+from dashboard.components.layout import skeleton_cards, ui
 from dashboard.state.board import Board
 
 LEVEL_COLOUR = {"ok": "gray", "warn": "amber", "bad": "red"}
@@ -63,7 +65,7 @@ def kpi_card(kpi: KpiView) -> rx.Component:
                 rx.text(kpi.delta, size="1"),
                 align="center",
                 spacing="1",
-                class_name="kpi-delta kpi-trend-" + kpi.trend,
+                class_name="kpi-delta kpi-change-" + kpi.tone,
             ),
             kpi_spark(kpi),
             direction="column",
@@ -76,13 +78,38 @@ def kpi_card(kpi: KpiView) -> rx.Component:
     )
 
 
+def unfiltered_tag(group: KpiGroup) -> rx.Component:
+    """"不受筛选影响" beside a group of cards the page's filters do not narrow (/?community=… and 拆迁)."""
+    return rx.cond(
+        (group.kpis.length() > 0) & Board.unfiltered.contains(group.kpis[0].id),
+        rx.badge(
+            ui("app.filter.not_applied"),
+            title=ui("app.filter.not_applied_hint"),
+            color_scheme="gray",
+            variant="surface",
+            class_name="unfiltered-tag",
+        ),
+    )
+
+
 def kpi_group(group: KpiGroup) -> rx.Component:
     return rx.box(
-        rx.heading(group.title, size="3", as_="h2", class_name="kpi-group-title"),
+        rx.flex(
+            rx.heading(group.title, size="3", as_="h2", class_name="kpi-group-title"),
+            unfiltered_tag(group),
+            align="center",
+            spacing="2",
+            wrap="wrap",
+        ),
         rx.box(rx.foreach(group.kpis, kpi_card), class_name="kpi-cards"),
         class_name="kpi-group",
     )
 
 
 def kpi_groups() -> rx.Component:
-    return rx.box(rx.foreach(Board.kpi_groups, kpi_group), class_name="kpi-groups", id="kpis")
+    return rx.box(
+        skeleton_cards(4, "skeleton-card skeleton-kpi"),  # until the board's data arrives
+        rx.foreach(Board.kpi_groups, kpi_group),
+        class_name="kpi-groups",
+        id="kpis",
+    )

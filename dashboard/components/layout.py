@@ -155,6 +155,49 @@ def signed_out_note() -> rx.Component:
     )
 
 
+def loading() -> rx.Var:
+    """True until the board's first data has arrived in this tab (``Board.stamp`` is -1 before).
+
+    Not while a failure or a sign-out is shown instead (those keep the stamp at -1 too).
+    """
+    return (Board.stamp < 0) & ~Board.failed & ~Board.signed_out
+
+
+def loading_text(**props: object) -> rx.Component:
+    """"加载中…" where a board's figures will be (a screen reader hears it once, from the frame)."""
+    return rx.text(ui("app.loading"), size="2", color_scheme="gray", class_name="loading-text", **props)
+
+
+def empty_note(key: str = "empty") -> rx.Component:
+    """"暂无数据" (or ``key``'s text) under a block that really has nothing; "加载中…" until the board's
+    data has arrived, so a slow network never reads as an empty ledger."""
+    return rx.cond(
+        loading(),
+        loading_text(),
+        rx.text(ui(key), size="2", color_scheme="gray", class_name="empty"),
+    )
+
+
+def skeleton_cards(count: int, class_name: str = "skeleton-card") -> rx.Component:
+    """Grey placeholder cards where charts or KPI cards will be, while the board's data is on its way."""
+    return rx.cond(
+        loading(),
+        rx.box(
+            *(rx.box(class_name=class_name) for _ in range(count)),
+            class_name="skeleton-grid",
+            aria_hidden="true",
+        ),
+    )
+
+
+def loading_status() -> rx.Component:
+    """The frame's "加载中…" line (a live region) until the board's data has arrived."""
+    return rx.cond(
+        loading(),
+        loading_text(role="status", id="board-loading"),
+    )
+
+
 def section(title_key: str, *children: rx.Component, **props: object) -> rx.Component:
     """A titled block of a page."""
     return rx.el.section(
@@ -181,6 +224,7 @@ def page(board: str, *content: rx.Component) -> rx.Component:
             demo_mode_notice(),
             failed_note(),
             signed_out_note(),
+            loading_status(),
             *content,
             class_name="content",
         ),

@@ -20,7 +20,7 @@ from dashboard.board import (
     Swatch,
     TaskRow,
 )
-from dashboard.components.layout import data_value, scroll_table, ui
+from dashboard.components.layout import data_value, empty_note, scroll_table, ui
 from dashboard.insights import PROPERTY_STATUS_COLOURS
 from dashboard.insights.org_life import STATUS_COLOURS as ORG_LIFE_COLOURS
 from dashboard.state.board import Board
@@ -33,7 +33,7 @@ def more_note(text: rx.Var) -> rx.Component:
 
 
 def _empty() -> rx.Component:
-    return rx.text(ui("empty"), size="2", color_scheme="gray", class_name="empty")
+    return empty_note()
 
 
 # --- elections

@@ -11,7 +11,7 @@ from __future__ import annotations
 import reflex as rx
 
 from dashboard.board import WarningRow
-from dashboard.components.layout import data_value, ui
+from dashboard.components.layout import data_value, empty_note, ui
 from dashboard.components.tables import more_note
 from dashboard.state.board import Board
 from dashboard.state.prefs import Prefs
@@ -100,7 +100,7 @@ def warnings_panel() -> rx.Component:
                 direction="column",
                 spacing="2",
             ),
-            rx.text(ui("app.no_warnings"), size="2", color_scheme="gray", class_name="empty"),
+            empty_note("app.no_warnings"),
         ),
         class_name="section",
         id="warnings",

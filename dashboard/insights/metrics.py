@@ -24,7 +24,10 @@ Definitions (the formula texts in ``dashboard.i18n`` say the same):
   before today; 按时办结率 = items closed on or before their deadline / closed
   items; 当日办结率 (日清日结) = items closed the day they were raised / items raised.
 - 组织生活达标率 / 有缺项的组织 / 组织生活到会率: see ``dashboard.insights.org_life``.
-- Deltas: the same KPI on the previous version of its dataset(s).
+- Deltas: the same KPI on the previous version of its dataset(s); the weekly report's: on the data
+  of a week ago, judged as of that day (``overview_kpis(previous_day=...)``).
+- Which way is better (``Kpi.better``, defined once in ``_DEFS``): most KPIs read higher is better;
+  未办结, 超期 and 有缺项的组织 read lower is better; 时间进度 neither (time passes either way).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from dashboard.store import mask_name
 Frames = dict[str, pd.DataFrame]
 Unit = Literal["pct", "count", "day", "pp"]
 Level = Literal["ok", "warn", "bad"]
+Better = Literal["higher", "lower", "neither"]  # which way a KPI's change is good news
 
 CAMPAIGN_DAYS = 100
 TERM_WARN_DAYS = 180
@@ -142,12 +146,18 @@ class Kpi:
     level: Level
     detail: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def better(self) -> Better:
+        """Which way this KPI's change is good news (its definition's, in ``_DEFS``)."""
+        return BETTER[self.id]
+
 
 @dataclass(frozen=True)
 class _Def:
     id: str
     unit: Unit
     deps: tuple[str, ...]  # datasets whose previous version gives the delta
+    better: Better = "higher"
 
 
 _DEFS: tuple[_Def, ...] = (
@@ -160,18 +170,20 @@ _DEFS: tuple[_Def, ...] = (
     _Def("signed_rate", "pct", ("demolition",)),
     _Def("vacated_rate", "pct", ("demolition",)),
     _Def("demolished_rate", "pct", ("demolition",)),
-    _Def("time_progress", "pct", ("milestones",)),
+    _Def("time_progress", "pct", ("milestones",), better="neither"),
     _Def("progress_gap", "pp", ("demolition", "milestones")),
     # 督办 (tasks)
-    _Def("tasks_open", "count", ("tasks",)),
-    _Def("tasks_overdue", "count", ("tasks",)),
+    _Def("tasks_open", "count", ("tasks",), better="lower"),
+    _Def("tasks_overdue", "count", ("tasks",), better="lower"),
     _Def("tasks_on_time_rate", "pct", ("tasks",)),
     _Def("tasks_same_day_rate", "pct", ("tasks",)),
     # 组织生活 (insights.org_life): 达标率, organisations with a gap, 到会率
     _Def("org_life_rate", "pct", ("org_life", "elections")),
-    _Def("org_life_gap_orgs", "count", ("org_life", "elections")),
+    _Def("org_life_gap_orgs", "count", ("org_life", "elections"), better="lower"),
     _Def("org_life_attendance", "pct", ("org_life", "elections")),
 )
+
+BETTER: dict[str, Better] = {d.id: d.better for d in _DEFS}
 
 _Values = dict[str, tuple[float | None, dict[str, Any]]]
 
@@ -327,19 +339,24 @@ def _level(kid: str, value: float | None, frames: Mapping[str, pd.DataFrame], to
     return "ok"
 
 
-def overview_kpis(current: Frames, previous: Frames, today: date) -> list[Kpi]:
+def overview_kpis(
+    current: Frames, previous: Frames, today: date, previous_day: date | None = None
+) -> list[Kpi]:
     """The overview cards in display order, each with its delta since the previous version.
 
     ``previous`` holds each dataset's previous version (an empty frame when
     there is none). A KPI's delta is None when none of its datasets has a
     previous version; the others are taken at their current version.
+    ``previous_day``: the office day the previous figures are judged as of (campaign day,
+    overdue items, this month, the last closed month), when ``previous`` is the data as it
+    stood on an earlier day (the weekly report's week ago); by default ``today``.
     """
     now = _values(current, today)
     has_prev = {name for name, f in previous.items() if f is not None and not f.empty}
     mixed = {
         name: (previous[name] if name in has_prev else frame(current, name)) for name in contract.DATASETS
     }
-    before = _values(mixed, today) if has_prev else {}
+    before = _values(mixed, today if previous_day is None else previous_day) if has_prev else {}
     kpis = []
     for d in _DEFS:
         value, detail = now[d.id]

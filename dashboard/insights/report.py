@@ -3,10 +3,12 @@
 "Last week" is the data as it stood seven days ago: for each dataset, the
 last version uploaded on or before that office day (``storage.load_version``;
 an empty ledger if there was none). The KPI changes are then computed by
-``metrics.overview_kpis`` with those frames as the "previous" ones, so the
-report's figures are the overview's figures, and the changes are against a
-week ago rather than the previous upload. Language-free: ``dashboard.board.report``
-writes the figures, sentences and uploads in the viewer's language.
+``metrics.overview_kpis`` with those frames as the "previous" ones, judged as
+of that day (its campaign day, overdue items, month), so the report's figures
+are the overview's figures, and each change is the figure today minus the
+figure a week ago as it read then, rather than against the previous upload.
+Language-free: ``dashboard.board.report`` writes the figures, sentences and
+uploads in the viewer's language.
 """
 
 from __future__ import annotations
@@ -65,7 +67,8 @@ class Upload:
 class Report:
     """The week ``start`` .. ``end`` (office days, inclusive): figures, uploads, open warnings.
 
-    ``kpis`` are the overview's KPIs by id, their deltas against the data of a week ago.
+    ``kpis`` are the overview's KPIs by id, their deltas against the data of a week ago as it read
+    that day (``end`` − 7 days: its campaign day, overdue items, month).
     """
 
     start: date
@@ -106,7 +109,7 @@ def build(
         before = restrict(before, scope)
     # a dataset with no version a week ago gives no change (not "everything is new")
     previous = {name: f for name, f in before.items() if not f.empty}
-    kpis = {k.id: k for k in metrics.overview_kpis(dict(current), previous, today)}
+    kpis = {k.id: k for k in metrics.overview_kpis(dict(current), previous, today, previous_day=week_ago)}
     uploads = []
     for name in contract.DATASETS:
         week = [v for v in storage.list_versions(engine, name) if week_ago < _office_day(v) <= today]

@@ -148,6 +148,8 @@ class Board(rx.State):
     org_life_rows: list[OrgLifeRow] = rx.field(default_factory=list)
     org_life_more: str = ""
     org_life_legend: list[Swatch] = rx.field(default_factory=list)
+    # Not the view's: the overview's KPI cards this tab's filters leave unfiltered (marked so).
+    unfiltered: list[str] = rx.field(default_factory=list)
 
     def _apply(self, view: BoardView, names: Iterable[str] | None = None) -> None:
         """Copy a computed view into this tab's state (only ``names`` of its fields, else all of them);
@@ -197,6 +199,9 @@ class Board(rx.State):
             )  # fmt: skip
         session = auth.session_key(self.router.headers.cookie)
         WATCHERS.watch(self.router.session.client_token, (board, lang, filters), session)
+        unfiltered = presenter.unfiltered_kpis(filters)
+        if self.unfiltered != unfiltered:
+            self.unfiltered = unfiltered
         try:
             view = await asyncio.to_thread(presenter.CACHE.view, board, lang, filters=filters)
         except Exception:

@@ -132,6 +132,16 @@ def moves_en(dataset: str, moves: list[str]) -> list[str]:
     return out
 
 
+def counts_text(result: dict[str, Any]) -> tuple[str, str]:
+    """'91 行：新增 0，修改 0…' in both languages, saying plainly when the file changes nothing: it
+    would still make a version (the data's date moves on), which staff did not expect to publish."""
+    counts = {k: result[k] for k in ("rows", "added", "changed", "removed", "skipped")}
+    zh, en = i18n.both("staff.upload.counts", **counts)
+    if not (counts["added"] or counts["changed"] or counts["removed"]):
+        zh, en = i18n.both("staff.upload.no_change", counts=(zh, en))
+    return zh, en
+
+
 def _kind_key(kind: str) -> str:
     return f"staff.upload.kind.{kind}" if kind in ("csv", "xlsx", "xls", "ods") else ""
 
@@ -355,8 +365,7 @@ class Upload(rx.State):
             for w in r["warnings"]
             if not (isinstance(w, dict) and str(w.get("rule") or "").startswith(skipped_rules))
         ]
-        counts = {k: r[k] for k in ("rows", "added", "changed", "removed", "skipped")}
-        self.counts, self.counts_en = i18n.both("staff.upload.counts", **counts)
+        self.counts, self.counts_en = counts_text(r)
         self.moves = report.moves
         self.moves_en = moves_en(report.dataset, report.moves)
         self.removed = int(r["removed"])

@@ -48,6 +48,9 @@ def test_overview_shows_the_demo_kpis_with_their_counts(page: Page, app_server: 
     # Signing is ahead of the calendar in the demo: 进度差 is positive, not a warning.
     expect(page.locator(card("progress_gap"))).to_have_attribute("data-level", "ok")
     expect(page.locator(card("progress_gap") + " .kpi-value")).to_contain_text("+")
+    # A change is coloured by what it means: more signed is good news, more open 督办 items bad.
+    for kpi, tone in (("signed_rate", "good"), ("tasks_open", "bad")):
+        expect(page.locator(card(kpi) + " .kpi-delta")).to_have_class(re.compile(rf"\bkpi-change-{tone}\b"))
 
 
 def test_every_kpi_card_draws_its_trend_line_across_the_demo_s_versions(
