@@ -85,9 +85,10 @@ EXPLAIN: dict[str, str] = {
         "cores)."
     ),
     "page": (
-        "Judged against issue 11's 0.7 s to every chart drawn by plotly (issue 3's 1.5 s is met "
-        "everywhere). Every chart is on screen earlier, as its static first paint drawn on the "
-        "server (paint, 0.5-0.65 s on this machine), but a picture is not the interactive chart, "
+        "Judged against issue 11's 0.7 s to every chart drawn by plotly (issue 3's 1.5 s, shown "
+        "beside each figure, is met on every board but city demolition in the 2026-12-06 run, at "
+        "1.52 s). Every chart is on screen earlier, as its static first paint drawn on the "
+        "server (paint, in the table), but a picture is not the interactive chart, "
         "so it does not count here. Traced on 2026-12-06 (Chromium timeline, /elections, 7 charts, "
         "about 1.0 s in all), the main thread is busy nearly all the way: 0.45-0.55 s of the app's "
         "own JavaScript, React's hydration, the websocket's hydrate round trip (the board's view, "
@@ -103,7 +104,11 @@ EXPLAIN: dict[str, str] = {
         "long (see components/charts.py AfterPaint). So 0.7 s is below the sum of what the app's "
         "own code, plotly's evaluation and plotly's drawing cost on these 2 cores; closing it needs "
         "fewer plotly charts drawn at load (charts drawn when scrolled to, which this benchmark "
-        "waiting for every chart would not count) or charts that do not need plotly.js at all."
+        "waiting for every chart would not count) or charts that do not need plotly.js at all. "
+        "The spread between runs on this machine is wide: the same code measured 0.98-1.25 s on the "
+        "demo boards at 20:20 UTC and 1.14-1.74 s at 22:15 UTC on 2026-12-06; the code before this "
+        "session's changes (00e526a), run beside it at 22:15, measured 1.44-1.68 s against HEAD's "
+        "1.33-1.74 s, so the loading placeholders added that day cost nothing measurable."
     ),
     "memory": (
         "What is left is the cost of a connection itself: 300 sockets on /login (no board) cost 209 KB "
