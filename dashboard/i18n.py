@@ -1734,7 +1734,6 @@ CATALOGUE |= {
     "api.refused.no_file": _s("没有这个文件。", "No such file."),
     "api.refused.no_rows": _s("没有这些行。", "No such rows."),
     "api.refused.no_format": _s("没有这种格式。", "No such format."),
-    "api.refused.bad_date": _s("日期应写成 2026-12-04。", "The date must look like 2026-12-04."),
     "api.refused.nothing_to_mark": _s(
         "这次上传没有问题，不需要标注。", "This upload has no problems to mark."
     ),

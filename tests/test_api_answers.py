@@ -13,9 +13,6 @@ subprocess, as people run it.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -32,8 +29,8 @@ from dashboard import api, clock, params
 from dashboard.accounts import auth
 from dashboard.store import storage
 from tests.messages import said
+from tests.test_cli import dashboard
 
-REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "Correct-horse-9"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
 DEMOLITION_CSV = "房产编号,户主,户类,党小组,当前状态,签约日期\nDX-001,张某某,1,1,已签约,2024-05-03\n".encode()
@@ -323,17 +320,6 @@ def test_outside_api_starlettes_own_answers_stay_as_they_were() -> None:
 
 # ---------------------------------------------------------------------------
 # The CLI: the same checks, exit 2 with the message, no traceback
-
-
-def dashboard(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dashboard", *args],
-        capture_output=True,
-        cwd=REPO,
-        env=os.environ | {"PYTHONIOENCODING": "utf-8"},
-        encoding="utf-8",
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2030-06-30", "2026/13/01"])
