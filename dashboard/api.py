@@ -18,8 +18,10 @@ routes, static files) with the 等保 HTTP headers.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
@@ -28,7 +30,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Match, Route
 
 from dashboard import params
@@ -154,14 +156,20 @@ def ascii_name(file_name: str, stand_in: str = "download") -> str:
 def _attachment(data: bytes, file_name: str, media_type: str, fallback: str | None = None) -> Response:
     """A download: the Chinese name in RFC 5987 ``filename*``, an ASCII ``filename`` for old clients
     (``fallback``, else the name itself made ASCII)."""
-    from dashboard.store import content_disposition
-
-    disposition = content_disposition(file_name, fallback or ascii_name(file_name))
     return Response(
         data,
         media_type=media_type,
-        headers={"content-disposition": disposition, "x-content-type-options": "nosniff"},
+        headers={"content-disposition": _disposition(file_name, fallback), **_NOSNIFF},
     )
+
+
+_NOSNIFF = {"x-content-type-options": "nosniff"}
+
+
+def _disposition(file_name: str, fallback: str | None = None) -> str:
+    from dashboard.store import content_disposition
+
+    return content_disposition(file_name, fallback or ascii_name(file_name))
 
 
 def _lang(request: Request) -> str:
@@ -542,15 +550,39 @@ async def weekly_report(request: Request, who: Identity) -> Response:
         day = params.report_day(query.get("week_ending"))
     except params.BadParameter as exc:
         return _refuse_param(exc)
-    try:
-        doc = await run_in_threadpool(lambda: document.build(engine(), day, fmt, lang, scope=who.scope))
-    except Exception:  # no PDF maker on this server: say so, no trace
-        import logging
-
-        logging.getLogger(__name__).exception("weekly report %s failed", fmt)
+    if not document.can_make(fmt):  # no PDF maker on this server: say so before any wait
         return _refuse(503, *both("api.refused.cannot_make"))
     shown = t("api.file.weekly_report", lang, day=day.isoformat(), kind=fmt)  # 党建工作周报_2026-12-04.docx
-    return _attachment(doc.content, shown, doc.mime, document.file_name(day, fmt))
+    disposition = _disposition(shown, document.file_name(day, fmt))
+    making = asyncio.ensure_future(
+        run_in_threadpool(lambda: document.build(engine(), day, fmt, lang, scope=who.scope))
+    )
+    done, _ = await asyncio.wait({making}, timeout=REPORT_HEADERS_AFTER_S)
+    if done:  # made before (kept), or quick: the whole answer at once, a refusal still possible
+        try:
+            doc = making.result()
+        except Exception:
+            logging.getLogger(__name__).exception("weekly report %s failed", fmt)
+            return _refuse(503, *both("api.refused.cannot_make"))
+        return _attachment(doc.content, shown, doc.mime, document.file_name(day, fmt))
+
+    async def body() -> AsyncIterator[bytes]:
+        try:
+            doc = await making
+        except Exception:  # the headers are out: the browser shows the download as failed
+            logging.getLogger(__name__).exception("weekly report %s failed", fmt)
+            raise
+        yield doc.content
+
+    # Charts take seconds to draw: the headers go now, so the browser shows the download at
+    # once (its own progress) instead of a page that seems not to react.
+    return StreamingResponse(
+        body(), media_type=document.MIME[fmt],
+        headers={"content-disposition": disposition, **_NOSNIFF},
+    )
+
+
+REPORT_HEADERS_AFTER_S = 0.5  # a report not made by then is streamed: its headers go first
 
 
 @requires(Role.EDITOR)

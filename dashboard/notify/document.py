@@ -14,6 +14,9 @@ sentences, the week's ledger updates, the open warnings, and the main charts
 - PDF: LibreOffice (``soffice --headless --convert-to pdf``) from the .docx when
   installed; else Chromium prints the HTML version (A4, page numbers from
   CSS @page margin boxes). :data:`Document.engine` says which one made it.
+- Drawing the charts starts a Chromium (seconds): the last few documents made are kept, by the
+  database and its newest version, so the office's next download of the same week's report (the
+  digest's attachment, a second leader, Word after PDF) is made once.
 """
 
 from __future__ import annotations
@@ -27,16 +30,21 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.engine import Engine
 
 from dashboard import i18n
 from dashboard.board import WeeklyPage, weekly_page
 from dashboard.contract.scopes import Scope
+from dashboard.store import storage
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -381,17 +389,75 @@ def build(
     engine: Engine, week_ending: date, fmt: str = "docx", lang: str = i18n.DEFAULT_LANG, charts: bool = True,
     scope: Scope | None = None,
 ) -> Document:
-    """The weekly report ending ``week_ending`` as ``fmt`` (docx | pdf | html), within ``scope``."""
+    """The weekly report ending ``week_ending`` as ``fmt`` (docx | pdf | html), within ``scope``.
+
+    Made once per database version: a document asked for again before the data changes is the
+    one made before (a document whose charts could not be drawn is made again next time).
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    c = content(engine, week_ending, lang, charts, scope)
-    drawn = not c.charts_missing
-    if fmt == "docx":
-        return Document(to_docx(c), fmt, "python-docx", drawn)
-    if fmt == "html":
-        return Document(to_html(c).encode(), fmt, "html", drawn)
-    data, how = to_pdf(c)
-    return Document(data, fmt, how, drawn)
+    drawable = charts and browser() is not None  # what this server can draw is part of the report
+    report = (str(engine.url), storage.data_stamp(engine), week_ending, lang, drawable, scope)
+
+    def make_content() -> Content:
+        return content(engine, week_ending, lang, charts, scope)
+
+    def make() -> Document:
+        c = _CONTENTS.get_or_make(report, make_content, keep=lambda c: not (charts and c.charts_missing))
+        drawn = not c.charts_missing
+        if fmt == "docx":
+            return Document(to_docx(c), fmt, "python-docx", drawn)
+        if fmt == "html":
+            return Document(to_html(c).encode(), fmt, "html", drawn)
+        data, how = to_pdf(c)
+        return Document(data, fmt, how, drawn)
+
+    maker = _libreoffice() if fmt == "pdf" else None
+    return _DOCUMENTS.get_or_make((*report, fmt, maker), make, keep=lambda d: d.charts_drawn or not charts)
+
+
+def can_make(fmt: str) -> bool:
+    """Whether this server has what ``fmt`` needs (a PDF: LibreOffice or Chromium), asked before
+    the seconds a report takes."""
+    return fmt in FORMATS and (fmt != "pdf" or bool(_libreoffice() or browser()))
+
+
+class _Recent(Generic[T]):
+    """The last ``size`` things made, by key; callers asking for one being made wait for it."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._made: OrderedDict[Hashable, T] = OrderedDict()
+        self._making: dict[Hashable, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get_or_make(self, key: Hashable, make: Callable[[], T], keep: Callable[[T], bool]) -> T:
+        with self._lock:
+            making = self._making.setdefault(key, threading.Lock())
+        with making:
+            with self._lock:
+                if key in self._made:
+                    self._made.move_to_end(key)
+                    return self._made[key]
+            try:
+                made = make()
+            finally:
+                with self._lock:
+                    self._making.pop(key, None)
+            if keep(made):
+                with self._lock:
+                    self._made[key] = made
+                    while len(self._made) > self.size:
+                        self._made.popitem(last=False)
+            return made
+
+    def clear(self) -> None:
+        with self._lock:
+            self._made.clear()
+
+
+_CONTENTS: _Recent[Content] = _Recent(4)  # with the charts' PNGs: Word and PDF share them
+_DOCUMENTS: _Recent[Document] = _Recent(8)  # 0.2-0.7 MB each
 
 
 def file_name(week_ending: date, fmt: str) -> str:
