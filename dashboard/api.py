@@ -258,7 +258,10 @@ def _session_cookie(request: Request, response: Response, token: str) -> None:
         token,
         max_age=auth.IDLE_HOURS * 3600 * 3,  # the server decides expiry; this only bounds the browser
         httponly=True,
-        samesite="strict",
+        # Lax, not Strict: a leader tapping the digest's link in 企业微信/钉钉/飞书 (another site) must
+        # arrive signed in. Cross-site POSTs are still refused (_same_origin) and Lax sends no cookie
+        # with another site's requests from inside a page (fetch, websocket, forms that POST).
+        samesite="lax",
         secure=is_https(request),
         path="/",
     )

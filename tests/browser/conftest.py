@@ -90,21 +90,22 @@ class Server:
 
         return storage.make_engine(self.env["DASHBOARD_DB_URL"])
 
-    def signed_in(self, name: str = "leader") -> dict:
-        """Playwright ``storage_state`` of a browser signed in as a demo account: every page needs one."""
+    def signed_in(self, name: str = "leader", password: str | None = None) -> dict:
+        """Playwright ``storage_state`` of a browser signed in as a demo account (or another one, with
+        its ``password``): every page needs one. The cookie is the one the server set."""
         host, port = self.url.removeprefix("http://").split(":")
         conn = http.client.HTTPConnection(host, int(port), timeout=30)
-        body = urllib.parse.urlencode({"name": name, "password": self.password(name)})
+        body = urllib.parse.urlencode({"name": name, "password": password or self.password(name)})
         conn.request("POST", "/api/login", body, {"content-type": "application/x-www-form-urlencoded"})
         resp = conn.getresponse()
         cookie = SimpleCookie(resp.getheader("set-cookie") or "")
         conn.close()
         assert resp.status == 303 and "dashboard_session" in cookie, f"sign-in as {name} failed"
-        value = cookie["dashboard_session"].value
+        value, same_site = cookie["dashboard_session"].value, cookie["dashboard_session"]["samesite"]
         return {
             "cookies": [
                 {"name": "dashboard_session", "value": value, "domain": host, "path": "/", "expires": -1,
-                 "httpOnly": True, "secure": False, "sameSite": "Strict"}
+                 "httpOnly": True, "secure": False, "sameSite": same_site.title()}
             ],
             "origins": [],
         }  # fmt: skip

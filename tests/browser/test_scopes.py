@@ -4,10 +4,7 @@ scoped viewer's boards show its community alone, whatever the link asks for."""
 
 from __future__ import annotations
 
-import http.client
-import urllib.parse
 from datetime import timedelta
-from http.cookies import SimpleCookie
 
 from playwright.sync_api import Browser, expect
 
@@ -23,22 +20,7 @@ def _signed_in(server: Server, name: str, role: str, scope: str) -> dict:
     """A scoped account made as an admin's /users page would, signed in (its storage state)."""
     if auth.get_user(server.engine(), name) is None:
         auth.add_user(server.engine(), name, role, PASSWORD, scope=scope)
-    host, port = server.url.removeprefix("http://").split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=30)
-    body = urllib.parse.urlencode({"name": name, "password": PASSWORD})
-    conn.request("POST", "/api/login", body, {"content-type": "application/x-www-form-urlencoded"})
-    resp = conn.getresponse()
-    cookie = SimpleCookie(resp.getheader("set-cookie") or "")
-    conn.close()
-    assert resp.status == 303 and "dashboard_session" in cookie
-    return {
-        "cookies": [
-            {"name": "dashboard_session", "value": cookie["dashboard_session"].value, "domain": host,
-             "path": "/", "expires": -1, "httpOnly": True, "secure": False, "sameSite": "Strict"}
-        ],
-        "origins": [],
-    }  # fmt: skip
-
+    return server.signed_in(name, PASSWORD)
 
 
 def test_a_community_editor_reports_in_its_round_and_the_office_sees_it_green(

@@ -123,3 +123,56 @@ def test_an_auditor_chooses_a_password_first_then_reads_the_audit_log_and_nothin
         page.wait_for_url(re.compile(r"/audit/?(\?.*)?$"), timeout=READY_MS)
     assert page.request.get(app_server.url + "/api/export/demolition.csv").status == 403
     page.context.close()
+
+
+def test_the_digests_report_link_tapped_in_a_chat_app_downloads_the_report_signed_in(
+    browser: Browser, app_server: Server
+) -> None:
+    """The digest's link to the Word report is tapped in 企业微信/钉钉/飞书, another site: the leader,
+    signed in, gets the report, not the sign-in page (the cookie is SameSite=Lax). That site's own
+    page still cannot post to ours."""
+    import http.server
+    import threading
+
+    from dashboard.clock import office_today
+
+    link = f"{app_server.url}/api/report/weekly.docx?week_ending={office_today().isoformat()}"
+    html = (
+        f'<a id="go" href="{link}">本周周报</a>'
+        f'<form id="post" method="post" action="{app_server.url}/api/logout"><button>x</button></form>'
+    ).encode()
+
+    class ChatPage(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(html)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    chat = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ChatPage)
+    threading.Thread(target=chat.serve_forever, daemon=True).start()
+    chat_url = f"http://localhost:{chat.server_address[1]}/"  # localhost and 127.0.0.1: two sites
+    try:
+        context = browser.new_context(
+            locale="zh-CN", storage_state=app_server.signed_in("leader"), accept_downloads=True
+        )
+        page = context.new_page()
+        page.goto(chat_url)
+        with page.expect_download(timeout=READY_MS) as got:
+            page.click("#go")
+        assert got.value.suggested_filename.endswith(".docx") and got.value.failure() is None
+
+        page.goto(chat_url)
+        with page.expect_response(lambda r: r.url.endswith("/api/logout")) as posted:
+            page.click("#post button")  # another site's form: refused, the session stays
+        assert posted.value.status == 403
+        with page.expect_download(timeout=READY_MS) as again:
+            page.goto(chat_url)
+            page.click("#go")
+        assert again.value.failure() is None
+        context.close()
+    finally:
+        chat.shutdown()
