@@ -2180,6 +2180,12 @@ CATALOGUE |= {
         "{added} added, {removed} removed, {changed} changed",
     ),
     "version.more": _s("另有 {n} 条", "{n} more"),
+    "staff.upload.preview": _s("确认后将变更的内容", "What confirming will change"),
+    "staff.upload.sample": _s("文件的前几行（保存后的样子）", "The first rows, as stored"),
+    "staff.upload.preview_more": _s(
+        "另有 {n} 行未列出，确认后在该版本页面可查看全部",
+        "{n} more rows not listed: the version's page lists them all",
+    ),
     "version.restored": _s("恢复", "Restore"),
     "version.note": _s("更新说明", "Update note"),
     "version.note_hint": _s(

@@ -104,15 +104,7 @@ def diff_view(got: VersionDiff, lang: str, *, mask: bool, data: dict[str, Any] |
     ``data``: ``got.to_json(mask_personal=mask)`` if already made (it is the same in every language)."""
     ds = get_dataset(got.dataset)
     data = data if data is not None else got.to_json(mask_personal=mask)
-    changes = [
-        {
-            "key": str(c["key"]),
-            "column": i18n.column_header(ds.column(c["column"]), lang),
-            "old": in_lang(ds, c["column"], _cell(c["old"]), lang),
-            "new": in_lang(ds, c["column"], _cell(c["new"]), lang),
-        }
-        for c in data["changed"][:SHOWN]
-    ]
+    changes = _change_rows(ds, data["changed"][:SHOWN], lang)
     added, removed, changed = got.counts
     return DiffView(
         heading=diff_heading(ds, got.old, got.new, lang),
@@ -124,6 +116,44 @@ def diff_view(got: VersionDiff, lang: str, *, mask: bool, data: dict[str, Any] |
         changes_more=_more(len(data["changed"]), lang),
         summary=i18n.t("version.summary", lang, added=added, removed=removed, changed=changed),
     )
+
+
+def _change_rows(ds: Dataset, changed: list[dict[str, Any]], lang: str) -> list[dict[str, str]]:
+    return [
+        {
+            "key": str(c["key"]),
+            "column": i18n.column_header(ds.column(c["column"]), lang),
+            "old": in_lang(ds, c["column"], _cell(c["old"]), lang),
+            "new": in_lang(ds, c["column"], _cell(c["new"]), lang),
+        }
+        for c in changed
+    ]
+
+
+def preview_fields(dataset: str, changes: dict[str, Any], counts: tuple[int, int, int]) -> dict[str, Any]:
+    """What the upload page lists of the changes a checked file would make (the first rows of
+    each kind, ``uploads.Report.changes``), as state fields ``preview_*`` (``x`` and ``x_en``).
+    ``counts``: (added, removed, changed rows) in all, for the '另有 N 行' lines."""
+    ds = get_dataset(dataset)
+    added, removed = changes.get("added", []), changes.get("removed", [])
+    zh, en = (_change_rows(ds, changes.get("changed", []), lang) for lang in ("zh", "en"))
+    listed = {"added": len(added), "removed": len(removed), "changes": len({c["key"] for c in zh})}
+    out: dict[str, Any] = {
+        "preview_changes": [
+            {**c, "column_en": e["column"], "old_en": e["old"], "new_en": e["new"]}
+            for c, e in zip(zh, en, strict=True)
+        ],
+        "preview_added_rows": _rows_view(ds, added, "zh").rows,  # cells are data: one language
+        "preview_removed_rows": _rows_view(ds, removed, "zh").rows,
+    }
+    for lang, tail in (("zh", ""), ("en", "_en")):
+        out[f"preview_key_header{tail}"] = " / ".join(i18n.column_header(ds.column(k), lang) for k in ds.key)
+        out[f"preview_headers{tail}"] = [i18n.column_header(c, lang) for c in ds.columns]
+        for part, total in zip(("added", "removed", "changes"), counts, strict=True):
+            left = total - listed[part]
+            more = i18n.t("staff.upload.preview_more", lang, n=left) if left > 0 else ""
+            out[f"preview_{part}_more{tail}"] = more
+    return out
 
 
 def version_facts(v: VersionInfo, lang: str) -> list[tuple[str, str]]:

@@ -67,3 +67,72 @@ def simple_table(
         ),
         **props,
     )
+
+
+def _change(c: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(c["key"], class_name="dv"),
+        rx.table.cell(pick(c["column"], c["column_en"])),
+        rx.table.cell(
+            rx.text.span(pick(c["old"], c["old_en"]), class_name="old"),
+            " → ",
+            rx.text.span(pick(c["new"], c["new_en"]), class_name="new"),
+        ),
+    )
+
+
+def changes_table(
+    changes: rx.Var, key_header: rx.Var, key_header_en: rx.Var, more: rx.Var, more_en: rx.Var, box_id: str
+) -> rx.Component:
+    """Changed cells, key / column / old → new (a version's page, the upload's preview)."""
+    return rx.cond(
+        changes.length() > 0,  # type: ignore[attr-defined]
+        rx.box(
+            rx.heading(label("version.changed"), size="3", as_="h2"),
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            rx.table.column_header_cell(pick(key_header, key_header_en)),
+                            rx.table.column_header_cell(label("version.col.column")),
+                            rx.table.column_header_cell(
+                                label("version.col.old"), " → ", label("version.col.new")
+                            ),
+                        )
+                    ),
+                    rx.table.body(rx.foreach(changes, _change)),
+                    size="1",
+                ),
+                overflow_x="auto",
+            ),
+            rx.cond(more != "", rx.text(pick(more, more_en), size="1", class_name="more")),
+            id=box_id,
+        ),
+    )
+
+
+def rows_table(
+    heading_key: str, headers: rx.Var, headers_en: rx.Var, rows: rx.Var, more: rx.Var, more_en: rx.Var,
+    box_id: str,
+) -> rx.Component:
+    """Whole rows added or removed, as the export writes them (a version's page, the upload's preview)."""
+    return rx.cond(
+        rows.length() > 0,  # type: ignore[attr-defined]
+        rx.box(
+            rx.heading(label(heading_key), size="3", as_="h2"),
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(rx.foreach(pick(headers, headers_en), rx.table.column_header_cell))
+                    ),
+                    rx.table.body(
+                        rx.foreach(rows, lambda r: rx.table.row(rx.foreach(r, lambda c: rx.table.cell(c))))
+                    ),
+                    size="1",
+                ),
+                overflow_x="auto",
+            ),
+            rx.cond(more != "", rx.text(pick(more, more_en), size="1", class_name="more")),
+            id=box_id,
+        ),
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from dashboard.components.rounds import round_card
-from dashboard.components.staff import header_row, staff_page
+from dashboard.components.staff import changes_table, header_row, rows_table, staff_page
 from dashboard.components.text import dataset_label, dataset_title, label, pick
 from dashboard.contract import DATASETS
 from dashboard.state.auth import Session
@@ -129,6 +129,7 @@ def prefilled() -> rx.Component:
 def _sample() -> rx.Component:
     """The first rows as they will be stored: headers translated, cells are data."""
     return rx.box(
+        rx.heading(label("staff.upload.sample"), size="3", as_="h2"),
         rx.table.root(
             rx.table.header(
                 rx.table.row(
@@ -148,6 +149,34 @@ def _sample() -> rx.Component:
         ),
         overflow_x="auto",
     )
+
+
+def _preview() -> rx.Component:
+    """What confirming will change, row by row and cell by cell, as the version's page will show it
+    (the first rows of each kind): staff see a wrong file before it becomes a version."""
+    u = Upload
+    return rx.cond(
+        (u.preview_changes.length() > 0) | (u.preview_added_rows.length() > 0)
+        | (u.preview_removed_rows.length() > 0),
+        rx.flex(
+            rx.heading(label("staff.upload.preview"), size="4", as_="h2"),
+            changes_table(
+                u.preview_changes, u.preview_key_header, u.preview_key_header_en,
+                u.preview_changes_more, u.preview_changes_more_en, "upload-preview-changed",
+            ),
+            rows_table(
+                "version.added", u.preview_headers, u.preview_headers_en, u.preview_added_rows,
+                u.preview_added_more, u.preview_added_more_en, "upload-preview-added",
+            ),
+            rows_table(
+                "version.removed", u.preview_headers, u.preview_headers_en, u.preview_removed_rows,
+                u.preview_removed_more, u.preview_removed_more_en, "upload-preview-removed",
+            ),
+            direction="column",
+            spacing="3",
+            id="upload-preview",
+        ),
+    )  # fmt: skip
 
 
 def accepted() -> rx.Component:
@@ -175,6 +204,7 @@ def accepted() -> rx.Component:
             wrap="wrap",
             id="upload-moves",
         ),
+        _preview(),
         _sample(),
         rx.text_area(
             value=Upload.note,

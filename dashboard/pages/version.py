@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from dashboard.components.staff import staff_page
+from dashboard.components.staff import changes_table, rows_table, staff_page
 from dashboard.components.text import label, pick
 from dashboard.state.versions import VersionPage
 
@@ -35,68 +35,20 @@ def facts() -> rx.Component:
 
 
 def _rows_table(part: str) -> rx.Component:
-    headers, headers_en = getattr(P, f"{part}_headers"), getattr(P, f"{part}_headers_en")
-    rows, more, more_en = (
+    return rows_table(
+        f"version.{part}",
+        getattr(P, f"{part}_headers"),
+        getattr(P, f"{part}_headers_en"),
         getattr(P, f"{part}_rows"),
         getattr(P, f"{part}_more"),
         getattr(P, f"{part}_more_en"),
-    )
-    return rx.cond(
-        rows.length() > 0,
-        rx.box(
-            rx.heading(label(f"version.{part}"), size="3", as_="h2"),
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(rx.foreach(pick(headers, headers_en), rx.table.column_header_cell))
-                    ),
-                    rx.table.body(
-                        rx.foreach(rows, lambda r: rx.table.row(rx.foreach(r, lambda c: rx.table.cell(c))))
-                    ),
-                    size="1",
-                ),
-                overflow_x="auto",
-            ),
-            rx.cond(more != "", rx.text(pick(more, more_en), size="1", class_name="more")),
-            id=f"version-{part}",
-        ),
-    )
-
-
-def _change(c: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(c["key"], class_name="dv"),
-        rx.table.cell(pick(c["column"], c["column_en"])),
-        rx.table.cell(
-            rx.text.span(c["old"], class_name="old"), " → ", rx.text.span(c["new"], class_name="new")
-        ),
+        f"version-{part}",
     )
 
 
 def changes() -> rx.Component:
-    return rx.cond(
-        P.changes.length() > 0,
-        rx.box(
-            rx.heading(label("version.changed"), size="3", as_="h2"),
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell(pick(P.key_header, P.key_header_en)),
-                            rx.table.column_header_cell(label("version.col.column")),
-                            rx.table.column_header_cell(
-                                label("version.col.old"), " → ", label("version.col.new")
-                            ),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(P.changes, _change)),
-                    size="1",
-                ),
-                overflow_x="auto",
-            ),
-            rx.cond(P.changes_more != "", rx.text(pick(P.changes_more, P.changes_more_en), size="1")),
-            id="version-changed",
-        ),
+    return changes_table(
+        P.changes, P.key_header, P.key_header_en, P.changes_more, P.changes_more_en, "version-changed"
     )
 
 

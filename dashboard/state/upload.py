@@ -22,6 +22,7 @@ import reflex as rx
 
 from dashboard import i18n
 from dashboard.accounts import Role
+from dashboard.board import versions
 from dashboard.contract import DATASETS, Enum, get_dataset
 from dashboard.ingest import Correction, ReadSummary
 from dashboard.settings import get_settings
@@ -112,6 +113,14 @@ SCRIPT_KEYS = ("staff.upload.no_file", "staff.upload.network", "staff.upload.abo
 
 MAX_EDITS = uploads.SHOWN_ERRORS
 NOTE_LIMIT = 500  # characters of 更新说明 kept
+# The preview_* fields (board.versions.preview_fields), lists and texts.
+PREVIEW_LISTS = ("preview_changes", "preview_headers", "preview_headers_en", "preview_added_rows",
+                 "preview_removed_rows")  # fmt: skip
+PREVIEW_TEXTS = (
+    "preview_key_header",
+    "preview_key_header_en",
+    *(f"preview_{part}_more{tail}" for part in ("added", "removed", "changes") for tail in ("", "_en")),
+)
 
 
 def chosen_name(value: str) -> str:
@@ -247,6 +256,20 @@ class Upload(rx.State):
     corrections: list[dict[str, str]] = rx.field(default_factory=list)  # {"zh", "en"}
     fixable: int = 0  # errors with an input for their cell
     note: str = ""  # 更新说明 typed before confirming, kept with the version
+    # What confirming will change: the first rows of each kind (board.versions.preview_fields).
+    preview_changes: list[dict[str, str]] = rx.field(default_factory=list)
+    preview_key_header: str = ""
+    preview_key_header_en: str = ""
+    preview_headers: list[str] = rx.field(default_factory=list)
+    preview_headers_en: list[str] = rx.field(default_factory=list)
+    preview_added_rows: list[list[str]] = rx.field(default_factory=list)
+    preview_removed_rows: list[list[str]] = rx.field(default_factory=list)
+    preview_added_more: str = ""
+    preview_added_more_en: str = ""
+    preview_removed_more: str = ""
+    preview_removed_more_en: str = ""
+    preview_changes_more: str = ""
+    preview_changes_more_en: str = ""
 
     def _clear(self) -> None:
         self.note = ""
@@ -256,6 +279,14 @@ class Upload(rx.State):
         self.errors, self.warnings, self.moves, self.moves_en = [], [], [], []
         self.sample_headers, self.sample_headers_en, self.sample_rows = [], [], []
         self.facts, self.skipped, self.mapping, self.ignored, self.corrections = [], [], [], [], []
+        self._show_preview({})
+
+    def _show_preview(self, fields: dict[str, Any]) -> None:
+        """The ``preview_*`` fields (:func:`dashboard.board.versions.preview_fields`); {} clears them."""
+        for name in PREVIEW_LISTS:
+            setattr(self, name, fields.get(name, []))
+        for name in PREVIEW_TEXTS:
+            setattr(self, name, fields.get(name, ""))
 
     def _say(self, key: str) -> None:
         self.message, self.message_en = i18n.both(key)
@@ -372,6 +403,9 @@ class Upload(rx.State):
         self.sample_headers = report.sample_headers
         self.sample_headers_en = i18n.headers_in(DATASETS[report.dataset], report.sample_headers, "en")
         self.sample_rows = report.sample_rows
+        counts = (int(r["added"]), int(r["removed"]), int(r["changed"]))
+        preview = versions.preview_fields(report.dataset, report.changes, counts) if report.changes else {}
+        self._show_preview(preview)
 
     @rx.event
     async def check_again(self):  # noqa: ANN201

@@ -31,6 +31,7 @@ from dashboard.store.export import to_text_frame
 from dashboard.store.storage import (
     _VERSION,
     KEY_SEPARATOR,
+    PreviewRows,
     _decode,
     _fetchall,
     _quote,
@@ -158,6 +159,15 @@ def version_changes(engine: Engine, dataset: str, number: int) -> VersionDiff:
         if number >= 1
         else diff_versions(engine, dataset, number, number)
     )
+
+
+def preview_diff(dataset: str, current: int, rows: PreviewRows) -> VersionDiff:
+    """What a checked upload would change, as the version page will show it once confirmed
+    (version ``current`` -> ``current + 1``), for the first rows of each kind
+    (:class:`~dashboard.store.storage.PreviewRows`)."""
+    none = np.empty(0, dtype=np.int64)
+    old, new = (rows.old, rows.old_keys, none), (rows.new, rows.new_keys, none)
+    return _compare(get_dataset(dataset), current, current + 1, old, new)
 
 
 def _side(

@@ -129,6 +129,22 @@ class VersionInfo:
 
 
 @dataclass
+class PreviewRows:
+    """The first rows a checked upload would change (:data:`PREVIEW_ROWS` of each kind), as the
+    version diff compares them: the ledger's rows it closes, the file's rows it writes, with their
+    keys (``store.diff.preview_diff`` makes them a diff). Staff see what will change before
+    confirming, chosen by the very masks the write uses (mode, scope, kept columns)."""
+
+    old: pd.DataFrame  # current rows changed or removed
+    old_keys: np.ndarray
+    new: pd.DataFrame  # the upload's rows changed or added
+    new_keys: np.ndarray
+
+
+PREVIEW_ROWS = 50  # rows of each kind (changed, added, removed) a preview holds
+
+
+@dataclass
 class ImportResult:
     """What an import did (or, for a dry run or a refusal, would have done)."""
 
@@ -143,6 +159,7 @@ class ImportResult:
     skipped: int = 0
     problems: Problems = field(default_factory=Problems)
     rounds: list[int] = field(default_factory=list)  # the reporting rounds this upload reported in
+    preview: PreviewRows | None = None  # a dry run asked for it: the first rows it would change
 
     @property
     def error_count(self) -> int:
@@ -319,8 +336,10 @@ def import_table(
     at: datetime | None = None,
     scope: Scope | None = None,
     note: str = "",
+    preview: bool = False,
 ) -> ImportResult:
-    """:func:`import_file` for a file already read (``raw = read_table(data)``): read once per check."""
+    """:func:`import_file` for a file already read (``raw = read_table(data)``): read once per check.
+    ``preview`` (a dry run): the result's :class:`PreviewRows`."""
     ds = get_dataset(dataset)
     mode = Mode(mode) if mode else ds.default_mode
     # Handed on in a list the validation empties: the file as strings (about 90 MB of a 1M-row
@@ -335,6 +354,7 @@ def import_table(
         at=at,
         scope=scope,
         note=note.strip(),
+        preview=preview and dry_run,
     )
     if scope is not None and not covers(ds.name, scope.kind):  # an office-wide ledger, or another kind's
         result = _refused(ds, _outside_dataset(ds, scope), 0, dry_run)
@@ -914,6 +934,7 @@ class _Upload:
     at: datetime | None = None  # the version's time when not now (the demo's replayed history)
     scope: Scope | None = None  # a scoped editor's upload
     note: str = ""  # the uploader's 更新说明
+    preview: bool = False  # a dry run also gives the first rows it would change
 
     def __post_init__(self) -> None:
         if self.at is not None and self.at.tzinfo is None:
@@ -994,12 +1015,13 @@ def _write_version(
     else:
         write, skipped = added | changed, 0
         close_rows = at[changed]
-    removed = 0
+    removed, gone_rows = 0, np.empty(0, np.int64)
     if mode is Mode.REPLACE and len(current):
         gone = np.ones(len(current), dtype=bool)
         gone[at[matched]] = False  # a current key no row of the upload has
-        removed = int(gone.sum())
-        close_rows = np.concatenate([close_rows, np.flatnonzero(gone)])
+        gone_rows = np.flatnonzero(gone)
+        removed = len(gone_rows)
+        close_rows = np.concatenate([close_rows, gone_rows])
 
     number = tx.previous + 1
     created_at = upload.at or datetime.now(UTC)
@@ -1029,6 +1051,8 @@ def _write_version(
         problems=problems,
     )
     if dry_run:
+        if upload.preview:
+            result.preview = _preview(conn, ds, frame, key_texts, current, at, changed, added, gone_rows)
         tx.rollback()
         return result
 
@@ -1105,6 +1129,34 @@ def _write_version(
         detail += f"; scope {upload.scope.text}"
     record(conn, upload.action, upload.who, target=upload.target(ds), detail=detail)
     return result
+
+
+def _preview(
+    conn: Connection,
+    ds: Dataset,
+    frame: pd.DataFrame,
+    key_texts: pa.Array,
+    current: _CurrentRows,
+    at: np.ndarray,
+    changed: np.ndarray,
+    added: np.ndarray,
+    gone: np.ndarray,
+) -> PreviewRows:
+    """The first :data:`PREVIEW_ROWS` rows changed, added and removed: the file's rows from
+    ``frame``, the ledger's read by id (a hundred rows, never the ledger)."""
+    changed_rows = np.flatnonzero(changed)[:PREVIEW_ROWS]
+    new_rows = np.sort(np.concatenate([changed_rows, np.flatnonzero(added)[:PREVIEW_ROWS]]))
+    ids = np.concatenate([current.ids[at[changed_rows]], current.ids[gone[:PREVIEW_ROWS]]])
+    old = typed_empty(ds)
+    if len(ids):
+        marks = ", ".join("?" * len(ids))
+        old = _rows_where(conn, ds, f"id IN ({marks})", tuple(int(i) for i in ids)).frame
+    return PreviewRows(
+        old=old,
+        old_keys=_key_texts(ds, old).to_numpy(zero_copy_only=False),
+        new=frame.iloc[new_rows].reset_index(drop=True),
+        new_keys=key_texts.take(pa.array(new_rows)).to_numpy(zero_copy_only=False),
+    )
 
 
 def _copy_worth_writing(

@@ -40,6 +40,7 @@ from dashboard.ingest import Correction, RawTable, UnreadableFile, header_map, r
 from dashboard.ingest import corrections as corr
 from dashboard.store import storage
 from dashboard.store.audit import Actor, as_actor, audit
+from dashboard.store.diff import preview_diff
 from dashboard.store.export import BOM, make_inert, to_text_frame
 
 PENDING_TTL_SECONDS = 3600
@@ -114,6 +115,9 @@ class Report:
     summary: dict[str, Any] = field(default_factory=dict)  # ReadSummary.to_json()
     corrections: list[dict[str, Any]] = field(default_factory=list)  # Correction.to_json() each
     fixable: list[bool] = field(default_factory=list)  # per shown error: an input for its cell
+    # The first rows it would change (VersionDiff.to_json: added, removed, changed cells), 户主
+    # masked unless the uploader may see names; the result's counts say how many there are in all.
+    changes: dict[str, Any] = field(default_factory=dict)
 
     @property
     def accepted(self) -> bool:
@@ -207,12 +211,18 @@ def _checked(
     ds = get_dataset(dataset)
     raw = raw if raw is not None else read_table(data, file_name, dataset)
     result = storage.import_table(
-        engine, dataset, raw, data, file_name, user=user, dry_run=True, corrections=corrections, scope=scope
-    )
+        engine, dataset, raw, data, file_name,
+        user=user, dry_run=True, corrections=corrections, scope=scope, preview=True,
+    )  # fmt: skip
     fixed = corr.apply(raw, corrections)
     moves: list[str] = []
     headers: list[str] = []
     rows: list[list[str]] = []
+    changes: dict[str, Any] = {}
+    if result.accepted and result.preview is not None:
+        latest = storage.latest_versions(engine).get(dataset)
+        got = preview_diff(dataset, latest.number if latest else 0, result.preview)
+        changes = got.to_json(mask_personal=not reveal_names)
     if result.accepted:
         checked = validate(ds, fixed)
         if ds.default_mode.value == "replace":
@@ -235,6 +245,7 @@ def _checked(
         summary=summarise(fixed, ds).to_json(),
         corrections=[c.to_json() for c in corrections],
         fixable=[corr.can_correct(raw, e["line"], e["column"]) for e in answer["errors"][:SHOWN_ERRORS]],
+        changes=changes,
     )
 
 

@@ -110,6 +110,13 @@ def test_staff_drop_read_the_summary_fix_a_cell_in_place_confirm_and_the_leaders
             f"第 {bad_line} 行「户类」：九 → {right}"
         )
         expect(staff.locator("#upload-moves")).to_contain_text("+1 已签约")
+        # what confirming will change, cell by cell: the household's status and its signing day
+        changed = staff.locator("#upload-preview-changed tbody tr")
+        expect(changed).to_have_count(2)
+        expect(changed.nth(0)).to_contain_text("当前状态")
+        expect(changed.nth(0).locator(".new")).to_have_text("已签约")
+        expect(changed.nth(1)).to_contain_text("签约日期")
+        expect(changed.nth(1).locator(".new")).to_have_text(office_today().isoformat())
         expect(staff.locator("#upload-sample")).to_contain_text("**")  # names masked for staff
         staff.screenshot(path=str(screens / "upload-checked-again.png"), full_page=True)
         staff.click("#upload-confirm")
