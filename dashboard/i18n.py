@@ -863,6 +863,28 @@ CATALOGUE |= {
         "缺少必填列「{header}」，请在第 {line} 行加上这一列（英文列名 {name} 也可以）。",
         "Required column '{header}' ({name}) is missing; add it to the header (line {line}).",
     ),
+    "check.header.other_dataset": _s(  # the file is another ledger's: one message, no row checks
+        "这个文件的表头是「{other}」台账的（{columns}），不是「{dataset}」的，所以没有检查各行。"
+        "如果要更新「{other}」，请改选「{other}」台账后再上传；如果要更新「{dataset}」，请换成"
+        "「{dataset}」的文件（可下载空白模板）。",
+        "This file's header is that of the {other} ledger ({columns}), not {dataset}, so its rows were "
+        "not checked. To update {other}, choose the {other} ledger and upload again; to update "
+        "{dataset}, upload the {dataset} file instead (a blank template can be downloaded).",
+    ),
+    "check.cell.formula_error": _s(
+        "「{value}」是公式算错时显示的错误值（例如 VLOOKUP 查不到、除以零），不是「{column}」的数据："
+        "请在 Excel 或 WPS 里改正这一格的公式，或直接填写正确的值后再上传。",
+        "'{value}' is the error a formula shows when it fails (a VLOOKUP that found nothing, a division "
+        "by zero), not a value of '{column}': correct the cell's formula in Excel or WPS, or type the "
+        "value, and upload again.",
+    ),
+    "check.cell.formula_uncached": _s(
+        "这一格是公式「{value}」，但文件里没有保存它的计算结果（这种文件通常是由其他系统导出的）："
+        "请用 Excel 或 WPS 打开这个文件，保存一次后再上传；或把这一格改成数值。",
+        "This cell is the formula '{value}', but the file holds no result for it (files exported by "
+        "other systems often do not): open the file in Excel or WPS, save it and upload again, or "
+        "type the value instead.",
+    ),
     "check.cell.required": _s(
         "「{column}」必须填写，请补上这一格。", "'{column}' is required; fill in this cell."
     ),

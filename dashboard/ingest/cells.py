@@ -180,6 +180,24 @@ def placeholders(values: pa.Array) -> np.ndarray:
     return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
 
 
+# What a formula shows when it fails (VLOOKUP finding nothing: #N/A; a division by an empty cell:
+# #DIV/0!), as a workbook cell or saved to CSV: never a ledger value, not even a text's.
+EXCEL_ERRORS = (
+    "#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#FIELD!",
+    "#GETTING_DATA", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+)  # fmt: skip
+
+
+def excel_errors(values: pa.Array) -> np.ndarray | None:
+    """True where a cell is a formula's error value ('#N/A'); None when none is (one pass for a
+    column without a '#' first)."""
+    if not pc.any(pc.starts_with(values, "#")).as_py():
+        return None
+    found = pc.is_in(pc.utf8_upper(values), value_set=pa.array(EXCEL_ERRORS, values.type))
+    mask = pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+    return mask if mask.any() else None
+
+
 def parse_text(values: pa.Array) -> Parsed:
     """Text is kept as written (already trimmed and normalised)."""
     return Parsed(values, np.zeros(len(values), dtype=bool))

@@ -595,9 +595,19 @@ def _scan(buf: bytes, quotes: np.ndarray) -> _Scan | None:
     return _Scan(arr, quotes, terminators, starts, ends, lines, empty, int(nonempty[0]), quoted_newlines)
 
 
-def _sniff(header: str) -> str:
-    """Tab when the header line has more tabs than commas, else comma."""
-    return "\t" if header.count("\t") > header.count(",") else ","
+# Comma first; a tab (Excel's "Unicode text"), a semicolon (Excel and LibreOffice where the list
+# separator is set so, as in a European-locale Windows) or a vertical bar only where the header line
+# holds more of it than of each one before it.
+SEPARATORS = (",", "\t", ";", "|")
+
+
+def sniff_delimiter(header: str) -> str:
+    """The separator the header line is split by: the one it holds most of, comma on a tie."""
+    counts = [header.count(sep) for sep in SEPARATORS]
+    return SEPARATORS[counts.index(max(counts))]
+
+
+_sniff = sniff_delimiter
 
 
 def _fit_row(cells: list[str], ncols: int, line: int, problems: Problems) -> list[str | None]:

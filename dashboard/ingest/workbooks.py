@@ -73,6 +73,7 @@ class Sheet:
 class _Extras:
     percent: set[Cell] = field(default_factory=set)
     merged: list[Range] = field(default_factory=list)
+    shown: dict[Cell, str] = field(default_factory=dict)  # cells calamine reads as empty, as Excel shows them
 
 
 def read_workbook(data: bytes, kind: str) -> list[Sheet]:
@@ -112,7 +113,7 @@ def _read_workbook(data: bytes, kind: str) -> list[Sheet]:
     except (python_calamine.CalamineError, ValueError, OSError) as exc:  # damaged or not what it claims
         raise _cannot_open(kind, str(exc)) from exc
     if kind == "xlsx":
-        extras = {n: _Extras(percent=p) for n, p in _xlsx_percent_cells(data, names).items()}
+        extras = _xlsx_extras(data, names)
     elif kind == "xls":
         extras = {n: _Extras(percent=p) for n, p in _xls_percent_cells(data, names).items()}
     else:
@@ -125,6 +126,7 @@ def _read_workbook(data: bytes, kind: str) -> list[Sheet]:
         for r, c in extra.percent:
             if r < len(grid) and c < len(grid[r]):
                 grid[r][c] = _percent_text(grid[r][c])
+        _show_cells(grid, extra.shown)
         _fill_merged(grid, merged)
         width = max(map(len, grid), default=0)
         for row in grid:
@@ -211,6 +213,18 @@ def _percent_text(value: object) -> object:
     return value
 
 
+def _show_cells(grid: list[list[object]], shown: dict[Cell, str]) -> None:
+    """Put ``shown`` text into cells calamine left empty (an error value, a formula without a result)."""
+    for (r, c), text in shown.items():
+        if r >= len(grid):
+            grid.extend([] for _ in range(r + 1 - len(grid)))
+        row = grid[r]
+        if c >= len(row):
+            row.extend([""] * (c + 1 - len(row)))
+        if row[c] in ("", None):
+            row[c] = text
+
+
 def _calamine_merges(sheet: python_calamine.CalamineSheet) -> list[Range]:
     ranges = sheet.merged_cell_ranges or []
     return [((int(a[0]), int(a[1])), (int(b[0]), int(b[1]))) for a, b in ranges]
@@ -255,32 +269,68 @@ def refuse_zip_bomb(data: bytes) -> None:
         raise UnreadableFile(*i18n.both("read.zip_bomb", mb=total // (1024 * 1024)))
 
 
-def _xlsx_percent_cells(data: bytes, names: list[str]) -> dict[str, set[Cell]]:
-    """Per sheet name, the cells whose style has a percent number format."""
+def _xlsx_extras(data: bytes, names: list[str]) -> dict[str, _Extras]:
+    """Per sheet name, the cells whose style has a percent number format, and the cells calamine
+    reads as empty that Excel shows otherwise (:func:`_unread_cells`); each sheet's part is read once."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         parts = set(zf.namelist())
-        if "xl/styles.xml" not in parts or "xl/workbook.xml" not in parts:
+        if "xl/workbook.xml" not in parts:
             return {}
-        styles = parse_xml(zf.read("xl/styles.xml"))
-        ns = styles.tag.partition("}")[0] + "}" if styles.tag.startswith("{") else ""
-        percent_fmts = set(_PERCENT_BUILTIN)
-        for fmt in styles.iter(f"{ns}numFmt"):
-            if is_percent_format(fmt.get("formatCode", "")):
-                percent_fmts.add(fmt.get("numFmtId", ""))
-        xfs = styles.find(f"{ns}cellXfs")
-        ids = [
-            str(i)
-            for i, xf in enumerate(xfs if xfs is not None else [])
-            if xf.get("numFmtId") in percent_fmts
-        ]
-        if not ids:
-            return {}
+        ids = _xlsx_percent_styles(zf) if "xl/styles.xml" in parts else []
         paths = _xlsx_sheet_paths(zf, parts)
-        out: dict[str, set[Cell]] = {}
+        out: dict[str, _Extras] = {}
         for name in names:
             if name in paths:
-                out[name] = _styled_cells(zf.read(paths[name]), ids)
+                xml = zf.read(paths[name])
+                percent = _styled_cells(xml, ids) if ids else set()
+                out[name] = _Extras(percent=percent, shown=_unread_cells(xml))
     return out
+
+
+def _xlsx_percent_styles(zf: zipfile.ZipFile) -> list[str]:
+    """The cell styles (their index in cellXfs) with a percent number format."""
+    styles = parse_xml(zf.read("xl/styles.xml"))
+    ns = styles.tag.partition("}")[0] + "}" if styles.tag.startswith("{") else ""
+    percent_fmts = set(_PERCENT_BUILTIN)
+    for fmt in styles.iter(f"{ns}numFmt"):
+        if is_percent_format(fmt.get("formatCode", "")):
+            percent_fmts.add(fmt.get("numFmtId", ""))
+    xfs = styles.find(f"{ns}cellXfs")
+    xf_list = xfs if xfs is not None else []
+    return [str(i) for i, xf in enumerate(xf_list) if xf.get("numFmtId") in percent_fmts]
+
+
+# A cell holding an error value (#N/A from a VLOOKUP that found nothing, #DIV/0!), and a formula
+# saved without its result (files written by programs, not by Excel or WPS, which always save it):
+# calamine reads both as empty, so an optional cell would silently lose what the sheet shows.
+_ERROR_CELL = re.compile(
+    rb'<c\b(?=[^>]*\bt="e")[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*>'
+    rb"(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<v>([^<]*)</v>"
+)
+_BARE_FORMULA = re.compile(
+    rb'<c\b[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*>\s*'
+    rb"(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
+
+
+def _unread_cells(xml: bytes) -> dict[Cell, str]:
+    """Error cells as Excel shows them ('#N/A') and formulas without a result as written ('=F2*2'):
+    validation refuses both where the ledger reads them. Two searches for the common sheet."""
+    out: dict[Cell, str] = {}
+    if b't="e"' in xml:
+        for m in _ERROR_CELL.finditer(xml):
+            out[(int(m.group(2)) - 1, _column_index(m.group(1).decode()))] = _xml_text(m.group(3))
+    if b"<f" in xml:
+        for m in _BARE_FORMULA.finditer(xml):
+            formula = _xml_text(m.group(3) or b"").strip()
+            out[(int(m.group(2)) - 1, _column_index(m.group(1).decode()))] = "=" + (formula or "…")
+    return out
+
+
+def _xml_text(raw: bytes) -> str:
+    from xml.sax.saxutils import unescape
+
+    return unescape(raw.decode("utf-8", errors="replace"), {"&quot;": '"', "&apos;": "'"})
 
 
 def _styled_cells(xml: bytes, ids: list[str]) -> set[Cell]:
