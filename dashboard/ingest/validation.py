@@ -411,7 +411,7 @@ def _formula_cells(up: _Upload, col: Column) -> None:
     text = up.raw[col.name]
     errors = cells.excel_errors(text)
     formulas = None
-    if up.workbook and pc.any(pc.starts_with(text, "=")).as_py():
+    if up.workbook and cells.any_starts_with(text, "="):
         formulas = pc.fill_null(pc.starts_with(text, "="), False).to_numpy(zero_copy_only=False)
     if errors is None and formulas is None:
         return
