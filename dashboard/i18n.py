@@ -916,6 +916,40 @@ CATALOGUE |= {
         "「{value}」不是有效日期，请写成 2024-05-03、2024/5/3、2024.5.3 或 {zh_date}。",
         "'{value}' is not a valid date; write it like 2024-05-03, 2024/5/3, 2024.5.3 or {zh_date}.",
     ),
+    # a date written in a way we will not guess at (cells.date_hint): what is missing, what to write
+    "check.cell.date.no_year": _s(
+        "「{value}」没有年份，请写上年份，例如 2024-05-03 或 {zh_date}。",
+        "'{value}' has no year; write the year too, like 2024-05-03 or {zh_date}.",
+    ),
+    "check.cell.date.no_day": _s(
+        "「{value}」只有年和月，「{column}」要具体到日，例如 2024-05-03 或 {zh_date}。",
+        "'{value}' gives a year and month only; '{column}' needs the day too, like 2024-05-03 or {zh_date}.",
+    ),
+    "check.cell.date.short_year": _s(
+        "「{value}」的年份只有两位，请写四位年份，例如 2024-05-03 或 {zh_date}。",
+        "'{value}' has a two-digit year; write all four digits, like 2024-05-03 or {zh_date}.",
+    ),
+    "check.cell.date.zh_numerals": _s(
+        "「{value}」用汉字写了数字，请用阿拉伯数字写日期，例如 2024-05-03 或 {zh_date}。",
+        "'{value}' spells the date in Chinese numerals; write it in digits, like 2024-05-03 or {zh_date}.",
+    ),
+    "check.cell.date.eight_digits": _s(
+        "「{value}」请加上分隔符写成 {date}（或 2024/5/3、{zh_date} 的写法），以免看错。",
+        "'{value}': write it with separators, as {date} (or like 2024/5/3 or {zh_date}), so it cannot "
+        "be misread.",
+    ),
+    "check.cell.date.weekday": _s(
+        "「{value}」的日期和星期对不上：{date} 是{weekday}。请核对是哪一天，只写日期即可，例如 {date}。",
+        "'{value}': the date and the weekday disagree ({date} is a {weekday}). Check which day it is "
+        "and write the date alone, like {date}.",
+    ),
+    "weekday.0": _s("星期一", "Monday"),
+    "weekday.1": _s("星期二", "Tuesday"),
+    "weekday.2": _s("星期三", "Wednesday"),
+    "weekday.3": _s("星期四", "Thursday"),
+    "weekday.4": _s("星期五", "Friday"),
+    "weekday.5": _s("星期六", "Saturday"),
+    "weekday.6": _s("星期日", "Sunday"),
     "check.cell.date.time_dropped": _s(
         "「{value}」带有时间，「{column}」只记日期，已按日期读取；如时间有意义请写在备注里。",
         "'{value}' has a time of day; '{column}' keeps the date only, so the time was dropped.",

@@ -3,7 +3,9 @@
 A ledger uploaded as another ledger is named for what it is (not "add the column 日期"); a
 formula's error value (#N/A from a VLOOKUP that found nothing) or a formula saved without its
 result (files exported by other systems) is refused as what it is, never read as an empty cell;
-a CSV split by semicolons (a European-locale Excel or LibreOffice) is read by its columns.
+a CSV split by semicolons (a European-locale Excel or LibreOffice) is read by its columns. Dates
+typed as text are read when they can only mean one day (2024-05-03(周五), 2024 年 5 月 3 日) and
+otherwise refused saying what is missing (5月3日: the year) or what to write (20240503: 2024-05-03).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from dashboard.ingest.reading import read_table
@@ -212,3 +215,69 @@ def test_a_semicolon_csv_with_a_title_line_and_commas_inside_a_cell_keeps_its_ce
 
     assert checked.ok, checked.problems.items
     assert checked.frame.loc[3, "title"] == "帮扶,走访"  # line 3: the title line is line 1
+
+
+# --- dates typed as text, as offices type them --------------------------------------------------
+
+
+def meetings_on(*days: str) -> Checked:
+    text = "日期,类型,议题\n" + "".join(f"{d},周例会,议题{i}\n" for i, d in enumerate(days))
+    return check("meetings", text.encode())
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2024-05-03(周五)",  # a weekday after the date, as offices add it
+        "2024/05/03 星期五",
+        "2024年5月3日星期五",  # Excel's and WPS's long date format, saved as text
+        "2024 年 5 月 3 日",
+        "2024年5月3号",
+        "２０２４年５月３日（周五）",  # full-width, as an input method types it
+    ],
+)
+def test_a_date_written_with_its_weekday_spaces_or_as_eight_digits_is_that_date(written: str):
+    checked = meetings_on(written)
+
+    assert checked.ok, checked.problems.items
+    assert checked.frame.loc[2, "date"] == pd.Timestamp("2024-05-03")
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("5月3日", "check.cell.date.no_year"),
+        ("5/3", "check.cell.date.no_year"),
+        ("2024年5月", "check.cell.date.no_day"),
+        ("2024-05", "check.cell.date.no_day"),
+        ("24-5-3", "check.cell.date.short_year"),
+        ("二〇二四年五月三日", "check.cell.date.zh_numerals"),
+    ],
+)
+def test_a_date_missing_its_year_or_day_is_refused_saying_what_is_missing(written: str, key: str):
+    checked = meetings_on(written)
+
+    [problem] = checked.problems.errors
+    assert (problem.line, problem.column, problem.value) == (2, "日期", written)
+    assert said(problem, key)["value"] == written
+
+
+def test_a_weekday_that_is_not_the_dates_is_refused_naming_the_dates_weekday():
+    checked = meetings_on("2024-05-03(周六)", "2024-05-04(周六)")
+
+    [problem] = checked.problems.errors  # 2024-05-04 is a Saturday: read
+    assert problem.line == 2
+    assert said(problem, "check.cell.date.weekday") == {
+        "value": "2024-05-03(周六)",
+        "date": "2024-05-03",
+        "weekday": "星期五",
+    }
+    assert said(problem, "check.cell.date.weekday", "en")["weekday"] == "Friday"
+
+
+def test_eight_digits_are_refused_with_the_date_to_write_when_they_make_one():
+    checked = meetings_on("20240503", "20241303")
+
+    first, second = checked.problems.errors
+    assert said(first, "check.cell.date.eight_digits")["date"] == "2024-05-03"  # told, not read
+    assert said(second, "check.cell.date")["value"] == "20241303"

@@ -12,6 +12,7 @@ A parser never catches exceptions: a bug here must surface as a bug
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -34,7 +35,10 @@ _NUMBER = r"^[+-]?(\d{1,15}(\.\d*)?|\.\d+)([eE][+-]?\d{1,2})?$"
 # Not "0,085" or "12,5": decimal commas, never what the format writes.
 _GROUPED = r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$"
 _DATE = r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})$"
-_DATE_ZH = r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"
+_DATE_ZH = r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]$"  # 3号: how 3日 is said
+# A weekday after the date, as Excel's and WPS's long date formats show it: 星期五, 周五, (周五).
+_WEEKDAY = r"\s*\(?(?:星期|周|礼拜)(?P<w>[一二三四五六日天])\)?$"
+_WEEKDAY_NAMES = pa.array(list(_WEEKDAY_CHARS := "一二三四五六日天"))  # Monday first; 天 is 日 (7 -> 6)
 # A date cell saved to CSV by Excel/WPS carries its time: "2018/5/1 0:00".
 _TIME = r"[ T]+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?$"
 
@@ -127,7 +131,12 @@ def _bool(text: pa.Array) -> pa.Array:
 
 
 def _date(text: pa.Array) -> pa.Array:
-    """2024-05-03, 2024/5/3, 2024.5.3, 2024年5月3日 -> date32; others null."""
+    """2024-05-03, 2024/5/3, 2024.5.3, 2024年5月3日 (or 3号, spaces around 年月日), any of them
+    followed by its weekday (2024-05-03(周五), 2024年5月3日星期五: Excel's long date format saved
+    as text) -> date32; others null, and so is a date whose weekday is not the one written."""
+    written_weekday = pc.match_substring_regex(text, _WEEKDAY)
+    weekday = pc.if_else(written_weekday, pc.extract_regex(text, _WEEKDAY).field("w"), None)
+    text = pc.replace_substring_regex(text, _WEEKDAY, "")
     text = pc.replace_substring_regex(text, _DATE_ZH, r"\1-\2-\3")
     matches = pc.match_substring_regex(text, _DATE)
     parts = pc.extract_regex(pc.if_else(matches, text, "1970-1-1"), _DATE)
@@ -142,6 +151,11 @@ def _date(text: pa.Array) -> pa.Array:
     ok &= matches.to_numpy(zero_copy_only=False)
     months = (y - 1970) * 12 + mi
     days = months.astype("datetime64[M]").astype("datetime64[D]") + (d - 1).astype("timedelta64[D]")
+    if weekday.null_count < len(weekday):  # written: it must be the date's own (1970-01-01 a Thursday)
+        written = pc.fill_null(pc.index_in(weekday, value_set=_WEEKDAY_NAMES), -1)
+        written = written.to_numpy(zero_copy_only=False)
+        actual = (days.astype(np.int64) + 3) % 7
+        ok &= (written < 0) | (np.minimum(written, 6) == actual)
     return pa.array(days, pa.date32(), mask=~ok)
 
 
@@ -164,6 +178,34 @@ def excel_serial_date(text: str) -> str | None:
         return None
     day = _EXCEL_DAY0 + np.timedelta64(int(whole), "D")
     return str(day) if SERIAL_YEARS[0] <= day.astype(object).year <= SERIAL_YEARS[1] else None
+
+
+_NO_YEAR = re.compile(r"(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*[日号]?")
+_NO_DAY = re.compile(r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*月?")
+_EIGHT_DIGITS = re.compile(r"(\d{4})(\d{2})(\d{2})")  # 20240503: told to write 2024-05-03, not read
+_SHORT_YEAR = re.compile(r"(\d{2})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*[日号]?")
+_ZH_NUMERALS = re.compile(r"[〇零一二三四五六七八九十]+\s*年|[〇零一二三四五六七八九十]+\s*月")
+
+
+def date_hint(text: str) -> tuple[str, dict[str, str]] | None:
+    """Why a cell is not a date, when it is one of the ways offices write dates we will not guess
+    at: (what is missing or wrong, the fields its message names); None for anything else."""
+    text = text.strip()
+    if _NO_YEAR.fullmatch(text):
+        return "no_year", {}
+    if _NO_DAY.fullmatch(text):
+        return "no_day", {}
+    if (m := _EIGHT_DIGITS.fullmatch(text)) and (day := _date(pa.array(["-".join(m.groups())]))[0].as_py()):
+        return "eight_digits", {"date": day.isoformat()}
+    if _SHORT_YEAR.fullmatch(text):
+        return "short_year", {}
+    if _ZH_NUMERALS.search(text):
+        return "zh_numerals", {}
+    if m := re.search(_WEEKDAY, text):
+        day = _date(pa.array([text[: m.start()]], pa.large_string()))[0].as_py()
+        if day is not None:
+            return "weekday", {"date": day.isoformat(), "weekday": str(day.weekday())}
+    return None
 
 
 # "Not applicable" as Chinese forms write it in a cell with no value (an optional cell holding only

@@ -469,11 +469,34 @@ def _type_problems(up: _Upload, col: Column, bad: np.ndarray) -> None:
             mask[at] = True
             up.cell_problems("cell.date", col.name, mask, i18n.both("check.cell.date.serial"), date=day)
             bad = bad & ~mask
+        bad = bad & ~_date_hints(up, col, bad)
     elif col.type == ColType.INT and col.min is not None and col.max is not None:  # 户类 1-6
         lo, hi = _num(col.min), _num(col.max)
         example = col.example if col.example and col.min <= float(col.example) <= col.max else lo
         message, extra = i18n.both("check.cell.int.range"), {"lo": lo, "hi": hi, "example": example}
     up.cell_problems(f"cell.{col.type}", col.name, bad, message, **_TYPED, **extra)
+
+
+def _date_hints(up: _Upload, col: Column, bad: np.ndarray) -> np.ndarray:
+    """The bad date cells written in a way cells.date_hint knows (5月3日, 2024年5月, 24-5-3, 二〇二四年…,
+    a weekday that is not the date's), each told what is missing; the mask of those told."""
+    told = np.zeros(len(bad), dtype=bool)
+    rows = np.flatnonzero(bad)
+    if not len(rows):
+        return told
+    groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[int]] = {}
+    for row, text in zip(rows.tolist(), up.text(col.name).take(pa.array(rows)).to_pylist(), strict=True):
+        if text is not None and (hint := cells.date_hint(text)) is not None:
+            groups.setdefault((hint[0], tuple(sorted(hint[1].items()))), []).append(row)
+    for (kind, fields), at in groups.items():
+        fmt: dict[str, Any] = dict(fields)
+        if "weekday" in fmt:
+            fmt["weekday"] = i18n.both(f"weekday.{fmt['weekday']}")
+        mask = np.zeros(len(bad), dtype=bool)
+        mask[at] = True
+        up.cell_problems("cell.date", col.name, mask, i18n.both(f"check.cell.date.{kind}"), **_TYPED, **fmt)
+        told |= mask
+    return told
 
 
 def _check_cells(up: _Upload, col: Column, parsed: cells.Parsed | None) -> None:
