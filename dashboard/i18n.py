@@ -898,6 +898,20 @@ CATALOGUE |= {
     "check.cell.number": _s(
         "「{value}」不是数字，请填写数字，例如 186.5。", "'{value}' is not a number; enter one such as 186.5."
     ),
+    # a number written as forms write them (cells.number_hint): what to write instead
+    "check.cell.number.unit": _s(
+        "「{value}」带了单位，「{column}」只填数字，请写成 {number}。",
+        "'{value}' carries a unit; '{column}' takes the number alone: write {number}.",
+    ),
+    "check.cell.number.wan": _s(
+        "「{value}」用了“万”，「{column}」请填写完整的数字：{number}。",
+        "'{value}' is written in ten thousands; write the whole number in '{column}': {number}.",
+    ),
+    "check.cell.number.rough": _s(
+        "「{value}」不是一个确定的数，「{column}」请填写一个确定的数字（不写“约”“余”或范围）。",
+        "'{value}' is not one definite number; enter a single number in '{column}' (no 'about', "
+        "'more than' or range).",
+    ),
     "check.cell.percent": _s(
         "「{value}」不是百分比，请填写 0 到 100 的数，例如 85 或 85%。",
         "'{value}' is not a percentage; enter a number from 0 to 100 such as 85 or 85%.",

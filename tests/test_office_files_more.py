@@ -281,3 +281,49 @@ def test_eight_digits_are_refused_with_the_date_to_write_when_they_make_one():
     first, second = checked.problems.errors
     assert said(first, "check.cell.date.eight_digits")["date"] == "2024-05-03"  # told, not read
     assert said(second, "check.cell.date")["value"] == "20241303"
+
+
+# --- numbers typed as forms write them ----------------------------------------------------------
+
+
+def properties_with_area(*areas: str) -> Checked:
+    text = "房产编号,户主,户类,党小组,当前状态,建筑面积\n" + "".join(
+        f"DX-{i:03d},张三,1,1,已摸底,{a}\n" for i, a in enumerate(areas, start=1)
+    )
+    return check("demolition", text.encode())
+
+
+@pytest.mark.parametrize(
+    ("written", "key", "number"),
+    [
+        ("186.5平方米", "check.cell.number.unit", "186.5"),
+        ("120㎡", "check.cell.number.unit", "120"),  # NFKC: 120m2
+        ("120m²", "check.cell.number.unit", "120"),
+        ("1.2万", "check.cell.number.wan", "12000"),
+        ("约120", "check.cell.number.rough", None),
+        ("120余", "check.cell.number.rough", None),
+        ("100-120", "check.cell.number.rough", None),
+    ],
+)
+def test_a_number_with_a_unit_in_wan_or_approximate_is_refused_saying_what_to_write(
+    written: str, key: str, number: str | None
+):
+    [problem] = properties_with_area(written).problems.errors
+
+    assert (problem.rule, problem.line, problem.column, problem.value) == (
+        "cell.number",
+        2,
+        "建筑面积",
+        problem.value,
+    )
+    fields = said(problem, key)
+    assert fields.get("number") == number and fields["column"] == "建筑面积"
+
+
+def test_a_count_written_with_people_is_refused_with_the_number_and_plain_numbers_are_read():
+    text = "日期,类型,议题,参会人数\n2024-05-03,周例会,例会,29人\n2024-05-04,周例会,例会,29\n"
+
+    checked = check("meetings", text.encode())
+
+    [problem] = checked.problems.errors
+    assert problem.line == 2 and said(problem, "check.cell.number.unit")["number"] == "29"

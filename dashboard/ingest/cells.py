@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 import pyarrow as pa
@@ -205,6 +206,41 @@ def date_hint(text: str) -> tuple[str, dict[str, str]] | None:
         day = _date(pa.array([text[: m.start()]], pa.large_string()))[0].as_py()
         if day is not None:
             return "weekday", {"date": day.isoformat(), "weekday": str(day.weekday())}
+    return None
+
+
+# Numbers as people write them in a form's cell: with the column's unit (120人, 186.5平方米; NFKC has
+# made ㎡ and m² m2), in 万, or approximate (约120, 120余, 100-120). None is read: each is told what to write.
+_NUMERAL = r"[+-]?\d+(?:\.\d+)?"
+NUMBER_UNITS = (
+    "人次", "人", "名", "个", "次", "项", "件", "户", "处", "间", "套",
+    "平方米", "平米", "平", "m2", "米", "元", "%",
+)  # fmt: skip
+ROUGH_BEFORE = ("约", "大约", "近", "超过", "超", "不到", "不足")  # 约120
+ROUGH_AFTER = ("余", "多", "左右", "以上", "以下")  # 120余
+RANGE_MARKS = ("-", "~", "～", "至", "到")  # 100-120
+TEN_THOUSAND = "万"
+_UNITS = "|".join(map(re.escape, NUMBER_UNITS))
+_WITH_UNIT = re.compile(rf"({_NUMERAL})\s*(?:{_UNITS})")
+_WAN = re.compile(rf"({_NUMERAL})\s*{TEN_THOUSAND}(?:{_UNITS})?")
+_ROUGH = re.compile(
+    rf"(?:{'|'.join(ROUGH_BEFORE)})\s*{_NUMERAL}\s*(?:{'|'.join(ROUGH_AFTER[:3])})?\s*(?:{_UNITS})?"
+    rf"|{_NUMERAL}\s*(?:{'|'.join(ROUGH_AFTER)})\s*(?:{_UNITS})?"
+    rf"|{_NUMERAL}\s*(?:{'|'.join(map(re.escape, RANGE_MARKS))})\s*{_NUMERAL}\s*(?:{_UNITS})?"
+)
+
+
+def number_hint(text: str) -> tuple[str, dict[str, str]] | None:
+    """Why a cell is not a number, when it is a number as a form writes one that we will not guess
+    at: ('unit' | 'wan' | 'rough', the number to write, where there is one); None for anything else."""
+    text = text.strip()
+    if m := _WITH_UNIT.fullmatch(text):
+        return "unit", {"number": m.group(1)}
+    if m := _WAN.fullmatch(text):
+        number = Decimal(m.group(1)) * 10_000
+        return "wan", {"number": format(number.normalize(), "f")}
+    if _ROUGH.fullmatch(text):
+        return "rough", {}
     return None
 
 

@@ -470,11 +470,34 @@ def _type_problems(up: _Upload, col: Column, bad: np.ndarray) -> None:
             up.cell_problems("cell.date", col.name, mask, i18n.both("check.cell.date.serial"), date=day)
             bad = bad & ~mask
         bad = bad & ~_date_hints(up, col, bad)
-    elif col.type == ColType.INT and col.min is not None and col.max is not None:  # 户类 1-6
+    elif bad.any() and col.max is None:  # 120人, 1.2万, 约120: told what to write (户类 1-6: its range)
+        bad = bad & ~_number_hints(up, col, bad)
+    if col.type == ColType.INT and col.min is not None and col.max is not None:  # 户类 1-6
         lo, hi = _num(col.min), _num(col.max)
         example = col.example if col.example and col.min <= float(col.example) <= col.max else lo
         message, extra = i18n.both("check.cell.int.range"), {"lo": lo, "hi": hi, "example": example}
     up.cell_problems(f"cell.{col.type}", col.name, bad, message, **_TYPED, **extra)
+
+
+def _number_hints(up: _Upload, col: Column, bad: np.ndarray) -> np.ndarray:
+    """The bad number cells written as a form writes numbers (cells.number_hint), each told what to
+    write instead; the mask of those told."""
+    told = np.zeros(len(bad), dtype=bool)
+    if col.type not in (ColType.INT, ColType.NUMBER, ColType.PERCENT):
+        return told
+    rows = np.flatnonzero(bad)
+    texts = up.text(col.name).take(pa.array(rows)).to_pylist()
+    for row, text in zip(rows.tolist(), texts, strict=True):
+        if text is None or (hint := cells.number_hint(text)) is None:
+            continue
+        kind, fields = hint
+        if col.type == ColType.PERCENT and kind == "unit":
+            continue  # 85% is read; "85 %%" and the like keep the percent message
+        mask = np.zeros(len(bad), dtype=bool)
+        mask[row] = True
+        up.cell_problems(f"cell.{col.type}", col.name, mask, i18n.both(f"check.cell.number.{kind}"), **fields)
+        told[row] = True
+    return told
 
 
 def _date_hints(up: _Upload, col: Column, bad: np.ndarray) -> np.ndarray:
