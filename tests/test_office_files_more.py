@@ -327,3 +327,25 @@ def test_a_count_written_with_people_is_refused_with_the_number_and_plain_number
 
     [problem] = checked.problems.errors
     assert problem.line == 2 and said(problem, "check.cell.number.unit")["number"] == "29"
+
+
+# --- yes/no marks ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("written", "value"), [("✔️", True), ("✔\ufe0e", True), ("☑", True), ("☒", False)])
+def test_a_tick_from_a_phones_emoji_keyboard_or_a_check_box_symbol_is_yes_or_no(written: str, value: bool):
+    text = f"房产编号,户主,户类,党小组,当前状态,重点户\nDX-001,张三,1,1,已摸底,{written}\n"
+
+    checked = check("demolition", text.encode())
+
+    assert checked.ok, checked.problems.items
+    assert bool(checked.frame.loc[2, "key_household"]) is value
+
+
+@pytest.mark.parametrize("written", ["☐", "有"])
+def test_an_empty_check_box_or_you_is_no_sure_answer_and_is_refused(written: str):
+    text = f"房产编号,户主,户类,党小组,当前状态,重点户\nDX-001,张三,1,1,已摸底,{written}\n"
+
+    [problem] = check("demolition", text.encode()).problems.errors
+
+    assert said(problem, "check.cell.bool")["value"] == written

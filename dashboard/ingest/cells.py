@@ -23,9 +23,12 @@ import pyarrow.compute as pc
 
 from dashboard.contract import ColType, Enum
 
-# √ ✓ ✔ and × ✗ ✘ ○ are how paper forms and their spreadsheets tick a box.
-TRUE_WORDS = ("是", "y", "yes", "true", "1", "√", "✓", "✔")
-FALSE_WORDS = ("否", "n", "no", "false", "0", "×", "✗", "✘", "○")
+# √ ✓ ✔ and × ✗ ✘ ○ are how paper forms and their spreadsheets tick a box; ☑ and ☒ a ticked and a
+# crossed check box (WPS's 符号 menu). An empty box ☐ says nothing sure: refused.
+TRUE_WORDS = ("是", "y", "yes", "true", "1", "√", "✓", "✔", "☑")
+FALSE_WORDS = ("否", "n", "no", "false", "0", "×", "✗", "✘", "○", "☒")
+# A phone's emoji keyboard adds a variation selector to a tick (✔️ is ✔ U+FE0F): the same mark.
+_VARIATION_SELECTORS = "[\ufe0e\ufe0f]"  # the characters themselves: RE2 takes no \u escapes
 
 # Years outside this are typos (and beyond what the databases store).
 MIN_YEAR, MAX_YEAR = 1900, 2199
@@ -125,7 +128,7 @@ def _percent(text: pa.Array) -> pa.Array:
 
 
 def _bool(text: pa.Array) -> pa.Array:
-    low = pc.utf8_lower(text)
+    low = pc.replace_substring_regex(pc.utf8_lower(text), _VARIATION_SELECTORS, "")
     yes = pc.is_in(low, value_set=pa.array(TRUE_WORDS))
     no = pc.is_in(low, value_set=pa.array(FALSE_WORDS))
     return pc.if_else(yes, True, pc.if_else(no, pa.scalar(False), pa.scalar(None, pa.bool_())))
