@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from dashboard.ingest.validation import Checked, validate
 from dashboard.store.marked import mark_workbook
 from tests.messages import said
 from tests.test_cli import dashboard
+from tests.test_office_files import ods
 
 MEETINGS = "日期,类型,议题,主持人,参会人数,决议事项数\n2024-05-03,周例会,第1周工作例会,指挥部,29,5\n"
 ACTIVITIES = (
@@ -349,3 +351,53 @@ def test_an_empty_check_box_or_you_is_no_sure_answer_and_is_refused(written: str
     [problem] = check("demolition", text.encode()).problems.errors
 
     assert said(problem, "check.cell.bool")["value"] == written
+
+
+CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+
+
+def test_an_error_value_in_a_libreoffice_sheet_is_refused_not_read_as_its_stand_in():
+    """LibreOffice saves #DIV/0! as the number 0 beside an error mark, #N/A as an empty string."""
+    data = ods(
+        {
+            "活动": [
+                HEADER,
+                ["2024-05-03", "BR-01", "帮扶", "结对帮扶", 18, "XDIV"],
+                ["2024-05-04", "BR-01", "服务", "志愿服务", "XNA", 3],
+            ]
+        }
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    error = '<table:table-cell {} calcext:value-type="error"><text:p>{}</text:p></table:table-cell>'
+    content = (
+        parts["content.xml"]
+        .decode()
+        .replace(
+            "<office:document-content ",
+            f'<office:document-content xmlns:calcext="{CALCEXT}" ',
+            1,
+        )
+    )
+    for mark, attrs, shown in [
+        ("XDIV", 'table:formula="of:=1/0" office:value-type="float" office:value="0"', "#DIV/0!"),
+        ("XNA", 'table:formula="of:=VLOOKUP(1;A1:B2;2;0)" office:string-value=""', "#N/A"),
+    ]:
+        content = re.sub(
+            rf'<table:table-cell office:value-type="string"[^>]*><text:p>{mark}</text:p></table:table-cell>',
+            error.format(attrs, shown),
+            content,
+        )
+    parts["content.xml"] = content.encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("mimetype", parts.pop("mimetype"))
+        for name, part in parts.items():
+            zf.writestr(name, part)
+
+    checked = check("activities", out.getvalue(), "活动.ods")
+
+    assert {(p.line, p.column, p.value) for p in checked.problems.errors} == {
+        (2, "志愿者人数", "#DIV/0!"),
+        (3, "参与人数", "#N/A"),
+    }

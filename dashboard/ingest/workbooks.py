@@ -214,15 +214,15 @@ def _percent_text(value: object) -> object:
 
 
 def _show_cells(grid: list[list[object]], shown: dict[Cell, str]) -> None:
-    """Put ``shown`` text into cells calamine left empty (an error value, a formula without a result)."""
+    """Put ``shown`` text into cells calamine read otherwise (empty, or an .ods error's stand-in 0):
+    an error value, a formula without a result."""
     for (r, c), text in shown.items():
         if r >= len(grid):
             grid.extend([] for _ in range(r + 1 - len(grid)))
         row = grid[r]
         if c >= len(row):
             row.extend([""] * (c + 1 - len(row)))
-        if row[c] in ("", None):
-            row[c] = text
+        row[c] = text
 
 
 def _calamine_merges(sheet: python_calamine.CalamineSheet) -> list[Range]:
@@ -417,6 +417,9 @@ def _xls_percent_cells(data: bytes, names: list[str]) -> dict[str, set[Cell]]:
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _MAX_REPEAT = 10_000  # repeated rows/columns beyond this are the empty rest of the sheet
+# LibreOffice marks a formula's error result so, its shown text (#DIV/0!) in the cell's paragraph and
+# a stand-in value (0, "") where calamine reads it.
+_CALCEXT_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 
 
 def _ods_extras(data: bytes) -> dict[str, _Extras]:
@@ -448,6 +451,11 @@ def _ods_extras(data: bytes) -> dict[str, _Extras]:
                 else:
                     row += row_repeat
                     el.clear()
+            elif tag == f"{_TABLE}table-cell" and event == "end" and el.get(_CALCEXT_TYPE) == "error":
+                repeat = min(int(el.get(f"{_TABLE}number-columns-repeated", "1")), _MAX_REPEAT)
+                shown = "".join(el.itertext()).strip() or "#VALUE!"
+                for r in range(row, row + row_repeat):
+                    extra.shown.update(((r, c), shown) for c in range(col - repeat, col))
             elif tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell") and event == "start":
                 repeat = min(int(el.get(f"{_TABLE}number-columns-repeated", "1")), _MAX_REPEAT)
                 if el.get(f"{_OFFICE}value-type") == "percentage":
