@@ -19,6 +19,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+import xlwt
 
 from dashboard.ingest.reading import read_table
 from dashboard.ingest.validation import Checked, validate
@@ -396,6 +397,29 @@ def test_an_error_value_in_a_libreoffice_sheet_is_refused_not_read_as_its_stand_
             zf.writestr(name, part)
 
     checked = check("activities", out.getvalue(), "活动.ods")
+
+    assert {(p.line, p.column, p.value) for p in checked.problems.errors} == {
+        (2, "志愿者人数", "#DIV/0!"),
+        (3, "参与人数", "#N/A"),
+    }
+
+
+def test_an_error_value_in_an_xls_is_refused_not_read_as_empty():
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("活动")
+    for c, header in enumerate(HEADER):
+        sheet.write(0, c, header)
+    for c, value in enumerate(["2024-05-03", "BR-01", "帮扶", "结对帮扶", 18]):
+        sheet.write(1, c, value)
+    sheet.row(1).set_cell_error(5, 0x07)  # #DIV/0!
+    for c, value in enumerate(["2024-05-04", "BR-01", "服务", "志愿服务"]):
+        sheet.write(2, c, value)
+    sheet.row(2).set_cell_error(4, 0x2A)  # #N/A
+    sheet.write(2, 5, 3)
+    out = io.BytesIO()
+    book.save(out)
+
+    checked = check("activities", out.getvalue(), "活动.xls")
 
     assert {(p.line, p.column, p.value) for p in checked.problems.errors} == {
         (2, "志愿者人数", "#DIV/0!"),

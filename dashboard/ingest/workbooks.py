@@ -115,7 +115,7 @@ def _read_workbook(data: bytes, kind: str) -> list[Sheet]:
     if kind == "xlsx":
         extras = _xlsx_extras(data, names)
     elif kind == "xls":
-        extras = {n: _Extras(percent=p) for n, p in _xls_percent_cells(data, names).items()}
+        extras = _xls_extras(data, names)
     else:
         extras = _ods_extras(data)
     sheets = []
@@ -385,7 +385,23 @@ def _column_index(letters: str) -> int:
 # XLS (BIFF8): xlrd's XF table says which cells are percent-formatted
 
 
-def _xls_percent_cells(data: bytes, names: list[str]) -> dict[str, set[Cell]]:
+# BIFF8 records of an error cell: BOOLERR (0x0205, 8 bytes, its error flag set) and a FORMULA
+# (0x0006) whose result is an error (02 00 code 00 00 00 FF FF); codes #NULL! … #N/A. Looked for in
+# the file's bytes so that a sheet without them is not parsed a second time.
+_XLS_CODES = rb"[\x00\x07\x0f\x17\x1d\x24\x2a]"
+_XLS_ERROR = re.compile(
+    rb"\x05\x02\x08\x00.{6}"
+    + _XLS_CODES
+    + rb"\x01|\x06\x00..{6}\x02\x00"
+    + _XLS_CODES
+    + rb"\x00\x00\x00\xff\xff",
+    re.DOTALL,
+)
+
+
+def _xls_extras(data: bytes, names: list[str]) -> dict[str, _Extras]:
+    """Per sheet name, the percent-formatted cells (xlrd's XF table) and the error cells (#N/A,
+    #DIV/0!: calamine reads them as empty), found by each row's cell types, in C."""
     import xlrd
 
     try:
@@ -397,16 +413,23 @@ def _xls_percent_cells(data: bytes, names: list[str]) -> dict[str, set[Cell]]:
         raise _cannot_open("xls", str(exc)) from exc
     percent_fmts = {key for key, fmt in book.format_map.items() if is_percent_format(fmt.format_str or "")}
     xfs = {i for i, xf in enumerate(book.xf_list) if xf.format_key in percent_fmts and not xf.is_style}
-    if not xfs:
-        return {}
-    out: dict[str, set[Cell]] = {}
+    errors = _XLS_ERROR.search(data) is not None
+    if not xfs and not errors:
+        return {}  # loading the sheets again (xlrd) would double the read of a big .xls
+    out: dict[str, _Extras] = {}
     for name in names:
         sheet = book.sheet_by_name(name)
-        cells = set()
-        for r, row_xfs in enumerate(sheet._cell_xf_indexes):
-            if xfs.intersection(row_xfs):
-                cells.update((r, c) for c, x in enumerate(row_xfs) if x in xfs)
-        out[name] = cells
+        extra = out[name] = _Extras()
+        if xfs:
+            for r, row_xfs in enumerate(sheet._cell_xf_indexes):
+                if xfs.intersection(row_xfs):
+                    extra.percent.update((r, c) for c, x in enumerate(row_xfs) if x in xfs)
+        for r, types in enumerate(sheet._cell_types if errors else ()):
+            if xlrd.XL_CELL_ERROR in types:
+                for c, t in enumerate(types):
+                    if t == xlrd.XL_CELL_ERROR:
+                        code = sheet._cell_values[r][c]
+                        extra.shown[(r, c)] = xlrd.error_text_from_code.get(code, "#VALUE!")
         book.unload_sheet(name)
     return out
 
