@@ -18,6 +18,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
@@ -101,19 +102,24 @@ def _collector_paused() -> Iterator[None]:
 def _read_workbook(data: bytes, kind: str) -> list[Sheet]:
     if kind in ("xlsx", "ods"):
         refuse_zip_bomb(data)
-    try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        worksheets = [m for m in book.sheets_metadata if str(m.typ).endswith("WorkSheet")]
-        names = [m.name for m in worksheets]
-        hidden = {m.name for m in worksheets if not str(m.visible).endswith(".Visible")}
-        grids = {name: book.get_sheet_by_name(name) for name in names}
-        values = {name: sheet.to_python(skip_empty_area=False) for name, sheet in grids.items()}
-    except python_calamine.PasswordError as exc:
-        raise password_protected() from exc
-    except (python_calamine.CalamineError, ValueError, OSError) as exc:  # damaged or not what it claims
-        raise _cannot_open(kind, str(exc)) from exc
+    # An .xlsx's sheets are inflated a second time for what calamine does not say (percent formats,
+    # error cells): beside calamine's read, on another core (zlib lets go of the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(_xlsx_extras, data) if kind == "xlsx" else None
+        try:
+            book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+            worksheets = [m for m in book.sheets_metadata if str(m.typ).endswith("WorkSheet")]
+            names = [m.name for m in worksheets]
+            hidden = {m.name for m in worksheets if not str(m.visible).endswith(".Visible")}
+            grids = {name: book.get_sheet_by_name(name) for name in names}
+            values = {name: sheet.to_python(skip_empty_area=False) for name, sheet in grids.items()}
+        except python_calamine.PasswordError as exc:
+            raise password_protected() from exc
+        except (python_calamine.CalamineError, ValueError, OSError) as exc:  # damaged or not what it claims
+            raise _cannot_open(kind, str(exc)) from exc
+        xlsx_extras = pending.result() if pending is not None else {}
     if kind == "xlsx":
-        extras = _xlsx_extras(data, names)
+        extras = xlsx_extras
     elif kind == "xls":
         extras = _xls_extras(data, names)
     else:
@@ -269,7 +275,7 @@ def refuse_zip_bomb(data: bytes) -> None:
         raise UnreadableFile(*i18n.both("read.zip_bomb", mb=total // (1024 * 1024)))
 
 
-def _xlsx_extras(data: bytes, names: list[str]) -> dict[str, _Extras]:
+def _xlsx_extras(data: bytes) -> dict[str, _Extras]:
     """Per sheet name, the cells whose style has a percent number format, and the cells calamine
     reads as empty that Excel shows otherwise (:func:`_unread_cells`); each sheet's part is read once."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -279,11 +285,11 @@ def _xlsx_extras(data: bytes, names: list[str]) -> dict[str, _Extras]:
         ids = _xlsx_percent_styles(zf) if "xl/styles.xml" in parts else []
         paths = _xlsx_sheet_paths(zf, parts)
         out: dict[str, _Extras] = {}
-        for name in names:
-            if name in paths:
-                xml = zf.read(paths[name])
-                percent = _styled_cells(xml, ids) if ids else set()
-                out[name] = _Extras(percent=percent, shown=_unread_cells(xml))
+        for name, path in paths.items():
+            xml = zf.read(path)
+            percent = _styled_cells(xml, ids) if ids else set()
+            out[name] = _Extras(percent=percent, shown=_unread_cells(xml))
+            del xml
     return out
 
 
