@@ -425,3 +425,20 @@ def test_an_error_value_in_an_xls_is_refused_not_read_as_empty():
         (2, "志愿者人数", "#DIV/0!"),
         (3, "参与人数", "#N/A"),
     }
+
+
+# --- empty files ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n\r\n", "\r\n".encode("utf-16"), b"\xff\xfe", b" \r\n"],
+    ids=["utf8-bom", "utf8-bom-blank-lines", "unicode-text-blank", "utf16-bom", "blank"],
+)
+def test_an_empty_sheet_saved_as_csv_or_unicode_text_is_said_to_be_empty(data: bytes):
+    from dashboard.ingest.problems import UnreadableFile
+
+    with pytest.raises(UnreadableFile) as refused:
+        read_table(data, "台账.csv", "meetings")
+
+    said(refused.value, "read.empty")

@@ -157,7 +157,7 @@ def read_table(data: bytes, filename: str = "", dataset: str | None = None) -> R
     its header (a workbook can hold two ledgers, a 汇总 naming a few columns of one).
     Raises UnreadableFile when it is not a table we can read at all.
     """
-    if not data or (len(data) < _SAMPLE and not data.strip()):
+    if not data or (len(data) < _SAMPLE and _blank(data)):
         raise UnreadableFile(*i18n.both("read.empty"))
     ext = os.path.splitext(filename)[1].lower()
     if data[:4] == b"PK\x03\x04":
@@ -179,6 +179,18 @@ def read_table(data: bytes, filename: str = "", dataset: str | None = None) -> R
             raise _wps_et() from None
         raise
     return _read_csv_file(buf, encoding)
+
+
+def _blank(data: bytes) -> bool:
+    """Nothing but a byte order mark and white space (an empty sheet saved as CSV or Unicode text)."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return not data[len(bom) :].decode(encoding, errors="replace").strip()
+    return not data.strip()
 
 
 # ---------------------------------------------------------------------------
