@@ -556,8 +556,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "staff.upload.drop": _s("把文件拖到这里，或", "Drop a file here, or"),
     "staff.upload.choose": _s("选择文件", "Choose a file"),
     "staff.upload.kinds": _s(
-        "可上传 CSV、XLSX、XLS 表格（Excel、WPS 保存的都可以）",
-        "CSV, XLSX or XLS spreadsheets (as saved by Excel or WPS)",
+        "可上传 CSV、XLSX、XLS、ODS 表格（Excel、WPS、LibreOffice 保存的都可以）",
+        "CSV, XLSX, XLS or ODS spreadsheets (as saved by Excel, WPS or LibreOffice)",
     ),
     "staff.upload.chosen": _s("已选择：", "Chosen: "),
     "staff.upload.sending": _s("正在上传", "Uploading"),

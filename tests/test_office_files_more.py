@@ -442,3 +442,13 @@ def test_an_empty_sheet_saved_as_csv_or_unicode_text_is_said_to_be_empty(data: b
         read_table(data, "台账.csv", "meetings")
 
     said(refused.value, "read.empty")
+
+
+def test_the_upload_page_names_every_kind_of_workbook_it_reads():
+    from dashboard import i18n
+    from dashboard.pages.upload import ACCEPT
+
+    for lang in ("zh", "en"):
+        said_kinds = i18n.t("staff.upload.kinds", lang)
+        for kind in (".csv", ".xlsx", ".xls", ".ods"):
+            assert kind in ACCEPT and kind[1:].upper() in said_kinds, (lang, kind)
