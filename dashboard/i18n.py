@@ -556,8 +556,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "staff.upload.drop": _s("把文件拖到这里，或", "Drop a file here, or"),
     "staff.upload.choose": _s("选择文件", "Choose a file"),
     "staff.upload.kinds": _s(
-        "可上传 CSV、XLSX、XLS 表格（Excel、WPS 保存的都可以）",
-        "CSV, XLSX or XLS spreadsheets (as saved by Excel or WPS)",
+        "可上传 CSV、XLSX、XLS、ODS 表格（Excel、WPS、LibreOffice 保存的都可以）",
+        "CSV, XLSX, XLS or ODS spreadsheets (as saved by Excel, WPS or LibreOffice)",
     ),
     "staff.upload.chosen": _s("已选择：", "Chosen: "),
     "staff.upload.sending": _s("正在上传", "Uploading"),
@@ -863,6 +863,28 @@ CATALOGUE |= {
         "缺少必填列「{header}」，请在第 {line} 行加上这一列（英文列名 {name} 也可以）。",
         "Required column '{header}' ({name}) is missing; add it to the header (line {line}).",
     ),
+    "check.header.other_dataset": _s(  # the file is another ledger's: one message, no row checks
+        "这个文件的表头是「{other}」台账的（{columns}），不是「{dataset}」的，所以没有检查各行。"
+        "如果要更新「{other}」，请改选「{other}」台账后再上传；如果要更新「{dataset}」，请换成"
+        "「{dataset}」的文件（可下载空白模板）。",
+        "This file's header is that of the {other} ledger ({columns}), not {dataset}, so its rows were "
+        "not checked. To update {other}, choose the {other} ledger and upload again; to update "
+        "{dataset}, upload the {dataset} file instead (a blank template can be downloaded).",
+    ),
+    "check.cell.formula_error": _s(
+        "「{value}」是公式算错时显示的错误值（例如 VLOOKUP 查不到、除以零），不是「{column}」的数据："
+        "请在 Excel 或 WPS 里改正这一格的公式，或直接填写正确的值后再上传。",
+        "'{value}' is the error a formula shows when it fails (a VLOOKUP that found nothing, a division "
+        "by zero), not a value of '{column}': correct the cell's formula in Excel or WPS, or type the "
+        "value, and upload again.",
+    ),
+    "check.cell.formula_uncached": _s(
+        "这一格是公式「{value}」，但文件里没有保存它的计算结果（这种文件通常是由其他系统导出的）："
+        "请用 Excel 或 WPS 打开这个文件，保存一次后再上传；或把这一格改成数值。",
+        "This cell is the formula '{value}', but the file holds no result for it (files exported by "
+        "other systems often do not): open the file in Excel or WPS, save it and upload again, or "
+        "type the value instead.",
+    ),
     "check.cell.required": _s(
         "「{column}」必须填写，请补上这一格。", "'{column}' is required; fill in this cell."
     ),
@@ -875,6 +897,20 @@ CATALOGUE |= {
     ),
     "check.cell.number": _s(
         "「{value}」不是数字，请填写数字，例如 186.5。", "'{value}' is not a number; enter one such as 186.5."
+    ),
+    # a number written as forms write them (cells.number_hint): what to write instead
+    "check.cell.number.unit": _s(
+        "「{value}」带了单位，「{column}」只填数字，请写成 {number}。",
+        "'{value}' carries a unit; '{column}' takes the number alone: write {number}.",
+    ),
+    "check.cell.number.wan": _s(
+        "「{value}」用了“万”，「{column}」请填写完整的数字：{number}。",
+        "'{value}' is written in ten thousands; write the whole number in '{column}': {number}.",
+    ),
+    "check.cell.number.rough": _s(
+        "「{value}」不是一个确定的数，「{column}」请填写一个确定的数字（不写“约”“余”或范围）。",
+        "'{value}' is not one definite number; enter a single number in '{column}' (no 'about', "
+        "'more than' or range).",
     ),
     "check.cell.percent": _s(
         "「{value}」不是百分比，请填写 0 到 100 的数，例如 85 或 85%。",
@@ -894,6 +930,40 @@ CATALOGUE |= {
         "「{value}」不是有效日期，请写成 2024-05-03、2024/5/3、2024.5.3 或 {zh_date}。",
         "'{value}' is not a valid date; write it like 2024-05-03, 2024/5/3, 2024.5.3 or {zh_date}.",
     ),
+    # a date written in a way we will not guess at (cells.date_hint): what is missing, what to write
+    "check.cell.date.no_year": _s(
+        "「{value}」没有年份，请写上年份，例如 2024-05-03 或 {zh_date}。",
+        "'{value}' has no year; write the year too, like 2024-05-03 or {zh_date}.",
+    ),
+    "check.cell.date.no_day": _s(
+        "「{value}」只有年和月，「{column}」要具体到日，例如 2024-05-03 或 {zh_date}。",
+        "'{value}' gives a year and month only; '{column}' needs the day too, like 2024-05-03 or {zh_date}.",
+    ),
+    "check.cell.date.short_year": _s(
+        "「{value}」的年份只有两位，请写四位年份，例如 2024-05-03 或 {zh_date}。",
+        "'{value}' has a two-digit year; write all four digits, like 2024-05-03 or {zh_date}.",
+    ),
+    "check.cell.date.zh_numerals": _s(
+        "「{value}」用汉字写了数字，请用阿拉伯数字写日期，例如 2024-05-03 或 {zh_date}。",
+        "'{value}' spells the date in Chinese numerals; write it in digits, like 2024-05-03 or {zh_date}.",
+    ),
+    "check.cell.date.eight_digits": _s(
+        "「{value}」请加上分隔符写成 {date}（或 2024/5/3、{zh_date} 的写法），以免看错。",
+        "'{value}': write it with separators, as {date} (or like 2024/5/3 or {zh_date}), so it cannot "
+        "be misread.",
+    ),
+    "check.cell.date.weekday": _s(
+        "「{value}」的日期和星期对不上：{date} 是{weekday}。请核对是哪一天，只写日期即可，例如 {date}。",
+        "'{value}': the date and the weekday disagree ({date} is a {weekday}). Check which day it is "
+        "and write the date alone, like {date}.",
+    ),
+    "weekday.0": _s("星期一", "Monday"),
+    "weekday.1": _s("星期二", "Tuesday"),
+    "weekday.2": _s("星期三", "Wednesday"),
+    "weekday.3": _s("星期四", "Thursday"),
+    "weekday.4": _s("星期五", "Friday"),
+    "weekday.5": _s("星期六", "Saturday"),
+    "weekday.6": _s("星期日", "Sunday"),
     "check.cell.date.time_dropped": _s(
         "「{value}」带有时间，「{column}」只记日期，已按日期读取；如时间有意义请写在备注里。",
         "'{value}' has a time of day; '{column}' keeps the date only, so the time was dropped.",

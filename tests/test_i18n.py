@@ -265,6 +265,13 @@ def test_ingest_store_and_ops_show_no_chinese_of_their_own() -> None:
         "是": "the yes cell the reader accepts and the downloads write (cells.TRUE_WORDS, export)",
         "否": "the no cell the reader accepts and the downloads write (cells.FALSE_WORDS, export)",
         cells._DATE_ZH: "dates typed as 2024年5月3日, which the reader parses",
+        cells._WEEKDAY: "a weekday after a date (2024-05-03(周五)), which the reader checks",
+        cells._WEEKDAY_CHARS: "the weekdays' names, Monday first",
+        cells._NO_YEAR.pattern: "a date without a year (5月3日), refused saying so",
+        cells._NO_DAY.pattern: "a date without a day (2024年5月), refused saying so",
+        cells._SHORT_YEAR.pattern: "a two-digit year (24年5月3日), refused saying so",
+        cells._ZH_NUMERALS.pattern: "a date in Chinese numerals (二〇二四年五月三日), refused saying so",
+        cells.TEN_THOUSAND: "a number in 万 (1.2万), refused with the whole number to write",
         marked._UNIT.pattern: "a unit in brackets after a header (党员数（人）), ignored as the reader does",
         "*＊": "the full-width asterisk some templates put after a required header",
         headers._DECORATION.pattern: "a unit or mark after a header (党员数/人), ignored as the reader does",
@@ -273,6 +280,10 @@ def test_ingest_store_and_ops_show_no_chinese_of_their_own() -> None:
     words = reading._TOTAL_WORDS + reading._TOTAL_LEADS + reading._FOOTER_WORDS + reading._NOTE_WORDS
     for word in words:  # 合计/小计/本页…, 填表人/审核人/填报日期…, 注/说明…
         allowed[word] = "a total or footer row the reader skips"
+    for word in cells.NUMBER_UNITS + cells.ROUGH_BEFORE + cells.ROUGH_AFTER + cells.RANGE_MARKS:
+        allowed[word] = (
+            "a unit or an approximation after a number (120人, 约120), refused saying what to write"
+        )
     for word in cells.PLACEHOLDERS:  # /, —, 无…
         allowed[word] = "a not-applicable mark the reader reads as an empty optional cell"
     paths = [p for folder in ("ingest", "store", "ops") for p in sorted((DASHBOARD / folder).rglob("*.py"))]

@@ -217,7 +217,7 @@ def test_leap_day_is_a_date():
 
 @pytest.mark.parametrize(
     "written",
-    ["2024-02-30", "2023-02-29", "2024-13-01", "03/05/2024", "20240503", "明天", "2024-05-03 25:00"],
+    ["2024-02-30", "2023-02-29", "2024-13-01", "03/05/2024", "20241303", "明天", "2024-05-03 25:00"],
 )
 def test_anything_else_is_not_a_date(written):
     problem = only_error(demolition(f"DX-001,张三,1,2,已摸底,{written},,,,,"))

@@ -12,8 +12,10 @@ A parser never catches exceptions: a bug here must surface as a bug
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 import pyarrow as pa
@@ -21,9 +23,12 @@ import pyarrow.compute as pc
 
 from dashboard.contract import ColType, Enum
 
-# √ ✓ ✔ and × ✗ ✘ ○ are how paper forms and their spreadsheets tick a box.
-TRUE_WORDS = ("是", "y", "yes", "true", "1", "√", "✓", "✔")
-FALSE_WORDS = ("否", "n", "no", "false", "0", "×", "✗", "✘", "○")
+# √ ✓ ✔ and × ✗ ✘ ○ are how paper forms and their spreadsheets tick a box; ☑ and ☒ a ticked and a
+# crossed check box (WPS's 符号 menu). An empty box ☐ says nothing sure: refused.
+TRUE_WORDS = ("是", "y", "yes", "true", "1", "√", "✓", "✔", "☑")
+FALSE_WORDS = ("否", "n", "no", "false", "0", "×", "✗", "✘", "○", "☒")
+# A phone's emoji keyboard adds a variation selector to a tick (✔️ is ✔ U+FE0F): the same mark.
+_VARIATION_SELECTORS = "[\ufe0e\ufe0f]"  # the characters themselves: RE2 takes no \u escapes
 
 # Years outside this are typos (and beyond what the databases store).
 MIN_YEAR, MAX_YEAR = 1900, 2199
@@ -34,7 +39,10 @@ _NUMBER = r"^[+-]?(\d{1,15}(\.\d*)?|\.\d+)([eE][+-]?\d{1,2})?$"
 # Not "0,085" or "12,5": decimal commas, never what the format writes.
 _GROUPED = r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$"
 _DATE = r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})$"
-_DATE_ZH = r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"
+_DATE_ZH = r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]$"  # 3号: how 3日 is said
+# A weekday after the date, as Excel's and WPS's long date formats show it: 星期五, 周五, (周五).
+_WEEKDAY = r"\s*\(?(?:星期|周|礼拜)(?P<w>[一二三四五六日天])\)?$"
+_WEEKDAY_NAMES = pa.array(list(_WEEKDAY_CHARS := "一二三四五六日天"))  # Monday first; 天 is 日 (7 -> 6)
 # A date cell saved to CSV by Excel/WPS carries its time: "2018/5/1 0:00".
 _TIME = r"[ T]+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?$"
 
@@ -120,14 +128,19 @@ def _percent(text: pa.Array) -> pa.Array:
 
 
 def _bool(text: pa.Array) -> pa.Array:
-    low = pc.utf8_lower(text)
+    low = pc.replace_substring_regex(pc.utf8_lower(text), _VARIATION_SELECTORS, "")
     yes = pc.is_in(low, value_set=pa.array(TRUE_WORDS))
     no = pc.is_in(low, value_set=pa.array(FALSE_WORDS))
     return pc.if_else(yes, True, pc.if_else(no, pa.scalar(False), pa.scalar(None, pa.bool_())))
 
 
 def _date(text: pa.Array) -> pa.Array:
-    """2024-05-03, 2024/5/3, 2024.5.3, 2024年5月3日 -> date32; others null."""
+    """2024-05-03, 2024/5/3, 2024.5.3, 2024年5月3日 (or 3号, spaces around 年月日), any of them
+    followed by its weekday (2024-05-03(周五), 2024年5月3日星期五: Excel's long date format saved
+    as text) -> date32; others null, and so is a date whose weekday is not the one written."""
+    written_weekday = pc.match_substring_regex(text, _WEEKDAY)
+    weekday = pc.if_else(written_weekday, pc.extract_regex(text, _WEEKDAY).field("w"), None)
+    text = pc.replace_substring_regex(text, _WEEKDAY, "")
     text = pc.replace_substring_regex(text, _DATE_ZH, r"\1-\2-\3")
     matches = pc.match_substring_regex(text, _DATE)
     parts = pc.extract_regex(pc.if_else(matches, text, "1970-1-1"), _DATE)
@@ -142,6 +155,11 @@ def _date(text: pa.Array) -> pa.Array:
     ok &= matches.to_numpy(zero_copy_only=False)
     months = (y - 1970) * 12 + mi
     days = months.astype("datetime64[M]").astype("datetime64[D]") + (d - 1).astype("timedelta64[D]")
+    if weekday.null_count < len(weekday):  # written: it must be the date's own (1970-01-01 a Thursday)
+        written = pc.fill_null(pc.index_in(weekday, value_set=_WEEKDAY_NAMES), -1)
+        written = written.to_numpy(zero_copy_only=False)
+        actual = (days.astype(np.int64) + 3) % 7
+        ok &= (written < 0) | (np.minimum(written, 6) == actual)
     return pa.array(days, pa.date32(), mask=~ok)
 
 
@@ -166,6 +184,69 @@ def excel_serial_date(text: str) -> str | None:
     return str(day) if SERIAL_YEARS[0] <= day.astype(object).year <= SERIAL_YEARS[1] else None
 
 
+_NO_YEAR = re.compile(r"(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*[日号]?")
+_NO_DAY = re.compile(r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*月?")
+_EIGHT_DIGITS = re.compile(r"(\d{4})(\d{2})(\d{2})")  # 20240503: told to write 2024-05-03, not read
+_SHORT_YEAR = re.compile(r"(\d{2})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*[日号]?")
+_ZH_NUMERALS = re.compile(r"[〇零一二三四五六七八九十]+\s*年|[〇零一二三四五六七八九十]+\s*月")
+
+
+def date_hint(text: str) -> tuple[str, dict[str, str]] | None:
+    """Why a cell is not a date, when it is one of the ways offices write dates we will not guess
+    at: (what is missing or wrong, the fields its message names); None for anything else."""
+    text = text.strip()
+    if _NO_YEAR.fullmatch(text):
+        return "no_year", {}
+    if _NO_DAY.fullmatch(text):
+        return "no_day", {}
+    if (m := _EIGHT_DIGITS.fullmatch(text)) and (day := _date(pa.array(["-".join(m.groups())]))[0].as_py()):
+        return "eight_digits", {"date": day.isoformat()}
+    if _SHORT_YEAR.fullmatch(text):
+        return "short_year", {}
+    if _ZH_NUMERALS.search(text):
+        return "zh_numerals", {}
+    if m := re.search(_WEEKDAY, text):
+        day = _date(pa.array([text[: m.start()]], pa.large_string()))[0].as_py()
+        if day is not None:
+            return "weekday", {"date": day.isoformat(), "weekday": str(day.weekday())}
+    return None
+
+
+# Numbers as people write them in a form's cell: with the column's unit (120人, 186.5平方米; NFKC has
+# made ㎡ and m² m2), in 万, or approximate (约120, 120余, 100-120). None is read: each is told what to write.
+_NUMERAL = r"[+-]?\d+(?:\.\d+)?"
+NUMBER_UNITS = (
+    "人次", "人", "名", "个", "次", "项", "件", "户", "处", "间", "套",
+    "平方米", "平米", "平", "m2", "米", "元", "%",
+)  # fmt: skip
+ROUGH_BEFORE = ("约", "大约", "近", "超过", "超", "不到", "不足")  # 约120
+ROUGH_AFTER = ("余", "多", "左右", "以上", "以下")  # 120余
+RANGE_MARKS = ("-", "~", "～", "至", "到")  # 100-120
+TEN_THOUSAND = "万"
+_UNITS = "|".join(map(re.escape, NUMBER_UNITS))
+_WITH_UNIT = re.compile(rf"({_NUMERAL})\s*(?:{_UNITS})")
+_WAN = re.compile(rf"({_NUMERAL})\s*{TEN_THOUSAND}(?:{_UNITS})?")
+_ROUGH = re.compile(
+    rf"(?:{'|'.join(ROUGH_BEFORE)})\s*{_NUMERAL}\s*(?:{'|'.join(ROUGH_AFTER[:3])})?\s*(?:{_UNITS})?"
+    rf"|{_NUMERAL}\s*(?:{'|'.join(ROUGH_AFTER)})\s*(?:{_UNITS})?"
+    rf"|{_NUMERAL}\s*(?:{'|'.join(map(re.escape, RANGE_MARKS))})\s*{_NUMERAL}\s*(?:{_UNITS})?"
+)
+
+
+def number_hint(text: str) -> tuple[str, dict[str, str]] | None:
+    """Why a cell is not a number, when it is a number as a form writes one that we will not guess
+    at: ('unit' | 'wan' | 'rough', the number to write, where there is one); None for anything else."""
+    text = text.strip()
+    if m := _WITH_UNIT.fullmatch(text):
+        return "unit", {"number": m.group(1)}
+    if m := _WAN.fullmatch(text):
+        number = Decimal(m.group(1)) * 10_000
+        return "wan", {"number": format(number.normalize(), "f")}
+    if _ROUGH.fullmatch(text):
+        return "rough", {}
+    return None
+
+
 # "Not applicable" as Chinese forms write it in a cell with no value (an optional cell holding only
 # this is empty; ／ and － are / and - once normalised, kept for text that was not).
 PLACEHOLDERS = ("/", "／", "-", "－", "—", "——", "无")
@@ -178,6 +259,29 @@ def placeholders(values: pa.Array) -> np.ndarray:
     if isinstance(values, pa.DictionaryArray):
         found = pc.take(found, values.indices)
     return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+
+
+# What a formula shows when it fails (VLOOKUP finding nothing: #N/A; a division by an empty cell:
+# #DIV/0!), as a workbook cell or saved to CSV: never a ledger value, not even a text's.
+EXCEL_ERRORS = (
+    "#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#FIELD!",
+    "#GETTING_DATA", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+)  # fmt: skip
+
+
+def any_starts_with(values: pa.Array, char: str) -> bool:
+    """Some cell starts with ``char`` (one kernel pass, about 8 ms a million cells)."""
+    return bool(pc.any(pc.starts_with(values, char)).as_py())
+
+
+def excel_errors(values: pa.Array) -> np.ndarray | None:
+    """True where a cell is a formula's error value ('#N/A'); None when none is (the first bytes
+    only, for a column without a '#' at the start of a cell)."""
+    if not any_starts_with(values, "#"):
+        return None
+    found = pc.is_in(pc.utf8_upper(values), value_set=pa.array(EXCEL_ERRORS, values.type))
+    mask = pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+    return mask if mask.any() else None
 
 
 def parse_text(values: pa.Array) -> Parsed:

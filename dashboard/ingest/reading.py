@@ -157,7 +157,7 @@ def read_table(data: bytes, filename: str = "", dataset: str | None = None) -> R
     its header (a workbook can hold two ledgers, a 汇总 naming a few columns of one).
     Raises UnreadableFile when it is not a table we can read at all.
     """
-    if not data or (len(data) < _SAMPLE and not data.strip()):
+    if not data or (len(data) < _SAMPLE and _blank(data)):
         raise UnreadableFile(*i18n.both("read.empty"))
     ext = os.path.splitext(filename)[1].lower()
     if data[:4] == b"PK\x03\x04":
@@ -179,6 +179,18 @@ def read_table(data: bytes, filename: str = "", dataset: str | None = None) -> R
             raise _wps_et() from None
         raise
     return _read_csv_file(buf, encoding)
+
+
+def _blank(data: bytes) -> bool:
+    """Nothing but a byte order mark and white space (an empty sheet saved as CSV or Unicode text)."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return not data[len(bom) :].decode(encoding, errors="replace").strip()
+    return not data.strip()
 
 
 # ---------------------------------------------------------------------------
@@ -595,9 +607,19 @@ def _scan(buf: bytes, quotes: np.ndarray) -> _Scan | None:
     return _Scan(arr, quotes, terminators, starts, ends, lines, empty, int(nonempty[0]), quoted_newlines)
 
 
-def _sniff(header: str) -> str:
-    """Tab when the header line has more tabs than commas, else comma."""
-    return "\t" if header.count("\t") > header.count(",") else ","
+# Comma first; a tab (Excel's "Unicode text"), a semicolon (Excel and LibreOffice where the list
+# separator is set so, as in a European-locale Windows) or a vertical bar only where the header line
+# holds more of it than of each one before it.
+SEPARATORS = (",", "\t", ";", "|")
+
+
+def sniff_delimiter(header: str) -> str:
+    """The separator the header line is split by: the one it holds most of, comma on a tie."""
+    counts = [header.count(sep) for sep in SEPARATORS]
+    return SEPARATORS[counts.index(max(counts))]
+
+
+_sniff = sniff_delimiter
 
 
 def _fit_row(cells: list[str], ncols: int, line: int, problems: Problems) -> list[str | None]:

@@ -25,9 +25,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard import i18n
-from dashboard.contract import TERM_YEARS, ColType, Column, Dataset, get_dataset
+from dashboard.contract import DATASETS, TERM_YEARS, ColType, Column, Dataset, get_dataset
 from dashboard.ingest import cells
-from dashboard.ingest.frames import DTYPES
+from dashboard.ingest.frames import DTYPES, typed_empty
 from dashboard.ingest.headers import match_header
 from dashboard.ingest.problems import CheckCrashed, Problem, Problems, Severity, where_line
 from dashboard.ingest.reading import RawTable
@@ -95,10 +95,14 @@ def validate(
     up = _Upload(ds)
     up.problems.extend(raw.problems)
     positions = run_check("header", _check_headers, up, raw)
+    if run_check("header.other_dataset", _other_ledger, up, raw, positions):
+        frame = typed_empty(ds).set_axis(pd.Index([], dtype="int64", name="line"))
+        return Checked(ds, frame, up.problems, dict(up.written))
     run_check("rows", _take_rows, up, raw, positions)
     # From here the checks read the cells from ``up.raw``; the caller hands ``raw`` over (import),
     # so the file's text is let go column by column as the parse encodes it (see _parse_one).
     sheets = {name: i for i, name in enumerate(raw.sheets)}
+    up.workbook = raw.kind == "xlsx"
     del raw
     if not len(up.lines):
         up.problems.add(Problem("file.no_rows", *i18n.both("check.file.no_rows")))
@@ -156,6 +160,8 @@ class _Upload:
     typed: dict[str, pa.Array] = field(default_factory=dict)
     ranks: dict[str, np.ndarray] = field(default_factory=dict)  # status column -> enum rank
     key_distinct: bool = False  # True once a single-column key is known to have no repeats
+    formulas: dict[str, np.ndarray] = field(default_factory=dict)  # column -> cells refused as formulas
+    workbook: bool = False  # an .xlsx: a cell reading '=…' is a formula saved without its result
 
     def header(self, name: str) -> str:
         return self.written.get(name) or self.dataset.column(name).header
@@ -262,6 +268,39 @@ def _check_headers(up: _Upload, raw: RawTable) -> dict[str, int]:
     return positions
 
 
+def _other_ledger(up: _Upload, raw: RawTable, positions: dict[str, int]) -> bool:
+    """The file is another ledger's (the activities file chosen as meetings): its header names every
+    required column of that ledger and more columns of it than of this one. Then one error says so
+    in place of "add column 日期" (which would have staff add columns to the wrong file) and of a
+    row check that would list every row as wrong; True when it did."""
+    ds = up.dataset
+    if all(c.name in positions for c in ds.columns if c.required):
+        return False
+    written = [str(w) for w in raw.frame.columns if w]
+    best: tuple[int, Dataset, list[str]] | None = None
+    for other in DATASETS.values():
+        if other.name == ds.name:
+            continue
+        lookup = other.header_lookup()
+        named = {match_header(lookup, w): w for w in written}
+        named.pop(None, None)
+        its = all(c.name in named for c in other.columns if c.required) and len(named) > len(positions)
+        if its and (best is None or len(named) > best[0]):
+            best = (len(named), other, [named[c.name] for c in other.columns if c.name in named])
+    if best is None:
+        return False
+    _, other, headers = best
+    shown = headers[:4] + (["…"] if len(headers) > 4 else [])
+    columns = i18n.join_both("sep.list", [(h, h) for h in shown])
+    message = i18n.both(
+        "check.header.other_dataset", other=(other.title, other.title_en), dataset=(ds.title, ds.title_en),
+        columns=columns,
+    )  # fmt: skip
+    up.problems.items = [p for p in up.problems.items if not p.rule.startswith("header.")]
+    up.problems.add(Problem("header.other_dataset", *message, line=raw.header_line, sheet=raw.header_sheet))
+    return True
+
+
 def header_map(dataset: Dataset | str, raw: RawTable) -> dict[str, str]:
     """Contract column name -> header as written, by the very matching :func:`validate` uses.
 
@@ -332,6 +371,8 @@ def _parse_all(up: _Upload) -> dict[str, cells.Parsed]:
     """Parse the present columns on all cores: pyarrow releases the GIL."""
     present = [c for c in up.dataset.columns if c.name in up.raw]
     for c in present:
+        run_check("cell.formula", _formula_cells, up, c)
+    for c in present:
         if not c.required and c.type in _TYPE_MESSAGES:  # "/", "—", 无 in an optional cell: empty
             run_check("cell.placeholder", _blank_placeholders, up, c)
     jobs: list[tuple[Any, ...]] = [(f"cell.{c.type}", _parse_one, up, c) for c in present]
@@ -361,6 +402,25 @@ def _all_distinct(values: pa.Array) -> bool:
     were 15 MB more beside the hash table)."""
     present = values.drop_null()
     return len(pc.unique(present)) == len(present)
+
+
+def _formula_cells(up: _Upload, col: Column) -> None:
+    """A formula's error value (#N/A) in any column, and in an .xlsx a formula saved without its
+    result ('=F2*2', see workbooks._unread_cells): refused as what they are, not as a missing or
+    wrongly typed cell (and never kept as a text's value). Two vectorised passes when none is."""
+    text = up.raw[col.name]
+    errors = cells.excel_errors(text)
+    formulas = None
+    if up.workbook and cells.any_starts_with(text, "="):
+        formulas = pc.fill_null(pc.starts_with(text, "="), False).to_numpy(zero_copy_only=False)
+    if errors is None and formulas is None:
+        return
+    if errors is not None:
+        up.cell_problems("cell.formula", col.name, errors, i18n.both("check.cell.formula_error"))
+    if formulas is not None:
+        up.cell_problems("cell.formula", col.name, formulas, i18n.both("check.cell.formula_uncached"))
+    none = np.zeros(len(up.lines), dtype=bool)
+    up.formulas[col.name] = (none if errors is None else errors) | (none if formulas is None else formulas)
 
 
 PLACEHOLDER_LINES = 10  # lines a placeholder warning names; the rest are counted
@@ -409,11 +469,57 @@ def _type_problems(up: _Upload, col: Column, bad: np.ndarray) -> None:
             mask[at] = True
             up.cell_problems("cell.date", col.name, mask, i18n.both("check.cell.date.serial"), date=day)
             bad = bad & ~mask
-    elif col.type == ColType.INT and col.min is not None and col.max is not None:  # 户类 1-6
+        bad = bad & ~_date_hints(up, col, bad)
+    elif bad.any() and col.max is None:  # 120人, 1.2万, 约120: told what to write (户类 1-6: its range)
+        bad = bad & ~_number_hints(up, col, bad)
+    if col.type == ColType.INT and col.min is not None and col.max is not None:  # 户类 1-6
         lo, hi = _num(col.min), _num(col.max)
         example = col.example if col.example and col.min <= float(col.example) <= col.max else lo
         message, extra = i18n.both("check.cell.int.range"), {"lo": lo, "hi": hi, "example": example}
     up.cell_problems(f"cell.{col.type}", col.name, bad, message, **_TYPED, **extra)
+
+
+def _number_hints(up: _Upload, col: Column, bad: np.ndarray) -> np.ndarray:
+    """The bad number cells written as a form writes numbers (cells.number_hint), each told what to
+    write instead; the mask of those told."""
+    told = np.zeros(len(bad), dtype=bool)
+    if col.type not in (ColType.INT, ColType.NUMBER, ColType.PERCENT):
+        return told
+    rows = np.flatnonzero(bad)
+    texts = up.text(col.name).take(pa.array(rows)).to_pylist()
+    for row, text in zip(rows.tolist(), texts, strict=True):
+        if text is None or (hint := cells.number_hint(text)) is None:
+            continue
+        kind, fields = hint
+        if col.type == ColType.PERCENT and kind == "unit":
+            continue  # 85% is read; "85 %%" and the like keep the percent message
+        mask = np.zeros(len(bad), dtype=bool)
+        mask[row] = True
+        up.cell_problems(f"cell.{col.type}", col.name, mask, i18n.both(f"check.cell.number.{kind}"), **fields)
+        told[row] = True
+    return told
+
+
+def _date_hints(up: _Upload, col: Column, bad: np.ndarray) -> np.ndarray:
+    """The bad date cells written in a way cells.date_hint knows (5月3日, 2024年5月, 24-5-3, 二〇二四年…,
+    a weekday that is not the date's), each told what is missing; the mask of those told."""
+    told = np.zeros(len(bad), dtype=bool)
+    rows = np.flatnonzero(bad)
+    if not len(rows):
+        return told
+    groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[int]] = {}
+    for row, text in zip(rows.tolist(), up.text(col.name).take(pa.array(rows)).to_pylist(), strict=True):
+        if text is not None and (hint := cells.date_hint(text)) is not None:
+            groups.setdefault((hint[0], tuple(sorted(hint[1].items()))), []).append(row)
+    for (kind, fields), at in groups.items():
+        fmt: dict[str, Any] = dict(fields)
+        if "weekday" in fmt:
+            fmt["weekday"] = i18n.both(f"weekday.{fmt['weekday']}")
+        mask = np.zeros(len(bad), dtype=bool)
+        mask[at] = True
+        up.cell_problems("cell.date", col.name, mask, i18n.both(f"check.cell.date.{kind}"), **_TYPED, **fmt)
+        told |= mask
+    return told
 
 
 def _check_cells(up: _Upload, col: Column, parsed: cells.Parsed | None) -> None:
@@ -422,6 +528,8 @@ def _check_cells(up: _Upload, col: Column, parsed: cells.Parsed | None) -> None:
         up.typed[col.name] = pa.nulls(len(up.lines), ARROW_TYPES[col.type])
         return
     text = up.raw[col.name]
+    if (formulas := up.formulas.get(col.name)) is not None:  # said once, as formulas
+        parsed = replace(parsed, bad=parsed.bad & ~formulas)
     if col.required:
         missing = text.is_null().to_numpy(zero_copy_only=False)
         up.cell_problems(

@@ -18,6 +18,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
@@ -73,6 +74,7 @@ class Sheet:
 class _Extras:
     percent: set[Cell] = field(default_factory=set)
     merged: list[Range] = field(default_factory=list)
+    shown: dict[Cell, str] = field(default_factory=dict)  # cells calamine reads as empty, as Excel shows them
 
 
 def read_workbook(data: bytes, kind: str) -> list[Sheet]:
@@ -100,21 +102,26 @@ def _collector_paused() -> Iterator[None]:
 def _read_workbook(data: bytes, kind: str) -> list[Sheet]:
     if kind in ("xlsx", "ods"):
         refuse_zip_bomb(data)
-    try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        worksheets = [m for m in book.sheets_metadata if str(m.typ).endswith("WorkSheet")]
-        names = [m.name for m in worksheets]
-        hidden = {m.name for m in worksheets if not str(m.visible).endswith(".Visible")}
-        grids = {name: book.get_sheet_by_name(name) for name in names}
-        values = {name: sheet.to_python(skip_empty_area=False) for name, sheet in grids.items()}
-    except python_calamine.PasswordError as exc:
-        raise password_protected() from exc
-    except (python_calamine.CalamineError, ValueError, OSError) as exc:  # damaged or not what it claims
-        raise _cannot_open(kind, str(exc)) from exc
+    # An .xlsx's sheets are inflated a second time for what calamine does not say (percent formats,
+    # error cells): beside calamine's read, on another core (zlib lets go of the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(_xlsx_extras, data) if kind == "xlsx" else None
+        try:
+            book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+            worksheets = [m for m in book.sheets_metadata if str(m.typ).endswith("WorkSheet")]
+            names = [m.name for m in worksheets]
+            hidden = {m.name for m in worksheets if not str(m.visible).endswith(".Visible")}
+            grids = {name: book.get_sheet_by_name(name) for name in names}
+            values = {name: sheet.to_python(skip_empty_area=False) for name, sheet in grids.items()}
+        except python_calamine.PasswordError as exc:
+            raise password_protected() from exc
+        except (python_calamine.CalamineError, ValueError, OSError) as exc:  # damaged or not what it claims
+            raise _cannot_open(kind, str(exc)) from exc
+        xlsx_extras = pending.result() if pending is not None else {}
     if kind == "xlsx":
-        extras = {n: _Extras(percent=p) for n, p in _xlsx_percent_cells(data, names).items()}
+        extras = xlsx_extras
     elif kind == "xls":
-        extras = {n: _Extras(percent=p) for n, p in _xls_percent_cells(data, names).items()}
+        extras = _xls_extras(data, names)
     else:
         extras = _ods_extras(data)
     sheets = []
@@ -125,6 +132,7 @@ def _read_workbook(data: bytes, kind: str) -> list[Sheet]:
         for r, c in extra.percent:
             if r < len(grid) and c < len(grid[r]):
                 grid[r][c] = _percent_text(grid[r][c])
+        _show_cells(grid, extra.shown)
         _fill_merged(grid, merged)
         width = max(map(len, grid), default=0)
         for row in grid:
@@ -211,6 +219,18 @@ def _percent_text(value: object) -> object:
     return value
 
 
+def _show_cells(grid: list[list[object]], shown: dict[Cell, str]) -> None:
+    """Put ``shown`` text into cells calamine read otherwise (empty, or an .ods error's stand-in 0):
+    an error value, a formula without a result."""
+    for (r, c), text in shown.items():
+        if r >= len(grid):
+            grid.extend([] for _ in range(r + 1 - len(grid)))
+        row = grid[r]
+        if c >= len(row):
+            row.extend([""] * (c + 1 - len(row)))
+        row[c] = text
+
+
 def _calamine_merges(sheet: python_calamine.CalamineSheet) -> list[Range]:
     ranges = sheet.merged_cell_ranges or []
     return [((int(a[0]), int(a[1])), (int(b[0]), int(b[1]))) for a, b in ranges]
@@ -255,32 +275,68 @@ def refuse_zip_bomb(data: bytes) -> None:
         raise UnreadableFile(*i18n.both("read.zip_bomb", mb=total // (1024 * 1024)))
 
 
-def _xlsx_percent_cells(data: bytes, names: list[str]) -> dict[str, set[Cell]]:
-    """Per sheet name, the cells whose style has a percent number format."""
+def _xlsx_extras(data: bytes) -> dict[str, _Extras]:
+    """Per sheet name, the cells whose style has a percent number format, and the cells calamine
+    reads as empty that Excel shows otherwise (:func:`_unread_cells`); each sheet's part is read once."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         parts = set(zf.namelist())
-        if "xl/styles.xml" not in parts or "xl/workbook.xml" not in parts:
+        if "xl/workbook.xml" not in parts:
             return {}
-        styles = parse_xml(zf.read("xl/styles.xml"))
-        ns = styles.tag.partition("}")[0] + "}" if styles.tag.startswith("{") else ""
-        percent_fmts = set(_PERCENT_BUILTIN)
-        for fmt in styles.iter(f"{ns}numFmt"):
-            if is_percent_format(fmt.get("formatCode", "")):
-                percent_fmts.add(fmt.get("numFmtId", ""))
-        xfs = styles.find(f"{ns}cellXfs")
-        ids = [
-            str(i)
-            for i, xf in enumerate(xfs if xfs is not None else [])
-            if xf.get("numFmtId") in percent_fmts
-        ]
-        if not ids:
-            return {}
+        ids = _xlsx_percent_styles(zf) if "xl/styles.xml" in parts else []
         paths = _xlsx_sheet_paths(zf, parts)
-        out: dict[str, set[Cell]] = {}
-        for name in names:
-            if name in paths:
-                out[name] = _styled_cells(zf.read(paths[name]), ids)
+        out: dict[str, _Extras] = {}
+        for name, path in paths.items():
+            xml = zf.read(path)
+            percent = _styled_cells(xml, ids) if ids else set()
+            out[name] = _Extras(percent=percent, shown=_unread_cells(xml))
+            del xml
     return out
+
+
+def _xlsx_percent_styles(zf: zipfile.ZipFile) -> list[str]:
+    """The cell styles (their index in cellXfs) with a percent number format."""
+    styles = parse_xml(zf.read("xl/styles.xml"))
+    ns = styles.tag.partition("}")[0] + "}" if styles.tag.startswith("{") else ""
+    percent_fmts = set(_PERCENT_BUILTIN)
+    for fmt in styles.iter(f"{ns}numFmt"):
+        if is_percent_format(fmt.get("formatCode", "")):
+            percent_fmts.add(fmt.get("numFmtId", ""))
+    xfs = styles.find(f"{ns}cellXfs")
+    xf_list = xfs if xfs is not None else []
+    return [str(i) for i, xf in enumerate(xf_list) if xf.get("numFmtId") in percent_fmts]
+
+
+# A cell holding an error value (#N/A from a VLOOKUP that found nothing, #DIV/0!), and a formula
+# saved without its result (files written by programs, not by Excel or WPS, which always save it):
+# calamine reads both as empty, so an optional cell would silently lose what the sheet shows.
+_ERROR_CELL = re.compile(
+    rb'<c\b(?=[^>]*\bt="e")[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*>'
+    rb"(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<v>([^<]*)</v>"
+)
+_BARE_FORMULA = re.compile(
+    rb'<c\b[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*>\s*'
+    rb"(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
+
+
+def _unread_cells(xml: bytes) -> dict[Cell, str]:
+    """Error cells as Excel shows them ('#N/A') and formulas without a result as written ('=F2*2'):
+    validation refuses both where the ledger reads them. Two searches for the common sheet."""
+    out: dict[Cell, str] = {}
+    if b't="e"' in xml:
+        for m in _ERROR_CELL.finditer(xml):
+            out[(int(m.group(2)) - 1, _column_index(m.group(1).decode()))] = _xml_text(m.group(3))
+    if b"<f" in xml:
+        for m in _BARE_FORMULA.finditer(xml):
+            formula = _xml_text(m.group(3) or b"").strip()
+            out[(int(m.group(2)) - 1, _column_index(m.group(1).decode()))] = "=" + (formula or "…")
+    return out
+
+
+def _xml_text(raw: bytes) -> str:
+    from xml.sax.saxutils import unescape
+
+    return unescape(raw.decode("utf-8", errors="replace"), {"&quot;": '"', "&apos;": "'"})
 
 
 def _styled_cells(xml: bytes, ids: list[str]) -> set[Cell]:
@@ -335,7 +391,23 @@ def _column_index(letters: str) -> int:
 # XLS (BIFF8): xlrd's XF table says which cells are percent-formatted
 
 
-def _xls_percent_cells(data: bytes, names: list[str]) -> dict[str, set[Cell]]:
+# BIFF8 records of an error cell: BOOLERR (0x0205, 8 bytes, its error flag set) and a FORMULA
+# (0x0006) whose result is an error (02 00 code 00 00 00 FF FF); codes #NULL! … #N/A. Looked for in
+# the file's bytes so that a sheet without them is not parsed a second time.
+_XLS_CODES = rb"[\x00\x07\x0f\x17\x1d\x24\x2a]"
+_XLS_ERROR = re.compile(
+    rb"\x05\x02\x08\x00.{6}"
+    + _XLS_CODES
+    + rb"\x01|\x06\x00..{6}\x02\x00"
+    + _XLS_CODES
+    + rb"\x00\x00\x00\xff\xff",
+    re.DOTALL,
+)
+
+
+def _xls_extras(data: bytes, names: list[str]) -> dict[str, _Extras]:
+    """Per sheet name, the percent-formatted cells (xlrd's XF table) and the error cells (#N/A,
+    #DIV/0!: calamine reads them as empty), found by each row's cell types, in C."""
     import xlrd
 
     try:
@@ -347,16 +419,23 @@ def _xls_percent_cells(data: bytes, names: list[str]) -> dict[str, set[Cell]]:
         raise _cannot_open("xls", str(exc)) from exc
     percent_fmts = {key for key, fmt in book.format_map.items() if is_percent_format(fmt.format_str or "")}
     xfs = {i for i, xf in enumerate(book.xf_list) if xf.format_key in percent_fmts and not xf.is_style}
-    if not xfs:
-        return {}
-    out: dict[str, set[Cell]] = {}
+    errors = _XLS_ERROR.search(data) is not None
+    if not xfs and not errors:
+        return {}  # loading the sheets again (xlrd) would double the read of a big .xls
+    out: dict[str, _Extras] = {}
     for name in names:
         sheet = book.sheet_by_name(name)
-        cells = set()
-        for r, row_xfs in enumerate(sheet._cell_xf_indexes):
-            if xfs.intersection(row_xfs):
-                cells.update((r, c) for c, x in enumerate(row_xfs) if x in xfs)
-        out[name] = cells
+        extra = out[name] = _Extras()
+        if xfs:
+            for r, row_xfs in enumerate(sheet._cell_xf_indexes):
+                if xfs.intersection(row_xfs):
+                    extra.percent.update((r, c) for c, x in enumerate(row_xfs) if x in xfs)
+        for r, types in enumerate(sheet._cell_types if errors else ()):
+            if xlrd.XL_CELL_ERROR in types:
+                for c, t in enumerate(types):
+                    if t == xlrd.XL_CELL_ERROR:
+                        code = sheet._cell_values[r][c]
+                        extra.shown[(r, c)] = xlrd.error_text_from_code.get(code, "#VALUE!")
         book.unload_sheet(name)
     return out
 
@@ -367,6 +446,9 @@ def _xls_percent_cells(data: bytes, names: list[str]) -> dict[str, set[Cell]]:
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _MAX_REPEAT = 10_000  # repeated rows/columns beyond this are the empty rest of the sheet
+# LibreOffice marks a formula's error result so, its shown text (#DIV/0!) in the cell's paragraph and
+# a stand-in value (0, "") where calamine reads it.
+_CALCEXT_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 
 
 def _ods_extras(data: bytes) -> dict[str, _Extras]:
@@ -398,6 +480,11 @@ def _ods_extras(data: bytes) -> dict[str, _Extras]:
                 else:
                     row += row_repeat
                     el.clear()
+            elif tag == f"{_TABLE}table-cell" and event == "end" and el.get(_CALCEXT_TYPE) == "error":
+                repeat = min(int(el.get(f"{_TABLE}number-columns-repeated", "1")), _MAX_REPEAT)
+                shown = "".join(el.itertext()).strip() or "#VALUE!"
+                for r in range(row, row + row_repeat):
+                    extra.shown.update(((r, c), shown) for c in range(col - repeat, col))
             elif tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell") and event == "start":
                 repeat = min(int(el.get(f"{_TABLE}number-columns-repeated", "1")), _MAX_REPEAT)
                 if el.get(f"{_OFFICE}value-type") == "percentage":

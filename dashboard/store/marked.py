@@ -44,6 +44,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from dashboard import i18n
 from dashboard.contract import Dataset, get_dataset
+from dashboard.ingest.reading import sniff_delimiter
 from dashboard.store.xlsx import (
     AUTHOR,
     HEADER_FILL,
@@ -154,7 +155,7 @@ def _from_csv(data: bytes, title: str) -> Opened:
     if "\n" not in text and "\r" in text:
         text = text.replace("\r", "\n")
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    delimiter = sniff_delimiter(first)  # as the reader splits it
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_title(title)
