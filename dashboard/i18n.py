@@ -1992,6 +1992,7 @@ CATALOGUE |= {
     "series.tasks_other_units": _s("其他 {n} 个单位", "{n} other units"),
     "tasks.age_range": _s("{lo}–{hi} 天", "{lo}–{hi} days"),
     "tasks.age_from": _s("{lo} 天以上", "{lo}+ days"),
+    "axis.tasks_age": _s("提出至今（天）", "Days since raised"),
     "hover.tasks_open": _s(
         "%{customdata[0]}<br>%{fullData.name}：%{customdata[1]} 项",
         "%{customdata[0]}<br>%{fullData.name}: %{customdata[1]} items",
