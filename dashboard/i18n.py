@@ -1517,6 +1517,8 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: Any) -> str:
 # per message; the nouns counted in it are listed here (Chinese has no plural).
 _SINGULAR = {
     "update days": "update day",
+    "updates": "update",
+    "other units": "other unit",
     "days": "day",
     "rows": "row",
     "properties": "property",
