@@ -1453,6 +1453,7 @@ CATALOGUE |= {
     "org_life.status.not_due": _s("本期未到", "Not yet due"),
     "org_life.quarter": _s("{year}年第{q}季度", "Q{q} {year}"),
     "org_life.quarter_short": _s("{q}季", "Q{q}"),
+    "org_life.quarter_short_year": _s("{yy}年{q}季", "Q{q} {yy}"),
     # {m}: the month's number in zh, its abbreviation in en (charts.org_life.period_short)
     "org_life.month_short": _s("{m}月", "{m}"),
     "org_life.month_short_year": _s("{yy}年{m}月", "{m} {yy}"),
