@@ -1351,7 +1351,7 @@ CATALOGUE |= {
     "notify.signed_more": _s("另有 {n} 户，详见拆迁看板", "{n} more on the demolition board"),
     "notify.ledgers": _s("台账更新", "Ledgers"),
     "notify.ledger_updated": _s(
-        "{dataset}：更新 {n} 次，最新 {time}", "{dataset}: {n} update(s), latest {time}"
+        "{dataset}：更新 {n} 次，最新 {time}", "{dataset}: {n} updates, latest {time}"
     ),
     "notify.ledger_stale": _s(
         "{dataset}：已 {days} 天未更新（应每 {rhythm} 天更新）",
@@ -1523,6 +1523,7 @@ CATALOGUE |= {
     "org_life.status.not_due": _s("本期未到", "Not yet due"),
     "org_life.quarter": _s("{year}年第{q}季度", "Q{q} {year}"),
     "org_life.quarter_short": _s("{q}季", "Q{q}"),
+    "org_life.quarter_short_year": _s("{yy}年{q}季", "Q{q} {yy}"),
     # {m}: the month's number in zh, its abbreviation in en (charts.org_life.period_short)
     "org_life.month_short": _s("{m}月", "{m}"),
     "org_life.month_short_year": _s("{yy}年{m}月", "{m} {yy}"),
@@ -1587,6 +1588,8 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: Any) -> str:
 # per message; the nouns counted in it are listed here (Chinese has no plural).
 _SINGULAR = {
     "update days": "update day",
+    "updates": "update",
+    "other units": "other unit",
     "days": "day",
     "rows": "row",
     "properties": "property",
@@ -1667,10 +1670,20 @@ def fmt_int(value: float | None, lang: str = DEFAULT_LANG) -> str:
 
 
 def fmt_pct(value: float | None, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
-    """A fraction as a percentage: 0.5 -> '50%', 2/3 -> '66.7%' (no '.0' tails)."""
+    """A fraction as a percentage: 0.5 -> '50%', 2/3 -> '66.7%' (no '.0' tails).
+
+    Never rounds to a whole that is not: 90 of 91 signed is '98.9%', and 2,711 of 2,712 is '99.9%',
+    not '100%' (a leader reads 100% as done); one of 3,000 is '0.1%', not '0%'.
+    """
     if _missing(value):
         return MISSING
-    text = f"{float(value) * 100:.{digits}f}"  # type: ignore[arg-type]
+    share = float(value) * 100  # type: ignore[arg-type]
+    step = 10.0**-digits
+    if 100 - step / 2 <= share < 100:
+        share = 100 - step
+    elif 0 < share < step / 2:
+        share = step
+    text = f"{share:.{digits}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text + "%"
@@ -2043,8 +2056,10 @@ CATALOGUE |= {
     ),
     "kpi.tasks_same_day_rate": _s("当日办结率", "Closed the same day"),
     "kpi.tasks_same_day_rate.formula": _s(
-        "提出当天即办结的事项 {count} ÷ 全部事项 {total}（日事日毕、日清日结）",
-        "Items closed the day they were raised {count} ÷ all items {total}",
+        "提出当天即办结的事项 {count} ÷ 事项 {total}"
+        "（今天提出、尚未办结的还有今天，不计入；日事日毕、日清日结）",
+        "Items closed the day they were raised {count} ÷ items {total} "
+        "(those raised today and still open have the rest of the day: not counted)",
     ),
     "chart.tasks_by_domain": _s("各领域未办结事项", "Open items by domain"),
     "chart.tasks_by_unit": _s("各责任单位未办结事项", "Open items by responsible unit"),
@@ -2062,6 +2077,7 @@ CATALOGUE |= {
     "series.tasks_other_units": _s("其他 {n} 个单位", "{n} other units"),
     "tasks.age_range": _s("{lo}–{hi} 天", "{lo}–{hi} days"),
     "tasks.age_from": _s("{lo} 天以上", "{lo}+ days"),
+    "axis.tasks_age": _s("提出至今（天）", "Days since raised"),
     "hover.tasks_open": _s(
         "%{customdata[0]}<br>%{fullData.name}：%{customdata[1]} 项",
         "%{customdata[0]}<br>%{fullData.name}: %{customdata[1]} items",
@@ -2094,6 +2110,26 @@ CATALOGUE |= {
         "近 {window} 天提出的督办事项当日办结率 {rate}（{count} / {total}），低于 {threshold}",
         "Items raised in the last {window} days closed the same day: {rate} ({count} of {total}), "
         "below {threshold}",
+    ),
+    # a count of 0 days left reads "today" (board.warnings.reason picks "<key>.today" when days is 0)
+    "warn.task_due_soon.today": _s(
+        "督办事项“{name}”今天（{date}）到期", "Follow-up {name} is due today ({date})"
+    ),
+    "warn.org_life_due_soon.today": _s(
+        "{name} {period}今天结束，尚未召开：{types}", "{name}: {period} ends today and no {types} yet"
+    ),
+    "warn.term_expiring.today": _s(
+        "{name} 任期于今天（{date}）届满，请抓紧换届",
+        "{name}: term ends today ({date}); hold the re-election",
+    ),
+    "days_left.today": _s("今天届满", "ends today"),
+    "notify.term_line.today": _s("{name}：今天（{date}）届满", "{name}: term ends today ({date})"),
+    "notify.same_day_rate": _s(
+        "近 {window} 天提出的事项当日办结 {rate}（{count} / {total}）",
+        "{rate} of the items raised in the last {window} days ({count} of {total})",
+    ),
+    "notify.folded.org_life_due_soon": _s(
+        "{n} 个党组织本期规定会议尚未召开", "{n} organisations have not yet held this period's meetings"
     ),
     "notify.rule.task_overdue": _s("督办事项超期", "Follow-up overdue"),
     "notify.rule.task_due_soon": _s("督办事项即将到期", "Follow-up due soon"),

@@ -80,8 +80,8 @@ CASES: list[tuple[Warning, str, str]] = [
     ),
     (
         warning("task_same_day_rate_low", rate=16 / 29, count=16, total=29, threshold=0.6, window=7),
-        "近 7 天提出的督办事项当日办结率 55%（16 / 29），低于 60%",
-        "Items raised in the last 7 days closed the same day: 55% (16 of 29), below 60%",
+        "近 7 天提出的督办事项当日办结率 55.2%（16 / 29），低于 60%",
+        "Items raised in the last 7 days closed the same day: 55.2% (16 of 29), below 60%",
     ),
     (
         warning("org_life_due_soon", name="东辛村党支部", period="2026-06", days=3, types=["committee"]),

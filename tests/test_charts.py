@@ -273,7 +273,9 @@ def test_raised_and_closed_per_week_with_the_backlog() -> None:
 
 def test_ages_of_open_items_in_buckets() -> None:
     data = traces(tasks.ages(town(), "en", TODAY))
-    assert data[0]["x"] == ["0–2 days", "3–7 days", "8–30 days", "31–90 days", "91+ days"]
+    assert data[0]["x"] == ["0–2", "3–7", "8–30", "31–90", "91+"]  # the unit is the axis title
+    names = ["0–2 days", "3–7 days", "8–30 days", "31–90 days", "91+ days"]
+    assert [c[0] for c in data[0]["customdata"]] == names  # the tooltip names the bucket in full
     assert [sum(v) for v in zip(data[0]["y"], data[1]["y"], strict=True)] == [0, 1, 1, 0, 0]
 
 

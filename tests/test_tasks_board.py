@@ -232,7 +232,7 @@ def test_task_same_day_rate_low_under_at_and_over_its_threshold(same: int, warne
 def test_the_same_day_rate_looks_at_the_last_week_only() -> None:
     old = [item(f"O{i}", raised=SAME_DAY_WINDOW_DAYS, deadline=0, closed=0) for i in range(5)]
     assert found(old, rate=True) == []  # raised 7 days ago, outside the window
-    assert found([*old, item("N", raised=0, deadline=-3)], rate=True) == [
+    assert found([*old, item("N", raised=1, deadline=-3)], rate=True) == [
         ("task_same_day_rate_low", "tasks_same_day_rate")
     ]
 

@@ -43,48 +43,52 @@ def summary(kpis: dict[str, metrics.Kpi], lang: str) -> list[str]:
     def value(kid: str) -> str:
         return fmt.kpi_value_text(kpis[kid], lang)
 
+    def count(kid: str, key: str) -> str:
+        """A count as the KPI card's formula writes it: '1,346', so the sentence and the card agree."""
+        return i18n.fmt_int(d[kid].get(key) or 0, lang)
+
     return [
         i18n.t(
             "report.sentence.elections",
             lang,
-            total=d["election_completion"].get("total", 0),
-            completed=d["election_completion"].get("completed", 0),
+            total=count("election_completion", "total"),
+            completed=count("election_completion", "completed"),
             rate=value("election_completion"),
         ),
         i18n.t(
             "report.sentence.brands",
             lang,
-            covered=d["brand_coverage"].get("covered", 0),
-            communities=d["brand_coverage"].get("communities", 0),
+            covered=count("brand_coverage", "covered"),
+            communities=count("brand_coverage", "communities"),
             activities=value("activities_month"),
             participants=value("participants_month"),
         ),
         i18n.t(
             "report.sentence.demolition",
             lang,
-            day=d["time_progress"].get("day") or 0,
-            total=d["signed_rate"].get("total", 0),
-            signed=d["signed_rate"].get("count", 0),
+            day=i18n.fmt_int(d["time_progress"].get("day"), lang),  # "—" before any milestone: not "day 0"
+            total=count("signed_rate", "total"),
+            signed=count("signed_rate", "count"),
             signed_rate=value("signed_rate"),
-            vacated=d["vacated_rate"].get("count", 0),
-            demolished=d["demolished_rate"].get("count", 0),
+            vacated=count("vacated_rate", "count"),
+            demolished=count("demolished_rate", "count"),
             gap=value("progress_gap"),
         ),
         i18n.t(
             "report.sentence.tasks",
             lang,
-            total=d["tasks_open"].get("total", 0),
-            open=d["tasks_open"].get("count", 0),
-            overdue=d["tasks_overdue"].get("count", 0),
+            total=count("tasks_open", "total"),
+            open=count("tasks_open", "count"),
+            overdue=count("tasks_overdue", "count"),
             on_time=value("tasks_on_time_rate"),
             same_day=value("tasks_same_day_rate"),
         ),
         i18n.t(
             "report.sentence.org_life",
             lang,
-            orgs=d["org_life_gap_orgs"].get("orgs", 0),
-            due=d["org_life_rate"].get("due", 0),
-            held=d["org_life_rate"].get("held", 0),
+            orgs=count("org_life_gap_orgs", "orgs"),
+            due=count("org_life_rate", "due"),
+            held=count("org_life_rate", "held"),
             rate=value("org_life_rate"),
             change=change_text(kpis["org_life_rate"], lang),
             gaps=value("org_life_gap_orgs"),

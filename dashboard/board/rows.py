@@ -53,7 +53,13 @@ def expiry_row(row: dict[str, Any], lang: str) -> ExpiryRow:
         org_name=_text(row["org_name"]),
         org_type=i18n.enum_label(contract.ORG_TYPE, row["org_type"], lang),
         term_end=i18n.fmt_date(row["term_end"], lang),
-        days_text=i18n.t("days_over", lang, days=-days) if days < 0 else i18n.t("days_left", lang, days=days),
+        days_text=(
+            i18n.t("days_over", lang, days=-days)
+            if days < 0
+            else i18n.t("days_left", lang, days=days)
+            if days
+            else i18n.t("days_left.today", lang)
+        ),
         level=row["level"],
         level_label=i18n.t(f"level.{row['level']}", lang),
         note=_text(row["note"]),

@@ -30,7 +30,7 @@ _PARAMS: dict[str, Callable[[Any, str], str]] = {
     "expected": i18n.fmt_int,
     "stage": lambda code, lang: i18n.enum_label(contract.ELECTION_STAGE, code, lang),
     "dataset": lambda name, lang: i18n.dataset_title(contract.get_dataset(name), lang),
-    "rate": lambda v, lang: i18n.fmt_pct(v, lang, digits=0),  # 督办 当日办结率 and its threshold
+    "rate": lambda v, lang: _rate_below(v, lang),  # 督办 当日办结率 of the week, under its threshold
     "threshold": lambda v, lang: i18n.fmt_pct(v, lang, digits=0),
     # 组织生活: the meeting types missing, the period(s) they were due in
     "types": org_life_text.types_text,
@@ -39,6 +39,13 @@ _PARAMS: dict[str, Callable[[Any, str], str]] = {
         org_life_text.period_text(c, lang) for c in codes
     ),
 }
+
+
+def _rate_below(value: float, lang: str) -> str:
+    """The week's 当日办结率 as the KPI card writes rates (one decimal), never rounded up onto the
+    threshold it is under: 31 of 52 is '59.6%', 599 of 1,000 '59.9%', not '60%, below 60%'."""
+    limit = warnings.RULES["task_same_day_rate_low"].threshold / 100
+    return i18n.fmt_pct(min(value, limit - 0.001), lang) if value < limit else i18n.fmt_pct(value, lang)
 
 
 def reason_params(w: Warning, lang: str) -> dict[str, Any]:
@@ -56,7 +63,10 @@ def reason_params(w: Warning, lang: str) -> dict[str, Any]:
 
 def reason(w: Warning, lang: str) -> str:
     """The rule's sentence with the figures filled in, e.g. '进度差 −11 个百分点（签约率 39% − ...）'."""
-    return i18n.t(w.reason_key, lang, **reason_params(w, lang))
+    key = w.reason_key
+    if w.params.get("days") == 0 and f"{key}.today" in i18n.CATALOGUE:  # due today: not "剩 0 天"
+        key = f"{key}.today"
+    return i18n.t(key, lang, **reason_params(w, lang))
 
 
 def _around(text: str, name: str) -> dict[str, str]:

@@ -28,13 +28,16 @@ def period_text(code: str, lang: str) -> str:
 
 
 def period_short(code: str, lang: str) -> str:
-    """A column heading: '3月' / 'Mar' (January names its year: '26年1月' / 'Jan 26'); '1季' / 'Q1'."""
+    """A column heading: '3月' / 'Mar', '2季' / 'Q2'; January and Q1 name their year ('26年1月' /
+    'Jan 26', '27年1季' / 'Q1 27'), so on New Year's Day the quarters read 2季 3季 4季 27年1季, not a
+    bare 1季 after 4季."""
     p = org_life.parse_period(code)
     if p is None:
         return str(code)
     yy = f"{p.start:%y}"
     if p.kind == "quarter":
-        return t("org_life.quarter_short", lang, q=(p.start.month - 1) // 3 + 1)  # its year: on hover
+        q = (p.start.month - 1) // 3 + 1
+        return t("org_life.quarter_short_year" if q == 1 else "org_life.quarter_short", lang, q=q, yy=yy)
     key = "org_life.month_short_year" if p.start.month == 1 else "org_life.month_short"
     return t(key, lang, yy=yy, m=p.start.month if lang == "zh" else f"{p.start:%b}")
 

@@ -22,9 +22,15 @@ BACKLOG_COLOUR = "#1f77b4"
 
 
 def _open_bars(
-    labels: Sequence[str], counts: Sequence[tuple[int, int]], lang: str, horizontal: bool
+    labels: Sequence[str],
+    counts: Sequence[tuple[int, int]],
+    lang: str,
+    horizontal: bool,
+    names: Sequence[str] | None = None,
 ) -> Figure:
-    """Stacked bars per category: overdue (red) and within deadline (grey); counts are (open, overdue)."""
+    """Stacked bars per category: overdue (red) and within deadline (grey); counts are (open, overdue).
+
+    ``names``: each category's name in the tooltip, when the axis shows it shorter (the ages' ranges)."""
     fig = Figure()
     hover = t("hover.tasks_open", lang) + "<extra></extra>"
     for key, colour, values in (
@@ -38,7 +44,7 @@ def _open_bars(
             orientation="h" if horizontal else "v",
             name=t(key, lang),
             marker_color=colour,
-            customdata=[[c, n] for c, n in zip(cats, nums, strict=True)],
+            customdata=[[c, n] for c, n in zip(names or cats, nums, strict=True)],
             hovertemplate=hover,
         )
     axis = title("axis.tasks", lang)
@@ -104,8 +110,13 @@ def ages(frames: Frames, lang: str, today: date) -> Figure:
     buckets = insight.open_ages(frames, today)
     if not any(n for _, _, n, _ in buckets):
         return empty_figure(lang)
-    labels = [
+    # The ticks are the ranges alone, the unit is the axis title: "31–90 days" five times over does not
+    # fit a phone's card, and plotly's tilted ticks then ran into the legend. The hover names the unit.
+    ticks = [f"{lo}–{hi}" if hi is not None else f"{lo}+" for lo, hi, _, _ in buckets]
+    names = [
         t("tasks.age_range", lang, lo=lo, hi=hi) if hi is not None else t("tasks.age_from", lang, lo=lo)
         for lo, hi, _, _ in buckets
     ]
-    return _open_bars(labels, [(n, over) for _, _, n, over in buckets], lang, horizontal=False)
+    fig = _open_bars(ticks, [(n, over) for _, _, n, over in buckets], lang, horizontal=False, names=names)
+    fig.update_xaxes(tickangle=0, **title("axis.tasks_age", lang))
+    return style(fig, lang, height=320)

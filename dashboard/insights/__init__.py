@@ -56,6 +56,7 @@ _PUBLIC: dict[str, str] = {
     "task_open": "metrics",
     "task_overdue": "metrics",
     "task_same_day": "metrics",
+    "task_day_judged": "metrics",
     "UNIT_LIMIT": "tasks",
     "FLOW_WEEKS": "tasks",
     "AGE_BUCKETS": "tasks",

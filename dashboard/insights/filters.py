@@ -299,6 +299,11 @@ DRILLS: dict[str, DrillSpec] = {
 }
 
 
+# The value the 督办 by-unit chart's last bar stands for: the units beyond its UNIT_LIMIT, summed
+# ("其他 N 个单位"). No cell holds it: a ledger's text is trimmed, printable text.
+REST_OF_UNITS = "\x00rest"
+
+
 def enum_for(spec: DrillSpec) -> contract.Enum:
     """The enumeration of an "enum" or "at_least" drill's column."""
     return _enum_for(spec.dataset, spec.column)
@@ -322,6 +327,12 @@ def drill(
         return spec.dataset, cell_meetings(frames, org_code.strip(), period)
     if spec.kind == "key":
         mask = values.eq(str(value))
+    elif spec.kind == "text" and value == REST_OF_UNITS:  # the summed bar: every unit not drawn alone
+        from dashboard import clock
+        from dashboard.insights.tasks import open_by
+
+        drawn = [v for v, _, _ in open_by(frames, spec.column, clock.office_today()).counts]
+        mask = ~values.fillna("").isin(drawn)
     elif spec.kind == "text":
         mask = values.fillna("").eq(str(value))
     elif spec.kind == "int":

@@ -22,7 +22,8 @@ Definitions (the formula texts in ``dashboard.i18n`` say the same):
 - 进度差: (签约率 − 时间进度) × 100 in pp; warn below 0, bad below −10.
 - 督办 (tasks): 未办结 = items not 已办结; 超期 = open items whose 办理时限 is
   before today; 按时办结率 = items closed on or before their deadline / closed
-  items; 当日办结率 (日清日结) = items closed the day they were raised / items raised.
+  items; 当日办结率 (日清日结) = items closed the day they were raised / items raised, today's
+  still open ones left out (they have the rest of the day: ``task_day_judged``).
 - 组织生活达标率 / 有缺项的组织 / 组织生活到会率: see ``dashboard.insights.org_life``.
 - Deltas: the same KPI on the previous version of its dataset(s); the weekly report's: on the data
   of a week ago, judged as of that day (``overview_kpis(previous_day=...)``).
@@ -303,21 +304,33 @@ def task_same_day(tk: pd.DataFrame) -> pd.Series:
     return closed & tk["closed_date"].eq(tk["raised_date"]).fillna(False).astype(bool)
 
 
+def task_day_judged(tk: pd.DataFrame, today: date) -> pd.Series:
+    """Items whose 日清日结 can be judged on ``today``: raised before today, or raised today and
+    already closed. One raised at this morning's 早碰头 and still open has the rest of the day, as an
+    item due today is not yet overdue: counted against 当日办结率 it made the rate (and its warning,
+    in the morning digest) fall every morning."""
+    raised = tk["raised_date"]
+    closed = tk["status"].eq("closed").fillna(False).astype(bool)
+    before = raised.lt(_ts(today)).fillna(False).astype(bool)
+    return before | (raised.eq(_ts(today)).fillna(False).astype(bool) & closed)
+
+
 def _task_values(tk: pd.DataFrame, today: date) -> _Values:
     open_ = task_open(tk)
     closed = ~open_
     on_time = closed & tk["closed_date"].le(tk["deadline"]).fillna(False).astype(bool)
-    n_open, n_closed, n_all = int(open_.sum()), int(closed.sum()), len(tk)
+    judged = task_day_judged(tk, today)
+    n_open, n_closed, n_all, n_judged = int(open_.sum()), int(closed.sum()), len(tk), int(judged.sum())
     n_over, n_on_time, n_same = (
         int(task_overdue(tk, today).sum()),
         int(on_time.sum()),
-        int(task_same_day(tk).sum()),
+        int((task_same_day(tk) & judged).sum()),
     )
     return {
         "tasks_open": (float(n_open), {"count": n_open, "total": n_all}),
         "tasks_overdue": (float(n_over), {"count": n_over, "total": n_open}),
         "tasks_on_time_rate": (_ratio(n_on_time, n_closed), {"count": n_on_time, "total": n_closed}),
-        "tasks_same_day_rate": (_ratio(n_same, n_all), {"count": n_same, "total": n_all}),
+        "tasks_same_day_rate": (_ratio(n_same, n_judged), {"count": n_same, "total": n_judged}),
     }
 
 

@@ -23,7 +23,7 @@ Rules (threshold units in brackets):
 - task_overdue (red, days): an open 督办 item more than N days past its deadline.
 - task_due_soon (yellow, days): an open item due within N days (today included).
 - task_same_day_rate_low (yellow, percent): 当日办结率 of the items raised in the last
-  SAME_DAY_WINDOW_DAYS days below N%.
+  SAME_DAY_WINDOW_DAYS days below N% (items raised today and still open are not judged yet).
 - org_life_due_soon (yellow, days): the current month or quarter ends within N days (N = 7:
   on its last day 0 days are left) and an organisation has not yet held a meeting of a type due
   in it; one warning per organisation, naming the types.
@@ -444,7 +444,8 @@ def task_warnings(frames: Mapping[str, pd.DataFrame], today: date) -> list[Warni
             )
         )
     first = _ts(today - timedelta(days=SAME_DAY_WINDOW_DAYS - 1))
-    week = tk[tk["raised_date"].between(first, _ts(today)).fillna(False).astype(bool)]
+    in_window = tk["raised_date"].between(first, _ts(today)).fillna(False).astype(bool)
+    week = tk[in_window & metrics.task_day_judged(tk, today)]  # today's open items: not judged yet
     if len(week):
         same = int(metrics.task_same_day(week).sum())
         rate = 100 * same / len(week)

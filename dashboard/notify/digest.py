@@ -51,6 +51,12 @@ PER_ITEM_TASK_RULES = frozenset({"task_overdue", "task_due_soon"})
 # Warnings their own section lists (so a phone's message names each once): the 督办 items above, and
 # the organisations behind on 组织生活 (org_life_behind).
 OWN_SECTION_RULES = PER_ITEM_TASK_RULES | {"org_life_missing"}
+# Warnings about a figure whose window differs from the KPI of the same name further down (the
+# last 7 days' 当日办结率 against all items'): the digest quotes the figure the rule judged.
+FIGURE_RULES = frozenset({"task_same_day_rate_low"})
+# Warnings the digest counts in one line (the board's panel lists each): a month's last week raises
+# one per organisation not yet holding its meetings, which would crowd out every other line.
+FOLDED_RULES = frozenset({"org_life_due_soon"})
 
 
 @dataclass
@@ -124,10 +130,38 @@ def warning_section(ctx: Context) -> Section:
                 "subject": w.subject,
                 "name": w.name,
                 "new": ctx.previous is None or (w.rule, w.subject) not in before,
+                # a figure's rule quotes its figure: the week's 当日办结率, not the KPI's all-time one
+                **({"params": dict(w.params)} if w.rule in FIGURE_RULES else {}),
             }
         )
+    items = _folded(items, before, ctx.previous is None)
     items.sort(key=lambda i: (not i["new"], warnings.SEVERITY[i["level"]]))  # stable: newest first within
     return Section("warnings", items, len(items))
+
+
+def _folded(items: list[dict[str, Any]], before: set[tuple[str, str]], first: bool) -> list[dict[str, Any]]:
+    """One line per FOLDED_RULES rule, counting its subjects: in a month's last week every
+    organisation still owing a meeting made a line of its own (33 of the demo's on 26 December).
+    The line is new when the previous digest had none (its subject is the rule)."""
+    out: list[dict[str, Any]] = []
+    folded: dict[str, list[dict[str, Any]]] = {}
+    for i in items:
+        if i["rule"] in FOLDED_RULES:
+            folded.setdefault(i["rule"], []).append(i)
+        else:
+            out.append(i)
+    for rule, group in folded.items():
+        out.append(
+            group[0]
+            | {
+                "since": min(i["since"] for i in group),
+                "subject": rule,
+                "name": "",
+                "count": len(group),
+                "new": first or (rule, rule) not in before,
+            }
+        )
+    return out
 
 
 def overdue_task_section(ctx: Context) -> Section | None:

@@ -13,11 +13,14 @@ from datetime import date, datetime
 
 from dashboard import contract, i18n
 from dashboard.board import format as fmt
+from dashboard.board import warnings as board_warnings
 from dashboard.charts import org_life as org_life_text
-from dashboard.insights import metrics
+from dashboard.insights import Warning, metrics
 from dashboard.notify.digest import TERM_DAYS, Digest, Section
 
 MARKS = {"red": "🔴", "yellow": "🟡"}
+# a digest warning item's keys that make it a Warning again (its figures written as the boards do)
+_WARNING_KEYS = ("rule", "level", "board", "link", "subject", "name", "params")
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,12 @@ def _dataset(name: str, lang: str) -> str:
 
 
 def _subject(item: dict, lang: str) -> str:
+    if "count" in item:  # a folded rule (digest.FOLDED_RULES): how many it is about
+        return i18n.t(f"notify.folded.{item['rule']}", lang, n=item["count"])
+    if item["rule"] == "task_same_day_rate_low" and item.get("params"):  # the week's figure it judged
+        w = Warning(since=date.fromisoformat(item["since"]), **{k: item[k] for k in _WARNING_KEYS})
+        shown = board_warnings.reason_params(w, lang)
+        return i18n.t("notify.same_day_rate", lang, **shown)
     if item["rule"] == "dataset_stale" and item["subject"] in contract.DATASETS:
         return _dataset(item["subject"], lang)
     if not item["name"] and f"kpi.{item['subject']}" in i18n.CATALOGUE:  # a figure's rule (当日办结率)
@@ -149,7 +158,7 @@ def terms_block(section: Section, lang: str, base: str) -> Block | None:
         block.lines.append(
             Line(
                 i18n.t(
-                    "notify.term_line",
+                    "notify.term_line" if item["days"] else "notify.term_line.today",
                     lang,
                     name=item["org_name"],
                     date=_day(item["term_end"], lang),
