@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from dashboard.chunks import FewerChunks
 from dashboard.settings import get_settings
 
 settings = get_settings()
@@ -18,6 +19,7 @@ config = rx.Config(
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(appearance="light", accent_color="red", gray_color="slate", radius="medium")
         ),
+        FewerChunks(),  # a board's code in a few files instead of 35 (dashboard/chunks.py)
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )
