@@ -2244,3 +2244,88 @@ CATALOGUE |= {
         "(reason: {reason})",
     ),
 }
+
+
+# accounts and operations, found by an admin's probe: look-alike names, the last admin, locked password
+# changes, settings and database addresses that cannot be used
+CATALOGUE |= {
+    "auth.user.look_alike": _s(
+        "用户名「{name}」与已有用户「{other}」只差大小写或全角半角，容易混淆，请换一个名字。",
+        "user name {name!r} differs from the existing {other!r} only by case or full/half width; choose "
+        "another name.",
+    ),
+    "auth.user.last_admin": _s(
+        "「{name}」是最后一个可用的管理员，不能停用或改为其他角色：请先添加或启用另一个管理员。",
+        "{name!r} is the last active admin and cannot be disabled or given another role: add or enable "
+        "another admin first.",
+    ),
+    "auth.password.locked": _s(
+        "当前密码连续输错次数过多，账户已锁定 {minutes} 分钟，请稍后再试。",
+        "Too many wrong current passwords: the account is locked for {minutes} minutes; try again later.",
+    ),
+    "password.error.locked": _s(
+        "当前密码连续输错次数过多，账户已暂时锁定，请 15 分钟后再试。",
+        "Too many wrong current passwords: the account is locked; try again in 15 minutes.",
+    ),
+    "db_url.unparsable": _s(
+        "DASHBOARD_DB_URL「{url}」不是数据库地址。请写成 sqlite:////绝对路径/dashboard.db 或 {example}。",
+        "DASHBOARD_DB_URL {url!r} is no database address: write sqlite:////absolute/path/dashboard.db "
+        "or {example}.",
+    ),
+    "db_url.pg_driver": _s(
+        "DASHBOARD_DB_URL 用了驱动「{driver}」，本系统只带 psycopg 3：请改成 {fixed}",
+        "DASHBOARD_DB_URL uses the driver {driver!r}; this product ships psycopg 3: write {fixed}",
+    ),
+    "db_url.unsupported": _s(
+        "DASHBOARD_DB_URL 的数据库「{driver}」不受支持：只支持 SQLite 和 PostgreSQL（{example}）。",
+        "DASHBOARD_DB_URL names {driver!r}, which is not supported: only SQLite and PostgreSQL ({example}).",
+    ),
+    "db_url.sqlite_folder": _s(
+        "无法创建 SQLite 数据库所在的目录 {folder}（{reason}）：请把 DASHBOARD_DATA_DIR 或 DASHBOARD_DB_URL "
+        "指向运行服务的用户可写的位置。",
+        "cannot create the folder {folder} of the SQLite database ({reason}): point DASHBOARD_DATA_DIR or "
+        "DASHBOARD_DB_URL to a place the service's user can write.",
+    ),
+    "doctor.db.url.fix": _s(
+        "在 dashboard.env（或环境变量）中改正 DASHBOARD_DB_URL，参见 README 的配置表",
+        "correct DASHBOARD_DB_URL in dashboard.env (or the environment); see the README's settings table",
+    ),
+    "settings.invalid": _s(
+        "设置 {name}={value!r} 无法使用：{expect}；现按 {default} 运行。",
+        "setting {name}={value!r} cannot be used: {expect}; running with {default} instead.",
+    ),
+    "settings.expect.DASHBOARD_UPLOAD_MAX_MB": _s(
+        "应为大于 0 的 MB 数，例如 20", "a number of MB above 0, e.g. 20"
+    ),
+    "settings.expect.DASHBOARD_DIGEST_AT": _s(
+        "应为办公时间 时:分（00:00–23:59），例如 08:30", "an office time HH:MM (00:00–23:59), e.g. 08:30"
+    ),
+    "settings.expect.DASHBOARD_BACKUP_AT": _s(
+        "应为办公时间 时:分（00:00–23:59），例如 02:00", "an office time HH:MM (00:00–23:59), e.g. 02:00"
+    ),
+    "settings.expect.DASHBOARD_DIGEST_LANG": _s("应为 zh 或 en", "zh or en"),
+    "settings.expect.DASHBOARD_REPORT_WEEKDAY": _s(
+        "应为 1（周一）到 7（周日）", "1 (Monday) to 7 (Sunday)"
+    ),
+    "settings.expect.DASHBOARD_PUBLIC_URL": _s(
+        "应以 http:// 或 https:// 开头，例如 https://dangjian.example.gov.cn",
+        "an address starting with http:// or https://, e.g. https://dangjian.example.gov.cn",
+    ),
+    "settings.expect.DASHBOARD_PASSWORD_MAX_DAYS": _s("应为 0 或正整数（天）", "0 or a whole number of days"),
+    "settings.expect.DASHBOARD_AUDIT_KEEP_DAYS": _s(
+        "应为整数天数（不少于 180）", "a whole number of days (at least 180)"
+    ),
+    "settings.expect.DASHBOARD_BACKUP_KEEP": _s(
+        "应为 0（不做每日备份）或正整数", "0 (no daily backup) or a whole number"
+    ),
+    "settings.fix": _s(
+        "在 dashboard.env（或环境变量）中改正 {names}，参见 README 的配置表",
+        "correct {names} in dashboard.env (or the environment); see the README's settings table",
+    ),
+    "doctor.settings.ok": _s("各项设置均可使用", "every setting can be used"),
+    "settings.default.off": _s("不设置（服务器不自动发送）", "unset (the server sends nothing by itself)"),
+    "cli.audit.bad_day": _s(
+        "{option} 的「{text}」不是日期，请写成 YYYY-MM-DD（办公日），例如 2026-12-01",
+        "{option} {text!r} is no date: write an office day YYYY-MM-DD, e.g. 2026-12-01",
+    ),
+}

@@ -95,6 +95,12 @@ def _safe_url(ctx: Context) -> str:
 def check_db_reachable(ctx: Context) -> Result:
     import sqlalchemy as sa
 
+    from dashboard.store import storage
+
+    try:
+        storage.check_url(ctx.settings.db_url)
+    except storage.BadDatabaseUrl as exc:
+        return _fail("db.reachable", (exc.message, exc.message_en), i18n.both("doctor.db.url.fix"))
     url = _safe_url(ctx)
     if ctx.settings.is_sqlite:
         path = sa.engine.make_url(ctx.settings.db_url).database or ""
@@ -338,6 +344,25 @@ def check_redis(ctx: Context) -> Result | None:
 # ---------------------------------------------------------------------------
 
 Check = Callable[[Context], "Result | None"]
+def check_settings(ctx: Context) -> Result:
+    """Every variable set to a value that cannot be used (the app runs on its default meanwhile)."""
+    if not ctx.settings.invalid:
+        return _ok("settings.values", i18n.both("doctor.settings.ok"))
+    said = invalid_settings(ctx.settings)
+    zh, en = "".join(z for z, _ in said), " ".join(e for _, e in said)
+    names = ", ".join(name for name, _, _ in ctx.settings.invalid)
+    return _fail("settings.values", (zh, en), i18n.both("settings.fix", names=names))
+
+
+def invalid_settings(settings: Settings) -> list[tuple[str, str]]:
+    """What is wrong with each unusable setting, (zh, en): the CLI prints these before any command."""
+    return [
+        i18n.both("settings.invalid", name=name, value=value, expect=i18n.both(f"settings.expect.{name}"),
+                  default=default or i18n.both("settings.default.off"))
+        for name, value, default in settings.invalid
+    ]  # fmt: skip
+
+
 CHECKS: list[tuple[str, Check]] = [
     ("db.reachable", check_db_reachable),
     ("db.migrated", check_db_migrated),
@@ -350,6 +375,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("time.zone", check_time_zone),
     ("frontend.build", check_frontend),
     ("redis.reachable", check_redis),
+    ("settings.values", check_settings),
 ]
 # Skipped checks are reported only when an earlier failure made them moot (not when they do not apply).
 _NEEDS: dict[str, str] = {
