@@ -2328,4 +2328,10 @@ CATALOGUE |= {
         "{option} 的「{text}」不是日期，请写成 YYYY-MM-DD（办公日），例如 2026-12-01",
         "{option} {text!r} is no date: write an office day YYYY-MM-DD, e.g. 2026-12-01",
     ),
+    "backup.inside_data_dir": _s(
+        "备份不能写在数据目录 {data_dir} 里（{path}）：之后的每个备份都会把它再装进去，"
+        "恢复时也会把它当数据放回。请写到数据目录之外，最好是另一块磁盘。",
+        "a backup cannot be written inside the data directory {data_dir} ({path}): every later backup would "
+        "carry it again and a restore would put it back as data. Write it outside, best on another disk.",
+    ),
 }

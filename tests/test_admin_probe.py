@@ -269,3 +269,16 @@ def test_audit_export_gives_an_auditor_every_row_asked_for_as_csv_for_excel(
     assert earlier.stdout.count("\n") == 1  # the header only
     bad = _cli("audit", "export", "--from", "12/1")
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_backup_is_not_written_into_the_data_directory_it_backs_up(sqlite_url: str, tmp_path: Path) -> None:
+    """`backup -o data/x.tar.gz` made x a data file: every later backup held the one before, and a
+    restore put it back. The daily backups' own folder (DASHBOARD_BACKUP_DIR, data/backups) is fine."""
+    storage.migrate(storage.make_engine(sqlite_url))
+    data = tmp_path / "data"
+    inside = _cli("backup", "-o", str(data / "mine.tar.gz"))
+    assert inside.returncode == 2 and "Traceback" not in inside.stderr
+    assert "数据目录" in inside.stderr and "Write it outside" in inside.stderr
+    assert not (data / "mine.tar.gz").exists()
+    assert _cli("backup", "-o", str(data / "backups" / "mine.tar.gz")).returncode == 0
+    assert _cli("backup", "-o", str(tmp_path / "elsewhere.tar.gz")).returncode == 0

@@ -242,6 +242,10 @@ def _export_sqlite(engine: Engine, folder: Path, manifest: Manifest) -> None:
 def backup(engine: Engine, data_dir: Path, output: Path, *, backup_dir: Path | None = None) -> Manifest:
     """Write a backup to ``output`` (owner-only; written beside it and renamed, so never half a file)."""
     output = output.resolve()
+    inside = data_dir.resolve() in output.parents
+    if inside and not (backup_dir is not None and backup_dir.resolve() in output.parents):
+        # it would be a data file of every later backup (each holding the one before) and come back on restore
+        raise BackupError(*i18n.both("backup.inside_data_dir", path=output, data_dir=data_dir.resolve()))
     output.parent.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(engine.dialect.name, None, datetime.now(UTC).isoformat(timespec="seconds"))
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".backup-") as tmp:
