@@ -18,6 +18,7 @@ routes, static files) with the 等保 HTTP headers.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -50,7 +51,20 @@ def engine():  # noqa: ANN201 (sqlalchemy Engine, cached per URL by storage)
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else ""
+    """The address the audit log records for a sign-in, an upload, a refusal. Behind nginx the socket's
+    peer is nginx itself (every sign-in would read 127.0.0.1): with REFLEX_TRUSTED_PROXY_HOPS=N the
+    address N hops from the end of X-Forwarded-For, as Reflex reads it for the websocket side (the
+    header is client-controlled, so only as many hops as the admin says are trusted proxies)."""
+    peer = request.client.host if request.client else ""
+    try:
+        hops = int(os.environ.get("REFLEX_TRUSTED_PROXY_HOPS") or 0)
+    except ValueError:
+        hops = 0
+    if hops > 0:
+        forwarded = [ip.strip() for ip in request.headers.get("x-forwarded-for", "").split(",") if ip.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops][:100]
+    return peer
 
 
 def _refuse(status: int, message: str, message_en: str) -> JSONResponse:

@@ -282,3 +282,34 @@ def test_a_backup_is_not_written_into_the_data_directory_it_backs_up(sqlite_url:
     assert not (data / "mine.tar.gz").exists()
     assert _cli("backup", "-o", str(data / "backups" / "mine.tar.gz")).returncode == 0
     assert _cli("backup", "-o", str(tmp_path / "elsewhere.tar.gz")).returncode == 0
+
+
+# ---------------------------------------------------------------------------
+# Sign-in addresses behind nginx
+
+
+def _login_address(engine: sa.Engine, headers: dict[str, str]) -> str:
+    from starlette.testclient import TestClient
+
+    from dashboard import api
+
+    with TestClient(api.build(), follow_redirects=False) as client:
+        done = client.post("/api/login", data={"name": "leader", "password": PASSWORD}, headers=headers)
+        assert done.status_code == 303
+    return auth.list_audit(engine, action="login", limit=1)[0].address
+
+
+def test_behind_nginx_the_sign_in_records_the_address_nginx_was_reached_from(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/deploy.md §4 sets REFLEX_TRUSTED_PROXY_HOPS=1; the HTTP sign-in recorded the proxy's own
+    address for every user all the same (the audit's 'logins with address' said 127.0.0.1)."""
+    engine = storage.make_engine(sqlite_url)
+    storage.migrate(engine)
+    auth.add_user(engine, "leader", "viewer", PASSWORD)
+    forwarded = {"X-Forwarded-For": "203.0.113.9, 10.20.30.40"}  # a client's claim, then what nginx saw
+    monkeypatch.delenv("REFLEX_TRUSTED_PROXY_HOPS", raising=False)
+    assert _login_address(engine, forwarded) == "testclient"  # no proxy configured: the header is ignored
+    monkeypatch.setenv("REFLEX_TRUSTED_PROXY_HOPS", "1")
+    assert _login_address(engine, forwarded) == "10.20.30.40"  # only the hop nginx appended is trusted
+    assert _login_address(engine, {}) == "testclient"
