@@ -554,30 +554,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def _office_day(text: str | None, option: str) -> datetime | None:
     """--from/--to: an office day (YYYY-MM-DD) as the UTC instant its office midnight is."""
+    from dashboard.accounts import auth
+
     if text is None:
         return None
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
+    try:  # 0001-01-01's office midnight is in year 0 UTC: OverflowError
+        return auth.office_day_start(date.fromisoformat(text.strip()))
+    except (ValueError, OverflowError):
         raise UsageError(_pair("cli.audit.bad_day", option=option, text=text)) from None
-    return datetime.combine(day, datetime.min.time(), tzinfo=clock.OFFICE_TZ).astimezone(UTC)
-
-
-def audit_csv(entries: Sequence[Any]) -> bytes:
-    """The audit rows as CSV for Excel (UTF-8 with BOM, CRLF), office time, values as recorded."""
-    import csv
-    import io
-
-    from dashboard.store import BOM, make_inert
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(_pair(f"audit.col.{c}", " ") for c in ("time", "user", "action", "result", "target",
-                                                           "detail", "address"))  # fmt: skip
-    for e in entries:
-        cells = (e.user, e.action, "ok" if e.ok else "failed", e.target, e.detail, e.address)
-        writer.writerow((clock.office_time(e.at, "%Y-%m-%d %H:%M:%S"), *(make_inert(str(c)) for c in cells)))
-    return (BOM + out.getvalue()).encode("utf-8")
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -592,7 +576,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         entries = auth.list_audit(
             _engine(), limit=None, action=args.action, user=args.user, since=since, until=until
         )
-        _write_bytes(audit_csv(entries[::-1]), args.output)  # oldest first, as a ledger reads
+        _write_bytes(auth.audit_csv(entries), args.output)
         return OK
     report = verify_audit(_engine())
     if report.ok:

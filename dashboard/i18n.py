@@ -2334,4 +2334,14 @@ CATALOGUE |= {
         "a backup cannot be written inside the data directory {data_dir} ({path}): every later backup would "
         "carry it again and a restore would put it back as data. Write it outside, best on another disk.",
     ),
+    "audit.action.audit_export": _s("导出审计日志", "Audit log exported"),
+    "audit.export.note": _s(
+        "下表显示最近 1000 条。导出 CSV 可得到全部记录，或按办公日期、用户、事件（如 login、user_add）筛选。",
+        "The table shows the newest 1000 rows. Export CSV for every row, or those of some office days, "
+        "a user or an event (e.g. login, user_add).",
+    ),
+    "audit.export.from": _s("起始日期", "From"),
+    "audit.export.to": _s("截止日期", "To"),
+    "audit.export.action": _s("事件代码", "Event code"),
+    "audit.export.csv": _s("导出 CSV", "Export CSV"),
 }

@@ -43,6 +43,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Connection, Engine
 
+from dashboard import clock
 from dashboard.contract.scopes import Scope, ScopeError, ScopeKind, scope_text
 from dashboard.i18n import both, join_both
 from dashboard.ingest import scoping
@@ -238,6 +239,30 @@ def list_audit(
         Audit(_aware(r.at), r.user, r.action, r.ok, r.target, r.detail, r.address)  # type: ignore[arg-type]
         for r in rows
     ]
+
+
+def office_day_start(day: date) -> datetime:
+    """The UTC instant of an office day's midnight (Asia/Shanghai): what --from/--to and ?from=&to= mean."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=clock.OFFICE_TZ).astimezone(UTC)
+
+
+def audit_csv(entries: list[Audit]) -> bytes:
+    """Audit rows (newest first, as :func:`list_audit` gives them) as CSV for Excel, oldest first:
+    UTF-8 with BOM, CRLF, office time, values as recorded. A name typed at sign-in is anyone's text,
+    so a cell Excel would run as a formula is made inert."""
+    import csv
+    import io
+
+    from dashboard.store import BOM, make_inert
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    columns = ("time", "user", "action", "result", "target", "detail", "address")
+    writer.writerow(" ".join(both(f"audit.col.{c}")) for c in columns)
+    for e in reversed(entries):
+        cells = (e.user, e.action, "ok" if e.ok else "failed", e.target, e.detail, e.address)
+        writer.writerow((clock.office_time(e.at, "%Y-%m-%d %H:%M:%S"), *(make_inert(str(c)) for c in cells)))
+    return (BOM + out.getvalue()).encode("utf-8")
 
 
 # ---------------------------------------------------------------------------
