@@ -2344,4 +2344,38 @@ CATALOGUE |= {
     "audit.export.to": _s("截止日期", "To"),
     "audit.export.action": _s("事件代码", "Event code"),
     "audit.export.csv": _s("导出 CSV", "Export CSV"),
+    "doctor.backup.ok": _s(
+        "最新的每日备份：{day}（{path}/{name}）", "the newest daily backup: {day} ({path}/{name})"
+    ),
+    "doctor.backup.off": _s(
+        "每日备份已关闭（DASHBOARD_BACKUP_KEEP=0）", "the daily backup is off (DASHBOARD_BACKUP_KEEP=0)"
+    ),
+    "doctor.backup.off.fix": _s(
+        "设置 DASHBOARD_BACKUP_KEEP=7（保留 7 份），或确认另有备份（dashboard backup -o …）",
+        "set DASHBOARD_BACKUP_KEEP=7 (keeps 7), or make sure backups are made otherwise "
+        "(dashboard backup -o …)",
+    ),
+    "doctor.backup.unwritable": _s(
+        "每日备份目录 {path} 无法写入：服务器的每日备份会一直失败",
+        "the daily backup folder {path} cannot be written: every daily backup of the server will fail",
+    ),
+    "doctor.backup.none": _s(
+        "{path} 里还没有每日备份：新安装，服务器每天 {at} 之后做一次",
+        "no daily backup in {path} yet: a new installation; the server makes one each day after {at}",
+    ),
+    "doctor.backup.stale": _s(
+        "最新的每日备份是 {day} 的（{path}）：服务器的每日备份在失败，或服务器没有运行",
+        "the newest daily backup is of {day} ({path}): the server's daily backups are failing, or it is not "
+        "running",
+    ),
+    "doctor.backup.never": _s(
+        "{path} 里没有任何每日备份，而本安装自 {day} 起就在运行：服务器的每日备份在失败，或服务器没有运行",
+        "no daily backup at all in {path}, though this installation runs since {day}: the server's daily "
+        "backups are failing, or it is not running",
+    ),
+    "doctor.backup.stale.fix": _s(
+        "查看服务日志中的 daily backup failed（journalctl -u dashboard），检查 {path} 的权限和磁盘空间",
+        "look for 'daily backup failed' in the service log (journalctl -u dashboard); check the permissions "
+        "and free space of {path}",
+    ),
 }

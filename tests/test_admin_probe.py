@@ -359,3 +359,39 @@ def test_the_audit_page_carries_the_export_form() -> None:
     assert 'action="/api/audit.csv"' in audit.EXPORT_FORM and 'method="get"' in audit.EXPORT_FORM
     assert "导出 CSV" in audit.EXPORT_FORM and "Export CSV" in audit.EXPORT_FORM
     audit.page()  # builds
+
+
+def test_doctor_says_when_the_daily_backups_stopped(sqlite_url: str, tmp_path: Path, monkeypatch) -> None:
+    """The server only logs a failed daily backup and retries each minute: nobody reads that log until
+    a restore is needed. doctor now looks at DASHBOARD_BACKUP_DIR."""
+    from datetime import timedelta
+
+    from dashboard import clock
+    from dashboard.ops import doctor
+    from dashboard.settings import get_settings
+    from dashboard.store import backup
+
+    engine = storage.make_engine(sqlite_url)
+    storage.migrate(engine)
+    auth.add_user(engine, "admin", "admin", PASSWORD)  # the installation's first audit row: today
+    folder = tmp_path / "backups"
+
+    def daily() -> dict[str, str]:
+        monkeypatch.setenv("DASHBOARD_BACKUP_DIR", str(folder))
+        checks = [
+            ("db.reachable", doctor.check_db_reachable),
+            ("db.migrated", doctor.check_db_migrated),
+            ("backup.daily", doctor.check_backups),
+        ]
+        return {r.id: r for r in doctor.run_checks(get_settings(), checks)}["backup.daily"].to_json()
+
+    assert daily()["status"] == "ok"  # a new installation: none yet, and that is fine
+    today = clock.office_today()
+    backup.scheduled_backup(engine, tmp_path / "data", folder, keep=7, day=today - timedelta(days=5))
+    stale = daily()
+    assert stale["status"] == "fail" and (today - timedelta(days=5)).isoformat() in stale["message"]
+    assert "daily backup failed" in stale["fix_en"]
+    backup.scheduled_backup(engine, tmp_path / "data", folder, keep=7, day=today)
+    assert daily()["status"] == "ok"
+    monkeypatch.setenv("DASHBOARD_BACKUP_KEEP", "0")
+    assert daily()["status"] == "warn"

@@ -16,7 +16,7 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -276,6 +276,68 @@ def check_disk_space(ctx: Context) -> Result | None:
     )
 
 
+#: A daily backup older than this many days means the server's backups are failing (or it is not running).
+BACKUP_STALE_DAYS = 2
+
+
+def check_backups(ctx: Context) -> Result | None:
+    """The daily backup (DASHBOARD_BACKUP_DIR): its folder can be written, and the newest is recent. The
+    server only logs a failed backup and retries; nobody reads that log until a restore is needed."""
+    from dashboard import clock
+    from dashboard.store import backup
+
+    settings = ctx.settings
+    folder = settings.backup_dir or settings.data_dir / "backups"
+    if settings.backup_keep <= 0:
+        return _fail("backup.daily", i18n.both("doctor.backup.off"), i18n.both("doctor.backup.off.fix"), WARN)
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is None or not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        return _fail(
+            "backup.daily",
+            i18n.both("doctor.backup.unwritable", path=folder),
+            i18n.both("doctor.data_dir.writable.fix", path=folder),
+        )
+    days = []
+    for path in folder.glob("dashboard-[0-9]*.tar.gz") if folder.is_dir() else ():
+        try:
+            days.append(date(int(path.name[10:14]), int(path.name[14:16]), int(path.name[16:18])))
+        except ValueError:
+            continue
+    since = _first_day(ctx)
+    if not days and (since is None or (clock.office_today() - since).days <= BACKUP_STALE_DAYS):
+        return _ok("backup.daily", i18n.both("doctor.backup.none", path=folder, at=settings.backup_at))
+    if not days:
+        return _fail("backup.daily", i18n.both("doctor.backup.never", day=since, path=folder),
+                     i18n.both("doctor.backup.stale.fix", path=folder))  # fmt: skip
+    newest = max(days)
+    if (clock.office_today() - newest).days > BACKUP_STALE_DAYS:
+        return _fail(
+            "backup.daily",
+            i18n.both("doctor.backup.stale", day=newest.isoformat(), path=folder),
+            i18n.both("doctor.backup.stale.fix", path=folder),
+        )
+    return _ok("backup.daily", i18n.both("doctor.backup.ok", day=newest.isoformat(), path=folder,
+                                         name=backup.backup_name(newest)))  # fmt: skip
+
+
+def _first_day(ctx: Context) -> date | None:
+    """The office day of the installation's first audit row (a new installation has no backup yet)."""
+    if ctx.engine is None or not ctx.migrated:
+        return None
+    import sqlalchemy as sa
+
+    from dashboard import clock
+
+    with ctx.engine.connect() as conn:
+        first = conn.execute(sa.text("SELECT min(at) FROM audit_log")).scalar()
+    if first is None:
+        return None
+    if isinstance(first, str):  # SQLite without the column's type: an ISO text
+        first = datetime.fromisoformat(first)
+    first = first if first.tzinfo else first.replace(tzinfo=UTC)
+    return first.astimezone(clock.OFFICE_TZ).date()
+
+
 def check_time_zone(ctx: Context) -> Result:
     """Every "today" is counted in office time: the zone must load (tzdata wheel or the system's)."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -372,6 +434,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("data_dir.writable", check_data_dir),
     ("data_dir.private", check_data_dir_private),
     ("disk.space", check_disk_space),
+    ("backup.daily", check_backups),
     ("time.zone", check_time_zone),
     ("frontend.build", check_frontend),
     ("redis.reachable", check_redis),
