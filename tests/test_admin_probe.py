@@ -395,3 +395,25 @@ def test_doctor_says_when_the_daily_backups_stopped(sqlite_url: str, tmp_path: P
     assert daily()["status"] == "ok"
     monkeypatch.setenv("DASHBOARD_BACKUP_KEEP", "0")
     assert daily()["status"] == "warn"
+
+
+def test_a_restore_brings_back_no_session_everyone_signs_in_again(sqlite_url: str, tmp_path: Path) -> None:
+    """A session signed out (or of an account disabled) after the backup must not come back to life
+    with the restored rows."""
+    from dashboard.store import backup
+
+    engine = storage.make_engine(sqlite_url)
+    storage.migrate(engine)
+    auth.add_user(engine, "admin", "admin", PASSWORD)
+    auth.add_user(engine, "leader", "viewer", PASSWORD)
+    token = auth.login(engine, "leader", PASSWORD)
+    backup.backup(engine, tmp_path / "data", tmp_path / "b.tar.gz")
+    auth.logout(engine, token)
+    assert auth.resolve(engine, token) is None
+    from alembic.script import ScriptDirectory
+
+    revision = ScriptDirectory.from_config(storage.alembic_config()).get_current_head()
+    backup.restore(tmp_path / "b.tar.gz", engine, tmp_path / "data", head=revision, force=True)
+    assert auth.resolve(engine, token) is None
+    assert [u.name for u in auth.list_users(engine)] == ["admin", "leader"]
+    assert auth.login(engine, "leader", PASSWORD)  # the accounts themselves are back

@@ -59,6 +59,9 @@ _SKIP_TABLES = frozenset({"alembic_version"})
 #: Backed up and restored, but not data: a fresh installation has its token (migration 0011).
 _NOT_DATA_TABLES = frozenset({"store_identity"})
 _CHUNK = 500
+#: Emptied, never filled, by a restore: sign-ins of the backup's day (a session signed out, or of an
+#: account disabled, since) must not come back to life; everyone signs in again.
+_NOT_RESTORED = frozenset({"user_session"})
 
 
 class BackupError(Exception):
@@ -471,6 +474,8 @@ def _restore_database(engine: Engine, folder: Path, manifest: Manifest) -> None:
                 for table in reversed(tables):  # --force: the old content goes, children first
                     conn.execute(table.delete())
                 for table in tables:
+                    if table.name in _NOT_RESTORED:
+                        continue
                     names = {c.name for c in table.columns}
                     rows = _rows_of(source_engine, folder, manifest, table.name)
                     for batch in _batches(rows):
