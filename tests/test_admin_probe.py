@@ -417,3 +417,19 @@ def test_a_restore_brings_back_no_session_everyone_signs_in_again(sqlite_url: st
     assert auth.resolve(engine, token) is None
     assert [u.name for u in auth.list_users(engine)] == ["admin", "leader"]
     assert auth.login(engine, "leader", PASSWORD)  # the accounts themselves are back
+
+
+def test_one_address_trying_a_password_on_every_account_is_stopped(engine: sa.Engine) -> None:
+    """Spraying one guess over many names stays under each account's own 5-failure lock: the address
+    is refused once it failed 30 times in 15 minutes; other addresses and loopback (a proxy that does
+    not pass the client's address) are not."""
+    auth.add_user(engine, "leader", "viewer", PASSWORD)
+    for i in range(auth.ADDRESS_FAILURES):
+        assert auth.login(engine, f"user{i}", "Spring-2026!", address="10.9.9.9") is None
+    assert auth.login(engine, "leader", PASSWORD, address="10.9.9.9") is None  # the right password too
+    assert auth.list_audit(engine, action="login", limit=1)[0].detail == "address throttled"
+    assert auth.login(engine, "leader", PASSWORD, address="10.1.1.1")  # another desk signs in
+    assert auth.get_user(engine, "leader").locked_until is None  # and the account itself is not locked
+    for _ in range(auth.ADDRESS_FAILURES):
+        auth.login(engine, "nobody", "x", address="127.0.0.1")
+    assert auth.login(engine, "leader", PASSWORD, address="127.0.0.1")

@@ -642,13 +642,40 @@ def _count_failure(conn: Connection, row: sa.Row, now: datetime) -> None:
     conn.execute(_USERS.update().where(_USERS.c.id == row.id).values(**values))
 
 
+#: One address failing this often within LOCK_MINUTES is refused for the rest of the window, whatever
+#: the name: trying one password on every account (spraying) stays under each account's own lock.
+ADDRESS_FAILURES = 30
+
+
+def _address_throttled(conn: Connection, address: str, now: datetime) -> bool:
+    """Whether ``address`` failed ADDRESS_FAILURES sign-ins in the last LOCK_MINUTES (read from the
+    audit log, so every worker and host agrees). Loopback is never throttled: behind a proxy not
+    told to pass the client's address (REFLEX_TRUSTED_PROXY_HOPS) every sign-in comes from it, and
+    one stranger would lock out the whole office."""
+    import ipaddress
+
+    try:
+        if not address or ipaddress.ip_address(address).is_loopback:
+            return False
+    except ValueError:
+        pass
+    failures = (
+        sa.select(sa.func.count())
+        .select_from(_AUDIT)
+        .where(_AUDIT.c.at >= now - timedelta(minutes=LOCK_MINUTES), _AUDIT.c.action == "login")
+        .where(_AUDIT.c.ok.is_(False), _AUDIT.c.address == address[:100])
+    )
+    return int(conn.execute(failures).scalar_one()) >= ADDRESS_FAILURES
+
+
 def login(engine: Engine, name: str, password: str, *, address: str = "") -> str | None:
     """A new session token, or None. Every kind of failure looks and costs the same."""
     now = _now()
     with begin_write(engine) as conn:
         typed = unicodedata.normalize("NFKC", name or "")  # as add_user saved it
         row = _user_row(conn, typed) if _NAME_RE.fullmatch(typed) else None
-        locked = row is not None and (_aware(row.locked_until) or now) > now
+        throttled = _address_throttled(conn, address, now)
+        locked = row is not None and ((_aware(row.locked_until) or now) > now or throttled)
         try:
             _HASHER.verify(row.password_hash if row is not None else _DUMMY_HASH, password)
             verified = row is not None
@@ -674,6 +701,7 @@ def login(engine: Engine, name: str, password: str, *, address: str = "") -> str
             if row is not None and not locked:
                 _count_failure(conn, row, now)
     detail = "" if token else ("locked" if locked else "disabled" if row is not None and row.disabled else "")
+    detail = "address throttled" if throttled and not token else detail
     user = row.name if row is not None else name  # "Admin" typed: the row names the account, admin
     audit(engine, "login", user=user[:200], ok=token is not None, detail=detail, address=address)
     return token
