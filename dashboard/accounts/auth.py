@@ -241,6 +241,12 @@ def list_audit(
     ]
 
 
+def first_audit_at(engine: Engine) -> datetime | None:
+    """When the oldest audit row was written (None: none yet): how long an installation has run."""
+    with engine.connect() as conn:
+        return _aware(conn.execute(sa.select(sa.func.min(_AUDIT.c.at))).scalar())
+
+
 def office_day_start(day: date) -> datetime:
     """The UTC instant of an office day's midnight (Asia/Shanghai): what --from/--to and ?from=&to= mean."""
     return datetime.combine(day, datetime.min.time(), tzinfo=clock.OFFICE_TZ).astimezone(UTC)

@@ -16,7 +16,7 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -324,17 +324,12 @@ def _first_day(ctx: Context) -> date | None:
     """The office day of the installation's first audit row (a new installation has no backup yet)."""
     if ctx.engine is None or not ctx.migrated:
         return None
-    import sqlalchemy as sa
-
     from dashboard import clock
+    from dashboard.accounts import auth
 
-    with ctx.engine.connect() as conn:
-        first = conn.execute(sa.text("SELECT min(at) FROM audit_log")).scalar()
+    first = auth.first_audit_at(ctx.engine)
     if first is None:
         return None
-    if isinstance(first, str):  # SQLite without the column's type: an ISO text
-        first = datetime.fromisoformat(first)
-    first = first if first.tzinfo else first.replace(tzinfo=UTC)
     return first.astimezone(clock.OFFICE_TZ).date()
 
 
