@@ -22,7 +22,7 @@ import sys
 import traceback
 import unicodedata
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -500,7 +500,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from dashboard.store.audit import audit
 
     if args.verify:
-        manifest, problems = backup.verify(Path(args.verify))
+        try:  # a missing file, or one that is no .tar.gz at all: said, not a traceback
+            manifest, problems = backup.verify(Path(args.verify))
+        except backup.BackupError as exc:
+            manifest, problems = None, [exc.message, exc.message_en]
         if manifest is None or problems:
             _err(_pair("cli.backup.verify_failed", " / ", path=args.verify))
             for problem in problems:
@@ -549,9 +552,32 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return OK
 
 
+def _office_day(text: str | None, option: str) -> datetime | None:
+    """--from/--to: an office day (YYYY-MM-DD) as the UTC instant its office midnight is."""
+    from dashboard.accounts import auth
+
+    if text is None:
+        return None
+    try:  # 0001-01-01's office midnight is in year 0 UTC: OverflowError
+        return auth.office_day_start(date.fromisoformat(text.strip()))
+    except (ValueError, OverflowError):
+        raise UsageError(_pair("cli.audit.bad_day", option=option, text=text)) from None
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     from dashboard.store import verify_audit
 
+    if args.audit_command == "export":
+        from dashboard.accounts import auth
+
+        since, until = _office_day(args.since, "--from"), _office_day(args.until, "--to")
+        if until is not None:
+            until += timedelta(days=1)  # --to names the last office day included
+        entries = auth.list_audit(
+            _engine(), limit=None, action=args.action, user=args.user, since=since, until=until
+        )
+        _write_bytes(auth.audit_csv(entries), args.output)
+        return OK
     report = verify_audit(_engine())
     if report.ok:
         _say(_pair("cli.audit.intact", checked=report.checked, head=report.head))
@@ -848,6 +874,12 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("audit", help="the audit log: verify its hash chain (nothing edits or deletes rows)")
     audit = s.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     audit.add_parser("verify", help="recompute the chain; names the first broken row (exit 1)")
+    a = audit.add_parser("export", help="every audit row (or those asked) as CSV for Excel, oldest first")
+    a.add_argument("-o", "--output", help="the .csv to write (default: stdout)")
+    a.add_argument("--from", dest="since", metavar="YYYY-MM-DD", help="first office day included")
+    a.add_argument("--to", dest="until", metavar="YYYY-MM-DD", help="last office day included")
+    a.add_argument("--user", help="one account's rows (as recorded)")
+    a.add_argument("--action", help="one action: login, upload, user_add, backup_restore, …")
     s.set_defaults(func=cmd_audit)
 
     s = sub.add_parser("migrate", help="create or upgrade the database tables")
@@ -879,12 +911,23 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _warn_settings() -> None:
+    """A setting with a value that cannot be used (DASHBOARD_DIGEST_AT=25:00): said before the command
+    runs on its default, so nobody waits for a digest that was never going to be sent."""
+    from dashboard.ops import doctor
+
+    for zh, en in doctor.invalid_settings(get_settings()):
+        _err(f"{zh}\n{en}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code (never raises for user mistakes)."""
     for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 console must not crash the report
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     args = build_parser().parse_args(argv)
+    if args.command != "doctor":  # doctor lists them as a failure of its own
+        _warn_settings()
     try:
         return args.func(args)
     except UsageError as exc:
@@ -897,6 +940,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         from dashboard.store import storage
 
+        if isinstance(exc, storage.BadDatabaseUrl):  # DASHBOARD_DB_URL as written cannot be used
+            _err(f"{exc.message}\n{exc.message_en}")
+            return USAGE
         if not storage.unavailable(exc):
             raise
         # The driver's first line says why; the lines after it quote our SQL (PostgreSQL's "LINE 1:

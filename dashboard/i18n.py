@@ -2356,3 +2356,138 @@ CATALOGUE |= {
         "(reason: {reason})",
     ),
 }
+
+
+# accounts and operations, found by an admin's probe: look-alike names, the last admin, locked password
+# changes, settings and database addresses that cannot be used
+CATALOGUE |= {
+    "auth.user.look_alike": _s(
+        "用户名「{name}」与已有用户「{other}」只差大小写或全角半角，容易混淆，请换一个名字。",
+        "user name {name!r} differs from the existing {other!r} only by case or full/half width; choose "
+        "another name.",
+    ),
+    "auth.user.last_admin": _s(
+        "「{name}」是最后一个可用的管理员，不能停用或改为其他角色：请先添加或启用另一个管理员。",
+        "{name!r} is the last active admin and cannot be disabled or given another role: add or enable "
+        "another admin first.",
+    ),
+    "auth.password.locked": _s(
+        "当前密码连续输错次数过多，账户已锁定 {minutes} 分钟，请稍后再试。",
+        "Too many wrong current passwords: the account is locked for {minutes} minutes; try again later.",
+    ),
+    "password.error.locked": _s(
+        "当前密码连续输错次数过多，账户已暂时锁定，请 15 分钟后再试。",
+        "Too many wrong current passwords: the account is locked; try again in 15 minutes.",
+    ),
+    "db_url.unparsable": _s(
+        "DASHBOARD_DB_URL「{url}」不是数据库地址。请写成 sqlite:////绝对路径/dashboard.db 或 {example}。",
+        "DASHBOARD_DB_URL {url!r} is no database address: write sqlite:////absolute/path/dashboard.db "
+        "or {example}.",
+    ),
+    "db_url.pg_driver": _s(
+        "DASHBOARD_DB_URL 用了驱动「{driver}」，本系统只带 psycopg 3：请改成 {fixed}",
+        "DASHBOARD_DB_URL uses the driver {driver!r}; this product ships psycopg 3: write {fixed}",
+    ),
+    "db_url.unsupported": _s(
+        "DASHBOARD_DB_URL 的数据库「{driver}」不受支持：只支持 SQLite 和 PostgreSQL（{example}）。",
+        "DASHBOARD_DB_URL names {driver!r}, which is not supported: only SQLite and PostgreSQL ({example}).",
+    ),
+    "db_url.sqlite_folder": _s(
+        "无法创建 SQLite 数据库所在的目录 {folder}（{reason}）：请把 DASHBOARD_DATA_DIR 或 DASHBOARD_DB_URL "
+        "指向运行服务的用户可写的位置。",
+        "cannot create the folder {folder} of the SQLite database ({reason}): point DASHBOARD_DATA_DIR or "
+        "DASHBOARD_DB_URL to a place the service's user can write.",
+    ),
+    "doctor.db.url.fix": _s(
+        "在 dashboard.env（或环境变量）中改正 DASHBOARD_DB_URL，参见 README 的配置表",
+        "correct DASHBOARD_DB_URL in dashboard.env (or the environment); see the README's settings table",
+    ),
+    "settings.invalid": _s(
+        "设置 {name}={value!r} 无法使用：{expect}；现按 {default} 运行。",
+        "setting {name}={value!r} cannot be used: {expect}; running with {default} instead.",
+    ),
+    "settings.expect.DASHBOARD_UPLOAD_MAX_MB": _s(
+        "应为大于 0 的 MB 数，例如 20", "a number of MB above 0, e.g. 20"
+    ),
+    "settings.expect.DASHBOARD_DIGEST_AT": _s(
+        "应为办公时间 时:分（00:00–23:59），例如 08:30", "an office time HH:MM (00:00–23:59), e.g. 08:30"
+    ),
+    "settings.expect.DASHBOARD_BACKUP_AT": _s(
+        "应为办公时间 时:分（00:00–23:59），例如 02:00", "an office time HH:MM (00:00–23:59), e.g. 02:00"
+    ),
+    "settings.expect.DASHBOARD_DIGEST_LANG": _s("应为 zh 或 en", "zh or en"),
+    "settings.expect.DASHBOARD_REPORT_WEEKDAY": _s(
+        "应为 1（周一）到 7（周日）", "1 (Monday) to 7 (Sunday)"
+    ),
+    "settings.expect.DASHBOARD_PUBLIC_URL": _s(
+        "应以 http:// 或 https:// 开头，例如 https://dangjian.example.gov.cn",
+        "an address starting with http:// or https://, e.g. https://dangjian.example.gov.cn",
+    ),
+    "settings.expect.DASHBOARD_PASSWORD_MAX_DAYS": _s("应为 0 或正整数（天）", "0 or a whole number of days"),
+    "settings.expect.DASHBOARD_AUDIT_KEEP_DAYS": _s(
+        "应为整数天数（不少于 180）", "a whole number of days (at least 180)"
+    ),
+    "settings.expect.DASHBOARD_BACKUP_KEEP": _s(
+        "应为 0（不做每日备份）或正整数", "0 (no daily backup) or a whole number"
+    ),
+    "settings.fix": _s(
+        "在 dashboard.env（或环境变量）中改正 {names}，参见 README 的配置表",
+        "correct {names} in dashboard.env (or the environment); see the README's settings table",
+    ),
+    "doctor.settings.ok": _s("各项设置均可使用", "every setting can be used"),
+    "settings.default.off": _s("不设置（服务器不自动发送）", "unset (the server sends nothing by itself)"),
+    "cli.audit.bad_day": _s(
+        "{option} 的「{text}」不是日期，请写成 YYYY-MM-DD（办公日），例如 2026-12-01",
+        "{option} {text!r} is no date: write an office day YYYY-MM-DD, e.g. 2026-12-01",
+    ),
+    "backup.inside_data_dir": _s(
+        "备份不能写在数据目录 {data_dir} 里（{path}）：之后的每个备份都会把它再装进去，"
+        "恢复时也会把它当数据放回。请写到数据目录之外，最好是另一块磁盘。",
+        "a backup cannot be written inside the data directory {data_dir} ({path}): every later backup would "
+        "carry it again and a restore would put it back as data. Write it outside, best on another disk.",
+    ),
+    "audit.action.audit_export": _s("导出审计日志", "Audit log exported"),
+    "audit.export.note": _s(
+        "下表显示最近 1000 条。导出 CSV 可得到全部记录，或按办公日期、用户、事件（如 login、user_add）筛选。",
+        "The table shows the newest 1000 rows. Export CSV for every row, or those of some office days, "
+        "a user or an event (e.g. login, user_add).",
+    ),
+    "audit.export.from": _s("起始日期", "From"),
+    "audit.export.to": _s("截止日期", "To"),
+    "audit.export.action": _s("事件代码", "Event code"),
+    "audit.export.csv": _s("导出 CSV", "Export CSV"),
+    "doctor.backup.ok": _s(
+        "最新的每日备份：{day}（{path}/{name}）", "the newest daily backup: {day} ({path}/{name})"
+    ),
+    "doctor.backup.off": _s(
+        "每日备份已关闭（DASHBOARD_BACKUP_KEEP=0）", "the daily backup is off (DASHBOARD_BACKUP_KEEP=0)"
+    ),
+    "doctor.backup.off.fix": _s(
+        "设置 DASHBOARD_BACKUP_KEEP=7（保留 7 份），或确认另有备份（dashboard backup -o …）",
+        "set DASHBOARD_BACKUP_KEEP=7 (keeps 7), or make sure backups are made otherwise "
+        "(dashboard backup -o …)",
+    ),
+    "doctor.backup.unwritable": _s(
+        "每日备份目录 {path} 无法写入：服务器的每日备份会一直失败",
+        "the daily backup folder {path} cannot be written: every daily backup of the server will fail",
+    ),
+    "doctor.backup.none": _s(
+        "{path} 里还没有每日备份：新安装，服务器每天 {at} 之后做一次",
+        "no daily backup in {path} yet: a new installation; the server makes one each day after {at}",
+    ),
+    "doctor.backup.stale": _s(
+        "最新的每日备份是 {day} 的（{path}）：服务器的每日备份在失败，或服务器没有运行",
+        "the newest daily backup is of {day} ({path}): the server's daily backups are failing, or it is not "
+        "running",
+    ),
+    "doctor.backup.never": _s(
+        "{path} 里没有任何每日备份，而本安装自 {day} 起就在运行：服务器的每日备份在失败，或服务器没有运行",
+        "no daily backup at all in {path}, though this installation runs since {day}: the server's daily "
+        "backups are failing, or it is not running",
+    ),
+    "doctor.backup.stale.fix": _s(
+        "查看服务日志中的 daily backup failed（journalctl -u dashboard），检查 {path} 的权限和磁盘空间",
+        "look for 'daily backup failed' in the service log (journalctl -u dashboard); check the permissions "
+        "and free space of {path}",
+    ),
+}

@@ -59,17 +59,69 @@ class Settings:
     backup_dir: Path | None = None
     backup_keep: int = 7
     backup_at: str = "02:00"
+    #: Variables set to a value that cannot be used, as (name, value as set, the default used instead):
+    #: the CLI warns about each and ``doctor`` fails on them (messages: i18n "settings.expect.<name>").
+    invalid: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def is_sqlite(self) -> bool:
         return self.db_url.startswith("sqlite")
 
 
+class _Reader:
+    """Reads variables, falling back to the default on a value that cannot be used, and notes it:
+    the app must not crash on a typo, nor silently run with something else than the admin meant."""
+
+    def __init__(self) -> None:
+        self.invalid: list[tuple[str, str, str]] = []
+
+    def raw(self, name: str) -> str:
+        return os.environ.get(name, "").strip()
+
+    def bad(self, name: str, default: object) -> None:
+        self.invalid.append((name, self.raw(name), str(default)))
+
+    def number(self, name: str, default: int, low: int, high: int | None = None) -> int:
+        raw = self.raw(name)
+        if not raw:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            value = None
+        if value is None or value < low or (high is not None and value > high):
+            self.bad(name, default)
+            return default
+        return value
+
+    def time(self, name: str, default: str) -> str:
+        raw = self.raw(name)
+        if not raw:
+            return default
+        value = _hhmm(raw)
+        if value is None:
+            self.bad(name, default)
+            return default
+        return value
+
+
 def get_settings() -> Settings:
     """Read the environment now (tests change it between cases)."""
+    read = _Reader()
     data_dir = Path(os.environ.get("DASHBOARD_DATA_DIR") or REPO_ROOT / "data").resolve()
     db_url = os.environ.get("DASHBOARD_DB_URL") or f"sqlite:///{data_dir / 'dashboard.db'}"
-    max_mb = float(os.environ.get("DASHBOARD_UPLOAD_MAX_MB") or 20)
+    max_mb = _megabytes(read.raw("DASHBOARD_UPLOAD_MAX_MB") or "20")
+    if max_mb is None:
+        read.bad("DASHBOARD_UPLOAD_MAX_MB", 20)
+        max_mb = 20.0
+    lang = read.raw("DASHBOARD_DIGEST_LANG").lower()
+    if lang not in ("", "zh", "en"):
+        read.bad("DASHBOARD_DIGEST_LANG", "zh")
+    public_url = (read.raw("DASHBOARD_PUBLIC_URL") or "http://localhost:3000").rstrip("/")
+    if not public_url.startswith(("http://", "https://")):
+        read.bad("DASHBOARD_PUBLIC_URL", "http://localhost:3000")
+        public_url = "http://localhost:3000"
+    audit_keep = read.number("DASHBOARD_AUDIT_KEEP_DAYS", MIN_AUDIT_KEEP_DAYS, 0)
     return Settings(
         db_url=db_url,
         data_dir=data_dir,
@@ -79,21 +131,26 @@ def get_settings() -> Settings:
         webhooks=os.environ.get("DASHBOARD_WEBHOOKS", "").strip(),
         smtp_url=os.environ.get("DASHBOARD_SMTP_URL", "").strip(),
         digest_email=addresses(os.environ.get("DASHBOARD_DIGEST_EMAIL", "")),
-        digest_at=os.environ.get("DASHBOARD_DIGEST_AT", "").strip(),
-        digest_lang="en" if os.environ.get("DASHBOARD_DIGEST_LANG", "").strip().lower() == "en" else "zh",
-        report_weekday=_weekday(os.environ.get("DASHBOARD_REPORT_WEEKDAY", "")),
-        public_url=(os.environ.get("DASHBOARD_PUBLIC_URL") or "http://localhost:3000").strip().rstrip("/"),
-        password_max_days=max(0, _int("DASHBOARD_PASSWORD_MAX_DAYS", 0)),
-        audit_keep_days=max(MIN_AUDIT_KEEP_DAYS, _int("DASHBOARD_AUDIT_KEEP_DAYS", MIN_AUDIT_KEEP_DAYS)),
+        digest_at=read.time("DASHBOARD_DIGEST_AT", ""),
+        digest_lang="en" if lang == "en" else "zh",
+        report_weekday=read.number("DASHBOARD_REPORT_WEEKDAY", 5, 1, 7),
+        public_url=public_url,
+        password_max_days=read.number("DASHBOARD_PASSWORD_MAX_DAYS", 0, 0),
+        audit_keep_days=max(MIN_AUDIT_KEEP_DAYS, audit_keep),  # below 180 is raised, as documented
         backup_dir=Path(os.environ.get("DASHBOARD_BACKUP_DIR") or data_dir / "backups").resolve(),
-        backup_keep=max(0, _int("DASHBOARD_BACKUP_KEEP", 7)),
-        backup_at=_hhmm(os.environ.get("DASHBOARD_BACKUP_AT") or "02:00"),
+        backup_keep=read.number("DASHBOARD_BACKUP_KEEP", 7, 0),
+        backup_at=read.time("DASHBOARD_BACKUP_AT", "02:00"),
+        invalid=tuple(read.invalid),
     )
 
 
-def _weekday(raw: str) -> int:
-    raw = raw.strip()
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 7 else 5
+def _megabytes(raw: str) -> float | None:
+    """A positive, finite number of MB (20, 0.5), else None."""
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if 0 < value < 1e6 else None  # inf and nan fail the comparison too
 
 
 def addresses(raw: str) -> tuple[str, ...]:
@@ -105,20 +162,12 @@ def addresses(raw: str) -> tuple[str, ...]:
 MIN_AUDIT_KEEP_DAYS = 180
 
 
-def _int(name: str, default: int) -> int:
-    """A whole number from the environment; a typo falls back to the default rather than crash the app."""
-    try:
-        return int(os.environ.get(name) or default)
-    except ValueError:
-        return default
-
-
-def _hhmm(value: str) -> str:
-    parts = value.strip().split(":")
-    try:
-        hour, minute = int(parts[0]), int(parts[1]) if len(parts) > 1 else 0
-    except ValueError:
-        return "02:00"
-    if not (0 <= hour < 24 and 0 <= minute < 60):
-        return "02:00"
-    return f"{hour:02d}:{minute:02d}"
+def _hhmm(value: str) -> str | None:
+    """'8:30', '08:30' or '8' as 'HH:MM'; None for anything else ('25:00', '8.30', '08:30pm')."""
+    hour, sep, minute = value.strip().partition(":")
+    if not (hour.isdigit() and hour.isascii() and ((minute.isdigit() and minute.isascii()) or not sep)):
+        return None
+    h, m = int(hour), int(minute or 0)
+    if not (0 <= h < 24 and 0 <= m < 60):
+        return None
+    return f"{h:02d}:{m:02d}"

@@ -30,6 +30,7 @@ import os
 import re
 import secrets
 import string
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -42,6 +43,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Connection, Engine
 
+from dashboard import clock
 from dashboard.contract.scopes import Scope, ScopeError, ScopeKind, scope_text
 from dashboard.i18n import both, join_both
 from dashboard.ingest import scoping
@@ -72,7 +74,7 @@ LOCK_MINUTES = 15
 IDLE_HOURS = 8
 SESSION_COOKIE = "dashboard_session"
 _TOUCH_SECONDS = 60  # last_seen is written at most once a minute per session
-_NAME_RE = re.compile(r"^[\w.\-@]{1,100}$")  # letters (also Chinese), digits, . - _ @
+_NAME_RE = re.compile(r"[\w.\-@]{1,100}")  # letters (also Chinese), digits, . - _ @ (whole name: fullmatch)
 
 _USERS = UserAccount.__table__
 _SESSIONS = UserSession.__table__
@@ -216,17 +218,57 @@ def audit(
     store_audit.audit(engine, action, Actor(user, address), ok=ok, target=target, detail=detail)
 
 
-def list_audit(engine: Engine, *, limit: int = 500, action: str | None = None) -> list[Audit]:
-    """Newest first."""
+def list_audit(
+    engine: Engine, *, limit: int | None = 500, action: str | None = None, user: str | None = None,
+    since: datetime | None = None, until: datetime | None = None,
+) -> list[Audit]:
+    """Newest first; ``since`` inclusive, ``until`` exclusive; ``limit=None``: every row that matches
+    (an auditor's export reaches back to the retention, not just the page's last rows)."""
     query = sa.select(_AUDIT).order_by(_AUDIT.c.id.desc()).limit(limit)
     if action:
         query = query.where(_AUDIT.c.action == action)
+    if user:
+        query = query.where(_AUDIT.c.user == user)
+    if since is not None:
+        query = query.where(_AUDIT.c.at >= since)
+    if until is not None:
+        query = query.where(_AUDIT.c.at < until)
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     return [
         Audit(_aware(r.at), r.user, r.action, r.ok, r.target, r.detail, r.address)  # type: ignore[arg-type]
         for r in rows
     ]
+
+
+def first_audit_at(engine: Engine) -> datetime | None:
+    """When the oldest audit row was written (None: none yet): how long an installation has run."""
+    with engine.connect() as conn:
+        return _aware(conn.execute(sa.select(sa.func.min(_AUDIT.c.at))).scalar())
+
+
+def office_day_start(day: date) -> datetime:
+    """The UTC instant of an office day's midnight (Asia/Shanghai): what --from/--to and ?from=&to= mean."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=clock.OFFICE_TZ).astimezone(UTC)
+
+
+def audit_csv(entries: list[Audit]) -> bytes:
+    """Audit rows (newest first, as :func:`list_audit` gives them) as CSV for Excel, oldest first:
+    UTF-8 with BOM, CRLF, office time, values as recorded. A name typed at sign-in is anyone's text,
+    so a cell Excel would run as a formula is made inert."""
+    import csv
+    import io
+
+    from dashboard.store import BOM, make_inert
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    columns = ("time", "user", "action", "result", "target", "detail", "address")
+    writer.writerow(" ".join(both(f"audit.col.{c}")) for c in columns)
+    for e in reversed(entries):
+        cells = (e.user, e.action, "ok" if e.ok else "failed", e.target, e.detail, e.address)
+        writer.writerow((clock.office_time(e.at, "%Y-%m-%d %H:%M:%S"), *(make_inert(str(c)) for c in cells)))
+    return (BOM + out.getvalue()).encode("utf-8")
 
 
 # ---------------------------------------------------------------------------
@@ -300,8 +342,23 @@ def _store_password(conn: Connection, user_id: int, password: str, *, must_chang
 
 
 def _check_name(name: str) -> None:
-    if not _NAME_RE.match(name):
+    if not _NAME_RE.fullmatch(name):  # fullmatch: "abc\n" is no name ("$" would let a newline end it)
         raise AccountError(*both("auth.name.invalid"))
+
+
+def fold_name(name: str) -> str:
+    """What a user name is compared by: ＡＢＣ, Abc and abc are one name (NFKC, then case-folded), so
+    no second account can look like an existing one in the header, /users or the audit log."""
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
+def _look_alike(conn: sa.Connection, name: str) -> str | None:
+    """The existing account whose name differs from ``name`` only by case or full/half width."""
+    folded = fold_name(name)
+    for other in conn.execute(sa.select(_USERS.c.name)).scalars():
+        if fold_name(other) == folded:
+            return other
+    return None
 
 
 def _role(role: Role | str) -> Role:
@@ -312,7 +369,16 @@ def _role(role: Role | str) -> Role:
 
 
 def _user_row(conn: sa.Connection, name: str) -> sa.Row | None:
-    return conn.execute(sa.select(_USERS).where(_USERS.c.name == name)).first()
+    """The account named ``name``; else the one account whose name differs only by case or width
+    (a phone capitalises "Admin", an IME types ｌｅａｄｅｒ): names are unique as folded."""
+    row = conn.execute(sa.select(_USERS).where(_USERS.c.name == name)).first()
+    if row is not None or not name:
+        return row
+    folded = fold_name(name)
+    alike = [n for n in conn.execute(sa.select(_USERS.c.name)).scalars() if fold_name(n) == folded]
+    if len(alike) != 1:  # none, or look-alikes made before names were folded: only the exact name
+        return None
+    return conn.execute(sa.select(_USERS).where(_USERS.c.name == alike[0])).first()
 
 
 def parse_scope(text: str | Scope | None) -> Scope | None:
@@ -387,6 +453,7 @@ def add_user(
     """A new account. ``must_change``: an admin chose the password (the /users page and the CLI
     pass True), so its owner must replace it at first sign-in. ``scope``: what a viewer or
     editor reports and sees (None: the whole sub-district)."""
+    name = unicodedata.normalize("NFKC", name)  # ＡＢＣ is saved as ABC, as a ledger cell would be
     _check_name(name)
     role = _role(role)
     scope = parse_scope(scope)
@@ -394,8 +461,9 @@ def add_user(
     vet_scope(engine, scope)
     check_password(password, name)
     with begin_write(engine) as conn:
-        if _user_row(conn, name) is not None:
-            raise AccountError(*both("auth.user.exists", name=name))
+        if (other := _look_alike(conn, name)) is not None:
+            key = "auth.user.exists" if other == name else "auth.user.look_alike"
+            raise AccountError(*both(key, name=name, other=other))
         user_id = conn.execute(
             _USERS.insert().values(
                 name=name,
@@ -456,15 +524,31 @@ def list_users(engine: Engine) -> list[UserInfo]:
 def _update_user(
     engine: Engine, name: str, action: str, by: Actor | str, detail: str = "", **values: object
 ) -> int:
-    """Change an account, end its sessions and record ``action``: one transaction."""
+    """Change an account, end its sessions and record ``action``: one transaction. A change that
+    would leave no active admin (disabling or demoting the last one) is refused: nobody could then
+    manage accounts, restore versions or read the audit log on the site."""
     with begin_write(engine) as conn:
         row = _user_row(conn, name)
         if row is None:
             raise AccountError(*both("auth.user.missing", name=name))
+        was_admin = row.role == Role.ADMIN and not row.disabled
+        stays_admin = values.get("role", row.role) == Role.ADMIN and not values.get("disabled", row.disabled)
+        if was_admin and not stays_admin and not _other_admins(conn, row.id):
+            raise AccountError(*both("auth.user.last_admin", name=row.name))
         conn.execute(_USERS.update().where(_USERS.c.id == row.id).values(**values))
         conn.execute(_SESSIONS.delete().where(_SESSIONS.c.user_id == row.id))  # sign out everywhere
-        record(conn, action, by, target=name, detail=detail)
+        record(conn, action, by, target=row.name, detail=detail)
         return row.id
+
+
+def _other_admins(conn: Connection, user_id: int) -> int:
+    """Active admin accounts besides ``user_id``."""
+    query = (
+        sa.select(sa.func.count())
+        .select_from(_USERS)
+        .where(_USERS.c.role == Role.ADMIN.value, _USERS.c.disabled.is_(False), _USERS.c.id != user_id)
+    )
+    return int(conn.execute(query).scalar_one())
 
 
 def set_disabled(engine: Engine, name: str, disabled: bool = True, *, by: Actor | str = CLI) -> None:
@@ -483,10 +567,11 @@ def set_password(
             raise AccountError(*both("auth.user.missing", name=name))
         _store_password(conn, row.id, password, must_change=must_change)
         conn.execute(_SESSIONS.delete().where(_SESSIONS.c.user_id == row.id))  # sign out everywhere
-        record(conn, "user_passwd", by, target=name)
+        record(conn, "user_passwd", by, target=row.name)
 
 
 WRONG_CURRENT = AccountError(*both("auth.password.wrong_current"), "wrong")
+LOCKED = AccountError(*both("auth.password.locked", minutes=LOCK_MINUTES), "locked")
 
 
 def change_password(
@@ -494,14 +579,20 @@ def change_password(
 ) -> None:
     """The owner replaces their password (knowing the current one); clears ``must_change`` and
     ends every other session of the account (``keep_session``: the one asking stays signed in)."""
+    now = _now()
     with begin_write(engine) as conn:
         row = _user_row(conn, name)
+        locked = row is not None and (_aware(row.locked_until) or now) > now
         try:
             _HASHER.verify(row.password_hash if row is not None else _DUMMY_HASH, current)
         except (VerificationError, InvalidHashError):
+            if row is not None and not locked:  # a wrong current password counts as a failed sign-in:
+                _count_failure(conn, row, now)  # a borrowed session cannot try passwords unthrottled
             row = None
-        if row is None or row.disabled:
-            error: AccountError | None = WRONG_CURRENT
+        if locked:
+            error: AccountError | None = LOCKED
+        elif row is None or row.disabled:
+            error = WRONG_CURRENT
         else:
             try:
                 check_password(new, name)
@@ -549,12 +640,48 @@ def set_scope(
 # Login and sessions
 
 
+def _count_failure(conn: Connection, row: sa.Row, now: datetime) -> None:
+    """One more wrong password for the account; the MAX_FAILURES-th locks it for LOCK_MINUTES."""
+    failures = row.failed_logins + 1
+    lock = now + timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
+    values = {"failed_logins": 0 if lock else failures, "locked_until": lock}
+    conn.execute(_USERS.update().where(_USERS.c.id == row.id).values(**values))
+
+
+#: One address failing this often within LOCK_MINUTES is refused for the rest of the window, whatever
+#: the name: trying one password on every account (spraying) stays under each account's own lock.
+ADDRESS_FAILURES = 30
+
+
+def _address_throttled(conn: Connection, address: str, now: datetime) -> bool:
+    """Whether ``address`` failed ADDRESS_FAILURES sign-ins in the last LOCK_MINUTES (read from the
+    audit log, so every worker and host agrees). Loopback is never throttled: behind a proxy not
+    told to pass the client's address (REFLEX_TRUSTED_PROXY_HOPS) every sign-in comes from it, and
+    one stranger would lock out the whole office."""
+    import ipaddress
+
+    try:
+        if not address or ipaddress.ip_address(address).is_loopback:
+            return False
+    except ValueError:
+        pass
+    failures = (
+        sa.select(sa.func.count())
+        .select_from(_AUDIT)
+        .where(_AUDIT.c.at >= now - timedelta(minutes=LOCK_MINUTES), _AUDIT.c.action == "login")
+        .where(_AUDIT.c.ok.is_(False), _AUDIT.c.address == address[:100])
+    )
+    return int(conn.execute(failures).scalar_one()) >= ADDRESS_FAILURES
+
+
 def login(engine: Engine, name: str, password: str, *, address: str = "") -> str | None:
     """A new session token, or None. Every kind of failure looks and costs the same."""
     now = _now()
     with begin_write(engine) as conn:
-        row = _user_row(conn, name) if _NAME_RE.match(name or "") else None
-        locked = row is not None and (_aware(row.locked_until) or now) > now
+        typed = unicodedata.normalize("NFKC", name or "")  # as add_user saved it
+        row = _user_row(conn, typed) if _NAME_RE.fullmatch(typed) else None
+        throttled = _address_throttled(conn, address, now)
+        locked = row is not None and ((_aware(row.locked_until) or now) > now or throttled)
         try:
             _HASHER.verify(row.password_hash if row is not None else _DUMMY_HASH, password)
             verified = row is not None
@@ -578,15 +705,11 @@ def login(engine: Engine, name: str, password: str, *, address: str = "") -> str
         else:
             token = None
             if row is not None and not locked:
-                failures = row.failed_logins + 1
-                lock = now + timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
-                conn.execute(
-                    _USERS.update()
-                    .where(_USERS.c.id == row.id)
-                    .values(failed_logins=0 if lock else failures, locked_until=lock)
-                )
+                _count_failure(conn, row, now)
     detail = "" if token else ("locked" if locked else "disabled" if row is not None and row.disabled else "")
-    audit(engine, "login", user=name[:200], ok=token is not None, detail=detail, address=address)
+    detail = "address throttled" if throttled and not token else detail
+    user = row.name if row is not None else name  # "Admin" typed: the row names the account, admin
+    audit(engine, "login", user=user[:200], ok=token is not None, detail=detail, address=address)
     return token
 
 

@@ -16,7 +16,7 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,6 +95,12 @@ def _safe_url(ctx: Context) -> str:
 def check_db_reachable(ctx: Context) -> Result:
     import sqlalchemy as sa
 
+    from dashboard.store import storage
+
+    try:
+        storage.check_url(ctx.settings.db_url)
+    except storage.BadDatabaseUrl as exc:
+        return _fail("db.reachable", (exc.message, exc.message_en), i18n.both("doctor.db.url.fix"))
     url = _safe_url(ctx)
     if ctx.settings.is_sqlite:
         path = sa.engine.make_url(ctx.settings.db_url).database or ""
@@ -270,6 +276,63 @@ def check_disk_space(ctx: Context) -> Result | None:
     )
 
 
+#: A daily backup older than this many days means the server's backups are failing (or it is not running).
+BACKUP_STALE_DAYS = 2
+
+
+def check_backups(ctx: Context) -> Result | None:
+    """The daily backup (DASHBOARD_BACKUP_DIR): its folder can be written, and the newest is recent. The
+    server only logs a failed backup and retries; nobody reads that log until a restore is needed."""
+    from dashboard import clock
+    from dashboard.store import backup
+
+    settings = ctx.settings
+    folder = settings.backup_dir or settings.data_dir / "backups"
+    if settings.backup_keep <= 0:
+        return _fail("backup.daily", i18n.both("doctor.backup.off"), i18n.both("doctor.backup.off.fix"), WARN)
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is None or not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        return _fail(
+            "backup.daily",
+            i18n.both("doctor.backup.unwritable", path=folder),
+            i18n.both("doctor.data_dir.writable.fix", path=folder),
+        )
+    days = []
+    for path in folder.glob("dashboard-[0-9]*.tar.gz") if folder.is_dir() else ():
+        try:
+            days.append(date(int(path.name[10:14]), int(path.name[14:16]), int(path.name[16:18])))
+        except ValueError:
+            continue
+    since = _first_day(ctx)
+    if not days and (since is None or (clock.office_today() - since).days <= BACKUP_STALE_DAYS):
+        return _ok("backup.daily", i18n.both("doctor.backup.none", path=folder, at=settings.backup_at))
+    if not days:
+        return _fail("backup.daily", i18n.both("doctor.backup.never", day=since, path=folder),
+                     i18n.both("doctor.backup.stale.fix", path=folder))  # fmt: skip
+    newest = max(days)
+    if (clock.office_today() - newest).days > BACKUP_STALE_DAYS:
+        return _fail(
+            "backup.daily",
+            i18n.both("doctor.backup.stale", day=newest.isoformat(), path=folder),
+            i18n.both("doctor.backup.stale.fix", path=folder),
+        )
+    return _ok("backup.daily", i18n.both("doctor.backup.ok", day=newest.isoformat(), path=folder,
+                                         name=backup.backup_name(newest)))  # fmt: skip
+
+
+def _first_day(ctx: Context) -> date | None:
+    """The office day of the installation's first audit row (a new installation has no backup yet)."""
+    if ctx.engine is None or not ctx.migrated:
+        return None
+    from dashboard import clock
+    from dashboard.accounts import auth
+
+    first = auth.first_audit_at(ctx.engine)
+    if first is None:
+        return None
+    return first.astimezone(clock.OFFICE_TZ).date()
+
+
 def check_time_zone(ctx: Context) -> Result:
     """Every "today" is counted in office time: the zone must load (tzdata wheel or the system's)."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -338,6 +401,25 @@ def check_redis(ctx: Context) -> Result | None:
 # ---------------------------------------------------------------------------
 
 Check = Callable[[Context], "Result | None"]
+def check_settings(ctx: Context) -> Result:
+    """Every variable set to a value that cannot be used (the app runs on its default meanwhile)."""
+    if not ctx.settings.invalid:
+        return _ok("settings.values", i18n.both("doctor.settings.ok"))
+    said = invalid_settings(ctx.settings)
+    zh, en = "".join(z for z, _ in said), " ".join(e for _, e in said)
+    names = ", ".join(name for name, _, _ in ctx.settings.invalid)
+    return _fail("settings.values", (zh, en), i18n.both("settings.fix", names=names))
+
+
+def invalid_settings(settings: Settings) -> list[tuple[str, str]]:
+    """What is wrong with each unusable setting, (zh, en): the CLI prints these before any command."""
+    return [
+        i18n.both("settings.invalid", name=name, value=value, expect=i18n.both(f"settings.expect.{name}"),
+                  default=default or i18n.both("settings.default.off"))
+        for name, value, default in settings.invalid
+    ]  # fmt: skip
+
+
 CHECKS: list[tuple[str, Check]] = [
     ("db.reachable", check_db_reachable),
     ("db.migrated", check_db_migrated),
@@ -347,9 +429,11 @@ CHECKS: list[tuple[str, Check]] = [
     ("data_dir.writable", check_data_dir),
     ("data_dir.private", check_data_dir_private),
     ("disk.space", check_disk_space),
+    ("backup.daily", check_backups),
     ("time.zone", check_time_zone),
     ("frontend.build", check_frontend),
     ("redis.reachable", check_redis),
+    ("settings.values", check_settings),
 ]
 # Skipped checks are reported only when an earlier failure made them moot (not when they do not apply).
 _NEEDS: dict[str, str] = {

@@ -97,7 +97,8 @@ class Accounts(rx.State):
 
     @rx.event
     async def set_disabled(self, name: str, disabled: bool) -> None:
-        if disabled and name == (await require(self, Role.ADMIN) or auth.Identity("", Role.VIEWER, 0)).name:
+        me = (await require(self, Role.ADMIN) or auth.Identity("", Role.VIEWER, 0)).name
+        if disabled and auth.fold_name(name) == auth.fold_name(me):  # "Admin" names the account admin too
             self._say(False, i18n.both("users.not_self"))
             return
         text = i18n.both("users.disabled_msg" if disabled else "users.enabled_msg", name=name)

@@ -132,7 +132,7 @@ class Login(rx.State):
 
 
 #: Why a new password was refused (``?failed=`` of /password), each a catalogue key "password.error.<code>".
-PASSWORD_ERRORS = ("mismatch", "wrong", "length", "classes", "name", "reused", "rules")
+PASSWORD_ERRORS = ("mismatch", "wrong", "locked", "length", "classes", "name", "reused", "rules")
 
 
 class PasswordChange(rx.State):

@@ -43,6 +43,7 @@ ACTIONS: tuple[str, ...] = (
     "user_scope",
     "round_open",
     "round_close",
+    "audit_export",
 )
 
 

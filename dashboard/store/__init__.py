@@ -38,6 +38,8 @@ _PUBLIC: dict[str, str] = {
     "VersionInfo": "storage",
     "ImportResult": "storage",
     "make_engine": "storage",
+    "BadDatabaseUrl": "storage",
+    "check_url": "storage",
     "alembic_config": "storage",
     "migrate": "storage",
     "import_file": "storage",

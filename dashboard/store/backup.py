@@ -59,6 +59,9 @@ _SKIP_TABLES = frozenset({"alembic_version"})
 #: Backed up and restored, but not data: a fresh installation has its token (migration 0011).
 _NOT_DATA_TABLES = frozenset({"store_identity"})
 _CHUNK = 500
+#: Emptied, never filled, by a restore: sign-ins of the backup's day (a session signed out, or of an
+#: account disabled, since) must not come back to life; everyone signs in again.
+_NOT_RESTORED = frozenset({"user_session"})
 
 
 class BackupError(Exception):
@@ -242,6 +245,10 @@ def _export_sqlite(engine: Engine, folder: Path, manifest: Manifest) -> None:
 def backup(engine: Engine, data_dir: Path, output: Path, *, backup_dir: Path | None = None) -> Manifest:
     """Write a backup to ``output`` (owner-only; written beside it and renamed, so never half a file)."""
     output = output.resolve()
+    inside = data_dir.resolve() in output.parents
+    if inside and not (backup_dir is not None and backup_dir.resolve() in output.parents):
+        # it would be a data file of every later backup (each holding the one before) and come back on restore
+        raise BackupError(*i18n.both("backup.inside_data_dir", path=output, data_dir=data_dir.resolve()))
     output.parent.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(engine.dialect.name, None, datetime.now(UTC).isoformat(timespec="seconds"))
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".backup-") as tmp:
@@ -467,6 +474,8 @@ def _restore_database(engine: Engine, folder: Path, manifest: Manifest) -> None:
                 for table in reversed(tables):  # --force: the old content goes, children first
                     conn.execute(table.delete())
                 for table in tables:
+                    if table.name in _NOT_RESTORED:
+                        continue
                     names = {c.name for c in table.columns}
                     rows = _rows_of(source_engine, folder, manifest, table.name)
                     for batch in _batches(rows):

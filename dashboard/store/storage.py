@@ -222,12 +222,46 @@ def make_engine(url: str | None = None) -> Engine:
         return engine
 
 
+class BadDatabaseUrl(ValueError):
+    """DASHBOARD_DB_URL cannot be used as written: what is wrong and what to write, in both languages."""
+
+    def __init__(self, key: str, **fmt: object) -> None:
+        self.message, self.message_en = i18n.both(key, **fmt)
+        super().__init__(self.message_en)
+
+
+#: The drivers this product ships (requirements.txt): SQLite, and PostgreSQL through psycopg 3.
+_DRIVERS = {"sqlite", "sqlite+pysqlite", "postgresql+psycopg"}
+_EXAMPLE = "postgresql+psycopg://user@host:5432/dbname"
+
+
+def check_url(url: str) -> sa.engine.URL:
+    """The parsed DASHBOARD_DB_URL, or BadDatabaseUrl saying what to write instead (not a
+    traceback from SQLAlchemy's parser or a driver that is not installed)."""
+    shown = url.split("@")[-1] if "@" in url else url  # never a password
+    try:
+        parsed = sa.engine.make_url(url)
+    except (sa.exc.ArgumentError, ValueError):
+        raise BadDatabaseUrl("db_url.unparsable", url=shown, example=_EXAMPLE) from None
+    if parsed.drivername not in _DRIVERS:
+        if parsed.get_backend_name() in ("postgres", "postgresql"):
+            fixed = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=True)
+            raise BadDatabaseUrl("db_url.pg_driver", driver=parsed.drivername, fixed=fixed)
+        raise BadDatabaseUrl("db_url.unsupported", driver=parsed.drivername, example=_EXAMPLE)
+    return parsed
+
+
 def _create_engine(url: str) -> Engine:
+    parsed = check_url(url)
     if not url.startswith("sqlite"):
         return sa.create_engine(url, pool_pre_ping=True)
-    parsed = sa.engine.make_url(url)
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(parsed.database).parent
+        try:  # a new data directory is private: it will hold personal data (0700, as install.sh makes it)
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise BadDatabaseUrl("db_url.sqlite_folder", folder=folder, reason=exc.strerror) from None
+        _private_file(Path(parsed.database))
     engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @sa.event.listens_for(engine, "connect")
@@ -247,6 +281,17 @@ def _create_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _private_file(path: Path) -> None:
+    """A new SQLite file is made owner-only before SQLite opens it (its -wal and -shm files take the
+    same mode): it holds the ledgers with names and the account hashes, not for other local users."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        pass  # a read-only place: SQLite itself says so when it is opened
 
 
 def alembic_config(engine: Engine | None = None) -> Any:
