@@ -1289,6 +1289,31 @@ CATALOGUE |= {
         "start Redis or check REDIS_URL (drop REDIS_URL when running one worker)",
     ),
     "doctor.redis.reachable.ok": _s("Redis 可以连接（{url}）", "Redis answers ({url})"),
+    "doctor.digest.ok": _s(
+        "每日简报的 {n} 个推送通道都能连通（未发送消息）",
+        "all {n} digest channels can be reached (nothing sent)",
+    ),
+    "doctor.digest.misconfigured": _s(
+        "每日简报的推送通道设置有误，这些通道不会发送：{entries}",
+        "digest channels set up wrong, these will not send: {entries}",
+    ),
+    "doctor.digest.misconfigured.fix": _s(
+        "按 README 的格式改正 DASHBOARD_WEBHOOKS / DASHBOARD_SMTP_URL / DASHBOARD_DIGEST_EMAIL，"
+        "或在「推送」页面改正",
+        "correct DASHBOARD_WEBHOOKS / DASHBOARD_SMTP_URL / DASHBOARD_DIGEST_EMAIL as the README shows, "
+        "or on the /notify page",
+    ),
+    "doctor.digest.unreachable": _s(
+        "这台服务器连不上每日简报的 {n} 个推送通道（共 {total} 个）：{entries}",
+        "this server cannot reach {n} of the {total} digest channels: {entries}",
+    ),
+    "doctor.digest.unreachable.fix": _s(
+        "政务内网通常不通互联网：请网络管理员放行这些地址，或改用内网可达的私有化部署地址或邮件服务器；"
+        "改好后可在「推送」页面点「测试发送」",
+        "an intranet usually has no internet: ask the network administrator to allow these addresses, "
+        "or use addresses the intranet reaches (a private deployment, a mail server); then press "
+        "'Send a test' on /notify",
+    ),
     "doctor.skipped": _s("未检查：先解决 {needed}", "not checked: fix {needed} first"),
     "doctor.crashed": _s(
         "检查 {check} 本身出错（程序缺陷，不代表安装有问题）：{error}",

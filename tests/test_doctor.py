@@ -219,3 +219,62 @@ def test_the_printed_report_gives_every_failure_its_fix_and_exits_1(installed: P
         if line.startswith("[失败 FAIL]"):
             assert lines[i + 2].strip().startswith("→ 处理 fix:"), lines[i : i + 3]
     assert lines[-1].startswith("有 ") and "problem(s) to fix" in lines[-1]
+
+
+def test_digest_channels_are_checked_only_when_configured(installed: Path, checks):
+    _, results = checks(DASHBOARD_WEBHOOKS="", DASHBOARD_SMTP_URL="", DASHBOARD_DIGEST_EMAIL="")
+    assert "digest.channels" not in results
+
+
+def test_a_robot_this_server_cannot_reach_warns_before_the_first_morning_digest(installed: Path, checks):
+    """On an intranet the internet's robots are out of reach: said by doctor, not at 08:30 tomorrow."""
+    port = closed_port()
+    code, results = checks(DASHBOARD_WEBHOOKS=f"wecom=http://127.0.0.1:{port}/cgi-bin/webhook/send?key=k")
+    digest = results["digest.channels"]
+    assert digest["status"] == "warn" and code == 0  # the boards run; the digest will not arrive
+    assert f"127.0.0.1:{port}" in digest["message"] and "连不上" in digest["message"]
+    assert "测试发送" in digest["fix"] and "Send a test" in digest["fix_en"]
+
+
+def test_a_reachable_robot_passes_and_is_sent_nothing(installed: Path, checks):
+    import threading
+
+    received: list[bytes] = []
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        server.settimeout(10)
+
+        def accept() -> None:
+            conn, _ = server.accept()
+            with conn:
+                conn.settimeout(2)
+                try:
+                    received.append(conn.recv(1024))
+                except TimeoutError:
+                    received.append(b"(nothing)")
+
+        waiter = threading.Thread(target=accept)
+        waiter.start()
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/robot/send?access_token=t"
+        _, results = checks(DASHBOARD_WEBHOOKS=f"dingtalk={url}")
+        waiter.join()
+    assert results["digest.channels"]["status"] == "ok"
+    assert received == [b""]  # connected and closed: not one byte of a message
+
+
+def test_a_digest_channel_set_up_wrong_fails_naming_it(installed: Path, checks):
+    code, results = checks(DASHBOARD_WEBHOOKS="weixin=https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k")
+    assert code == 1 and results["digest.channels"]["status"] == "fail"
+    assert "notify.webhook_kind" in results["digest.channels"]["message_en"]
+    assert "DASHBOARD_WEBHOOKS" in results["digest.channels"]["fix_en"]
+
+
+def test_a_mail_server_out_of_reach_warns_too(installed: Path, checks):
+    port = closed_port()
+    _, results = checks(
+        DASHBOARD_SMTP_URL=f"smtp://digest:pw@127.0.0.1:{port}", DASHBOARD_DIGEST_EMAIL="leader@example.cn"
+    )
+    assert results["digest.channels"]["status"] == "warn"
+    assert f"email 127.0.0.1:{port}" in results["digest.channels"]["message_en"]
+    assert "pw" not in results["digest.channels"]["message_en"]  # the password never shown

@@ -37,6 +37,7 @@ import html
 import json
 import logging
 import smtplib
+import socket
 import ssl
 import time
 import urllib.parse
@@ -236,6 +237,22 @@ def email_channel(smtp_url: str, recipients: Sequence[str]) -> tuple[list[Channe
     if wrong:
         return [], [Problem("notify.smtp_url", mask_url(smtp_url))]
     return [Channel(kind="email", target=smtp_url, recipients=tuple(recipients))], []
+
+
+_DEFAULT_PORTS = {"https": 443, "http": 80, "smtps": 465, "smtp": 25}
+
+
+def reach(channel: Channel, timeout: float = 3.0) -> str:
+    """'' when this server can open a connection to the channel's host, else why not (host:port and
+    the system's reason). Nothing is sent. The senders connect directly (no proxy from the
+    environment), so this does too: on an intranet, the internet's robots are usually out of reach."""
+    parts = urllib.parse.urlsplit(channel.target)
+    host, port = parts.hostname or "", parts.port or _DEFAULT_PORTS.get(parts.scheme, 443)
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        return f"{host}:{port} ({exc.strerror or type(exc).__name__})"
+    return ""
 
 
 # ---------------------------------------------------------------------------
