@@ -20,10 +20,17 @@ VITE_CONFIG = "vite.config.js"
 _ANCHOR = "codeSplitting: {\n          groups: ["
 # Inserted first in the list (rolldown tries groups by priority): these two take every module but
 # plotly (and its React wrapper), each page's own code (.web/app/routes, .web/app_components/dashboard)
-# and Reflex's own reflex-env group.
+# and env.json, which keeps a file of its own (reflex-env-*.js, first, above them): an installed
+# bundle's server rewrites the backend's address in that file (ops.serve.env_asset); swallowed
+# into "app", the offline install had no such file and its doctor failed the frontend.
 VENDOR = r"/node_modules[\\/](?!plotly\.js|react-plotly\.js)/"
 APP = r"/[\\/](utils|components|app_components[\\/]reflex)[\\/]|[\\/]app[\\/]root\.jsx?$/"
 GROUPS = f"""
+            {{
+              name: "reflex-env",
+              test: /env.json/,
+              priority: 3,
+            }},
             {{
               name: "vendor",
               test: {VENDOR},

@@ -18,8 +18,9 @@ def test_the_app_builds_with_the_chunk_groups() -> None:
 def test_the_groups_go_into_the_code_splitting_of_reflex_s_vite_config() -> None:
     config = group_chunks(frontend_skeleton._compile_vite_config(get_config()))
     splitting = config[config.index("codeSplitting") :]
-    vendor, app, env = (splitting.index(f'name: "{n}"') for n in ("vendor", "app", "reflex-env"))
-    assert vendor < app < env  # Reflex's own group stays
+    env, vendor, app = (splitting.index(f'name: "{n}"') for n in ("reflex-env", "vendor", "app"))
+    assert env < vendor < app  # env.json first: the installed server rewrites its file (ops.serve)
+    assert "priority: 3" in splitting[env:vendor]
     # plotly.js (and its React wrapper) is not in the vendor file: it is fetched when a chart mounts.
     assert r"(?!plotly\.js|react-plotly\.js)" in splitting[vendor:app]
     assert group_chunks(config) == config  # once only, however often Reflex compiles
