@@ -117,13 +117,17 @@ def admin_channels(engine: Engine) -> list[ch.Channel]:
     ]
 
 
-def configured(engine: Engine, settings: Settings | None = None) -> tuple[list[ch.Channel], list[ch.Problem]]:
-    """Every channel a digest goes to: the environment's, then the admin's (same address once)."""
+def configured(
+    engine: Engine | None, settings: Settings | None = None
+) -> tuple[list[ch.Channel], list[ch.Problem]]:
+    """Every channel a digest goes to: the environment's, then the admin's (same address once).
+    ``engine`` None: the environment's alone (doctor, when the database does not answer)."""
     settings = settings or get_settings()
     hooks, problems = ch.parse_webhooks(settings.webhooks)
     mail, mail_problems = ch.email_channel(settings.smtp_url, settings.digest_email)
+    admin = admin_channels(engine) if engine is not None else []
     out: dict[str, ch.Channel] = {}
-    for c in [*hooks, *mail, *(c for c in admin_channels(engine) if c.source == "admin")]:
+    for c in [*hooks, *mail, *(c for c in admin if c.source == "admin")]:
         out.setdefault(c.key, c)
     return list(out.values()), [*problems, *mail_problems]
 

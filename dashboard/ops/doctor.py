@@ -427,12 +427,8 @@ def check_digest_channels(ctx: Context) -> Result | None:
     from dashboard.notify import channels as ch
     from dashboard.notify import delivery
 
-    if ctx.engine is not None and ctx.migrated:  # the channels set on /notify too
-        found, problems = delivery.configured(ctx.engine, ctx.settings)
-    else:
-        hooks, problems = ch.parse_webhooks(ctx.settings.webhooks)
-        mail, mail_problems = ch.email_channel(ctx.settings.smtp_url, ctx.settings.digest_email)
-        found, problems = hooks + mail, problems + mail_problems
+    engine = ctx.engine if ctx.migrated else None  # with it, the channels set on /notify too
+    found, problems = delivery.configured(engine, ctx.settings)
     if not found and not problems:
         return None  # no digest configured: nothing to check
     if problems:
