@@ -6,7 +6,8 @@ run (React, socket.io, each Radix component and each lucide icon in a file of it
 the last one arrived 0.3-0.5 s after the first, and the websocket (so the board's data, so every
 chart) waited for it. Now the shared code ships as two files, ``vendor`` (node_modules) and
 ``app`` (Reflex's runtime and the app's shared components); each page keeps its own route file, and
-plotly.js stays a file of its own, fetched when a chart mounts (components.charts.AfterPaint).
+plotly.js stays a file of its own, fetched only by the page that draws with it (/report); the boards
+draw their charts on the server (components.charts.ChartFrame).
 A board page's code is the same bytes as before: it already used nearly all the shared code.
 """
 

@@ -46,7 +46,7 @@ def test_a_version_of_a_ledger_the_board_does_not_read_moves_only_its_stamp(engi
     tab = _tab(engine, "tab-push")
     try:
         fire(tab, "open", "elections")
-        assert tab.stamp == storage.data_stamp(engine) and tab.charts
+        assert tab.stamp == storage.data_stamp(engine) and tab.cards
         storage.restore(engine, "demolition", 1)  # a new version the elections board does not read
         view = presenter.CACHE.view("elections", "zh", stamp=storage.data_stamp(engine))
 
@@ -64,6 +64,6 @@ def test_a_tab_that_holds_nothing_is_given_every_field_that_is_not_blank(engine:
     view = presenter.CACHE.view("demolition", "zh")
     tab = _tab(engine, "tab-blank")
     names = tab._changes(view)
-    assert {"board", "stamp", "version", "charts", "grid"} <= set(names)
+    assert {"board", "stamp", "version", "cards", "grid"} <= set(names)
     tab._apply(view, names)
     assert tab._changes(view) == [] and tab.grid == view.grid

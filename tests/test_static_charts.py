@@ -154,8 +154,9 @@ def test_labels_and_colours_are_escaped() -> None:
     html = markup(data)
     assert "<script>" not in html and "<b " not in html
     assert 'fill="red&quot;&gt;&lt;b onload=x"' in html
-    # tick, bar text, legend, annotation, two axis titles
-    assert html.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;") == 6
+    # tick, bar text, legend, annotation, two axis titles; and in the hover labels: the first
+    # bar's trace name and category, the second bar's category
+    assert html.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;") == 6 + 3
 
 
 def test_the_wall_theme_carries_its_light_text_and_height() -> None:

@@ -225,7 +225,7 @@ async def drill_session(app: App) -> Drill:
             )
         dark = [v for v in ended if v.board.get("signed_out") is True]
         d.figures["signed_out_s"] = round(time.monotonic() - t0, 2)
-        cleared = [v for v in dark if not v.board.get("charts") and not v.board.get("kpi_groups")]
+        cleared = [v for v in dark if not v.board.get("cards") and not v.board.get("kpi_groups")]
         d.saw(
             f"{len(dark)} of {len(ended)} ended tabs asked to sign in, "
             f"{len(cleared)} with their figures cleared, "
@@ -239,7 +239,7 @@ async def drill_session(app: App) -> Drill:
             await asyncio.gather(*(v.wait_stamp(stamp, PUSH_S) for v in ok))
         await asyncio.sleep(1.0)  # time enough for a wrong push to arrive too
         got_new = sum(1 for v in ok if v.stamp >= stamp)
-        leaked = sum(1 for v in ended if v.stamp != before[id(v)] or v.board.get("charts"))
+        leaked = sum(1 for v in ended if v.stamp != before[id(v)] or v.board.get("cards"))
         d.saw(
             f"upload exit {result.returncode}: {got_new} of {len(ok)} valid tabs got it; "
             f"{leaked} ended tabs received data"

@@ -14,6 +14,7 @@ _PUBLIC: dict[str, str] = {
     "WeeklyPage": "weekly",
     "weekly_page": "weekly",
     "BrandCard": "views",
+    "ChartCard": "views",
     "ChartView": "views",
     "ExpiryRow": "views",
     "Freshness": "views",

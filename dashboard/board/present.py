@@ -30,7 +30,7 @@ from dashboard.charts import org_life as org_life_text
 from dashboard.charts import registry, static
 from dashboard.contract.scopes import Scope, ScopeError
 from dashboard.demo import load as demo_load
-from dashboard.insights import FILTER_KEYS, Filters, Frames, metrics, org_life, warnings
+from dashboard.insights import DRILLS, FILTER_KEYS, Filters, Frames, metrics, org_life, warnings
 from dashboard.insights import options as filter_choices
 from dashboard.insights import tasks as insight_tasks
 
@@ -334,10 +334,11 @@ def build_view(snapshot: Snapshot, board: str, lang: str, filters: Filters | Non
     )
     if board in registry.BOARDS:
         view.charts = [
-            ChartView(id=cid, title=title, figure=fig, static=static.markup(fig))
+            ChartView(id=cid, title=title, figure=fig, static=static.markup(fig, drill=cid in DRILLS))
             for cid, title, fig in registry.render_board(board, snapshot.current, lang, snapshot.today)
             if cid not in HTML_INSTEAD
         ]
+        view.cards = [c.card for c in view.charts]
     if board == "overview":
         view.kpi_groups = kpi_groups(snapshot, lang)
         _warnings_panel(view, snapshot, lang)

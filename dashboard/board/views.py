@@ -8,7 +8,7 @@ frames, so what goes over the websocket is small and does not grow with the row 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from dashboard import i18n
 
@@ -19,8 +19,21 @@ BOARDS: tuple[str, ...] = ("overview", "elections", "brands", "demolition", "tas
 class ChartView:
     id: str = ""
     title: str = ""
-    figure: dict[str, Any] = field(default_factory=dict)
-    # The same figure as static HTML + SVG (charts.static): shown before plotly.js has drawn it.
+    figure: dict[str, Any] = field(default_factory=dict)  # plotly's: the report's charts and PNGs
+    # The same figure drawn as HTML + SVG with its hover labels (charts.static): what a board shows.
+    static: str = ""
+
+    @property
+    def card(self) -> ChartCard:
+        return ChartCard(id=self.id, title=self.title, static=self.static)
+
+
+@dataclass
+class ChartCard:
+    """A chart as a board's tab receives it: drawn on the server, no plotly figure to send."""
+
+    id: str = ""
+    title: str = ""
     static: str = ""
 
 
@@ -187,6 +200,9 @@ class MeetingRow:
 class BoardView:
     """Everything one board shows in one language for one data version."""
 
+    # Fields the server keeps and no tab mirrors: the plotly figures (``cards`` draws them).
+    SERVER_ONLY: ClassVar[frozenset[str]] = frozenset({"charts"})
+
     board: str = ""
     lang: str = i18n.DEFAULT_LANG
     stamp: int = -1
@@ -196,7 +212,8 @@ class BoardView:
     day: str = ""  # the office date it was built for (time progress moves daily)
     demo: bool = False
     freshness: list[Freshness] = field(default_factory=list)
-    charts: list[ChartView] = field(default_factory=list)
+    charts: list[ChartView] = field(default_factory=list)  # kept here (SERVER_ONLY): report, wall
+    cards: list[ChartCard] = field(default_factory=list)  # the same charts as the tabs receive them
     kpi_groups: list[KpiGroup] = field(default_factory=list)
     org_headers: list[str] = field(default_factory=list)
     orgs: list[OrgRow] = field(default_factory=list)

@@ -310,8 +310,12 @@ def _fit_margins(fig: Figure, legend: bool, top: int) -> None:
         left = 8 + ticks + 6 + (_LINE + 6 if yaxis.get("title", {}).get("text") else 0)
         below_axis = _LINE + 6 + (_LINE + 6 if xaxis.get("title", {}).get("text") else 0)
         dates = xaxis.get("type") == "date"
-        # A date tick near the right edge is centred on it: leave room for half a label.
+        # A tick at the right edge is centred on it: leave room for half a label (a date's, or a
+        # value's on a horizontal bar chart, whose range may end on a tick: 100%). No plotly
+        # automargin widens it for the drawing on the server (charts.static) the boards show.
         right = 28 if dates else 8
+        if horizontal and not dates:
+            right = max(right, round(_value_label_width(fig, "x", xaxis.get("tickformat")) / 2) + 4)
         fig.update_xaxes(automargin=not dates)
         fig.update_yaxes(automargin=True)
     bottom = 8 + below_axis + legend_h

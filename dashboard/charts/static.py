@@ -19,10 +19,13 @@ Output size follows the figure's (bounded) points: a few dozen bytes per point o
 from __future__ import annotations
 
 import itertools
+import json
 import math
 from datetime import UTC, datetime, timedelta
 from html import escape
 from typing import Any
+
+from dashboard.charts import hover
 
 DEFAULT_COLOURS = (
     "#1f77b4",
@@ -36,14 +39,25 @@ DEFAULT_COLOURS = (
 )  # plotly.js's default colorway (a figure without a colour of its own)
 DASHES = {"dash": "6,4", "dot": "2,3", "dashdot": "6,3,2,3", "longdash": "10,4"}
 SIZE = 1000  # the plot area's SVG user units on each side
+_CURVE = "__curve"  # a trace's index in the figure's data: plotly's curveNumber
+_DRILL = "__drill"  # its points list the rows behind them when clicked
 DAY_MS = 86_400_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def markup(figure: dict[str, Any]) -> str:
-    """The figure drawn as static HTML + SVG, as tall as plotly will draw it."""
+def markup(figure: dict[str, Any], drill: bool = False) -> str:
+    """The figure drawn as HTML + SVG, as tall as plotly would draw it.
+
+    Every bar, slice and point carries its hover label (``data-tip``, from its trace's
+    ``hovertemplate``: ``charts.hover``) and, where a click lists the rows behind it
+    (``drill``), plotly's curve and point numbers (``data-c``, ``data-p``) for ``Drill.show``.
+    """
     layout = figure.get("layout") or {}
-    traces = [t for t in figure.get("data") or [] if t.get("visible", True) is not False]
+    traces = [
+        {**t, _CURVE: i, _DRILL: drill}
+        for i, t in enumerate(figure.get("data") or [])
+        if t.get("visible", True) is not False
+    ]
     font = layout.get("font") or {}
     height = int(layout.get("height") or 320)
     margin = {"l": 80, "r": 80, "t": 100, "b": 80, **(layout.get("margin") or {})}
@@ -59,7 +73,7 @@ def markup(figure: dict[str, Any]) -> str:
     else:
         inner.append(_cartesian(traces, layout))
     out = [
-        f'<div class="cs" style="{style}" aria-hidden="true">',
+        f'<div class="cs" style="{style}">',
         f'<div class="cs-plot" style="left:{margin["l"]}px;right:{margin["r"]}px;top:{top}px;'
         f'height:{plot_h}px">',
         *inner,
@@ -280,12 +294,13 @@ def _cartesian(traces: list[dict[str, Any]], layout: dict[str, Any]) -> str:
         if x1 > x0 and y1 > y0:
             svg.append(
                 f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" '
-                f'height="{y1 - y0:.1f}" fill="{_attr(r["colour"])}"/>'
+                f'height="{y1 - y0:.1f}" fill="{_attr(r["colour"])}"{r["mark"]}/>'
             )
         if r["text"] not in (None, ""):
             labels.append(_bar_label(r, x0, x1, y0, y1))
     for trace, pts in zip([t for t in traces if t.get("type") == "scatter"], points, strict=True):
         svg += _scatter_svg(trace, pts, xaxis, yaxis)
+        labels += _scatter_hits(trace, pts, xaxis, yaxis)
     svg += _shapes(layout, xaxis, yaxis, "above")
     labels += _ticks(xaxis, "x", zh) + _ticks(yaxis, "y", zh)
     labels += _annotations(layout, xaxis, yaxis)
@@ -420,6 +435,7 @@ def _bar_rects(
                 "text": texts[j] if j < len(texts) else None,
                 "where": t.get("textposition", "auto"),
                 "h": h,
+                "mark": _mark(t, j),
             }
             out.append(rect)
     return out
@@ -638,7 +654,7 @@ def _pie(traces: list[dict[str, Any]], layout: dict[str, Any]) -> str:
             continue
         sweep = v / total * 2 * math.pi
         start = angle if clockwise else angle - sweep
-        out.append(_slice(start, sweep, hole, str(colours[i % len(colours)])))
+        out.append(_slice(start, sweep, hole, str(colours[i % len(colours)]), _mark(t, i, total)))
         mid, r = start + sweep / 2, (1 + hole) / 2
         x, y = r * math.sin(mid), -r * math.cos(mid)
         text = _number(v, None) if show_value else f"{v / total * 100:.0f}%"
@@ -654,9 +670,9 @@ def _pie(traces: list[dict[str, Any]], layout: dict[str, Any]) -> str:
     )
 
 
-def _slice(start: float, sweep: float, hole: float, colour: str) -> str:
+def _slice(start: float, sweep: float, hole: float, colour: str, mark: str) -> str:
     if sweep >= 2 * math.pi - 1e-9:
-        ring = f'<circle r="1" fill="{_attr(colour)}"/>'
+        ring = f'<circle r="1" fill="{_attr(colour)}"{mark}/>'
         return ring + (f'<circle r="{hole}" fill="#fff"/>' if hole else "")
 
     def pt(a: float, r: float) -> str:
@@ -671,7 +687,50 @@ def _slice(start: float, sweep: float, hole: float, colour: str) -> str:
         )
     else:
         d = f"M0 0L{pt(start, 1)}A1 1 0 {big} 1 {pt(end, 1)}Z"
-    return f'<path d="{d}" fill="{_attr(colour)}" stroke="#fff" stroke-width="0.01"/>'
+    return f'<path d="{d}" fill="{_attr(colour)}" stroke="#fff" stroke-width="0.01"{mark}/>'
+
+
+def _mark(trace: dict[str, Any], index: int, total: float | None = None) -> str:
+    """A mark's attributes: its hover label and, on a chart that drills, what a click names."""
+    tip = hover.label(trace, index, total)
+    out = f' data-tip="{escape(tip, quote=True)}"' if tip else ""
+    if trace.get(_DRILL):
+        out += f' data-c="{int(trace.get(_CURVE, 0))}" data-p="{index}"'
+    return out
+
+
+def _scatter_hits(
+    trace: dict[str, Any], pts: list[tuple[float, float] | None], xaxis: Axis, yaxis: Axis
+) -> list[str]:
+    """A line or marker trace's points for the pointer: their places (per mille of the plot area)
+    and hover labels as one JSON block, not an element per point (a city's curves have hundreds).
+    The frame shows the label of the point nearest the pointer, as plotly does for a line.
+    """
+    xy: list[int] = []
+    numbers: list[int] = []
+    tips: list[str] = []
+    for j, p in enumerate(pts):
+        if p is None:
+            continue
+        fx, fy = xaxis.frac(p[0]), 1 - yaxis.frac(p[1])
+        tip = hover.label(trace, j)
+        if tip and 0 <= fx <= 1 and 0 <= fy <= 1:
+            xy += [round(fx * SIZE), round(fy * SIZE)]
+            numbers.append(j)
+            tips.append(tip)
+    if not tips:
+        return []
+    block: dict[str, Any] = {"xy": xy, "t": tips}
+    heads = {t.split("\n", 1)[0] for t in tips}
+    if len(heads) == 1 and all("\n" in t for t in tips):  # the trace's name, once
+        block["h"], block["t"] = heads.pop(), [t.split("\n", 1)[1] for t in tips]
+    if numbers != list(range(len(numbers))):
+        block["p"] = numbers
+    if trace.get(_DRILL):
+        block["c"] = int(trace.get(_CURVE, 0))
+    # "<" written as JSON's \u003c: no "</script>" or "<!--" in the data can end the block early
+    text = json.dumps(block, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    return [f'<script type="application/json" class="cs-pts">{text}</script>']
 
 
 def _axis_titles(layout: dict[str, Any], left: int, right: int, top: int, plot_h: int) -> str:

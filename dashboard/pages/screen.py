@@ -8,11 +8,9 @@ No header, no navigation, no input: the only events are its timers' (rotate, che
 from __future__ import annotations
 
 import reflex as rx
-from plotly.graph_objects import Figure
-from plotly.graph_objs.layout import Template
 
-from dashboard.board import ChartView, KpiGroup, KpiView, WarningRow
-from dashboard.components.charts import static_first
+from dashboard.board import ChartCard, KpiGroup, KpiView, WarningRow
+from dashboard.components.charts import figure
 from dashboard.components.kpi import kpi_spark
 from dashboard.components.layout import ui
 from dashboard.state.report import Screen
@@ -41,19 +39,10 @@ def _warning(w: WarningRow) -> rx.Component:
     return rx.box(w.reason, class_name="screen-warning screen-warning-" + w.level)
 
 
-def _chart(c: ChartView) -> rx.Component:
+def _chart(c: ChartCard) -> rx.Component:
     return rx.box(
         rx.text(c.title, class_name="screen-chart-title"),
-        static_first(
-            c,
-            rx.plotly.basic(
-                data=c.figure.to(Figure),
-                config={"displayModeBar": False, "staticPlot": True, "responsive": True},
-                template=rx.Var.create({}).to(Template),
-                use_resize_handler=True,
-                style={"width": "100%"},
-            ),
-        ),
+        figure(c, drill=False),
         class_name="screen-chart",
         id="screen-chart-" + c.id,
     )

@@ -30,7 +30,7 @@ from dashboard.accounts import Role, audit, auth
 from dashboard.board import (
     BoardView,
     BrandCard,
-    ChartView,
+    ChartCard,
     ExpiryRow,
     Freshness,
     GridGroup,
@@ -58,7 +58,9 @@ def document_script(board: str, lang: str) -> str:
 
 ViewKey = tuple[str, str, Filters]  # board, language, filters
 # The view's fields a tab mirrors (Board declares each under the same name).
-MIRRORED: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(BoardView))
+MIRRORED: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(BoardView) if f.name not in BoardView.SERVER_ONLY
+)
 
 
 class Watchers:
@@ -116,7 +118,7 @@ class Board(rx.State):
     heartbeat: int = 0  # bumped by the live poll so an idle viewer's state never expires
     signed_out: bool = False  # the session ended while the tab was open: data cleared, sign in again
     freshness: list[Freshness] = rx.field(default_factory=list)
-    charts: list[ChartView] = rx.field(default_factory=list)
+    cards: list[ChartCard] = rx.field(default_factory=list)
     kpi_groups: list[KpiGroup] = rx.field(default_factory=list)
     org_headers: list[str] = rx.field(default_factory=list)
     orgs: list[OrgRow] = rx.field(default_factory=list)

@@ -18,7 +18,7 @@ import reflex as rx
 from dashboard import board as presenter
 from dashboard import clock, i18n, params
 from dashboard.accounts import Role, kiosk
-from dashboard.board import ChartView, KpiGroup, WarningRow, weekly_page
+from dashboard.board import ChartCard, ChartView, KpiGroup, WarningRow, weekly_page
 from dashboard.charts.common import dark_wall
 from dashboard.charts.static import markup as static_markup
 from dashboard.state import live
@@ -101,10 +101,10 @@ def _warnings_head(board: str, red: int, yellow: int, lang: str) -> str:
     return " · ".join([i18n.t("app.section.warnings", lang), *counts])
 
 
-def _dark(chart: ChartView) -> ChartView:
-    """A board's chart in the wall's dark theme, its static first paint drawn in it too."""
-    figure = dark_wall(chart.figure)
-    return ChartView(id=chart.id, title=chart.title, figure=figure, static=static_markup(figure))
+def _dark(chart: ChartView) -> ChartCard:
+    """A board's chart in the wall's dark theme, drawn on the server (a wall is looked at, not
+    clicked: no drill, and no plotly figure sent)."""
+    return ChartCard(id=chart.id, title=chart.title, static=static_markup(dark_wall(chart.figure)))
 
 
 def _every(name: str, button: str, seconds: int) -> str:
@@ -135,7 +135,7 @@ class Screen(rx.State):
     warnings: list[WarningRow] = rx.field(default_factory=list)
     warnings_head: str = ""  # "预警与提醒 · 红色预警 13 · …" over the few shown ("" = none)
     warnings_more: str = ""  # "另有 N 条未显示" under them
-    charts: list[ChartView] = rx.field(default_factory=list)
+    charts: list[ChartCard] = rx.field(default_factory=list)
     stamp: str = ""
     lang: str = i18n.DEFAULT_LANG
     _shown: tuple[int, str] = (-1, "")  # (data stamp, office day) of what the wall shows

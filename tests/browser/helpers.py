@@ -39,28 +39,28 @@ def wait_drawn(page: Page) -> None:
             const app = document.querySelector('.app[data-stamp]');
             if (!app || app.dataset.stamp === '-1') return false;
             const charts = [...document.querySelectorAll('[data-chart]')];
-            return charts.every(c => c.querySelector('.main-svg'));
+            return charts.every(c => c.querySelector('.chart-frame[data-live] .cs'));
         }""",
         timeout=READY_MS,
     )
 
 
 def drawn_charts(page: Page) -> dict[str, str]:
-    """Chart id -> all SVG text of that chart, for the charts plotly has drawn."""
+    """Chart id -> all text drawn in that chart (ticks, labels, legend, titles), for the charts drawn."""
     return page.evaluate(
         """() => Object.fromEntries([...document.querySelectorAll('[data-chart]')]
-            .filter(c => c.querySelector('.main-svg'))
+            .filter(c => c.querySelector('.chart-frame[data-live] .cs'))
             .map(c => [c.dataset.chart,
-                       [...c.querySelectorAll('.main-svg text')].map(t => t.textContent).join(' ')]))"""
+                       [...c.querySelectorAll('.cs span, .cs text')].map(t => t.textContent).join(' ')]))"""
     )
 
 
 # Visible label text, skipping data values (names as entered, marked .dv), elements
-# declared Chinese (the "中文" language switch) and plotly tick labels (which may be data
+# declared Chinese (the "中文" language switch) and chart tick labels (which may be data
 # such as milestone names; the charts' own tests check their labels).
 LABEL_TEXT_JS = """() => {
     const out = [];
-    const skip = el => el.closest('.dv, [lang="zh"], .xtick, .ytick, script, style, noscript');
+    const skip = el => el.closest('.dv, [lang="zh"], .cs-xt, .cs-yt, script, style, noscript');
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
         const el = n.parentElement;

@@ -58,14 +58,12 @@ def test_a_filter_in_the_url_reproduces_the_same_figures(page: Page, app_server:
 def test_a_drill_down_shows_exactly_the_rows_behind_the_clicked_bar(page: Page, app_server: Server) -> None:
     dem = demolition(app_server)
     open_board(page, app_server.url + "/demolition")
-    bars = page.locator("#chart-demolition_by_group .bars .point")
+    bars = page.locator("#chart-demolition_by_group rect[data-c]")
     expect(bars.first).to_be_visible()
     page.locator("#chart-demolition_by_group").scroll_into_view_if_needed()
-    box = bars.nth(1).bounding_box()  # 第2党小组; plotly's drag layer takes the mouse, so click there
-    assert box is not None
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.click(x, y)
+    bars.nth(1).hover()  # 第2党小组: its label shows on hover
+    expect(page.locator("#chart-demolition_by_group .cs-tip")).to_contain_text("第2党小组")
+    bars.nth(1).click()
     dialog = page.locator("#drill-dialog")
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("第2党小组")
@@ -180,7 +178,7 @@ def test_the_overview_lists_warnings_that_link_to_their_boards(page: Page, app_s
 
 
 DRAWN_JS = (
-    """() => [...document.querySelectorAll('.screen-chart')].every(c => c.querySelector('.main-svg'))"""
+    """() => [...document.querySelectorAll('.screen-chart')].every(c => c.querySelector('.cs'))"""
 )
 # Whether the wall screen's page fits 1920×1080 as drawn: nothing to scroll, the title not cut,
 # and nothing drawn below or beside the wall (hidden by an overflow rule instead of fitting).

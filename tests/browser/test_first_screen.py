@@ -86,7 +86,6 @@ def test_on_a_phone_the_tasks_tables_scroll_inside_their_cards_and_the_page_stay
 ) -> None:
     page = at_size(PHONE)
     open_board(page, app_server.url + "/tasks")
-    page.wait_for_timeout(300)  # plotly's resize after the first draw
     got = page.evaluate(
         """() => ({
             scrollWidth: document.scrollingElement.scrollWidth,

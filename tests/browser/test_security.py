@@ -36,7 +36,7 @@ def test_every_page_works_under_the_content_security_policy_without_a_violation(
     answer = page.goto(app_server.url + "/demolition")
     policy = answer.headers["content-security-policy"]
     assert "frame-ancestors 'none'" in policy and answer.headers["x-content-type-options"] == "nosniff"
-    wait_drawn(page)  # data came over the websocket and plotly drew every chart
+    wait_drawn(page)  # data came over the websocket and every chart is drawn
     for path, ready in (
         ("/", "h1.page-title"),
         ("/elections", "h1.page-title"),

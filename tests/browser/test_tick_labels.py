@@ -1,8 +1,8 @@
-"""Every tick label plotly draws lies inside its chart, on a laptop and a phone, in both languages.
+"""Every tick label of every chart lies inside its chart, on a laptop and a phone, in both languages.
 
-The charts let plotly show a label that would cross the chart's edge (ticklabeloverflow "allow",
-which spares it measuring every label again: tests/test_chart_tick_labels.py); the margins fitted
-in charts.common must therefore leave every label room, or it would show cut off."""
+The charts are drawn on the server (charts.static) with the figure's margins, fitted in
+charts.common (and for plotly's own drawing in the report, ticklabeloverflow "allow":
+tests/test_chart_tick_labels.py): they must leave every label room, or it would show cut off."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from tests.browser.conftest import Server
 from tests.browser.helpers import open_board
 
 BOARDS = ("/elections", "/brands", "/demolition", "/tasks", "/org-life")
-OUTSIDE_JS = """() => [...document.querySelectorAll('[data-chart] .main-svg')].flatMap(svg => {
+OUTSIDE_JS = """() => [...document.querySelectorAll('[data-chart] .cs')].flatMap(svg => {
     const box = svg.getBoundingClientRect();
     const chart = svg.closest('[data-chart]').dataset.chart;
-    return [...svg.querySelectorAll('.xtick text, .ytick text')]
+    return [...svg.querySelectorAll('.cs-xt, .cs-yt')]
         .filter(t => t.textContent && getComputedStyle(t).display !== 'none')
         .map(t => [t, t.getBoundingClientRect()])
         .filter(([, r]) => r.left < box.left - 1 || r.right > box.right + 1

@@ -25,7 +25,6 @@ def test_page_fits_the_screen(
     try:
         page = context.new_page()
         open_board(page, app_server.url + PAGES[board])
-        page.wait_for_timeout(300)  # let plotly finish its resize after the first draw
         page.screenshot(path=str(screens / f"{board}-{width}x{height}.png"), full_page=True)
         scroll_width, inner_width = page.evaluate(
             "[document.scrollingElement.scrollWidth, window.innerWidth]"
@@ -34,7 +33,7 @@ def test_page_fits_the_screen(
         assert page.evaluate(CLIPPED_JS) == []
         # Every chart is as wide as its card allows, never wider than the screen.
         widths = page.eval_on_selector_all(
-            "[data-chart] .main-svg", "els => els.map(e => e.getBoundingClientRect().right)"
+            "[data-chart] .cs", "els => els.map(e => e.getBoundingClientRect().right)"
         )
         assert all(right <= inner_width + 1 for right in widths)
         if width >= 1366:  # a figure reads on one line ("94.5 / %" broke at half width)
