@@ -17,6 +17,7 @@ from dashboard.board.snapshot import Snapshot, filtered, unwatched
 from dashboard.board.views import (
     BOARDS,
     BoardView,
+    ChartCard,
     ChartView,
     Freshness,
     KpiGroup,
@@ -334,11 +335,14 @@ def build_view(snapshot: Snapshot, board: str, lang: str, filters: Filters | Non
     )
     if board in registry.BOARDS:
         view.charts = [
-            ChartView(id=cid, title=title, figure=fig, static=static.markup(fig, drill=cid in DRILLS))
+            ChartView(id=cid, title=title, figure=fig)
             for cid, title, fig in registry.render_board(board, snapshot.current, lang, snapshot.today)
             if cid not in HTML_INSTEAD
         ]
-        view.cards = [c.card for c in view.charts]
+        view.cards = [
+            ChartCard(id=c.id, title=c.title, static=static.markup(c.figure, drill=c.id in DRILLS))
+            for c in view.charts
+        ]
     if board == "overview":
         view.kpi_groups = kpi_groups(snapshot, lang)
         _warnings_panel(view, snapshot, lang)

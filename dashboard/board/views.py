@@ -20,12 +20,6 @@ class ChartView:
     id: str = ""
     title: str = ""
     figure: dict[str, Any] = field(default_factory=dict)  # plotly's: the report's charts and PNGs
-    # The same figure drawn as HTML + SVG with its hover labels (charts.static): what a board shows.
-    static: str = ""
-
-    @property
-    def card(self) -> ChartCard:
-        return ChartCard(id=self.id, title=self.title, static=self.static)
 
 
 @dataclass
@@ -34,7 +28,7 @@ class ChartCard:
 
     id: str = ""
     title: str = ""
-    static: str = ""
+    static: str = ""  # the figure as HTML + SVG with its hover labels (charts.static.markup)
 
 
 @dataclass

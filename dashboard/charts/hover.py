@@ -147,7 +147,7 @@ def _trim(text: str) -> str:
 
 
 def _date(value: Any, fmt: str) -> str:
-    when = _as_datetime(value)
+    when = as_datetime(value)
     if when is None:
         return _plain_value(value)
     # %-m / %-d (no leading zero) are glibc's; written out here so any platform reads them alike
@@ -155,20 +155,20 @@ def _date(value: Any, fmt: str) -> str:
     return when.strftime(fmt)
 
 
-def _as_datetime(value: Any) -> datetime | None:
+def as_datetime(value: Any) -> datetime | None:
+    """A figure's date (an ISO date or datetime string, epoch milliseconds, a date) as a naive
+    datetime, None if it is none: the drawing's date axes (``static``) read their values here too."""
     if isinstance(value, datetime):
         return value
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return (_EPOCH + timedelta(milliseconds=float(value))).replace(tzinfo=None)
-    text = str(value).strip().replace("T", " ")
-    for form in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m"):
-        try:
-            return datetime.strptime(text[: len(datetime(2000, 1, 1).strftime(form))], form)
-        except ValueError:
-            continue
-    return None
+    text = str(value).replace("T", " ")
+    try:
+        return datetime.fromisoformat(text[:19] if len(text) > 10 else text[:10]).replace(tzinfo=None)
+    except ValueError:
+        return None
 
 
 def _plain(template: str) -> str:

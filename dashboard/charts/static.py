@@ -134,15 +134,11 @@ def _to_num(v: Any, kind: str, categories: list[str]) -> float:
 
 
 def _date_ms(v: Any) -> float:
-    """An ISO date or datetime string (or epoch ms) as epoch milliseconds."""
+    """An ISO date or datetime string (or epoch ms) as epoch milliseconds (0 if it is none)."""
     if isinstance(v, int | float):
         return float(v)
-    s = str(v).replace("T", " ")
-    try:
-        d = datetime.fromisoformat(s[:19]) if len(s) > 10 else datetime.fromisoformat(s[:10])
-    except ValueError:
-        return 0.0
-    return (d.replace(tzinfo=UTC) - _EPOCH).total_seconds() * 1000
+    d = hover.as_datetime(v)
+    return 0.0 if d is None else (d.replace(tzinfo=UTC) - _EPOCH).total_seconds() * 1000
 
 
 def _kind(spec: dict[str, Any], values: list[Any]) -> str:
