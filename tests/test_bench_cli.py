@@ -116,3 +116,24 @@ def test_a_recorded_soak_joins_the_results_and_keeps_the_rest(
     again = suite.starting_point(None, machine)  # the next `make bench` keeps it, measures the rest
     assert again["soak_target"] == [soak] and "ingest" not in again
     assert again["ran_at"]["soak_target"] == saved["ran_at"]["soak_target"]
+
+
+def test_a_benchmark_server_keeps_its_files_apart_and_makes_no_backup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its benchmark database's backup once landed in the checkout's data folder as the office's
+    backup of the day, and compressing it ran inside the measured page loads."""
+    from dashboard.bench.page import server_env
+    from dashboard.settings import get_settings
+
+    env = server_env("sqlite:///bench.db", tmp_path)
+    for name in ("DASHBOARD_DATA_DIR", "DASHBOARD_BACKUP_DIR", "DASHBOARD_BACKUP_KEEP"):
+        monkeypatch.delenv(name, raising=False)
+        if name in env:
+            monkeypatch.setenv(name, env[name])
+    settings = get_settings()
+    assert settings.data_dir.is_relative_to(tmp_path)
+    assert settings.backup_dir is not None and settings.backup_dir.is_relative_to(tmp_path)
+    assert settings.backup_keep == 0
+    kept = server_env("sqlite:///bench.db", tmp_path, {"DASHBOARD_BACKUP_KEEP": "7"})
+    assert kept["DASHBOARD_BACKUP_KEEP"] == "7"  # the soak runs the server as deployed

@@ -124,7 +124,7 @@ class App:
 def serve_app(db_url: str, workdir: Path, data_dir: Path, extra_env: dict[str, str]) -> Iterator[App]:
     from dashboard.bench.page import _prepare, serve
 
-    _prepare("demo", db_url)
+    _prepare("demo", db_url, data_dir)
     env = {"DASHBOARD_DATA_DIR": str(data_dir), **extra_env}
     with serve(db_url, workdir, env) as url:
         full = {**os.environ, "DASHBOARD_DB_URL": db_url, "REFLEX_TELEMETRY_ENABLED": "false", **env}

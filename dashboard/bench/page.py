@@ -90,21 +90,37 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextmanager
-def serve(db_url: str, workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """The production app on a free port against ``db_url``; stopped (whole process group) after.
+def server_env(db_url: str, workdir: Path, extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a benchmark's server: its files in ``workdir/data``, no daily backup,
+    unless ``extra_env`` says otherwise.
 
-    ``extra_env``: e.g. REDIS_URL and GRANIAN_WORKERS for the scale-out mode.
+    Until 2026-12-07 the page benchmark's server used the checkout's own data folder: it wrote its
+    benchmark database's backup there as the office's backup of the day (a real server on that
+    folder then saw the day's backup made and made none), and, the day's first time, it compressed
+    that database a minute after start, inside the measured loads.
     """
     venv_bin = Path(sys.executable).parent
-    env = {
+    return {
         **os.environ,
         "DASHBOARD_DB_URL": db_url,
+        "DASHBOARD_DATA_DIR": str(workdir / "data"),
+        "DASHBOARD_BACKUP_KEEP": "0",
         "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
         "REFLEX_TELEMETRY_ENABLED": "false",
         "REFLEX_STATES_WORKDIR": str(workdir / "states"),
         **(extra_env or {}),
     }
+
+
+@contextmanager
+def serve(db_url: str, workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """The production app on a free port against ``db_url`` (environment: :func:`server_env`);
+    stopped (whole process group) after.
+
+    ``extra_env``: e.g. REDIS_URL and GRANIAN_WORKERS for the scale-out mode.
+    """
+    venv_bin = Path(sys.executable).parent
+    env = server_env(db_url, workdir, extra_env)
     port = _free_port()
     log = (workdir / "reflex.log").open("w")
     proc = subprocess.Popen(
@@ -202,7 +218,29 @@ def measure(url: str, cookie: str | None = None) -> dict[str, dict[str, float]]:
     return out
 
 
-def _prepare(size: str, db_url: str) -> dict[str, int]:
+@contextmanager
+def data_dir_env(data_dir: Path) -> Iterator[Path]:
+    """DASHBOARD_DATA_DIR set to ``data_dir`` in this process for the block (then as it was): what
+    the benchmark writes (the versions' columnar copies) goes where its server looks."""
+    before = os.environ.get("DASHBOARD_DATA_DIR")
+    os.environ["DASHBOARD_DATA_DIR"] = str(data_dir)
+    try:
+        yield data_dir
+    finally:
+        if before is None:
+            os.environ.pop("DASHBOARD_DATA_DIR", None)
+        else:
+            os.environ["DASHBOARD_DATA_DIR"] = before
+
+
+def _prepare(size: str, db_url: str, data_dir: Path) -> dict[str, int]:
+    """Load ``size``'s ledgers into ``db_url``, with the data folder its server will use (a
+    restarted worker reads each ledger from the copy the import left there)."""
+    with data_dir_env(data_dir):
+        return _load_size(size, db_url)
+
+
+def _load_size(size: str, db_url: str) -> dict[str, int]:
     engine = storage.make_engine(db_url)
     storage.migrate(engine)
     if size == "demo":
@@ -221,7 +259,7 @@ def run(sizes: list[str]) -> list[dict[str, Any]]:
             workdir = Path(tmp)
             db_url = f"sqlite:///{workdir / 'bench.db'}"
             t0 = time.perf_counter()
-            rows = _prepare(size, db_url)
+            rows = _prepare(size, db_url, workdir / "data")
             print(f"{size}: data loaded in {time.perf_counter() - t0:.1f} s: {rows}", flush=True)
             from dashboard.bench.viewers import session_cookie
 

@@ -52,8 +52,8 @@ def app_in(mode: str, workers: int = SCALED_WORKERS, size: str = "demo") -> Iter
     with tempfile.TemporaryDirectory(prefix="bench-prop-") as tmp:
         workdir = Path(tmp)
         db_url = f"sqlite:///{workdir / 'bench.db'}"
-        _prepare(size, db_url)
-        with serve(db_url, workdir, {"DASHBOARD_DATA_DIR": str(workdir / "data")}) as url:
+        _prepare(size, db_url, workdir / "data")
+        with serve(db_url, workdir) as url:
             yield url, db_url, 1
 
 

@@ -16,7 +16,6 @@ before the copies existed). Target (issue 11): ready <= 1 s after commit.
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
 import tempfile
@@ -42,14 +41,14 @@ def _ready_s(cache: Any, boards: list[str]) -> dict[str, float]:
 
 def _measure(db_url: str, rounds: int) -> dict[str, Any]:
     from dashboard import clock
-    from dashboard.bench.page import _prepare
+    from dashboard.bench.page import _load_size
     from dashboard.board import BOARDS, ViewCache
     from dashboard.settings import get_settings
     from dashboard.store import columnar, storage
 
     engine = storage.make_engine(db_url)
     t0 = time.perf_counter()
-    rows = _prepare("city", db_url)
+    rows = _load_size("city", db_url)  # in the data folder run() set
     load_s = time.perf_counter() - t0
     cache = ViewCache(lambda: engine)
     boards = list(BOARDS)
@@ -111,20 +110,16 @@ def _measure(db_url: str, rounds: int) -> dict[str, Any]:
 def run(dbs: list[str], rounds: int = ROUNDS) -> list[dict[str, Any]]:
     """Measure on each database; print one line per case; return the rows."""
     from dashboard.bench.ingest import _drop_pg_schema, _fresh_db_url
+    from dashboard.bench.page import data_dir_env
 
     results = []
     for db in dbs:
         with tempfile.TemporaryDirectory(prefix="bench-rebuild-") as tmp:
             url = _fresh_db_url(db, Path(tmp))
-            data_dir = os.environ.get("DASHBOARD_DATA_DIR")
-            os.environ["DASHBOARD_DATA_DIR"] = str(Path(tmp) / "data")  # where the copies go
             try:
-                row = {"db": db, **_measure(url, rounds)}
+                with data_dir_env(Path(tmp) / "data"):  # where the copies go
+                    row = {"db": db, **_measure(url, rounds)}
             finally:
-                if data_dir is None:
-                    os.environ.pop("DASHBOARD_DATA_DIR", None)
-                else:
-                    os.environ["DASHBOARD_DATA_DIR"] = data_dir
                 if db != "sqlite":
                     from dashboard.store import storage
 

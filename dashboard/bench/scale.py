@@ -102,7 +102,7 @@ def scaled_app(workers: int, size: str = "demo") -> Iterator[ScaledApp]:
 
     with tempfile.TemporaryDirectory(prefix="scale-") as tmp, pg_schema() as db_url, redis_db() as redis_url:
         workdir = Path(tmp)
-        _prepare(size, db_url)
+        _prepare(size, db_url, workdir / "data")
         extra = {
             "REDIS_URL": redis_url,
             "GRANIAN_WORKERS": str(workers),

@@ -71,7 +71,8 @@ def served(
 
     with tempfile.TemporaryDirectory(prefix="bench-soak-") as tmp, contextlib.ExitStack() as stack:
         workdir = Path(tmp)
-        env = {"DASHBOARD_DATA_DIR": str(workdir / "data"), **(extra_env or {})}
+        # As deployed: the daily backup runs (a minute after start, the data folder being new).
+        env = {"DASHBOARD_DATA_DIR": str(workdir / "data"), "DASHBOARD_BACKUP_KEEP": "7", **(extra_env or {})}
         redis_url = None
         if mode == "scaled":  # a schema of the shared PostgreSQL, a redis-server of its own
             from dashboard.bench.scale import pg_schema
@@ -82,7 +83,7 @@ def served(
             env |= {"REDIS_URL": redis_url, "GRANIAN_WORKERS": str(workers)}
         else:
             db_url, workers = f"sqlite:///{workdir / 'bench.db'}", 1
-        _prepare("demo", db_url)
+        _prepare("demo", db_url, workdir / "data")
         with serve(db_url, workdir, env) as url:
             yield Served(url, db_url, workers, workdir / "reflex.log", redis_url)
 
