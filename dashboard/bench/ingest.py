@@ -151,6 +151,7 @@ def _drop_pg_schema(url: str) -> None:
 def run(rows_list: list[int], dbs: list[str], sheet_rows: list[int] | None = None) -> list[dict]:
     """Measure each CSV size (and each spreadsheet size) on each database; print a table; return the rows."""
     from dashboard.bench import synthetic
+    from dashboard.bench.page import data_dir_env
 
     results = []
     print(
@@ -160,8 +161,8 @@ def run(rows_list: list[int], dbs: list[str], sheet_rows: list[int] | None = Non
     cases = [(rows, "csv") for rows in rows_list]
     cases += [(rows, kind) for rows in sheet_rows or [] for kind in SHEET_KINDS]
     for rows, kind in cases:
-        with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
-            workdir = Path(tmp)
+        with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp, data_dir_env(Path(tmp) / "data"):
+            workdir = Path(tmp)  # the children's versions' copies go in its data folder
             path = workdir / f"demolition_{rows}.{kind}"
             path.write_bytes(getattr(synthetic, f"demolition_{kind}")(rows))
             changed = workdir / f"demolition_{rows}_changed.{kind}"
